@@ -1,0 +1,128 @@
+"""Formats of Chinese medical-insurance identifiers and codes: one definition for all of medshare.
+
+The simulator generates with these, the contract validator checks with them, the Presidio
+recognisers find identifiers in free text with them and the generaliser reads regions from them.
+Regexes carry no ``^``/``$`` so recognisers can embed them; use :func:`fullmatch` helpers to check
+a whole value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# --- resident identity card number (居民身份证号码), GB 11643-1999 -----------------------------
+_GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_GB11643_CHECK = "10X98765432"
+RESIDENT_ID = r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+
+#: Shanghai county-level region codes (行政区划代码) and district names
+SHANGHAI_DISTRICTS: dict[str, str] = {
+    "310101": "黄浦区",
+    "310104": "徐汇区",
+    "310105": "长宁区",
+    "310106": "静安区",
+    "310107": "普陀区",
+    "310109": "虹口区",
+    "310110": "杨浦区",
+    "310112": "闵行区",
+    "310113": "宝山区",
+    "310114": "嘉定区",
+    "310115": "浦东新区",
+    "310116": "金山区",
+    "310117": "松江区",
+    "310118": "青浦区",
+    "310120": "奉贤区",
+    "310151": "崇明区",
+}
+
+
+def resident_id_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    if len(first17) != 17 or not first17.isdigit():
+        raise ValueError("need exactly 17 digits")
+    total = sum(int(d) * w for d, w in zip(first17, _GB11643_WEIGHTS, strict=True))
+    return _GB11643_CHECK[total % 11]
+
+
+def is_valid_resident_id(value: str) -> bool:
+    """Shape, a real calendar birth date, and the GB 11643 check digit."""
+    if not isinstance(value, str) or not re.fullmatch(RESIDENT_ID, value):
+        return False
+    try:
+        resident_id_birth_date(value)
+    except ValueError:
+        return False
+    return resident_id_check_char(value[:17]) == value[17].upper()
+
+
+def resident_id_birth_date(value: str) -> date:
+    return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def resident_id_gender(value: str) -> str:
+    """``M`` or ``F`` from the sequence digit (odd: male)."""
+    return "M" if int(value[16]) % 2 == 1 else "F"
+
+
+def resident_id_region(value: str) -> str:
+    return value[:6]
+
+
+# --- phones ---------------------------------------------------------------------------------
+MOBILE = r"1[3-9]\d{9}"
+#: Shanghai landline, with or without the 021 area code
+LANDLINE = r"(?:021-?)?[2-9]\d{7}"
+
+
+def is_mobile(value: str) -> bool:
+    return isinstance(value, str) and re.fullmatch(MOBILE, value) is not None
+
+
+# --- cards and platform numbers -------------------------------------------------------------
+#: 医保个人编号 (platform person number) as the simulated platform issues it
+PERSON_NO = r"3100\d{12}"
+#: 社会保障卡卡号 (social-security card number)
+CARD_NO = r"[A-Z]\d{8}"
+#: bank card: 16-19 digits with a Luhn check
+BANK_CARD = r"[3-6]\d{15,18}"
+
+
+def luhn_ok(digits: str) -> bool:
+    if not digits.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2 == 1:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return total % 10 == 0
+
+
+def luhn_complete(prefix: str) -> str:
+    """``prefix`` plus the Luhn check digit that makes it valid."""
+    for d in "0123456789":
+        if luhn_ok(prefix + d):
+            return prefix + d
+    raise AssertionError("unreachable")
+
+
+# --- codes ----------------------------------------------------------------------------------
+#: ICD-10 (with the 医保版 extension digits): A00, E11.9, I10.x00
+ICD10 = r"[A-Z]\d{2}(?:\.[0-9A-Za-z]{1,4})?"
+#: 定点医药机构编码: H + 6-digit region + 5 digits
+INSTITUTION_CODE = r"H\d{11}"
+#: 国家医保药品编码: X (western) or Z (Chinese patent medicine) + 22 characters
+DRUG_CODE = r"[XZ][A-Z0-9]{22}"
+#: 国家医保医用耗材编码: C + 19 digits
+DEVICE_CODE = r"C\d{19}"
+#: 医疗服务项目编码
+SERVICE_CODE = r"\d{9}"
+DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def fullmatch(pattern: str, value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(pattern, value) is not None

@@ -1,0 +1,1 @@
+"""The ``medshare`` command line: a thin layer over the packages' Python APIs."""

@@ -1,0 +1,126 @@
+"""Kafka clients (kafka-python) built from a principal's connection bundle.
+
+Credentials of the local principals are generated at first broker start and kept in
+``$MEDSHARE_HOME/secrets/principals.json`` (mode 0600). A *bundle* is what a principal needs to
+connect with any standard Kafka client: bootstrap servers, security protocol, SASL mechanism,
+username and password (plus, for an insurer, its topics, group prefix and private key path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from medshare.config import Settings, private_dir, settings
+from medshare.errors import UserError
+
+#: the principals every deployment has; insurers are added by onboarding as ``insurer-<code>``
+CORE_PRINCIPALS = ("admin", "pipeline", "platform", "compliance")
+
+
+def _credentials_file(cfg: Settings) -> Path:
+    return cfg.secrets_dir / "principals.json"
+
+
+def load_credentials(cfg: Settings | None = None) -> dict[str, str]:
+    """``{principal: password}`` of every known principal ({} before the first broker start)."""
+    path = _credentials_file(cfg or settings())
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text())
+
+
+def ensure_credentials(names: Iterable[str], cfg: Settings | None = None) -> dict[str, str]:
+    """Return passwords for ``names``, generating (and saving, 0600) any that do not exist yet."""
+    cfg = cfg or settings()
+    creds = load_credentials(cfg)
+    missing = [n for n in names if n not in creds]
+    if missing:
+        for name in missing:
+            creds[name] = secrets.token_urlsafe(24)
+        private_dir(cfg.secrets_dir)
+        path = _credentials_file(cfg)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(creds, fh, indent=2, sort_keys=True)
+        tmp.replace(path)
+    return creds
+
+
+def bundle(principal: str, cfg: Settings | None = None) -> dict[str, Any]:
+    """The connection bundle of ``principal`` (raises ``UserError`` if it is unknown)."""
+    cfg = cfg or settings()
+    creds = load_credentials(cfg)
+    if principal not in creds:
+        known = ", ".join(sorted(creds)) or "none yet: run `medshare broker start`"
+        raise UserError(f"unknown principal {principal!r} (known: {known})")
+    return {
+        "principal": principal,
+        "bootstrap_servers": cfg.bootstrap,
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": cfg.sasl_mechanism,
+        "username": principal,
+        "password": creds[principal],
+    }
+
+
+def client_config(b: dict[str, Any]) -> dict[str, Any]:
+    """kafka-python keyword arguments for a bundle."""
+    return {
+        "bootstrap_servers": b["bootstrap_servers"].split(","),
+        "security_protocol": b["security_protocol"],
+        "sasl_mechanism": b["sasl_mechanism"],
+        "sasl_plain_username": b["username"],
+        "sasl_plain_password": b["password"],
+    }
+
+
+def producer(principal: str = "pipeline", cfg: Settings | None = None, **overrides: Any):
+    """A producer that waits for all in-sync replicas (``acks='all'``) and retries safely."""
+    from kafka import KafkaProducer
+
+    kwargs: dict[str, Any] = {
+        "acks": "all",
+        "linger_ms": 5,
+        "retries": 5,
+        "max_in_flight_requests_per_connection": 1,
+        "client_id": f"medshare-{principal}",
+    }
+    kwargs.update(client_config(bundle(principal, cfg)))
+    kwargs.update(overrides)
+    return KafkaProducer(**kwargs)
+
+
+def consumer(
+    principal: str,
+    group_id: str | None,
+    topics: Iterable[str] = (),
+    cfg: Settings | None = None,
+    **overrides: Any,
+):
+    """A consumer with manual commits (processors commit only after their outputs are acked)."""
+    from kafka import KafkaConsumer
+
+    kwargs: dict[str, Any] = {
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "client_id": f"medshare-{principal}",
+    }
+    kwargs.update(client_config(bundle(principal, cfg)))
+    kwargs.update(overrides)
+    return KafkaConsumer(*list(topics), **kwargs)
+
+
+def admin(principal: str = "admin", cfg: Settings | None = None, **overrides: Any):
+    from kafka.admin import KafkaAdminClient
+
+    kwargs: dict[str, Any] = {"client_id": f"medshare-{principal}-admin"}
+    kwargs.update(client_config(bundle(principal, cfg)))
+    kwargs.update(overrides)
+    return KafkaAdminClient(**kwargs)

@@ -1,0 +1,77 @@
+"""Topic names, one place for all of medshare (see docs/conventions.md).
+
+Names are ``<owner>.<dataset>.v<major>``; the major version changes only with a breaking
+contract change (``medshare contracts diff`` enforces it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PLATFORM_SETTLEMENTS = "platform.settlements.v1"
+PLATFORM_EMR_NOTES = "platform.emr-notes.v1"
+PLATFORM_CONSENTS = "platform.consents.v1"
+LAB_SETTLEMENTS = "lab.settlements.v1"
+QUARANTINE = "pipeline.quarantine.v1"
+AUDIT = "governance.audit.v1"
+LINEAGE = "governance.lineage.v1"
+
+PLATFORM_TOPICS = (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS)
+GOVERNANCE_TOPICS = (AUDIT, LINEAGE)
+
+#: an insurer code: lowercase letters and digits, 2-16 long, starting with a letter
+INSURER_CODE = re.compile(r"^[a-z][a-z0-9]{1,15}$")
+
+
+def check_insurer_code(code: str) -> str:
+    """Return ``code`` if it is a valid insurer code, else raise ``ValueError`` saying why."""
+    if not INSURER_CODE.match(code):
+        raise ValueError(
+            f"insurer code {code!r} is invalid: use 2-16 lowercase letters/digits starting with a letter"
+        )
+    return code
+
+
+def insurer_claims(code: str) -> str:
+    return f"insurer.{check_insurer_code(code)}.claims.v1"
+
+
+def insurer_marts(code: str) -> str:
+    return f"insurer.{check_insurer_code(code)}.marts.v1"
+
+
+def insurer_topics(code: str) -> tuple[str, ...]:
+    return (insurer_claims(code), insurer_marts(code))
+
+
+def insurer_group_prefix(code: str) -> str:
+    """Consumer groups an insurer may use start with this prefix."""
+    return f"insurer-{check_insurer_code(code)}"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    retention_ms: int | None = None  # None: broker default
+    compact: bool = False
+
+
+def pipeline_topic_specs(partitions: int) -> list[TopicSpec]:
+    """The topics every deployment has, with partition counts that let processors scale out."""
+    week = 7 * 24 * 3600 * 1000
+    return [
+        TopicSpec(PLATFORM_SETTLEMENTS, partitions),
+        TopicSpec(PLATFORM_EMR_NOTES, partitions),
+        TopicSpec(PLATFORM_CONSENTS, partitions),
+        TopicSpec(LAB_SETTLEMENTS, partitions),
+        TopicSpec(QUARANTINE, max(1, partitions // 2), retention_ms=-1),
+        # the disclosure log is kept forever: it is the compliance record
+        TopicSpec(AUDIT, max(1, partitions // 2), retention_ms=-1),
+        TopicSpec(LINEAGE, 1, retention_ms=4 * week),
+    ]
+
+
+def insurer_topic_specs(code: str, partitions: int) -> list[TopicSpec]:
+    return [TopicSpec(insurer_claims(code), partitions), TopicSpec(insurer_marts(code), 1)]
