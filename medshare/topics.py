@@ -13,6 +13,7 @@ PLATFORM_SETTLEMENTS = "platform.settlements.v1"
 PLATFORM_EMR_NOTES = "platform.emr-notes.v1"
 PLATFORM_CONSENTS = "platform.consents.v1"
 LAB_SETTLEMENTS = "lab.settlements.v1"
+LAB_EMR_NOTES = "lab.emr-notes.v1"
 QUARANTINE = "pipeline.quarantine.v1"
 AUDIT = "governance.audit.v1"
 LINEAGE = "governance.lineage.v1"
@@ -66,6 +67,7 @@ def pipeline_topic_specs(partitions: int) -> list[TopicSpec]:
         TopicSpec(PLATFORM_EMR_NOTES, partitions),
         TopicSpec(PLATFORM_CONSENTS, partitions),
         TopicSpec(LAB_SETTLEMENTS, partitions),
+        TopicSpec(LAB_EMR_NOTES, partitions),
         TopicSpec(QUARANTINE, max(1, partitions // 2), retention_ms=-1),
         # the disclosure log is kept forever: it is the compliance record
         TopicSpec(AUDIT, max(1, partitions // 2), retention_ms=-1),
