@@ -47,8 +47,11 @@ def insurer_topics(code: str) -> tuple[str, ...]:
 
 
 def insurer_group_prefix(code: str) -> str:
-    """Consumer groups an insurer may use start with this prefix."""
-    return f"insurer-{check_insurer_code(code)}"
+    """Consumer groups an insurer may use start with this prefix.
+
+    The trailing dash matters: without it, insurer ``ab`` could join the groups of insurer ``abc``.
+    """
+    return f"insurer-{check_insurer_code(code)}-"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Commands of this group are added by the part of medshare that owns them (see docs/conventions.md)."""
+"""``medshare demo``: filled in below."""
 
 from __future__ import annotations
 
@@ -6,4 +6,4 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the medshare app."""
+    """Add this module's commands to the ``medshare`` app."""
