@@ -7,6 +7,7 @@ is the one place that grants. All operations are idempotent, so ``broker start``
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ class Grant:
     """Allow ``principal`` the ``operations`` on topics (or groups) named ``name`` (or with that prefix)."""
 
     principal: str
-    resource: str  # "topic" | "group"
+    resource: str  # "topic" | "group" | "cluster"
     name: str
     operations: tuple[str, ...]
     prefixed: bool = True
@@ -34,6 +35,9 @@ def core_grants() -> list[Grant]:
         *(Grant("pipeline", "topic", p, read) for p in ("platform.", "lab.", "pipeline.", "governance.")),
         *(Grant("pipeline", "topic", p, write) for p in ("lab.", "insurer.", "governance.", "pipeline.")),
         Grant("pipeline", "group", "medshare-", ("READ", "DESCRIBE")),
+        # idempotent producers (kafka-python's default) need this cluster-level right
+        *(Grant(p, "cluster", "kafka-cluster", ("IDEMPOTENT_WRITE",), prefixed=False)
+          for p in ("pipeline", "platform")),
         # the platform may only publish its own events
         Grant("platform", "topic", "platform.", write),
         # compliance reads the disclosure log and lineage
@@ -67,7 +71,8 @@ def _to_kafka_acls(grants: Iterable[Grant]) -> list:
 
     out = []
     for g in grants:
-        rtype = ResourceType.TOPIC if g.resource == "topic" else ResourceType.GROUP
+        rtype = {"topic": ResourceType.TOPIC, "group": ResourceType.GROUP,
+                 "cluster": ResourceType.CLUSTER}[g.resource]
         pattern = ACLResourcePatternType.PREFIXED if g.prefixed else ACLResourcePatternType.LITERAL
         for op in g.operations:
             out.append(ACL(
@@ -78,17 +83,50 @@ def _to_kafka_acls(grants: Iterable[Grant]) -> list:
     return out
 
 
-def apply_grants(grants: Iterable[Grant], cfg: Settings | None = None) -> int:
+def _acl_key(acl) -> tuple:
+    rp = acl.resource_pattern
+    return (acl.principal, int(acl.operation), int(rp.resource_type), rp.resource_name, int(rp.pattern_type))
+
+
+def apply_grants(grants: Iterable[Grant], cfg: Settings | None = None, wait_s: float = 15.0) -> int:
+    """Create the ACLs and wait until the broker's authorizer answers with them.
+
+    ACLs reach the authorizer asynchronously through the metadata log; a client that connects
+    right after ``create_acls`` returns can still be refused, so wait until DescribeAcls (served
+    from the same authorizer data) lists every one.
+    """
+    from kafka.admin import (
+        ACLFilter,
+        ACLOperation,
+        ACLPermissionType,
+        ACLResourcePatternType,
+        ResourcePatternFilter,
+        ResourceType,
+    )
+
     from medshare.kafka import admin
 
     acls = _to_kafka_acls(grants)
+    wanted = {_acl_key(a) for a in acls}
+    everything = ACLFilter(
+        principal=None, host=None, operation=ACLOperation.ANY, permission_type=ACLPermissionType.ALLOW,
+        resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY),
+    )
     client = admin(cfg=cfg)
     try:
         result = client.create_acls(acls)
+        if result["failed"]:
+            raise BrokerError(f"creating ACLs failed: {result['failed'][:3]}")
+        deadline = time.monotonic() + wait_s
+        while True:
+            present = {_acl_key(a) for a in client.describe_acls(everything)[0]}
+            if wanted <= present:
+                break
+            if time.monotonic() > deadline:
+                raise BrokerError(f"{len(wanted - present)} ACL(s) not visible after {wait_s:.0f}s")
+            time.sleep(0.2)
     finally:
         client.close()
-    if result["failed"]:
-        raise BrokerError(f"creating ACLs failed: {result['failed'][:3]}")
     return len(acls)
 
 

@@ -9,6 +9,7 @@ username and password (plus, for an insurer, its topics, group prefix and privat
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterable
@@ -17,6 +18,9 @@ from typing import Any
 
 from medshare.config import Settings, private_dir, settings
 from medshare.errors import UserError
+
+# SASL_PLAINTEXT on loopback is the local design (TLS in deployments); don't warn on every connect
+logging.getLogger("kafka.net.sasl.scram").setLevel(logging.ERROR)
 
 #: the principals every deployment has; insurers are added by onboarding as ``insurer-<code>``
 CORE_PRINCIPALS = ("admin", "pipeline", "platform", "compliance")

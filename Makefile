@@ -1,0 +1,51 @@
+# medshare — the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: install demo test test-unit test-integration lint gate stop clean help
+
+help:
+	@echo "make demo   - set everything up and run the pipeline end to end on synthetic data"
+	@echo "make test   - run the whole test suite (unit + integration, real broker)"
+	@echo "make lint   - ruff on the packages"
+	@echo "make stop   - stop the local broker(s)"
+
+# one virtualenv holds the whole stack; versions are locked in requirements.lock
+install: $(STAMP)
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+demo: install
+	$(BIN)/medshare demo
+
+# both tiers: unit tests and integration tests against the real broker / DuckDB / Airflow
+test: install
+	$(BIN)/medshare broker install
+	$(BIN)/pytest -q
+
+test-unit: install
+	$(BIN)/pytest -q -m "not integration"
+
+test-integration: install
+	$(BIN)/pytest -q -m integration
+
+lint: install
+	$(BIN)/ruff check medshare privacy contracts streams dags bench tests
+
+# breaking-change gate for data contracts (against the previous commit)
+gate:
+	bash scripts/contracts-gate.sh
+
+stop:
+	-$(BIN)/medshare broker stop
+	-MEDSHARE_HOME=var/test MEDSHARE_KAFKA_PORT=29092 $(BIN)/medshare broker stop
+
+clean: stop
+	rm -rf var

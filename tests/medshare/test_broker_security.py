@@ -1,0 +1,159 @@
+"""The broker itself enforces who may read and write what (SASL/SCRAM + ACLs, deny by default)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from kafka import TopicPartition
+from kafka import errors as kerr
+
+from medshare import kafka as mk
+from medshare import topics as t
+from medshare.envelope import H_EVENT_ID, Outgoing, decode_value, header_map
+
+pytestmark = pytest.mark.integration
+
+AUTHZ_ERRORS = (kerr.TopicAuthorizationFailedError, kerr.GroupAuthorizationFailedError)
+
+
+@pytest.fixture(scope="module")
+def insurers(kafka_broker):
+    from medshare.onboard import onboard_insurer
+
+    return {code: onboard_insurer(code, cfg=kafka_broker) for code in ("ins1", "ins2")}
+
+
+def _read_one(consumer, topic: str, timeout_s: float = 15.0):
+    """Assign all partitions of ``topic`` from the start and return the first message polled."""
+    parts = consumer.partitions_for_topic(topic) or set()
+    consumer.assign([TopicPartition(topic, p) for p in parts])
+    consumer.seek_to_beginning()
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for records in consumer.poll(timeout_ms=500).values():
+            if records:
+                return records[0]
+    return None
+
+
+def _consume_as(bundle_or_principal, topic: str, group: str | None, cfg):
+    """Try to read ``topic``; returns the first message or raises the broker's error."""
+    if isinstance(bundle_or_principal, dict):
+        from kafka import KafkaConsumer
+
+        c = KafkaConsumer(group_id=group, enable_auto_commit=False, auto_offset_reset="earliest",
+                          **mk.client_config(bundle_or_principal))
+    else:
+        c = mk.consumer(bundle_or_principal, group, cfg=cfg)
+    try:
+        c.subscribe([topic])
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            for records in c.poll(timeout_ms=500).values():
+                if records:
+                    return records[0]
+        return None
+    finally:
+        c.close()
+
+
+def test_scram_round_trip_platform_to_pipeline(kafka_broker, unique):
+    """The platform principal publishes; the pipeline principal reads it back, headers intact."""
+    record = {"settlement_id": f"ST-roundtrip-{unique}", "total_amount": 12.5, "name": "测试"}
+    prod = mk.producer("platform", cfg=kafka_broker)
+    try:
+        msg = Outgoing.record(t.PLATFORM_SETTLEMENTS, record, key=f"p-{unique}", producer="test",
+                              event_id=unique)
+        meta = prod.send(msg.topic, value=msg.value, key=msg.key, headers=msg.headers).get(timeout=30)
+    finally:
+        prod.close()
+    c = mk.consumer("pipeline", None, cfg=kafka_broker)
+    try:
+        c.assign([TopicPartition(meta.topic, meta.partition)])
+        c.seek(TopicPartition(meta.topic, meta.partition), meta.offset)
+        got = None
+        deadline = time.monotonic() + 15
+        while got is None and time.monotonic() < deadline:
+            for records in c.poll(timeout_ms=500).values():
+                got = records[0]
+    finally:
+        c.close()
+    assert got is not None, "the pipeline did not receive the platform's message"
+    assert decode_value(got.value) == record
+    assert header_map(got.headers)[H_EVENT_ID] == unique
+
+
+def test_wrong_password_is_refused(kafka_broker):
+    b = mk.bundle("pipeline", kafka_broker)
+    b["password"] = "not-the-password"
+    from kafka import KafkaConsumer
+
+    with pytest.raises(kerr.KafkaError) as info:
+        c = KafkaConsumer(**mk.client_config(b), bootstrap_timeout_ms=8000, request_timeout_ms=8000)
+        try:
+            c.topics()
+        finally:
+            c.close()
+    assert "auth" in repr(info.value).lower() or "bootstrap" in repr(info.value).lower()
+
+
+def test_platform_cannot_read_anything(kafka_broker, insurers, unique):
+    for topic in (t.PLATFORM_SETTLEMENTS, t.insurer_claims("ins1")):
+        with pytest.raises(AUTHZ_ERRORS):
+            _consume_as("platform", topic, f"medshare-{unique}", kafka_broker)
+
+
+def test_platform_cannot_write_insurer_topics(kafka_broker, insurers):
+    prod = mk.producer("platform", cfg=kafka_broker, max_block_ms=10000)
+    try:
+        with pytest.raises(kerr.KafkaError):
+            prod.send(t.insurer_claims("ins1"), value=b"{}").get(timeout=15)
+    finally:
+        prod.close()
+
+
+def test_insurer_reads_own_topic_only(kafka_broker, insurers, unique):
+    # the pipeline writes one record to each insurer's claims topic
+    prod = mk.producer("pipeline", cfg=kafka_broker)
+    try:
+        for code in insurers:
+            prod.send(t.insurer_claims(code), value=f'{{"for":"{code}"}}'.encode(), key=b"k").get(timeout=30)
+    finally:
+        prod.close()
+    a, b = insurers["ins1"], insurers["ins2"]
+    own = _consume_as(a, t.insurer_claims("ins1"), f"{a['group_prefix']}{unique}", kafka_broker)
+    assert own is not None and decode_value(own.value) == {"for": "ins1"}
+    # another insurer's topic and a platform topic: the broker refuses (not a client-side check)
+    with pytest.raises(AUTHZ_ERRORS):
+        _consume_as(a, t.insurer_claims("ins2"), f"{a['group_prefix']}{unique}", kafka_broker)
+    with pytest.raises(AUTHZ_ERRORS):
+        _consume_as(a, t.PLATFORM_SETTLEMENTS, f"{a['group_prefix']}{unique}", kafka_broker)
+    # another insurer's consumer groups are refused too
+    with pytest.raises(AUTHZ_ERRORS):
+        _consume_as(a, t.insurer_claims("ins1"), f"{b['group_prefix']}{unique}", kafka_broker)
+
+
+def test_insurer_topic_read_without_group_is_refused_for_other_insurer(kafka_broker, insurers):
+    """Even assigning partitions directly (no group) is refused by the broker for a foreign topic."""
+    from kafka import KafkaConsumer
+
+    c = KafkaConsumer(enable_auto_commit=False, **mk.client_config(insurers["ins2"]))
+    try:
+        with pytest.raises(AUTHZ_ERRORS):
+            c.assign([TopicPartition(t.insurer_claims("ins1"), 0)])
+            c.seek_to_beginning()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                c.poll(timeout_ms=500)
+    finally:
+        c.close()
+
+
+def test_onboarding_is_idempotent(kafka_broker, insurers):
+    from medshare.onboard import onboard_insurer
+
+    again = onboard_insurer("ins1", cfg=kafka_broker)
+    assert again["password"] == insurers["ins1"]["password"]
+    assert again["topics"] == {"claims": "insurer.ins1.claims.v1", "marts": "insurer.ins1.marts.v1"}
+    assert again["key_version"] == insurers["ins1"]["key_version"]
