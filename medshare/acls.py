@@ -21,7 +21,7 @@ class Grant:
     """Allow ``principal`` the ``operations`` on topics (or groups) named ``name`` (or with that prefix)."""
 
     principal: str
-    resource: str  # "topic" | "group" | "cluster"
+    resource: str  # "topic" | "group" | "cluster" | "transactional_id"
     name: str
     operations: tuple[str, ...]
     prefixed: bool = True
@@ -35,6 +35,8 @@ def core_grants() -> list[Grant]:
         *(Grant("pipeline", "topic", p, read) for p in ("platform.", "lab.", "pipeline.", "governance.")),
         *(Grant("pipeline", "topic", p, write) for p in ("lab.", "insurer.", "governance.", "pipeline.")),
         Grant("pipeline", "group", "medshare-", ("READ", "DESCRIBE")),
+        # processors commit outputs and offsets in one Kafka transaction per batch
+        Grant("pipeline", "transactional_id", "medshare-", ("WRITE", "DESCRIBE")),
         # idempotent producers (kafka-python's default) need this cluster-level right
         *(Grant(p, "cluster", "kafka-cluster", ("IDEMPOTENT_WRITE",), prefixed=False)
           for p in ("pipeline", "platform")),
@@ -72,7 +74,7 @@ def _to_kafka_acls(grants: Iterable[Grant]) -> list:
     out = []
     for g in grants:
         rtype = {"topic": ResourceType.TOPIC, "group": ResourceType.GROUP,
-                 "cluster": ResourceType.CLUSTER}[g.resource]
+                 "cluster": ResourceType.CLUSTER, "transactional_id": ResourceType.TRANSACTIONAL_ID}[g.resource]
         pattern = ACLResourcePatternType.PREFIXED if g.prefixed else ACLResourcePatternType.LITERAL
         for op in g.operations:
             out.append(ACL(

@@ -1,0 +1,1 @@
+"""The stream processors: consent-sync, sharing router, de-identifier and lab sink."""

@@ -1,0 +1,228 @@
+"""The loop every stream processor runs: consume a batch, transform, produce, commit — atomically.
+
+Delivery semantics (docs/streams.md):
+
+* Outputs and input offsets are committed in one Kafka transaction (``send_offsets_to_transaction``
+  with the consumer's group metadata, KIP-447 fencing): a processor killed at any point either
+  committed the whole batch or nothing of it, and a restart reprocesses exactly the uncommitted
+  part. Consumers downstream read with ``isolation_level=read_committed``, so aborted outputs are
+  never seen: no duplicates on insurer or lab topics.
+* A processor with a side effect outside Kafka (the lab sink's database) commits that first,
+  idempotently (upsert by key), then the Kafka transaction; a crash in between replays the batch
+  and the upserts change nothing.
+* A record that cannot be processed — bad JSON, a contract violation, an unexpected exception in
+  the handler — becomes a quarantine record in the same transaction. It never blocks its
+  partition and never crashes the processor; nothing is lost.
+* SIGTERM/SIGINT: finish and commit the batch in hand, then exit 0. ``until_idle``: exit once
+  every assigned partition is caught up and nothing arrived for ``idle_s`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from medshare.config import Settings, settings
+from medshare.envelope import Outgoing
+
+log = logging.getLogger("medshare.streams")
+
+
+class Rejected(Exception):  # noqa: N818 - a result, not a failure of the processor
+    """A record the processor refuses; it goes to quarantine with these reasons."""
+
+    def __init__(self, rule: str, message: str, violations: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.violations = violations or []
+
+
+@dataclass
+class Counters:
+    consumed: int = 0
+    published: int = 0
+    quarantined: int = 0
+    disclosed: int = 0
+    batches: int = 0
+    lag: int = 0
+    last_batch_ms: float = 0.0
+    started_at: float = field(default_factory=time.time)
+    updated_at: float = field(default_factory=time.time)
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def bump(self, key: str, n: int = 1) -> None:
+        self.extra[key] = self.extra.get(key, 0) + n
+
+
+class Handler(Protocol):
+    """What a processor implements; the runtime does the rest."""
+
+    name: str
+    inputs: tuple[str, ...]
+
+    def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
+        """Outputs for one consumed message; raise :class:`Rejected` to quarantine it."""
+
+    def quarantine(self, msg: Any, reason: Rejected | Exception) -> Outgoing:
+        """The quarantine record for a message the handler could not process."""
+
+    def before_commit(self) -> None:
+        """Make side effects outside Kafka durable (e.g. commit a database transaction)."""
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class RunOptions:
+    until_idle: bool = False
+    idle_s: float = 3.0
+    max_records: int = 500
+    poll_ms: int = 500
+    instance: str = "0"
+    #: for tests: stop after this many batches (simulates a crash point when combined with SIGKILL)
+    max_batches: int | None = None
+
+
+def status_dir(cfg: Settings) -> Path:
+    d = cfg.state_dir / "processors"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def write_status(cfg: Settings, name: str, instance: str, counters: Counters, state: str) -> None:
+    """Counters for ``medshare status`` and the Prometheus endpoint, written atomically."""
+    counters.updated_at = time.time()
+    path = status_dir(cfg) / f"{name}-{instance}.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"processor": name, "instance": instance, "pid": os.getpid(),
+                               "host": socket.gethostname(), "state": state, **asdict(counters)}))
+    tmp.replace(path)
+
+
+class Runner:
+    """Runs one handler instance in the consumer group ``medshare-<name>``."""
+
+    def __init__(self, handler: Handler, opts: RunOptions | None = None, cfg: Settings | None = None) -> None:
+        self.h = handler
+        self.opts = opts or RunOptions()
+        self.cfg = cfg or settings()
+        self.counters = Counters()
+        self._stop = False
+
+    # -- signals ---------------------------------------------------------------------------
+    def _on_signal(self, signum, _frame) -> None:
+        log.info("%s: signal %s, draining the current batch", self.h.name, signum)
+        self._stop = True
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+
+    # -- main loop -------------------------------------------------------------------------
+    def run(self) -> Counters:
+        from medshare import kafka as mk
+
+        group = f"medshare-{self.h.name}"
+        consumer = mk.consumer(
+            "pipeline", group, self.h.inputs, cfg=self.cfg,
+            isolation_level="read_committed", max_poll_records=self.opts.max_records,
+            session_timeout_ms=10000, heartbeat_interval_ms=2000,
+        )
+        producer = mk.producer(
+            "pipeline", cfg=self.cfg, transactional_id=f"{group}-{self.opts.instance}",
+            linger_ms=2, max_in_flight_requests_per_connection=5,
+        )
+        producer.init_transactions()
+        idle_since = time.monotonic()
+        try:
+            while not self._stop:
+                polled = consumer.poll(timeout_ms=self.opts.poll_ms)
+                messages = [m for records in polled.values() for m in records]
+                if not messages:
+                    self._update_lag(consumer)
+                    write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "idle")
+                    if self.opts.until_idle and self.counters.lag == 0 and consumer.assignment() \
+                            and time.monotonic() - idle_since >= self.opts.idle_s:
+                        break
+                    continue
+                idle_since = time.monotonic()
+                self._process_batch(consumer, producer, messages)
+                if self.opts.max_batches is not None and self.counters.batches >= self.opts.max_batches:
+                    break
+        finally:
+            write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "stopped")
+            try:
+                producer.close(timeout=10)
+            finally:
+                consumer.close()
+                self.h.close()
+        return self.counters
+
+    def _process_batch(self, consumer, producer, messages: list[Any]) -> None:
+        from kafka import OffsetAndMetadata, TopicPartition
+
+        t0 = time.monotonic()
+        outputs: list[Outgoing] = []
+        for msg in messages:
+            self.counters.consumed += 1
+            try:
+                outs = self.h.handle(msg, self.counters)
+            except Rejected as exc:
+                outs = [self.h.quarantine(msg, exc)]
+                self.counters.quarantined += 1
+            except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
+                log.warning("%s: %s at %s[%s]@%s quarantined: %s", self.h.name, type(exc).__name__,
+                            msg.topic, msg.partition, msg.offset, exc)
+                outs = [self.h.quarantine(msg, exc)]
+                self.counters.quarantined += 1
+            outputs.extend(outs)
+
+        producer.begin_transaction()
+        try:
+            for out in outputs:
+                producer.send(out.topic, value=out.value, key=out.key, headers=out.headers)
+            self.h.before_commit()
+            offsets: dict[Any, Any] = {}
+            for msg in messages:
+                tp = TopicPartition(msg.topic, msg.partition)
+                offsets[tp] = OffsetAndMetadata(msg.offset + 1, "", -1)
+            producer.send_offsets_to_transaction(offsets, consumer.group_metadata())
+            producer.commit_transaction()
+        except Exception:
+            log.exception("%s: transaction failed; aborting, the batch will be reprocessed", self.h.name)
+            try:
+                producer.abort_transaction()
+            finally:
+                raise
+        self.counters.published += sum(1 for o in outputs if not o.topic.startswith("pipeline."))
+        self.counters.batches += 1
+        self.counters.last_batch_ms = round((time.monotonic() - t0) * 1000, 2)
+        write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "running")
+
+    def _update_lag(self, consumer) -> None:
+        parts = consumer.assignment()
+        if not parts:
+            return
+        try:
+            ends = consumer.end_offsets(list(parts))
+            self.counters.lag = sum(max(0, ends[tp] - (consumer.position(tp) or 0)) for tp in parts)
+        except Exception:  # noqa: BLE001 - lag is informative only
+            pass
+
+
+def read_statuses(cfg: Settings | None = None) -> list[dict[str, Any]]:
+    cfg = cfg or settings()
+    out = []
+    for path in sorted(status_dir(cfg).glob("*.json")):
+        try:
+            out.append(json.loads(path.read_text()))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return out
