@@ -67,6 +67,9 @@ class Handler(Protocol):
     name: str
     inputs: tuple[str, ...]
 
+    def begin_batch(self) -> None:
+        """Refresh state before a batch (the router reloads consents applied since the last one)."""
+
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         """Outputs for one consumed message; raise :class:`Rejected` to quarantine it."""
 
@@ -169,6 +172,7 @@ class Runner:
         from kafka import OffsetAndMetadata, TopicPartition
 
         t0 = time.monotonic()
+        self.h.begin_batch()
         outputs: list[Outgoing] = []
         for msg in messages:
             self.counters.consumed += 1

@@ -1,0 +1,56 @@
+"""Consent sync: keeps the consent registry current from ``platform.consents.v1``.
+
+Events are checked against the contract, then applied to the registry's store in one database
+transaction per batch, before the batch's offsets are committed; re-applying an event (after a
+crash) is a no-op because the store is idempotent by ``event_id``. The router picks the new
+events up at its next batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medshare import topics as t
+from medshare.config import Settings
+from medshare.envelope import Outgoing
+from streams.common import ContractCheck, Quarantiner
+from streams.runtime import Counters, Rejected
+
+
+class ConsentSyncHandler:
+    name = "consent-sync"
+    inputs = (t.PLATFORM_CONSENTS,)
+
+    def __init__(self, cfg: Settings) -> None:
+        from privacy.consent import ConsentRegistry
+
+        self.registry = ConsentRegistry.open(cfg.state_database)
+        self.check = ContractCheck(self.inputs)
+        self.quarantine = Quarantiner(self.name, cfg)
+        self._pending: list[Any] = []
+
+    def begin_batch(self) -> None:
+        self._pending = []
+
+    def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
+        from privacy.consent import ConsentEvent, ConsentEventError
+
+        record = self.check(msg)
+        try:
+            self._pending.append(ConsentEvent.parse(record))
+        except (ConsentEventError, ValueError) as exc:
+            raise Rejected("consent-event", str(exc)) from None
+        counters.bump(f"consent.{record['action']}")
+        return []
+
+    def before_commit(self) -> None:
+        if self._pending:
+            self.registry.apply_many(self._pending)
+        self._pending = []
+
+    def close(self) -> None:
+        self.registry.close()
+
+
+def build(cfg: Settings) -> ConsentSyncHandler:
+    return ConsentSyncHandler(cfg)

@@ -1,0 +1,129 @@
+"""The de-identifier: platform records become lab records with no direct identifier.
+
+A settlement keeps what the lab's analyses need, generalised: a keyed pseudonym of the person
+(HMAC with the lab project's secret, never a plain hash), the settlement time truncated to the
+hour, age band and district instead of birth date and ID, length of stay instead of dates. A note
+keeps its text with every identifier Presidio finds replaced by its type tag — the person's own
+name (remembered from their settlements, which share the partition) is always among the names
+looked for. The output is checked against the lab contract before it leaves; a record that fails
+goes to quarantine, not to the lab.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from medshare import topics as t
+from medshare.config import Settings, settings
+from medshare.envelope import Outgoing
+from streams.common import ContractCheck, Quarantiner, event_id
+from streams.runtime import Counters, Rejected
+
+ITEM_FIELDS = ("item_code", "category", "catalogue_class", "special_drug", "quantity", "amount", "self_expense")
+
+
+class Deidentifier:
+    """Platform record -> lab record (no Kafka; tests call it directly)."""
+
+    def __init__(self, cfg: Settings | None = None, max_names: int = 200_000) -> None:
+        from privacy.pseudonym import Pseudonymiser
+
+        self.cfg = cfg or settings()
+        self.pseudo = Pseudonymiser.for_project("lab", cfg=self.cfg)
+        self._names: dict[str, str] = {}
+        self._max_names = max_names
+        self._deid = None
+
+    def _text_deid(self):
+        if self._deid is None:
+            from privacy.deid import get_deidentifier
+
+            self._deid = get_deidentifier()
+        return self._deid
+
+    def settlement(self, r: dict[str, Any]) -> dict[str, Any]:
+        from privacy import generalise
+
+        if r.get("name"):
+            if len(self._names) >= self._max_names:
+                self._names.pop(next(iter(self._names)))
+            self._names[r["person_no"]] = r["name"]
+        at = datetime.fromisoformat(r["event_time"])
+        admission = date.fromisoformat(r["admission_date"])
+        discharge = date.fromisoformat(r["discharge_date"])
+        return {
+            "settlement_id": r["settlement_id"],
+            "event_type": r["event_type"],
+            "refund_of": r.get("refund_of"),
+            "person_key": self.pseudo.pseudonym(r["person_no"], domain="person"),
+            "event_hour": generalise.apply("hour", r["event_time"]),
+            "event_month": generalise.apply("month", r["event_time"]),
+            "gender": generalise.apply("gender", r["gender"]),
+            "age_band": generalise.apply("age_band", r["birth_date"], at=at),
+            "district": generalise.apply("district", r["resident_id"]),
+            "insurance_type": r["insurance_type"],
+            "visit_type": r["visit_type"],
+            "institution_code": r["institution_code"],
+            "admission_month": generalise.apply("month", r["admission_date"]),
+            "length_of_stay": (discharge - admission).days,
+            "diagnosis_code": r["diagnosis_code"],
+            "items": [{k: item.get(k) for k in ITEM_FIELDS} for item in r.get("items") or []],
+            **{k: r[k] for k in ("total_amount", "fund_paid", "account_paid", "self_pay", "self_expense")},
+        }
+
+    def note(self, r: dict[str, Any]) -> dict[str, Any]:
+        from privacy import generalise
+
+        known = (self._names[r["person_no"]],) if r["person_no"] in self._names else ()
+        result = self._text_deid().redact(r["text"], known_names=known)
+        return {
+            "note_id": r["note_id"],
+            "settlement_id": r["settlement_id"],
+            "person_key": self.pseudo.pseudonym(r["person_no"], domain="person"),
+            "event_month": generalise.apply("month", r["event_time"]),
+            "institution_code": r["institution_code"],
+            "note_type": r["note_type"],
+            "text_redacted": result.text,
+            "entities": dict(result.counts_by_type),
+        }
+
+
+class DeidentifyHandler:
+    name = "deidentify"
+    inputs = (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES)
+    outputs = {t.PLATFORM_SETTLEMENTS: t.LAB_SETTLEMENTS, t.PLATFORM_EMR_NOTES: t.LAB_EMR_NOTES}
+
+    def __init__(self, cfg: Settings) -> None:
+        self.deid = Deidentifier(cfg)
+        self.check_in = ContractCheck(self.inputs)
+        self.check_out = ContractCheck(tuple(self.outputs.values()))
+        self.quarantine = Quarantiner(self.name, cfg)
+
+    def begin_batch(self) -> None:
+        pass
+
+    def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
+        record = self.check_in(msg)
+        if msg.topic == t.PLATFORM_SETTLEMENTS:
+            lab = self.deid.settlement(record)
+        else:
+            lab = self.deid.note(record)
+        out_topic = self.outputs[msg.topic]
+        out = Outgoing.record(out_topic, lab, key=lab["person_key"], producer=self.name,
+                              event_id=event_id(msg))
+        # the output must satisfy the lab contract before it leaves (no identifier, right shape)
+        _, violations = self.check_out._validators[out_topic].validate_bytes(out.value)
+        if violations:
+            raise Rejected(violations[0].rule, f"lab output fails {out_topic}: {violations[0]}", violations)
+        return [out]
+
+    def before_commit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def build(cfg: Settings) -> DeidentifyHandler:
+    return DeidentifyHandler(cfg)

@@ -1,0 +1,214 @@
+"""The sharing router: consented claims reach only the entitled insurer, in the agreement's form.
+
+For each platform record (settlement, or e-medical-record note where a claims agreement names
+notes) and each ``claims`` grant whose source is that topic, the router asks the consent registry
+whether this person authorised this insurer for this purpose at the event's time. If so it
+publishes exactly the grant's fields — identity fields encrypted to that insurer, quasi-identifiers
+generalised, free text redacted — to ``insurer.<code>.claims.v1``, keyed by a per-insurer
+pseudonym of the person (one person's events keep their order; the key links nothing across
+insurers), and writes the disclosure to ``governance.audit.v1``.
+
+Nothing leaves that a grant does not name (``Grant.project``), and nothing leaves without a consent
+decision that says yes; the audit event names the consent relied on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from medshare import topics as t
+from medshare.config import Settings, settings
+from medshare.envelope import Outgoing
+from streams.common import ContractCheck, Quarantiner, audit_id, event_id
+from streams.runtime import Counters, Rejected
+
+#: the record id field of each source topic
+RECORD_ID = {t.PLATFORM_SETTLEMENTS: "settlement_id", t.PLATFORM_EMR_NOTES: "note_id"}
+
+
+class _Encrypt:
+    """Marks a value to encrypt once its full path (with array indices) is known."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+@dataclass
+class Disclosure:
+    insurer: str
+    output: Outgoing
+    audit: dict[str, Any]
+
+
+class Router:
+    """The routing decision and transformation, without Kafka (tests call it directly)."""
+
+    def __init__(self, cfg: Settings | None = None, registry=None, agreements=None) -> None:
+        from privacy.agreements import load_agreements
+        from privacy.consent import ConsentRegistry
+        from privacy.pseudonym import Pseudonymiser
+
+        self.cfg = cfg or settings()
+        self.agreements = agreements or load_agreements()
+        self.registry = registry or ConsentRegistry.open(self.cfg.state_database)
+        self.grants = self.agreements.grants("claims")
+        self.sources = tuple(sorted({g.grant.source for g in self.grants if g.grant.source in RECORD_ID}))
+        self._encryptors: dict[str, Any] = {}
+        self._keys = {code: Pseudonymiser.for_project(f"insurer-{code}", cfg=self.cfg)
+                      for code in {g.insurer for g in self.grants}}
+        self._audit = Pseudonymiser.for_project("audit", cfg=self.cfg)
+        self._deid = None
+        #: person_no -> name, from settlements seen, so notes of that person are redacted by name too
+        self._names: dict[str, str] = {}
+        self._last_refresh = 0.0
+
+    def refresh_consents(self, max_age_s: float = 0.2) -> None:
+        """Apply consent events stored since the last look (revocations take effect from here on)."""
+        now = time.monotonic()
+        if now - self._last_refresh >= max_age_s:
+            self.registry.refresh()
+            self._last_refresh = now
+
+    def encryptor(self, code: str):
+        from privacy.crypto import Encryptor
+
+        if code not in self._encryptors:
+            self._encryptors[code] = Encryptor.for_insurer(code, self.cfg)
+        return self._encryptors[code]
+
+    def deidentifier(self):
+        if self._deid is None:
+            from privacy.deid import get_deidentifier
+
+            self._deid = get_deidentifier()
+        return self._deid
+
+    # -- the decision ----------------------------------------------------------------------
+    def route(self, source: str, record: dict[str, Any], ev_id: str) -> list[Disclosure]:
+        person = record["person_no"]
+        if source == t.PLATFORM_SETTLEMENTS and record.get("name"):
+            self._names[person] = record["name"]
+        at = datetime.fromisoformat(record["event_time"])
+        out = []
+        for ref in self.grants:
+            grant = ref.grant
+            if grant.source != source:
+                continue
+            decision = self.registry.check(person, ref.insurer, "claims", at,
+                                           categories=tuple(grant.consent_categories))
+            if not decision.allowed:
+                continue
+            out.append(self._disclose(ref.insurer, grant, source, record, at, decision, ev_id))
+        return out
+
+    def _disclose(self, code, grant, source, record, at, decision, ev_id) -> Disclosure:
+        from privacy import generalise
+
+        topic = grant.output
+        record_id = str(record[RECORD_ID[source]])
+        known_names = tuple(n for n in (record.get("name"), self._names.get(record["person_no"])) if n)
+        pseudo = self._keys[code]
+
+        def treat(path: str, value: Any, treatment) -> Any:
+            kind = treatment.kind
+            if kind == "plain" or value is None:
+                return value
+            if kind == "encrypt":
+                return _Encrypt(value)
+            if kind == "pseudonymise":
+                return pseudo.pseudonym(str(value), domain=path)
+            if kind == "generalise":
+                return generalise.apply(treatment.rule, value, at=at)
+            if kind == "redact":
+                if isinstance(value, str):
+                    return self.deidentifier().redact(value, known_names=known_names).text
+                return None
+            raise Rejected("agreement", f"treatment {kind!r} of {path} is not implemented")
+
+        projected = grant.project(record, treat=treat)
+        enc = self.encryptor(code)
+        projected = _encrypt_marked(projected, enc, topic, record_id, prefix="")
+        key = pseudo.pseudonym(record["person_no"], domain="partition-key")
+        output = Outgoing.record(topic, projected, key=key, producer="router", event_id=f"{code}:{record_id}",
+                                 trace=ev_id)
+        output.headers.append(("ms-source", source.encode()))
+        agreement = self.agreements.for_insurer(code)
+        audit = {
+            "audit_id": audit_id(code, source, record_id, ev_id),
+            "kind": "record",
+            "disclosed_at": datetime.now().astimezone().isoformat(timespec="milliseconds"),
+            "event_time": record["event_time"],
+            "insurer": code,
+            "purpose": grant.purpose,
+            "basis": grant.basis,
+            "source": source,
+            "dataset": topic,
+            "record_id": record_id,
+            "person_ref": self._audit.pseudonym(record["person_no"], domain="person_no"),
+            "resident_ref": (self._audit.pseudonym(record["resident_id"], domain="resident_id")
+                             if record.get("resident_id") else None),
+            "fields": {path: str(tr) for path, tr in grant.fields.items()
+                       if tr.passes and _present(record, path)},
+            "consent_id": decision.consent_id,
+            "agreement_id": agreement.agreement_id,
+            "agreement_version": agreement.fingerprint,
+            "key_id": enc.key_id,
+            "key_version": enc.version,
+        }
+        return Disclosure(code, output, audit)
+
+
+def _present(record: dict[str, Any], path: str) -> bool:
+    head = path.split("[]")[0].split(".")[0]
+    return record.get(head) is not None
+
+
+def _encrypt_marked(value: Any, enc, topic: str, record_id: str, prefix: str) -> Any:
+    """Replace every :class:`_Encrypt` marker with its envelope, bound to its dotted path."""
+    if isinstance(value, _Encrypt):
+        return enc.encrypt(value.value, topic=topic, record_id=record_id, field=prefix)
+    if isinstance(value, dict):
+        return {k: _encrypt_marked(v, enc, topic, record_id, f"{prefix}.{k}" if prefix else k)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encrypt_marked(v, enc, topic, record_id, f"{prefix}.{i}") for i, v in enumerate(value)]
+    return value
+
+
+class RouterHandler:
+    name = "router"
+
+    def __init__(self, cfg: Settings) -> None:
+        self.router = Router(cfg)
+        self.inputs = self.router.sources
+        self.check = ContractCheck(self.inputs)
+        self.quarantine = Quarantiner(self.name, cfg)
+
+    def begin_batch(self) -> None:
+        self.router.refresh_consents()
+
+    def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
+        record = self.check(msg)
+        outs: list[Outgoing] = []
+        for d in self.router.route(msg.topic, record, event_id(msg)):
+            outs.append(d.output)
+            outs.append(Outgoing.record(t.AUDIT, d.audit, key=d.audit["person_ref"], producer="router",
+                                        event_id=d.audit["audit_id"]))
+            counters.disclosed += 1
+            counters.bump(f"disclosed.{d.insurer}")
+        return outs
+
+    def before_commit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.router.registry.close()
+
+
+def build(cfg: Settings) -> RouterHandler:
+    return RouterHandler(cfg)
