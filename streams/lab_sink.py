@@ -8,7 +8,7 @@ the upserts change nothing. Records that fail go to quarantine and never into th
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from medshare import topics as t
@@ -39,7 +39,7 @@ class LabSinkHandler:
         leaks = find_identifiers(record)
         if leaks:
             raise Rejected("leak-guard", f"direct identifier(s) found in {', '.join(leaks)}")
-        record["loaded_at"] = datetime.now(timezone.utc).isoformat()
+        record["loaded_at"] = datetime.now(UTC).isoformat()
         self._rows.setdefault(TOPIC_TABLES[msg.topic].name, []).append(record)
         return []
 
