@@ -55,5 +55,47 @@ def list_cmd(as_json: bool = JSON_OPTION) -> None:
         typer.echo("\n".join(codes) or "no insurer onboarded yet")
 
 
+@insurer_app.command(
+    "consume",
+    epilog="Example: medshare insurer consume hhb --max 5 --json",
+)
+def consume_cmd(
+    code: str = typer.Argument(..., help="Insurer code, e.g. hhb."),
+    topic: str = typer.Option("claims", help="claims or marts."),
+    max_records: int | None = typer.Option(None, "--max", min=1, help="Stop after N records."),
+    timeout: float = typer.Option(10.0, help="Stop when nothing arrives for this many seconds."),
+    group: str = typer.Option("claims-reader", help="Consumer group suffix (after insurer-CODE-)."),
+    bundle_file: Path | None = typer.Option(None, "--bundle", help="Connection bundle JSON "
+                                            "(default: the one onboarding wrote for CODE)."),
+    no_decrypt: bool = typer.Option(False, "--no-decrypt", help="Show the envelopes as they arrive."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Read the insurer's topic with the insurer's own credentials and key; decrypt identity fields."""
+    import json
+    import os
+
+    from medshare.config import settings
+    from medshare.errors import UserError
+    from medshare.insurer_client import consume
+
+    path = bundle_file or settings().insurers_dir / code / "bundle.json"
+    if not path.exists():
+        raise UserError(f"no bundle for insurer {code} at {path}: run `medshare insurer onboard {code}`")
+    bundle = json.loads(path.read_text())
+    if topic not in bundle["topics"]:
+        raise UserError(f"unknown topic {topic!r}: use one of {', '.join(bundle['topics'])}")
+    passphrase = os.environ.get("MEDSHARE_KEY_PASSPHRASE")
+    n = 0
+    for item in consume(bundle, topic, max_records=max_records, group_suffix=group, timeout_s=timeout,
+                        passphrase=passphrase.encode() if passphrase else None, decrypt=not no_decrypt):
+        n += 1
+        if as_json:
+            typer.echo(json.dumps(item, ensure_ascii=False, sort_keys=True))
+        else:
+            typer.echo(json.dumps(item["record"], ensure_ascii=False, sort_keys=True))
+    if not as_json:
+        typer.secho(f"{n} record(s) from {bundle['topics'][topic]}", err=True)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(insurer_app, name="insurer")

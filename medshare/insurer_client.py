@@ -1,0 +1,87 @@
+"""What an insurer's claims system does: connect with its own bundle, read, decrypt.
+
+Uses only what the insurer is handed at onboarding — its SCRAM user and password, its topic
+names, its group prefix — and its own private keys; nothing of the pipeline's credentials.
+Reads with ``isolation_level=read_committed`` so records of aborted router transactions are
+never seen.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from medshare.envelope import header_map
+
+#: the record id field of each kind of record on a claims topic
+_ID_FIELDS = ("settlement_id", "note_id", "claim_id", "release_id")
+
+
+def record_id_field(record: dict[str, Any], source: str | None = None) -> str:
+    """The field whose value is bound into the record's ciphertexts (a note's id, else its settlement's)."""
+    if (source and source.endswith("emr-notes.v1")) or "note_id" in record:
+        return "note_id"
+    return next((f for f in _ID_FIELDS if f in record), "settlement_id")
+
+
+def consume(
+    bundle: dict[str, Any],
+    which: str = "claims",
+    max_records: int | None = None,
+    group_suffix: str = "claims-reader",
+    from_beginning: bool = True,
+    timeout_s: float = 10.0,
+    key_dir: Path | None = None,
+    passphrase: bytes | None = None,
+    decrypt: bool = True,
+) -> Iterator[dict[str, Any]]:
+    """Yield ``{"topic","partition","offset","key","headers","record"}`` with identity decrypted.
+
+    Stops after ``max_records`` or when nothing arrives for ``timeout_s`` seconds.
+    """
+    from kafka import KafkaConsumer
+
+    from medshare.kafka import client_config
+    from privacy.sdk import InsurerDecryptor
+
+    topic = bundle["topics"][which]
+    decryptor = None
+    if decrypt:
+        kd = key_dir or (Path(bundle["private_key_dir"]).parent if bundle.get("private_key_dir") else None)
+        if kd is None:
+            raise FileNotFoundError("no private key folder: pass key_dir (the folder holding keys/v<N>.key)")
+        decryptor = InsurerDecryptor.from_dir(kd, passphrase=passphrase)
+    consumer = KafkaConsumer(
+        topic,
+        group_id=f"{bundle['group_prefix']}{group_suffix}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        isolation_level="read_committed",
+        **client_config(bundle),
+    )
+    n = 0
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            polled = consumer.poll(timeout_ms=500)
+            for records in polled.values():
+                for m in records:
+                    rec = json.loads(m.value)
+                    headers = header_map(m.headers)
+                    if decryptor is not None:
+                        rec = decryptor.decrypt_record(
+                            rec, topic, record_id_field=record_id_field(rec, headers.get("ms-source")))
+                    yield {"topic": m.topic, "partition": m.partition, "offset": m.offset,
+                           "key": m.key.decode() if m.key else None, "headers": headers, "record": rec}
+                    n += 1
+                    if max_records is not None and n >= max_records:
+                        consumer.commit()
+                        return
+            if polled:
+                consumer.commit()
+                deadline = time.monotonic() + timeout_s
+    finally:
+        consumer.close()
