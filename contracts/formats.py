@@ -126,3 +126,36 @@ DATE = r"\d{4}-\d{2}-\d{2}"
 
 def fullmatch(pattern: str, value: object) -> bool:
     return isinstance(value, str) and re.fullmatch(pattern, value) is not None
+
+
+# --- added for the contract validator (issue 4): times and field-level ciphertexts -------------
+#: ISO 8601 date-time with seconds and an explicit offset: ``2026-03-05T10:21:07+08:00``
+DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})"
+#: a field-level ciphertext as ``privacy/crypto.py`` defines it:
+#: ``mse1.<key_id>.<version>.<wrapped: 80 bytes>.<nonce: 12 bytes>.<ciphertext+tag: >= 32 bytes>``,
+#: the last three base64url without padding
+ENVELOPE = r"mse1\.[a-z0-9][a-z0-9_-]{0,31}\.[1-9][0-9]{0,8}\.[A-Za-z0-9_-]{107}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43,}"
+
+
+def is_valid_date(value: object) -> bool:
+    """``YYYY-MM-DD`` naming a real calendar day."""
+    if not fullmatch(DATE, value):
+        return False
+    try:
+        date.fromisoformat(value)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True
+
+
+def is_valid_datetime(value: object) -> bool:
+    """:data:`DATETIME` naming a real instant (month 13 or hour 25 fail)."""
+    from datetime import datetime
+
+    if not fullmatch(DATETIME, value):
+        return False
+    try:
+        datetime.fromisoformat(value)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,546 @@
+"""Compile a contract into a fast record validator for the stream hot path.
+
+:func:`compile_contract` turns every property into one closure (type, enum, length, range, regex,
+named format) and every record rule into another, once; validating a record is then a loop over
+those closures with no model building. Every violation of a record is returned, not just the
+first, as :class:`Violation` objects — a failed check is a result, not an exception.
+
+Values are shown only when safe: a field tagged ``direct-identifier`` or ``sensitive-health`` (and
+any field the contract does not know) is shown by its shape only (``"str, 18 chars: 9×17 A×1"``).
+
+Usage on the hot path::
+
+    v = registry.validator("platform.settlements.v1")
+    record, violations = v.validate_bytes(message.value)
+    if violations:
+        ...  # quarantine (contracts.quarantine.ContractGate does this for you)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from contracts.rules import RecordRule, get_format, json_type_name, shape, show
+
+if TYPE_CHECKING:
+    from contracts.model import Contract, Field
+
+#: rule names of the structural checks (record rules are named by their contract entry)
+JSON = "json"
+NOT_OBJECT = "not-object"
+TYPE = "type"
+REQUIRED = "required"
+EXTRA_FIELD = "extra-field"
+FORMAT = "format"
+PATTERN = "pattern"
+ENUM = "enum"
+LENGTH = "length"
+RANGE = "range"
+ITEMS = "items"
+MAX_BYTES = "max-bytes"
+
+#: records bigger than this many times the contract's limit are not even parsed
+PARSE_LIMIT_FACTOR = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way a record breaks its contract. ``value`` is safe to log (masked if sensitive)."""
+
+    field: str
+    rule: str
+    message: str
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.field or "(record)"
+        return f"{where}: [{self.rule}] {self.message}" + (f" (value: {self.value})" if self.value else "")
+
+
+Check = Callable[[Any, str, list], None]
+
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "date": (str,),
+    "timestamp": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "map": (dict,),
+    "array": (list,),
+}
+
+
+def _display(masked: bool) -> Callable[[Any], str]:
+    return shape if masked else show
+
+
+def _type_violation(path: str, expected: str, v: Any, masked: bool) -> Violation:
+    return Violation(path, TYPE, f"expected {expected}, got {json_type_name(v)}",
+                     shape(v) if masked else show(v))
+
+
+def _string_check(fld: Field, name: str) -> Check:
+    masked = fld.masked
+    disp = _display(masked)
+    opts = fld.options
+    min_len, max_len = opts.get("minLength"), opts.get("maxLength")
+    pattern = re.compile(fld.pattern).search if fld.pattern else None
+    fmt = get_format(fld.format) if fld.format else None
+    fmt_rx = re.compile(fmt.pattern).fullmatch if fmt else None
+    fmt_deep = fmt.semantic if fmt else None
+    enum = frozenset(fld.enum) if fld.enum is not None else None
+    lt = fld.logical_type
+
+    def check(v: Any, prefix: str, out: list) -> None:
+        if type(v) is not str:
+            out.append(_type_violation(prefix + name, lt, v, masked))
+            return
+        if enum is not None and v not in enum:
+            out.append(Violation(prefix + name, ENUM, f"not one of the {len(enum)} allowed values", disp(v)))
+        if min_len is not None and len(v) < min_len:
+            out.append(Violation(prefix + name, LENGTH, f"{len(v)} chars, at least {min_len} needed", disp(v)))
+        if max_len is not None and len(v) > max_len:
+            out.append(Violation(prefix + name, LENGTH, f"{len(v)} chars, at most {max_len} allowed", disp(v)))
+        if pattern is not None and pattern(v) is None:
+            out.append(Violation(prefix + name, PATTERN, f"{len(v)} chars, does not match the pattern", disp(v)))
+        if fmt_rx is not None and (fmt_rx(v) is None or (fmt_deep is not None and not fmt_deep(v))):
+            out.append(Violation(prefix + name, FORMAT, f"{fmt.name}: {fmt.check(v)}", disp(v)))  # type: ignore[union-attr]
+
+    return check
+
+
+def _number_check(fld: Field, name: str) -> Check:
+    masked = fld.masked
+    disp = _display(masked)
+    opts = fld.options
+    integer = fld.logical_type == "integer"
+    lo, hi = opts.get("minimum"), opts.get("maximum")
+    xlo, xhi = opts.get("exclusiveMinimum"), opts.get("exclusiveMaximum")
+    step = opts.get("multipleOf")
+    enum = frozenset(fld.enum) if fld.enum is not None else None
+    bounded = any(b is not None for b in (lo, hi, xlo, xhi))
+
+    def check(v: Any, prefix: str, out: list) -> None:
+        t = type(v)
+        if t is not int and (integer or t is not float):
+            out.append(_type_violation(prefix + name, fld.logical_type, v, masked))
+            return
+        if t is float and not math.isfinite(v):
+            out.append(Violation(prefix + name, TYPE, "expected a finite number", disp(v)))
+            return
+        if enum is not None and v not in enum:
+            out.append(Violation(prefix + name, ENUM, f"not one of the {len(enum)} allowed values", disp(v)))
+        if bounded and (
+            (lo is not None and v < lo) or (hi is not None and v > hi)
+            or (xlo is not None and v <= xlo) or (xhi is not None and v >= xhi)
+        ):
+            out.append(Violation(prefix + name, RANGE, f"outside {_bounds(lo, hi, xlo, xhi)}", disp(v)))
+        if step is not None:
+            q = v / step
+            if abs(q - round(q)) > 1e-6:
+                out.append(Violation(prefix + name, RANGE, f"not a multiple of {step}", disp(v)))
+
+    return check
+
+
+def _bounds(lo: Any, hi: Any, xlo: Any, xhi: Any) -> str:
+    left = f"[{lo}" if lo is not None else f"({xlo}" if xlo is not None else "(-inf"
+    right = f"{hi}]" if hi is not None else f"{xhi})" if xhi is not None else "inf)"
+    return f"{left}, {right}"
+
+
+def _boolean_check(fld: Field, name: str) -> Check:
+    masked = fld.masked
+
+    def check(v: Any, prefix: str, out: list) -> None:
+        if type(v) is not bool:
+            out.append(_type_violation(prefix + name, "boolean", v, masked))
+
+    return check
+
+
+def _array_check(fld: Field, name: str, contract: Contract) -> Check:
+    masked = fld.masked
+    opts = fld.options
+    min_items, max_items, unique = opts.get("minItems"), opts.get("maxItems"), bool(opts.get("uniqueItems"))
+    item_check = _item_check(fld, contract)
+
+    def check(v: Any, prefix: str, out: list) -> None:
+        if type(v) is not list:
+            out.append(_type_violation(prefix + name, "array", v, masked))
+            return
+        n = len(v)
+        if min_items is not None and n < min_items:
+            out.append(Violation(prefix + name, ITEMS, f"{n} items, at least {min_items} needed", None))
+        if max_items is not None and n > max_items:
+            out.append(Violation(prefix + name, ITEMS, f"{n} items, at most {max_items} allowed", None))
+            v = v[:max_items]  # do not spend the hot path on a flood of items
+        if unique:
+            try:
+                dupes = len(v) != len(set(v))
+            except TypeError:
+                dupes = len(v) != len({json.dumps(x, sort_keys=True) for x in v})
+            if dupes:
+                out.append(Violation(prefix + name, ITEMS, "items are not unique", None))
+        if item_check is not None:
+            base = prefix + name
+            for i, item in enumerate(v):
+                if item is None:
+                    out.append(Violation(f"{base}[{i}]", REQUIRED, "array item is null", None))
+                else:
+                    item_check(item, f"{base}[{i}]", out)
+
+    return check
+
+
+def _item_check(fld: Field, contract: Contract) -> Check | None:
+    """A check for one array item, called with the item's full path as prefix and name ''."""
+    items = fld.prop.items
+    if items is None:
+        return None
+    lt = items.logicalType or "string"
+    if lt == "object":
+        inner = [f for f in contract.fields if f.path.startswith(f"{fld.path}[].")
+                 and "." not in f.path[len(fld.path) + 3:] and "[]" not in f.path[len(fld.path) + 3:]]
+        rules = [r for scope, r in contract.record_rules if scope == f"{fld.path}[]"]
+        obj = _object_check(inner, rules, contract, allow_extra=contract.extra_fields_allowed, masked=fld.masked)
+
+        def check_obj(v: Any, path: str, out: list) -> None:
+            if type(v) is not dict:
+                out.append(_type_violation(path, "object", v, fld.masked))
+                return
+            obj(v, path + ".", out)
+
+        return check_obj
+    from contracts.model import Field as _Field
+
+    pseudo = _Field(path=f"{fld.path}[]", name="", logical_type=lt, required=True, tags=fld.tags,
+                    prop=items, parent_masked=fld.masked)
+    return _field_check(pseudo, "", contract)
+
+
+def _map_check(fld: Field, name: str, contract: Contract) -> Check:
+    masked = fld.masked
+    value_prop = fld.prop.map.value if fld.prop.map is not None else None
+    value_check: Check | None = None
+    if value_prop is not None:
+        from contracts.model import Field as _Field
+
+        pseudo = _Field(path=f"{fld.path}{{}}", name="", logical_type=value_prop.logicalType or "string",
+                        required=True, tags=fld.tags, prop=value_prop, parent_masked=masked)
+        value_check = _field_check(pseudo, "", contract)
+
+    def check(v: Any, prefix: str, out: list) -> None:
+        if type(v) is not dict:
+            out.append(_type_violation(prefix + name, "map", v, masked))
+            return
+        if value_check is not None:
+            base = prefix + name
+            for k, item in v.items():
+                value_check(item, f"{base}[{k[:40]!r}]", out)
+
+    return check
+
+
+def _field_check(fld: Field, name: str, contract: Contract) -> Check:
+    lt = fld.logical_type
+    if lt in ("string", "date", "timestamp"):
+        return _string_check(fld, name)
+    if lt in ("integer", "number"):
+        return _number_check(fld, name)
+    if lt == "boolean":
+        return _boolean_check(fld, name)
+    if lt == "array":
+        return _array_check(fld, name, contract)
+    if lt == "map":
+        return _map_check(fld, name, contract)
+    # object
+    inner = [f for f in contract.fields if f.path.startswith(f"{fld.path}.")
+             and "." not in f.path[len(fld.path) + 1:] and "[]" not in f.path[len(fld.path) + 1:]]
+    obj = _object_check(inner, [], contract, allow_extra=contract.extra_fields_allowed, masked=fld.masked)
+
+    def check(v: Any, prefix: str, out: list) -> None:
+        if type(v) is not dict:
+            out.append(_type_violation(prefix + name, "object", v, fld.masked))
+            return
+        obj(v, f"{prefix}{name}.", out)
+
+    return check
+
+
+def _object_check(
+    fields: list[Field], rules: list[RecordRule], contract: Contract, allow_extra: bool, masked: bool
+) -> Callable[[dict, str, list], None]:
+    specs = tuple((f.name, f.required, _field_check(f, f.name, contract)) for f in fields)
+    allowed = frozenset(f.name for f in fields)
+    rule_list = tuple(rules)
+
+    def check(obj: dict, prefix: str, out: list) -> None:
+        if not allow_extra and not obj.keys() <= allowed:
+            for k in obj.keys() - allowed:
+                out.append(Violation(prefix + str(k)[:64], EXTRA_FIELD, "field is not in the contract", shape(obj[k])))
+        get = obj.get
+        for name, required, field_check in specs:
+            v = get(name)
+            if v is None:
+                if required:
+                    out.append(Violation(prefix + name, REQUIRED,
+                                         "required field is null" if name in obj else "required field is missing"))
+                continue
+            field_check(v, prefix, out)
+        for rule in rule_list:
+            for path, message in rule.check(obj):
+                out.append(Violation(prefix + path, rule.name, message))
+
+    return check
+
+
+# --- the fast path: one generated predicate per object ---------------------------------------
+#
+# Most records conform. For them, validation is one call of a predicate generated from the
+# contract: a conjunction of type tests, set lookups, precompiled regexes and the record rules.
+# Only when it says no does the explaining path above run, which collects every violation. The
+# explaining path is authoritative; tests check the two agree (tests/contracts/).
+
+
+class _Namespace:
+    """Names the generated code refers to; values never get pasted into source text."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {"isfinite": math.isfinite, "_round": round, "_abs": abs,
+                                       "_all": all, "_len": len, "_set": set, "_type": type}
+        self.counter = 0
+
+    def add(self, value: Any, hint: str = "c") -> str:
+        self.counter += 1
+        name = f"{hint}{self.counter}"
+        self.values[name] = value
+        return name
+
+    def var(self) -> str:
+        self.counter += 1
+        return f"v{self.counter}"
+
+
+def _fast_string(fld: Field, v: str, ns: _Namespace) -> list[str]:
+    opts = fld.options
+    conds = [f"_type({v}) is str"]
+    if fld.enum is not None:
+        conds.append(f"{v} in {ns.add(frozenset(fld.enum), 'enum')}")
+    if opts.get("minLength") is not None:
+        conds.append(f"_len({v}) >= {int(opts['minLength'])}")
+    if opts.get("maxLength") is not None:
+        conds.append(f"_len({v}) <= {int(opts['maxLength'])}")
+    if fld.pattern:
+        conds.append(f"{ns.add(re.compile(fld.pattern).search, 'pat')}({v}) is not None")
+    if fld.format:
+        fmt = get_format(fld.format)
+        conds.append(f"{ns.add(re.compile(fmt.pattern).fullmatch, 'fmt')}({v}) is not None")
+        if fmt.semantic is not None:
+            conds.append(f"{ns.add(fmt.semantic, 'sem')}({v})")
+    return conds
+
+
+def _fast_number(fld: Field, v: str, ns: _Namespace) -> list[str]:
+    opts = fld.options
+    conds = [f"_type({v}) is int" if fld.logical_type == "integer"
+             else f"(_type({v}) is int or (_type({v}) is float and isfinite({v})))"]
+    if fld.enum is not None:
+        conds.append(f"{v} in {ns.add(frozenset(fld.enum), 'enum')}")
+    for key, op in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
+        if opts.get(key) is not None:
+            conds.append(f"{v} {op} {ns.add(opts[key], 'b')}")
+    if opts.get("multipleOf") is not None:
+        step = ns.add(opts["multipleOf"], "step")
+        conds.append(f"_abs({v} / {step} - _round({v} / {step})) <= 1e-6")
+    return conds
+
+
+def _fast_array(fld: Field, v: str, ns: _Namespace, contract: Contract) -> list[str]:
+    opts = fld.options
+    conds = [f"_type({v}) is list"]
+    if opts.get("minItems") is not None:
+        conds.append(f"_len({v}) >= {int(opts['minItems'])}")
+    if opts.get("maxItems") is not None:
+        conds.append(f"_len({v}) <= {int(opts['maxItems'])}")
+    if opts.get("uniqueItems"):
+        conds.append(f"_len(_set({v})) == _len({v})")  # unhashable items raise: explained
+    item_ok = _fast_item(fld, ns, contract)
+    if item_ok is not None:
+        x = ns.var()
+        conds.append(f"_all({x} is not None and {item_ok}({x}) for {x} in {v})")
+    return conds
+
+
+def _fast_map(fld: Field, v: str, ns: _Namespace, contract: Contract) -> list[str]:
+    conds = [f"_type({v}) is dict"]
+    value = fld.prop.map.value if fld.prop.map is not None else None
+    if value is not None:
+        from contracts.model import Field as _Field
+
+        pseudo = _Field(path=f"{fld.path}{{}}", name="", logical_type=value.logicalType or "string",
+                        required=True, tags=fld.tags, prop=value)
+        x = ns.var()
+        conds.append(f"_all({_fast_value(pseudo, x, ns, contract)} for {x} in {v}.values())")
+    return conds
+
+
+def _fast_value(fld: Field, v: str, ns: _Namespace, contract: Contract) -> str:
+    """A Python expression, true when the non-null value bound to ``v`` passes every field rule."""
+    lt = fld.logical_type
+    if lt in ("string", "date", "timestamp"):
+        conds = _fast_string(fld, v, ns)
+    elif lt in ("integer", "number"):
+        conds = _fast_number(fld, v, ns)
+    elif lt == "boolean":
+        conds = [f"_type({v}) is bool"]
+    elif lt == "array":
+        conds = _fast_array(fld, v, ns, contract)
+    elif lt == "map":
+        conds = _fast_map(fld, v, ns, contract)
+    else:  # object
+        inner = [f for f in contract.fields if f.path.startswith(f"{fld.path}.")
+                 and "." not in f.path[len(fld.path) + 1:] and "[]" not in f.path[len(fld.path) + 1:]]
+        conds = [f"_type({v}) is dict", f"{_fast_object(inner, [], ns, contract)}({v})"]
+    return "(" + " and ".join(conds) + ")"
+
+
+def _fast_item(fld: Field, ns: _Namespace, contract: Contract) -> str | None:
+    items = fld.prop.items
+    if items is None:
+        return None
+    lt = items.logicalType or "string"
+    if lt == "object":
+        inner = [f for f in contract.fields if f.path.startswith(f"{fld.path}[].")
+                 and "." not in f.path[len(fld.path) + 3:] and "[]" not in f.path[len(fld.path) + 3:]]
+        rules = [r for scope, r in contract.record_rules if scope == f"{fld.path}[]"]
+        obj = _fast_object(inner, rules, ns, contract)
+        return ns.add(lambda x, _obj=ns.values[obj]: type(x) is dict and _obj(x), "item")
+    from contracts.model import Field as _Field
+
+    pseudo = _Field(path=f"{fld.path}[]", name="", logical_type=lt, required=True, tags=fld.tags, prop=items)
+    x = ns.var()
+    return ns.add(eval(f"lambda {x}: {_fast_value(pseudo, x, ns, contract)}", ns.values), "item")  # noqa: S307
+
+
+def _fast_object(fields: list[Field], rules: list[RecordRule], ns: _Namespace, contract: Contract) -> str:
+    """Name (in ``ns``) of a generated ``lambda o: bool`` for one object of the contract."""
+    conds: list[str] = []
+    if not contract.extra_fields_allowed:
+        conds.append(f"o.keys() <= {ns.add(frozenset(f.name for f in fields), 'allowed')}")
+    for f in fields:
+        v = ns.var()
+        key = ns.add(f.name, "k")
+        test = _fast_value(f, v, ns, contract)
+        if f.required:
+            conds.append(f"(({v} := o.get({key})) is not None and {test})")
+        else:
+            conds.append(f"(({v} := o.get({key})) is None or {test})")
+    for r in rules:
+        conds.append(f"not {ns.add(r.check, 'rule')}(o)")
+    source = "lambda o: " + (" and ".join(conds) or "True")
+    return ns.add(eval(source, ns.values), "obj")  # noqa: S307 - source built from our own snippets
+
+
+def compile_fast(contract: Contract) -> Callable[[dict], bool]:
+    """The generated fast-path predicate of a contract's record (True: no violation at all)."""
+    ns = _Namespace()
+    rules = [r for scope, r in contract.record_rules if scope == ""]
+    fast = ns.values[_fast_object(contract.top_fields, rules, ns, contract)]
+
+    def safe(record: dict) -> bool:
+        try:
+            return bool(fast(record))
+        except Exception:  # noqa: BLE001 - e.g. unhashable items under uniqueItems: let the explainer speak
+            return False
+
+    return safe
+
+
+class RecordValidator:
+    """The compiled form of one contract. Thread-safe; build once, call per record."""
+
+    __slots__ = ("contract_id", "version", "max_bytes", "_check", "_fast")
+
+    def __init__(
+        self, contract_id: str, version: str, max_bytes: int | None, check: Callable,
+        fast: Callable[[dict], bool] | None = None,
+    ) -> None:
+        self.contract_id = contract_id
+        self.version = version
+        self.max_bytes = max_bytes
+        self._check = check
+        self._fast = fast or (lambda record: False)
+
+    def explain(self, record: dict[str, Any]) -> list[Violation]:
+        """The slow, thorough path alone (tests compare it with the fast path)."""
+        out: list[Violation] = []
+        self._check(record, "", out)
+        return out
+
+    def validate(self, record: Any) -> list[Violation]:
+        """Every violation of a parsed record ([] when it conforms). Size is not checked here."""
+        if type(record) is not dict:
+            return [Violation("", NOT_OBJECT, f"record is a JSON {json_type_name(record)}, not an object",
+                              shape(record))]
+        if self._fast(record):
+            return []
+        out: list[Violation] = []
+        self._check(record, "", out)
+        return out
+
+    def validate_bytes(self, raw: bytes | str | None) -> tuple[dict[str, Any] | None, list[Violation]]:
+        """Parse and validate a message value: ``(record or None, violations)``.
+
+        Broken JSON gives rule ``json``; a value over the contract's ``maxRecordBytes`` gives rule
+        ``max-bytes`` (and is still checked field by field unless it is absurdly large).
+        """
+        if raw is None:
+            return None, [Violation("", JSON, "message has no value (tombstone)")]
+        size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8"))
+        out: list[Violation] = []
+        limit = self.max_bytes
+        if limit is not None and size > limit:
+            out.append(Violation("", MAX_BYTES, f"record is {size} bytes, the contract allows {limit}"))
+            if size > PARSE_LIMIT_FACTOR * limit:
+                return None, out
+        try:
+            record = json.loads(raw)
+        except UnicodeDecodeError as exc:
+            out.append(Violation("", JSON, f"not UTF-8 (bad byte at position {exc.start})"))
+            return None, out
+        except json.JSONDecodeError as exc:
+            out.append(Violation("", JSON, f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"))
+            return None, out
+        except (ValueError, RecursionError):
+            out.append(Violation("", JSON, "not JSON"))
+            return None, out
+        if type(record) is not dict:
+            out.append(Violation("", NOT_OBJECT, f"record is a JSON {json_type_name(record)}, not an object",
+                                 shape(record)))
+            return None, out
+        if out or not self._fast(record):
+            self._check(record, "", out)
+        return record, out
+
+    def is_valid(self, record: Any) -> bool:
+        return not self.validate(record)
+
+
+def compile_contract(contract: Contract) -> RecordValidator:
+    """Build the validator of ``contract`` (use ``contract.validator``, which caches it)."""
+    rules = [r for scope, r in contract.record_rules if scope == ""]
+    check = _object_check(contract.top_fields, rules, contract,
+                          allow_extra=contract.extra_fields_allowed, masked=False)
+    return RecordValidator(contract.id, contract.version, contract.max_record_bytes, check,
+                           compile_fast(contract))
