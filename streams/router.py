@@ -97,7 +97,7 @@ class Router:
         out = []
         for ref in self.grants:
             grant = ref.grant
-            if grant.source != source:
+            if grant.source != source or not self.agreements.for_insurer(ref.insurer).in_effect(at):
                 continue
             decision = self.registry.check(person, ref.insurer, "claims", at,
                                            categories=tuple(grant.consent_categories))
