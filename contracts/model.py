@@ -19,6 +19,7 @@ standard's JSON Schema); :class:`Contract` adds what medshare needs and ODCS lea
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -157,9 +158,18 @@ def _odcs_json_schema_validator():
 _SCHEMA_CHECKER: Any = None
 
 
+_CHECKED: set[str] = set()
+
+
 def check_odcs(document: dict[str, Any], origin: str) -> None:
-    """Check a contract document against the ODCS JSON Schema (the pydantic model is lenient)."""
+    """Check a contract document against the ODCS JSON Schema (the pydantic model is lenient).
+
+    The check takes a few hundred milliseconds; documents already found valid are remembered.
+    """
     global _SCHEMA_CHECKER
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+    if digest in _CHECKED:
+        return
     if _SCHEMA_CHECKER is None:
         _SCHEMA_CHECKER = _odcs_json_schema_validator()
     errors = sorted(_SCHEMA_CHECKER.iter_errors(document), key=lambda e: list(e.absolute_path))
@@ -167,6 +177,7 @@ def check_odcs(document: dict[str, Any], origin: str) -> None:
         e = errors[0]
         where = "/".join(str(x) for x in e.absolute_path) or "(top)"
         raise ContractError(f"{origin}: not a valid ODCS v3 document at {where}: {e.message[:300]}")
+    _CHECKED.add(digest)
 
 
 class Contract:

@@ -310,7 +310,7 @@ def _code_by_category(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callabl
 
     def check(obj: Mapping[str, Any]) -> list[Failure]:
         c, cat = obj.get(code), obj.get(category)
-        if type(c) is not str or cat not in compiled:
+        if type(c) is not str or type(cat) is not str or cat not in compiled:
             return []
         if compiled[cat].fullmatch(c) is None:
             return [(code, f"{code} is not a {mapping[cat]} although {category} is {cat!r}")]

@@ -299,7 +299,11 @@ def _object_check(
                 continue
             field_check(v, prefix, out)
         for rule in rule_list:
-            for path, message in rule.check(obj):
+            try:
+                failures = rule.check(obj)
+            except Exception:  # noqa: BLE001 - a rule must never crash the hot path
+                failures = [("", f"rule {rule.kind} could not be evaluated on this record")]
+            for path, message in failures:
                 out.append(Violation(prefix + path, rule.name, message))
 
     return check
