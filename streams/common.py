@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from medshare import topics as t
 from medshare.config import Settings
 from medshare.envelope import H_EVENT_ID, Outgoing, header_map
 from streams.runtime import Rejected
@@ -53,14 +52,13 @@ class Quarantiner:
             partition=msg.partition,
             offset=msg.offset,
             key=msg.key,
-            headers=header_map(msg.headers),
+            headers=msg.headers,
             violations=violations,
             rule=rule,
             message=str(reason)[:500],
             processor=self.processor,
         )
-        return Outgoing.record(t.QUARANTINE, record, key=record["quarantine_id"], producer=self.processor,
-                               event_id=record["quarantine_id"])
+        return self._writer.outgoing(record, self.processor)
 
 
 def event_id(msg: Any) -> str:
