@@ -353,11 +353,33 @@ def _contract_changes(old: Contract, new: Contract) -> Iterator[Change]:
                          f"{prop} {custom(old.odcs, prop)} → {custom(new.odcs, prop)}")
 
 
+def _record_changes(old: Contract, new: Contract) -> list[Change]:
+    return [*_field_changes(old, new), *_rule_changes(old, new), *_quality_changes(old, new)]
+
+
+def _kind_changes(old: Contract, new: Contract) -> Iterator[Change]:
+    """Field, rule and quality changes; per record kind when a topic carries several."""
+    if len(old.parts) == 1 and len(new.parts) == 1:
+        yield from _record_changes(old, new)
+        return
+    a = {p.schema.name: p for p in old.parts}
+    b = {p.schema.name: p for p in new.parts}
+    for name in a.keys() - b.keys():
+        yield Change("field-removed", f"{name}:", "record kind removed: its consumers break")
+    for name in b.keys() - a.keys():
+        yield Change("optional-field-added", f"{name}:", "new record kind")
+    for name in [n for n in a if n in b]:
+        if a[name].selector != b[name].selector:
+            yield Change("primary-key-changed", f"{name}:",
+                         f"selectWhenPresent {a[name].selector} → {b[name].selector}")
+        for c in _record_changes(a[name], b[name]):
+            yield Change(c.kind, f"{name}:{c.field}", c.detail)
+
+
 def diff(old: Contract, new: Contract) -> DiffReport:
     """Every change from ``old`` to ``new``, classified; ``report.errors`` says what the gate refuses."""
     report = DiffReport(old.id, new.id, old.version, new.version)
-    report.changes = [*_contract_changes(old, new), *_field_changes(old, new), *_rule_changes(old, new),
-                      *_quality_changes(old, new)]
+    report.changes = [*_contract_changes(old, new), *_kind_changes(old, new)]
     if report.changes and report.new_version == report.old_version:
         report.warnings.append(f"the contract changed but its version is still {new.version}")
     suffix = new.id.rsplit(".", 1)[-1]

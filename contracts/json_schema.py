@@ -89,7 +89,10 @@ def _object_schema(fields: list[Field], contract: Contract) -> dict[str, Any]:
 
 
 def to_json_schema(contract: Contract) -> dict[str, Any]:
-    schema = _object_schema(contract.top_fields, contract)
+    if len(contract.parts) > 1:
+        schema: dict[str, Any] = {"anyOf": [_object_schema(p.top_fields, p) for p in contract.parts]}
+    else:
+        schema = _object_schema(contract.top_fields, contract)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:medshare:contract:{contract.id}:{contract.version}",

@@ -188,12 +188,29 @@ class Contract:
         self.origin = origin
         if not odcs.id:
             raise ContractError(f"{origin}: contract has no id")
-        if not odcs.schema_ or len(odcs.schema_) != 1:
-            raise ContractError(f"{origin}: a medshare contract describes exactly one schema object")
+        if not odcs.schema_:
+            raise ContractError(f"{origin}: a contract describes at least one schema object")
         self.version_tuple = _parse_version(odcs.version)
+        self._parts: list[Contract] | None = None
+        if len(odcs.schema_) > 1:
+            self._parts = [Contract(odcs.model_copy(update={"schema_": [obj]}), origin) for obj in odcs.schema_]
+            self._check_selectors()
         # fail now, not on the first record, if a property or rule is malformed
         _ = self.fields
         _ = self.record_rules
+
+    def _check_selectors(self) -> None:
+        """Several record kinds on one topic: each but the last names a field only its kind has."""
+        parts = self.parts
+        for i, part in enumerate(parts):
+            sel = part.selector
+            if sel is None:
+                if i != len(parts) - 1:
+                    raise ContractError(f"{self.origin}: schema object {part.schema.name!r} needs a "
+                                        "selectWhenPresent custom property (only the last may go without)")
+                continue
+            if sel not in part.field_names():
+                raise ContractError(f"{self.origin}: {part.schema.name}: selectWhenPresent {sel!r} is not one of its fields")
 
     # --- building -----------------------------------------------------------------------------
     @classmethod
@@ -268,9 +285,37 @@ class Contract:
         return f"Contract({self.id!r}, version={self.version!r})"
 
     # --- fields -------------------------------------------------------------------------------
+    @property
+    def parts(self) -> list[Contract]:
+        """One contract per record kind: ``[self]``, or one per schema object when a topic carries
+        several kinds (an insurer's claims topic carries settlements and notes)."""
+        return self._parts or [self]
+
+    @property
+    def selector(self) -> str | None:
+        """For one record kind of several: the field whose presence selects this kind."""
+        return custom(self.schema, "selectWhenPresent")
+
+    def part_for(self, record: Any) -> Contract:
+        """The record kind a record belongs to (the first whose selector field it has)."""
+        for part in self.parts:
+            sel = part.selector
+            if sel is None or (isinstance(record, dict) and sel in record):
+                return part
+        return self.parts[-1]
+
     @cached_property
     def fields(self) -> list[Field]:
-        """Every property, depth first; nested ones have paths like ``items[].amount``."""
+        """Every property, depth first; nested ones have paths like ``items[].amount``.
+
+        With several record kinds: the union, each path once (the first kind's definition).
+        """
+        if self._parts:
+            merged: dict[str, Field] = {}
+            for part in self._parts:
+                for fld in part.fields:
+                    merged.setdefault(fld.path, fld)
+            return list(merged.values())
         out = list(_walk(self.schema.properties or [], "", False))
         seen: set[str] = set()
         for fld in out:
@@ -313,6 +358,12 @@ class Contract:
     @cached_property
     def record_rules(self) -> list[tuple[str, RecordRule]]:
         """Cross-field rules as ``(scope, rule)``; scope "" is the record itself."""
+        if self._parts:
+            seen: dict[tuple[str, str], tuple[str, RecordRule]] = {}
+            for part in self._parts:
+                for scope, rule in part.record_rules:
+                    seen.setdefault((scope, rule.name), (scope, rule))
+            return list(seen.values())
         out: list[tuple[str, RecordRule]] = []
         names: set[str] = set()
         for scope, quality in self._quality_sites():

@@ -95,7 +95,7 @@ def _generated_claims(contract_id: str) -> Contract | None:
 
             try:
                 _generated[contract_id] = claims_contract(parts[1])
-            except (ContractError, LookupError, ImportError):
+            except (ValueError, LookupError, ImportError):  # no agreement, or a broken one
                 return None
         return _generated[contract_id]
 

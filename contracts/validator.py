@@ -542,9 +542,30 @@ class RecordValidator:
 
 
 def compile_contract(contract: Contract) -> RecordValidator:
-    """Build the validator of ``contract`` (use ``contract.validator``, which caches it)."""
+    """Build the validator of ``contract`` (use ``contract.validator()``, which caches it)."""
+    if len(contract.parts) > 1:
+        return _compile_kinds(contract)
     rules = [r for scope, r in contract.record_rules if scope == ""]
     check = _object_check(contract.top_fields, rules, contract,
                           allow_extra=contract.extra_fields_allowed, masked=False)
     return RecordValidator(contract.id, contract.version, contract.max_record_bytes, check,
                            compile_fast(contract))
+
+
+def _compile_kinds(contract: Contract) -> RecordValidator:
+    """Several record kinds on one topic: each record is checked against the kind it selects."""
+    kinds = [(part.selector, part.validator()) for part in contract.parts]
+
+    def pick(record: dict) -> RecordValidator:
+        for selector, v in kinds:
+            if selector is None or selector in record:
+                return v
+        return kinds[-1][1]
+
+    def check(record: dict, prefix: str, out: list) -> None:
+        pick(record)._check(record, prefix, out)
+
+    def fast(record: dict) -> bool:
+        return pick(record)._fast(record)
+
+    return RecordValidator(contract.id, contract.version, contract.max_record_bytes, check, fast)
