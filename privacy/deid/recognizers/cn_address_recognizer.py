@@ -1,0 +1,62 @@
+"""Street addresses: Shanghai's district / town / road / lane / number / room, and other provinces'."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from privacy.deid._common import CJK, CN_DIGIT, DISTRICT, FLAGS, PROVINCE, alternation
+from privacy.deid.entities import ADDRESS, LANGUAGE
+
+#: a character of a place name: not a function word, not 医 (so 徐汇区中心医院 never runs on into an
+#: address), not 区 (a road never spans a district)
+_C = rf"(?:(?![的了在于是与及因从到向往就诊医区住址])[{CJK}])"
+_TOWN = rf"{_C}{{1,5}}?(?:[东南西北中]?路)?(?:镇|街道|乡)"
+_ROAD = rf"{_C}{{1,6}}?(?:大道|公路|路|大街|街|巷)(?:[东南西北中]?[一二三四五六七八九十]?段)?(?:小区|新村|公寓|花园|大厦)?"
+_ESTATE = rf"{_C}{{1,6}}?(?:新村|小区|花园|公寓|家园|新苑|苑|园|大厦|广场|天地|公馆|城|村)"
+_NUM = rf"(?:\d{{1,5}}|[{CN_DIGIT}]{{1,4}})"
+_UNIT = r"(?:号楼|号院|支弄|号|弄|组|幢|栋|单元|室|层|楼|座)"
+_NUMBERS = rf"(?:{_NUM}(?:[\-－]{_NUM})?{_UNIT}){{1,6}}(?:\d{{2,5}}(?![\d{CJK}]))?"
+_PLACE = rf"(?:{_ROAD}|{_ESTATE})"
+_CITY = r"(?:上海市|上海)"
+_CUES = ["住址", "地址", "家住", "住在", "现住", "居住于", "居住在", "住于", "户籍地", "户籍", "籍贯", "现居"]
+
+
+class CnAddressRecognizer(PatternRecognizer):
+    """An address from its district (or province, or an address word) down to the room.
+
+    Chinese addresses run from the largest unit to the smallest with no spaces, so a match starts
+    at something unmistakable: ``上海市``/a district name, a province, or a word such as ``住址：``.
+    From there it takes a town (镇/街道), one or two roads or estates (路/村/小区…) and the
+    numbers (号/弄/室/组…). A district alone is not flagged: the lab keeps the district.
+    """
+
+    PATTERNS = [
+        Pattern(
+            "shanghai_street",
+            rf"{_CITY}?{DISTRICT}(?:{_TOWN})?(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}}",
+            0.85,
+        ),
+        Pattern("shanghai_town", rf"{_CITY}?{DISTRICT}{_TOWN}(?:{_NUMBERS})?", 0.6),
+        Pattern(
+            "after_address_word",
+            rf"(?<={alternation(_CUES)}\s{{0,2}}[:：]?\s{{0,2}}){_CITY}?(?:{_TOWN})?(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}}",
+            0.75,
+        ),
+        Pattern(
+            "province",
+            rf"{PROVINCE}{_C}{{2,4}}?(?:市|州|盟)(?:{_C}{{1,4}}?(?:区|县|市|旗))?(?:{_TOWN})?"
+            rf"(?:(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}}|{_NUM}{_UNIT})",
+            0.75,
+        ),
+    ]
+    CONTEXT = [*_CUES, "居住", "住", "上海市"]
+
+    def __init__(self, supported_language: str = LANGUAGE) -> None:
+        super().__init__(
+            supported_entity=ADDRESS,
+            name="CnAddressRecognizer",
+            supported_language=supported_language,
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            global_regex_flags=FLAGS,
+        )
