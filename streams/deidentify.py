@@ -91,6 +91,8 @@ class Deidentifier:
 
 class DeidentifyHandler:
     name = "deidentify"
+    #: settlements before the notes published after them (the notes are redacted by the person's name)
+    align_inputs = True
     inputs = (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES)
     outputs = {t.PLATFORM_SETTLEMENTS: t.LAB_SETTLEMENTS, t.PLATFORM_EMR_NOTES: t.LAB_EMR_NOTES}
 

@@ -182,6 +182,8 @@ def _encrypt_marked(value: Any, enc, topic: str, record_id: str, prefix: str) ->
 
 class RouterHandler:
     name = "router"
+    #: settlements before the notes published after them (the notes are redacted by the person's name)
+    align_inputs = True
 
     def __init__(self, cfg: Settings) -> None:
         self.router = Router(cfg)

@@ -25,6 +25,7 @@ import os
 import signal
 import socket
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -89,6 +90,8 @@ class RunOptions:
     max_records: int = 500
     poll_ms: int = 500
     instance: str = "0"
+    #: with aligned inputs: how long a partition waits for a lagging co-partitioned topic
+    align_wait_s: float = 1.0
     #: for tests: stop after this many batches (simulates a crash point when combined with SIGKILL)
     max_batches: int | None = None
 
@@ -144,14 +147,17 @@ class Runner:
         )
         producer.init_transactions()
         idle_since = time.monotonic()
+        self._buffers: dict[Any, deque] = {}
+        self._blocked_since: dict[int, float] = {}
         try:
             while not self._stop:
                 polled = consumer.poll(timeout_ms=self.opts.poll_ms)
-                messages = [m for records in polled.values() for m in records]
+                messages = self._take(consumer, polled)
                 if not messages:
                     self._update_lag(consumer)
                     write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "idle")
                     if self.opts.until_idle and self.counters.lag == 0 and consumer.assignment() \
+                            and not any(self._buffers.values()) \
                             and time.monotonic() - idle_since >= self.opts.idle_s:
                         break
                     continue
@@ -167,6 +173,44 @@ class Runner:
                 consumer.close()
                 self.h.close()
         return self.counters
+
+    def _take(self, consumer, polled: dict[Any, list[Any]]) -> list[Any]:
+        """The messages to process now.
+
+        Without alignment: everything polled. With ``handler.align_inputs`` (several input topics
+        keyed alike, e.g. settlements and their notes): messages are buffered per partition and
+        released in timestamp order across the topics of the same partition number, only while
+        every such topic either has a buffered message or is caught up — the way Kafka Streams
+        synchronises co-partitioned inputs — so a note is not handled before the settlement
+        published ahead of it. A partition that stays blocked longer than ``align_wait_s`` is
+        released anyway (a missing upstream must not stall the pipeline).
+        """
+        if not getattr(self.h, "align_inputs", False):
+            return [m for records in polled.values() for m in records]
+        for tp, records in polled.items():
+            self._buffers.setdefault(tp, deque()).extend(records)
+        assigned = consumer.assignment()
+        for tp in [tp for tp in self._buffers if tp not in assigned]:
+            del self._buffers[tp]  # revoked: its records will be fetched again by the new owner
+        by_partition: dict[int, list[Any]] = {}
+        for tp in assigned:
+            by_partition.setdefault(tp.partition, []).append(tp)
+        out: list[Any] = []
+        now = time.monotonic()
+        for p, tps in by_partition.items():
+            while len(out) < self.opts.max_records:
+                heads = [tp for tp in tps if self._buffers.get(tp)]
+                if not heads:
+                    self._blocked_since.pop(p, None)
+                    break
+                waiting = [tp for tp in tps if not self._buffers.get(tp) and not _caught_up(consumer, tp)]
+                if waiting:
+                    since = self._blocked_since.setdefault(p, now)
+                    if now - since < self.opts.align_wait_s:
+                        break
+                tp = min(heads, key=lambda x: self._buffers[x][0].timestamp)
+                out.append(self._buffers[tp].popleft())
+        return out
 
     def _process_batch(self, consumer, producer, messages: list[Any]) -> None:
         from kafka import OffsetAndMetadata, TopicPartition
@@ -219,6 +263,16 @@ class Runner:
             self.counters.lag = sum(max(0, ends[tp] - (consumer.position(tp) or 0)) for tp in parts)
         except Exception:  # noqa: BLE001 - lag is informative only
             pass
+
+
+def _caught_up(consumer, tp) -> bool:
+    high = consumer.highwater(tp)
+    if high is None:
+        return False
+    try:
+        return consumer.position(tp, timeout_ms=1000) >= high
+    except Exception:  # noqa: BLE001 - unknown position: not caught up
+        return False
 
 
 def read_statuses(cfg: Settings | None = None) -> list[dict[str, Any]]:
