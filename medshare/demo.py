@@ -10,6 +10,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from medshare.config import Settings, settings
@@ -23,6 +24,8 @@ class DemoOptions:
     days: int = 30
     seed: int = 7
     fresh: bool = True
+    #: both demo agreements are in effect from 2026-03-01
+    start_date: date = date(2026, 3, 1)
 
 
 @dataclass
@@ -57,7 +60,11 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
         steps.append((f"onboard insurer {code}",
                       lambda code=code: {k: v for k, v in onboard_insurer(code, cfg=cfg).items() if k != "password"}))
     steps.append(("simulate the platform", lambda: _simulate(opts, cfg)))
+    for name in ("consent-sync", "router", "deidentify", "lab-sink"):
+        steps.append((f"run {name} until caught up", lambda name=name: _run_processor(name, cfg)))
     steps.append(("topics", lambda: topic_overview(cfg)))
+    steps.append(("lab tables", lambda: _lab_counts(cfg)))
+    steps.append(("insurer hhb reads its claims", lambda: _insurer_sample(cfg, "hhb")))
 
     for i, (name, fn) in enumerate(steps, 1):
         say(f"[{i}/{len(steps)}] {name} ...")
@@ -73,7 +80,35 @@ def _simulate(opts: DemoOptions, cfg: Settings) -> dict[str, Any]:
     from medshare.simulate import SimulationConfig, run_simulation
 
     summary = run_simulation(
-        SimulationConfig(persons=opts.persons, days=opts.days, seed=opts.seed, insurers=DEMO_INSURERS),
+        SimulationConfig(persons=opts.persons, days=opts.days, seed=opts.seed, insurers=DEMO_INSURERS,
+                         start_date=opts.start_date),
         cfg=cfg,
     )
     return summary
+
+
+def _run_processor(name: str, cfg: Settings) -> dict[str, Any]:
+    from streams.registry import factory
+    from streams.runtime import Runner, RunOptions
+
+    counters = Runner(factory(name)(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
+    return {k: v for k, v in counters.__dict__.items() if k not in ("started_at", "updated_at")}
+
+
+def _lab_counts(cfg: Settings) -> dict[str, int]:
+    from streams.labdb import TABLES, LabDB
+
+    db = LabDB(cfg=cfg)
+    return {name: db.query(f"select count(*) from {name}")[0][0] for name in TABLES}
+
+
+def _insurer_sample(cfg: Settings, code: str) -> dict[str, Any]:
+    import json
+
+    from medshare.insurer_client import consume
+
+    bundle = json.loads((cfg.insurers_dir / code / "bundle.json").read_text())
+    records = [item["record"] for item in consume(bundle, "claims", max_records=200, timeout_s=5,
+                                                   group_suffix="demo")]
+    sample = next((r for r in records if "settlement_id" in r and "note_id" not in r), None)
+    return {"records_read": len(records), "sample_decrypted": sample}

@@ -22,11 +22,27 @@ def demo(
     if as_json:
         emit_json(report.steps)
         return
-    topics = next((s["result"] for s in report.steps if s["step"] == "topics"), [])
+    import json
+
+    results = {s["step"]: s["result"] for s in report.steps}
     typer.echo("\nmessages per topic:")
-    for row in topics:
+    for row in results.get("topics", []):
         typer.echo(f"  {row['topic']:<34} {row['messages']:>8}")
-    typer.echo("\nnext: `medshare topics list`, `medshare broker credentials insurer-hhb --json`, "
+    typer.echo("\nprocessors:")
+    for step, r in results.items():
+        if step.startswith("run "):
+            typer.echo(f"  {step.split()[1]:<14} consumed={r['consumed']:<6} published={r['published']:<6} "
+                       f"quarantined={r['quarantined']:<4} disclosed={r['disclosed']}")
+    typer.echo(f"\nlab tables: {results.get('lab tables')}")
+    sample = results.get("insurer hhb reads its claims", {})
+    typer.echo(f"\ninsurer hhb read {sample.get('records_read', 0)} claims records with its own credentials; "
+               "one, identity decrypted with hhb's private key:")
+    rec = sample.get("sample_decrypted") or {}
+    shown = {k: rec[k] for k in ("settlement_id", "name", "resident_id", "person_no", "birth_date", "event_time",
+                                 "institution_name", "diagnosis_code", "total_amount", "fund_paid") if k in rec}
+    shown["items"] = f"{len(rec.get('items') or [])} line items"
+    typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    typer.echo("\nnext: `medshare status`, `medshare quarantine list`, `medshare insurer consume shenlife --max 3`, "
                "`medshare broker stop` when done")
 
 
