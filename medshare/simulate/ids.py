@@ -51,7 +51,8 @@ class DayCounters:
         key = (prefix, day)
         n = self._next.get(key, 0)
         self._next[key] = n + 1
-        return f"{prefix}{day:%Y%m%d}{scramble((n + self._offset) % 10**8, 10**8):08d}"
+        ymd = day.year * 10_000 + day.month * 100 + day.day
+        return f"{prefix}{ymd}{scramble((n + self._offset) % 10**8, 10**8):08d}"
 
     def forget_before(self, day: date) -> None:
         """Drop counters of days that can no longer receive ids (keeps memory flat on long runs)."""

@@ -37,8 +37,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     PLATFORM_SETTLEMENTS: ("settlement_id", "event_time", "person_no", "resident_id", "visit_type",
                            "institution_code", "diagnosis_code", "items", "total_amount", "fund_paid"),
     PLATFORM_EMR_NOTES: ("note_id", "settlement_id", "person_no", "event_time", "note_type", "text"),
-    PLATFORM_CONSENTS: ("event_id", "consent_id", "action", "person_no", "insurer_code", "purpose",
-                        "valid_from", "valid_to", "event_time"),
+    # valid_to is optional in the contract (an authorisation may be open-ended), so never dropped
+    PLATFORM_CONSENTS: ("event_id", "consent_id", "action", "person_no", "resident_id", "insurer_code",
+                        "purpose", "data_categories", "valid_from", "channel", "event_time"),
 }
 
 Result = tuple[bytes, dict[str, Any] | None, str]

@@ -196,21 +196,38 @@ EXAMS = (
     "神清，精神可，心肺听诊无殊", "咽部充血，双肺呼吸音粗", "腹软，右下腹压痛（+），反跳痛（+）",
     "心率齐，未闻及病理性杂音", "双下肢无水肿", "局部皮肤无红肿", "生命体征平稳",
 )
+#: what happens in a stay, by treatment: ``surgery`` (the diagnosis has a procedure), ``chemo``
+#: (cancer), ``medical`` (everything else)
 PLANS = {
     "outpatient": ("对症治疗，口服药物", "完善相关检查，药物治疗，1周后复诊", "继续原方案治疗，定期复查",
                    "健康宣教，门诊随访"),
-    "admission": ("完善血常规、肝肾功能、影像学检查", "择期手术治疗", "抗感染、对症支持治疗",
-                  "按计划行化疗/靶向治疗", "心电监护，抗血小板聚集治疗"),
+    "surgery": ("完善术前检查，择期手术治疗", "急诊手术", "完善血常规、凝血功能、影像学检查后手术"),
+    "chemo": ("按计划行化疗/靶向治疗", "完善肿瘤标志物及影像学评估后行下一周期治疗"),
+    "medical": ("完善血常规、肝肾功能、影像学检查", "抗感染、对症支持治疗", "心电监护，抗血小板聚集治疗",
+                "控制血压血糖，对症支持治疗"),
 }
-COURSES = ("入院后完善相关检查，予抗感染、补液等对症支持治疗，症状明显好转。",
-           "入院后完善术前检查，于入院第{k}天在全麻下行手术，术程顺利，术后恢复可。",
-           "入院后予规范化疗，过程顺利，未见明显不良反应。",
-           "入院后予改善循环、营养神经及康复治疗，病情稳定。")
-COURSES_SHORT = ("抗感染、对症支持治疗", "手术治疗", "规范化疗", "药物治疗及康复训练")
-OUTCOMES = ("一般情况可，生命体征平稳", "伤口愈合良好，无发热", "症状明显缓解，饮食睡眠可", "病情稳定，准予出院")
-ADVICES = ("注意休息，清淡饮食，按时服药，2周后门诊复查。", "定期复查血常规、肝肾功能，如有不适及时就诊。",
-           "低盐低脂饮食，监测血压血糖，门诊随访。", "伤口保持清洁干燥，1周后拆线。")
+COURSES = {
+    "surgery": ("入院后完善术前检查，于入院第{k}天在全麻下行手术，术程顺利，术后恢复可。",
+                "入院后急诊手术，术后予抗感染、补液治疗，恢复顺利。"),
+    "chemo": ("入院后予规范化疗，过程顺利，未见明显不良反应。", "入院后予靶向联合免疫治疗，耐受可。"),
+    "medical": ("入院后完善相关检查，予抗感染、补液等对症支持治疗，症状明显好转。",
+                "入院后予改善循环、营养神经及康复治疗，病情稳定。"),
+}
+COURSES_SHORT = {"surgery": ("手术治疗",), "chemo": ("规范化疗", "靶向治疗"),
+                 "medical": ("抗感染、对症支持治疗", "药物治疗及康复训练")}
+OUTCOMES = {"surgery": ("伤口愈合良好，无发热", "一般情况可，生命体征平稳"),
+            "chemo": ("一般情况可，无明显不良反应", "病情稳定，准予出院"),
+            "medical": ("症状明显缓解，饮食睡眠可", "病情稳定，准予出院", "一般情况可，生命体征平稳")}
+ADVICES = {"surgery": ("伤口保持清洁干燥，1周后拆线。", "注意休息，避免剧烈活动，2周后门诊复查。"),
+           "chemo": ("定期复查血常规、肝肾功能，如有不适及时就诊。", "按期返院行下一周期治疗。"),
+           "medical": ("注意休息，清淡饮食，按时服药，2周后门诊复查。", "低盐低脂饮食，监测血压血糖，门诊随访。")}
 
+
+def treatment(diagnosis: Diagnosis) -> str:
+    """``surgery``, ``chemo`` or ``medical``: what a stay for ``diagnosis`` is about."""
+    if diagnosis.procedure:
+        return "surgery"
+    return "chemo" if diagnosis.kind == "cancer" else "medical"
 
 # --- rendering with spans -------------------------------------------------------------------
 _FORMATTER = string.Formatter()
@@ -313,6 +330,7 @@ def compose_note(
         referral = rng.choice([i for i in INSTITUTIONS if i.level == 3 and i.code != institution.code])
     relative = rng.choice(person.family) if person.family else None
     dx = diagnosis.name
+    care = treatment(diagnosis)
     # each value is made only if the chosen template or extras use it (a bank card costs a Luhn search)
     producers: dict[str, Callable[[], object]] = {
         "name": lambda: person.name,
@@ -334,13 +352,13 @@ def compose_note(
         "complaint": lambda: _fill_numbers(rng, rng.choice(COMPLAINTS.get(diagnosis.tag, COMPLAINTS["general"])), dx),
         "history": lambda: _fill_numbers(rng, rng.choice(HISTORY_ONSET) + rng.choice(HISTORY_PAST)),
         "exam": lambda: rng.choice(EXAMS),
-        "plan": lambda: rng.choice(PLANS.get(note_type, PLANS["admission"])),
+        "plan": lambda: rng.choice(PLANS["outpatient" if note_type == "outpatient" else care]),
         "diagnosis": lambda: f"{dx}（{diagnosis.code}）" if rng.random() < 0.4 else dx,
         "drugs": lambda: "、".join(drug_names or _some_drugs(rng, diagnosis)),
-        "course": lambda: _fill_numbers(rng, rng.choice(COURSES)),
-        "course_short": lambda: rng.choice(COURSES_SHORT),
-        "outcome": lambda: rng.choice(OUTCOMES),
-        "advice": lambda: rng.choice(ADVICES),
+        "course": lambda: _fill_numbers(rng, rng.choice(COURSES[care])),
+        "course_short": lambda: rng.choice(COURSES_SHORT[care]),
+        "outcome": lambda: rng.choice(OUTCOMES[care]),
+        "advice": lambda: rng.choice(ADVICES[care]),
         "temp": lambda: f"{rng.uniform(36.2, 38.9):.1f}",
         "pulse": lambda: rng.randint(62, 112),
         "bp": lambda: f"{rng.randint(105, 175)}/{rng.randint(62, 102)}",
@@ -375,9 +393,11 @@ def sample_note(seed: int, index: int, note_type: str | None = None,
     rng = sub_rng(seed, "sample-note", index)
     person = make_person(seed, index, start_date)
     note_type = note_type or rng.choice(NOTE_TYPES)
-    fits = [d for d in DIAGNOSES if person.age >= d.min_age and d.sex in (None, person.gender)]
+    kinds = ("acute", "chronic", "cancer") if note_type == "outpatient" else ("inpatient", "cancer")
+    fits = [d for d in DIAGNOSES if d.kind in kinds and person.age >= d.min_age and d.sex in (None, person.gender)]
     diagnosis = rng.choice(fits)
-    institution = rng.choice(INSTITUTIONS)
+    places = [i for i in INSTITUTIONS if note_type == "outpatient" or i.level >= 2]
+    institution = rng.choice(places)
     visit = start_date + timedelta(days=rng.randrange(365))
     admission = visit - timedelta(days=rng.randint(*diagnosis.los)) if note_type == "discharge" else visit
     text, spans = compose_note(rng, note_type, person, institution, diagnosis, visit_date=visit,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import struct
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -182,6 +183,7 @@ def _pick_condition(u: float, pool: tuple[Diagnosis, ...], age: int, gender: str
     return fits[int(u * len(fits))].code if fits else None
 
 
+_SIX_U32 = struct.Struct(">6I")
 _BAND_CUM = tuple(accumulate(b[2] for b in _AGE_BANDS))
 #: the largest weight a profile can have (visit sampling thins candidates by weight / MAX_WEIGHT)
 MAX_WEIGHT = 4.0 * 1.5
@@ -194,7 +196,7 @@ def profile(seed: int, index: int) -> Profile:
     the visit sampler looks at several candidate persons for every visit it keeps.
     """
     digest = hashlib.blake2b(f"{seed}/profile/{index}".encode(), digest_size=24).digest()
-    u = [int.from_bytes(digest[k:k + 4], "big") / 2**32 for k in range(0, 24, 4)]
+    u = [x / 4_294_967_296 for x in _SIX_U32.unpack(digest)]
     band = _AGE_BANDS[bisect_right(_BAND_CUM, u[0] * _BAND_CUM[-1])]
     age = band[0] + int(u[1] * (band[1] - band[0] + 1))
     gender = "M" if u[2] < 0.5 else "F"

@@ -78,3 +78,18 @@ def test_kinds_that_do_not_fit_are_refused(small_run: Run) -> None:
     note = small_run.of(PLATFORM_EMR_NOTES, valid=True)[0].record
     with pytest.raises(ValueError):
         mal.corrupt(random.Random(0), PLATFORM_EMR_NOTES, note, mal.AMOUNTS_MISMATCH)
+
+
+def test_platform_contracts_agree(small_run: Run) -> None:
+    """The contract validator (contracts/) passes every valid event and catches every malformed one."""
+    try:
+        from contracts import registry
+    except ImportError:  # pragma: no cover - the contracts package is another part of medshare
+        pytest.skip("contracts.registry is not available")
+    validators = {t: registry.validator(t) for t in (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS)}
+    for ev in small_run.events:
+        _record, violations = validators[ev.topic].validate_bytes(ev.value)
+        if ev.malformed is None:
+            assert not violations, (ev.topic, ev.event_id, [v.to_dict() for v in violations])
+        else:
+            assert violations, (ev.topic, ev.event_id, ev.malformed, ev.detail)
