@@ -16,6 +16,7 @@ def _runner(name: str):
         workers: int = typer.Option(1, min=1, help="Processes in the consumer group (scale by partitions)."),
         idle_seconds: float = typer.Option(3.0, help="With --until-idle: seconds with nothing new before exiting."),
         metrics_port: int | None = typer.Option(None, help="Serve Prometheus metrics on 127.0.0.1:PORT."),
+        batch_size: int = typer.Option(500, min=1, help="Records per batch (one Kafka transaction each)."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         import logging
@@ -29,7 +30,8 @@ def _runner(name: str):
         logging.getLogger("kafka").setLevel(logging.WARNING)
         if metrics_port:
             start_metrics_server(metrics_port)
-        results = run_workers(name, workers, RunOptions(until_idle=until_idle, idle_s=idle_seconds))
+        results = run_workers(name, workers, RunOptions(until_idle=until_idle, idle_s=idle_seconds,
+                                                          max_records=batch_size))
         if as_json:
             emit_json(results)
         else:
