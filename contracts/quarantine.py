@@ -267,7 +267,7 @@ class QuarantineWriter:
             v["message"] = scrub(v["message"], secrets)[:1000]
             if v.get("value") is not None:
                 v["value"] = scrub(str(v["value"]), secrets)[:200]
-            v["field"] = v["field"][:200]
+            v["field"] = scrub(v["field"], secrets)[:200]
         vs = vs[:1000]
         rules = list(dict.fromkeys(v["rule"] for v in vs))
 

@@ -278,6 +278,17 @@ def _field_check(fld: Field, name: str, contract: Contract) -> Check:
     return check
 
 
+_DIGIT_RUN = re.compile(r"\d{6}")
+
+
+def _safe_key(key: Any) -> str:
+    """An unknown field's name, unless it looks like it could hold an identifier itself."""
+    text = str(key)
+    if _DIGIT_RUN.search(text):
+        return f"<{shape(text)}>"
+    return text[:64]
+
+
 def _object_check(
     fields: list[Field], rules: list[RecordRule], contract: Contract, allow_extra: bool, masked: bool
 ) -> Callable[[dict, str, list], None]:
@@ -288,7 +299,7 @@ def _object_check(
     def check(obj: dict, prefix: str, out: list) -> None:
         if not allow_extra and not obj.keys() <= allowed:
             for k in obj.keys() - allowed:
-                out.append(Violation(prefix + str(k)[:64], EXTRA_FIELD, "field is not in the contract", shape(obj[k])))
+                out.append(Violation(prefix + _safe_key(k), EXTRA_FIELD, "field is not in the contract", shape(obj[k])))
         get = obj.get
         for name, required, field_check in specs:
             v = get(name)

@@ -149,6 +149,13 @@ def test_every_violation_is_returned_not_just_the_first():
             ("extra", "extra-field"), ("card_no", "required"), ("items[1].category", "enum")} <= found
 
 
+def test_an_unknown_field_named_like_an_identifier_is_masked():
+    rec = fresh(S)
+    rec[RID_MALE] = "x"
+    [v] = registry.validator(S).validate(rec)
+    assert v.rule == "extra-field" and RID_MALE not in str(v)
+
+
 def test_violations_are_plain_data():
     v = registry.validator(S)
     [violation] = [x for x in v.validate(fresh(S) | {"visit_type": "99"})]
