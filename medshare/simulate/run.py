@@ -40,7 +40,8 @@ OUTPATIENT_NOTE_RATE = 0.7
 REFUND_RATE = 0.005
 #: weekday visit factors, Monday first
 _WEEKDAY = (1.1, 1.05, 1.0, 1.0, 1.0, 0.55, 0.45)
-PRODUCER = "simulator"
+#: card numbers have 8 digits, so at most this many distinct persons
+MAX_PERSONS = 10**8
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ class SimConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "insurers", tuple(self.insurers))
-        if self.persons < 1:
-            raise ValueError(f"persons must be at least 1, got {self.persons}")
+        if not 1 <= self.persons <= MAX_PERSONS:
+            raise ValueError(f"persons must be between 1 and {MAX_PERSONS:,}, got {self.persons}")
         if self.days < 1:
             raise ValueError(f"days must be at least 1, got {self.days}")
         if not 0.0 <= self.malformed_rate <= 1.0:
@@ -163,10 +164,17 @@ class Simulation:
         self._inpatient: dict[int, int] = {}
         self._seq = 0
         self._mal_rng = random.Random(0)
+        self._started = False
 
     # --- public ----------------------------------------------------------------------------
     def events(self, on_day: Callable[[int, date], None] | None = None) -> Iterator[SimEvent]:
-        """All events, lazily, day by day; ``on_day(index, day)`` is called after each day."""
+        """All events, lazily, day by day; ``on_day(index, day)`` is called after each day.
+
+        A :class:`Simulation` runs once: build a new one to replay the same events.
+        """
+        if self._started:
+            raise RuntimeError("a Simulation yields its events once; build a new one to replay them")
+        self._started = True
         cfg = self.cfg
         sessions = cons.grant_days(cfg.seed, cfg.persons, cfg.days, len(cfg.insurers))
         for d in range(cfg.days):

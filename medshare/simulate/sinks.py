@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from medshare.simulate.run import SimEvent
 
+#: ``ms-producer`` of every simulated message
+PRODUCER = "simulator"
 #: batch table of each platform topic
 TABLES = {PLATFORM_SETTLEMENTS: "settlements", PLATFORM_EMR_NOTES: "emr_notes", PLATFORM_CONSENTS: "consents"}
 
@@ -274,7 +276,7 @@ class KafkaSink(Sink):
             self.first_error = f"{type(exc).__name__}: {exc}"
 
     def write(self, ev: SimEvent) -> None:
-        headers = make_headers(ev.topic, "simulator", event_id=ev.event_id, trace=ev.trace)
+        headers = make_headers(ev.topic, PRODUCER, event_id=ev.event_id, trace=ev.trace)
         future = self._producer.send(ev.topic, value=ev.value, key=ev.key.encode(), headers=headers)
         future.add_errback(self._failed)
         self.sent += 1

@@ -7,7 +7,9 @@ import time
 import tracemalloc
 from itertools import islice
 
-from medshare.simulate.run import SimConfig, iter_events
+import pytest
+
+from medshare.simulate.run import SimConfig, Simulation, iter_events
 from medshare.topics import PLATFORM_SETTLEMENTS
 
 
@@ -72,3 +74,11 @@ def test_memory_stays_flat_over_many_days() -> None:
     assert settlements > 3000
     assert peak_after_warmup is not None
     assert peak < 3 * peak_after_warmup + 2_000_000, "memory must not grow with the number of events"
+
+
+def test_a_simulation_runs_once() -> None:
+
+    sim = Simulation(SimConfig(persons=10, days=1, seed=1))
+    list(sim.events())
+    with pytest.raises(RuntimeError):
+        list(sim.events())
