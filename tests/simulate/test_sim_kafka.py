@@ -78,7 +78,7 @@ def test_publish_and_read_back(kafka_broker: Any, tmp_path: Path) -> None:
     from medshare.kafka import consumer
 
     seed = uuid.uuid4().int % 10**9  # ids are seed-specific, so earlier runs on the topics do not count
-    cfg = SimConfig(persons=150, days=3, seed=seed, malformed_rate=0.05)
+    cfg = SimConfig(persons=150, days=3, seed=seed, malformed_rate=0.2)
     summary = run(cfg, tmp_path / "run", kafka=True, batch=False, kafka_cfg=kafka_broker)
     expected = {ev.event_id: ev for ev in iter_events(cfg)}
     assert summary["sinks"]["kafka"]["sent"] == len(expected) == summary["events"]
