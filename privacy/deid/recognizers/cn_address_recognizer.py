@@ -57,6 +57,8 @@ class CnAddressRecognizer(PatternRecognizer):
             name="CnAddressRecognizer",
             supported_language=supported_language,
             patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
+            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
+            context=None,
             global_regex_flags=FLAGS,
         )

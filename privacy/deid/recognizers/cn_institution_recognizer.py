@@ -82,6 +82,8 @@ class CnInstitutionRecognizer(PatternRecognizer):
             name="CnInstitutionRecognizer",
             supported_language=supported_language,
             patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
+            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
+            context=None,
             global_regex_flags=FLAGS,
         )

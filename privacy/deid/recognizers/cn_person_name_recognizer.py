@@ -152,7 +152,9 @@ class CnPersonNameRecognizer(PatternRecognizer):
             name="CnPersonNameRecognizer",
             supported_language=supported_language,
             patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
+            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
+            context=None,
             global_regex_flags=FLAGS,
         )
 

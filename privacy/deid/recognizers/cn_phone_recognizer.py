@@ -20,8 +20,9 @@ _AREA = r"(?:\(021\)|（021）|021)[ \-]?"
 #: a 1[3-9] mobile written 11 contiguous, 3-4-4 with spaces or hyphens
 _MOBILE = rf"1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
 _LOCAL = rf"[2-9]\d{{3}}{_SEP}\d{{4}}"
-#: an 8-digit date (20240315) is not a local number
-_DATE8 = r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+#: an 8-digit date of the last century or this one so far (20240315) is not a local number;
+#: 20440128 is (no note dates from 2044)
+_DATE8 = r"(?:19\d{2}|20[0-3]\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 
 
 class CnPhoneRecognizer(PatternRecognizer):

@@ -34,6 +34,8 @@ class AsciiEmailRecognizer(PatternRecognizer):
             name="AsciiEmailRecognizer",
             supported_language=supported_language,
             patterns=self.PATTERNS,
-            context=self.CONTEXT,
+            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
+            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
+            context=None,
             global_regex_flags=FLAGS,
         )

@@ -35,7 +35,7 @@ def test_json_lines_with_offsets_and_no_plaintext():
     first = lines[0]
     assert first["text"] == "患者<PERSON>，联系电话<PHONE>。"
     assert first["spans"] == [
-        {"start": 2, "end": 4, "type": "PERSON", "score": 1.0},
+        {"start": 2, "end": 4, "type": "PERSON", "score": 0.85},
         {"start": 9, "end": 20, "type": "PHONE", "score": 1.0},
     ]
     assert first["counts"] == {"PHONE": 1, "PERSON": 1}
