@@ -132,7 +132,12 @@ class Router:
 
         projected = grant.project(record, treat=treat)
         enc = self.encryptor(code)
-        projected = _encrypt_marked(projected, enc, topic, record_id, prefix="")
+        if _has_nested_encrypt(grant):
+            projected = _encrypt_marked(projected, enc, topic, record_id, prefix="")
+        else:
+            for k, v in projected.items():
+                if isinstance(v, _Encrypt):
+                    projected[k] = enc.encrypt(v.value, topic=topic, record_id=record_id, field=k)
         key = pseudo.pseudonym(record["person_no"], domain="partition-key")
         output = Outgoing.record(topic, projected, key=key, producer="router", event_id=f"{code}:{record_id}",
                                  trace=ev_id)
@@ -161,6 +166,10 @@ class Router:
             "key_version": enc.version,
         }
         return Disclosure(code, output, audit)
+
+
+def _has_nested_encrypt(grant) -> bool:
+    return any(("." in p or "[]" in p) for p, tr in grant.fields.items() if tr.kind == "encrypt")
 
 
 def _present(record: dict[str, Any], path: str) -> bool:

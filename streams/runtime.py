@@ -54,6 +54,9 @@ class Counters:
     batches: int = 0
     lag: int = 0
     last_batch_ms: float = 0.0
+    #: perf_counter() at the start of the first batch and at the last commit (for throughput)
+    first_batch_at: float = 0.0
+    last_commit_at: float = 0.0
     started_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
     extra: dict[str, int] = field(default_factory=dict)
@@ -143,7 +146,7 @@ class Runner:
         )
         producer = mk.producer(
             "pipeline", cfg=self.cfg, transactional_id=f"{group}-{self.opts.instance}",
-            linger_ms=2, max_in_flight_requests_per_connection=5,
+            linger_ms=10, batch_size=262144, max_in_flight_requests_per_connection=5,
         )
         producer.init_transactions()
         idle_since = time.monotonic()
@@ -216,6 +219,8 @@ class Runner:
         from kafka import OffsetAndMetadata, TopicPartition
 
         t0 = time.monotonic()
+        if not self.counters.first_batch_at:
+            self.counters.first_batch_at = time.perf_counter()
         self.h.begin_batch()
         outputs: list[Outgoing] = []
         for msg in messages:
@@ -251,6 +256,7 @@ class Runner:
                 raise
         self.counters.published += sum(1 for o in outputs if not o.topic.startswith("pipeline."))
         self.counters.batches += 1
+        self.counters.last_commit_at = time.perf_counter()
         self.counters.last_batch_ms = round((time.monotonic() - t0) * 1000, 2)
         write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "running")
 

@@ -37,7 +37,7 @@ def run_workers(name: str, workers: int, opts: RunOptions) -> list[dict[str, Any
     queue = ctx.Queue()
     procs = []
     for i in range(workers):
-        o = RunOptions(**{**opts.__dict__, "instance": str(i)})
+        o = RunOptions(**{**opts.__dict__, "instance": str(i) if opts.instance == "0" else f"{opts.instance}-{i}"})
         p = ctx.Process(target=_worker, args=(name, o, queue), name=f"{name}-{i}")
         p.start()
         procs.append(p)
@@ -57,7 +57,7 @@ def run_workers(name: str, workers: int, opts: RunOptions) -> list[dict[str, Any
     return results
 
 
-def start_metrics_server(port: int, cfg: Settings | None = None) -> None:
+def start_metrics_server(port: int, cfg: Settings | None = None, host: str = "127.0.0.1") -> None:
     """Expose every processor's counters (from their status files) in Prometheus text format."""
     from prometheus_client import start_http_server
     from prometheus_client.core import REGISTRY, GaugeMetricFamily
@@ -74,4 +74,4 @@ def start_metrics_server(port: int, cfg: Settings | None = None) -> None:
             yield from fams.values()
 
     REGISTRY.register(StatusCollector())
-    start_http_server(port, addr="127.0.0.1")
+    start_http_server(port, addr=host)

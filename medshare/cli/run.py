@@ -17,6 +17,11 @@ def _runner(name: str):
         idle_seconds: float = typer.Option(3.0, help="With --until-idle: seconds with nothing new before exiting."),
         metrics_port: int | None = typer.Option(None, help="Serve Prometheus metrics on 127.0.0.1:PORT."),
         batch_size: int = typer.Option(500, min=1, help="Records per batch (one Kafka transaction each)."),
+        instance: str = typer.Option(
+            "0", envvar="MEDSHARE_INSTANCE",
+            help="This instance's stable id (its transactional id is medshare-NAME-INSTANCE): unique per "
+            "replica, the same across its restarts. 'hostname' uses the host name (one per container)."),
+        metrics_host: str = typer.Option("127.0.0.1", help="Address for --metrics-port (0.0.0.0 in containers)."),
         as_json: bool = JSON_OPTION,
     ) -> None:
         import logging
@@ -28,10 +33,13 @@ def _runner(name: str):
         logging.basicConfig(level=os.environ.get("MEDSHARE_LOG_LEVEL", "INFO"),
                             format=f"%(asctime)s {name} %(levelname)s %(message)s")
         logging.getLogger("kafka").setLevel(logging.WARNING)
+        import socket
+
         if metrics_port:
-            start_metrics_server(metrics_port)
+            start_metrics_server(metrics_port, host=metrics_host)
+        inst = socket.gethostname() if instance == "hostname" else instance
         results = run_workers(name, workers, RunOptions(until_idle=until_idle, idle_s=idle_seconds,
-                                                          max_records=batch_size))
+                                                          max_records=batch_size, instance=inst))
         if as_json:
             emit_json(results)
         else:

@@ -1,0 +1,244 @@
+"""Router throughput and end-to-end latency on the local broker, beside a plain passthrough.
+
+    python -m bench.stream [--settlements 20000] [--rate 1000] [--seconds 10] [--json]
+
+Runs against its own broker and state (``var/bench``, port 17092) so it never touches the demo.
+In one run, on the same broker, with the same client library (kafka-python):
+
+1. **passthrough** — a plain consume→produce loop: ``KafkaConsumer`` on ``platform.settlements.v1``,
+   ``KafkaProducer(acks='all')`` to a scratch topic, offsets committed per batch. No parsing.
+2. **router** — the sharing router as it runs in production (the transactional runtime, contract
+   validation, consent lookups, projection, field encryption to each insurer, audit events) over
+   the same settlements, every person consented to both insurers so each record is disclosed twice.
+3. **latency** — settlements published at ``--rate`` per second for ``--seconds`` while the router
+   runs; for each, the time from the platform's send to its arrival on the insurer's claims topic
+   (read_committed), p50/p99.
+
+Throughput counts input records per second between the first and the last batch of each loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env() -> None:
+    os.environ.setdefault("MEDSHARE_HOME", str(ROOT / "var" / "bench"))
+    os.environ.setdefault("MEDSHARE_KAFKA_PORT", "17092")
+    os.environ.setdefault("MEDSHARE_KAFKA_CONTROLLER_PORT", "17093")
+
+
+def _settlements(n: int, seed: int) -> list[dict[str, Any]]:
+    """``n`` valid simulated settlements (the simulator's, renumbered so ids stay unique)."""
+    from datetime import date
+
+    from medshare.simulate import SimConfig, Simulation
+
+    out: list[dict[str, Any]] = []
+    persons = max(200, n // 8)
+    while len(out) < n:
+        sim = Simulation(SimConfig(persons=persons, days=120, seed=seed, malformed_rate=0.0,
+                                   start_date=date(2026, 3, 1)))
+        for e in sim.events():
+            if e.topic == "platform.settlements.v1" and e.record and e.record["event_type"] == "settlement":
+                out.append(e.record)
+                if len(out) >= n:
+                    break
+        seed += 1
+    return out
+
+
+def _grant_everyone(records: list[dict[str, Any]], cfg) -> int:
+    from privacy.consent import ConsentRegistry
+
+    persons = sorted({r["person_no"] for r in records})
+    events = []
+    for i, p in enumerate(persons):
+        for code in ("hhb", "shenlife"):
+            events.append({
+                "event_id": f"bench-{code}-{i}", "consent_id": f"BENCH{code}{i:08d}", "action": "grant",
+                "person_no": p, "resident_id": None, "insurer_code": code, "purpose": "claims",
+                "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
+                "valid_to": "2028-01-01T00:00:00+08:00", "channel": "随申办",
+                "event_time": "2026-01-01T00:00:00+08:00",
+            })
+    reg = ConsentRegistry.open(cfg.state_database)
+    try:
+        reg.apply_many(events)
+    finally:
+        reg.close()
+    return len(events)
+
+
+def _publish(records: list[dict[str, Any]], cfg, rate: float | None = None,
+             sent_at: dict[str, float] | None = None) -> float:
+    from medshare import kafka as mk
+    from medshare.envelope import Outgoing
+
+    prod = mk.producer("platform", cfg=cfg, linger_ms=5)
+    t0 = time.perf_counter()
+    try:
+        for i, r in enumerate(records):
+            if rate:
+                due = t0 + i / rate
+                while (now := time.perf_counter()) < due:
+                    time.sleep(min(0.002, due - now))
+            msg = Outgoing.record("platform.settlements.v1", r, key=r["person_no"], producer="bench",
+                                  event_id=r["settlement_id"])
+            if sent_at is not None:
+                sent_at[r["settlement_id"]] = time.time()
+            prod.send(msg.topic, value=msg.value, key=msg.key, headers=msg.headers)
+            if rate:
+                prod.flush() if i % 10 == 0 else None
+        prod.flush()
+    finally:
+        prod.close()
+    return time.perf_counter() - t0
+
+
+def passthrough(cfg, expected: int, group: str) -> dict[str, float]:
+    """Plain consume -> produce, acks=all, commit per batch; records/s between first and last batch."""
+    from medshare import kafka as mk
+
+    consumer = mk.consumer("pipeline", group, ["platform.settlements.v1"], cfg=cfg, max_poll_records=500)
+    # the same producer settings as the processors' runtime (streams/runtime.py)
+    producer = mk.producer("pipeline", cfg=cfg, linger_ms=10, batch_size=262144,
+                           max_in_flight_requests_per_connection=5)
+    n, first, last = 0, None, None
+    deadline = time.monotonic() + 600
+    try:
+        while n < expected and time.monotonic() < deadline:
+            polled = consumer.poll(timeout_ms=500)
+            batch = [m for ms in polled.values() for m in ms]
+            if not batch:
+                continue
+            first = first or time.perf_counter()
+            for m in batch:
+                producer.send("lab.bench-passthrough.v1", value=m.value, key=m.key, headers=m.headers)
+            producer.flush()
+            consumer.commit()
+            n += len(batch)
+            last = time.perf_counter()
+    finally:
+        producer.close()
+        consumer.close()
+    return {"records": n, "seconds": round(last - first, 3), "records_per_s": round(n / (last - first), 1)}
+
+
+def router_throughput(cfg, expected: int) -> dict[str, float]:
+    from streams.router import build
+    from streams.runtime import Runner, RunOptions
+
+    runner = Runner(build(cfg), RunOptions(until_idle=True, idle_s=2.0), cfg)
+    c = runner.run()
+    assert c.consumed >= expected, f"router consumed {c.consumed} of {expected}"
+    seconds = c.last_commit_at - c.first_batch_at
+    return {"records": c.consumed, "disclosed": c.disclosed, "seconds": round(seconds, 3),
+            "records_per_s": round(c.consumed / seconds, 1)}
+
+
+def latency(cfg, records: list[dict[str, Any]], rate: float) -> dict[str, float]:
+    from kafka import KafkaConsumer
+
+    from medshare.kafka import client_config
+    from medshare.onboard import insurer_bundle
+    from streams.router import build
+    from streams.runtime import Runner, RunOptions
+
+    runner = Runner(build(cfg), RunOptions(poll_ms=50, max_records=200), cfg)
+    router = threading.Thread(target=runner.run, daemon=True)
+    router.start()
+    b = insurer_bundle("hhb", cfg)
+    reader = KafkaConsumer(b["topics"]["claims"], group_id=f"{b['group_prefix']}bench-{time.time_ns()}",
+                           auto_offset_reset="latest", isolation_level="read_committed",
+                           fetch_max_wait_ms=10, **client_config(b))
+    # join the group and sit at the end before publishing
+    deadline = time.monotonic() + 30
+    while not reader.assignment() and time.monotonic() < deadline:
+        reader.poll(timeout_ms=100)
+    time.sleep(3)  # the router joins its group too
+    sent: dict[str, float] = {}
+    lat: list[float] = []
+    pub = threading.Thread(target=_publish, args=(records, cfg, rate, sent))
+    pub.start()
+    deadline = time.monotonic() + len(records) / rate + 60
+    while len(lat) < len(records) and time.monotonic() < deadline:
+        for ms in reader.poll(timeout_ms=100).values():
+            now = time.time()
+            for m in ms:
+                sid = json.loads(m.value).get("settlement_id")
+                if sid in sent:
+                    lat.append((now - sent[sid]) * 1000)
+    pub.join()
+    runner._stop = True
+    router.join(timeout=30)
+    reader.close()
+    lat.sort()
+    q = statistics.quantiles(lat, n=100) if len(lat) >= 100 else [float("nan")] * 99
+    return {"rate_per_s": rate, "sent": len(records), "received": len(lat),
+            "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--settlements", type=int, default=20000)
+    ap.add_argument("--rate", type=float, default=1000.0)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    _env()
+
+    from medshare import acls, broker
+    from medshare.config import reload_settings
+    from medshare.demo import reset_state
+    from medshare.onboard import onboard_insurer
+
+    cfg = reload_settings()
+    say = (lambda *_: None) if args.json else (lambda m: print(m, file=sys.stderr, flush=True))
+    say(f"fresh broker and state in {cfg.home} ...")
+    reset_state(cfg)
+    broker.start(cfg, quiet=True)
+    acls.ensure_topics([acls.t.TopicSpec("lab.bench-passthrough.v1", cfg.partitions)], cfg)
+    for code in ("hhb", "shenlife"):
+        onboard_insurer(code, cfg=cfg)
+    n_latency = int(args.rate * args.seconds)
+    say(f"generating {args.settlements + n_latency} settlements ...")
+    records = _settlements(args.settlements + n_latency, args.seed)
+    bulk, live = records[: args.settlements], records[args.settlements:]
+    _grant_everyone(records, cfg)
+    say(f"publishing {len(bulk)} settlements ...")
+    _publish(bulk, cfg)
+    say("passthrough ...")
+    pt = passthrough(cfg, len(bulk), "medshare-bench-passthrough")
+    say("router ...")
+    rt = router_throughput(cfg, len(bulk))
+    say(f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s ...")
+    lt = latency(cfg, live, args.rate)
+    result = {"passthrough": pt, "router": rt, "ratio_router_to_passthrough": round(rt["records_per_s"] / pt["records_per_s"], 3),
+              "latency": lt, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
+    broker.stop(cfg)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"passthrough: {pt['records_per_s']:>9.1f} records/s ({pt['records']} in {pt['seconds']}s)")
+        print(f"router:      {rt['records_per_s']:>9.1f} records/s ({rt['records']} in {rt['seconds']}s, "
+              f"{rt['disclosed']} disclosures)")
+        print(f"ratio router/passthrough: {result['ratio_router_to_passthrough']:.2f}")
+        print(f"latency at {lt['rate_per_s']:.0f}/s: p50 {lt['p50_ms']} ms, p99 {lt['p99_ms']} ms, "
+              f"max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
