@@ -26,9 +26,9 @@ TYPE_MAP = {
 
 def stock_analyzer() -> AnalyzerEngine:
     """Presidio's default configuration, with the model name swapped for one that is installed."""
-    from privacy.deid.engine import _tldextract_cache, quiet_logging
+    from privacy.deid.engine import configure_tldextract_cache, quiet_logging
 
-    _tldextract_cache()
+    configure_tldextract_cache()
     quiet_logging()
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider

@@ -70,7 +70,7 @@ def quiet_logging() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _tldextract_cache() -> None:
+def configure_tldextract_cache() -> None:
     """Point tldextract (imported by presidio's predefined recognisers) at a project folder."""
     if "TLDEXTRACT_CACHE" not in os.environ:
         from medshare.config import settings
@@ -103,7 +103,7 @@ class Deidentifier:
     # --- construction ------------------------------------------------------------------------
     @staticmethod
     def _build_analyzer() -> AnalyzerEngine:
-        _tldextract_cache()
+        configure_tldextract_cache()
         quiet_logging()
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
