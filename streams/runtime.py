@@ -207,10 +207,10 @@ class Runner:
                     self._blocked_since.pop(p, None)
                     break
                 waiting = [tp for tp in tps if not self._buffers.get(tp) and not _caught_up(consumer, tp)]
-                if waiting:
-                    since = self._blocked_since.setdefault(p, now)
-                    if now - since < self.opts.align_wait_s:
-                        break
+                if not waiting:
+                    self._blocked_since.pop(p, None)
+                elif now - self._blocked_since.setdefault(p, now) < self.opts.align_wait_s:
+                    break
                 tp = min(heads, key=lambda x: self._buffers[x][0].timestamp)
                 out.append(self._buffers[tp].popleft())
         return out

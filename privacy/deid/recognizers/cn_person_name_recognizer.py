@@ -143,6 +143,13 @@ class CnPersonNameRecognizer(PatternRecognizer):
             rf"(?<=^|[\s，,。；;：:、（(【\[]){_SURNAME}{_GIVEN1}{{1,2}}(?=\s{{0,2}}[，,、\s]\s{{0,2}}[男女](?:[，,、\s性]|\d|$))",
             0.85,
         ),
+        # a name opening a line, with the record number in brackets: 蔡燕（住院号123456），女
+        Pattern(
+            "before_record_no",
+            rf"(?<=^|[\s，,。；;：:、（(【\[]){_SURNAME}{_GIVEN1}{{1,2}}"
+            rf"(?=\s{{0,2}}[（(]\s{{0,2}}(?:住院号|门诊号|病案号|病历号|ID|id))",
+            0.85,
+        ),
     ]
     CONTEXT = [*CUES, *TITLES]
 

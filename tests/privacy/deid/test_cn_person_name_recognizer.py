@@ -82,3 +82,14 @@ def test_known_names_recognizer_ignores_blank_and_one_character_names():
     assert recognizer is not None
     results = recognizer.analyze("家属王芳芳", ["PERSON"])
     assert [(r.start, r.end) for r in results] == [(2, 5)]  # the longer name wins
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("蔡燕（住院号2604123），女，67岁。", "蔡燕"), ("蔡秀蓉（住院号2604123），女", "蔡秀蓉"),
+     ("入院记录\n杨平(门诊号88123) 男", "杨平")],
+)
+def test_name_before_bracketed_record_number(deidentifier, text, name):
+    """Found by the stream leak test: a name opening the note, no cue word, no known names."""
+    spans = [s for s in deidentifier.analyze(text) if s.entity_type == "PERSON"]
+    assert [text[s.start:s.end] for s in spans] == [name]
