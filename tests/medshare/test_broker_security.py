@@ -159,3 +159,22 @@ def test_onboarding_is_idempotent(kafka_broker, insurers):
     assert again["password"] == insurers["ins1"]["password"]
     assert again["topics"] == {"claims": "insurer.ins1.claims.v1", "marts": "insurer.ins1.marts.v1"}
     assert again["key_version"] == insurers["ins1"]["key_version"]
+
+
+def test_onboarding_with_the_insurers_own_public_key(kafka_broker, tmp_path):
+    """Production path: the insurer keeps its private key; the pipeline only ever sees the public one."""
+    from medshare.onboard import onboard_insurer
+    from privacy.crypto import Encryptor
+    from privacy.sdk import InsurerDecryptor, generate_private_key
+
+    insurer_side = tmp_path / "ins3-own-systems"
+    public_pem = generate_private_key(insurer_side, 1)
+    pub = tmp_path / "ins3.pub"
+    pub.write_bytes(public_pem)
+    b = onboard_insurer("ins3", public_key=pub, cfg=kafka_broker)
+    assert b["private_key_dir"] is None
+    assert not list((kafka_broker.insurers_dir / "ins3").glob("keys/*.key")), "no private key on the pipeline side"
+    ct = Encryptor.for_insurer("ins3", kafka_broker).encrypt("张三", topic=b["topics"]["claims"],
+                                                              record_id="ST1", field="name")
+    dec = InsurerDecryptor.from_dir(insurer_side, key_id="ins3")
+    assert dec.decrypt_value(ct, b["topics"]["claims"], "ST1", "name") == "张三"
