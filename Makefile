@@ -28,7 +28,9 @@ demo: install
 # both tiers: unit tests and integration tests against the real broker / DuckDB / Airflow
 test: install
 	$(BIN)/medshare broker install
-	$(BIN)/pytest -q
+	@pg=$$(scripts/test-postgres.sh start); trap 'scripts/test-postgres.sh stop' EXIT; \
+	  echo "pytest (Postgres for the Postgres paths: $${pg:-none found, those tests skip})"; \
+	  MEDSHARE_TEST_POSTGRES_URL=$$pg $(BIN)/pytest -q
 
 test-unit: install
 	$(BIN)/pytest -q -m "not integration"

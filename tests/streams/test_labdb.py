@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 
 from streams.labdb import LabDB
@@ -35,3 +38,16 @@ def test_failed_batch_writes_nothing(tmp_path):
     with pytest.raises(Exception):  # noqa: B017 - any database error
         db.write({"lab_settlements": [_row("S4", 1.0), bad]})
     assert db.query("select count(*) from lab_settlements")[0][0] == 0
+
+
+@pytest.mark.skipif(not os.environ.get("MEDSHARE_TEST_POSTGRES_URL"),
+                    reason="MEDSHARE_TEST_POSTGRES_URL not set (make test starts a throwaway Postgres)")
+def test_upsert_is_idempotent_on_postgres():
+    url = os.environ["MEDSHARE_TEST_POSTGRES_URL"]
+    db = LabDB(url)
+    assert db.postgres
+    sid = f"S-pg-{uuid.uuid4().hex[:8]}"
+    db.write({"lab_settlements": [_row(sid, 10.0)]})
+    db.write({"lab_settlements": [_row(sid, 12.0), _row(sid, 13.0)]})
+    rows = db.query("select total_amount from lab_settlements where settlement_id = %s", [sid])
+    assert [float(r[0]) for r in rows] == [13.0]
