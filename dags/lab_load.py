@@ -1,0 +1,46 @@
+"""
+### lab_load — drain the lab topics into the lab and validate it
+
+Runs the lab sink (`streams.lab_sink`) until `lab.settlements.v1` and `lab.emr-notes.v1` are
+caught up — upserts by key, so a rerun or a lab sink service running beside it never duplicates
+a row — then validates `lab_settlements` and `lab_emr_notes` with the Great Expectations suites
+generated from their contracts. A failed critical expectation **fails the run** (no retries: the
+data will not fix itself) and the task log names each failed expectation, column and sample keys;
+JSON and HTML reports land in `$MEDSHARE_HOME/reports/gx/<run>/`.
+
+On success it updates the asset `medshare://lab/lab_settlements`, which schedules `lab_transform`.
+Business logic: `medshare.orchestration.load`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import CronDataIntervalTimetable, dag, task
+
+from medshare.orchestration.assets import LAB_EMR_NOTES, LAB_SETTLEMENTS
+from medshare.orchestration.dag_defaults import DEFAULT_ARGS, START_DATE, TAG
+from medshare.orchestration.tasks import TIMEZONE
+
+
+@dag(
+    dag_id="lab_load",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone=TIMEZONE),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=[TAG, "lab", "validation"],
+    doc_md=__doc__,
+)
+def lab_load():
+    @task(outlets=[LAB_SETTLEMENTS, LAB_EMR_NOTES], execution_timeout=timedelta(hours=1))
+    def load_and_validate(data_interval_start=None, data_interval_end=None, run_id=None) -> dict:
+        from medshare.orchestration import tasks
+
+        return tasks.lab_load(data_interval_start, data_interval_end, run_id=run_id)
+
+    load_and_validate()
+
+
+lab_load()

@@ -1,0 +1,49 @@
+"""
+### platform_extract — publish one day of the platform's batch snapshot
+
+For platforms that cannot publish events themselves: reads the day of the data interval
+(a Shanghai calendar day) from the platform's database snapshot
+(`<batch>/<table>/date=YYYY-MM-DD/part-*.parquet`: settlements, e-medical notes, consents) and
+publishes it to `platform.settlements.v1`, `platform.emr-notes.v1` and `platform.consents.v1` as
+the `platform` principal — key `person_no`, envelope headers with `ms-event-id` taken from the
+batch, broken rows as their raw bytes (the contract check quarantines them).
+
+**Idempotent per day**: an extract ledger records each published day; rerunning or backfilling a
+day publishes nothing unless the run is triggered with `{"force": true}`.
+
+Config: Airflow connection `medshare_kafka`, Variable `medshare_batch_dir` (or `MEDSHARE_*` env);
+see docs/airflow.md. Business logic: `medshare.orchestration.extract`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
+
+from medshare.orchestration.dag_defaults import DEFAULT_ARGS, START_DATE, TAG
+from medshare.orchestration.tasks import TIMEZONE
+
+
+@dag(
+    dag_id="platform_extract",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone=TIMEZONE),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=[TAG, "extract", "platform"],
+    params={"force": Param(False, type="boolean", description="republish a day the ledger already has")},
+    doc_md=__doc__,
+)
+def platform_extract():
+    @task(execution_timeout=timedelta(minutes=30))
+    def publish_day(data_interval_start=None, run_id=None, params=None) -> dict:
+        from medshare.orchestration import tasks
+
+        return tasks.platform_extract(data_interval_start, force=bool(params["force"]), run_id=run_id)
+
+    publish_day()
+
+
+platform_extract()

@@ -1,0 +1,78 @@
+"""The Airflow-facing layer: what each DAG task calls, with the data interval it runs for.
+
+These functions read the configuration inside the task (Airflow connection/Variables, then the
+environment; :mod:`medshare.orchestration.config`), turn the data interval into the unit of work
+(a Shanghai calendar day for the daily DAGs) and map failures that a retry cannot fix (a failed
+data validation) to ``AirflowFailException`` so the task fails at once, without retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from datetime import date, datetime
+from typing import Any
+
+#: the platform's calendar: batch partitions and daily intervals are Shanghai days
+TIMEZONE = "Asia/Shanghai"
+
+log = logging.getLogger(__name__)
+
+
+def interval_day(start: datetime) -> date:
+    """The Shanghai calendar day a daily data interval starting at ``start`` covers."""
+    import pendulum
+
+    return pendulum.instance(start).in_timezone(TIMEZONE).date()
+
+
+def _config() -> Any:
+    from medshare.orchestration.config import resolve
+
+    return resolve(use_airflow=True)
+
+
+def platform_extract(data_interval_start: datetime, *, force: bool = False, run_id: str | None = None) -> dict:
+    """Publish the interval's day of the platform batch (once; ``force`` republishes)."""
+    from medshare.orchestration.extract import extract_day
+
+    return extract_day(interval_day(data_interval_start), _config(), force=force, run_id=run_id)
+
+
+def _quiet_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
+
+
+def lab_load(data_interval_start: datetime, data_interval_end: datetime, run_id: str | None = None) -> dict:
+    """Drain the lab topics into the lab and validate; a validation failure fails without retry."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from medshare.orchestration.exceptions import LabValidationError
+    from medshare.orchestration.load import load_and_validate
+
+    _quiet_gx()
+    config = _config()
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id or interval_day(data_interval_start).isoformat())
+    report_dir = config.settings.home / "reports" / "gx" / name
+    try:
+        return load_and_validate(config, data_interval_start, data_interval_end, report_dir=report_dir)
+    except LabValidationError as exc:
+        log.error("%s (reports in %s)", exc, report_dir)
+        raise AirflowFailException(str(exc)) from exc
+
+
+def rotate_keys(data_interval_start: datetime, *, max_age_days: int | None = None,
+                run_id: str | None = None) -> list[dict[str, Any]]:
+    """Rotate the insurers whose current key is too old (once per interval)."""
+    from medshare.orchestration.keys import rotate_due
+
+    return rotate_due(_config(), data_interval_start.isoformat(), max_age_days=max_age_days, run_id=run_id)
+
+
+def live_keys() -> dict[str, list[dict[str, Any]]]:
+    """Each insurer's live key versions."""
+    from medshare.orchestration.keys import live_report
+
+    return live_report(_config())
