@@ -66,6 +66,7 @@ class Router:
         #: person_no -> name, from settlements seen, so notes of that person are redacted by name too
         self._names: dict[str, str] = {}
         self._last_refresh = 0.0
+        self._fields_cache: dict[int, list[tuple[str, str, str]]] = {}
 
     def refresh_consents(self, max_age_s: float = 0.2) -> None:
         """Apply consent events stored since the last look (revocations take effect from here on)."""
@@ -73,6 +74,14 @@ class Router:
         if now - self._last_refresh >= max_age_s:
             self.registry.refresh()
             self._last_refresh = now
+
+    def _audit_fields(self, grant) -> list[tuple[str, str, str]]:
+        """(path, treatment, top-level field) of every field the grant passes on, computed once."""
+        key = id(grant)
+        if key not in self._fields_cache:
+            self._fields_cache[key] = [(path, str(tr), path.split("[]")[0].split(".")[0])
+                                       for path, tr in grant.fields.items() if tr.passes]
+        return self._fields_cache[key]
 
     def encryptor(self, code: str):
         from privacy.crypto import Encryptor
@@ -157,8 +166,7 @@ class Router:
             "person_ref": self._audit.pseudonym(record["person_no"], domain="person_no"),
             "resident_ref": (self._audit.pseudonym(record["resident_id"], domain="resident_id")
                              if record.get("resident_id") else None),
-            "fields": {path: str(tr) for path, tr in grant.fields.items()
-                       if tr.passes and _present(record, path)},
+            "fields": {path: tr for path, tr, head in self._audit_fields(grant) if record.get(head) is not None},
             "consent_id": decision.consent_id,
             "agreement_id": agreement.agreement_id,
             "agreement_version": agreement.fingerprint,
@@ -170,11 +178,6 @@ class Router:
 
 def _has_nested_encrypt(grant) -> bool:
     return any(("." in p or "[]" in p) for p, tr in grant.fields.items() if tr.kind == "encrypt")
-
-
-def _present(record: dict[str, Any], path: str) -> bool:
-    head = path.split("[]")[0].split(".")[0]
-    return record.get(head) is not None
 
 
 def _encrypt_marked(value: Any, enc, topic: str, record_id: str, prefix: str) -> Any:
