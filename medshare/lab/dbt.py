@@ -105,7 +105,10 @@ def run(args: Sequence[str], cfg: Settings | None = None, target: str | None = N
            "--target", env["MEDSHARE_DBT_TARGET"], "--quiet"]
     started = time.perf_counter()
     with _environ(env):
-        res = dbtRunner().invoke(cmd)
+        try:
+            res = dbtRunner().invoke(cmd)
+        finally:
+            _release_duckdb()
     seconds = time.perf_counter() - started
     results: list[tuple[str, str]] = []
     failures: list[str] = []
@@ -121,6 +124,30 @@ def run(args: Sequence[str], cfg: Settings | None = None, target: str | None = N
         why = "; ".join(failures[:5]) or (str(res.exception) if res.exception else "see dbt logs")
         raise DbtFailed(f"dbt {' '.join(args)} failed: {why}", failures)
     return out
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB file dbt-duckdb keeps open in-process after a run.
+
+    dbt-duckdb caches one database handle per process (class attribute ``_ENV``) and its
+    ``close_all_connections`` only drops the reference. While it is open, no other process (the lab
+    sink) can write the file, and this process cannot reopen it read-only.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if env is not None:
+        try:
+            env.close()
+        except Exception:  # noqa: BLE001 - closing a handle that is already gone
+            pass
+    import gc
+
+    gc.collect()
 
 
 def build(cfg: Settings | None = None, target: str | None = None, select: str | None = None,
