@@ -95,6 +95,8 @@ class RunOptions:
     instance: str = "0"
     #: with aligned inputs: how long a partition waits for a lagging co-partitioned topic
     align_wait_s: float = 1.0
+    #: progress line (counters) at most this often
+    log_every_s: float = 10.0
     #: for tests: stop after this many batches (simulates a crash point when combined with SIGKILL)
     max_batches: int | None = None
 
@@ -124,6 +126,7 @@ class Runner:
         self.cfg = cfg or settings()
         self.counters = Counters()
         self._stop = False
+        self._last_log = 0.0
 
     # -- signals ---------------------------------------------------------------------------
     def _on_signal(self, signum, _frame) -> None:
@@ -257,6 +260,14 @@ class Runner:
         self.counters.published += sum(1 for o in outputs if not o.topic.startswith("pipeline."))
         self.counters.batches += 1
         self.counters.last_commit_at = time.perf_counter()
+        if time.monotonic() - self._last_log >= self.opts.log_every_s:
+            self._last_log = time.monotonic()
+            c = self.counters
+            log.info("%s: consumed=%d published=%d quarantined=%d disclosed=%d batches=%d last_batch_ms=%.1f",
+                     self.h.name, c.consumed, c.published, c.quarantined, c.disclosed, c.batches, c.last_batch_ms,
+                     extra={"ctx": {"processor": self.h.name, "instance": self.opts.instance, "consumed": c.consumed,
+                                    "published": c.published, "quarantined": c.quarantined,
+                                    "disclosed": c.disclosed, "batches": c.batches}})
         self.counters.last_batch_ms = round((time.monotonic() - t0) * 1000, 2)
         write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "running")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import multiprocessing as mp
 import os
 import signal
@@ -23,8 +22,9 @@ def run_processor(name: str, opts: RunOptions, cfg: Settings | None = None) -> C
 
 
 def _worker(name: str, opts: RunOptions, queue: Any) -> None:
-    logging.basicConfig(level=os.environ.get("MEDSHARE_LOG_LEVEL", "INFO"),
-                        format=f"%(asctime)s {name}[{opts.instance}] %(levelname)s %(message)s")
+    from streams.logs import configure
+
+    configure(f"{name}[{opts.instance}]")
     counters = run_processor(name, opts, reload_settings())
     queue.put(counters.__dict__)
 

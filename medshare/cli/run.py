@@ -22,17 +22,14 @@ def _runner(name: str):
             help="This instance's stable id (its transactional id is medshare-NAME-INSTANCE): unique per "
             "replica, the same across its restarts. 'hostname' uses the host name (one per container)."),
         metrics_host: str = typer.Option("127.0.0.1", help="Address for --metrics-port (0.0.0.0 in containers)."),
+        log_format: str = typer.Option("text", envvar="MEDSHARE_LOG_FORMAT", help="text or json (one object per line)."),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        import logging
-        import os
-
+        from streams.logs import configure
         from streams.runtime import RunOptions
         from streams.service import run_workers, start_metrics_server
 
-        logging.basicConfig(level=os.environ.get("MEDSHARE_LOG_LEVEL", "INFO"),
-                            format=f"%(asctime)s {name} %(levelname)s %(message)s")
-        logging.getLogger("kafka").setLevel(logging.WARNING)
+        configure(name, log_format)
         import socket
 
         if metrics_port:
