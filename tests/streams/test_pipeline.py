@@ -254,3 +254,24 @@ def test_counters_add_up(run):
     assert c["consent-sync"]["consumed"] == run["summary"]["topics"][t.PLATFORM_CONSENTS]
     assert c["deidentify"]["consumed"] + c["consent-sync"]["consumed"] == total
     assert c["router"]["disclosed"] == sum(len(ms) for ms in _insurer_messages(run["cfg"]).values())
+
+
+def test_status_and_prometheus_report_every_processor(run):
+    import socket
+    import urllib.request
+
+    from streams.runtime import read_statuses
+    from streams.service import start_metrics_server
+
+    cfg = run["cfg"]
+    st = {s["processor"]: s for s in read_statuses(cfg)}
+    assert set(PROCESSORS) <= set(st)
+    assert st["router"]["disclosed"] == run["counters"]["router"]["disclosed"]
+    assert all(st[p]["state"] == "stopped" and st[p]["lag"] == 0 for p in PROCESSORS)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    start_metrics_server(port, cfg)
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    line = next(ln for ln in text.splitlines() if ln.startswith('medshare_processor_disclosed{instance="0",processor="router"}'))
+    assert float(line.split()[-1]) == run["counters"]["router"]["disclosed"]
