@@ -1,0 +1,284 @@
+"""The disclosure log end to end on the real broker: simulate -> consent-sync -> router -> audit sink.
+
+One run (module fixture): every audit event is in the log once (also after a full redelivery),
+malformed audit events are quarantined and never logged, ``medshare audit person`` returns exactly
+the disclosures of a consenting simulated person, ``audit verify`` passes on the log and fails on
+copies with one entry edited, one removed and two swapped; the log holds no plaintext identifier.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+import typer
+from audit_helpers import record_event, sql, swap_entries
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "streams"))
+from pipeline_helpers import INSURERS, read_topic, reset_pipeline, values  # noqa: E402
+
+from contracts.formats import resident_id_check_char  # noqa: E402
+from medshare import topics as t  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+SIM = {"persons": 250, "days": 30, "seed": 7, "malformed_rate": 0.0, "start_date": date(2026, 3, 1)}
+LEAKY_ID = "31010419800101001" + resident_id_check_char("31010419800101001")
+
+
+def run_until_idle(handler, cfg) -> dict:
+    from streams.runtime import Runner, RunOptions
+
+    return Runner(handler, RunOptions(until_idle=True, idle_s=1.5), cfg).run().__dict__
+
+
+def _bad_events() -> list[tuple[str, bytes]]:
+    leaky = record_event(999_001)
+    leaky["note"] = f"身份证 {LEAKY_ID}"
+    return [
+        ("bad-json", b"{not json"),
+        ("no-person", json.dumps({**record_event(999_002), "person_ref": None}).encode()),
+        ("leaky", json.dumps(leaky, ensure_ascii=False).encode()),
+    ]
+
+
+def _produce_bad(cfg) -> None:
+    from medshare import kafka as mk
+
+    producer = mk.producer("pipeline", cfg=cfg)
+    try:
+        for eid, value in _bad_events():
+            producer.send(t.AUDIT, value=value, key=b"bad", headers=[("ms-event-id", f"bad-{eid}".encode())])
+        producer.flush()
+    finally:
+        producer.close()
+
+
+def _reset(cfg) -> None:
+    """reset_pipeline, waiting out a restarted broker's group coordinator still loading its offsets."""
+    from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError
+
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            return reset_pipeline(cfg)
+        except (CoordinatorLoadInProgressError, CoordinatorNotAvailableError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+@pytest.fixture(scope="module")
+def run(kafka_broker, tmp_path_factory):
+    from medshare import kafka as mk
+    from medshare.simulate import SimConfig, Simulation, run_simulation
+    from streams import audit_sink
+    from streams.registry import factory
+
+    cfg = kafka_broker
+    _reset(cfg)
+    sim_cfg = SimConfig(insurers=INSURERS, **SIM)
+    run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path_factory.mktemp("jsonl"))
+    counters = {name: run_until_idle(factory(name)(cfg), cfg) for name in ("consent-sync", "router")}
+    _produce_bad(cfg)
+    counters["audit-sink"] = run_until_idle(audit_sink.build(cfg), cfg)
+    # a full redelivery: forget the sink's offsets and run it again over the whole topic
+    admin = mk.admin(cfg=cfg)
+    try:
+        admin.delete_groups(["medshare-audit-sink"])
+    finally:
+        admin.close()
+    counters["audit-sink-again"] = run_until_idle(audit_sink.build(cfg), cfg)
+    return {"cfg": cfg, "counters": counters, "events": list(Simulation(sim_cfg).events())}
+
+
+@pytest.fixture
+def cli():
+    from medshare.cli import audit as audit_cli
+
+    app = typer.Typer()
+    audit_cli.register(app)
+    app.command("noop")(lambda: None)
+    return app
+
+
+BAD_IDS = {record_event(999_001)["audit_id"], record_event(999_002)["audit_id"]}
+
+
+def _audits(cfg) -> list[dict]:
+    """The router's audit events (without the bad ones this test injects)."""
+    return [a for a in (_loads(m.value) for m in read_topic(cfg, t.AUDIT)) if a and a.get("audit_id") not in BAD_IDS]
+
+
+def _loads(raw: bytes):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+def _disclosed(cfg) -> set[tuple[str, str, str]]:
+    """(insurer, source, record id) of every record on the insurer topics."""
+    out = set()
+    for code in INSURERS:
+        for m in read_topic(cfg, t.insurer_claims(code)):
+            rec = json.loads(m.value)
+            source = dict((k, v.decode()) for k, v in m.headers)["ms-source"]
+            out.add((code, source, rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]))
+    return out
+
+
+def test_every_audit_event_is_logged_once_and_the_chain_verifies(run):
+    from privacy.audit import AuditStore
+
+    cfg = run["cfg"]
+    audits = _audits(cfg)
+    assert audits, "the run should disclose something"
+    with AuditStore.open(cfg) as store:
+        entries = store.entries()
+        result = store.verify()
+    assert Counter(e.audit_id for e in entries) == Counter(a["audit_id"] for a in audits)
+    assert {(e.insurer, e.event["source"], e.record_id) for e in entries} == _disclosed(cfg)
+    assert result.ok and result.entries == len(audits) and result.checkpoint["seq"] == len(audits)
+    c = run["counters"]
+    assert c["audit-sink"]["extra"]["audit.appended"] == len(audits)
+    assert c["audit-sink-again"]["extra"].get("audit.appended", 0) == 0
+    assert c["audit-sink-again"]["extra"]["audit.duplicates"] == len(audits), "redelivered, not re-appended"
+
+
+def test_malformed_audit_events_are_quarantined_not_logged(run):
+    from privacy.audit import AuditStore
+
+    cfg = run["cfg"]
+    q = [r for r in values(read_topic(cfg, t.QUARANTINE)) if r["quarantined_by"] == "audit-sink"]
+    got = Counter(r["source_event_id"] for r in q)
+    # each bad event quarantined once per delivery (the second run redelivers them too)
+    assert got == {f"bad-{eid}": 2 for eid, _ in _bad_events()}
+    rules = {r["source_event_id"]: r["rules"] for r in q}
+    assert "leak-guard" in rules["bad-leaky"]
+    with AuditStore.open(cfg) as store:
+        assert not [e for e in store.entries() if e.audit_id in BAD_IDS]
+    raw = (cfg.state_dir / "audit.sqlite").read_bytes()
+    assert LEAKY_ID.encode() not in raw
+
+
+def _person_index(events):
+    """person_no -> resident_id, and record id -> person_no, from the simulated events."""
+    resident, owner = {}, {}
+    for e in events:
+        if e.malformed is not None:
+            continue
+        r = e.record
+        if e.topic == t.PLATFORM_SETTLEMENTS:
+            resident[r["person_no"]] = r["resident_id"]
+            owner[(t.PLATFORM_SETTLEMENTS, r["settlement_id"])] = r["person_no"]
+        elif e.topic == t.PLATFORM_EMR_NOTES:
+            owner[(t.PLATFORM_EMR_NOTES, r["note_id"])] = r["person_no"]
+    return resident, owner
+
+
+def test_audit_person_returns_exactly_that_persons_disclosures(run, cli):
+    cfg = run["cfg"]
+    resident, owner = _person_index(run["events"])
+    per_person: dict[str, set] = defaultdict(set)
+    for code, source, rid in _disclosed(cfg):
+        per_person[owner[(source, rid)]].add((code, source, rid))
+    # the person with the most disclosures, preferably to both insurers and of notes as well
+    person = max(per_person, key=lambda p: (len({c for c, _, _ in per_person[p]}),
+                                            any(s == t.PLATFORM_EMR_NOTES for _, s, _ in per_person[p]),
+                                            len(per_person[p])))
+    runner = CliRunner()
+    res = runner.invoke(cli, ["audit", "person", resident[person], "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    got = [(e["insurer"], e["event"]["source"], e["record_id"]) for e in out["entries"]]
+    assert len(got) == len(set(got)) and len(got) >= 2
+    assert set(got) == per_person[person]
+    assert all(e["consent_id"] and e["agreement_version"].startswith("sha256:") for e in out["entries"])
+    assert resident[person] not in res.stdout and person not in res.stdout
+    res = runner.invoke(cli, ["audit", "person", "--person-no", person, "--json"])
+    assert {(e["insurer"], e["event"]["source"], e["record_id"]) for e in json.loads(res.stdout)["entries"]} \
+        == per_person[person]
+    # and for every disclosed person, by the API: exactly theirs
+    from privacy.audit import AuditStore, person_refs
+
+    with AuditStore.open(cfg) as store:
+        for p, expected in per_person.items():
+            rref, pref = person_refs(resident.get(p), p, cfg=cfg)
+            assert {(e.insurer, e.event["source"], e.record_id) for e in store.by_person(person_ref=pref)} \
+                == expected
+            assert {(e.insurer, e.event["source"], e.record_id) for e in store.by_person(resident_ref=rref)} \
+                <= expected
+
+
+def test_audit_insurer_and_consent_queries_match_the_topics(run, cli):
+    cfg = run["cfg"]
+    runner = CliRunner()
+    disclosed = _disclosed(cfg)
+    for code in INSURERS:
+        out = json.loads(runner.invoke(cli, ["audit", "insurer", code, "--json"]).stdout)
+        assert {(code, e["event"]["source"], e["record_id"]) for e in out["entries"]} == \
+            {d for d in disclosed if d[0] == code}
+    audits = _audits(cfg)
+    consent = Counter(a["consent_id"] for a in audits).most_common(1)[0]
+    out = json.loads(runner.invoke(cli, ["audit", "consent", consent[0], "--json"]).stdout)
+    assert out["count"] == consent[1]
+
+
+def test_no_plaintext_identifier_in_the_log(run):
+    cfg = run["cfg"]
+    raw = (cfg.state_dir / "audit.sqlite").read_bytes().decode("utf-8", errors="replace")
+    leaks = []
+    for e in run["events"]:
+        if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None:
+            for f in ("resident_id", "person_no", "phone", "card_no", "name"):
+                if e.record[f] in raw:
+                    leaks.append(f)
+    assert not leaks, Counter(leaks)
+
+
+def test_verify_passes_and_fails_on_tampered_copies(run, cli, tmp_path):
+    cfg = run["cfg"]
+    runner = CliRunner()
+    res = runner.invoke(cli, ["audit", "verify", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["ok"]
+    original = cfg.state_dir / "audit.sqlite"
+
+    def tampered(name, change) -> dict:
+        copy = tmp_path / f"{name}.sqlite"
+        shutil.copy(original, copy)
+        change(copy)
+        res = runner.invoke(cli, ["audit", "verify", "--db", f"sqlite:///{copy}", "--json"])
+        assert res.exit_code != 0, name
+        return json.loads(res.stdout)["first_problem"]
+
+    def edit(path):
+        row = json.loads(_one(path, "select event from audit_log where seq = 5"))
+        row["fields"] = {"settlement_id": "plain"}
+        sql(path, ("update audit_log set event = ? where seq = 5", (json.dumps(row),)))
+
+    p = tampered("edited", edit)
+    assert (p["seq"], p["kind"]) == (5, "altered")
+    p = tampered("removed", lambda path: sql(path, ("delete from audit_log where seq = 7", ())))
+    assert (p["seq"], p["kind"]) == (8, "removed") and "#7 missing" in p["message"]
+    p = tampered("swapped", lambda path: swap_entries(path, 3, 9))
+    assert (p["seq"], p["kind"]) == (3, "chain-break")
+    assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0, "the log itself is untouched"
+
+
+def _one(path, query):
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(query).fetchone()[0]
+    finally:
+        con.close()
