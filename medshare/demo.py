@@ -60,11 +60,12 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
         steps.append((f"onboard insurer {code}",
                       lambda code=code: {k: v for k, v in onboard_insurer(code, cfg=cfg).items() if k != "password"}))
     steps.append(("simulate the platform", lambda: _simulate(opts, cfg)))
-    for name in ("consent-sync", "router", "deidentify", "lab-sink"):
+    for name in ("consent-sync", "router", "deidentify", "lab-sink", "audit-sink"):
         steps.append((f"run {name} until caught up", lambda name=name: _run_processor(name, cfg)))
     steps.append(("topics", lambda: topic_overview(cfg)))
     steps.append(("lab tables", lambda: _lab_counts(cfg)))
     steps.append(("insurer hhb reads its claims", lambda: _insurer_sample(cfg, "hhb")))
+    steps.append(("verify the disclosure log", lambda: _audit_verify(cfg)))
 
     for i, (name, fn) in enumerate(steps, 1):
         say(f"[{i}/{len(steps)}] {name} ...")
@@ -100,6 +101,17 @@ def _lab_counts(cfg: Settings) -> dict[str, int]:
 
     db = LabDB(cfg=cfg)
     return {name: db.query(f"select count(*) from {name}")[0][0] for name in TABLES}
+
+
+def _audit_verify(cfg: Settings) -> dict[str, Any]:
+    from privacy.audit import AuditStore
+
+    store = AuditStore.open(cfg)
+    try:
+        result = store.verify()
+    finally:
+        store.close()
+    return {"ok": result.ok, "entries": result.entries, "head_hash": result.head_hash}
 
 
 def _insurer_sample(cfg: Settings, code: str) -> dict[str, Any]:

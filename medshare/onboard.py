@@ -83,7 +83,11 @@ def _write_private_json(path: Path, obj: Any) -> None:
 
 
 def topic_overview(cfg: Settings | None = None) -> list[dict[str, Any]]:
-    """Every topic with its partition count and the number of messages it holds."""
+    """Every topic with its partition count and the offsets it holds.
+
+    ``offsets`` is end minus start offset summed over partitions: the number of messages, plus one
+    commit marker per transaction on topics written transactionally (the processors' outputs).
+    """
     from kafka import TopicPartition
 
     from medshare.kafka import admin, consumer
@@ -106,7 +110,7 @@ def topic_overview(cfg: Settings | None = None) -> list[dict[str, Any]]:
         {
             "topic": n,
             "partitions": len(parts.get(n, [])),
-            "messages": sum(ends[tp] - begins[tp] for tp in tps if tp.topic == n),
+            "offsets": sum(ends[tp] - begins[tp] for tp in tps if tp.topic == n),
         }
         for n in names
     ]

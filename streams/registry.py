@@ -15,6 +15,7 @@ PROCESSORS: dict[str, str] = {
     "router": "streams.router:build",
     "deidentify": "streams.deidentify:build",
     "lab-sink": "streams.lab_sink:build",
+    "audit-sink": "streams.audit_sink:build",
 }
 
 

@@ -25,9 +25,9 @@ def demo(
     import json
 
     results = {s["step"]: s["result"] for s in report.steps}
-    typer.echo("\nmessages per topic:")
+    typer.echo("\noffsets per topic (messages, plus one commit marker per transaction on processor outputs):")
     for row in results.get("topics", []):
-        typer.echo(f"  {row['topic']:<34} {row['messages']:>8}")
+        typer.echo(f"  {row['topic']:<34} {row['offsets']:>8}")
     typer.echo("\nprocessors:")
     for step, r in results.items():
         if step.startswith("run "):
@@ -42,7 +42,10 @@ def demo(
                                  "institution_name", "diagnosis_code", "total_amount", "fund_paid") if k in rec}
     shown["items"] = f"{len(rec.get('items') or [])} line items"
     typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
-    typer.echo("\nnext: `medshare status`, `medshare quarantine list`, `medshare insurer consume shenlife --max 3`, "
+    audit = results.get("verify the disclosure log", {})
+    typer.echo(f"\ndisclosure log: {audit.get('entries')} entries, hash chain "
+               f"{'verified' if audit.get('ok') else 'BROKEN'} (head {str(audit.get('head_hash'))[:16]}…)")
+    typer.echo("\nnext: `medshare status`, `medshare audit insurer hhb`, `medshare audit verify`, `medshare quarantine list`, `medshare insurer consume shenlife --max 3`, "
                "`medshare broker stop` when done")
 
 

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "medshare.cli.consent",
     "medshare.cli.keys",
     "medshare.cli.deid",
+    "medshare.cli.audit",
 )
 
 app = typer.Typer(

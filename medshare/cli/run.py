@@ -66,7 +66,7 @@ def status(as_json: bool = JSON_OPTION) -> None:
         return
     typer.echo(f"broker: {'running at ' + st.bootstrap if st.running else 'not running'}")
     for t in topics:
-        typer.echo(f"  {t['topic']:<34} {t['messages']:>8} messages")
+        typer.echo(f"  {t['topic']:<34} {t['offsets']:>8} offsets")
     for p in procs:
         typer.echo(f"{p['processor']}[{p['instance']}] {p['state']}: consumed={p['consumed']} "
                    f"published={p['published']} quarantined={p['quarantined']} "

@@ -23,7 +23,7 @@ def ensure_cmd(as_json: bool = JSON_OPTION) -> None:
 
 @topics_app.command("list")
 def list_cmd(as_json: bool = JSON_OPTION) -> None:
-    """List topics with their partition counts and end offsets (message counts)."""
+    """List topics with partitions and offsets used (messages, plus transaction markers on processor outputs)."""
     from medshare.onboard import topic_overview
 
     rows = topic_overview()
@@ -31,7 +31,7 @@ def list_cmd(as_json: bool = JSON_OPTION) -> None:
         emit_json(rows)
     else:
         for r in rows:
-            typer.echo(f"{r['topic']:<34} partitions={r['partitions']:<3} messages={r['messages']}")
+            typer.echo(f"{r['topic']:<34} partitions={r['partitions']:<3} offsets={r['offsets']}")
 
 
 def register(app: typer.Typer) -> None:
