@@ -93,6 +93,26 @@ def test_two_stores_on_one_database_share_one_chain(tmp_path):
     assert a.verify().ok
 
 
+def _append_from_another_process(args):
+    url, k = args
+    with AuditStore(url) as store:
+        for j in range(20):
+            store.append([record_event(k * 100_000 + j * 5 + i) for i in range(5)] + [record_event(j)])
+
+
+def test_concurrent_writers_never_fork_the_chain(tmp_path):
+    """Several sink instances append to one database at once: one chain, each audit id once."""
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    AuditStore(url).close()
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        pool.map(_append_from_another_process, [(url, k) for k in range(1, 5)])
+    with AuditStore(url) as store:
+        assert store.count() == 4 * 20 * 5 + 20
+        assert store.verify().ok
+
+
 # --- tamper detection: each names the entry ----------------------------------------------------------
 
 
