@@ -1,0 +1,57 @@
+"""Airflow for the DAG tests: its own AIRFLOW_HOME (a temp folder), SQLite, the project's dags/.
+
+The environment is set when this conftest is imported, before any test imports Airflow (Airflow
+reads ``AIRFLOW_HOME`` once, at import). ``airflow_db`` migrates the metadata database once per
+session; ``dags_test`` runs ``airflow dags test`` in a subprocess, exactly as an engineer would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DAGS = ROOT / "dags"
+BIN = Path(sys.executable).parent
+
+_HOME = Path(tempfile.mkdtemp(prefix="medshare-airflow-test-"))
+AIRFLOW_ENV = {
+    "AIRFLOW_HOME": str(_HOME),
+    "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+    "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+}
+os.environ.update(AIRFLOW_ENV)
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    """The metadata database, migrated once; removed with the session's AIRFLOW_HOME."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, check=True, capture_output=True,
+                   timeout=300)
+    yield _HOME
+    shutil.rmtree(_HOME, ignore_errors=True)
+
+
+def dags_test(dag_id: str, run_after: str, conf: str | None = None, env: dict[str, str] | None = None,
+              timeout: int = 600) -> tuple[subprocess.CompletedProcess, float]:
+    """``airflow dags test DAG_ID RUN_AFTER`` (output captured); returns the process and its seconds."""
+    full = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(env or {})}
+    cmd = [str(BIN / "airflow"), "dags", "test", dag_id, run_after]
+    if conf:
+        cmd += ["--conf", conf]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, env=full, capture_output=True, text=True, timeout=timeout)
+    return proc, time.perf_counter() - started

@@ -1,0 +1,213 @@
+"""Each DAG really run with ``airflow dags test`` against the real broker and a fresh lab.
+
+One module-wide pipeline (fresh topics and state on this session's broker, a two-day batch
+snapshot), then, in order: ``platform_extract`` publishes exactly one day and a rerun publishes
+nothing; the stream processors (consent-sync, de-identifier) run until idle; ``lab_load`` fills
+the lab and a rerun adds nothing; a row breaking the lab contract fails ``lab_load`` with the
+failed expectation in the task log; ``rotate_keys`` makes new key versions and old ciphertexts
+still decrypt. Durations of each ``dags test`` are printed (``-s`` or the -ra summary).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import dags_test
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "streams"))
+from pipeline_helpers import read_topic, reset_pipeline  # noqa: E402
+
+from medshare import topics as t  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+DAY = date(2026, 3, 1)
+#: a run after midnight (Shanghai) of 2 March: its data interval is the whole of 1 March
+RUN_AFTER = "2026-03-02T00:00:00+08:00"
+SIM = {"persons": 400, "days": 2, "seed": 23, "malformed_rate": 0.04, "start_date": DAY}
+TIMES: dict[str, list[float]] = {}
+
+
+def _dags_test(dag_id: str, env: dict[str, str], conf: str | None = None, ok: bool = True):
+    proc, seconds = dags_test(dag_id, RUN_AFTER, conf=conf, env=env)
+    TIMES.setdefault(dag_id, []).append(round(seconds, 1))
+    print(f"airflow dags test {dag_id}: {seconds:.1f} s (rc {proc.returncode})")
+    if ok:
+        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return proc
+
+
+def _returned(proc) -> str:
+    lines = [ln for ln in proc.stdout.splitlines() if "Returned value was:" in ln]
+    assert lines, proc.stdout[-3000:]
+    return lines[-1]
+
+
+@pytest.fixture(scope="module")
+def pipeline(kafka_broker, airflow_db):
+    from medshare.simulate import SimConfig, run_simulation
+
+    cfg = kafka_broker
+    reset_pipeline(cfg)
+    run_dir = cfg.sim_dir / "airflow-dags"
+    summary = run_simulation(SimConfig(**SIM), cfg=cfg, run_dir=run_dir, kafka=False)
+    env = {"MEDSHARE_BATCH_DIR": str(run_dir / "batch")}
+    yield {"cfg": cfg, "env": env, "batch": run_dir / "batch", "summary": summary, "run_dir": run_dir}
+    print("dags test seconds:", json.dumps(TIMES))
+
+
+def _batch_rows(batch: Path, table: str, day: date) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    rows: list[dict] = []
+    for f in sorted((batch / table / f"date={day.isoformat()}").glob("*.parquet")):
+        rows.extend(pq.read_table(f).to_pylist())
+    return rows
+
+
+def _platform_messages(cfg) -> dict[str, list]:
+    return {topic: read_topic(cfg, topic) for topic in t.PLATFORM_TOPICS}
+
+
+@pytest.fixture(scope="module")
+def extracted(pipeline):
+    proc = _dags_test("platform_extract", pipeline["env"])
+    return {"proc": proc, "messages": _platform_messages(pipeline["cfg"])}
+
+
+def test_platform_extract_publishes_exactly_one_day(pipeline, extracted):
+    from medshare.envelope import header_map
+    from medshare.simulate.sinks import TABLES
+
+    assert '"skipped": False' in _returned(extracted["proc"]).replace("'", '"')
+    for topic, table in TABLES.items():
+        rows = _batch_rows(pipeline["batch"], table, DAY)
+        msgs = extracted["messages"][topic]
+        assert len(msgs) == len(rows), f"{topic}: {len(msgs)} messages for {len(rows)} batch rows of {DAY}"
+        heads = [header_map(m.headers) for m in msgs]
+        assert sorted(h["ms-event-id"] for h in heads) == sorted(r["ms_event_id"] for r in rows)
+        assert {h["ms-schema"] for h in heads} == {topic}
+        # broken rows go out as their raw bytes, unchanged
+        raw = {r["ms_event_id"]: r["raw"].encode() for r in rows if r["raw"] is not None}
+        by_id = {h["ms-event-id"]: m.value for h, m in zip(heads, msgs, strict=True)}
+        assert all(by_id[i] == v for i, v in raw.items())
+    assert sum(r["raw"] is not None for r in _batch_rows(pipeline["batch"], "settlements", DAY)) + \
+        sum(r["raw"] is not None for r in _batch_rows(pipeline["batch"], "consents", DAY)) > 0, \
+        "the day should carry some broken rows"
+
+
+def test_platform_extract_rerun_publishes_nothing(pipeline, extracted):
+    proc = _dags_test("platform_extract", pipeline["env"])
+    assert "already published" in proc.stdout
+    after = _platform_messages(pipeline["cfg"])
+    assert {k: len(v) for k, v in after.items()} == {k: len(v) for k, v in extracted["messages"].items()}
+
+
+def _run_until_idle(name: str, cfg) -> None:
+    from streams.registry import factory
+    from streams.runtime import Runner, RunOptions
+
+    Runner(factory(name)(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
+
+
+def _malformed_ids(run_dir: Path) -> set[str]:
+    lines = (run_dir / "malformed.jsonl").read_text().splitlines()
+    return {json.loads(ln)["event_id"] for ln in lines if ln.strip()}
+
+
+@pytest.fixture(scope="module")
+def loaded(pipeline, extracted):
+    cfg = pipeline["cfg"]
+    for name in ("consent-sync", "deidentify"):
+        _run_until_idle(name, cfg)
+    proc = _dags_test("lab_load", pipeline["env"])
+    return {"proc": proc}
+
+
+def _lab_ids(cfg, table: str = "lab_settlements", key: str = "settlement_id") -> list[str]:
+    from streams.labdb import LabDB
+
+    return [r[0] for r in LabDB(cfg=cfg).query(f"select {key} from {table}")]
+
+
+def test_lab_load_fills_the_lab_with_the_days_valid_settlements(pipeline, loaded):
+    cfg = pipeline["cfg"]
+    bad = _malformed_ids(pipeline["run_dir"])
+    expected = {r["settlement_id"] for r in _batch_rows(pipeline["batch"], "settlements", DAY)
+                if r["ms_event_id"] not in bad}
+    assert expected, "the day should have valid settlements"
+    ids = _lab_ids(cfg)
+    assert sorted(ids) == sorted(expected)
+    notes = {r["note_id"] for r in _batch_rows(pipeline["batch"], "emr_notes", DAY) if r["ms_event_id"] not in bad}
+    assert set(_lab_ids(cfg, "lab_emr_notes", "note_id")) == notes
+    returned = _returned(loaded["proc"])
+    assert f"'lab_settlements_in_interval': {len(expected)}" in returned
+    assert "'success': True" in returned
+
+
+def test_lab_load_rerun_adds_no_rows(pipeline, loaded):
+    cfg = pipeline["cfg"]
+    before = Counter(_lab_ids(cfg))
+    _dags_test("lab_load", pipeline["env"])
+    assert Counter(_lab_ids(cfg)) == before
+    assert max(before.values()) == 1
+
+
+def test_lab_load_fails_on_a_contract_violation_and_logs_the_expectation(pipeline, loaded):
+    import duckdb
+
+    cfg = pipeline["cfg"]
+    con = duckdb.connect(cfg.lab_database)
+    try:
+        con.execute("insert into lab_settlements select * replace ('ST2026030199999999' as settlement_id, "
+                    "null as person_key) from lab_settlements limit 1")
+    finally:
+        con.close()
+    try:
+        proc = _dags_test("lab_load", pipeline["env"], ok=False)
+        assert proc.returncode != 0, "the run must fail"
+        out = proc.stdout + proc.stderr
+        assert "lab validation failed for lab_settlements" in out
+        assert "expect_column_values_to_not_be_null on person_key" in out
+        assert "settlement_id=ST2026030199999999" in out
+        assert "AirflowFailException" in out  # failed at once: a retry cannot fix data
+    finally:
+        con = duckdb.connect(cfg.lab_database)
+        try:
+            con.execute("delete from lab_settlements where settlement_id = 'ST2026030199999999'")
+        finally:
+            con.close()
+
+
+def test_rotate_keys_makes_new_versions_and_old_ciphertexts_still_decrypt(pipeline):
+    from privacy import keys
+    from privacy.crypto import Encryptor
+    from privacy.sdk import InsurerDecryptor
+
+    cfg = pipeline["cfg"]
+    before = {c: keys.current_key(c, cfg).version for c in ("hhb", "shenlife")}
+    sealed = Encryptor.for_insurer("hhb", cfg).encrypt("310101199001011234", topic=t.insurer_claims("hhb"),
+                                                       record_id="ST2026030100000001", field="resident_id")
+    proc = _dags_test("rotate_keys", pipeline["env"], conf='{"max_age_days": 0}')
+    after = {c: keys.current_key(c, cfg).version for c in before}
+    assert after == {c: v + 1 for c, v in before.items()}
+    assert "'action': 'rotated'" in _returned_of(proc, "rotate")
+    live = {k.version for k in keys.live_versions("hhb", cfg)}
+    assert {before["hhb"], after["hhb"]} <= live
+    assert "live key versions" in proc.stdout
+    decrypt = InsurerDecryptor.from_dir(cfg.insurers_dir / "hhb")
+    assert decrypt.decrypt_value(sealed, t.insurer_claims("hhb"), "ST2026030100000001",
+                                 "resident_id") == "310101199001011234"
+    # a rerun of the same interval rotates nothing
+    _dags_test("rotate_keys", pipeline["env"], conf='{"max_age_days": 0}')
+    assert {c: keys.current_key(c, cfg).version for c in before} == after
+
+
+def _returned_of(proc, task_id: str) -> str:
+    lines = [ln for ln in proc.stdout.splitlines() if "Returned value was:" in ln and task_id in ln]
+    return lines[-1] if lines else _returned(proc)
