@@ -54,7 +54,7 @@ def sim_lab(tmp_path_factory):
     cfg = reload_settings()
     path = tmp_path_factory.mktemp("lab") / "lab.duckdb"
     cfg = cfg.model_copy(update={"lab_url": str(path)})
-    build_simulated_lab(str(path), SimConfig(persons=600, days=45, seed=11, start_date=date(2026, 1, 1),
+    build_simulated_lab(str(path), SimConfig(persons=3000, days=40, seed=11, start_date=date(2026, 1, 1),
                                              malformed_rate=0.0), cfg=cfg, notes=30)
     db = LabDB(url=str(path), cfg=cfg)
     import duckdb
