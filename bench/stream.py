@@ -22,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -135,57 +137,81 @@ def passthrough(cfg, expected: int, group: str) -> dict[str, float]:
     return {"records": n, "seconds": round(last - first, 3), "records_per_s": round(n / (last - first), 1)}
 
 
-def router_throughput(cfg, expected: int) -> dict[str, float]:
-    from streams.router import build
-    from streams.runtime import Runner, RunOptions
+def router_throughput(cfg, expected: int, workers: int = 1) -> dict[str, float]:
+    """The router over the published backlog: in this process, or ``workers`` processes in one group."""
+    if workers == 1:
+        from streams.router import build
+        from streams.runtime import Runner, RunOptions
 
-    runner = Runner(build(cfg), RunOptions(until_idle=True, idle_s=2.0), cfg)
-    c = runner.run()
-    assert c.consumed >= expected, f"router consumed {c.consumed} of {expected}"
-    seconds = c.last_commit_at - c.first_batch_at
-    return {"records": c.consumed, "disclosed": c.disclosed, "seconds": round(seconds, 3),
-            "records_per_s": round(c.consumed / seconds, 1)}
+        c = Runner(build(cfg), RunOptions(until_idle=True, idle_s=2.0), cfg).run()
+        consumed, disclosed, first, last = c.consumed, c.disclosed, c.first_batch_at, c.last_commit_at
+    else:
+        proc = subprocess.run([_medshare(), "run", "router", "--until-idle", "--workers", str(workers),
+                               "--idle-seconds", "2"], capture_output=True, text=True, env=os.environ.copy())
+        if proc.returncode:
+            raise RuntimeError(proc.stderr[-2000:])
+        st = [s for s in _statuses(cfg) if s["processor"] == "router"]
+        consumed, disclosed = sum(s["consumed"] for s in st), sum(s["disclosed"] for s in st)
+        first = min(s["first_batch_at"] for s in st if s["first_batch_at"])
+        last = max(s["last_commit_at"] for s in st)
+    assert consumed >= expected, f"router consumed {consumed} of {expected}"
+    return {"records": consumed, "disclosed": disclosed, "workers": workers, "seconds": round(last - first, 3),
+            "records_per_s": round(consumed / (last - first), 1)}
 
 
-def latency(cfg, records: list[dict[str, Any]], rate: float) -> dict[str, float]:
+def _medshare() -> str:
+    return str(Path(sys.executable).with_name("medshare"))
+
+
+def _statuses(cfg) -> list[dict[str, Any]]:
+    from streams.runtime import read_statuses
+
+    return read_statuses(cfg)
+
+
+def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1) -> dict[str, float]:
     from kafka import KafkaConsumer
 
     from medshare.kafka import client_config
     from medshare.onboard import insurer_bundle
-    from streams.router import build
-    from streams.runtime import Runner, RunOptions
 
-    runner = Runner(build(cfg), RunOptions(poll_ms=50, max_records=200), cfg)
-    router = threading.Thread(target=runner.run, daemon=True)
-    router.start()
+    for path in (cfg.state_dir / "processors").glob("router-*.json"):
+        path.unlink()
+    router = subprocess.Popen([_medshare(), "run", "router", "--workers", str(workers), "--batch-size", "200"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     b = insurer_bundle("hhb", cfg)
     reader = KafkaConsumer(b["topics"]["claims"], group_id=f"{b['group_prefix']}bench-{time.time_ns()}",
                            auto_offset_reset="latest", isolation_level="read_committed",
                            fetch_max_wait_ms=10, **client_config(b))
-    # join the group and sit at the end before publishing
-    deadline = time.monotonic() + 30
-    while not reader.assignment() and time.monotonic() < deadline:
-        reader.poll(timeout_ms=100)
-    time.sleep(3)  # the router joins its group too
-    sent: dict[str, float] = {}
-    lat: list[float] = []
-    pub = threading.Thread(target=_publish, args=(records, cfg, rate, sent))
-    pub.start()
-    deadline = time.monotonic() + len(records) / rate + 60
-    while len(lat) < len(records) and time.monotonic() < deadline:
-        for ms in reader.poll(timeout_ms=100).values():
-            now = time.time()
-            for m in ms:
-                sid = json.loads(m.value).get("settlement_id")
-                if sid in sent:
-                    lat.append((now - sent[sid]) * 1000)
-    pub.join()
-    runner._stop = True
-    router.join(timeout=30)
-    reader.close()
+    try:
+        # the reader sits at the end, every router instance has joined its group and polls, idle
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            reader.poll(timeout_ms=100)
+            idle = [s for s in _statuses(cfg) if s["processor"] == "router" and s["state"] == "idle"]
+            if reader.assignment() and len(idle) >= workers:
+                break
+        time.sleep(2)
+        sent: dict[str, float] = {}
+        lat: list[float] = []
+        pub = threading.Thread(target=_publish, args=(records, cfg, rate, sent))
+        pub.start()
+        deadline = time.monotonic() + len(records) / rate + 60
+        while len(lat) < len(records) and time.monotonic() < deadline:
+            for ms in reader.poll(timeout_ms=100).values():
+                now = time.time()
+                for m in ms:
+                    sid = json.loads(m.value).get("settlement_id")
+                    if sid in sent:
+                        lat.append((now - sent[sid]) * 1000)
+        pub.join()
+    finally:
+        router.send_signal(signal.SIGTERM)
+        router.wait(timeout=60)
+        reader.close()
     lat.sort()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 100 else [float("nan")] * 99
-    return {"rate_per_s": rate, "sent": len(records), "received": len(lat),
+    return {"rate_per_s": rate, "workers": workers, "sent": len(records), "received": len(lat),
             "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
 
 
@@ -195,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=float, default=1000.0)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=1, help="router processes (one consumer group)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     _env()
@@ -222,9 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     say("passthrough ...")
     pt = passthrough(cfg, len(bulk), "medshare-bench-passthrough")
     say("router ...")
-    rt = router_throughput(cfg, len(bulk))
+    rt = router_throughput(cfg, len(bulk), args.workers)
     say(f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s ...")
-    lt = latency(cfg, live, args.rate)
+    lt = latency(cfg, live, args.rate, args.workers)
     result = {"passthrough": pt, "router": rt, "ratio_router_to_passthrough": round(rt["records_per_s"] / pt["records_per_s"], 3),
               "latency": lt, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
     broker.stop(cfg)
@@ -233,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"passthrough: {pt['records_per_s']:>9.1f} records/s ({pt['records']} in {pt['seconds']}s)")
         print(f"router:      {rt['records_per_s']:>9.1f} records/s ({rt['records']} in {rt['seconds']}s, "
-              f"{rt['disclosed']} disclosures)")
+              f"{rt['disclosed']} disclosures, {rt['workers']} process(es))")
         print(f"ratio router/passthrough: {result['ratio_router_to_passthrough']:.2f}")
         print(f"latency at {lt['rate_per_s']:.0f}/s: p50 {lt['p50_ms']} ms, p99 {lt['p99_ms']} ms, "
               f"max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received)")
