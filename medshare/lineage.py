@@ -1,0 +1,663 @@
+"""OpenLineage run events from the stream processors, and the local lineage store the report reads.
+
+Every processor run (``streams.service.run_processor``) emits a ``START`` event when it starts and a
+``COMPLETE`` (``FAIL`` on an exception) when it stops, built with openlineage-python's v2 client
+classes:
+
+* job namespace ``medshare``, job name ``streams.<processor>``;
+* datasets: Kafka topics in namespace ``kafka://<bootstrap>``, lab tables in ``duckdb://lab`` (or
+  ``postgres://host:port``) named ``<database>.<schema>.<table>``, the consent registry and the
+  audit store in the state database's namespace;
+* on ``COMPLETE``, every output dataset carries a ``columnLineage`` facet: for each output field its
+  input field(s) and the treatment applied (``plain``, ``encrypt``, ``pseudonymise``,
+  ``generalise:<rule>``, ``redact``; for the lab also ``derive:<what>``). Insurer claims topics take
+  it from the sharing agreements (a dropped field is absent), lab topics from the de-identifier's
+  mapping (:data:`DEID_SETTLEMENT`, :data:`DEID_NOTE`);
+* insurer outputs carry the custom facet ``medshare_disclosure`` (insurer, purpose, legal basis,
+  agreement, disclosures and the count of distinct consents relied on in the run);
+* the run carries ``medshare_processor`` (the counters) and ``processing_engine``; a failed run
+  ``errorMessage``.
+
+:func:`emit` appends an event to the :class:`LineageStore` (JSON lines under
+``$MEDSHARE_HOME/state/lineage/``) and publishes it to ``governance.lineage.v1`` as the pipeline
+principal. It never raises: lineage must never stop a processor. The store accepts any OpenLineage
+``RunEvent`` (Airflow, dbt): :class:`MedshareTransport` is an openlineage-python transport other
+producers can be configured with (docs/lineage.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlparse
+
+import attr
+from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
+from openlineage.client.facet_v2 import (
+    OutputDatasetFacet,
+    RunFacet,
+    column_lineage_dataset,
+    data_quality_assertions_dataset,
+    error_message_run,
+    processing_engine_run,
+    schema_dataset,
+)
+from openlineage.client.serde import Serde
+from openlineage.client.transport.transport import Config, Transport
+from openlineage.client.uuid import generate_new_uuid
+
+from medshare import topics as t
+from medshare.config import Settings, settings
+
+if TYPE_CHECKING:
+    from contracts.gx import TableRun
+    from privacy.agreements import AgreementSet
+
+log = logging.getLogger("medshare.lineage")
+
+#: the producer URI every medshare event and facet names
+PRODUCER = "https://github.com/medshare/medshare/tree/main/medshare/lineage.py"
+#: schema of the custom facets (docs/lineage.md describes them; the URL names, it is not fetched)
+FACET_SCHEMA = "https://medshare.example/spec/facets/1-0-0/{name}.json#/$defs/{name}"
+JOB_NAMESPACE = "medshare"
+LAB_NAMESPACE_DUCKDB = "duckdb://lab"
+
+
+# --- custom facets -------------------------------------------------------------------------------
+
+
+@attr.define
+class MedshareDisclosureOutputDatasetFacet(OutputDatasetFacet):
+    """``medshare_disclosure``: what a run disclosed to one insurer, on what basis, under how many consents."""
+
+    insurer: str
+    purpose: str
+    legalBasis: str  # noqa: N815 - OpenLineage facets are camelCase
+    consentsReliedOn: int  # noqa: N815
+    disclosures: int = 0
+    sources: list[str] = attr.field(factory=list)
+    agreementId: str | None = None  # noqa: N815
+    agreementVersion: str | None = None  # noqa: N815
+
+    @staticmethod
+    def _get_schema() -> str:
+        return FACET_SCHEMA.format(name="MedshareDisclosureOutputDatasetFacet")
+
+
+@attr.define
+class MedshareProcessorRunFacet(RunFacet):
+    """``medshare_processor``: the processor instance and its counters (as ``medshare status`` shows)."""
+
+    processor: str
+    instance: str
+    consumed: int = 0
+    published: int = 0
+    quarantined: int = 0
+    disclosed: int = 0
+    batches: int = 0
+    extra: dict[str, int] = attr.field(factory=dict)
+
+    @staticmethod
+    def _get_schema() -> str:
+        return FACET_SCHEMA.format(name="MedshareProcessorRunFacet")
+
+
+# --- dataset naming --------------------------------------------------------------------------------
+
+
+def kafka_namespace(cfg: Settings) -> str:
+    """``kafka://<first bootstrap host:port>`` (OpenLineage's Kafka naming)."""
+    return f"kafka://{cfg.bootstrap.split(',')[0].strip()}"
+
+
+def _db_namespace(url: str) -> tuple[str, str]:
+    """(namespace, database) of a postgres URL."""
+    u = urlparse(url)
+    return f"postgres://{u.hostname or 'localhost'}:{u.port or 5432}", (u.path or "/").lstrip("/") or "postgres"
+
+
+def lab_dataset(cfg: Settings, table: str, schema: str = "main") -> tuple[str, str]:
+    """(namespace, name) of a lab table: ``duckdb://lab`` ``lab.main.<table>``, or Postgres naming."""
+    url = cfg.lab_database
+    if url.startswith(("postgresql", "postgres")):
+        ns, db = _db_namespace(url)
+        return ns, f"{db}.{'public' if schema == 'main' else schema}.{table}"
+    return LAB_NAMESPACE_DUCKDB, f"lab.{schema}.{table}"
+
+
+def state_dataset(cfg: Settings, table: str) -> tuple[str, str]:
+    """(namespace, name) of a table in the state database (consent registry, audit store)."""
+    url = cfg.state_database
+    if url.startswith(("postgresql", "postgres")):
+        ns, db = _db_namespace(url)
+        return ns, f"{db}.public.{table}"
+    return "sqlite://state", table
+
+
+def topic_schema(topic: str) -> schema_dataset.SchemaDatasetFacet | None:
+    """The schema facet of a topic, from its data contract (top-level fields), or None."""
+    try:
+        from contracts import registry
+
+        contract = registry.load(topic)
+    except Exception:  # noqa: BLE001 - no contract: no schema facet
+        return None
+    return schema_dataset.SchemaDatasetFacet(
+        fields=[schema_dataset.SchemaDatasetFacetFields(name=f.path, type=f.logical_type) for f in contract.fields],
+        producer=PRODUCER,
+    )
+
+
+# --- column lineage ------------------------------------------------------------------------------
+
+#: lab.settlements.v1 field <- (platform.settlements.v1 input fields, treatment); Deidentifier.settlement
+DEID_SETTLEMENT: dict[str, tuple[tuple[str, ...], str]] = {
+    "settlement_id": (("settlement_id",), "plain"),
+    "event_type": (("event_type",), "plain"),
+    "refund_of": (("refund_of",), "plain"),
+    "person_key": (("person_no",), "pseudonymise"),
+    "event_hour": (("event_time",), "generalise:hour"),
+    "event_month": (("event_time",), "generalise:month"),
+    "gender": (("gender",), "generalise:gender"),
+    "age_band": (("birth_date", "event_time"), "generalise:age_band"),
+    "district": (("resident_id",), "generalise:district"),
+    "insurance_type": (("insurance_type",), "plain"),
+    "visit_type": (("visit_type",), "plain"),
+    "institution_code": (("institution_code",), "plain"),
+    "admission_month": (("admission_date",), "generalise:month"),
+    "length_of_stay": (("admission_date", "discharge_date"), "derive:length_of_stay"),
+    "diagnosis_code": (("diagnosis_code",), "plain"),
+    **{f"items[].{k}": ((f"items[].{k}",), "plain")
+       for k in ("item_code", "category", "catalogue_class", "special_drug", "quantity", "amount", "self_expense")},
+    **{k: ((k,), "plain") for k in ("total_amount", "fund_paid", "account_paid", "self_pay", "self_expense")},
+}
+#: lab.emr-notes.v1 field <- (platform.emr-notes.v1 input fields, treatment); Deidentifier.note
+DEID_NOTE: dict[str, tuple[tuple[str, ...], str]] = {
+    "note_id": (("note_id",), "plain"),
+    "settlement_id": (("settlement_id",), "plain"),
+    "person_key": (("person_no",), "pseudonymise"),
+    "event_month": (("event_time",), "generalise:month"),
+    "institution_code": (("institution_code",), "plain"),
+    "note_type": (("note_type",), "plain"),
+    "text_redacted": (("text",), "redact"),
+    "entities": (("text",), "derive:entity_counts"),
+}
+DEID_MAPPINGS = {t.LAB_SETTLEMENTS: (t.PLATFORM_SETTLEMENTS, DEID_SETTLEMENT),
+                 t.LAB_EMR_NOTES: (t.PLATFORM_EMR_NOTES, DEID_NOTE)}
+
+
+def _transformation(treatment: str) -> column_lineage_dataset.Transformation:
+    kind = treatment.split(":")[0]
+    if kind == "plain":
+        return column_lineage_dataset.Transformation(type="DIRECT", subtype="IDENTITY", description="plain",
+                                                     masking=False)
+    return column_lineage_dataset.Transformation(type="DIRECT", subtype="TRANSFORMATION", description=treatment,
+                                                 masking=kind in ("encrypt", "pseudonymise", "generalise", "redact"))
+
+
+def column_lineage(mapping: Mapping[str, Iterable[tuple[str, str, str, str]]]
+                   ) -> column_lineage_dataset.ColumnLineageDatasetFacet:
+    """Facet from ``{output field: [(input namespace, input name, input field, treatment), ...]}``.
+
+    ``transformationDescription`` is the treatment (several distinct ones, from several sources,
+    are joined with `` | ``); each input field carries it as a ``Transformation`` as well.
+    """
+    fields = {}
+    for out_field, inputs in mapping.items():
+        inputs = list(inputs)
+        treatments = list(dict.fromkeys(tr for *_, tr in inputs))
+        fields[out_field] = column_lineage_dataset.Fields(
+            inputFields=[column_lineage_dataset.InputField(namespace=ns, name=name, field=f,
+                                                           transformations=[_transformation(tr)])
+                         for ns, name, f, tr in inputs],
+            transformationDescription=" | ".join(treatments),
+            transformationType="IDENTITY" if treatments == ["plain"] else "MASKED",
+        )
+    return column_lineage_dataset.ColumnLineageDatasetFacet(fields=fields, producer=PRODUCER)
+
+
+def claims_column_lineage(agreements: AgreementSet, insurer: str, kafka_ns: str
+                          ) -> dict[str, list[tuple[str, str, str, str]]]:
+    """Output field -> inputs of an insurer's claims topic, from its agreement's claims grants.
+
+    Only fields that pass (a ``drop`` or an unnamed field is absent): exactly what the router emits.
+    """
+    out: dict[str, list[tuple[str, str, str, str]]] = {}
+    for ref in agreements.grants("claims"):
+        if ref.insurer != insurer:
+            continue
+        for path, tr in ref.grant.output_fields.items():
+            out.setdefault(path, []).append((kafka_ns, ref.grant.source, path, str(tr)))
+    return out
+
+
+# --- building events -------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _ds(cls: type, ns: str, name: str, facets: dict[str, Any] | None = None,
+        output_facets: dict[str, Any] | None = None) -> Any:
+    kw: dict[str, Any] = {"namespace": ns, "name": name, "facets": facets or {}}
+    if output_facets is not None:
+        kw["outputFacets"] = output_facets
+    return cls(**kw)
+
+
+class ProcessorLineage:
+    """The datasets and facets of one processor run, from the handler and (at the end) its counters."""
+
+    def __init__(self, handler: Any, cfg: Settings, instance: str = "0",
+                 agreements: AgreementSet | None = None) -> None:
+        self.handler = handler
+        self.cfg = cfg
+        self.instance = instance
+        self.name = getattr(handler, "name", type(handler).__name__)
+        self.run_id = str(generate_new_uuid())
+        self.kafka_ns = kafka_namespace(cfg)
+        self._agreements = agreements
+
+    @property
+    def job_name(self) -> str:
+        return f"streams.{self.name}"
+
+    def agreements(self) -> AgreementSet:
+        if self._agreements is None:
+            from privacy.agreements import load_agreements
+
+            self._agreements = load_agreements()
+        return self._agreements
+
+    def inputs(self) -> list[InputDataset]:
+        out = []
+        for topic in getattr(self.handler, "inputs", ()):
+            schema = topic_schema(topic)
+            out.append(_ds(InputDataset, self.kafka_ns, topic, {"schema": schema} if schema else {}))
+        return out
+
+    def outputs(self, counters: Any | None = None) -> list[OutputDataset]:
+        """Output datasets; with ``counters`` (the end of a run) also column lineage and disclosures."""
+        name, k = self.name, self.kafka_ns
+        if name == "router":
+            return [self._claims_output(code, counters) for code in self._router_insurers()]
+        if name == "deidentify":
+            outs = []
+            for lab_topic, (src, mapping) in DEID_MAPPINGS.items():
+                facets: dict[str, Any] = {}
+                schema = topic_schema(lab_topic)
+                if schema:
+                    facets["schema"] = schema
+                if counters is not None:
+                    facets["columnLineage"] = column_lineage(
+                        {f: [(k, src, i, tr) for i in ins] for f, (ins, tr) in mapping.items()})
+                outs.append(_ds(OutputDataset, k, lab_topic, facets))
+            return outs
+        if name == "lab-sink":
+            return [self._lab_table_output(topic, counters) for topic in (t.LAB_SETTLEMENTS, t.LAB_EMR_NOTES)]
+        if name == "consent-sync":
+            return [_ds(OutputDataset, *state_dataset(self.cfg, "consent_events"))]
+        if name == "audit-sink":
+            return [_ds(OutputDataset, *state_dataset(self.cfg, "audit_log"))]
+        return []
+
+    def _router_insurers(self) -> list[str]:
+        return sorted({ref.insurer for ref in self.agreements().grants("claims")})
+
+    def _claims_output(self, code: str, counters: Any | None) -> OutputDataset:
+        topic = t.insurer_claims(code)
+        if counters is None:
+            return _ds(OutputDataset, self.kafka_ns, topic)
+        agreements = self.agreements()
+        agreement = agreements.for_insurer(code)
+        grants = [ref.grant for ref in agreements.grants("claims") if ref.insurer == code]
+        consents = getattr(self.handler, "consents_relied", {}).get(code, ())
+        extra = getattr(counters, "extra", {}) or {}
+        disclosure = MedshareDisclosureOutputDatasetFacet(
+            insurer=code, purpose="claims",
+            legalBasis=",".join(sorted({g.basis for g in grants})) or "consent",
+            consentsReliedOn=len(consents), disclosures=int(extra.get(f"disclosed.{code}", 0)),
+            sources=sorted({g.source for g in grants}), agreementId=agreement.agreement_id,
+            agreementVersion=agreement.fingerprint, producer=PRODUCER,
+        )
+        lineage = column_lineage(claims_column_lineage(agreements, code, self.kafka_ns))
+        schema = schema_dataset.SchemaDatasetFacet(
+            fields=[schema_dataset.SchemaDatasetFacetFields(name=f, type="string (encrypted)"
+                                                            if "encrypt" in fl.transformationDescription else None)
+                    for f, fl in lineage.fields.items()], producer=PRODUCER)
+        return _ds(OutputDataset, self.kafka_ns, topic, {"schema": schema, "columnLineage": lineage},
+                   output_facets={"medshare_disclosure": disclosure})
+
+    def _lab_table_output(self, topic: str, counters: Any | None) -> OutputDataset:
+        from streams.labdb import TOPIC_TABLES
+
+        table = TOPIC_TABLES[topic]
+        ns, name = lab_dataset(self.cfg, table.name)
+        if counters is None:
+            return _ds(OutputDataset, ns, name)
+        cols = [c for c in table.column_names if c != "loaded_at"]
+        lineage = column_lineage({c: [(self.kafka_ns, topic, c, "plain")] for c in cols})
+        return _ds(OutputDataset, ns, name, {"columnLineage": lineage})
+
+    def event(self, state: RunState, counters: Any | None = None, error: BaseException | None = None) -> RunEvent:
+        run_facets: dict[str, Any] = {
+            "processing_engine": processing_engine_run.ProcessingEngineRunFacet(
+                version=_version(), name="medshare", openlineageAdapterVersion=_ol_version(), producer=PRODUCER),
+        }
+        if counters is not None:
+            run_facets["medshare_processor"] = MedshareProcessorRunFacet(
+                processor=self.name, instance=self.instance, consumed=counters.consumed,
+                published=counters.published, quarantined=counters.quarantined, disclosed=counters.disclosed,
+                batches=counters.batches, extra=dict(counters.extra), producer=PRODUCER)
+        if error is not None:
+            run_facets["errorMessage"] = error_message_run.ErrorMessageRunFacet(
+                message=f"{type(error).__name__}: {str(error)[:500]}", programmingLanguage="python",
+                producer=PRODUCER)
+        final = state != RunState.START
+        return RunEvent(
+            eventType=state, eventTime=_now(), producer=PRODUCER,
+            run=Run(runId=self.run_id, facets=run_facets),
+            job=Job(namespace=JOB_NAMESPACE, name=self.job_name),
+            inputs=self.inputs(), outputs=self.outputs(counters if final else None),
+        )
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("medshare")
+    except Exception:  # noqa: BLE001
+        return "0"
+
+
+def _ol_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("openlineage-python")
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+def quality_event(runs: Iterable[TableRun], cfg: Settings | None = None, job: str = "contracts.gx.validate"
+                  ) -> RunEvent:
+    """A COMPLETE event whose input lab tables carry GX results as ``dataQualityAssertions``."""
+    cfg = cfg or settings()
+    inputs = []
+    for r in runs:
+        assertions = [data_quality_assertions_dataset.Assertion(
+            assertion=o.expectation, success=bool(o.success), column=o.column, severity=o.severity,
+            name=o.rule, description=o.description or None) for o in r.outcomes]
+        ns, name = lab_dataset(cfg, r.table)
+        inputs.append(InputDataset(namespace=ns, name=name, inputFacets={
+            "dataQualityAssertions": data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet(
+                assertions=assertions, producer=PRODUCER)}))
+    return RunEvent(eventType=RunState.COMPLETE, eventTime=_now(), producer=PRODUCER,
+                    run=Run(runId=str(generate_new_uuid())), job=Job(namespace=JOB_NAMESPACE, name=job),
+                    inputs=inputs, outputs=[])
+
+
+# --- serialising, storing, publishing ---------------------------------------------------------------
+
+
+def to_dict(event: Any) -> dict[str, Any]:
+    """An event (openlineage-python object, JSON text or dict) as a plain JSON dict."""
+    if isinstance(event, Mapping):
+        return dict(event)
+    if isinstance(event, (str, bytes)):
+        return json.loads(event)
+    return json.loads(Serde.to_json(event))
+
+
+def event_key(e: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """What makes an event unique: run, state, time, job."""
+    job = e.get("job") or {}
+    return ((e.get("run") or {}).get("runId", ""), str(e.get("eventType", "")), str(e.get("eventTime", "")),
+            f"{job.get('namespace', '')}/{job.get('name', '')}")
+
+
+class LineageError(ValueError):
+    """An event the store refuses (not an OpenLineage run event)."""
+
+
+def check_run_event(e: Mapping[str, Any]) -> None:
+    """The fields OpenLineage 2-0-2 requires of a RunEvent; raises :class:`LineageError` naming the first missing."""
+    for path in ("eventTime", "producer", "schemaURL", "run.runId", "job.namespace", "job.name"):
+        cur: Any = e
+        for part in path.split("."):
+            cur = cur.get(part) if isinstance(cur, Mapping) else None
+        if not cur or not isinstance(cur, str):
+            raise LineageError(f"not an OpenLineage run event: {path} missing")
+    try:
+        datetime.fromisoformat(str(e["eventTime"]).replace("Z", "+00:00"))
+    except ValueError:
+        raise LineageError("eventTime is not an ISO 8601 time") from None
+
+
+class LineageStore:
+    """Append-only JSON lines: ``<dir>/events.jsonl`` written here, plus any ``*.jsonl`` dropped beside it.
+
+    Several processes append at once (workers, Airflow tasks): each line is written whole under an
+    exclusive ``flock``. Reading merges every ``*.jsonl`` in the folder (e.g. openlineage-python's
+    ``FileTransport`` with ``append: true`` pointed there) and drops duplicates (same run, state,
+    time and job).
+    """
+
+    FILE = "events.jsonl"
+
+    def __init__(self, directory: str | Path) -> None:
+        self.dir = Path(directory)
+
+    @classmethod
+    def open(cls, cfg: Settings | None = None) -> LineageStore:
+        return cls((cfg or settings()).state_dir / "lineage")
+
+    @property
+    def path(self) -> Path:
+        return self.dir / self.FILE
+
+    def add(self, event: Any) -> dict[str, Any]:
+        e = to_dict(event)
+        check_run_event(e)
+        line = json.dumps(e, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                fh.write(line)
+                fh.flush()
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        return e
+
+    def _lines(self) -> Iterator[dict[str, Any]]:
+        if not self.dir.exists():
+            return
+        for path in sorted(self.dir.glob("*.jsonl")):
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    line = line.strip()
+                    if not line:
+                        continue
+                    try:
+                        e = json.loads(line)
+                    except ValueError:
+                        continue  # a torn last line of a crashed writer
+                    if isinstance(e, dict) and "eventType" in e and "run" in e:
+                        yield e
+
+    def events(self, since: datetime | None = None, until: datetime | None = None,
+               job: str | None = None) -> list[dict[str, Any]]:
+        """Run events in time order, optionally in [since, until) and of one job name."""
+        seen: set[tuple[str, str, str, str]] = set()
+        out = []
+        for e in self._lines():
+            k = event_key(e)
+            if k in seen:
+                continue
+            seen.add(k)
+            if job and (e.get("job") or {}).get("name") != job:
+                continue
+            if since or until:
+                at = _parse_time(e.get("eventTime"))
+                if at is None or (since and at < _aware(since)) or (until and at >= _aware(until)):
+                    continue
+            out.append(e)
+        out.sort(key=lambda e: _parse_time(e.get("eventTime")) or datetime.min.replace(tzinfo=UTC))
+        return out
+
+
+def _aware(d: datetime) -> datetime:
+    return d if d.tzinfo else d.astimezone()
+
+
+def _parse_time(s: Any) -> datetime | None:
+    try:
+        d = datetime.fromisoformat(str(s).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return _aware(d)
+
+
+def publish(events: Iterable[Mapping[str, Any]], cfg: Settings | None = None, timeout_s: float = 10.0) -> int:
+    """Send events to ``governance.lineage.v1`` as the pipeline principal (key: job name); returns the count."""
+    from medshare import kafka as mk
+
+    cfg = cfg or settings()
+    producer = mk.producer("pipeline", cfg=cfg, max_block_ms=int(timeout_s * 1000), retries=2,
+                           bootstrap_timeout_ms=int(timeout_s * 1000))
+    n = 0
+    try:
+        futures = []
+        for e in events:
+            job = e.get("job") or {}
+            futures.append(producer.send(t.LINEAGE, key=f"{job.get('namespace')}/{job.get('name')}".encode(),
+                                         value=json.dumps(e, ensure_ascii=False).encode()))
+        producer.flush(timeout=timeout_s)
+        for f in futures:
+            f.get(timeout=timeout_s)
+            n += 1
+    finally:
+        producer.close(timeout=timeout_s)
+    return n
+
+
+def emit(event: Any, cfg: Settings | None = None, *, kafka: bool = True) -> dict[str, bool]:
+    """Store ``event`` locally and publish it to ``governance.lineage.v1``; never raises.
+
+    Returns ``{"store": ok, "kafka": ok}`` so a caller (or test) can see what went through.
+    """
+    cfg = cfg or settings()
+    result = {"store": False, "kafka": False}
+    try:
+        e = LineageStore.open(cfg).add(event)
+        result["store"] = True
+    except Exception as exc:  # noqa: BLE001 - lineage must never stop the pipeline
+        log.warning("lineage: could not store the event: %s", exc)
+        try:
+            e = to_dict(event)
+        except Exception:  # noqa: BLE001
+            return result
+    if kafka:
+        try:
+            result["kafka"] = publish([e], cfg) == 1
+        except Exception as exc:  # noqa: BLE001
+            log.warning("lineage: could not publish to %s: %s", t.LINEAGE, exc)
+    return result
+
+
+@contextlib.contextmanager
+def processor_run(handler: Any, runner: Any, cfg: Settings | None = None) -> Iterator[ProcessorLineage | None]:
+    """Emit START now and COMPLETE/FAIL when the block ends; a lineage failure is only logged."""
+    cfg = cfg or settings()
+    pl: ProcessorLineage | None = None
+    try:
+        pl = ProcessorLineage(handler, cfg, instance=getattr(getattr(runner, "opts", None), "instance", "0"))
+        emit(pl.event(RunState.START), cfg)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("lineage: START of %s not emitted: %s", getattr(handler, "name", handler), exc)
+    try:
+        yield pl
+    except BaseException as exc:
+        state = RunState.ABORT if isinstance(exc, (KeyboardInterrupt, SystemExit)) else RunState.FAIL
+        _finish(pl, state, runner, cfg, exc)
+        raise
+    _finish(pl, RunState.COMPLETE, runner, cfg, None)
+
+
+def _finish(pl: ProcessorLineage | None, state: RunState, runner: Any, cfg: Settings,
+            error: BaseException | None) -> None:
+    if pl is None:
+        return
+    try:
+        emit(pl.event(state, getattr(runner, "counters", None), error), cfg)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("lineage: %s of %s not emitted: %s", state.value, pl.name, exc)
+
+
+# --- an openlineage-python transport for other producers (Airflow, dbt) -------------------------------
+
+
+@attr.define
+class MedshareTransportConfig(Config):
+    """``{"type": "medshare.lineage.MedshareTransport", "kafka": true}``."""
+
+    kafka: bool = True
+
+    @classmethod
+    def from_dict(cls, params: dict[str, Any]) -> MedshareTransportConfig:
+        value = params.get("kafka", True)
+        return cls(kafka=str(value).lower() not in ("false", "0", "no"))
+
+
+class MedshareTransport(Transport):
+    """Sends any OpenLineage event through :func:`emit`: the local store and ``governance.lineage.v1``."""
+
+    kind = "medshare"
+    config_class: ClassVar[type[Config]] = MedshareTransportConfig  # type: ignore[misc]
+
+    def __init__(self, config: MedshareTransportConfig) -> None:
+        self.config = config
+
+    def emit(self, event: Any) -> Any:
+        if not isinstance(to_dict(event).get("run"), Mapping):
+            log.info("lineage: %s is not a run event; only run events are stored", type(event).__name__)
+            return None
+        return emit(event, kafka=self.config.kafka)
+
+
+def wait_for_topic_events(cfg: Settings, n: int, timeout_s: float = 30.0) -> list[dict[str, Any]]:
+    """Read ``governance.lineage.v1`` from the start until ``n`` events are there (tests, the report)."""
+    from kafka import TopicPartition
+
+    from medshare import kafka as mk
+
+    c = mk.consumer("pipeline", None, cfg=cfg, isolation_level="read_committed")
+    out: list[dict[str, Any]] = []
+    try:
+        parts = [TopicPartition(t.LINEAGE, p) for p in (c.partitions_for_topic(t.LINEAGE) or [])]
+        if not parts:
+            return out
+        c.assign(parts)
+        c.seek_to_beginning()
+        deadline = time.monotonic() + timeout_s
+        ends = c.end_offsets(parts)
+        while time.monotonic() < deadline and (len(out) < n or any(c.position(tp) < ends[tp] for tp in parts)):
+            for records in c.poll(timeout_ms=500).values():
+                for m in records:
+                    with contextlib.suppress(ValueError, TypeError):
+                        out.append(json.loads(m.value))
+            if len(out) < n:
+                ends = c.end_offsets(parts)
+        return out
+    finally:
+        c.close()
