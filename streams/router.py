@@ -202,6 +202,8 @@ class RouterHandler:
         self.inputs = self.router.sources
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
+        #: insurer -> distinct consent ids relied on in this run (the lineage disclosure facet counts them)
+        self.consents_relied: dict[str, set[str]] = {}
 
     def begin_batch(self) -> None:
         self.router.refresh_consents()
@@ -215,6 +217,7 @@ class RouterHandler:
                                         event_id=d.audit["audit_id"]))
             counters.disclosed += 1
             counters.bump(f"disclosed.{d.insurer}")
+            self.consents_relied.setdefault(d.insurer, set()).add(d.audit["consent_id"])
         return outs
 
     def before_commit(self) -> None:

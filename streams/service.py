@@ -18,7 +18,10 @@ def run_processor(name: str, opts: RunOptions, cfg: Settings | None = None) -> C
     handler = factory(name)(cfg)
     runner = Runner(handler, opts, cfg)
     runner.install_signal_handlers()
-    return runner.run()
+    from medshare.lineage import processor_run
+
+    with processor_run(handler, runner, cfg):  # OpenLineage START/COMPLETE; never fails the run
+        return runner.run()
 
 
 def _worker(name: str, opts: RunOptions, queue: Any) -> None:
