@@ -1,0 +1,337 @@
+"""Insurer products as data: ``contracts/products/<code>-<product>.yaml``, loaded strictly.
+
+A product file names the insurer, a ``product_id`` and a ``version`` effective over
+``[effective_from, effective_to)``; the per-year deductible (免赔额), the 特药 list, the benefits
+(which part of which items they pay, at what ratio, up to what annual cap) and the exclusions.
+Conditions are declarative (:mod:`medshare.claims.rules`). Format: docs/claims.md.
+
+Errors are reported like the sharing agreements' (``privacy.agreements``): one
+``FILE:LINE: where: problem`` per problem, every problem of the first failing layer at once
+(YAML syntax and duplicate keys, then the pydantic models, then rules that span fields).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from medshare.claims.rules import Condition
+from medshare.config import PROJECT_ROOT
+from privacy.agreements import (
+    SHANGHAI,
+    Problem,
+    _duplicate_keys,
+    _Located,
+    _pydantic_message,
+    display_path,
+)
+
+PRODUCTS_DIR = PROJECT_ROOT / "contracts" / "products"
+PARTS: tuple[str, ...] = ("self_pay", "self_expense")
+_ID = r"^[a-z][a-z0-9-]{1,47}$"
+_DRUG_CODE = re.compile(r"[XZ][A-Z0-9]{22}")
+
+
+class ProductError(ValueError):
+    """A product file (or folder) failed to load; ``problems`` lists every reason, located to a line."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def summary(self) -> str:
+        more = len(self.problems) - 1
+        return str(self.problems[0]) + (f" (and {more} more problem(s))" if more else "")
+
+
+def _money(v: Decimal) -> Decimal:
+    if v < 0 or v != v.quantize(Decimal("0.01")):
+        raise ValueError(f"an amount in 元 must be >= 0 with at most 2 decimals, got {v}")
+    return v
+
+
+def _ratio(v: Decimal) -> Decimal:
+    if not Decimal(0) <= v <= Decimal(1) or v != v.quantize(Decimal("0.0001")):
+        raise ValueError(f"a ratio is between 0 and 1 with at most 4 decimals, got {v}")
+    return v
+
+
+Money = Annotated[Decimal, AfterValidator(_money)]
+Ratio = Annotated[Decimal, AfterValidator(_ratio)]
+_CONFIG = ConfigDict(extra="forbid", frozen=True)
+
+
+def fen(yuan: Decimal | float | int) -> int:
+    """元 to integer 分 (amounts are computed in 分 so sums are exact)."""
+    return int((Decimal(str(yuan)) * 100).quantize(Decimal(1)))
+
+
+class Deductible(BaseModel):
+    model_config = _CONFIG
+    #: per person per policy year (calendar year of the settlement, Shanghai time)
+    amount: Money
+
+
+class SpecialDrug(BaseModel):
+    model_config = _CONFIG
+    code: str
+    name: str | None = None
+
+
+class Benefit(BaseModel):
+    """One responsibility (保障责任): which parts of which items it pays, how much, up to what cap."""
+
+    model_config = _CONFIG
+    id: str = Field(pattern=_ID)
+    name: str
+    parts: tuple[Literal["self_pay", "self_expense"], ...] = Field(min_length=1)
+    when: Condition = Condition()
+    #: do its amounts count toward (and wait for) the deductible?
+    deductible: bool
+    ratio: Ratio
+    #: the ratio when the diagnosis is one of the person's declared pre-existing conditions
+    pre_existing_ratio: Ratio | None = None
+    #: most this benefit pays a person in a policy year (元)
+    annual_cap: Money
+
+    @property
+    def cap_fen(self) -> int:
+        return fen(self.annual_cap)
+
+    def ratio_for(self, pre_existing: bool) -> Decimal:
+        return self.pre_existing_ratio if pre_existing and self.pre_existing_ratio is not None else self.ratio
+
+
+class Exclusion(BaseModel):
+    """Items (or whole settlements) the product never pays and that never count toward the deductible."""
+
+    model_config = _CONFIG
+    id: str = Field(pattern=_ID)
+    reason: str
+    when: Condition
+
+
+class Product(BaseModel):
+    model_config = _CONFIG
+
+    product_id: str = Field(pattern=_ID)
+    insurer: str = Field(pattern=r"^[a-z][a-z0-9]{1,15}$")
+    name: str
+    version: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+    effective_from: date
+    effective_to: date | None = None
+    #: the figures are examples, not any real product's terms (the shipped products say true)
+    illustrative: bool = False
+    notes: str | None = None
+    deductible: Deductible
+    special_drugs: tuple[SpecialDrug, ...] = ()
+    benefits: tuple[Benefit, ...] = Field(min_length=1)
+    exclusions: tuple[Exclusion, ...] = ()
+
+    _fingerprint: str | None = PrivateAttr(default=None)
+    _path: Path | None = PrivateAttr(default=None)
+    _special: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._special = frozenset(d.code for d in self.special_drugs)
+
+    @property
+    def special_drug_codes(self) -> frozenset[str]:
+        return self._special
+
+    @property
+    def fingerprint(self) -> str:
+        """``sha256:<hex>`` of the file's bytes (or of the canonical JSON when built in code)."""
+        if self._fingerprint is None:
+            import json
+
+            canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+            self._fingerprint = "sha256:" + hashlib.sha256(canon.encode()).hexdigest()
+        return self._fingerprint
+
+    @property
+    def label(self) -> str:
+        return f"{self.product_id}@{self.version}"
+
+    @property
+    def deductible_fen(self) -> int:
+        return fen(self.deductible.amount)
+
+    def benefit(self, benefit_id: str) -> Benefit:
+        for b in self.benefits:
+            if b.id == benefit_id:
+                return b
+        raise KeyError(f"{self.label} has no benefit {benefit_id!r}")
+
+    def in_effect(self, at: date | datetime) -> bool:
+        day = at.astimezone(SHANGHAI).date() if isinstance(at, datetime) else at
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+
+def _policy_problems(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if p.effective_to is not None and p.effective_to <= p.effective_from:
+        yield ("effective_to",), "effective_to must be after effective_from"
+    for kind, items in (("benefit", p.benefits), ("exclusion", p.exclusions)):
+        seen: dict[str, int] = {}
+        for i, x in enumerate(items):
+            if x.id in seen:
+                yield (f"{kind}s", i, "id"), f"{kind} id {x.id!r} repeats {kind}s[{seen[x.id]}]"
+            seen.setdefault(x.id, i)
+    codes: dict[str, int] = {}
+    for i, d in enumerate(p.special_drugs):
+        if not _DRUG_CODE.fullmatch(d.code):
+            yield ("special_drugs", i, "code"), f"{d.code!r} is not a national drug code (X/Z + 22 characters)"
+        if d.code in codes:
+            yield ("special_drugs", i, "code"), f"{d.code} is listed twice (first at special_drugs[{codes[d.code]}])"
+        codes.setdefault(d.code, i)
+    for i, b in enumerate(p.benefits):
+        if len(set(b.parts)) != len(b.parts):
+            yield ("benefits", i, "parts"), "a part is listed twice"
+        if b.when.special_drug_list and not p.special_drugs:
+            yield ("benefits", i, "when"), "special_drug_list needs a special_drugs list"
+    for i, e in enumerate(p.exclusions):
+        if e.when == Condition():
+            yield ("exclusions", i, "when"), "an exclusion with an empty condition would exclude everything"
+
+
+def _compose(text: str, path: str) -> yaml.Node:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ProductError([Problem(path, mark.line + 1 if mark else None, "",
+                                    f"YAML syntax: {exc.problem or exc}")]) from None
+    except yaml.YAMLError as exc:
+        raise ProductError([Problem(path, None, "", f"YAML: {exc}")]) from None
+    if node is None:
+        raise ProductError([Problem(path, 1, "", "the file is empty")])
+    return node
+
+
+def parse_product(text: str | bytes, path: str = "<string>") -> Product:
+    """Validate product YAML; ``path`` is what error messages call the file."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProductError([Problem(path, None, "", f"not UTF-8 text ({exc.reason})")]) from None
+    node = _compose(source, path)
+    located = _Located(path, node)
+    dups = [Problem(path, k.start_mark.line + 1, located.problem(loc, msg).where, msg)
+            for loc, k, msg in _duplicate_keys(node)]
+    if dups:
+        raise ProductError(dups)
+    loader = yaml.SafeLoader(source)
+    try:
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise ProductError([Problem(path, None, "", f"YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ProductError([Problem(path, 1, "", "a product is a YAML mapping")])
+    data = _decimals(data)
+    try:
+        product = Product.model_validate(data)
+    except ValidationError as exc:
+        raise ProductError([located.problem(e["loc"], _pydantic_message(e)) for e in exc.errors()]) from None
+    policy = [located.problem(loc, msg) for loc, msg in _policy_problems(product)]
+    if policy:
+        raise ProductError(policy)
+    product._fingerprint = "sha256:" + hashlib.sha256(raw).hexdigest()
+    return product
+
+
+def _decimals(obj: Any) -> Any:
+    """YAML floats to Decimal via their shortest repr (0.7 stays 0.7, never 0.69999...)."""
+    if isinstance(obj, float):
+        return Decimal(repr(obj))
+    if isinstance(obj, dict):
+        return {k: _decimals(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decimals(v) for v in obj]
+    return obj
+
+
+def load_product(path: str | Path) -> Product:
+    p = Path(path)
+    shown = display_path(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ProductError([Problem(shown, None, "", f"cannot read: {exc.strerror or exc}")]) from None
+    product = parse_product(raw, shown)
+    product._path = p
+    return product
+
+
+class ProductSet:
+    """Every loaded product version; finds the version of a product in effect on a date."""
+
+    def __init__(self, products: Iterable[Product]):
+        self.products = sorted(products, key=lambda p: (p.insurer, p.product_id, p.effective_from))
+        problems = []
+        by_id: dict[str, list[Product]] = {}
+        for p in self.products:
+            by_id.setdefault(p.product_id, []).append(p)
+        for pid, versions in by_id.items():
+            if len({v.insurer for v in versions}) > 1:
+                problems.append(Problem(pid, None, "", "one product_id belongs to several insurers"))
+            for a, b in zip(versions, versions[1:], strict=False):
+                if a.effective_to is None or a.effective_to > b.effective_from:
+                    problems.append(Problem(pid, None, "", f"versions {a.version} and {b.version} overlap in time"))
+        if problems:
+            raise ProductError(problems)
+        self._by_id = by_id
+
+    def __iter__(self) -> Iterator[Product]:
+        return iter(self.products)
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    @property
+    def insurers(self) -> list[str]:
+        return sorted({p.insurer for p in self.products})
+
+    def product_ids(self, insurer: str | None = None) -> list[str]:
+        return sorted({p.product_id for p in self.products if insurer is None or p.insurer == insurer})
+
+    def find(self, product_id: str, at: date | datetime) -> Product | None:
+        """The version of ``product_id`` in effect at ``at`` (Shanghai date), or None."""
+        for p in self._by_id.get(product_id, ()):
+            if p.in_effect(at):
+                return p
+        return None
+
+    def version(self, product_id: str, version: str) -> Product | None:
+        for p in self._by_id.get(product_id, ()):
+            if p.version == version:
+                return p
+        return None
+
+
+def product_files(directory: str | Path | None = None) -> list[Path]:
+    d = Path(directory) if directory is not None else PRODUCTS_DIR
+    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_products(directory: str | Path | None = None) -> ProductSet:
+    """Load every product file; raises :class:`ProductError` with the problems of every bad file."""
+    products, problems = [], []
+    for path in product_files(directory):
+        try:
+            products.append(load_product(path))
+        except ProductError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProductError(problems)
+    return ProductSet(products)
