@@ -55,11 +55,11 @@ cells as (
 
 final as (
     select
-        event_year || '|' || age_band || '|' || gender || '|' || claims_band as cell_key,
-        event_year,
-        age_band,
-        gender,
-        claims_band,
+        cast(event_year || '|' || age_band || '|' || gender || '|' || claims_band as varchar) as cell_key,
+        cast(event_year as varchar) as event_year,
+        cast(age_band as varchar) as age_band,
+        cast(gender as varchar) as gender,
+        cast(claims_band as varchar) as claims_band,
         cast(persons as bigint) as persons,
         cast(claims as bigint) as claims,
         cast(total_amount as decimal(18, 2)) as total_amount,

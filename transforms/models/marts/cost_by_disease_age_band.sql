@@ -42,15 +42,17 @@ cells as (
 
 final as (
     select
-        event_month || '|' || diagnosis_group || '|' || age_band || '|' || gender || '|'
-        || insurance_type || '|' || visit_type as cell_key,
-        event_month,
-        diagnosis_chapter,
-        diagnosis_group,
-        age_band,
-        gender,
-        insurance_type,
-        visit_type,
+        cast(
+            event_month || '|' || diagnosis_group || '|' || age_band || '|' || gender || '|'
+            || insurance_type || '|' || visit_type as varchar
+        ) as cell_key,
+        cast(event_month as varchar) as event_month,
+        cast(diagnosis_chapter as varchar) as diagnosis_chapter,
+        cast(diagnosis_group as varchar) as diagnosis_group,
+        cast(age_band as varchar) as age_band,
+        cast(gender as varchar) as gender,
+        cast(insurance_type as varchar) as insurance_type,
+        cast(visit_type as varchar) as visit_type,
         cast(persons as bigint) as persons,
         cast(settlements as bigint) as settlements,
         cast(total_amount as decimal(18, 2)) as total_amount,

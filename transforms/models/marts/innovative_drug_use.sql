@@ -32,16 +32,16 @@ cells as (
 
 final as (
     select
-        event_month || '|' || item_code || '|' || age_band as cell_key,
-        event_month,
-        item_code,
-        age_band,
+        cast(event_month || '|' || item_code || '|' || age_band as varchar) as cell_key,
+        cast(event_month as varchar) as event_month,
+        cast(item_code as varchar) as item_code,
+        cast(age_band as varchar) as age_band,
         cast(persons as bigint) as persons,
         cast(settlements as bigint) as settlements,
         cast(quantity as double precision) as quantity,
         cast(amount as decimal(18, 2)) as amount,
         cast(self_expense as decimal(18, 2)) as self_expense,
-        cast(case when amount > 0 then round(cast(self_expense / amount as double precision), 4) end
+        cast(case when amount > 0 then round(cast(self_expense / amount as numeric), 4) end
             as double precision) as self_expense_share,
         cast(case when persons > 0 then self_expense / persons end as decimal(18, 2)) as self_expense_per_person,
         source_loaded_at

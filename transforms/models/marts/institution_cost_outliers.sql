@@ -47,10 +47,10 @@ with_peers as (
 
 final as (
     select
-        event_month || '|' || institution_code || '|' || visit_type as outlier_key,
-        event_month,
-        institution_code,
-        visit_type,
+        cast(event_month || '|' || institution_code || '|' || visit_type as varchar) as outlier_key,
+        cast(event_month as varchar) as event_month,
+        cast(institution_code as varchar) as institution_code,
+        cast(visit_type as varchar) as visit_type,
         cast(persons as bigint) as persons,
         cast(cases as bigint) as cases,
         cast(total_amount as decimal(18, 2)) as total_amount,

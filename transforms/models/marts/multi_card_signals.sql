@@ -129,10 +129,10 @@ signals as (
 
 final as (
     select
-        institution_code || '|' || event_week as signal_key,
-        event_week,
-        event_month,
-        institution_code,
+        cast(institution_code || '|' || event_week as varchar) as signal_key,
+        cast(event_week as varchar) as event_week,
+        cast(event_month as varchar) as event_month,
+        cast(institution_code as varchar) as institution_code,
         cast(persons as bigint) as persons,
         cast(settlements as bigint) as settlements,
         cast(cards_per_contact_max as bigint) as cards_per_contact_max,
