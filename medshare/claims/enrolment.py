@@ -1,0 +1,223 @@
+"""Enrolment registry (投保): who holds which insurer product, over which period, with which 既往症.
+
+Event-sourced like the consent registry (``privacy.consent``): ``enrol`` and ``cancel`` events are
+stored once each (idempotent by ``event_id``) in ``claim_enrolment_events`` of the claim-state
+database, and folded into an in-memory index that :meth:`EnrolmentRegistry.active` answers from.
+In production the events come from where people buy the product — 随申办's 个账专区 or the
+insurer — through ``medshare claims enrol FILE.jsonl`` or an ingestion job calling
+:meth:`EnrolmentRegistry.apply_many`; tests and the benchmark generate them
+(:func:`enrolment_events`).
+
+An event::
+
+    {"event_id": "EN-0001", "enrolment_id": "POL-2026-0001", "action": "enrol",
+     "person_no": "3100…", "insurer_code": "hhb", "product_id": "hhb-huibao",
+     "policy_no": "HHB2026000001", "valid_from": "2026-01-01T00:00:00+08:00",
+     "valid_to": "2027-01-01T00:00:00+08:00", "pre_existing": ["C50"], "channel": "随申办",
+     "event_time": "2025-12-20T09:00:00+08:00"}
+
+A ``cancel`` names the ``enrolment_id`` it ends (and the person and insurer); a cancelled
+enrolment covers nothing from the moment the cancel is applied, like a consent revocation.
+``pre_existing`` lists ICD-10 prefixes declared at enrolment (the product decides what they mean:
+a lower ratio, or an exclusion). Only ``person_no`` is kept of the person — never the resident ID.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, select
+
+_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+
+metadata = MetaData()
+enrolment_table = Table(
+    "claim_enrolment_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(128), nullable=False, unique=True),
+    Column("enrolment_id", String(128), nullable=False, index=True),
+    Column("action", String(8), nullable=False),
+    Column("person_no", String(64), nullable=False, index=True),
+    Column("insurer_code", String(16), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+
+class EnrolmentEvent(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_id: str = Field(pattern=_ID)
+    enrolment_id: str = Field(pattern=_ID)
+    action: Literal["enrol", "cancel"]
+    person_no: str = Field(min_length=1, max_length=64)
+    insurer_code: str = Field(pattern=r"^[a-z][a-z0-9]{1,15}$")
+    product_id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{1,47}$")
+    policy_no: str | None = Field(default=None, pattern=_ID)
+    valid_from: AwareDatetime | None = None
+    valid_to: AwareDatetime | None = None
+    pre_existing: tuple[str, ...] = ()
+    channel: str | None = Field(default=None, max_length=32)
+    event_time: AwareDatetime
+
+    @model_validator(mode="after")
+    def _terms(self) -> EnrolmentEvent:
+        if self.action == "enrol":
+            missing = [k for k in ("product_id", "policy_no", "valid_from", "valid_to") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"an enrol event needs {', '.join(missing)}")
+            assert self.valid_from is not None and self.valid_to is not None
+            if self.valid_to <= self.valid_from:
+                raise ValueError("valid_to must be after valid_from")
+        for p in self.pre_existing:
+            if not (1 <= len(p) <= 8 and p[0].isalpha() and p[0].isupper()):
+                raise ValueError(f"pre_existing {p!r} is not an ICD-10 code prefix")
+        return self
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    enrolment_id: str
+    person_no: str
+    insurer: str
+    product_id: str
+    policy_no: str
+    valid_from: datetime
+    valid_to: datetime
+    pre_existing: tuple[str, ...] = ()
+    cancelled: bool = field(default=False, compare=False)
+
+
+class EnrolmentRegistry:
+    """In-memory index over the stored enrolment events; :meth:`refresh` folds what others applied."""
+
+    def __init__(self, url: str | Engine | None = None) -> None:
+        from medshare.claims.state import claims_database
+        from privacy.consent import _engine
+
+        self.engine = url if isinstance(url, Engine) else _engine(url or claims_database())
+        metadata.create_all(self.engine)
+        self._lock = threading.RLock()
+        self._by_person: dict[tuple[str, str], list[Enrolment]] = {}
+        self._by_id: dict[str, Enrolment] = {}
+        self._cancelled: set[str] = set()
+        self._seq = 0
+        self.refresh()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def refresh(self) -> int:
+        with self._lock, self.engine.connect() as c:
+            rows = c.execute(select(enrolment_table.c.seq, enrolment_table.c.body)
+                             .where(enrolment_table.c.seq > self._seq).order_by(enrolment_table.c.seq)).all()
+            for seq, body in rows:
+                self._fold(EnrolmentEvent.model_validate_json(body))
+                self._seq = seq
+            return len(rows)
+
+    def _fold(self, e: EnrolmentEvent) -> None:
+        if e.action == "cancel":
+            self._cancelled.add(e.enrolment_id)
+            old = self._by_id.get(e.enrolment_id)
+            if old is not None:
+                self._replace(old, Enrolment(**{**old.__dict__, "cancelled": True}))
+            return
+        assert e.product_id and e.policy_no and e.valid_from and e.valid_to
+        new = Enrolment(e.enrolment_id, e.person_no, e.insurer_code, e.product_id, e.policy_no, e.valid_from,
+                        e.valid_to, tuple(e.pre_existing), cancelled=e.enrolment_id in self._cancelled)
+        old = self._by_id.get(e.enrolment_id)
+        if old is not None:
+            self._replace(old, new)
+        else:
+            self._by_id[e.enrolment_id] = new
+            self._by_person.setdefault((e.person_no, e.insurer_code), []).insert(0, new)
+
+    def _replace(self, old: Enrolment, new: Enrolment) -> None:
+        self._by_id[old.enrolment_id] = new
+        lst = self._by_person.get((old.person_no, old.insurer), [])
+        self._by_person[(old.person_no, old.insurer)] = [new if x is old else x for x in lst]
+
+    def apply_many(self, events: Iterable[Mapping[str, Any] | EnrolmentEvent]) -> dict[str, Any]:
+        """Store new events in one transaction (duplicates by event_id are ignored); fold them."""
+        out: dict[str, Any] = {"applied": 0, "duplicates": 0, "rejected": []}
+        parsed: list[EnrolmentEvent] = []
+        for raw in events:
+            try:
+                parsed.append(raw if isinstance(raw, EnrolmentEvent) else EnrolmentEvent.model_validate(raw))
+            except ValidationError as exc:
+                eid = raw.get("event_id") if isinstance(raw, Mapping) else None
+                err = exc.errors()[0]
+                where = ".".join(str(p) for p in err["loc"]) or "event"
+                out["rejected"].append((eid, f"{where}: {err['msg']}"))
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        with self._lock, self.engine.begin() as c:
+            ids = [e.event_id for e in parsed]
+            known = set()
+            for i in range(0, len(ids), 500):
+                known |= set(c.execute(select(enrolment_table.c.event_id)
+                                       .where(enrolment_table.c.event_id.in_(ids[i:i + 500]))).scalars())
+            rows = []
+            for e in parsed:
+                if e.event_id in known:
+                    out["duplicates"] += 1
+                    continue
+                known.add(e.event_id)
+                rows.append({"event_id": e.event_id, "enrolment_id": e.enrolment_id, "action": e.action,
+                             "person_no": e.person_no, "insurer_code": e.insurer_code,
+                             "body": e.model_dump_json(), "applied_at": now})
+            if rows:
+                c.execute(enrolment_table.insert(), rows)
+            out["applied"] = len(rows)
+        self.refresh()
+        return out
+
+    def active(self, person_no: str, insurer: str, at: datetime) -> Enrolment | None:
+        """The person's enrolment with ``insurer`` covering ``at`` (newest first), or None."""
+        for e in self._by_person.get((person_no, insurer), ()):
+            if not e.cancelled and e.valid_from <= at < e.valid_to:
+                return e
+        return None
+
+    def insurers_of(self, person_no: str) -> list[str]:
+        return sorted({k[1] for k in self._by_person if k[0] == person_no})
+
+    def count(self) -> int:
+        return len(self._by_id)
+
+
+def enrolment_events(person_nos: Iterable[str], insurer: str, product_id: str, year: int,
+                     pre_existing: Mapping[str, tuple[str, ...]] | None = None,
+                     channel: str = "随申办") -> list[dict[str, Any]]:
+    """Enrol each person for the calendar ``year`` (tests, benchmark, demo)."""
+    out = []
+    for i, p in enumerate(sorted(set(person_nos))):
+        out.append({
+            "event_id": f"EN-{insurer}-{year}-{p}", "enrolment_id": f"POL-{insurer}-{year}-{p}",
+            "action": "enrol", "person_no": p, "insurer_code": insurer, "product_id": product_id,
+            "policy_no": f"{insurer.upper()}{year}{i:08d}",
+            "valid_from": f"{year}-01-01T00:00:00+08:00", "valid_to": f"{year + 1}-01-01T00:00:00+08:00",
+            "pre_existing": list((pre_existing or {}).get(p, ())), "channel": channel,
+            "event_time": f"{year - 1}-12-15T09:00:00+08:00",
+        })
+    return out
+
+
+def read_jsonl(path: Any) -> list[dict[str, Any]]:
+    from pathlib import Path
+
+    out = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    return out

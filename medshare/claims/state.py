@@ -1,0 +1,338 @@
+"""The durable claim state: per person-year accumulators and the ledger of applied settlements.
+
+Two tables (SQLAlchemy Core; a SQLite file ``claims.sqlite`` in ``settings().state_dir`` by
+default, the ``MEDSHARE_STATE_URL`` database when one is set):
+
+* ``claim_accumulators`` — one row per (insurer, product, person_key, year): deductible used and
+  the amount paid per benefit, in 分. ``person_key`` is the per-insurer pseudonym of the person,
+  never the person number.
+* ``claim_ledger`` — one row per (insurer, settlement_id) applied: the claim id, the deltas the
+  application made (so a refund can take back exactly those), the published result and audit
+  event, the explanation, and where the input came from (topic:partition:offset).
+
+Idempotency. The stream processor works in batches (:class:`ClaimBatch`): it reads state through
+the batch (pending changes first, then the database), and :meth:`ClaimBatch.commit` writes every
+change of the batch in **one** database transaction, in the processor's ``before_commit`` — so
+the Kafka transaction commits only after the state is durable. A settlement already in the ledger
+is never applied again:
+
+* seen again **at the same input position** (the batch is being replayed because the process died
+  after the database commit and before the Kafka commit): the stored result is published again,
+  unchanged (status ``replay``);
+* seen again at another position (the platform sent it twice): nothing (status ``duplicate``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    select,
+    update,
+)
+
+from medshare.claims import engine as eng
+from medshare.claims.products import Product
+
+metadata = MetaData()
+
+accumulators = Table(
+    "claim_accumulators",
+    metadata,
+    Column("insurer", String(16), primary_key=True),
+    Column("product_id", String(48), primary_key=True),
+    Column("person_key", String(32), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("deductible_used", BigInteger, nullable=False),
+    Column("caps_used", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+ledger = Table(
+    "claim_ledger",
+    metadata,
+    Column("insurer", String(16), primary_key=True),
+    Column("settlement_id", String(64), primary_key=True),
+    Column("claim_id", String(96), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # settlement | refund
+    Column("person_key", String(32), nullable=False, index=True),
+    Column("product_id", String(48), nullable=False),
+    Column("product_version", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("reverses", String(64)),  # a refund: the settlement whose effect it took back
+    Column("reversed_by", String(64)),  # a settlement: the refund that took its effect back
+    Column("deltas", Text, nullable=False),
+    Column("total_payable", BigInteger, nullable=False),  # 分
+    Column("consent_id", String(128)),
+    Column("source", String(255)),
+    Column("result", Text),
+    Column("audit", Text),
+    Column("explanation", Text, nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+AccKey = tuple[str, str, str, int]  # insurer, product_id, person_key, year
+
+
+def claims_database(cfg: Any = None) -> str:
+    """The claim-state URL: ``MEDSHARE_STATE_URL`` if set, else ``<state_dir>/claims.sqlite``."""
+    from medshare.config import settings
+
+    cfg = cfg or settings()
+    return cfg.state_url or f"sqlite:///{cfg.state_dir / 'claims.sqlite'}"
+
+
+def claim_id(insurer: str, settlement_id: str) -> str:
+    """Deterministic, so a replayed batch publishes the same claim id."""
+    return f"{insurer}-{settlement_id}"
+
+
+@dataclass
+class LedgerEntry:
+    insurer: str
+    settlement_id: str
+    claim_id: str
+    kind: str
+    person_key: str
+    product_id: str
+    product_version: str
+    year: int
+    deltas: eng.Deltas
+    total_payable: int
+    explanation: dict[str, Any]
+    reverses: str | None = None
+    reversed_by: str | None = None
+    consent_id: str | None = None
+    source: str | None = None
+    result: dict[str, Any] | None = None
+    audit: dict[str, Any] | None = None
+    applied_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
+
+    @property
+    def key(self) -> AccKey:
+        return (self.insurer, self.product_id, self.person_key, self.year)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "insurer": self.insurer, "settlement_id": self.settlement_id, "claim_id": self.claim_id,
+            "kind": self.kind, "person_key": self.person_key, "product_id": self.product_id,
+            "product_version": self.product_version, "year": self.year, "reverses": self.reverses,
+            "reversed_by": self.reversed_by, "deltas": json.dumps(self.deltas.as_dict()),
+            "total_payable": self.total_payable, "consent_id": self.consent_id, "source": self.source,
+            "result": _dump(self.result), "audit": _dump(self.audit),
+            "explanation": json.dumps(self.explanation, ensure_ascii=False, sort_keys=True),
+            "applied_at": self.applied_at,
+        }
+
+    @classmethod
+    def from_row(cls, r: Mapping[str, Any]) -> LedgerEntry:
+        return cls(
+            insurer=r["insurer"], settlement_id=r["settlement_id"], claim_id=r["claim_id"], kind=r["kind"],
+            person_key=r["person_key"], product_id=r["product_id"], product_version=r["product_version"],
+            year=r["year"], deltas=eng.Deltas.from_dict(json.loads(r["deltas"])),
+            total_payable=r["total_payable"], explanation=json.loads(r["explanation"]), reverses=r["reverses"],
+            reversed_by=r["reversed_by"], consent_id=r["consent_id"], source=r["source"],
+            result=json.loads(r["result"]) if r["result"] else None,
+            audit=json.loads(r["audit"]) if r["audit"] else None, applied_at=r["applied_at"],
+        )
+
+
+def _dump(obj: Any) -> str | None:
+    return None if obj is None else json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass
+class Application:
+    """What applying one event did: ``new`` (apply and publish), ``replay`` (publish the stored
+    result again), ``duplicate`` / ``nothing`` (publish nothing)."""
+
+    status: Literal["new", "replay", "duplicate", "nothing"]
+    entry: LedgerEntry | None = None
+    outcome: eng.Outcome | None = None
+    reason: str = ""
+
+
+class ClaimStore:
+    """The accumulator and ledger tables (create on open)."""
+
+    def __init__(self, url: str | Engine | None = None) -> None:
+        from privacy.consent import _engine
+
+        if isinstance(url, Engine):
+            self.engine = url
+        else:
+            self.engine = _engine(url or claims_database())
+        metadata.create_all(self.engine)
+
+    @classmethod
+    def memory(cls) -> ClaimStore:
+        return cls("sqlite://")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def batch(self) -> ClaimBatch:
+        return ClaimBatch(self)
+
+    # --- reads ---------------------------------------------------------------------------
+    def accumulator(self, key: AccKey) -> eng.Accumulator:
+        insurer, product_id, person_key, year = key
+        with self.engine.connect() as c:
+            row = c.execute(select(accumulators.c.deductible_used, accumulators.c.caps_used).where(and_(
+                accumulators.c.insurer == insurer, accumulators.c.product_id == product_id,
+                accumulators.c.person_key == person_key, accumulators.c.year == year))).first()
+        if row is None:
+            return eng.Accumulator()
+        return eng.Accumulator(int(row[0]), {k: int(v) for k, v in json.loads(row[1]).items()})
+
+    def entry(self, insurer: str, settlement_id: str) -> LedgerEntry | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(ledger).where(and_(ledger.c.insurer == insurer,
+                                                      ledger.c.settlement_id == settlement_id))).mappings().first()
+        return LedgerEntry.from_row(row) if row else None
+
+    def entries(self, settlement_id: str | None = None, insurer: str | None = None,
+                person_key: str | None = None) -> list[LedgerEntry]:
+        q = select(ledger)
+        if settlement_id is not None:
+            q = q.where(ledger.c.settlement_id == settlement_id)
+        if insurer is not None:
+            q = q.where(ledger.c.insurer == insurer)
+        if person_key is not None:
+            q = q.where(ledger.c.person_key == person_key)
+        with self.engine.connect() as c:
+            return [LedgerEntry.from_row(r) for r in c.execute(q.order_by(ledger.c.applied_at)).mappings()]
+
+    def accumulators(self, insurer: str | None = None) -> dict[AccKey, eng.Accumulator]:
+        q = select(accumulators)
+        if insurer is not None:
+            q = q.where(accumulators.c.insurer == insurer)
+        with self.engine.connect() as c:
+            return {(r["insurer"], r["product_id"], r["person_key"], r["year"]):
+                    eng.Accumulator(int(r["deductible_used"]), json.loads(r["caps_used"]))
+                    for r in c.execute(q).mappings()}
+
+
+class ClaimBatch:
+    """A unit of work: reads see its own pending changes; :meth:`commit` writes them in one transaction."""
+
+    def __init__(self, store: ClaimStore) -> None:
+        self.store = store
+        self._acc: dict[AccKey, eng.Accumulator] = {}
+        self._dirty: set[AccKey] = set()
+        self._new: dict[tuple[str, str], LedgerEntry] = {}
+        self._reversed: dict[tuple[str, str], str] = {}
+
+    def __len__(self) -> int:
+        return len(self._new)
+
+    def accumulator(self, key: AccKey) -> eng.Accumulator:
+        if key not in self._acc:
+            self._acc[key] = self.store.accumulator(key)
+        return self._acc[key]
+
+    def entry(self, insurer: str, settlement_id: str) -> LedgerEntry | None:
+        e = self._new.get((insurer, settlement_id)) or self.store.entry(insurer, settlement_id)
+        if e is not None and (insurer, settlement_id) in self._reversed:
+            e.reversed_by = self._reversed[(insurer, settlement_id)]
+        return e
+
+    def _seen(self, insurer: str, settlement_id: str, source: str | None) -> Application | None:
+        old = self.entry(insurer, settlement_id)
+        if old is None:
+            return None
+        if source is not None and old.source == source and (insurer, settlement_id) not in self._new:
+            return Application("replay", old, reason="same input position: republish the stored result")
+        return Application("duplicate", old, reason=f"settlement {settlement_id} already applied for {insurer}")
+
+    def apply_settlement(self, product: Product, record: Mapping[str, Any], insurer: str, person_key: str,
+                         pre_existing: tuple[str, ...] = (), consent_id: str | None = None,
+                         source: str | None = None) -> Application:
+        sid = str(record["settlement_id"])
+        seen = self._seen(insurer, sid, source)
+        if seen is not None:
+            return seen
+        year = eng.claim_year(record)
+        key: AccKey = (insurer, product.product_id, person_key, year)
+        outcome = eng.compute(product, record, self.accumulator(key), pre_existing)
+        entry = LedgerEntry(insurer, sid, claim_id(insurer, sid), "settlement", person_key, product.product_id,
+                            product.version, year, outcome.deltas, outcome.total, outcome.explanation,
+                            consent_id=consent_id, source=source)
+        self._stage(entry, key, outcome.after)
+        return Application("new", entry, outcome)
+
+    def apply_refund(self, products: Any, record: Mapping[str, Any], insurer: str,
+                     source: str | None = None) -> Application:
+        """Take back exactly what the refunded settlement's application did (if it was applied)."""
+        sid, original_id = str(record["settlement_id"]), record.get("refund_of")
+        seen = self._seen(insurer, sid, source)
+        if seen is not None:
+            return seen
+        original = self.entry(insurer, str(original_id)) if original_id else None
+        if original is None or original.kind != "settlement":
+            return Application("nothing", reason=f"{original_id} was not applied for {insurer}")
+        if original.reversed_by:
+            return Application("duplicate", original, reason=f"{original_id} was already reversed by "
+                                                              f"{original.reversed_by}")
+        product = products.version(original.product_id, original.product_version) \
+            if hasattr(products, "version") else products
+        if product is None:
+            return Application("nothing", reason=f"product {original.product_id}@{original.product_version} "
+                                                   "is no longer loaded")
+        key = original.key
+        outcome = eng.reverse(product, original.deltas, self.accumulator(key), original.settlement_id)
+        entry = LedgerEntry(insurer, sid, claim_id(insurer, sid), "refund", original.person_key, original.product_id,
+                            original.product_version, original.year, outcome.deltas, outcome.total,
+                            outcome.explanation, reverses=original.settlement_id, consent_id=original.consent_id,
+                            source=source)
+        self._stage(entry, key, outcome.after)
+        self._reversed[(insurer, original.settlement_id)] = sid
+        if (insurer, original.settlement_id) in self._new:
+            self._new[(insurer, original.settlement_id)].reversed_by = sid
+        return Application("new", entry, outcome)
+
+    def _stage(self, entry: LedgerEntry, key: AccKey, after: eng.Accumulator) -> None:
+        self._new[(entry.insurer, entry.settlement_id)] = entry
+        self._acc[key] = after
+        self._dirty.add(key)
+
+    def commit(self) -> int:
+        """Write the batch in one transaction; returns the number of ledger entries written."""
+        if not self._new and not self._dirty:
+            return 0
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        with self.store.engine.begin() as c:
+            if self._new:
+                c.execute(ledger.insert(), [e.row() for e in self._new.values()])
+            for (insurer, sid), by in self._reversed.items():
+                if (insurer, sid) not in self._new:
+                    c.execute(update(ledger).where(and_(ledger.c.insurer == insurer, ledger.c.settlement_id == sid))
+                              .values(reversed_by=by))
+            for key in self._dirty:
+                acc = self._acc[key]
+                values = {"deductible_used": acc.deductible_used,
+                          "caps_used": json.dumps(dict(sorted(acc.caps_used.items()))), "updated_at": now}
+                where = and_(accumulators.c.insurer == key[0], accumulators.c.product_id == key[1],
+                             accumulators.c.person_key == key[2], accumulators.c.year == key[3])
+                if c.execute(update(accumulators).where(where).values(**values)).rowcount == 0:
+                    c.execute(accumulators.insert().values(insurer=key[0], product_id=key[1], person_key=key[2],
+                                                           year=key[3], **values))
+        n = len(self._new)
+        self._new, self._dirty, self._reversed, self._acc = {}, set(), {}, {}
+        return n
+
+    def rollback(self) -> None:
+        self._new, self._dirty, self._reversed, self._acc = {}, set(), {}, {}

@@ -1,0 +1,118 @@
+"""The claim state store: a settlement counts once however often it arrives; a refund reverses it."""
+
+from __future__ import annotations
+
+from test_claims_engine import PRODUCT_YAML, refund, settlement
+
+from medshare.claims.enrolment import EnrolmentRegistry, enrolment_events
+from medshare.claims.products import ProductSet, parse_product
+from medshare.claims.state import ClaimStore
+
+PRODUCT = parse_product(PRODUCT_YAML, "test-product.yaml")
+PRODUCTS = ProductSet([PRODUCT])
+KEY = ("hhb", "test-product", "a" * 32, 2026)
+
+
+def _apply(store, record, source=None):
+    b = store.batch()
+    if record["event_type"] == "refund":
+        app = b.apply_refund(PRODUCTS, record, "hhb", source=source)
+    else:
+        app = b.apply_settlement(PRODUCT, record, "hhb", "a" * 32, source=source)
+    b.commit()
+    return app
+
+
+def test_same_settlement_twice_counts_once(tmp_path):
+    store = ClaimStore(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    s1 = settlement("S1", "2026-02-01", 1500)
+    first = _apply(store, s1, source="platform.settlements.v1:0:10")
+    assert first.status == "new" and first.outcome.total == 250_00
+    again = _apply(store, s1, source="platform.settlements.v1:0:99")  # the platform sent it twice
+    assert again.status == "duplicate"
+    replay = _apply(store, s1, source="platform.settlements.v1:0:10")  # the batch is replayed after a crash
+    assert replay.status == "replay" and replay.entry.total_payable == 250_00
+    store.close()
+    reopened = ClaimStore(f"sqlite:///{tmp_path / 'c.sqlite'}")  # survives a restart
+    acc = reopened.accumulator(KEY)
+    assert acc.deductible_used == 1000_00 and acc.cap_used("in-catalogue") == 250_00
+    assert len(reopened.entries()) == 1
+
+
+def test_duplicate_within_one_batch_counts_once():
+    store = ClaimStore.memory()
+    b = store.batch()
+    s1 = settlement("S1", "2026-02-01", 1500)
+    assert b.apply_settlement(PRODUCT, s1, "hhb", "a" * 32, source="t:0:1").status == "new"
+    assert b.apply_settlement(PRODUCT, s1, "hhb", "a" * 32, source="t:0:1").status == "duplicate"
+    b.commit()
+    assert store.accumulator(KEY).deductible_used == 1000_00
+
+
+def test_refund_reverses_exactly_and_only_once():
+    store = ClaimStore.memory()
+    _apply(store, settlement("S1", "2026-02-01", 600))
+    _apply(store, settlement("S2", "2026-03-01", 3000))  # 400 deductible, 2600*.5 = 1300
+    assert store.accumulator(KEY).cap_used("in-catalogue") == 1300_00
+    r = _apply(store, refund("R2", "2026-03-05", "S2"))
+    assert r.status == "new" and r.outcome.total == -1300_00 and r.entry.reverses == "S2"
+    acc = store.accumulator(KEY)
+    assert acc.deductible_used == 600_00 and acc.cap_used("in-catalogue") == 0
+    assert store.entry("hhb", "S2").reversed_by == "R2"
+    # a second refund of the same settlement, and the refund redelivered, change nothing
+    assert _apply(store, refund("R2b", "2026-03-06", "S2")).status == "duplicate"
+    assert _apply(store, refund("R2", "2026-03-05", "S2")).status == "duplicate"
+    assert store.accumulator(KEY).deductible_used == 600_00
+    # a refund of a settlement never applied for this insurer: nothing to reverse
+    assert _apply(store, refund("R9", "2026-03-06", "S9")).status == "nothing"
+
+
+def test_refund_in_the_same_batch_as_its_settlement():
+    store = ClaimStore.memory()
+    b = store.batch()
+    b.apply_settlement(PRODUCT, settlement("S1", "2026-02-01", 3000), "hhb", "a" * 32)
+    assert b.apply_refund(PRODUCTS, refund("R1", "2026-02-02", "S1"), "hhb").outcome.total == -1000_00
+    b.commit()
+    assert store.accumulator(KEY).deductible_used == 0
+    assert store.entry("hhb", "S1").reversed_by == "R1"
+
+
+def test_refund_next_year_reverses_the_original_year():
+    store = ClaimStore.memory()
+    _apply(store, settlement("S1", "2026-12-30", 3000))
+    _apply(store, refund("R1", "2027-01-03", "S1"))
+    assert store.accumulator(KEY).deductible_used == 0
+    assert store.accumulator(("hhb", "test-product", "a" * 32, 2027)).deductible_used == 0
+
+
+def test_rolled_back_batch_leaves_nothing():
+    store = ClaimStore.memory()
+    b = store.batch()
+    b.apply_settlement(PRODUCT, settlement("S1", "2026-02-01", 3000), "hhb", "a" * 32)
+    b.rollback()
+    assert store.entries() == [] and store.accumulator(KEY).deductible_used == 0
+
+
+def test_enrolment_registry(tmp_path):
+    from datetime import datetime
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    reg = EnrolmentRegistry(url)
+    events = enrolment_events(["3100000000000001", "3100000000000002"], "hhb", "hhb-huibao", 2026,
+                              pre_existing={"3100000000000001": ("C50",)})
+    assert reg.apply_many(events) == {"applied": 2, "duplicates": 0, "rejected": []}
+    assert reg.apply_many(events)["duplicates"] == 2
+    at = datetime.fromisoformat("2026-05-01T10:00:00+08:00")
+    e = reg.active("3100000000000001", "hhb", at)
+    assert e is not None and e.pre_existing == ("C50",) and e.product_id == "hhb-huibao"
+    assert reg.active("3100000000000001", "shenlife", at) is None
+    assert reg.active("3100000000000001", "hhb", datetime.fromisoformat("2027-01-01T00:00:00+08:00")) is None
+    other = EnrolmentRegistry(url)  # another process's view, caught up by refresh
+    reg.apply_many([{"event_id": "X1", "enrolment_id": e.enrolment_id, "action": "cancel",
+                     "person_no": e.person_no, "insurer_code": "hhb", "event_time": "2026-04-01T00:00:00+08:00"}])
+    assert other.active(e.person_no, "hhb", at) is not None
+    other.refresh()
+    assert other.active(e.person_no, "hhb", at) is None
+    bad = reg.apply_many([{"event_id": "X2", "enrolment_id": "P", "action": "enrol", "person_no": "1",
+                           "insurer_code": "hhb", "event_time": "2026-04-01T00:00:00+08:00"}])
+    assert bad["applied"] == 0 and "needs product_id" in bad["rejected"][0][1]
