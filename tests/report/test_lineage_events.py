@@ -1,0 +1,250 @@
+"""Building OpenLineage events for the stream processors (no broker): facets, store, transport."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from medshare import lineage as ml
+from medshare import topics as t
+from medshare.config import Settings
+from streams.runtime import Counters
+
+#: direct identifiers (docs/conventions.md): in a claims topic each is encrypted or absent
+IDENTITY = ("person_no", "resident_id", "name", "phone", "address", "card_no")
+
+
+@pytest.fixture
+def cfg(tmp_path) -> Settings:
+    return Settings(home=tmp_path, kafka_port=23999)
+
+
+def _router_event(cfg, consents=None, disclosed=None):
+    handler = SimpleNamespace(name="router", inputs=(t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES),
+                              consents_relied=consents or {})
+    counters = Counters(disclosed=sum((disclosed or {}).values()))
+    counters.extra = {f"disclosed.{k}": v for k, v in (disclosed or {}).items()}
+    pl = ml.ProcessorLineage(handler, cfg)
+    return pl, ml.to_dict(pl.event(ml.RunState.COMPLETE, counters))
+
+
+def _output(event, name):
+    return next(o for o in event["outputs"] if o["name"] == name)
+
+
+@pytest.mark.parametrize("insurer", ["hhb", "shenlife"])
+def test_claims_column_lineage_encrypts_identity_and_omits_dropped_fields(cfg, insurer):
+    from privacy.agreements import load_agreements
+
+    _, e = _router_event(cfg)
+    fields = _output(e, t.insurer_claims(insurer))["facets"]["columnLineage"]["fields"]
+    present = [f for f in IDENTITY if f in fields]
+    assert "person_no" in present
+    for f in present:
+        assert fields[f]["transformationDescription"] == "encrypt", f
+        assert all(i["transformations"][0]["masking"] for i in fields[f]["inputFields"])
+    grants = [r.grant for r in load_agreements().grants("claims") if r.insurer == insurer]
+    dropped = {p for g in grants for p, tr in g.fields.items() if tr.kind == "drop"}
+    passed = {p for g in grants for p, tr in g.fields.items() if tr.passes}
+    assert dropped - passed, "the agreement drops something"
+    for f in dropped - passed:
+        assert f not in fields, f"dropped field {f} must be absent"
+    assert set(fields) == passed
+    for spec in fields.values():
+        for i in spec["inputFields"]:
+            assert i["namespace"] == ml.kafka_namespace(cfg) and i["name"].startswith("platform.")
+
+
+def test_claims_treatments_come_from_the_agreement(cfg):
+    _, e = _router_event(cfg)
+    fields = _output(e, "insurer.hhb.claims.v1")["facets"]["columnLineage"]["fields"]
+    assert fields["birth_date"]["transformationDescription"] == "generalise:age_band"
+    assert fields["text"]["transformationDescription"] == "redact"
+    assert fields["text"]["inputFields"] == [{"namespace": ml.kafka_namespace(cfg), "name": t.PLATFORM_EMR_NOTES,
+                                              "field": "text", "transformations": [
+                                                  {"type": "DIRECT", "subtype": "TRANSFORMATION",
+                                                   "description": "redact", "masking": True}]}]
+    # person_no comes from both sources, encrypted in both
+    assert {i["name"] for i in fields["person_no"]["inputFields"]} == {t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES}
+    assert fields["settlement_id"]["transformationType"] == "IDENTITY"
+
+
+def test_disclosure_facet(cfg):
+    _, e = _router_event(cfg, consents={"hhb": {"C1", "C2", "C3"}}, disclosed={"hhb": 7})
+    facet = _output(e, "insurer.hhb.claims.v1")["outputFacets"]["medshare_disclosure"]
+    assert facet["insurer"] == "hhb" and facet["purpose"] == "claims" and facet["legalBasis"] == "consent"
+    assert facet["consentsReliedOn"] == 3 and facet["disclosures"] == 7
+    assert facet["agreementId"] == "MSA-HHB-2026-001" and facet["agreementVersion"].startswith("sha256:")
+    assert facet["_producer"] == ml.PRODUCER
+    assert facet["_schemaURL"].startswith("https://") and "#/$defs/MedshareDisclosureOutputDatasetFacet" in \
+        facet["_schemaURL"]
+    other = _output(e, "insurer.shenlife.claims.v1")["outputFacets"]["medshare_disclosure"]
+    assert other["consentsReliedOn"] == 0 and other["disclosures"] == 0
+
+
+def test_start_event_has_datasets_but_no_lineage_and_complete_has_counters(cfg):
+    pl, done = _router_event(cfg, disclosed={"hhb": 2})
+    start = ml.to_dict(pl.event(ml.RunState.START))
+    assert start["eventType"] == "START" and done["eventType"] == "COMPLETE"
+    assert start["run"]["runId"] == done["run"]["runId"]
+    assert start["job"] == {"namespace": "medshare", "name": "streams.router", "facets": {}}
+    assert all("columnLineage" not in o["facets"] for o in start["outputs"])
+    assert done["run"]["facets"]["medshare_processor"]["disclosed"] == 2
+    assert {i["name"] for i in start["inputs"]} == {t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES}
+    assert t.AUDIT in {o["name"] for o in done["outputs"]}
+
+
+def test_deidentifier_lineage_matches_its_output(cfg):
+    from privacy.deid import get_deidentifier  # noqa: F401 - only to be sure the module imports
+    from streams.deidentify import Deidentifier
+
+    pl = ml.ProcessorLineage(SimpleNamespace(name="deidentify", inputs=(t.PLATFORM_SETTLEMENTS,
+                                                                        t.PLATFORM_EMR_NOTES)), cfg)
+    e = ml.to_dict(pl.event(ml.RunState.COMPLETE, Counters()))
+    fields = _output(e, t.LAB_SETTLEMENTS)["facets"]["columnLineage"]["fields"]
+    assert fields["person_key"]["transformationDescription"] == "pseudonymise"
+    assert [i["field"] for i in fields["person_key"]["inputFields"]] == ["person_no"]
+    assert fields["age_band"]["transformationDescription"] == "generalise:age_band"
+    assert fields["district"]["inputFields"][0]["field"] == "resident_id"
+    # the mapping names exactly the fields the de-identifier writes
+    record = {"settlement_id": "ST2026030100000001", "event_type": "settlement", "refund_of": None,
+              "event_time": "2026-03-05T10:21:07+08:00", "person_no": "P1", "name": "x", "resident_id":
+              "110101199003071234", "gender": "M", "birth_date": "1990-03-07", "insurance_type": "310",
+              "visit_type": "11", "institution_code": "H1", "admission_date": "2026-03-05",
+              "discharge_date": "2026-03-05", "diagnosis_code": "J06.9", "items": [{"item_code": "a"}],
+              "total_amount": 1, "fund_paid": 1, "account_paid": 0, "self_pay": 0, "self_expense": 0}
+    out = Deidentifier(cfg).settlement(record)
+    top = {f.split("[]")[0] for f in ml.DEID_SETTLEMENT}
+    assert top == set(out)
+    assert {f.split(".")[1] for f in ml.DEID_SETTLEMENT if f.startswith("items[]")} == set(out["items"][0])
+    notes = _output(e, t.LAB_EMR_NOTES)["facets"]["columnLineage"]["fields"]
+    assert notes["text_redacted"]["transformationDescription"] == "redact"
+
+
+def test_lab_sink_and_sinks_name_their_tables(cfg):
+    e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="lab-sink", inputs=(t.LAB_SETTLEMENTS,)), cfg)
+                   .event(ml.RunState.COMPLETE, Counters()))
+    out = _output(e, "lab.main.lab_settlements")
+    assert out["namespace"] == "duckdb://lab"
+    assert out["facets"]["columnLineage"]["fields"]["person_key"]["inputFields"][0]["name"] == t.LAB_SETTLEMENTS
+    pg = Settings(home=cfg.home, lab_url="postgresql://u@db.example:5433/lab")
+    assert ml.lab_dataset(pg, "lab_settlements") == ("postgres://db.example:5433", "lab.public.lab_settlements")
+    e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="audit-sink", inputs=(t.AUDIT,)), cfg)
+                   .event(ml.RunState.START))
+    assert e["outputs"][0]["name"] == "audit_log"
+
+
+def test_events_follow_the_openlineage_run_event_shape(cfg):
+    """The 2-0-2 RunEvent's required fields and types (the package ships no JSON schema to validate with)."""
+    _, e = _router_event(cfg)
+    ml.check_run_event(e)
+    assert e["schemaURL"] == "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
+    assert e["producer"] == ml.PRODUCER
+    for ds in e["inputs"] + e["outputs"]:
+        assert set(ds) >= {"namespace", "name", "facets"}
+        for facet in list(ds["facets"].values()) + list(ds.get("outputFacets", {}).values()):
+            assert facet["_producer"] and facet["_schemaURL"].startswith("https://")
+    for facet in e["run"]["facets"].values():
+        assert facet["_producer"] and facet["_schemaURL"].startswith("https://")
+    # round-trips through openlineage-python's own event class
+    from openlineage.client.event_v2 import RunEvent
+    from openlineage.client.serde import Serde
+
+    assert json.loads(Serde.to_json(RunEvent(**{k: v for k, v in e.items()
+                                                if k in ("eventType", "eventTime", "producer")},
+                                             run=_router_event(cfg)[0].event(ml.RunState.START).run,
+                                             job=_router_event(cfg)[0].event(ml.RunState.START).job)))
+
+
+def test_failed_run_carries_the_error(cfg):
+    pl = ml.ProcessorLineage(SimpleNamespace(name="consent-sync", inputs=(t.PLATFORM_CONSENTS,)), cfg)
+    e = ml.to_dict(pl.event(ml.RunState.FAIL, Counters(), RuntimeError("boom")))
+    assert e["eventType"] == "FAIL"
+    assert e["run"]["facets"]["errorMessage"]["message"] == "RuntimeError: boom"
+
+
+def test_quality_event_carries_gx_assertions(cfg):
+    from contracts.gx import Outcome, TableRun
+
+    run = TableRun("lab_settlements", "lab.settlements.v1", "1.0.0", "x", 3, "now", 0.1,
+                   [Outcome("expect_column_values_to_not_be_null", "required", "person_key", True, "critical", ""),
+                    Outcome("expect_column_values_to_be_unique", "unique", "settlement_id", False, "critical", "")])
+    e = ml.to_dict(ml.quality_event([run], cfg))
+    facet = e["inputs"][0]["inputFacets"]["dataQualityAssertions"]
+    assert e["inputs"][0]["name"] == "lab.main.lab_settlements"
+    assert [(a["assertion"], a["success"], a["column"]) for a in facet["assertions"]] == [
+        ("expect_column_values_to_not_be_null", True, "person_key"),
+        ("expect_column_values_to_be_unique", False, "settlement_id")]
+
+
+def test_store_appends_reads_dedups_and_accepts_foreign_events(cfg):
+    store = ml.LineageStore.open(cfg)
+    pl, done = _router_event(cfg)
+    start = ml.to_dict(pl.event(ml.RunState.START))
+    store.add(start)
+    store.add(done)
+    store.add(done)  # a duplicate (e.g. the same event also arriving through another transport)
+    # an event from another producer (e.g. Airflow's FileTransport writing beside ours)
+    airflow = {"eventType": "COMPLETE", "eventTime": "2026-03-05T02:00:00.000Z", "producer":
+               "https://github.com/apache/airflow/tree/providers-openlineage/2.20.3",
+               "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+               "run": {"runId": "01956d3c-0000-7000-8000-000000000001", "facets": {}},
+               "job": {"namespace": "airflow", "name": "lab_load.validate", "facets": {}},
+               "inputs": [], "outputs": []}
+    (store.dir / "airflow.jsonl").write_text(json.dumps(airflow) + "\n{torn line")
+    events = store.events()
+    assert [e["eventType"] for e in events][0] == "COMPLETE"  # sorted by time: the 2026-03-05 one first
+    assert len(events) == 3
+    assert {e["job"]["name"] for e in events} == {"streams.router", "lab_load.validate"}
+    assert len(store.events(job="streams.router")) == 2
+    with pytest.raises(ml.LineageError, match="run.runId"):
+        store.add({"eventTime": "2026-03-05T00:00:00Z", "producer": "x", "schemaURL": "y",
+                   "run": {}, "job": {"namespace": "a", "name": "b"}})
+
+
+def test_emit_never_raises_and_reports_what_went_through(cfg):
+    _, done = _router_event(cfg)
+    res = ml.emit(done, cfg)  # no credentials in this home: kafka fails, the store still has it
+    assert res == {"store": True, "kafka": False}
+    assert len(ml.LineageStore.open(cfg).events()) == 1
+    assert ml.emit({"not": "an event"}, cfg, kafka=False) == {"store": False, "kafka": False}
+
+
+def test_processor_run_emits_start_and_complete_or_fail(cfg, monkeypatch):
+    sent = []
+    monkeypatch.setattr(ml, "publish", lambda events, cfg=None, timeout_s=10.0: sent.extend(events) or len(events))
+    handler = SimpleNamespace(name="consent-sync", inputs=(t.PLATFORM_CONSENTS,))
+    runner = SimpleNamespace(opts=SimpleNamespace(instance="3"), counters=Counters(consumed=5))
+    with ml.processor_run(handler, runner, cfg):
+        pass
+    with pytest.raises(RuntimeError), ml.processor_run(handler, runner, cfg):
+        raise RuntimeError("broker gone")
+    states = [e["eventType"] for e in ml.LineageStore.open(cfg).events()]
+    assert sorted(states) == ["COMPLETE", "FAIL", "START", "START"]
+    assert len(sent) == 4
+    assert sent[1]["run"]["facets"]["medshare_processor"]["instance"] == "3"
+
+
+def test_processor_run_survives_a_broken_lineage(cfg, monkeypatch):
+    def broken(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ml.ProcessorLineage, "event", broken)
+    runner = SimpleNamespace(opts=SimpleNamespace(instance="0"), counters=Counters())
+    with ml.processor_run(SimpleNamespace(name="x", inputs=()), runner, cfg):
+        ran = True
+    assert ran
+
+
+def test_medshare_transport_plugs_into_openlineage_client(cfg, monkeypatch):
+    from openlineage.client import OpenLineageClient
+    from openlineage.client.transport import get_default_factory
+
+    monkeypatch.setattr(ml, "settings", lambda: cfg)
+    transport = get_default_factory().create({"type": "medshare.lineage.MedshareTransport", "kafka": "false"})
+    client = OpenLineageClient(transport=transport)
+    pl, _ = _router_event(cfg)
+    client.emit(pl.event(ml.RunState.START))
+    assert [e["job"]["name"] for e in ml.LineageStore.open(cfg).events()] == ["streams.router"]
