@@ -39,6 +39,8 @@ def airflow_env(cfg: Settings | None = None, port: int | None = None) -> dict[st
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "GX_ANALYTICS_ENABLED": "false",
+        # one machine: a LocalExecutor with 32 idle workers is ~1 GB for nothing
+        "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", "4"),
         "MEDSHARE_HOME": str(cfg.home),
         # standalone starts its components as `airflow ...`: the venv's bin must come first
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
@@ -79,6 +81,20 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while condition() and time.monotonic() < deadline:
+        time.sleep(0.5)
 
 
 def _state(cfg: Settings) -> tuple[int | None, int]:
@@ -134,7 +150,7 @@ def start(cfg: Settings | None = None, port: int = DEFAULT_PORT, timeout: float 
                     f"see {home / 'standalone.log'} (stop it with `medshare airflow down`)")
 
 
-def stop(cfg: Settings | None = None, timeout: float = 60.0) -> bool:
+def stop(cfg: Settings | None = None, timeout: float = 15.0) -> bool:
     """Interrupt standalone's process group, then end what is left; False if it was not running."""
     cfg = cfg or settings()
     pid, _ = _state(cfg)
@@ -142,16 +158,18 @@ def stop(cfg: Settings | None = None, timeout: float = 60.0) -> bool:
         _pid_file(cfg).unlink(missing_ok=True)
         return False
     pgid = os.getpgid(pid)
+    # what ENVIRONMENT.md found to stop standalone cleanly: SIGINT to the group, then SIGTERM the parent
     os.killpg(pgid, signal.SIGINT)
-    deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    _wait(lambda: _alive(pid), 5.0)
     if _alive(pid):
         os.kill(pid, signal.SIGTERM)
-        time.sleep(2)
-    try:
-        os.killpg(pgid, signal.SIGKILL)  # any child that ignored the interrupt
-    except ProcessLookupError:
-        pass
+    _wait(lambda: _group_alive(pgid), timeout)
+    if _group_alive(pgid):
+        # measured: the scheduler's LocalExecutor workers outlive INT and TERM for a minute or more
+        os.killpg(pgid, signal.SIGTERM)
+        _wait(lambda: _group_alive(pgid), 5.0)
+    if _group_alive(pgid):
+        os.killpg(pgid, signal.SIGKILL)
+        _wait(lambda: _group_alive(pgid), 5.0)
     _pid_file(cfg).unlink(missing_ok=True)
     return True
