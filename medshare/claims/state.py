@@ -260,7 +260,7 @@ class ClaimBatch:
 
     def apply_settlement(self, product: Product, record: Mapping[str, Any], insurer: str, person_key: str,
                          pre_existing: tuple[str, ...] = (), consent_id: str | None = None,
-                         source: str | None = None) -> Application:
+                         source: str | None = None, policy_no: str | None = None) -> Application:
         sid = str(record["settlement_id"])
         seen = self._seen(insurer, sid, source)
         if seen is not None:
@@ -268,8 +268,9 @@ class ClaimBatch:
         year = eng.claim_year(record)
         key: AccKey = (insurer, product.product_id, person_key, year)
         outcome = eng.compute(product, record, self.accumulator(key), pre_existing)
+        explanation = {**outcome.explanation, "policy_no": policy_no}
         entry = LedgerEntry(insurer, sid, claim_id(insurer, sid), "settlement", person_key, product.product_id,
-                            product.version, year, outcome.deltas, outcome.total, outcome.explanation,
+                            product.version, year, outcome.deltas, outcome.total, explanation,
                             consent_id=consent_id, source=source)
         self._stage(entry, key, outcome.after)
         return Application("new", entry, outcome)
@@ -296,7 +297,8 @@ class ClaimBatch:
         outcome = eng.reverse(product, original.deltas, self.accumulator(key), original.settlement_id)
         entry = LedgerEntry(insurer, sid, claim_id(insurer, sid), "refund", original.person_key, original.product_id,
                             original.product_version, original.year, outcome.deltas, outcome.total,
-                            outcome.explanation, reverses=original.settlement_id, consent_id=original.consent_id,
+                            {**outcome.explanation, "policy_no": original.explanation.get("policy_no")},
+                            reverses=original.settlement_id, consent_id=original.consent_id,
                             source=source)
         self._stage(entry, key, outcome.after)
         self._reversed[(insurer, original.settlement_id)] = sid
@@ -333,6 +335,17 @@ class ClaimBatch:
         n = len(self._new)
         self._new, self._dirty, self._reversed, self._acc = {}, set(), {}, {}
         return n
+
+    def savepoint(self) -> tuple[Any, ...]:
+        """A mark to :meth:`restore` to if processing one message fails half-way."""
+        return (dict(self._acc), set(self._dirty), dict(self._new), dict(self._reversed),
+                {k: e.reversed_by for k, e in self._new.items()})
+
+    def restore(self, mark: tuple[Any, ...]) -> None:
+        self._acc, self._dirty, self._new, self._reversed, flags = (
+            dict(mark[0]), set(mark[1]), dict(mark[2]), dict(mark[3]), mark[4])
+        for k, e in self._new.items():
+            e.reversed_by = flags.get(k)
 
     def rollback(self) -> None:
         self._new, self._dirty, self._reversed, self._acc = {}, set(), {}, {}

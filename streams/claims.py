@@ -1,0 +1,261 @@
+"""The claims engine: insurer rules evaluated inside the pipeline, only the claim result leaves.
+
+商保规则请进来 / 原始数据不出域: for each settlement on ``platform.settlements.v1`` of a person who is
+enrolled in an insurer's product (``medshare.claims.enrolment``) **and** holds an active ``claims``
+consent for that insurer (``privacy.consent``), the product version in effect computes what the
+insurer pays (``medshare.claims.engine``) against the person-year accumulators
+(``medshare.claims.state``). The insurer receives a claim-result record on
+``insurer.<code>.claims.v1`` — policy and person numbers encrypted to it, the settlement id, the
+payable per benefit and in total, the product version and rule ids, and the deductible and cap
+state after it — and **no** diagnosis, no line item. Each result is an audit event on
+``governance.audit.v1`` (kind ``claim-result``) naming the consent, the product version and the
+rules, so a compliance officer can recompute it (``medshare claims explain``).
+
+A refund (``event_type: refund``) of a settlement that produced a claim reverses exactly the
+recorded effect and is published as a negative claim result under the consent the original relied
+on (the insurer already holds that claim; the reversal discloses nothing new).
+
+Delivery: the state of a batch is written in one database transaction in :meth:`before_commit`,
+before the runtime commits the Kafka transaction. A batch replayed after a crash between the two
+finds its settlements in the ledger at the same input position and republishes the stored results;
+the accumulators are not touched twice. Run it with ``python -m streams.claims`` (or, once
+registered, ``medshare run claims``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from medshare import topics as t
+from medshare.config import Settings, settings
+from medshare.envelope import Outgoing
+from streams.common import ContractCheck, Quarantiner, audit_id, event_id
+from streams.runtime import Counters
+
+PRODUCER = "claims-engine"
+#: the audit event kind of a claim result (see docs/claims.md on the audit sink)
+AUDIT_KIND = "claim-result"
+RECORD_TYPE = "claim-result"
+
+
+class ClaimsEngine:
+    """The decision and the records, without Kafka (tests and the bench call it directly)."""
+
+    def __init__(self, cfg: Settings | None = None, products=None, store=None, enrolments=None,
+                 consents=None, agreements=None) -> None:
+        from medshare.claims.enrolment import EnrolmentRegistry
+        from medshare.claims.products import load_products
+        from medshare.claims.state import ClaimStore, claims_database
+        from privacy.agreements import load_agreements
+        from privacy.consent import ConsentRegistry
+        from privacy.pseudonym import Pseudonymiser
+
+        self.cfg = cfg or settings()
+        self.products = products if products is not None else load_products()
+        self.store = store or ClaimStore(claims_database(self.cfg))
+        self.enrolments = enrolments or EnrolmentRegistry(claims_database(self.cfg))
+        self.consents = consents or ConsentRegistry.open(self.cfg.state_database)
+        self.agreements = agreements if agreements is not None else load_agreements()
+        self.insurers = [c for c in self.products.insurers if c in self.agreements]
+        self._keys = {c: Pseudonymiser.for_project(f"insurer-{c}", cfg=self.cfg) for c in self.insurers}
+        self._audit = Pseudonymiser.for_project("audit", cfg=self.cfg)
+        self._enc: dict[str, Any] = {}
+        self.batch = self.store.batch()
+
+    def encryptor(self, code: str):
+        from privacy.crypto import Encryptor
+
+        if code not in self._enc:
+            self._enc[code] = Encryptor.for_insurer(code, self.cfg)
+        return self._enc[code]
+
+    def refresh(self) -> None:
+        self.consents.refresh()
+        self.enrolments.refresh()
+
+    def person_key(self, code: str, person_no: str) -> str:
+        return self._keys[code].pseudonym(person_no, domain="partition-key")
+
+    # -- the decision ----------------------------------------------------------------------
+    def apply(self, record: dict[str, Any], source: str | None, ev_id: str, counters: Counters | None = None
+              ) -> list[tuple[str, Outgoing, Outgoing]]:
+        """(insurer, result message, audit message) for every claim this settlement makes or reverses."""
+        out = []
+        mark = self.batch.savepoint()
+        try:
+            for code in self.insurers:
+                app = self._apply_one(code, record, source)
+                if app is None:
+                    continue
+                if counters is not None:
+                    counters.bump(f"claims.{app.status}")
+                if app.status not in ("new", "replay"):
+                    continue
+                entry = app.entry
+                if app.status == "new":
+                    entry.result, entry.audit = self._records(code, record, app, ev_id)
+                out.append((code, self._result_message(code, entry, ev_id),
+                            Outgoing.record(t.AUDIT, entry.audit, key=entry.audit["person_ref"], producer=PRODUCER,
+                                            event_id=entry.audit["audit_id"])))
+        except Exception:
+            self.batch.restore(mark)
+            raise
+        return out
+
+    def _apply_one(self, code: str, record: dict[str, Any], source: str | None):
+        if record.get("event_type") == "refund":
+            if not record.get("refund_of"):
+                return None
+            return self.batch.apply_refund(self.products, record, code, source=source)
+        person = record["person_no"]
+        at = datetime.fromisoformat(record["event_time"])
+        enrolment = self.enrolments.active(person, code, at)
+        if enrolment is None:
+            return None
+        product = self.products.find(enrolment.product_id, at)
+        if product is None or product.insurer != code or not self.agreements.for_insurer(code).in_effect(at):
+            return None
+        decision = self.consents.check(person, code, "claims", at, categories=("settlement",))
+        if not decision.allowed:
+            return None
+        return self.batch.apply_settlement(product, record, code, self.person_key(code, person),
+                                           pre_existing=enrolment.pre_existing, consent_id=decision.consent_id,
+                                           source=source, policy_no=enrolment.policy_no)
+
+    def _records(self, code: str, record: dict[str, Any], app, ev_id: str) -> tuple[dict, dict]:
+        from medshare.claims.engine import yuan
+
+        entry, outcome = app.entry, app.outcome
+        topic = t.insurer_claims(code)
+        product = self.products.version(entry.product_id, entry.product_version)
+        enc = self.encryptor(code)
+        after = outcome.after
+        result = {
+            "record_type": RECORD_TYPE,
+            "claim_id": entry.claim_id,
+            "settlement_id": entry.settlement_id,
+            "event_type": entry.kind,
+            "reverses": entry.reverses,
+            "event_time": record["event_time"],
+            "policy_no": enc.encrypt(entry.explanation.get("policy_no"), topic=topic, record_id=entry.claim_id,
+                                     field="policy_no"),
+            "person_no": enc.encrypt(record["person_no"], topic=topic, record_id=entry.claim_id, field="person_no"),
+            "product_id": entry.product_id,
+            "product_version": entry.product_version,
+            "product_fingerprint": product.fingerprint,
+            "rule_ids": list(outcome.rule_ids),
+            "year": entry.year,
+            "payable": {k: yuan(v) for k, v in outcome.payable.items()},
+            "total_payable": yuan(outcome.total),
+            "deductible": {"amount": yuan(product.deductible_fen), "used": yuan(after.deductible_used),
+                           "remaining": yuan(max(0, product.deductible_fen - after.deductible_used))},
+            "caps": {b.id: {"cap": yuan(b.cap_fen), "used": yuan(after.cap_used(b.id)),
+                            "remaining": yuan(max(0, b.cap_fen - after.cap_used(b.id)))} for b in product.benefits},
+            "computed_at": entry.applied_at,
+        }
+        agreement = self.agreements.for_insurer(code)
+        audit = {
+            "audit_id": audit_id(code, PRODUCER, entry.claim_id),
+            "kind": AUDIT_KIND,
+            "disclosed_at": datetime.now(UTC).astimezone().isoformat(timespec="milliseconds"),
+            "event_time": record["event_time"],
+            "insurer": code,
+            "purpose": "claims",
+            "basis": "consent",
+            "source": t.PLATFORM_SETTLEMENTS,
+            "dataset": topic,
+            "record_id": entry.claim_id,
+            "settlement_id": entry.settlement_id,
+            "reverses": entry.reverses,
+            "person_ref": self._audit.pseudonym(record["person_no"], domain="person_no"),
+            "resident_ref": (self._audit.pseudonym(record["resident_id"], domain="resident_id")
+                             if record.get("resident_id") else None),
+            "fields": {k: ("encrypt" if k in ("policy_no", "person_no") else "plain") for k in result},
+            "consent_id": entry.consent_id,
+            "agreement_id": agreement.agreement_id,
+            "agreement_version": agreement.fingerprint,
+            "product_id": entry.product_id,
+            "product_version": entry.product_version,
+            "product_fingerprint": product.fingerprint,
+            "rule_ids": list(outcome.rule_ids),
+            "total_payable": result["total_payable"],
+            "key_id": enc.key_id,
+            "key_version": enc.version,
+        }
+        return result, audit
+
+    def _result_message(self, code: str, entry, ev_id: str) -> Outgoing:
+        out = Outgoing.record(t.insurer_claims(code), entry.result, key=entry.person_key, producer=PRODUCER,
+                              event_id=entry.claim_id, trace=ev_id)
+        out.headers.append(("ms-source", PRODUCER.encode()))
+        return out
+
+    def commit(self) -> int:
+        return self.batch.commit()
+
+    def close(self) -> None:
+        self.store.close()
+        self.enrolments.close()
+        self.consents.close()
+
+
+class ClaimsHandler:
+    name = "claims"
+    inputs = (t.PLATFORM_SETTLEMENTS,)
+    align_inputs = False
+
+    def __init__(self, cfg: Settings, engine: ClaimsEngine | None = None) -> None:
+        self.engine = engine or ClaimsEngine(cfg)
+        self.check = ContractCheck(self.inputs)
+        self.quarantine = Quarantiner(self.name, cfg)
+
+    def begin_batch(self) -> None:
+        self.engine.batch.rollback()  # a batch that failed to commit left nothing behind
+        self.engine.refresh()
+
+    def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
+        record = self.check(msg)
+        outs: list[Outgoing] = []
+        for code, result, audit in self.engine.apply(record, f"{msg.topic}:{msg.partition}:{msg.offset}",
+                                                     event_id(msg), counters):
+            outs += [result, audit]
+            counters.disclosed += 1
+            counters.bump(f"disclosed.{code}")
+        return outs
+
+    def before_commit(self) -> None:
+        self.engine.commit()
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def build(cfg: Settings) -> ClaimsHandler:
+    return ClaimsHandler(cfg)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m streams.claims [--until-idle] [--batch-size N] [--instance ID]``."""
+    import argparse
+
+    from streams.logs import configure
+    from streams.runtime import Runner, RunOptions
+
+    ap = argparse.ArgumentParser(prog="python -m streams.claims", description=__doc__.split("\n")[0])
+    ap.add_argument("--until-idle", action="store_true", help="exit once caught up")
+    ap.add_argument("--batch-size", type=int, default=500, help="records per batch (one transaction)")
+    ap.add_argument("--instance", default="0", help="instance id (transactional id suffix)")
+    ap.add_argument("--idle-s", type=float, default=3.0, help="with --until-idle: quiet seconds before exit")
+    args = ap.parse_args(argv)
+    configure(f"claims[{args.instance}]")
+    cfg = settings()
+    runner = Runner(build(cfg), RunOptions(until_idle=args.until_idle, max_records=args.batch_size,
+                                           instance=args.instance, idle_s=args.idle_s), cfg)
+    runner.install_signal_handlers()
+    runner.run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
