@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "medshare.cli.keys",
     "medshare.cli.deid",
     "medshare.cli.audit",
+    "medshare.cli.lab",
 )
 
 app = typer.Typer(
