@@ -234,6 +234,7 @@ def _quarantine(cfg: Settings, since, until, timeout_s: float) -> dict[str, Any]
     try:
         from contracts.quarantine import read_quarantine
 
+        _reachable(cfg)  # fail fast: a client would wait 30 s to bootstrap
         entries = read_quarantine(cfg, timeout_s=timeout_s)
     except Exception as exc:  # noqa: BLE001 - broker down: fall back to the processors' counters
         from streams.runtime import read_statuses
@@ -260,6 +261,20 @@ def _quarantine(cfg: Settings, since, until, timeout_s: float) -> dict[str, Any]
     return {"source": "topic", "note": f"read from {t.QUARANTINE} (a record may break several rules)",
             "total": n, "by_rule": dict(by_rule.most_common()), "by_processor": dict(by_proc.most_common()),
             "by_topic": dict(by_topic.most_common())}
+
+
+def _reachable(cfg: Settings, timeout_s: float = 2.0) -> None:
+    """Raise ``ConnectionError`` unless one bootstrap server accepts a TCP connection."""
+    import socket
+
+    for server in cfg.bootstrap.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout_s).close()
+            return
+        except (OSError, ValueError):
+            continue
+    raise ConnectionError(f"no broker at {cfg.bootstrap}")
 
 
 def _lab_exists(cfg: Settings) -> bool:
@@ -291,7 +306,12 @@ def _quality(cfg: Settings) -> dict[str, Any]:
     if runs:
         from medshare.lineage import emit, quality_event
 
-        emit(quality_event(runs, cfg), cfg)  # the results as dataQualityAssertions facets
+        try:
+            _reachable(cfg)
+            up = True
+        except ConnectionError:
+            up = False
+        emit(quality_event(runs, cfg), cfg, kafka=up)  # the results as dataQualityAssertions facets
     return {"status": "ok", "tables": tables}
 
 
