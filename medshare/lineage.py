@@ -288,7 +288,8 @@ class ProcessorLineage:
         """Output datasets; with ``counters`` (the end of a run) also column lineage and disclosures."""
         name, k = self.name, self.kafka_ns
         if name == "router":
-            return [self._claims_output(code, counters) for code in self._router_insurers()]
+            return [*(self._claims_output(code, counters) for code in self._router_insurers()),
+                    _ds(OutputDataset, k, t.AUDIT)]
         if name == "deidentify":
             outs = []
             for lab_topic, (src, mapping) in DEID_MAPPINGS.items():
