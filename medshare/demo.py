@@ -20,7 +20,7 @@ DEMO_INSURERS = ("hhb", "shenlife")
 
 @dataclass
 class DemoOptions:
-    persons: int = 300
+    persons: int = 1500
     days: int = 30
     seed: int = 7
     fresh: bool = True
@@ -60,8 +60,11 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
         steps.append((f"onboard insurer {code}",
                       lambda code=code: {k: v for k, v in onboard_insurer(code, cfg=cfg).items() if k != "password"}))
     steps.append(("simulate the platform", lambda: _simulate(opts, cfg)))
-    for name in ("consent-sync", "router", "deidentify", "lab-sink", "audit-sink"):
+    for name in ("consent-sync", "router", "deidentify", "lab-sink"):
         steps.append((f"run {name} until caught up", lambda name=name: _run_processor(name, cfg)))
+    steps.append(("build the lab marts (dbt)", lambda: _lab_build(cfg)))
+    steps.append(("release marts to insurers (k-anonymity check)", lambda: _lab_release(cfg)))
+    steps.append(("run audit-sink until caught up", lambda: _run_processor("audit-sink", cfg)))
     steps.append(("topics", lambda: topic_overview(cfg)))
     steps.append(("lab tables", lambda: _lab_counts(cfg)))
     steps.append(("insurer hhb reads its claims", lambda: _insurer_sample(cfg, "hhb")))
@@ -101,6 +104,20 @@ def _lab_counts(cfg: Settings) -> dict[str, int]:
 
     db = LabDB(cfg=cfg)
     return {name: db.query(f"select count(*) from {name}")[0][0] for name in TABLES}
+
+
+def _lab_build(cfg: Settings) -> dict[str, Any]:
+    from medshare.lab import dbt
+
+    run = dbt.build(cfg=cfg)
+    return run.to_dict() if hasattr(run, "to_dict") else {"ok": True}
+
+
+def _lab_release(cfg: Settings) -> list[dict[str, Any]]:
+    from medshare.lab.release import release_all
+
+    return [{k: r.get(k) for k in ("status", "insurer", "mart", "purpose", "rows", "reason")}
+            for r in release_all(cfg=cfg)]
 
 
 def _audit_verify(cfg: Settings) -> dict[str, Any]:

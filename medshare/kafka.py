@@ -21,6 +21,8 @@ from medshare.errors import UserError
 
 # SASL_PLAINTEXT on loopback is the local design (TLS in deployments); don't warn on every connect
 logging.getLogger("kafka.net.sasl.scram").setLevel(logging.ERROR)
+# "No partition metadata for topic" while a new consumer's first metadata arrives: noise
+logging.getLogger("kafka.coordinator.assignors.range").setLevel(logging.ERROR)
 
 #: the principals every deployment has; insurers are added by onboarding as ``insurer-<code>``
 CORE_PRINCIPALS = ("admin", "pipeline", "platform", "compliance")

@@ -8,7 +8,7 @@ from medshare.cli.output import JSON_OPTION, emit_json
 
 
 def demo(
-    persons: int = typer.Option(300, min=1, help="Synthetic enrollees."),
+    persons: int = typer.Option(1500, min=1, help="Synthetic enrollees."),
     days: int = typer.Option(30, min=1, help="Days of settlements to simulate."),
     seed: int = typer.Option(7, help="Simulator seed (same seed, same events)."),
     fresh: bool = typer.Option(True, "--fresh/--keep", help="Start from empty local state (default) or keep it."),
@@ -34,6 +34,10 @@ def demo(
             typer.echo(f"  {step.split()[1]:<14} consumed={r['consumed']:<6} published={r['published']:<6} "
                        f"quarantined={r['quarantined']:<4} disclosed={r['disclosed']}")
     typer.echo(f"\nlab tables: {results.get('lab tables')}")
+    typer.echo("\nmart releases (each passed or refused by the disclosure check):")
+    for r in results.get("release marts to insurers (k-anonymity check)", []):
+        detail = f"{r['rows']} rows" if r["status"] != "refused" else f"refused: {r.get('reason')}"
+        typer.echo(f"  {r['insurer']:<9} {r['purpose']:<12} {r['mart']:<28} {r['status']:<10} {detail}")
     sample = results.get("insurer hhb reads its claims", {})
     typer.echo(f"\ninsurer hhb read {sample.get('records_read', 0)} claims records with its own credentials; "
                "one, identity decrypted with hhb's private key:")
