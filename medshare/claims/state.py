@@ -40,6 +40,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     select,
     update,
 )
@@ -85,6 +86,19 @@ ledger = Table(
 )
 
 AccKey = tuple[str, str, str, int]  # insurer, product_id, person_key, year
+
+# statements built once (SQLAlchemy then reuses their compiled form): the hot path is two lookups
+_ACC_WHERE = and_(accumulators.c.insurer == bindparam("k_insurer"), accumulators.c.product_id == bindparam("k_product"),
+                  accumulators.c.person_key == bindparam("k_person"), accumulators.c.year == bindparam("k_year"))
+_SELECT_ACC = select(accumulators.c.deductible_used, accumulators.c.caps_used).where(_ACC_WHERE)
+_UPDATE_ACC = update(accumulators).where(_ACC_WHERE).values(
+    deductible_used=bindparam("v_ded"), caps_used=bindparam("v_caps"), updated_at=bindparam("v_at"))
+_SELECT_ENTRY = select(ledger).where(and_(ledger.c.insurer == bindparam("k_insurer"),
+                                          ledger.c.settlement_id == bindparam("k_sid")))
+
+
+def _key_params(key: AccKey) -> dict[str, Any]:
+    return {"k_insurer": key[0], "k_product": key[1], "k_person": key[2], "k_year": key[3]}
 
 
 def claims_database(cfg: Any = None) -> str:
@@ -189,19 +203,19 @@ class ClaimStore:
 
     # --- reads ---------------------------------------------------------------------------
     def accumulator(self, key: AccKey) -> eng.Accumulator:
-        insurer, product_id, person_key, year = key
+        return self._accumulator(key)[0]
+
+    def _accumulator(self, key: AccKey) -> tuple[eng.Accumulator, bool]:
+        """(accumulator, whether a row exists)."""
         with self.engine.connect() as c:
-            row = c.execute(select(accumulators.c.deductible_used, accumulators.c.caps_used).where(and_(
-                accumulators.c.insurer == insurer, accumulators.c.product_id == product_id,
-                accumulators.c.person_key == person_key, accumulators.c.year == year))).first()
+            row = c.execute(_SELECT_ACC, _key_params(key)).first()
         if row is None:
-            return eng.Accumulator()
-        return eng.Accumulator(int(row[0]), {k: int(v) for k, v in json.loads(row[1]).items()})
+            return eng.Accumulator(), False
+        return eng.Accumulator(int(row[0]), {k: int(v) for k, v in json.loads(row[1]).items()}), True
 
     def entry(self, insurer: str, settlement_id: str) -> LedgerEntry | None:
         with self.engine.connect() as c:
-            row = c.execute(select(ledger).where(and_(ledger.c.insurer == insurer,
-                                                      ledger.c.settlement_id == settlement_id))).mappings().first()
+            row = c.execute(_SELECT_ENTRY, {"k_insurer": insurer, "k_sid": settlement_id}).mappings().first()
         return LedgerEntry.from_row(row) if row else None
 
     def entries(self, settlement_id: str | None = None, insurer: str | None = None,
@@ -235,13 +249,16 @@ class ClaimBatch:
         self._dirty: set[AccKey] = set()
         self._new: dict[tuple[str, str], LedgerEntry] = {}
         self._reversed: dict[tuple[str, str], str] = {}
+        self._exists: set[AccKey] = set()
 
     def __len__(self) -> int:
         return len(self._new)
 
     def accumulator(self, key: AccKey) -> eng.Accumulator:
         if key not in self._acc:
-            self._acc[key] = self.store.accumulator(key)
+            self._acc[key], exists = self.store._accumulator(key)
+            if exists:
+                self._exists.add(key)
         return self._acc[key]
 
     def entry(self, insurer: str, settlement_id: str) -> LedgerEntry | None:
@@ -323,17 +340,23 @@ class ClaimBatch:
                 if (insurer, sid) not in self._new:
                     c.execute(update(ledger).where(and_(ledger.c.insurer == insurer, ledger.c.settlement_id == sid))
                               .values(reversed_by=by))
+            updates, inserts = [], []
             for key in self._dirty:
                 acc = self._acc[key]
-                values = {"deductible_used": acc.deductible_used,
-                          "caps_used": json.dumps(dict(sorted(acc.caps_used.items()))), "updated_at": now}
-                where = and_(accumulators.c.insurer == key[0], accumulators.c.product_id == key[1],
-                             accumulators.c.person_key == key[2], accumulators.c.year == key[3])
-                if c.execute(update(accumulators).where(where).values(**values)).rowcount == 0:
-                    c.execute(accumulators.insert().values(insurer=key[0], product_id=key[1], person_key=key[2],
-                                                           year=key[3], **values))
+                values = {"v_ded": acc.deductible_used, "v_caps": json.dumps(dict(sorted(acc.caps_used.items()))),
+                          "v_at": now}
+                if key in self._exists:
+                    updates.append({**_key_params(key), **values})
+                else:
+                    inserts.append({"insurer": key[0], "product_id": key[1], "person_key": key[2], "year": key[3],
+                                    "deductible_used": values["v_ded"], "caps_used": values["v_caps"],
+                                    "updated_at": now})
+            if updates:
+                c.execute(_UPDATE_ACC, updates)
+            if inserts:
+                c.execute(accumulators.insert(), inserts)
         n = len(self._new)
-        self._new, self._dirty, self._reversed, self._acc = {}, set(), {}, {}
+        self.rollback()
         return n
 
     def savepoint(self) -> tuple[Any, ...]:
@@ -348,4 +371,4 @@ class ClaimBatch:
             e.reversed_by = flags.get(k)
 
     def rollback(self) -> None:
-        self._new, self._dirty, self._reversed, self._acc = {}, set(), {}, {}
+        self._new, self._dirty, self._reversed, self._acc, self._exists = {}, set(), {}, {}, set()
