@@ -69,6 +69,7 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
     steps.append(("lab tables", lambda: _lab_counts(cfg)))
     steps.append(("insurer hhb reads its claims", lambda: _insurer_sample(cfg, "hhb")))
     steps.append(("verify the disclosure log", lambda: _audit_verify(cfg)))
+    steps.append(("write the compliance report", lambda: _report(cfg)))
 
     for i, (name, fn) in enumerate(steps, 1):
         say(f"[{i}/{len(steps)}] {name} ...")
@@ -92,10 +93,11 @@ def _simulate(opts: DemoOptions, cfg: Settings) -> dict[str, Any]:
 
 
 def _run_processor(name: str, cfg: Settings) -> dict[str, Any]:
-    from streams.registry import factory
-    from streams.runtime import Runner, RunOptions
+    from streams.runtime import RunOptions
+    from streams.service import run_processor
 
-    counters = Runner(factory(name)(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
+    # as `medshare run NAME --until-idle` does: lineage START/COMPLETE, status counters
+    counters = run_processor(name, RunOptions(until_idle=True, idle_s=1.5), cfg)
     return {k: v for k, v in counters.__dict__.items() if k not in ("started_at", "updated_at")}
 
 
@@ -118,6 +120,14 @@ def _lab_release(cfg: Settings) -> list[dict[str, Any]]:
 
     return [{k: r.get(k) for k in ("status", "insurer", "mart", "purpose", "rows", "reason")}
             for r in release_all(cfg=cfg)]
+
+
+def _report(cfg: Settings) -> dict[str, Any]:
+    from medshare.report import write_report
+
+    out = cfg.home / "report"
+    write_report(out, cfg)
+    return {"path": str(out / "index.html")}
 
 
 def _audit_verify(cfg: Settings) -> dict[str, Any]:

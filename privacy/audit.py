@@ -95,7 +95,8 @@ class AuditEvent(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     audit_id: str = Field(pattern=_ID)
-    kind: Literal["record", "release"]
+    #: record: a routed record; claim-result: a claim computed inside (only the result left); release: a mart
+    kind: Literal["record", "claim-result", "release"]
     disclosed_at: AwareDatetime
     event_time: AwareDatetime | None = None
     insurer: str = Field(pattern=r"^[a-z0-9]{2,16}$")
@@ -119,9 +120,9 @@ class AuditEvent(BaseModel):
 
     @model_validator(mode="after")
     def _kind_rules(self) -> AuditEvent:
-        if self.kind == "record":
+        if self.kind in ("record", "claim-result"):
             if not self.record_id or not self.person_ref:
-                raise ValueError("a record disclosure needs record_id and person_ref")
+                raise ValueError(f"a {self.kind} disclosure needs record_id and person_ref")
             if self.basis == "consent" and not self.consent_id:
                 raise ValueError("a disclosure on the basis of consent needs consent_id")
         else:

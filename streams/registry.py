@@ -16,6 +16,7 @@ PROCESSORS: dict[str, str] = {
     "deidentify": "streams.deidentify:build",
     "lab-sink": "streams.lab_sink:build",
     "audit-sink": "streams.audit_sink:build",
+    "claims": "streams.claims:build",
 }
 
 

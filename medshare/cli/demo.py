@@ -49,6 +49,8 @@ def demo(
     audit = results.get("verify the disclosure log", {})
     typer.echo(f"\ndisclosure log: {audit.get('entries')} entries, hash chain "
                f"{'verified' if audit.get('ok') else 'BROKEN'} (head {str(audit.get('head_hash'))[:16]}…)")
+    typer.echo(f"\ncompliance report: {results.get('write the compliance report', {}).get('path')} "
+               "(open it in a browser; it needs no network)")
     typer.echo("\nnext: `medshare status`, `medshare audit insurer hhb`, `medshare audit verify`, `medshare quarantine list`, `medshare insurer consume shenlife --max 3`, "
                "`medshare broker stop` when done")
 

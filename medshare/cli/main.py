@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "medshare.cli.deid",
     "medshare.cli.audit",
     "medshare.cli.lab",
+    "medshare.cli.report",
+    "medshare.cli.claims",
 )
 
 app = typer.Typer(

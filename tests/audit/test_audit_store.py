@@ -330,3 +330,16 @@ def test_by_consent():
                   record_event(3, consent_id="CS1")])
     assert [e.seq for e in store.by_consent("CS1")] == [1, 3]
     assert store.by_consent("CS3") == []
+
+
+def test_claim_result_events_are_accepted_like_record_disclosures():
+    """The claims engine's results (only the result leaves) are logged with the same rules as records."""
+    from privacy.audit import AuditRejected, parse_event
+
+    base = {"audit_id": "a-claim-1", "kind": "claim-result", "disclosed_at": "2026-03-05T10:00:00+08:00",
+            "insurer": "hhb", "purpose": "claims", "basis": "consent", "dataset": "insurer.hhb.claims.v1",
+            "record_id": "ST2026030500000001", "person_ref": "a" * 32, "consent_id": "CS1"}
+    model, _ = parse_event(base)
+    assert model.kind == "claim-result"
+    with pytest.raises(AuditRejected):
+        parse_event({k: v for k, v in base.items() if k != "person_ref"})
