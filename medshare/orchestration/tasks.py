@@ -76,3 +76,25 @@ def live_keys() -> dict[str, list[dict[str, Any]]]:
     from medshare.orchestration.keys import live_report
 
     return live_report(_config())
+
+
+def mart_grants() -> list[dict[str, str]]:
+    """The (insurer, mart, purpose) triples the agreements grant: one mapped release each."""
+    from medshare.orchestration.release import mart_grants as grants
+
+    return grants()
+
+
+def release_mart(pair: dict[str, str]) -> dict[str, Any]:
+    """Release one mart; a refusal (agreement or disclosure check) skips the task, with the reason."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from medshare.lab.exceptions import ReleaseRefused
+    from medshare.orchestration.release import release_one
+
+    try:
+        return release_one(pair, _config())
+    except ReleaseRefused as exc:
+        log.warning("release of %s to %s (%s) refused: %s", pair["mart"], pair["insurer"], pair["purpose"],
+                    exc.reason)
+        raise AirflowSkipException(f"refused: {exc.reason}") from exc
