@@ -8,7 +8,7 @@ order. When every model and test passed, `marts_built` updates the asset `medsha
 which schedules `release_marts`.
 
 The manifest is made by `dbt parse` (`medshare airflow up` does it; see docs/airflow.md).
-Configuration: `medshare.orchestration.transform` (profile from the environment, no secrets here).
+Configuration: `medshare.orchestration.transform` (the dbt profile reads the environment).
 """
 
 from __future__ import annotations

@@ -132,6 +132,9 @@ def start(cfg: Settings | None = None, port: int = DEFAULT_PORT, timeout: float 
         raise UserError(f"port {port} is already in use; pass --port")
     home = airflow_home(cfg)
     home.mkdir(parents=True, exist_ok=True)
+    from medshare.orchestration.transform import ensure_manifest
+
+    ensure_manifest(cfg)  # lab_transform is rendered from dbt's manifest
     log = open(home / "standalone.log", "ab")  # noqa: SIM115 - handed to the child
     exe = str(Path(sys.executable).parent / "airflow")
     proc = subprocess.Popen([exe, "standalone"], env={**os.environ, **airflow_env(cfg, port)}, stdout=log,

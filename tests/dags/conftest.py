@@ -55,3 +55,12 @@ def dags_test(dag_id: str, run_after: str, conf: str | None = None, env: dict[st
     started = time.perf_counter()
     proc = subprocess.run(cmd, env=full, capture_output=True, text=True, timeout=timeout)
     return proc, time.perf_counter() - started
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest():
+    """dbt's manifest of transforms/ (``dbt parse``; no database): lab_transform is rendered from it."""
+    from medshare.config import reload_settings
+    from medshare.orchestration.transform import ensure_manifest
+
+    return ensure_manifest(reload_settings())

@@ -184,6 +184,67 @@ def test_lab_load_fails_on_a_contract_violation_and_logs_the_expectation(pipelin
             con.close()
 
 
+@pytest.fixture(scope="module")
+def transformed(pipeline, loaded):
+    """A realistic month in the lab (simulated lab rows on top of the day loaded), then lab_transform."""
+    from medshare.lab.simlab import build_simulated_lab
+    from medshare.orchestration.transform import ensure_manifest
+    from medshare.simulate import SimConfig
+
+    cfg = pipeline["cfg"]
+    build_simulated_lab(cfg.lab_database, SimConfig(persons=1500, days=30, seed=11, start_date=date(2026, 1, 1),
+                                                    malformed_rate=0.0), cfg=cfg, notes=20)
+    ensure_manifest(cfg)
+    return _dags_test("lab_transform", pipeline["env"])
+
+
+def test_lab_transform_builds_every_model_as_its_own_task(pipeline, transformed):
+    import duckdb
+
+    from medshare.lab.dbt import MARTS
+    from medshare.orchestration.transform import manifest_path
+
+    manifest = json.loads(manifest_path(pipeline["cfg"]).read_text())
+    models = [n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    out = transformed.stdout
+    for m in models:
+        assert f"end task task_id=dbt.{m}.run" in out, m
+    assert out.count(".test map_index") >= len(models) // 2
+    assert "end task task_id=marts_built" in out
+    con = duckdb.connect(pipeline["cfg"].lab_database, read_only=True)
+    try:
+        counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in MARTS}
+    finally:
+        con.close()
+    assert all(n > 0 for n in counts.values()), counts
+
+
+def _released(cfg) -> dict[str, list[dict]]:
+    return {code: [json.loads(m.value) for m in read_topic(cfg, t.insurer_marts(code))]
+            for code in ("hhb", "shenlife")}
+
+
+def test_release_marts_releases_each_granted_mart_to_its_insurer_once(pipeline, transformed):
+    from medshare.orchestration.release import mart_grants
+
+    cfg = pipeline["cfg"]
+    grants = mart_grants()
+    proc = _dags_test("release_marts", pipeline["env"])
+    ended = [ln for ln in proc.stdout.splitlines() if "end task task_id=release map_index=" in ln]
+    assert len(ended) == len(grants), "one mapped task per insurer x mart grant"
+    released = _released(cfg)
+    hhb_marts = {g["mart"] for g in grants if g["insurer"] == "hhb"}
+    assert released["hhb"], "hhb's topic received its marts"
+    assert {r["mart"] for r in released["hhb"]} <= hhb_marts
+    for code, records in released.items():
+        allowed = {g["mart"] for g in grants if g["insurer"] == code}
+        assert {r["mart"] for r in records} <= allowed, f"{code} got a mart it was not granted"
+    # the same content again is not sent again
+    proc = _dags_test("release_marts", pipeline["env"])
+    assert "'status': 'published'" not in proc.stdout
+    assert {k: len(v) for k, v in _released(cfg).items()} == {k: len(v) for k, v in released.items()}
+
+
 def test_rotate_keys_makes_new_versions_and_old_ciphertexts_still_decrypt(pipeline):
     from privacy import keys
     from privacy.crypto import Encryptor
@@ -206,6 +267,18 @@ def test_rotate_keys_makes_new_versions_and_old_ciphertexts_still_decrypt(pipeli
     # a rerun of the same interval rotates nothing
     _dags_test("rotate_keys", pipeline["env"], conf='{"max_age_days": 0}')
     assert {c: keys.current_key(c, cfg).version for c in before} == after
+
+
+def test_compliance_report_writes_the_days_report(pipeline, transformed):
+    cfg = pipeline["cfg"]
+    proc = _dags_test("compliance_report", pipeline["env"])
+    out = cfg.home / "reports" / "compliance" / DAY.isoformat()
+    assert (out / "index.html").stat().st_size > 1000
+    data = json.loads((out / "report.json").read_text())
+    assert data["window"]["since"].startswith("2026-03-01T00:00:00+08:00") or \
+        data["window"]["since"].startswith("2026-02-28T16:00:00")
+    assert data["quality"]["tables"], "the lab's data quality is in the report"
+    assert str(out / "index.html") in _returned(proc)
 
 
 def _returned_of(proc, task_id: str) -> str:

@@ -23,9 +23,13 @@ EXPECTED = {
     "platform_extract": ("0 0 * * *", {"medshare", "extract"}),
     "lab_load": ("0 0 * * *", {"medshare", "lab", "validation"}),
     "rotate_keys": ("0 3 * * 1", {"medshare", "keys"}),
+    "compliance_report": ("0 0 * * *", {"medshare", "compliance"}),
 }
 #: DAGs scheduled on assets rather than a clock: dag id -> asset URIs
-ASSET_SCHEDULED: dict[str, set[str]] = {}
+ASSET_SCHEDULED: dict[str, tuple[str, set[str]]] = {
+    "lab_transform": ("medshare://lab/lab_settlements", {"medshare", "lab", "dbt"}),
+    "release_marts": ("medshare://lab/marts", {"medshare", "release"}),
+}
 
 
 def _dag_files() -> list[Path]:
@@ -41,7 +45,7 @@ def _refuse(*args, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def dagbag():
+def dagbag(dbt_manifest):
     from airflow.dag_processing.dagbag import DagBag
 
     with mock.patch.object(socket.socket, "connect", _refuse), \
@@ -75,6 +79,45 @@ def test_schedule_and_tags(dagbag, dag_id):
     assert str(getattr(tt.timezone, "name", tt.timezone)) == "Asia/Shanghai"
     assert tags <= set(dag.tags)
     assert dag.catchup is False and dag.max_active_runs == 1
+
+
+@pytest.mark.parametrize("dag_id", sorted(ASSET_SCHEDULED))
+def test_asset_schedules_and_tags(dagbag, dag_id):
+    uri, tags = ASSET_SCHEDULED[dag_id]
+    dag = dagbag.dags[dag_id]
+    assert type(dag.timetable).__name__ == "AssetTriggeredTimetable"
+    assert uri in {getattr(a, "uri", None) for a in _assets(dag.timetable.asset_condition)}
+    assert tags <= set(dag.tags)
+    assert dag.catchup is False and dag.max_active_runs == 1
+
+
+def _assets(condition) -> list:
+    objs = getattr(condition, "objects", None)
+    if objs is None:
+        return [condition]
+    return [a for o in objs for a in _assets(o)]
+
+
+def test_lab_transform_has_a_task_per_dbt_model_and_its_tests(dagbag):
+    import json
+
+    from medshare.orchestration.transform import manifest_path
+
+    manifest = json.loads(manifest_path().read_text())
+    models = [n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    ids = {t.task_id for t in dagbag.dags["lab_transform"].tasks}
+    assert models
+    for m in models:
+        assert f"dbt.{m}.run" in ids
+    assert any(i.endswith(".test") for i in ids)
+    marts_built = dagbag.dags["lab_transform"].task_dict["marts_built"]
+    assert {o.uri for o in marts_built.outlets} == {"medshare://lab/marts"}
+    assert len(marts_built.upstream_task_ids) >= 1
+
+
+def test_release_marts_maps_one_task_per_grant(dagbag):
+    dag = dagbag.dags["release_marts"]
+    assert type(dag.task_dict["release"]).__name__.endswith("MappedOperator")
 
 
 def test_no_cycles_and_every_task_has_owner_retries_backoff_timeout(dagbag):
