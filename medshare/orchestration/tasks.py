@@ -98,3 +98,20 @@ def release_mart(pair: dict[str, str]) -> dict[str, Any]:
         log.warning("release of %s to %s (%s) refused: %s", pair["mart"], pair["insurer"], pair["purpose"],
                     exc.reason)
         raise AirflowSkipException(f"refused: {exc.reason}") from exc
+
+
+def compliance_report(data_interval_start: datetime, data_interval_end: datetime) -> dict[str, Any]:
+    """Write the compliance report of the interval to ``$MEDSHARE_HOME/reports/compliance/<day>/``.
+
+    Rerunning the interval rewrites the same folder (the report of a window is a pure read).
+    """
+    from medshare.report import write_report
+
+    _quiet_gx()
+    config = _config()
+    day = interval_day(data_interval_start).isoformat()
+    out = config.settings.home / "reports" / "compliance" / day
+    data = write_report(out, config.settings, since=data_interval_start, until=data_interval_end)
+    log.info("compliance report of %s written to %s", day, out)
+    return {"day": day, "index": str(out / "index.html"), "json": str(out / "report.json"),
+            "window": data.get("window"), "summary": data.get("summary")}
