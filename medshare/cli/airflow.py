@@ -55,6 +55,7 @@ def dags_cmd(as_json: bool = JSON_OPTION) -> None:
     from medshare.errors import UserError
     from medshare.orchestration import local
 
+    local.prepare()
     proc = local.airflow_cmd(["dags", "list", "--output", "json"], capture_output=True, text=True)
     errors = local.airflow_cmd(["dags", "list-import-errors", "--output", "json"], capture_output=True, text=True)
     if proc.returncode != 0:
@@ -90,10 +91,14 @@ def trigger_cmd(
     from medshare.orchestration import local
 
     if test:
+        local.prepare()
         args = ["dags", "test", dag_id] + ([date] if date else [])
     else:
         if not local.status().running:
             raise UserError("Airflow is not running: `medshare airflow up`, or use --test")
+        # DAGs start paused; a run triggered on a paused DAG would wait forever
+        local.airflow_cmd(["dags", "unpause", dag_id], capture_output=True)
+        typer.echo(f"{dag_id} unpaused (its schedule now runs too; pause it in the UI if unwanted)")
         args = ["dags", "trigger", dag_id] + (["--logical-date", date] if date else [])
     if conf:
         args += ["--conf", conf]

@@ -56,6 +56,21 @@ def airflow_cmd(args: list[str], cfg: Settings | None = None, **kwargs) -> subpr
     return subprocess.run([exe, *args], env={**os.environ, **airflow_env(cfg)}, **kwargs)
 
 
+def prepare(cfg: Settings | None = None) -> None:
+    """What any local ``airflow`` command needs: a migrated SQLite database and dbt's manifest."""
+    from medshare.errors import UserError
+    from medshare.orchestration.transform import ensure_manifest
+
+    cfg = cfg or settings()
+    home = airflow_home(cfg)
+    home.mkdir(parents=True, exist_ok=True)
+    ensure_manifest(cfg)  # lab_transform is rendered from dbt's manifest
+    if not (home / "airflow.db").exists():
+        proc = airflow_cmd(["db", "migrate"], cfg, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise UserError(f"airflow db migrate failed: {proc.stderr.strip()[-500:]}")
+
+
 @dataclass
 class Standalone:
     running: bool
@@ -131,10 +146,7 @@ def start(cfg: Settings | None = None, port: int = DEFAULT_PORT, timeout: float 
     if _port_open(port):
         raise UserError(f"port {port} is already in use; pass --port")
     home = airflow_home(cfg)
-    home.mkdir(parents=True, exist_ok=True)
-    from medshare.orchestration.transform import ensure_manifest
-
-    ensure_manifest(cfg)  # lab_transform is rendered from dbt's manifest
+    prepare(cfg)
     log = open(home / "standalone.log", "ab")  # noqa: SIM115 - handed to the child
     exe = str(Path(sys.executable).parent / "airflow")
     proc = subprocess.Popen([exe, "standalone"], env={**os.environ, **airflow_env(cfg, port)}, stdout=log,
