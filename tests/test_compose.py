@@ -16,7 +16,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 CHECK = ROOT / "scripts" / "compose-check.sh"
 
-PROCESSORS = ("consent-sync", "router", "deidentify", "lab-sink")
+PROCESSORS = ("consent-sync", "router", "deidentify", "lab-sink", "audit-sink", "claims")
 AIRFLOW = ("airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
 #: broker settings that make up the security model; compose must match medshare/broker.py on each
 SECURITY_KEYS = (
