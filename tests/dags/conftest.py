@@ -2,7 +2,7 @@
 
 The environment is set when this conftest is imported, before any test imports Airflow (Airflow
 reads ``AIRFLOW_HOME`` once, at import). ``airflow_db`` migrates the metadata database once per
-session; ``dags_test`` runs ``airflow dags test`` in a subprocess, exactly as an engineer would.
+session; ``airflow_helpers.dags_test`` runs ``airflow dags test`` in a subprocess, as an engineer would.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -43,18 +42,6 @@ def airflow_db():
                    timeout=300)
     yield _HOME
     shutil.rmtree(_HOME, ignore_errors=True)
-
-
-def dags_test(dag_id: str, run_after: str, conf: str | None = None, env: dict[str, str] | None = None,
-              timeout: int = 600) -> tuple[subprocess.CompletedProcess, float]:
-    """``airflow dags test DAG_ID RUN_AFTER`` (output captured); returns the process and its seconds."""
-    full = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(env or {})}
-    cmd = [str(BIN / "airflow"), "dags", "test", dag_id, run_after]
-    if conf:
-        cmd += ["--conf", conf]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, env=full, capture_output=True, text=True, timeout=timeout)
-    return proc, time.perf_counter() - started
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import dags_test
+from airflow_helpers import dags_test
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "streams"))
 from pipeline_helpers import read_topic, reset_pipeline  # noqa: E402
