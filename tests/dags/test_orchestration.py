@@ -1,0 +1,145 @@
+"""The orchestration's logic without Airflow or a broker: batch rows back to the platform's bytes,
+the extract ledger, the key-rotation policy, the configuration and the validation error text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+DAY = date(2026, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    from medshare.simulate.run import SimConfig, Simulation, run
+
+    cfg = SimConfig(persons=300, days=2, seed=5, malformed_rate=0.05, start_date=DAY)
+    root = tmp_path_factory.mktemp("sim")
+    run(cfg, root, kafka=False)
+    return root / "batch", list(Simulation(cfg).events())
+
+
+def test_a_day_is_rebuilt_byte_for_byte_in_the_platforms_order(batch):
+    from medshare.envelope import header_map
+    from medshare.orchestration.extract import day_messages
+
+    root, events = batch
+    day_events = [e for e in events if e.day == DAY]
+    msgs = day_messages(root, DAY)
+    assert sorted(m.event_id for m in msgs) == sorted(e.event_id for e in day_events)
+    by_id = {e.event_id: e for e in day_events}
+    for m in msgs:
+        e = by_id[m.event_id]
+        assert m.value == e.value, f"{e.malformed or 'valid'} event {e.event_id} changed"
+        assert m.topic == e.topic
+        h = header_map(m.headers)
+        assert h["ms-event-id"] == e.event_id and h["ms-producer"] == "platform-extract"
+        if e.record is not None and isinstance(e.record.get("person_no"), str):
+            assert m.key == e.key.encode()
+    assert any(e.malformed for e in day_events), "the day should carry malformed events"
+    for topic in {e.topic for e in day_events}:  # each topic in the platform's own order
+        assert [m.event_id for m in msgs if m.topic == topic] == [e.event_id for e in day_events if e.topic == topic]
+
+
+class FakeFuture:
+    def add_errback(self, fn):
+        return self
+
+
+@dataclass
+class FakeProducer:
+    sent: int = 0
+
+    def send(self, topic, value, key, headers):
+        self.sent += 1
+        return FakeFuture()
+
+    def flush(self, timeout=None):
+        pass
+
+
+def _config(tmp_path, batch_dir=None, **kw):
+    from medshare.config import Settings
+    from medshare.orchestration.config import OrchestrationConfig
+
+    return OrchestrationConfig(settings=Settings(home=tmp_path), batch_dir=batch_dir, **kw)
+
+
+def test_extract_publishes_a_day_once_unless_forced(batch, tmp_path):
+    from medshare.orchestration.extract import extract_day
+
+    root, events = batch
+    config = _config(tmp_path, root)
+    p = FakeProducer()
+    first = extract_day(DAY, config, producer=p, run_id="r1")
+    assert first["published"] == p.sent == sum(e.day == DAY for e in events)
+    again = extract_day(DAY, config, producer=p, run_id="r2")
+    assert again["skipped"] and again["published"] == 0 and again["previous"]["run_id"] == "r1"
+    assert p.sent == first["published"]
+    forced = extract_day(DAY, config, producer=p, force=True)
+    assert forced["published"] == first["published"] and forced["forced"]
+
+
+def test_a_day_missing_from_the_snapshot_is_an_error_naming_it(batch, tmp_path):
+    from medshare.orchestration.exceptions import BatchNotFoundError
+    from medshare.orchestration.extract import extract_day
+
+    with pytest.raises(BatchNotFoundError, match="2026-04-01"):
+        extract_day(date(2026, 4, 1), _config(tmp_path, batch[0]), producer=FakeProducer())
+
+
+def test_batch_root_defaults_to_the_newest_simulator_batch(tmp_path):
+    from medshare.orchestration.exceptions import BatchNotFoundError
+
+    config = _config(tmp_path)
+    with pytest.raises(BatchNotFoundError, match="medshare simulate"):
+        config.batch_root()
+    (tmp_path / "sim" / "seed1" / "batch").mkdir(parents=True)
+    assert config.batch_root() == tmp_path / "sim" / "seed1" / "batch"
+
+
+def test_config_from_the_environment(monkeypatch, tmp_path):
+    from medshare.orchestration.config import resolve
+
+    monkeypatch.setenv("MEDSHARE_BATCH_DIR", str(tmp_path))
+    monkeypatch.setenv("MEDSHARE_KEY_MAX_AGE_DAYS", "30")
+    config = resolve()
+    assert config.batch_dir == tmp_path and config.key_max_age_days == 30
+    with pytest.raises(ValueError, match="max age"):
+        _config(tmp_path, key_max_age_days=-1)
+
+
+def test_rotation_policy_by_age_once_per_interval(tmp_path, monkeypatch):
+    from medshare.orchestration import keys as okeys
+    from privacy import keys
+
+    config = _config(tmp_path)
+    for code in ("hhb", "shenlife"):
+        keys.create_insurer_keypair(code, cfg=config.settings)
+    monkeypatch.setattr(okeys, "insurers", lambda config: ["hhb", "shenlife"])
+    now = datetime.now(UTC)
+    kept = okeys.rotate_due(config, "w1", max_age_days=30, now=now)
+    assert [e["action"] for e in kept] == ["kept", "kept"]
+    later = now + timedelta(days=31)
+    rotated = okeys.rotate_due(config, "w1", max_age_days=30, now=later)
+    assert [(e["action"], e["rotated_to"]) for e in rotated] == [("rotated", 2), ("rotated", 2)]
+    again = okeys.rotate_due(config, "w1", max_age_days=0, now=later)
+    assert [e["action"] for e in again] == ["already-rotated", "already-rotated"]
+    live = okeys.live_report(config)
+    assert [(v["version"], v["status"]) for v in live["hhb"]] == [(1, "previous"), (2, "current")]
+
+
+def test_validation_error_names_each_failed_expectation():
+    from contracts.gx import Outcome, TableRun
+    from medshare.orchestration.exceptions import LabValidationError
+
+    failed = Outcome("expect_column_values_to_not_be_null", "required", "person_key", False, "critical",
+                     "person_key is required", unexpected_count=1, sample_keys=[{"settlement_id": "ST1"}])
+    warn = Outcome("expect_column_max_to_be_between", "freshness", "loaded_at", False, "warning", "fresh")
+    run = TableRun("lab_settlements", "lab.settlements.v1", "1.0.0", "lab.duckdb", 3, "now", 0.1, [failed, warn])
+    msg = str(LabValidationError([run]))
+    assert "lab_settlements: expect_column_values_to_not_be_null on person_key [rule required] (1 rows): " \
+           "settlement_id=ST1" in msg
+    assert "freshness" not in msg
