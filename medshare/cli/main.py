@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "medshare.cli.lab",
     "medshare.cli.report",
     "medshare.cli.claims",
+    "medshare.cli.airflow",
 )
 
 app = typer.Typer(
