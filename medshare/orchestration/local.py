@@ -47,6 +47,9 @@ def airflow_env(cfg: Settings | None = None, port: int | None = None) -> dict[st
     }
     if port is not None:
         env["AIRFLOW__API__PORT"] = str(port)
+        # task processes reach the API server here; Airflow's default assumes port 8080
+        env["AIRFLOW__API__BASE_URL"] = f"http://localhost:{port}"
+        env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://localhost:{port}/execution/"
     return env
 
 
