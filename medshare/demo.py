@@ -36,13 +36,18 @@ class DemoReport:
         self.steps.append({"step": name, "seconds": round(seconds, 2), "result": result})
 
 
+#: what the demo resets under MEDSHARE_HOME (never the whole folder: other homes, such as the
+#: tests' var/test or the benchmarks' var/bench*, may live inside the default var/)
+STATE_DIRS = ("kafka", "secrets", "keyring", "insurers", "pipeline", "state", "lab", "sim", "report", "reports")
+
+
 def reset_state(cfg: Settings) -> None:
-    """Stop the broker and remove the local state (never the download cache)."""
+    """Stop the broker and remove the local state (never the download cache, never other homes)."""
     from medshare import broker
 
     broker.stop(cfg)
-    if cfg.home.exists():
-        shutil.rmtree(cfg.home)
+    for name in STATE_DIRS:
+        shutil.rmtree(cfg.home / name, ignore_errors=True)
 
 
 def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Settings | None = None) -> DemoReport:
