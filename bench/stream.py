@@ -169,7 +169,7 @@ def _statuses(cfg) -> list[dict[str, Any]]:
     return read_statuses(cfg)
 
 
-def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1) -> dict[str, float]:
+def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1, batch: int = 200) -> dict[str, float]:
     from kafka import KafkaConsumer
 
     from medshare.kafka import client_config
@@ -177,7 +177,7 @@ def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1) -
 
     for path in (cfg.state_dir / "processors").glob("router-*.json"):
         path.unlink()
-    router = subprocess.Popen([_medshare(), "run", "router", "--workers", str(workers), "--batch-size", "200"],
+    router = subprocess.Popen([_medshare(), "run", "router", "--workers", str(workers), "--batch-size", str(batch)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     b = insurer_bundle("hhb", cfg)
     reader = KafkaConsumer(b["topics"]["claims"], group_id=f"{b['group_prefix']}bench-{time.time_ns()}",
@@ -211,7 +211,7 @@ def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1) -
         reader.close()
     lat.sort()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 100 else [float("nan")] * 99
-    return {"rate_per_s": rate, "workers": workers, "sent": len(records), "received": len(lat),
+    return {"rate_per_s": rate, "workers": workers, "batch": batch, "sent": len(records), "received": len(lat),
             "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
 
 
@@ -222,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--workers", type=int, default=1, help="router processes (one consumer group)")
+    ap.add_argument("--latency-batch", type=int, default=200,
+                    help="router batch size (records per transaction) in the latency phase")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     _env()
@@ -251,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     say("router ...")
     rt = router_throughput(cfg, len(bulk), args.workers)
     say(f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s ...")
-    lt = latency(cfg, live, args.rate, args.workers)
+    lt = latency(cfg, live, args.rate, args.workers, args.latency_batch)
     result = {"passthrough": pt, "router": rt, "ratio_router_to_passthrough": round(rt["records_per_s"] / pt["records_per_s"], 3),
               "latency": lt, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
     broker.stop(cfg)
