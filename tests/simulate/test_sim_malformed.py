@@ -82,10 +82,8 @@ def test_kinds_that_do_not_fit_are_refused(small_run: Run) -> None:
 
 def test_platform_contracts_agree(small_run: Run) -> None:
     """The contract validator (contracts/) passes every valid event and catches every malformed one."""
-    try:
-        from contracts import registry
-    except ImportError:  # pragma: no cover - the contracts package is another part of medshare
-        pytest.skip("contracts.registry is not available")
+    from contracts import registry
+
     validators = {t: registry.validator(t) for t in (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS)}
     for ev in small_run.events:
         _record, violations = validators[ev.topic].validate_bytes(ev.value)

@@ -24,8 +24,7 @@ def test_recall_targets_on_bench_notes(report, target):
 
 
 def test_targets_hold_on_simulator_notes_and_without_known_names(report):
-    if "simulator" not in report["sets"]:
-        pytest.skip("medshare.simulate.notes is not installed")
+    assert "simulator" in report["sets"], "the evaluation must include the simulator's notes"
     assert report["target_failures"] == []
     text_only = report["sets"]["bench_text_only"]["figures"]
     assert all(text_only[t]["recall"] >= goal for t, goal in TARGETS.items())
