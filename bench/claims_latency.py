@@ -22,15 +22,13 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.stream import _publish, _settlements, _statuses
+from bench.stream import _publish, _settlements, _statuses, collect_latencies, percentiles
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -101,27 +99,12 @@ def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int) ->
             if reader.assignment() and idle:
                 break
         time.sleep(2)
-        sent: dict[str, float] = {}
-        lat: list[float] = []
-        pub = threading.Thread(target=_publish, args=(records, cfg, rate, sent))
-        pub.start()
-        deadline = time.monotonic() + len(records) / rate + 60
-        while len(lat) < len(records) and time.monotonic() < deadline:
-            for ms in reader.poll(timeout_ms=100).values():
-                now = time.time()
-                for m in ms:
-                    sid = json.loads(m.value).get("settlement_id")
-                    if sid in sent:
-                        lat.append((now - sent[sid]) * 1000)
-        pub.join()
+        lat = collect_latencies(reader, records, cfg, rate)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
         reader.close()
-    lat.sort()
-    q = statistics.quantiles(lat, n=100) if len(lat) >= 100 else [float("nan")] * 99
-    return {"rate_per_s": rate, "sent": len(records), "received": len(lat), "p50_ms": round(q[49], 1),
-            "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
+    return {"rate_per_s": rate, "sent": len(records), "received": len(lat), **percentiles(lat)}
 
 
 def main(argv: list[str] | None = None) -> int:

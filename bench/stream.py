@@ -192,27 +192,41 @@ def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1, b
             if reader.assignment() and len(idle) >= workers:
                 break
         time.sleep(2)
-        sent: dict[str, float] = {}
-        lat: list[float] = []
-        pub = threading.Thread(target=_publish, args=(records, cfg, rate, sent))
-        pub.start()
-        deadline = time.monotonic() + len(records) / rate + 60
-        while len(lat) < len(records) and time.monotonic() < deadline:
-            for ms in reader.poll(timeout_ms=100).values():
-                now = time.time()
-                for m in ms:
-                    sid = json.loads(m.value).get("settlement_id")
-                    if sid in sent:
-                        lat.append((now - sent[sid]) * 1000)
-        pub.join()
+        lat = collect_latencies(reader, records, cfg, rate)
     finally:
         router.send_signal(signal.SIGTERM)
         router.wait(timeout=60)
         reader.close()
-    lat.sort()
+    q = percentiles(lat)
+    return {"rate_per_s": rate, "workers": workers, "batch": batch, "sent": len(records), "received": len(lat), **q}
+
+
+def collect_latencies(reader, records: list[dict[str, Any]], cfg, rate: float) -> list[float]:
+    """Publish ``records`` at ``rate`` and time each from send to its arrival at ``reader`` (ms, sorted).
+
+    Outputs are matched to inputs by ``settlement_id``; ``reader`` must already sit at the end of
+    the output topic.
+    """
+    sent: dict[str, float] = {}
+    lat: list[float] = []
+    pub = threading.Thread(target=_publish, args=(records, cfg, rate, sent))
+    pub.start()
+    deadline = time.monotonic() + len(records) / rate + 60
+    while len(lat) < len(records) and time.monotonic() < deadline:
+        for ms in reader.poll(timeout_ms=100).values():
+            now = time.time()
+            for m in ms:
+                sid = json.loads(m.value).get("settlement_id")
+                if sid in sent:
+                    lat.append((now - sent[sid]) * 1000)
+    pub.join()
+    return sorted(lat)
+
+
+def percentiles(lat: list[float]) -> dict[str, float | None]:
+    """p50/p99/max of sorted latencies in ms (NaN percentiles below 100 samples)."""
     q = statistics.quantiles(lat, n=100) if len(lat) >= 100 else [float("nan")] * 99
-    return {"rate_per_s": rate, "workers": workers, "batch": batch, "sent": len(records), "received": len(lat),
-            "p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
+    return {"p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
 
 
 def main(argv: list[str] | None = None) -> int:
