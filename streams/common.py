@@ -25,11 +25,14 @@ class ContractCheck:
         self._validators = {topic: registry.load(topic).validator() for topic in topics}
 
     def __call__(self, msg: Any) -> dict[str, Any]:
-        validator = self._validators[msg.topic]
-        record, violations = validator.validate_bytes(msg.value)
+        return self.check_bytes(msg.topic, msg.value)
+
+    def check_bytes(self, topic: str, raw: bytes | None, what: str = "") -> dict[str, Any]:
+        """The record in ``raw`` if it satisfies ``topic``'s contract, else :class:`Rejected`."""
+        record, violations = self._validators[topic].validate_bytes(raw)
         if violations:
             first = violations[0]
-            raise Rejected(first.rule, "; ".join(str(v) for v in violations[:5]), violations)
+            raise Rejected(first.rule, what + "; ".join(str(v) for v in violations[:5]), violations)
         assert record is not None
         return record
 
