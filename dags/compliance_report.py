@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from airflow.sdk import CronDataIntervalTimetable, dag, task
 
+from medshare.orchestration import lineage
 from medshare.orchestration.dag_defaults import DEFAULT_ARGS, START_DATE, TAG
 from medshare.orchestration.tasks import TIMEZONE
 
@@ -32,7 +33,9 @@ from medshare.orchestration.tasks import TIMEZONE
     doc_md=__doc__,
 )
 def compliance_report():
-    @task(execution_timeout=timedelta(minutes=20))
+    inlets, outlets = lineage.compliance_report()  # OpenLineage: stores and lab -> report folder
+
+    @task(execution_timeout=timedelta(minutes=20), inlets=inlets, outlets=outlets)
     def write_report(data_interval_start=None, data_interval_end=None) -> dict:
         from medshare.orchestration import tasks
 

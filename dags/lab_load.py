@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from airflow.sdk import CronDataIntervalTimetable, dag, task
 
+from medshare.orchestration import lineage
 from medshare.orchestration.assets import LAB_EMR_NOTES, LAB_SETTLEMENTS
 from medshare.orchestration.dag_defaults import DEFAULT_ARGS, START_DATE, TAG
 from medshare.orchestration.tasks import TIMEZONE
@@ -34,7 +35,9 @@ from medshare.orchestration.tasks import TIMEZONE
     doc_md=__doc__,
 )
 def lab_load():
-    @task(outlets=[LAB_SETTLEMENTS, LAB_EMR_NOTES], execution_timeout=timedelta(hours=1))
+    inlets, outlets = lineage.lab_load()  # OpenLineage: lab topics -> lab tables
+
+    @task(inlets=inlets, outlets=[LAB_SETTLEMENTS, LAB_EMR_NOTES, *outlets], execution_timeout=timedelta(hours=1))
     def load_and_validate(data_interval_start=None, data_interval_end=None, run_id=None) -> dict:
         from medshare.orchestration import tasks
 

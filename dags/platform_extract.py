@@ -12,7 +12,8 @@ batch, broken rows as their raw bytes (the contract check quarantines them).
 day publishes nothing unless the run is triggered with `{"force": true}`.
 
 Config: Airflow connection `medshare_kafka`, Variable `medshare_batch_dir` (or `MEDSHARE_*` env);
-see docs/airflow.md. Business logic: `medshare.orchestration.extract`.
+see docs/airflow.md. Lineage (OpenLineage, docs/lineage.md): batch tables -> platform topics.
+Business logic: `medshare.orchestration.extract`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import timedelta
 
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 
+from medshare.orchestration import lineage
 from medshare.orchestration.dag_defaults import DEFAULT_ARGS, START_DATE, TAG
 from medshare.orchestration.tasks import TIMEZONE
 
@@ -37,7 +39,9 @@ from medshare.orchestration.tasks import TIMEZONE
     doc_md=__doc__,
 )
 def platform_extract():
-    @task(execution_timeout=timedelta(minutes=30))
+    inlets, outlets = lineage.platform_extract()  # OpenLineage: batch tables -> platform topics
+
+    @task(execution_timeout=timedelta(minutes=30), inlets=inlets, outlets=outlets)
     def publish_day(data_interval_start=None, run_id=None, params=None) -> dict:
         from medshare.orchestration import tasks
 

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from airflow.sdk import dag, get_current_context, task
 
+from medshare.orchestration import lineage
 from medshare.orchestration.assets import MARTS
 from medshare.orchestration.dag_defaults import DEFAULT_ARGS, START_DATE, TAG
 
@@ -39,12 +40,16 @@ def release_marts():
 
         return tasks.mart_grants()
 
+    inlets, outlets = lineage.release()  # OpenLineage: granted marts -> insurer marts topics, audit
+
     @task(execution_timeout=timedelta(minutes=20), map_index_template="{{ release_label }}",
-          max_active_tis_per_dag=2)
+          max_active_tis_per_dag=2, inlets=inlets, outlets=outlets)
     def release(pair: dict) -> dict:
         from medshare.orchestration import tasks
 
-        get_current_context()["release_label"] = f"{pair['insurer']}/{pair['mart']}/{pair['purpose']}"
+        context = get_current_context()
+        context["release_label"] = f"{pair['insurer']}/{pair['mart']}/{pair['purpose']}"
+        lineage.narrow_release(context["task"], pair)  # this instance's mart and insurer only
         return tasks.release_mart(pair)
 
     release.expand(pair=granted_marts())

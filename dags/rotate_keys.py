@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 
+from medshare.orchestration import lineage
 from medshare.orchestration.dag_defaults import DEFAULT_ARGS, START_DATE, TAG
 from medshare.orchestration.tasks import TIMEZONE
 
@@ -34,7 +35,9 @@ from medshare.orchestration.tasks import TIMEZONE
     doc_md=__doc__,
 )
 def rotate_keys():
-    @task(execution_timeout=timedelta(minutes=10))
+    inlets, outlets = lineage.rotate_keys()  # OpenLineage: the pipeline keyring
+
+    @task(execution_timeout=timedelta(minutes=10), inlets=inlets, outlets=outlets)
     def rotate(data_interval_start=None, run_id=None, params=None) -> list:
         from medshare.orchestration import tasks
 

@@ -466,12 +466,13 @@ class LineageStore:
     def path(self) -> Path:
         return self.dir / self.FILE
 
-    def add(self, event: Any) -> dict[str, Any]:
+    def add(self, event: Any, file: str | None = None) -> dict[str, Any]:
+        """Append one run event (to ``events.jsonl``, or ``file`` in the same folder); returns it as a dict."""
         e = to_dict(event)
         check_run_event(e)
         line = json.dumps(e, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
         self.dir.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="utf-8") as fh:
+        with open(self.dir / file if file else self.path, "a", encoding="utf-8") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 fh.write(line)
@@ -576,6 +577,27 @@ def emit(event: Any, cfg: Settings | None = None, *, kafka: bool = True) -> dict
     return result
 
 
+def emit_many(events: Iterable[Any], cfg: Settings | None = None, *, kafka: bool = True) -> dict[str, int]:
+    """:func:`emit` for several events with one producer; never raises. Returns the counts that went through."""
+    cfg = cfg or settings()
+    store = LineageStore.open(cfg)
+    stored: list[dict[str, Any]] = []
+    result = {"events": 0, "store": 0, "kafka": 0}
+    for event in events:
+        result["events"] += 1
+        try:
+            stored.append(store.add(event))
+            result["store"] += 1
+        except Exception as exc:  # noqa: BLE001 - lineage must never stop the pipeline
+            log.warning("lineage: could not store an event: %s", exc)
+    if kafka and stored:
+        try:
+            result["kafka"] = publish(stored, cfg)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("lineage: could not publish %d events to %s: %s", len(stored), t.LINEAGE, exc)
+    return result
+
+
 @contextlib.contextmanager
 def processor_run(handler: Any, runner: Any, cfg: Settings | None = None) -> Iterator[ProcessorLineage | None]:
     """Emit START now and COMPLETE/FAIL when the block ends; a lineage failure is only logged."""
@@ -621,7 +643,11 @@ class MedshareTransportConfig(Config):
 
 
 class MedshareTransport(Transport):
-    """Sends any OpenLineage event through :func:`emit`: the local store and ``governance.lineage.v1``."""
+    """Sends any OpenLineage event through :func:`emit`: the local store and ``governance.lineage.v1``.
+
+    Dataset namespaces other producers give the lab are mapped to medshare's first
+    (:func:`normalise_event`), so Airflow's and dbt's events join the processors' graph.
+    """
 
     kind = "medshare"
     config_class: ClassVar[type[Config]] = MedshareTransportConfig  # type: ignore[misc]
@@ -630,10 +656,174 @@ class MedshareTransport(Transport):
         self.config = config
 
     def emit(self, event: Any) -> Any:
-        if not isinstance(to_dict(event).get("run"), Mapping):
+        e = to_dict(event)
+        if not isinstance(e.get("run"), Mapping):
             log.info("lineage: %s is not a run event; only run events are stored", type(event).__name__)
             return None
-        return emit(event, kafka=self.config.kafka)
+        cfg = settings()
+        return emit(normalise_event(e, cfg), cfg, kafka=self.config.kafka)
+
+
+# --- other producers' naming --------------------------------------------------------------------------
+
+
+def lab_aliases(cfg: Settings) -> dict[str, tuple[str, str]]:
+    """Namespaces dbt and Airflow give a DuckDB lab -> (medshare's namespace, database prefix to replace).
+
+    openlineage-integration-common names a DuckDB dataset ``duckdb://<file path>`` +
+    ``<database>.<schema>.<table>`` with the database being the file's stem; medshare names the lab
+    ``duckdb://lab`` + ``lab.<schema>.<table>`` (:func:`lab_dataset`). A Postgres lab is named the
+    same way by everyone, so it has no alias.
+    """
+    url = cfg.lab_database
+    if url.startswith(("postgresql", "postgres")):
+        return {}
+    path = Path(url)
+    forms = {url, str(path.absolute()), str(path.resolve())}
+    return {f"duckdb://{f}": (LAB_NAMESPACE_DUCKDB, path.stem) for f in forms}
+
+
+def normalise_event(e: dict[str, Any], cfg: Settings | None = None) -> dict[str, Any]:
+    """Rename the lab's datasets in ``e`` (in place; returned) to medshare's naming.
+
+    Covers the event's inputs and outputs, the input fields of their ``columnLineage`` facets and
+    ``symlinks`` identifiers.
+    """
+    aliases = lab_aliases(cfg or settings())
+    if not aliases:
+        return e
+
+    def fix(ds: Any) -> None:
+        if not isinstance(ds, dict) or ds.get("namespace") not in aliases:
+            return
+        ns, stem = aliases[ds["namespace"]]
+        ds["namespace"] = ns
+        name = str(ds.get("name", ""))
+        if name.startswith(f"{stem}.") and stem != "lab":
+            ds["name"] = "lab." + name[len(stem) + 1:]
+
+    for ds in [*(e.get("inputs") or []), *(e.get("outputs") or [])]:
+        fix(ds)
+        facets = ds.get("facets") or {}
+        cl = facets.get("columnLineage") or {}
+        for spec in (cl.get("fields") or {}).values():
+            for field in spec.get("inputFields") or []:
+                fix(field)
+        for field in cl.get("dataset") or []:
+            fix(field)
+        for ident in (facets.get("symlinks") or {}).get("identifiers") or []:
+            fix(ident)
+    return e
+
+
+# --- dbt runs outside Airflow ----------------------------------------------------------------------------
+
+#: job namespace of the dbt runs medshare starts itself (``medshare lab build``); in Airflow the cosmos
+#: tasks report dbt's datasets under the Airflow job namespace
+DBT_JOB_NAMESPACE = "dbt"
+#: dbt commands whose artefacts describe models run (the others build nothing)
+DBT_COMMANDS = ("run", "build", "test", "seed", "snapshot")
+
+
+def dbt_events(project_dir: str | Path, target_dir: str | Path, profile: str, target: str,
+               command: list[str], cfg: Settings | None = None) -> list[dict[str, Any]]:
+    """The OpenLineage events of the dbt invocation whose artefacts are in ``target_dir``.
+
+    openlineage-integration-common's :class:`DbtLocalArtifactProcessor` (what ``dbt-ol`` and cosmos
+    use) reads ``manifest.json`` and ``run_results.json``: one START and one COMPLETE/FAIL per model,
+    test, seed or snapshot, job ``<database>.<schema>.<project>.<node>.<command>.<kind>`` in namespace
+    :data:`DBT_JOB_NAMESPACE`. The profile is read as dbt does, so its environment variables must be
+    set (:func:`medshare.lab.dbt.dbt_env`). Datasets are renamed by :func:`normalise_event`.
+    """
+    from openlineage.common.provider.dbt.local import DbtLocalArtifactProcessor
+
+    cfg = cfg or settings()
+    processor = DbtLocalArtifactProcessor(
+        producer=PRODUCER, job_namespace=DBT_JOB_NAMESPACE, project_dir=str(project_dir),
+        profile_name=profile, target=target, target_path=str(target_dir), dbt_command_line=["dbt", *command])
+    processor.should_raise_on_unsupported_command = False
+    events = processor.parse()
+    return [normalise_event(to_dict(e), cfg) for e in [*events.starts, *events.completes, *events.fails]]
+
+
+# --- copying governance.lineage.v1 back into the store -------------------------------------------------------
+
+
+@attr.define
+class PullResult:
+    """What :func:`pull` read and stored."""
+
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    rejected: list[str] = attr.field(factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "added": self.added, "duplicates": self.duplicates,
+                "rejected": len(self.rejected), "rejections": self.rejected[:20]}
+
+
+#: the file of the store that pulled events go to (read with every other ``*.jsonl`` of the folder)
+PULLED_FILE = "pulled.jsonl"
+
+
+def pull(cfg: Settings | None = None, principal: str = "compliance", timeout_s: float = 30.0,
+         idle_s: float = 2.0) -> PullResult:
+    """Copy every run event on ``governance.lineage.v1`` that the store lacks into the store.
+
+    Reads the topic from the beginning as ``principal`` (by assignment, no consumer group: nothing
+    is committed), skips events the store already holds (:func:`event_key`) and appends the others
+    to ``pulled.jsonl`` in the store's folder. Running it again adds nothing: idempotent. A message
+    that is not a run event is counted as rejected with its partition, offset and reason.
+    """
+    from kafka import TopicPartition
+
+    from medshare import kafka as mk
+
+    cfg = cfg or settings()
+    store = LineageStore.open(cfg)
+    seen = {event_key(e) for e in store.events()}
+    result = PullResult()
+    c = mk.consumer(principal, None, cfg=cfg, isolation_level="read_committed",
+                    bootstrap_timeout_ms=int(timeout_s * 1000))
+    try:
+        parts = [TopicPartition(t.LINEAGE, p) for p in sorted(c.partitions_for_topic(t.LINEAGE) or [])]
+        if not parts:
+            return result
+        c.assign(parts)
+        c.seek_to_beginning()
+        ends = c.end_offsets(parts)
+        deadline = time.monotonic() + timeout_s
+        while any(c.position(tp) < ends[tp] for tp in parts):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{t.LINEAGE} not read to its end within {timeout_s:.0f} s "
+                                   f"({result.read} events read)")
+            for records in c.poll(timeout_ms=int(idle_s * 1000)).values():
+                for m in records:
+                    result.read += 1
+                    _pull_one(store, seen, m, result)
+        return result
+    finally:
+        c.close()
+
+
+def _pull_one(store: LineageStore, seen: set[tuple[str, str, str, str]], m: Any, result: PullResult) -> None:
+    where = f"{m.topic}[{m.partition}]@{m.offset}"
+    try:
+        e = json.loads(m.value)
+        if not isinstance(e, dict):
+            raise LineageError("not a JSON object")
+        check_run_event(e)
+    except (ValueError, TypeError) as exc:
+        result.rejected.append(f"{where}: {exc}")
+        return
+    key = event_key(e)
+    if key in seen:
+        result.duplicates += 1
+        return
+    store.add(e, file=PULLED_FILE)
+    seen.add(key)
+    result.added += 1
 
 
 def wait_for_topic_events(cfg: Settings, n: int, timeout_s: float = 30.0) -> list[dict[str, Any]]:

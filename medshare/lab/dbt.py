@@ -93,8 +93,13 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 
 
 def run(args: Sequence[str], cfg: Settings | None = None, target: str | None = None,
-        project_dir: Path = PROJECT_DIR, check: bool = True) -> DbtRun:
-    """``dbt <args>`` on the lab database; raises :class:`DbtFailed` when it fails and ``check``."""
+        project_dir: Path = PROJECT_DIR, check: bool = True, lineage: bool = True) -> DbtRun:
+    """``dbt <args>`` on the lab database; raises :class:`DbtFailed` when it fails and ``check``.
+
+    After a command that runs nodes (``build``, ``run``, ``test``, ``seed``, ``snapshot``) the run's
+    OpenLineage events (one START and COMPLETE/FAIL per node, from dbt's artefacts) go to the lineage
+    store and ``governance.lineage.v1`` (:func:`emit_lineage`), unless ``lineage`` is false.
+    """
     from dbt.cli.main import dbtRunner
 
     cfg = cfg or settings()
@@ -109,6 +114,8 @@ def run(args: Sequence[str], cfg: Settings | None = None, target: str | None = N
             res = dbtRunner().invoke(cmd)
         finally:
             _release_duckdb()
+        if lineage and args and args[0] in DBT_LINEAGE_COMMANDS:
+            emit_lineage(list(args), cfg, env, project_dir)
     seconds = time.perf_counter() - started
     results: list[tuple[str, str]] = []
     failures: list[str] = []
@@ -124,6 +131,36 @@ def run(args: Sequence[str], cfg: Settings | None = None, target: str | None = N
         why = "; ".join(failures[:5]) or (str(res.exception) if res.exception else "see dbt logs")
         raise DbtFailed(f"dbt {' '.join(args)} failed: {why}", failures)
     return out
+
+
+#: dbt commands whose artefacts describe nodes run (``medshare.lineage.DBT_COMMANDS``)
+DBT_LINEAGE_COMMANDS = ("run", "build", "test", "seed", "snapshot")
+
+
+def emit_lineage(args: list[str], cfg: Settings, env: dict[str, str], project_dir: Path = PROJECT_DIR
+                 ) -> dict[str, int]:
+    """Emit the OpenLineage events of the dbt run whose artefacts are in ``DBT_TARGET_PATH``; never raises.
+
+    Called with the profile's environment set (the artefact processor renders ``profiles.yml``).
+    Returns the counts :func:`medshare.lineage.emit_many` reports (``{"events": 0, ...}`` on failure).
+    """
+    import logging
+
+    from medshare.lineage import dbt_events, emit_many
+
+    log = logging.getLogger("medshare.lab.dbt")
+    try:
+        events = dbt_events(project_dir, env["DBT_TARGET_PATH"], "medshare_lab", env["MEDSHARE_DBT_TARGET"],
+                            args, cfg)
+    except Exception as exc:  # noqa: BLE001 - lineage never fails a dbt run
+        log.warning("lineage: no OpenLineage events from dbt %s: %s", " ".join(args), exc)
+        return {"events": 0, "store": 0, "kafka": 0}
+    return emit_many(events, cfg, kafka=_broker_configured(cfg))
+
+
+def _broker_configured(cfg: Settings) -> bool:
+    """Publish to Kafka only where the pipeline principal has credentials (a lab without a broker stores only)."""
+    return (cfg.secrets_dir / "principals.json").exists()
 
 
 def _release_duckdb() -> None:

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from medshare.config import PROJECT_ROOT, Settings, settings
+from medshare.orchestration.lineage import openlineage_env
 
 DEFAULT_PORT = 8080
 
@@ -42,6 +43,8 @@ def airflow_env(cfg: Settings | None = None, port: int | None = None) -> dict[st
         # one machine: a LocalExecutor with 32 idle workers is ~1 GB for nothing
         "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", "4"),
         "MEDSHARE_HOME": str(cfg.home),
+        # OpenLineage from every task and DAG run, through medshare's transport (docs/lineage.md)
+        **openlineage_env(),
         # standalone starts its components as `airflow ...`: the venv's bin must come first
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
     }

@@ -1,7 +1,8 @@
 """Airflow for the DAG tests: its own AIRFLOW_HOME (a temp folder), SQLite, the project's dags/.
 
 The environment is set when this conftest is imported, before any test imports Airflow (Airflow
-reads ``AIRFLOW_HOME`` once, at import). ``airflow_db`` migrates the metadata database once per
+reads ``AIRFLOW_HOME`` once, at import), including the OpenLineage provider's transport
+(:func:`medshare.orchestration.lineage.openlineage_env`): every ``airflow dags test`` emits lineage. ``airflow_db`` migrates the metadata database once per
 session; ``airflow_helpers.dags_test`` runs ``airflow dags test`` in a subprocess, as an engineer would.
 """
 
@@ -31,6 +32,11 @@ AIRFLOW_ENV = {
     "GX_ANALYTICS_ENABLED": "false",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
 }
+# OpenLineage from every task through medshare's transport, as `medshare airflow` configures it
+# (imported after MEDSHARE_HOME is set by tests/conftest.py; the module imports no Airflow)
+from medshare.orchestration.lineage import openlineage_env  # noqa: E402
+
+AIRFLOW_ENV.update(openlineage_env())
 os.environ.update(AIRFLOW_ENV)
 
 
