@@ -19,11 +19,11 @@ pattern-added/-changed     yes         a regex added or changed
 constraint-tightened       yes         maxLength down, minimum up, maxItems down, ...
 max-bytes-tightened        yes         ``maxRecordBytes`` down
 extra-fields-forbidden     yes         ``extraFields`` allow → forbid
-primary-key-changed        yes         a different key
+primary-key-changed        yes         a different key (per record kind when a topic carries several)
 rule-added/-changed        yes         a new or different cross-field rule
 quality-tightened          yes         a table quality bound narrowed, or a rule added
 tag-removed                yes         a classification tag removed (privacy code reads tags)
-optional-field-added       no          a new field without ``required``
+optional-field-added       no          a new field without ``required``; a new record kind on a topic
 enum-widened               no          an allowed value added
 format-/pattern-removed    no          a check dropped
 constraint-relaxed         no          maxLength up, ...
@@ -342,7 +342,8 @@ def _contract_changes(old: Contract, new: Contract) -> Iterator[Change]:
         yield (Change("extra-fields-allowed", "", "fields the contract does not name are now tolerated")
                if new.extra_fields_allowed else
                Change("extra-fields-forbidden", "", "fields the contract does not name are now violations"))
-    if old.primary_key != new.primary_key:
+    # with several record kinds each kind has its own key, compared kind by kind (_kind_changes)
+    if len(old.parts) == 1 and len(new.parts) == 1 and old.primary_key != new.primary_key:
         yield Change("primary-key-changed", "", f"{old.primary_key} → {new.primary_key}")
     for attr in ("description", "name", "tags", "status"):
         if getattr(old.odcs, attr) != getattr(new.odcs, attr):
@@ -372,6 +373,8 @@ def _kind_changes(old: Contract, new: Contract) -> Iterator[Change]:
         if a[name].selector != b[name].selector:
             yield Change("primary-key-changed", f"{name}:",
                          f"selectWhenPresent {a[name].selector} → {b[name].selector}")
+        if a[name].primary_key != b[name].primary_key:
+            yield Change("primary-key-changed", f"{name}:", f"{a[name].primary_key} → {b[name].primary_key}")
         for c in _record_changes(a[name], b[name]):
             yield Change(c.kind, f"{name}:{c.field}", c.detail)
 

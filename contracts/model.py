@@ -138,6 +138,10 @@ def _walk(
             yield from _walk(p.properties, f"{path}.", masked)
         if lt == "array" and p.items is not None and p.items.properties:
             yield from _walk(p.items.properties, f"{path}[].", masked)
+        # a map whose values are objects (a claim result's caps per benefit): ``caps{}.used``
+        value = p.map.value if lt == "map" and p.map is not None else None
+        if value is not None and (value.logicalType or "string") == "object" and value.properties:
+            yield from _walk(value.properties, f"{path}{{}}.", masked)
 
 
 def _parse_version(version: str | None) -> tuple[int, ...]:

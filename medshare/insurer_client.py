@@ -20,8 +20,20 @@ from medshare.envelope import header_map
 _ID_FIELDS = ("settlement_id", "note_id", "claim_id", "release_id")
 
 
+#: ``record_type`` of the claims engine's results (docs/claims.md); ``ms-source`` header it sets
+CLAIM_RESULT = "claim-result"
+CLAIMS_ENGINE = "claims-engine"
+
+
 def record_id_field(record: dict[str, Any], source: str | None = None) -> str:
-    """The field whose value is bound into the record's ciphertexts (a note's id, else its settlement's)."""
+    """The field whose value is bound into the record's ciphertexts.
+
+    A claim result's envelopes are bound to its ``claim_id`` (it carries a ``settlement_id`` too,
+    so it must be recognised first: by its ``record_type``, or the ``ms-source`` header); a note's
+    to its ``note_id``; the router's settlement records to their ``settlement_id``.
+    """
+    if record.get("record_type") == CLAIM_RESULT or (source == CLAIMS_ENGINE and "claim_id" in record):
+        return "claim_id"
     if (source and source.endswith("emr-notes.v1")) or "note_id" in record:
         return "note_id"
     return next((f for f in _ID_FIELDS if f in record), "settlement_id")

@@ -36,7 +36,9 @@ from privacy.agreements import (
 
 PRODUCTS_DIR = PROJECT_ROOT / "contracts" / "products"
 PARTS: tuple[str, ...] = ("self_pay", "self_expense")
-_ID = r"^[a-z][a-z0-9-]{1,47}$"
+#: product, benefit and exclusion ids (the claims contract and the enrolment contract use it too)
+ID_PATTERN = r"^[a-z][a-z0-9-]{1,47}$"
+_ID = ID_PATTERN
 _DRUG_CODE = re.compile(r"[XZ][A-Z0-9]{22}")
 
 

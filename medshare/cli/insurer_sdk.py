@@ -24,7 +24,9 @@ def decrypt_cmd(
     topic: str | None = typer.Option(
         None, help="Topic the records were read from (bound into every ciphertext); "
         "default insurer.CODE.claims.v1."),
-    record_id_field: str = typer.Option("settlement_id", help="Field holding the record id."),
+    record_id_field: str | None = typer.Option(
+        None, help="Field holding the record id the envelopes are bound to (default: per record - claim_id "
+        "for a claim result, note_id for a note, else settlement_id)."),
     key_dir: Path | None = typer.Option(
         None, help="The insurer's folder holding keys/v<N>.key (default MEDSHARE_HOME/insurers/CODE)."),
     passphrase_env: str | None = typer.Option(
@@ -94,9 +96,11 @@ def _decryptor(code: str, key_dir: Path | None, passphrase_env: str | None) -> I
         raise UserError(str(exc)) from None
 
 
-def _decrypt_line(dec: InsurerDecryptor, line: str, lineno: int, topic: str, id_field: str) -> dict[str, Any]:
+def _decrypt_line(dec: InsurerDecryptor, line: str, lineno: int, topic: str, id_field: str | None
+                  ) -> dict[str, Any]:
     import json
 
+    from medshare.insurer_client import record_id_field
     from privacy.exceptions import DecryptionError
     from privacy.sdk import envelope_paths
 
@@ -107,7 +111,7 @@ def _decrypt_line(dec: InsurerDecryptor, line: str, lineno: int, topic: str, id_
     if not isinstance(record, dict):
         return {"line": lineno, "ok": False, "error": "not a JSON object"}
     try:
-        out = dec.decrypt_record(record, topic, record_id_field=id_field)
+        out = dec.decrypt_record(record, topic, record_id_field=id_field or record_id_field(record))
     except DecryptionError as exc:
         return {"line": lineno, "ok": False, "error": str(exc)}
     return {"line": lineno, "ok": True, "record": out, "decrypted": envelope_paths(record)}

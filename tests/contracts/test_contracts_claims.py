@@ -30,9 +30,9 @@ def test_check_mode_reports_nothing_stale():
 
 def test_claims_contract_follows_the_agreement():
     hhb = registry.load("insurer.hhb.claims.v1")
-    assert [p.schema.name for p in hhb.parts] == ["emr_notes", "settlements"]
-    notes, settlements = hhb.parts
-    assert notes.selector == "note_id" and settlements.selector is None
+    assert [p.schema.name for p in hhb.parts] == ["emr_notes", "claim_results", "settlements"]
+    notes, results, settlements = hhb.parts
+    assert notes.selector == "note_id" and results.selector == "record_type" and settlements.selector is None
     agreement = claims._agreement("hhb")
     grant = agreement.grant("claims", "platform.settlements.v1")
     named = {p.split("[]")[0] for p, t in grant.fields.items() if t.passes}
@@ -47,9 +47,11 @@ def test_claims_contract_follows_the_agreement():
     assert {"payment-parts-sum", "items-sum", "refund-shape", "item-code-by-category"} <= rules
     assert "identity-consistent" not in rules  # it reads resident_id, which is encrypted
     shen = registry.load("insurer.shenlife.claims.v1")
-    assert len(shen.parts) == 1 and "name" not in shen.field_names() and "account_paid" not in shen.field_names()
+    assert [p.schema.name for p in shen.parts] == ["claim_results", "settlements"]
+    shen_settlements = shen.parts[-1]
+    assert "name" not in shen_settlements.field_names() and "account_paid" not in shen_settlements.field_names()
     assert "payment-parts-sum" not in {r.name for _, r in shen.record_rules}  # account_paid is dropped
-    assert shen.version == f"1.{claims._agreement('shenlife').version}.0"
+    assert shen.version == f"1.{claims._agreement('shenlife').version}.{claims.GENERATOR_REVISION}"
 
 
 @pytest.fixture

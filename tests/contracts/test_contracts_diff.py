@@ -165,3 +165,43 @@ def test_diff_command_and_module_entry_point(tmp_path, capsys):
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\n")
     assert main([str(old), str(broken)]) == 2
+
+
+# --- record kinds on one topic (an insurer's claims topic) ---------------------------------------
+
+
+def _claims_doc(code: str) -> dict:
+    return yaml.safe_load((Path(registry.CONTRACTS_DIR) / f"insurer.{code}.claims.v1.yaml").read_text())
+
+
+def _without_kind(doc: dict, name: str) -> dict:
+    d = copy.deepcopy(doc)
+    d["schema"] = [o for o in d["schema"] if o["name"] != name]
+    return d
+
+
+@pytest.mark.parametrize("code", ["hhb", "shenlife"])
+def test_a_new_record_kind_is_compatible(code):
+    """The claim results added beside the router's records (shenlife: one kind became two)."""
+    new = _claims_doc(code)
+    old = _without_kind(new, "claim_results")
+    old["version"] = "1.0.0"
+    report = diff(Contract.from_dict(old), Contract.from_dict(new))
+    assert report.ok, report.errors
+    assert ("optional-field-added", "claim_results:") in {(c.kind, c.field) for c in report.changes}
+    assert not report.breaking
+
+
+def test_a_record_kinds_key_change_is_breaking():
+    old = _claims_doc("hhb")
+    new = copy.deepcopy(old)
+    new["version"] = "1.9.0"
+    kind = next(o for o in new["schema"] if o["name"] == "claim_results")
+    next(p for p in kind["properties"] if p["name"] == "claim_id")["primaryKey"] = False
+    next(p for p in kind["properties"] if p["name"] == "settlement_id")["primaryKey"] = True
+    report = diff(Contract.from_dict(old), Contract.from_dict(new))
+    assert ("primary-key-changed", "claim_results:") in {(c.kind, c.field) for c in report.breaking}
+    assert not report.ok
+    # and a removed record kind breaks its consumers
+    gone = diff(Contract.from_dict(old), Contract.from_dict({**_without_kind(old, "claim_results"), "version": "1.9.0"}))
+    assert ("field-removed", "claim_results:") in {(c.kind, c.field) for c in gone.breaking}
