@@ -319,6 +319,20 @@ def _code_by_category(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callabl
     return (code, category), check
 
 
+def _required_when(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """``fields`` are required (present, not null) when ``field`` equals ``equals``."""
+    field, equals, fields = _args(args, "required-when", "field", "equals", "fields")
+    if not isinstance(fields, list) or not fields or not all(isinstance(x, str) for x in fields):
+        raise ContractError("record rule 'required-when': fields must be a non-empty list of field names")
+
+    def check(obj: Mapping[str, Any]) -> list[Failure]:
+        if obj.get(field) != equals:
+            return []
+        return [(name, f"required when {field} is {equals!r}") for name in fields if obj.get(name) is None]
+
+    return (field, *fields), check
+
+
 RULE_KINDS: dict[str, Callable[[Mapping[str, Any]], tuple[tuple[str, ...], Callable]]] = {
     "sum-equals": _sum_equals,
     "items-sum": _items_sum,
@@ -326,6 +340,7 @@ RULE_KINDS: dict[str, Callable[[Mapping[str, Any]], tuple[tuple[str, ...], Calla
     "resident-id-consistent": _resident_id_consistent,
     "refund": _refund,
     "code-by-category": _code_by_category,
+    "required-when": _required_when,
 }
 
 

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 PLATFORM_SETTLEMENTS = "platform.settlements.v1"
 PLATFORM_EMR_NOTES = "platform.emr-notes.v1"
 PLATFORM_CONSENTS = "platform.consents.v1"
+#: 投保/退保 events (who holds which insurer product); co-partitioned with the settlements (see below)
+PLATFORM_ENROLMENTS = "platform.enrolments.v1"
 LAB_SETTLEMENTS = "lab.settlements.v1"
 LAB_EMR_NOTES = "lab.emr-notes.v1"
 QUARANTINE = "pipeline.quarantine.v1"
 AUDIT = "governance.audit.v1"
 LINEAGE = "governance.lineage.v1"
 
-PLATFORM_TOPICS = (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS)
+PLATFORM_TOPICS = (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS, PLATFORM_ENROLMENTS)
 GOVERNANCE_TOPICS = (AUDIT, LINEAGE)
 
 #: an insurer code: lowercase letters and digits, 2-16 long, starting with a letter
@@ -63,12 +65,18 @@ class TopicSpec:
 
 
 def pipeline_topic_specs(partitions: int) -> list[TopicSpec]:
-    """The topics every deployment has, with partition counts that let processors scale out."""
+    """The topics every deployment has, with partition counts that let processors scale out.
+
+    Settlements, notes and enrolments are keyed by ``person_no`` and must keep the same partition
+    count: the router reads settlements and notes, the claims processor settlements and enrolments,
+    as co-partitioned inputs (one person's events of both topics on the same partition number).
+    """
     week = 7 * 24 * 3600 * 1000
     return [
         TopicSpec(PLATFORM_SETTLEMENTS, partitions),
         TopicSpec(PLATFORM_EMR_NOTES, partitions),
         TopicSpec(PLATFORM_CONSENTS, partitions),
+        TopicSpec(PLATFORM_ENROLMENTS, partitions),
         TopicSpec(LAB_SETTLEMENTS, partitions),
         TopicSpec(LAB_EMR_NOTES, partitions),
         TopicSpec(QUARANTINE, max(1, partitions // 2), retention_ms=-1),

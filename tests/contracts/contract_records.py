@@ -117,6 +117,33 @@ def consent(**overrides: Any) -> dict[str, Any]:
     return rec
 
 
+def enrolment(**overrides: Any) -> dict[str, Any]:
+    rec = {
+        "event_id": "EE2026030100000001",
+        "enrolment_id": "EN-hhb-2026-0001",
+        "action": "enrol",
+        "person_no": "3100000012345678",
+        "insurer_code": "hhb",
+        "product_id": "hhb-huibao",
+        "policy_no": "HHB202600000001",
+        "valid_from": "2026-01-01T00:00:00+08:00",
+        "valid_to": "2027-01-01T00:00:00+08:00",
+        "pre_existing": ["C50"],
+        "channel": "随申办",
+        "event_time": "2026-03-01T06:10:00+08:00",
+    }
+    rec.update(overrides)
+    return rec
+
+
+def enrolment_cancel(**overrides: Any) -> dict[str, Any]:
+    rec = {k: v for k, v in enrolment().items()
+           if k in ("enrolment_id", "person_no", "insurer_code", "channel")}
+    rec.update(event_id="EE2026031500000002", action="cancel", event_time="2026-03-15T10:00:00+08:00")
+    rec.update(overrides)
+    return rec
+
+
 def lab_settlement(i: int = 0, now: datetime | None = None, **overrides: Any) -> dict[str, Any]:
     """A de-identified settlement; ``now`` sets event_hour (freshness) — default: this hour."""
     now = now or datetime.now(UTC).astimezone()
@@ -176,6 +203,9 @@ VALID: dict[str, list[dict[str, Any]]] = {
     "platform.emr-notes.v1": [emr_note(), emr_note(note_id="N2", note_type="outpatient")],
     "platform.consents.v1": [consent(), consent(event_id="ce-0002", action="revoke", valid_to=None,
                                                 data_categories=["settlement"], channel="insurer_app")],
+    "platform.enrolments.v1": [enrolment(), enrolment_cancel(),
+                               enrolment(event_id="EE2", enrolment_id="EN-2", pre_existing=[], channel="insurer_app",
+                                         insurer_code="shenlife", product_id="shenlife-plus")],
     "lab.settlements.v1": [lab_settlement(1), lab_settlement(2, district=None)],
     "lab.emr-notes.v1": [lab_note(), lab_note(note_id="N3", entities={})],
 }

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from contracts import registry
 from contracts.model import DIRECT_IDENTIFIER
 
-CIDS = ["platform.settlements.v1", "platform.consents.v1", "platform.emr-notes.v1"]
+CIDS = ["platform.settlements.v1", "platform.consents.v1", "platform.emr-notes.v1", "platform.enrolments.v1"]
 
 # identifiers that look real and ones that do not: digits, X, CJK, latin, punctuation
 identifier_text = st.text(alphabet=st.sampled_from("0123456789Xx张王李赵上海市路号ABCab-_ 。"), min_size=8,

@@ -29,6 +29,8 @@ CONVENTIONS = {
                               "note_type", "text"],
     "platform.consents.v1": ["event_id", "consent_id", "action", "person_no", "resident_id", "insurer_code",
                              "purpose", "data_categories", "valid_from", "valid_to", "channel", "event_time"],
+    "platform.enrolments.v1": ["event_id", "enrolment_id", "action", "person_no", "insurer_code", "product_id",
+                               "policy_no", "valid_from", "valid_to", "pre_existing", "channel", "event_time"],
     "lab.settlements.v1": [
         "settlement_id", "event_type", "refund_of", "person_key", "event_hour", "event_month", "gender", "age_band",
         "district", "insurance_type", "visit_type", "institution_code", "admission_month", "length_of_stay",
@@ -71,6 +73,10 @@ def test_classification_tags():
     assert {"diagnosis_code", "diagnosis_name"} <= set(s.fields_tagged(SENSITIVE_HEALTH))
     assert set(registry.load("platform.consents.v1").fields_tagged(DIRECT_IDENTIFIER)) == {"person_no", "resident_id"}
     assert "text" in registry.load("platform.emr-notes.v1").fields_tagged(DIRECT_IDENTIFIER)
+    enrol = registry.load("platform.enrolments.v1")
+    assert set(enrol.fields_tagged(DIRECT_IDENTIFIER)) == {"person_no", "policy_no"}
+    assert enrol.fields_tagged(SENSITIVE_HEALTH) == ["pre_existing"]
+    assert "resident_id" not in enrol.field_names()  # the registry keeps person_no only
     for cid in ("lab.settlements.v1", "lab.emr-notes.v1", "pipeline.quarantine.v1"):
         assert registry.load(cid).fields_tagged(DIRECT_IDENTIFIER) == [], cid
 

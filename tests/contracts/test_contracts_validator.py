@@ -16,6 +16,7 @@ from medshare.envelope import encode_value
 
 S, C, N = "platform.settlements.v1", "platform.consents.v1", "platform.emr-notes.v1"
 LS, LN, Q = "lab.settlements.v1", "lab.emr-notes.v1", "pipeline.quarantine.v1"
+E = "platform.enrolments.v1"
 
 
 def rules_of(cid: str, record) -> set[tuple[str, str]]:
@@ -104,6 +105,13 @@ CASES = [
                 "self_expense": 200.0}, ("total_amount", "refund-shape")),
     ("settlement with refund_of", S, _set("refund_of", "ST2026030400000001"), ("refund_of", "refund-shape")),
     ("validity ends before it starts", C, _set("valid_to", "2025-01-01T00:00:00+08:00"), ("valid_to", "validity-order")),
+    ("enrol without a product", E, lambda r: {k: v for k, v in r.items() if k != "product_id"},
+     ("product_id", "enrol-terms")),
+    ("enrol with a null period", E, _set("valid_to", None), ("valid_to", "enrol-terms")),
+    ("enrolment ends before it starts", E, _set("valid_to", "2025-12-31T00:00:00+08:00"),
+     ("valid_to", "validity-order")),
+    ("pre-existing not an ICD-10 prefix", E, _set("pre_existing", ["c50"]), ("pre_existing[0]", "pattern")),
+    ("enrolment action unknown", E, _set("action", "suspend"), ("action", "enum")),
     ("unexpected extra field", S, _set("loyalty_card", "L-99"), ("loyalty_card", "extra-field")),
     ("unexpected extra field nested", S, _set("items.0.colour", "red"), ("items[0].colour", "extra-field")),
     ("too many items", S, lambda r: {**r, "items": r["items"] * 200}, ("items", "items")),
@@ -194,3 +202,16 @@ def test_fast_path_agrees_with_the_explainer(cid, data):
     fast_ok = v._fast(rec)
     explained = v.explain(rec)
     assert fast_ok == (not explained), (fast_ok, [str(x) for x in explained])
+
+
+def test_required_when_rule_arguments_are_checked():
+    from contracts.exceptions import ContractError
+    from contracts.rules import compile_rule
+
+    with pytest.raises(ContractError, match="fields must be a non-empty list"):
+        compile_rule("x", {"rule": "required-when", "field": "action", "equals": "enrol", "fields": []})
+    with pytest.raises(ContractError, match="needs argument"):
+        compile_rule("x", {"rule": "required-when", "field": "action", "fields": ["a"]})
+    rule = compile_rule("x", {"rule": "required-when", "field": "action", "equals": "enrol", "fields": ["a", "b"]})
+    assert rule.check({"action": "enrol", "a": 1}) == [("b", "required when action is 'enrol'")]
+    assert rule.check({"action": "cancel"}) == []
