@@ -25,7 +25,6 @@ import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from functools import lru_cache
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -134,19 +133,22 @@ def _format_checker() -> Any:
 
 
 def shipped_facet_schemas() -> dict[str, dict[str, Any]]:
-    """Facet schema files shipped by installed packages, by file name (``AirflowRunFacet.json``, …)."""
+    """Facet schema files shipped by installed packages, by file name (``AirflowRunFacet.json``, …).
+
+    Found through the distributions' metadata, so neither Airflow nor the dbt integration is imported.
+    """
+    from importlib.metadata import PackageNotFoundError, distribution
+
     out: dict[str, dict[str, Any]] = {}
-    for package, folders in (("airflow.providers.openlineage", ("facets",)),
-                             ("openlineage.common", ("schema", "provider"))):
+    for dist, folders in (("apache-airflow-providers-openlineage", ("airflow/providers/openlineage/facets",)),
+                          ("openlineage-integration-common", ("openlineage/common/schema",
+                                                              "openlineage/common/provider"))):
         try:
-            spec = find_spec(package)
-        except (ImportError, ValueError):
+            found = distribution(dist)
+        except PackageNotFoundError:
             continue
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        root = Path(next(iter(spec.submodule_search_locations)))
         for folder in folders:
-            for path in sorted((root / folder).glob("*.json")):
+            for path in sorted(Path(str(found.locate_file(folder))).glob("*.json")):
                 out[path.name] = json.loads(path.read_text("utf-8"))
     return out
 

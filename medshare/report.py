@@ -345,7 +345,8 @@ def _dataset_group(ns: str, name: str) -> tuple[str, str | None]:
         return name.split(".")[0], None
     if ".marts." in name or name.startswith("mart:"):
         return "mart", None
-    if ns.startswith(("duckdb://", "postgres://")) and "lab_" in name:
+    if ns.startswith(("duckdb://", "postgres://")) and ("lab_" in name or ".staging." in name
+                                                       or ".intermediate." in name):
         return "lab-table", None
     return "store", None
 
@@ -420,32 +421,61 @@ class _Graph:
                 detail += "\ndropped (absent): " + ", ".join(dropped)
             self.edge(jid, did, observed, label, detail)
 
+    def _observed_into(self, nid: str) -> bool:
+        return any(e["observed"] and e["target"] == nid for e in self.edges.values())
+
+    def _observed_from(self, nid: str) -> bool:
+        return any(e["observed"] and e["source"] == nid for e in self.edges.values())
+
     def add_marts(self, cfg: Settings) -> None:
-        """Lab tables -> dbt -> marts -> release -> insurer marts topics, as the agreements declare."""
+        """Lab tables -> dbt -> marts -> release -> insurer marts topics, as the agreements declare.
+
+        A mart some run was seen building (dbt's events) gets no declared dbt edge, and one some run
+        was seen reading (the release DAG's) no declared release edge: the observed path replaces them.
+        """
         from medshare.lineage import JOB_NAMESPACE, kafka_namespace, lab_dataset
 
-        dbt = self.job(JOB_NAMESPACE, "transforms.dbt", False)
-        for tbl in LAB_TABLES:
-            self.edge(self.dataset(*lab_dataset(cfg, tbl)), dbt, False)
-        release = self.job(JOB_NAMESPACE, "lab.release", False)
-        for a in self.agreements:
-            for g in a.grants:
-                if g.source_kind != "mart":
-                    continue
-                mid = self.dataset(*lab_dataset(cfg, g.source_name, schema="marts"))
-                self.nodes[mid]["group"] = "mart"
+        marts = [(g, self.dataset(*lab_dataset(cfg, g.source_name, schema="marts")))
+                 for a in self.agreements for g in a.grants if g.source_kind == "mart"]
+        built = {mid: self._observed_into(mid) for _, mid in marts}
+        read = {mid: self._observed_from(mid) for _, mid in marts}
+        dbt = release = None
+        if not all(built.values()):
+            dbt = self.job(JOB_NAMESPACE, "transforms.dbt", False)
+            for tbl in LAB_TABLES:
+                self.edge(self.dataset(*lab_dataset(cfg, tbl)), dbt, False)
+        for g, mid in marts:
+            self.nodes[mid]["group"] = "mart"
+            if dbt is not None and not built[mid]:
                 self.edge(dbt, mid, False)
-                self.edge(mid, release, False)
-                out = self.dataset(kafka_namespace(cfg), g.output)
-                kinds = Counter(str(tr) for tr in g.fields.values() if tr.passes)
-                label = f"aggregate k≥{g.min_group_size} · " + " · ".join(f"{v} {k}" for k, v in kinds.items())
-                detail = f"{g.purpose} ({g.basis}) from {g.source}\n" + "\n".join(
-                    f"{p}: {tr}" for p, tr in g.fields.items())
-                prev = self.edges.get((release, out))
-                if prev and prev["label"]:
-                    prev["detail"] += "\n\n" + detail
-                else:
-                    self.edge(release, out, False, label, detail)
+            if read[mid]:
+                continue
+            if release is None:
+                release = self.job(JOB_NAMESPACE, "lab.release", False)
+            self.edge(mid, release, False)
+            out = self.dataset(kafka_namespace(cfg), g.output)
+            kinds = Counter(str(tr) for tr in g.fields.values() if tr.passes)
+            label = f"aggregate k≥{g.min_group_size} · " + " · ".join(f"{v} {k}" for k, v in kinds.items())
+            detail = f"{g.purpose} ({g.basis}) from {g.source}\n" + "\n".join(
+                f"{p}: {tr}" for p, tr in g.fields.items())
+            prev = self.edges.get((release, out))
+            if prev and prev["label"]:
+                prev["detail"] += "\n\n" + detail
+            else:
+                self.edge(release, out, False, label, detail)
+
+
+def _drawn(e: Mapping[str, Any]) -> bool:
+    """Whether a run's job belongs in the graph: it names datasets, and it is not a dbt test.
+
+    A DAG run (``airflow/<dag_id>``) or a task without datasets adds a node with no edge; a dbt test
+    (dbt's ``….test`` jobs, cosmos' ``<model>.test`` tasks) only reads the model it checks.
+    """
+    if not (e.get("inputs") or e.get("outputs")):
+        return False
+    job = e.get("job") or {}
+    job_type = ((job.get("facets") or {}).get("jobType") or {}).get("jobType")
+    return bool(e.get("outputs")) or not (str(job.get("name", "")).endswith(".test") or job_type == "TEST")
 
 
 def lineage_graph(events: list[dict[str, Any]], agreements, cfg: Settings) -> dict[str, Any]:
@@ -465,7 +495,8 @@ def lineage_graph(events: list[dict[str, Any]], agreements, cfg: Settings) -> di
         if e.get("eventType") != "START" or key not in latest:
             latest[key] = e
     for e in latest.values():
-        g.add_event(e, observed=True)
+        if _drawn(e):
+            g.add_event(e, observed=True)
     sources = tuple(sorted({r.grant.source for r in agreements.grants("claims") if r.grant.source_kind == "topic"}))
     declared = {"consent-sync": (t.PLATFORM_CONSENTS,), "router": sources,
                 "deidentify": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES),

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "medshare.cli.audit",
     "medshare.cli.lab",
     "medshare.cli.report",
+    "medshare.cli.lineage",
     "medshare.cli.claims",
     "medshare.cli.airflow",
 )

@@ -152,3 +152,50 @@ def test_dag_files_hold_no_credentials_and_no_business_logic():
             assert word not in low, f"{path.name} mentions {word!r}"
         assert "import duckdb" not in text and "import great_expectations" not in text
         assert len([ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]) < 120
+
+
+def _ol(datasets) -> set[tuple[str, str]]:
+    from openlineage.client.event_v2 import Dataset
+
+    return {(d.namespace, d.name) for d in datasets if isinstance(d, Dataset)}
+
+
+def test_tasks_declare_openlineage_datasets_named_as_the_processors_name_theirs(dagbag):
+    """The provider has no extractor for @task: the OpenLineage datasets in inlets/outlets are the lineage."""
+    from medshare import topics as t
+    from medshare.config import settings
+    from medshare.lineage import kafka_namespace, lab_dataset
+    from medshare.orchestration.release import mart_grants
+
+    cfg = settings()
+    kafka = kafka_namespace(cfg)
+    platform = {(kafka, t.PLATFORM_SETTLEMENTS), (kafka, t.PLATFORM_EMR_NOTES), (kafka, t.PLATFORM_CONSENTS)}
+    lab = {lab_dataset(cfg, "lab_settlements"), lab_dataset(cfg, "lab_emr_notes")}
+    extract = dagbag.dags["platform_extract"].task_dict["publish_day"]
+    assert _ol(extract.outlets) == platform and len(_ol(extract.inlets)) == 3
+    load = dagbag.dags["lab_load"].task_dict["load_and_validate"]
+    assert _ol(load.inlets) == {(kafka, t.LAB_SETTLEMENTS), (kafka, t.LAB_EMR_NOTES)}
+    assert _ol(load.outlets) == lab
+    release = dagbag.dags["release_marts"].task_dict["release"]
+    grants = mart_grants()
+    assert _ol(release.partial_kwargs.get("inlets") or release.inlets) == {
+        lab_dataset(cfg, g["mart"], "marts") for g in grants}
+    assert _ol(release.partial_kwargs.get("outlets") or release.outlets) == {
+        (kafka, t.insurer_marts(g["insurer"])) for g in grants} | {(kafka, t.AUDIT)}
+    report = dagbag.dags["compliance_report"].task_dict["write_report"]
+    assert lab <= _ol(report.inlets)
+    assert _ol(dagbag.dags["rotate_keys"].task_dict["rotate"].outlets) == {("file", str(cfg.keyring_dir))}
+
+
+def test_airflow_is_configured_with_medshares_transport():
+    import json
+    import os
+
+    from medshare.orchestration.lineage import AIRFLOW_JOB_NAMESPACE, openlineage_env
+    from medshare.orchestration.local import airflow_env
+
+    env = airflow_env()
+    assert json.loads(env["AIRFLOW__OPENLINEAGE__TRANSPORT"]) == {"type": "medshare.lineage.MedshareTransport",
+                                                                  "kafka": True}
+    assert env["AIRFLOW__OPENLINEAGE__NAMESPACE"] == AIRFLOW_JOB_NAMESPACE
+    assert {k: os.environ[k] for k in openlineage_env()} == openlineage_env()  # the DAG tests run with it too
