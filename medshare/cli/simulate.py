@@ -30,6 +30,9 @@ def simulate_cmd(
                                  help="Comma-separated insurer codes persons may authorise."),
     malformed_rate: float = typer.Option(0.01, "--malformed-rate",
                                          help="Share of events that are deliberately malformed (0..1)."),
+    enrolments: bool = typer.Option(True, "--enrolments/--no-enrolments",
+                                    help="Publish 投保/退保 events for the insurers that have a product "
+                                         "(contracts/products)."),
     kafka: bool = typer.Option(True, "--kafka/--no-kafka",
                                help="Publish to the platform topics as the `platform` principal."),
     batch: bool = typer.Option(True, "--batch/--no-batch", help="Write the Parquet batch snapshot."),
@@ -38,7 +41,7 @@ def simulate_cmd(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Simulate the Shanghai medical-insurance platform: settlements, e-medical notes, consents."""
+    """Simulate the Shanghai medical-insurance platform: settlements, e-medical notes, consents, enrolments."""
     from datetime import date
 
     from medshare.errors import UserError
@@ -56,6 +59,7 @@ def simulate_cmd(
             start_date=first_day,
             insurers=tuple(c.strip() for c in insurers.split(",") if c.strip()),
             malformed_rate=malformed_rate,
+            enrolments=enrolments,
         )
     except ValueError as exc:
         raise UserError(f"simulate: {exc}") from None
@@ -69,7 +73,8 @@ def simulate_cmd(
         f"simulated {summary['events']:,} events for {persons:,} persons over {days} days "
         f"({summary['start_date']}..{summary['end_date']}): "
         f"{topics['platform.settlements.v1']:,} settlements, {topics['platform.emr-notes.v1']:,} notes, "
-        f"{topics['platform.consents.v1']:,} consents; {summary['malformed_total']:,} malformed "
+        f"{topics['platform.consents.v1']:,} consents, {topics['platform.enrolments.v1']:,} enrolment events; "
+        f"{summary['malformed_total']:,} malformed "
         f"({summary['consents']['out_of_order']} consents out of order)"
     )
     typer.echo(f"to {', '.join(sinks) or 'no sink'}; run folder {summary['run_dir']} "

@@ -36,15 +36,15 @@ from medshare.orchestration.exceptions import BatchNotFoundError, OrchestrationE
 from medshare.orchestration.ledger import Ledger
 from medshare.simulate.malformed import REQUIRED
 from medshare.simulate.sinks import COLUMNS, TABLES
-from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_SETTLEMENTS
+from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_ENROLMENTS, PLATFORM_SETTLEMENTS
 
 log = logging.getLogger(__name__)
 
 STEP = "platform_extract"
 #: ``ms-producer`` of every extracted message
 PRODUCER = "platform-extract"
-#: merge order of tables publishing at the same instant: a consent before what it covers
-_ORDER = {PLATFORM_CONSENTS: 0, PLATFORM_SETTLEMENTS: 1, PLATFORM_EMR_NOTES: 2}
+#: merge order of tables publishing at the same instant: a consent or an enrolment before what it covers
+_ORDER = {PLATFORM_CONSENTS: 0, PLATFORM_ENROLMENTS: 1, PLATFORM_SETTLEMENTS: 2, PLATFORM_EMR_NOTES: 3}
 _PERSON_RE = re.compile(r'"person_no"\s*:\s*"([^"\\]{1,64})"')
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from medshare.envelope import encode_value
-from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_SETTLEMENTS
+from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_ENROLMENTS, PLATFORM_SETTLEMENTS
 
 BAD_CHECK_DIGIT = "bad_check_digit"
 MISSING_FIELD = "missing_field"
@@ -25,11 +25,12 @@ DISCHARGE_BEFORE_ADMISSION = "discharge_before_admission"
 KINDS = (BAD_CHECK_DIGIT, MISSING_FIELD, AMOUNTS_MISMATCH, BROKEN_JSON, WRONG_TYPE, UNKNOWN_CODE,
          DISCHARGE_BEFORE_ADMISSION)
 
-#: the kinds that make sense for each topic (notes carry no resident_id field and no amounts)
+#: the kinds that make sense for each topic (notes and enrolments carry no resident_id and no amounts)
 APPLICABLE: dict[str, tuple[str, ...]] = {
     PLATFORM_SETTLEMENTS: KINDS,
     PLATFORM_EMR_NOTES: (MISSING_FIELD, BROKEN_JSON, WRONG_TYPE, UNKNOWN_CODE),
     PLATFORM_CONSENTS: (BAD_CHECK_DIGIT, MISSING_FIELD, BROKEN_JSON, WRONG_TYPE, UNKNOWN_CODE),
+    PLATFORM_ENROLMENTS: (MISSING_FIELD, BROKEN_JSON, WRONG_TYPE, UNKNOWN_CODE),
 }
 
 #: fields whose absence a consumer cannot work around
@@ -40,6 +41,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     # valid_to is optional in the contract (an authorisation may be open-ended), so never dropped
     PLATFORM_CONSENTS: ("event_id", "consent_id", "action", "person_no", "resident_id", "insurer_code",
                         "purpose", "data_categories", "valid_from", "channel", "event_time"),
+    # the terms (product, policy, period) are null in a cancel, so only what every event has
+    PLATFORM_ENROLMENTS: ("event_id", "enrolment_id", "action", "person_no", "insurer_code", "channel",
+                          "event_time"),
 }
 
 Result = tuple[bytes, dict[str, Any] | None, str]
@@ -81,6 +85,7 @@ _WRONG_TYPES: dict[str, tuple[str, ...]] = {
     PLATFORM_SETTLEMENTS: ("total_amount", "visit_type", "items", "fund_paid"),
     PLATFORM_EMR_NOTES: ("text", "person_no"),
     PLATFORM_CONSENTS: ("data_categories", "valid_from", "person_no"),
+    PLATFORM_ENROLMENTS: ("pre_existing", "event_time", "person_no"),
 }
 
 
@@ -108,6 +113,7 @@ _UNKNOWN_CODES: dict[str, tuple[tuple[str, str], ...]] = {
                            ("diagnosis_code", "ZZ.99"), ("item_code", "YP0000123")),
     PLATFORM_EMR_NOTES: (("note_type", "nursing"),),
     PLATFORM_CONSENTS: (("purpose", "marketing"), ("channel", "wechat_h5"), ("action", "suspend")),
+    PLATFORM_ENROLMENTS: (("action", "suspend"), ("channel", "wechat_h5")),
 }
 
 
@@ -146,6 +152,7 @@ def corrupt(rng: random.Random, topic: str, record: dict[str, Any], kind: str | 
     copy = dict(record)
     if "items" in copy and isinstance(copy["items"], list):
         copy["items"] = [dict(item) for item in copy["items"]]
-    if "data_categories" in copy:
-        copy["data_categories"] = list(copy["data_categories"])
+    for name in ("data_categories", "pre_existing"):
+        if isinstance(copy.get(name), list):
+            copy[name] = list(copy[name])
     return kind, CORRUPTERS[kind](rng, topic, copy)

@@ -27,11 +27,18 @@ from typing import Any
 from medshare.envelope import encode_value
 from medshare.simulate import catalogue as cat
 from medshare.simulate import consents as cons
-from medshare.simulate import malformed as mal
+from medshare.simulate import enrolments as enr
+from medshare.simulate import malformed as mal_mod
 from medshare.simulate import notes, settlements
 from medshare.simulate.ids import DayCounters, at, iso, sub_rng
 from medshare.simulate.persons import MAX_WEIGHT, Person, make_person, profile
-from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_SETTLEMENTS, check_insurer_code
+from medshare.topics import (
+    PLATFORM_CONSENTS,
+    PLATFORM_EMR_NOTES,
+    PLATFORM_ENROLMENTS,
+    PLATFORM_SETTLEMENTS,
+    check_insurer_code,
+)
 
 #: outpatient visits of a weight-1 person per day (mean weight ≈ 1.7, so ≈ 12 visits a year)
 VISIT_RATE = 0.02
@@ -55,6 +62,8 @@ class SimConfig:
     insurers: tuple[str, ...] = ("hhb", "shenlife")
     malformed_rate: float = 0.01
     visit_rate: float = VISIT_RATE
+    #: publish 投保/退保 events for the insurers that have a product (``platform.enrolments.v1``)
+    enrolments: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "insurers", tuple(self.insurers))
@@ -124,6 +133,11 @@ class Stats:
     visit_types: Counter = field(default_factory=Counter)
     note_types: Counter = field(default_factory=Counter)
     consent_actions: Counter = field(default_factory=Counter)
+    enrolment_actions: Counter = field(default_factory=Counter)
+    #: valid (not malformed) events per insurer: enrolments, cancels, enrolments declaring a condition
+    enrolled: Counter = field(default_factory=Counter)
+    cancelled: Counter = field(default_factory=Counter)
+    declared: Counter = field(default_factory=Counter)
     granted: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     revoked: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     out_of_order: list[str] = field(default_factory=list)
@@ -164,6 +178,11 @@ class Simulation:
         self._inpatient: dict[int, int] = {}
         self._seq = 0
         self._mal_rng = random.Random(0)
+        #: enrolment events draw their malformations from their own stream, and their jobs take
+        #: negative sequence numbers: the other topics' events stay byte-identical with or without them
+        self._enrol_mal_rng = random.Random(0)
+        self._enrol_seq = 0
+        self._products = enr.products_of(cfg.insurers) if cfg.enrolments else {}
         self._started = False
 
     # --- public ----------------------------------------------------------------------------
@@ -177,10 +196,13 @@ class Simulation:
         self._started = True
         cfg = self.cfg
         sessions = cons.grant_days(cfg.seed, cfg.persons, cfg.days, len(cfg.insurers))
+        enrolments = enr.enrol_days(cfg.seed, cfg.persons, cfg.days, sorted(self._products)) \
+            if self._products else {}
         for d in range(cfg.days):
             day = cfg.start_date + timedelta(days=d)
             self._mal_rng = sub_rng(cfg.seed, "malformed", d)
-            jobs = self._plan(d, day, sessions.pop(d, None))
+            self._enrol_mal_rng = sub_rng(cfg.seed, "malformed-enrolment", d)
+            jobs = self._plan(d, day, sessions.pop(d, None), enrolments.pop(d, None))
             for second, seq, kind, payload in jobs:
                 yield from self._materialise(d, day, second, seq, kind, payload)
             self._counters.forget_before(day)
@@ -198,7 +220,8 @@ class Simulation:
             "insurers": list(cfg.insurers),
             "malformed_rate": cfg.malformed_rate,
             "events": sum(s.topics.values()),
-            "topics": {t: s.topics.get(t, 0) for t in (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS)},
+            "topics": {t: s.topics.get(t, 0) for t in (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS,
+                                                        PLATFORM_ENROLMENTS)},
             "malformed": dict(sorted(s.malformed.items())),
             "malformed_total": sum(s.malformed.values()),
             "malformed_by_topic": {t: dict(sorted(c.items())) for t, c in sorted(s.malformed_by_topic.items())},
@@ -219,6 +242,14 @@ class Simulation:
                 # grants published after their own revoke (first 1000)
                 "out_of_order_consent_ids": s.out_of_order[:1000],
             },
+            "enrolments": {
+                "actions": dict(sorted(s.enrolment_actions.items())),
+                "products": {code: product for code, product in self._products.values()},
+                # valid (not malformed) events per insurer
+                "enrolled": {i: s.enrolled.get(i, 0) for i in cfg.insurers},
+                "cancelled": {i: s.cancelled.get(i, 0) for i in cfg.insurers},
+                "declaring_pre_existing": {i: s.declared.get(i, 0) for i in cfg.insurers},
+            },
             "first_event_time": s.first_event_time,
             "last_event_time": s.last_event_time,
         }
@@ -228,13 +259,20 @@ class Simulation:
         self._seq += 1
         return self._seq
 
-    def _plan(self, d: int, day: date, sessions: Any) -> list[Job]:
+    def _next_enrol_seq(self) -> int:
+        self._enrol_seq -= 1
+        return self._enrol_seq
+
+    def _plan(self, d: int, day: date, sessions: Any, enrolments: Any = None) -> list[Job]:
         cfg = self.cfg
         rng = sub_rng(cfg.seed, "day", d)
         jobs: list[Job] = self._pending.pop(d, [])
         if sessions is not None:
             for i, second in zip(*sessions, strict=True):
                 jobs.append((second, self._next_seq(), "consent_session", i))
+        if enrolments is not None:
+            for i, second, slot in zip(*enrolments, strict=True):
+                jobs.append((second, self._next_enrol_seq(), "enrolment", (i, slot)))
         mu = cfg.persons * cfg.visit_rate * MAX_WEIGHT * _WEEKDAY[day.weekday()]
         for _ in range(poisson(rng, mu)):
             i = rng.randrange(cfg.persons)
@@ -291,6 +329,11 @@ class Simulation:
         if kind == "consent_step":
             i, step = payload
             return [self._consent_event(day, i, step)]
+        if kind == "enrolment":
+            return self._enrolment(d, day, second, *payload)
+        if kind == "enrolment_step":
+            i, step = payload
+            return [self._enrolment_event(day, i, step)]
         raise AssertionError(f"unknown job kind {kind}")
 
     def _diagnosis(self, rng: random.Random, person: Person, visit_type: str) -> cat.Diagnosis:
@@ -324,17 +367,18 @@ class Simulation:
         return rng.choice(hospitals)
 
     def _emit(self, topic: str, key: str, event_id: str, record: dict[str, Any], day: date,
-              trace: str | None = None) -> SimEvent:
+              trace: str | None = None, mal_rng: random.Random | None = None) -> SimEvent:
         """Publish ``record`` as is, or, at the malformed rate, broken in a way that fits ``topic``."""
         s = self.stats
+        mal = mal_rng or self._mal_rng
         s.topics[topic] += 1
         when = record["event_time"]
         if s.first_event_time is None or when < s.first_event_time:
             s.first_event_time = when
         if s.last_event_time is None or when > s.last_event_time:
             s.last_event_time = when
-        if self.cfg.malformed_rate and self._mal_rng.random() < self.cfg.malformed_rate:
-            kind, (value, broken, detail) = mal.corrupt(self._mal_rng, topic, record)
+        if self.cfg.malformed_rate and mal.random() < self.cfg.malformed_rate:
+            kind, (value, broken, detail) = mal_mod.corrupt(mal, topic, record)
             s.malformed[kind] += 1
             s.malformed_by_topic[topic][kind] += 1
             return SimEvent(topic, key, event_id, value, broken, day, kind, detail, trace)
@@ -459,6 +503,32 @@ class Simulation:
         if ev.malformed is None:
             counter = self.stats.granted if step.action == "grant" else self.stats.revoked
             counter[step.insurer_code][step.purpose] += 1
+        return ev
+
+
+    def _enrolment(self, d: int, day: date, second: int, i: int, slot: int) -> Iterator[SimEvent]:
+        cfg = self.cfg
+        code, product = self._products[slot]
+        condition = profile(cfg.seed, i).condition
+        for step in enr.plan(cfg.seed, i, slot, code, product, cfg.start_date, cfg.days, d, second, condition):
+            if step.publish_day == d:
+                yield self._enrolment_event(day, i, step)
+            else:
+                self._pending[step.publish_day].append((step.publish_second, self._next_enrol_seq(),
+                                                        "enrolment_step", (i, step)))
+
+    def _enrolment_event(self, day: date, i: int, step: enr.EnrolmentStep) -> SimEvent:
+        person = self._person(i)
+        event_id = self._counters.next_id("EE", day)
+        record = enr.enrolment_record(step, event_id, person.person_no)
+        ev = self._emit(PLATFORM_ENROLMENTS, person.person_no, event_id, record, day, mal_rng=self._enrol_mal_rng)
+        self.stats.enrolment_actions[step.action] += 1
+        if ev.malformed is None:
+            if step.action == "enrol":
+                self.stats.enrolled[step.insurer_code] += 1
+                self.stats.declared[step.insurer_code] += bool(step.pre_existing)
+            else:
+                self.stats.cancelled[step.insurer_code] += 1
         return ev
 
 

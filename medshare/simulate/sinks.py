@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from medshare.envelope import make_headers
 from medshare.errors import UserError
-from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_SETTLEMENTS, PLATFORM_TOPICS
+from medshare.topics import (
+    PLATFORM_CONSENTS,
+    PLATFORM_EMR_NOTES,
+    PLATFORM_ENROLMENTS,
+    PLATFORM_SETTLEMENTS,
+    PLATFORM_TOPICS,
+)
 
 if TYPE_CHECKING:
     from datetime import date
@@ -24,7 +30,8 @@ if TYPE_CHECKING:
 #: ``ms-producer`` of every simulated message
 PRODUCER = "simulator"
 #: batch table of each platform topic
-TABLES = {PLATFORM_SETTLEMENTS: "settlements", PLATFORM_EMR_NOTES: "emr_notes", PLATFORM_CONSENTS: "consents"}
+TABLES = {PLATFORM_SETTLEMENTS: "settlements", PLATFORM_EMR_NOTES: "emr_notes", PLATFORM_CONSENTS: "consents",
+          PLATFORM_ENROLMENTS: "enrolments"}
 
 
 class Sink:
@@ -108,6 +115,11 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("event_id", _STR), ("consent_id", _STR), ("action", _STR), ("person_no", _STR), ("resident_id", _STR),
         ("insurer_code", _STR), ("purpose", _STR), ("data_categories", _LIST), ("valid_from", _STR),
         ("valid_to", _STR), ("channel", _STR), ("event_time", _STR),
+    ),
+    "enrolments": (
+        ("event_id", _STR), ("enrolment_id", _STR), ("action", _STR), ("person_no", _STR), ("insurer_code", _STR),
+        ("product_id", _STR), ("policy_no", _STR), ("valid_from", _STR), ("valid_to", _STR),
+        ("pre_existing", _LIST), ("channel", _STR), ("event_time", _STR),
     ),
 }
 #: columns every batch table has besides the record's fields

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from contracts import formats as f
-from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_SETTLEMENTS
+from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_ENROLMENTS, PLATFORM_SETTLEMENTS
 
 S, N, L, B, SN = "str", "num", "list", "bool", "str|null"
 
@@ -31,6 +31,10 @@ FIELDS: dict[str, dict[str, str]] = {
         "event_id": S, "consent_id": S, "action": S, "person_no": S, "resident_id": S, "insurer_code": S,
         "purpose": S, "data_categories": L, "valid_from": S, "valid_to": S, "channel": S, "event_time": S,
     },
+    PLATFORM_ENROLMENTS: {
+        "event_id": S, "enrolment_id": S, "action": S, "person_no": S, "insurer_code": S, "product_id": SN,
+        "policy_no": SN, "valid_from": SN, "valid_to": SN, "pre_existing": L, "channel": S, "event_time": S,
+    },
 }
 ITEM_FIELDS = {"item_code": S, "item_name": S, "category": S, "catalogue_class": S, "special_drug": B,
                "quantity": N, "unit_price": N, "amount": N, "self_expense": N}
@@ -45,6 +49,8 @@ ENUMS: dict[str, set[str]] = {
     "purpose": {"claims", "actuarial", "supervision"},
     "channel": {"随申办", "insurer_app", "counter"},
 }
+#: where a topic's values differ from ENUMS
+TOPIC_ENUMS: dict[str, dict[str, set[str]]] = {PLATFORM_ENROLMENTS: {"action": {"enrol", "cancel"}}}
 ITEM_CODE = {"drug": f.DRUG_CODE, "device": f.DEVICE_CODE, "service": f.SERVICE_CODE}
 
 
@@ -79,7 +85,7 @@ def problems(topic: str, value: bytes) -> set[str]:
             found.add("wrong_type")
         else:
             typed[name] = rec[name]
-    for name, allowed in ENUMS.items():
+    for name, allowed in {**ENUMS, **TOPIC_ENUMS.get(topic, {})}.items():
         if name in typed and typed[name] not in allowed:
             found.add("unknown_code")
     if "institution_code" in typed and not f.fullmatch(f.INSTITUTION_CODE, typed["institution_code"]):

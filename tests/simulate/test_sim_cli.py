@@ -33,6 +33,20 @@ def test_json_summary(tmp_path: Path) -> None:
     assert (tmp_path / "run" / "malformed.jsonl").exists()
     assert (tmp_path / "jsonl" / "platform.settlements.v1.jsonl").exists()
     assert "kafka" not in summary["sinks"]
+    # enrolment events for the insurers with a product, in the sidecar's topics when malformed
+    assert summary["topics"]["platform.enrolments.v1"] > 0
+    assert set(summary["enrolments"]["products"]) == {"hhb", "shenlife"}
+    assert (tmp_path / "jsonl" / "platform.enrolments.v1.jsonl").exists()
+    sidecar = [json.loads(x) for x in (tmp_path / "run" / "malformed.jsonl").read_text().splitlines()]
+    assert sum(x["topic"] == "platform.enrolments.v1" for x in sidecar) == \
+        sum(summary["malformed_by_topic"].get("platform.enrolments.v1", {}).values()) > 0
+
+
+def test_no_enrolments_flag(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["simulate", "--persons", "60", "--days", "2", "--no-kafka", "--no-batch",
+                                 "--out", str(tmp_path / "run"), "--no-enrolments", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["topics"]["platform.enrolments.v1"] == 0
 
 
 @pytest.fixture

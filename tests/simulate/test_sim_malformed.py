@@ -13,7 +13,7 @@ from sim_helpers import Run, simulate
 
 from medshare.simulate import malformed as mal
 from medshare.simulate.run import SimConfig
-from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_SETTLEMENTS
+from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_ENROLMENTS, PLATFORM_SETTLEMENTS
 
 
 def test_fraction_is_as_requested(small_run: Run) -> None:
@@ -60,7 +60,7 @@ def test_broken_json_is_not_json_but_keeps_its_id(small_run: Run) -> None:
         assert ev.event_id
 
 
-@pytest.mark.parametrize("topic", [PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS])
+@pytest.mark.parametrize("topic", [PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS, PLATFORM_ENROLMENTS])
 def test_each_corrupter_on_each_topic(small_run: Run, topic: str) -> None:
     rng = random.Random(0)
     records = [e.record for e in small_run.of(topic, valid=True)][:40]
@@ -84,7 +84,8 @@ def test_platform_contracts_agree(small_run: Run) -> None:
     """The contract validator (contracts/) passes every valid event and catches every malformed one."""
     from contracts import registry
 
-    validators = {t: registry.validator(t) for t in (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS)}
+    validators = {t: registry.validator(t)
+                  for t in (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS, PLATFORM_ENROLMENTS)}
     for ev in small_run.events:
         _record, violations = validators[ev.topic].validate_bytes(ev.value)
         if ev.malformed is None:
