@@ -15,15 +15,29 @@ A refund (``event_type: refund``) of a settlement that produced a claim reverses
 recorded effect and is published as a negative claim result under the consent the original relied
 on (the insurer already holds that claim; the reversal discloses nothing new).
 
+Enrolments (投保/退保) arrive on ``platform.enrolments.v1``, which this processor reads as a second
+input **co-partitioned** with the settlements (both keyed by ``person_no``, the same partition
+count) and **aligned by time** (``align_inputs``): per partition the runtime releases the two
+topics' messages in timestamp order, so an enrolment published before a settlement is applied
+before it, in the same batch or an earlier one, and a cancel published before a settlement stops
+it. An enrolment event is checked against its contract, parsed, checked against the products (the
+product must be one of the insurer's) and the registry (an enrolment id is one person's), and
+applied to the enrolment registry before the next settlement is evaluated (one database
+transaction per run of enrolments, idempotent by ``event_id``), so the settlements after it in the
+batch see it; a replayed batch applies it again as a no-op. What fails is quarantined with the
+field and the rule.
+
 Delivery: the state of a batch is written in one database transaction in :meth:`before_commit`,
 before the runtime commits the Kafka transaction. A batch replayed after a crash between the two
 finds its settlements in the ledger at the same input position and republishes the stored results;
-the accumulators are not touched twice. Run it with ``python -m streams.claims`` (or, once
-registered, ``medshare run claims``).
+the accumulators are not touched twice — and it is republished even if a cancel or a revocation
+applied since would now refuse the settlement (the ledger already holds the claim). Run it with
+``python -m streams.claims`` or ``medshare run claims``.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +45,9 @@ from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
 from streams.common import ContractCheck, Quarantiner, audit_id, event_id
-from streams.runtime import Counters
+from streams.runtime import Counters, Rejected
+
+log = logging.getLogger("medshare.streams.claims")
 
 PRODUCER = "claims-engine"
 #: the audit event kind of a claim result (see docs/claims.md on the audit sink)
@@ -62,6 +78,9 @@ class ClaimsEngine:
         self._audit = Pseudonymiser.for_project("audit", cfg=self.cfg)
         self._enc: dict[str, Any] = {}
         self.batch = self.store.batch()
+        #: enrolment events accepted in this batch, applied before the next settlement
+        self._pending_enrolments: list[Any] = []
+        self._pending_owners: dict[str, tuple[str, str]] = {}
 
     def encryptor(self, code: str):
         from privacy.crypto import Encryptor
@@ -81,6 +100,7 @@ class ClaimsEngine:
     def apply(self, record: dict[str, Any], source: str | None, ev_id: str, counters: Counters | None = None
               ) -> list[tuple[str, Outgoing, Outgoing]]:
         """(insurer, result message, audit message) for every claim this settlement makes or reverses."""
+        self.flush_enrolments()  # the enrolments published before it
         out = []
         mark = self.batch.savepoint()
         try:
@@ -112,16 +132,77 @@ class ClaimsEngine:
         at = datetime.fromisoformat(record["event_time"])
         enrolment = self.enrolments.active(person, code, at)
         if enrolment is None:
-            return None
+            # never enrolled with this insurer: nothing in the ledger either (the common case, no query)
+            return self._replayed(code, record, source) if self.enrolments.ever_enrolled(person, code) else None
         product = self.products.find(enrolment.product_id, at)
         if product is None or product.insurer != code or not self.agreements.for_insurer(code).in_effect(at):
             return None
         decision = self.consents.check(person, code, "claims", at, categories=("settlement",))
         if not decision.allowed:
-            return None
+            return self._replayed(code, record, source)
         return self.batch.apply_settlement(product, record, code, self.person_key(code, person),
                                            pre_existing=enrolment.pre_existing, consent_id=decision.consent_id,
                                            source=source, policy_no=enrolment.policy_no)
+
+    def _replayed(self, code: str, record: dict[str, Any], source: str | None):
+        """The stored claim of a settlement met again at the same input position, else None.
+
+        A batch replayed after its database commit (the Kafka commit failed) must republish what it
+        stored, even when a cancel or a revocation applied since would refuse the settlement now.
+        """
+        from medshare.claims.state import Application
+
+        entry = self.batch.entry(code, str(record["settlement_id"]))
+        if entry is None or source is None or entry.source != source:
+            return None
+        return Application("replay", entry, reason="same input position: republish the stored result")
+
+    # -- enrolments ------------------------------------------------------------------------
+    def enrol(self, record: dict[str, Any], counters: Counters | None = None) -> None:
+        """Accept one ``platform.enrolments.v1`` record (already contract-checked).
+
+        It is applied to the registry before the next settlement is evaluated (:meth:`apply`) or
+        at the end of the batch (:meth:`flush_enrolments`), in one transaction for a run of
+        enrolments. Raises :class:`Rejected` naming the event, the field and the rule when it
+        cannot be applied.
+        """
+        from pydantic import ValidationError
+
+        from contracts.validator import Violation
+        from medshare.claims.enrolment import EnrolmentEvent, parse_error
+
+        eid = record.get("event_id")
+
+        def reject(rule: str, field: str, problem: str) -> Rejected:
+            return Rejected(rule, f"enrolment event {eid}: {field}: {problem}", [Violation(field, rule, problem)])
+
+        try:
+            event = EnrolmentEvent.model_validate(record)
+        except ValidationError as exc:
+            field, _, problem = parse_error(exc).partition(": ")
+            raise reject("enrolment-event", field, problem) from None
+        if event.action == "enrol":
+            owned = self.products.product_ids(event.insurer_code)
+            if event.product_id not in owned:
+                raise reject("enrolment-product", "product_id", f"{event.product_id} is not a product of insurer "
+                             f"{event.insurer_code} (known: {', '.join(owned) or 'none'})")
+        problem = self.enrolments.conflict(event, self._pending_owners)
+        if problem:
+            raise reject("enrolment-conflict", "enrolment_id", problem)
+        self._pending_enrolments.append(event)
+        self._pending_owners.setdefault(event.enrolment_id, (event.person_no, event.insurer_code))
+        if counters is not None:
+            counters.bump(f"enrolment.{event.action}")
+
+    def flush_enrolments(self) -> dict[str, Any] | None:
+        """Apply the accepted enrolment events (idempotent by event_id: a replay applies nothing)."""
+        if not self._pending_enrolments:
+            return None
+        events, self._pending_enrolments, self._pending_owners = self._pending_enrolments, [], {}
+        result = self.enrolments.apply_many(events)
+        for eid, why in result["rejected"]:  # only a race with another instance gets here
+            log.warning("enrolment event %s was accepted but not applied: %s", eid, why)
+        return result
 
     def _records(self, code: str, record: dict[str, Any], app, ev_id: str) -> tuple[dict, dict]:
         from medshare.claims.engine import yuan
@@ -194,6 +275,11 @@ class ClaimsEngine:
     def commit(self) -> int:
         return self.batch.commit()
 
+    def rollback(self) -> None:
+        """Forget what the current batch staged (its enrolments not yet applied, its claims)."""
+        self.batch.rollback()
+        self._pending_enrolments, self._pending_owners = [], {}
+
     def close(self) -> None:
         self.store.close()
         self.enrolments.close()
@@ -202,8 +288,10 @@ class ClaimsEngine:
 
 class ClaimsHandler:
     name = "claims"
-    inputs = (t.PLATFORM_SETTLEMENTS,)
-    align_inputs = False
+    inputs = (t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS)
+    #: enrolments and settlements of a partition in timestamp order: an enrolment (or cancel)
+    #: published before a settlement is applied before it (see the module docstring)
+    align_inputs = True
 
     def __init__(self, cfg: Settings, engine: ClaimsEngine | None = None) -> None:
         self.engine = engine or ClaimsEngine(cfg)
@@ -211,11 +299,14 @@ class ClaimsHandler:
         self.quarantine = Quarantiner(self.name, cfg)
 
     def begin_batch(self) -> None:
-        self.engine.batch.rollback()  # a batch that failed to commit left nothing behind
+        self.engine.rollback()  # a batch that failed to commit left nothing behind
         self.engine.refresh()
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         record = self.check(msg)
+        if msg.topic == t.PLATFORM_ENROLMENTS:
+            self.engine.enrol(record, counters)
+            return []
         outs: list[Outgoing] = []
         for code, result, audit in self.engine.apply(record, f"{msg.topic}:{msg.partition}:{msg.offset}",
                                                      event_id(msg), counters):
@@ -225,6 +316,7 @@ class ClaimsHandler:
         return outs
 
     def before_commit(self) -> None:
+        self.engine.flush_enrolments()
         self.engine.commit()
 
     def close(self) -> None:

@@ -3,9 +3,10 @@
 Event-sourced like the consent registry (``privacy.consent``): ``enrol`` and ``cancel`` events are
 stored once each (idempotent by ``event_id``) in ``claim_enrolment_events`` of the claim-state
 database, and folded into an in-memory index that :meth:`EnrolmentRegistry.active` answers from.
-In production the events come from where people buy the product — 随申办's 个账专区 or the
-insurer — through ``medshare claims enrol FILE.jsonl`` or an ingestion job calling
-:meth:`EnrolmentRegistry.apply_many`; tests and the benchmark generate them
+The events come from where people buy the product — 随申办's 个账专区, the insurer's app, a
+counter — through the platform's topic ``platform.enrolments.v1``, which the claims processor
+(``streams/claims.py``) applies in stream order beside the settlements; ``medshare claims enrol
+FILE.jsonl`` applies a file of them (backfills); tests and the benchmark generate them
 (:func:`enrolment_events`).
 
 An event::
@@ -17,7 +18,9 @@ An event::
      "event_time": "2025-12-20T09:00:00+08:00"}
 
 A ``cancel`` names the ``enrolment_id`` it ends (and the person and insurer); a cancelled
-enrolment covers nothing from the moment the cancel is applied, like a consent revocation.
+enrolment covers nothing from the moment the cancel is applied, like a consent revocation (a
+cancel applied before its enrol still wins). An ``enrolment_id`` belongs to one person and
+insurer: an event that would rebind it is rejected (:meth:`EnrolmentRegistry.conflict`).
 ``pre_existing`` lists ICD-10 prefixes declared at enrolment (the product decides what they mean:
 a lower ratio, or an exclusion). Only ``person_no`` is kept of the person — never the resident ID.
 """
@@ -145,18 +148,47 @@ class EnrolmentRegistry:
         lst = self._by_person.get((old.person_no, old.insurer), [])
         self._by_person[(old.person_no, old.insurer)] = [new if x is old else x for x in lst]
 
+    def conflict(self, e: EnrolmentEvent, pending: Mapping[str, tuple[str, str]] | None = None) -> str | None:
+        """Why ``e`` may not be applied, or None: an enrolment id belongs to one person and insurer.
+
+        ``pending``: enrolment id -> (person_no, insurer) of events accepted but not yet folded. The
+        message names the field, never the person.
+        """
+        owner = (pending or {}).get(e.enrolment_id)
+        known = self._by_id.get(e.enrolment_id)
+        if owner is None and known is not None:
+            owner = (known.person_no, known.insurer)
+        if owner is not None and owner != (e.person_no, e.insurer_code):
+            return f"enrolment_id {e.enrolment_id} belongs to another person or insurer"
+        return None
+
+    def ever_enrolled(self, person_no: str, insurer: str) -> bool:
+        """Has the person held any enrolment with ``insurer`` (cancelled or expired included)?"""
+        return (person_no, insurer) in self._by_person
+
     def apply_many(self, events: Iterable[Mapping[str, Any] | EnrolmentEvent]) -> dict[str, Any]:
-        """Store new events in one transaction (duplicates by event_id are ignored); fold them."""
+        """Store new events in one transaction (duplicates by event_id are ignored); fold them.
+
+        Invalid events and events that would rebind an enrolment id come back in ``rejected`` as
+        ``(event_id, "field: problem")`` and are not stored.
+        """
         out: dict[str, Any] = {"applied": 0, "duplicates": 0, "rejected": []}
         parsed: list[EnrolmentEvent] = []
+        owners: dict[str, tuple[str, str]] = {}
         for raw in events:
             try:
-                parsed.append(raw if isinstance(raw, EnrolmentEvent) else EnrolmentEvent.model_validate(raw))
+                e = raw if isinstance(raw, EnrolmentEvent) else EnrolmentEvent.model_validate(raw)
             except ValidationError as exc:
                 eid = raw.get("event_id") if isinstance(raw, Mapping) else None
-                err = exc.errors()[0]
-                where = ".".join(str(p) for p in err["loc"]) or "event"
-                out["rejected"].append((eid, f"{where}: {err['msg']}"))
+                out["rejected"].append((eid, parse_error(exc)))
+                continue
+            with self._lock:
+                problem = self.conflict(e, owners)
+            if problem:
+                out["rejected"].append((e.event_id, problem))
+                continue
+            owners.setdefault(e.enrolment_id, (e.person_no, e.insurer_code))
+            parsed.append(e)
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         with self._lock, self.engine.begin() as c:
             ids = [e.event_id for e in parsed]
@@ -191,6 +223,13 @@ class EnrolmentRegistry:
 
     def count(self) -> int:
         return len(self._by_id)
+
+
+def parse_error(exc: ValidationError) -> str:
+    """``field: problem`` of the first error of an event that did not parse (no input value shown)."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "event"
+    return f"{where}: {err['msg']}"
 
 
 def enrolment_events(person_nos: Iterable[str], insurer: str, product_id: str, year: int,

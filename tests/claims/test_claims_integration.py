@@ -28,8 +28,10 @@ from medshare import topics as t
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
+#: enrolments come from the registry here (the backfill path, ``EnrolmentRegistry.apply_many``); the
+#: event feed on platform.enrolments.v1 is tests/claims/test_claims_enrolment_stream.py's
 SIM = {"persons": 400, "days": 365, "seed": 31, "malformed_rate": 0.01, "start_date": date(2026, 1, 1),
-       "visit_rate": 0.03}
+       "visit_rate": 0.03, "enrolments": False}
 PRODUCT_OF = {"hhb": "hhb-huibao", "shenlife": "shenlife-plus"}
 PRODUCT_FILE = {"hhb": "hhb-2026.yaml", "shenlife": "shenlife-plus.yaml"}
 
