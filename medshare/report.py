@@ -465,6 +465,12 @@ class _Graph:
                 self.edge(release, out, False, label, detail)
 
 
+def _parent_run(e: Mapping[str, Any]) -> str | None:
+    """The run id of the event's parent run (an Airflow task's DAG run), if it names one."""
+    parent = ((e.get("run") or {}).get("facets") or {}).get("parent") or {}
+    return (parent.get("run") or {}).get("runId") or None
+
+
 def _drawn(e: Mapping[str, Any]) -> bool:
     """Whether a run's job belongs in the graph: it names datasets, and it is not a dbt test.
 
@@ -481,6 +487,9 @@ def _drawn(e: Mapping[str, Any]) -> bool:
 def lineage_graph(events: list[dict[str, Any]], agreements, cfg: Settings) -> dict[str, Any]:
     """Nodes and edges: observed from run events, completed by what the processors and agreements declare.
 
+    Each job is drawn from its latest run; for an Airflow task mapped over several inputs, from
+    every instance in the latest DAG run (they share the job name and the parent run).
+
     An edge is ``observed`` when a run event in the store shows it; otherwise it is declared (the
     processors' registered inputs/outputs, the agreements' mart grants) and drawn dashed.
     """
@@ -489,14 +498,20 @@ def lineage_graph(events: list[dict[str, Any]], agreements, cfg: Settings) -> di
 
     g = _Graph(agreements)
     latest: dict[str, Mapping[str, Any]] = {}  # the latest final event of each job, else its START
+    # final events by (job, parent run): the instances of a mapped Airflow task share both
+    siblings: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
     for e in events:
         j = e.get("job") or {}
         key = f"{j.get('namespace')}/{j.get('name')}"
         if e.get("eventType") != "START" or key not in latest:
             latest[key] = e
-    for e in latest.values():
-        if _drawn(e):
-            g.add_event(e, observed=True)
+        if e.get("eventType") != "START" and _parent_run(e):
+            siblings[(key, _parent_run(e))].append(e)
+    for key, e in latest.items():
+        parent = _parent_run(e)
+        for one in (siblings.get((key, parent)) if parent and e.get("eventType") != "START" else None) or [e]:
+            if _drawn(one):
+                g.add_event(one, observed=True)
     sources = tuple(sorted({r.grant.source for r in agreements.grants("claims") if r.grant.source_kind == "topic"}))
     declared = {"consent-sync": (t.PLATFORM_CONSENTS,), "router": sources,
                 "deidentify": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES),

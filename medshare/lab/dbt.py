@@ -159,8 +159,21 @@ def emit_lineage(args: list[str], cfg: Settings, env: dict[str, str], project_di
 
 
 def _broker_configured(cfg: Settings) -> bool:
-    """Publish to Kafka only where the pipeline principal has credentials (a lab without a broker stores only)."""
-    return (cfg.secrets_dir / "principals.json").exists()
+    """Publish to Kafka only where the pipeline principal has credentials and the broker answers.
+
+    A lab used without a broker stores its events locally instead of waiting out the producer's
+    bootstrap timeout.
+    """
+    import socket
+
+    if not (cfg.secrets_dir / "principals.json").exists():
+        return False
+    host, _, port = cfg.bootstrap.split(",")[0].strip().rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=1.0):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def _release_duckdb() -> None:

@@ -193,6 +193,31 @@ def test_every_stored_event_validates_against_the_schemas(run):
     assert {"dbt_version", "dbt_run"} <= checked
 
 
+def test_validate_command_passes_the_store_and_names_an_invalid_event(run):
+    from typer.testing import CliRunner
+
+    from medshare.cli.main import app
+    from medshare.errors import UserError
+    from medshare.lineage import LineageStore
+
+    store = LineageStore.open(run["cfg"])
+    ok = CliRunner().invoke(app, ["lineage", "validate"])
+    assert ok.exit_code == 0 and f"{len(store.events())} events, 0 invalid" in ok.output
+    bad = dict(store.events()[-1], eventTime="2026-03-05T02:00:00.000Z")
+    bad["run"] = {"runId": "not-a-uuid", "facets": {}}
+    broken = store.dir / "broken.jsonl"
+    broken.write_text(json.dumps(bad) + "\n")
+    try:
+        res = CliRunner().invoke(app, ["lineage", "validate"])
+        assert res.exit_code == 1 and isinstance(res.exception, UserError)
+        msg = str(res.exception)
+        assert msg.startswith(f"1 of {len(store.events())} events are invalid; first: "
+                              f"{bad['job']['namespace']}/{bad['job']['name']} {bad['eventType']} run not-a-uuid")
+        assert msg.endswith("run.runId: 'not-a-uuid' is not a 'uuid'")
+    finally:
+        broken.unlink()
+
+
 def test_pull_copies_the_topic_into_an_empty_store_once(run, tmp_path):
     from typer.testing import CliRunner
 

@@ -82,3 +82,47 @@ def test_store_add_to_another_file_is_read_with_the_rest(cfg):
     store.add(_dbt_event("x"), file=ml.PULLED_FILE)  # the same event pulled back: read once
     assert (store.dir / ml.PULLED_FILE).read_text().count("\n") == 2
     assert sorted(e["eventType"] for e in store.events()) == ["COMPLETE", "START"]
+
+
+def _task_event(name: str, parent: str, inputs: list[tuple[str, str]], outputs: list[tuple[str, str]],
+                state: str = "COMPLETE", at: str = "2026-03-05T02:00:00.000Z") -> dict:
+    import uuid
+
+    return {"eventType": state, "eventTime": at, "producer": AIRFLOW,
+            "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+            "run": {"runId": str(uuid.uuid4()), "facets": {"parent": {
+                "_producer": AIRFLOW, "_schemaURL": "https://openlineage.io/p.json",
+                "run": {"runId": parent}, "job": {"namespace": "airflow", "name": name.split(".")[0]}}}},
+            "job": {"namespace": "airflow", "name": name, "facets": {}},
+            "inputs": [{"namespace": ns, "name": n, "facets": {}} for ns, n in inputs],
+            "outputs": [{"namespace": ns, "name": n, "facets": {}} for ns, n in outputs]}
+
+
+def test_report_graph_draws_every_mapped_instance_of_the_latest_dag_run_and_skips_empty_runs(cfg):
+    from privacy.agreements import load_agreements
+
+    from medshare.report import lineage_graph
+
+    kafka = ml.kafka_namespace(cfg)
+    old = _task_event("release_marts.release", "dagrun-1", [("duckdb://lab", "lab.marts.old_mart")],
+                      [(kafka, "insurer.hhb.marts.v1")], at="2026-03-04T02:00:00.000Z")
+    a = _task_event("release_marts.release", "dagrun-2", [("duckdb://lab", "lab.marts.cost_by_disease_age_band")],
+                    [(kafka, "insurer.hhb.marts.v1")])
+    b = _task_event("release_marts.release", "dagrun-2", [("duckdb://lab", "lab.marts.claim_frequency_severity")],
+                    [(kafka, "insurer.shenlife.marts.v1")], at="2026-03-05T02:00:01.000Z")
+    dag_run = {**_task_event("release_marts", "x", [], []), "run": {"runId": str(ml.generate_new_uuid()),
+                                                                 "facets": {}}}
+    test = _task_event("lab_transform.dbt.stg_settlements.test", "dagrun-3",
+                       [("duckdb://lab", "lab.staging.stg_settlements")], [])
+    graph = lineage_graph([old, a, b, dag_run, test], load_agreements(), cfg)
+    observed = {(e["source"], e["target"]) for e in graph["edges"] if e["observed"]}
+    job = "job:airflow/release_marts.release"
+    assert {("duckdb://lab/lab.marts.cost_by_disease_age_band", job),
+            ("duckdb://lab/lab.marts.claim_frequency_severity", job),
+            (job, f"{kafka}/insurer.hhb.marts.v1"), (job, f"{kafka}/insurer.shenlife.marts.v1")} <= observed
+    assert ("duckdb://lab/lab.marts.old_mart", job) not in observed, "an older DAG run is not drawn"
+    ids = {n["id"] for n in graph["nodes"]}
+    assert "job:airflow/release_marts" not in ids and "job:airflow/lab_transform.dbt.stg_settlements.test" not in ids
+    # the declared release of a mart the observed release read is not drawn again
+    assert ("duckdb://lab/lab.marts.cost_by_disease_age_band", "job:medshare/lab.release") not in \
+        {(e["source"], e["target"]) for e in graph["edges"]}
