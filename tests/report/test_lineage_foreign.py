@@ -99,9 +99,8 @@ def _task_event(name: str, parent: str, inputs: list[tuple[str, str]], outputs: 
 
 
 def test_report_graph_draws_every_mapped_instance_of_the_latest_dag_run_and_skips_empty_runs(cfg):
-    from privacy.agreements import load_agreements
-
     from medshare.report import lineage_graph
+    from privacy.agreements import load_agreements
 
     kafka = ml.kafka_namespace(cfg)
     old = _task_event("release_marts.release", "dagrun-1", [("duckdb://lab", "lab.marts.old_mart")],
