@@ -21,8 +21,12 @@ classes:
 :func:`emit` appends an event to the :class:`LineageStore` (JSON lines under
 ``$MEDSHARE_HOME/state/lineage/``) and publishes it to ``governance.lineage.v1`` as the pipeline
 principal. It never raises: lineage must never stop a processor. The store accepts any OpenLineage
-``RunEvent`` (Airflow, dbt): :class:`MedshareTransport` is an openlineage-python transport other
-producers can be configured with (docs/lineage.md).
+``RunEvent``: :class:`MedshareTransport` is the openlineage-python transport the Airflow provider
+is configured with (:mod:`medshare.orchestration.lineage`), :func:`dbt_events` turns a dbt run's
+artefacts into events (:mod:`medshare.lab.dbt` emits them after each build), and
+:func:`normalise_event` maps their DuckDB naming to the lab's. :func:`pull` copies
+``governance.lineage.v1`` back into the store (``medshare lineage pull``); events are validated by
+:mod:`medshare.lineage_schema` (docs/lineage.md).
 """
 
 from __future__ import annotations
