@@ -215,12 +215,15 @@ def test_router_is_scaled_out_within_the_partitions(services):
 
 
 def test_airflow_runs_on_postgres_with_the_local_executor(services):
+    from medshare.orchestration.lineage import openlineage_env
+
     for name in AIRFLOW:
         env = services[name]["environment"]
         assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://airflow:${")
         assert env["AIRFLOW__CORE__LOAD_EXAMPLES"] == "False"
         assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
+        assert {k: env[k] for k in openlineage_env()} == openlineage_env(), name  # as `medshare airflow` sets it
         assert env["DO_NOT_TRACK"] == "1"
         assert env["MEDSHARE_BOOTSTRAP_SERVERS"] == "kafka:9092"
         assert env["MEDSHARE_LAB_URL"].startswith("postgresql://")
