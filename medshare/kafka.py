@@ -86,11 +86,43 @@ def client_config(b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _key_partitioner():
+    """kafka-python's default partitioner (Java's murmur2, so every client agrees) with the hash
+    of each key remembered.
+
+    Keys repeat — one person's events share a key — and the pure-Python murmur2 cost ≈15 µs a
+    message, a third of ``send()``. The cache is bounded: it is cleared when it reaches 200,000 keys.
+    """
+    from kafka.partitioner.default import DefaultPartitioner, murmur2
+
+    class KeyCachingPartitioner(DefaultPartitioner):
+        limit = 200_000
+
+        def __init__(self) -> None:
+            self._hashes: dict[bytes, int] = {}
+
+        def partition(self, topic, key, serialized_key, value, serialized_value, cluster):
+            if serialized_key is None:
+                return super().partition(topic, key, serialized_key, value, serialized_value, cluster)
+            parts = cluster.partitions_for_topic(topic)
+            if not parts:
+                raise ValueError(f"Topic {topic} not found in ClusterMetadata")
+            h = self._hashes.get(serialized_key)
+            if h is None:
+                if len(self._hashes) >= self.limit:
+                    self._hashes.clear()
+                h = self._hashes[serialized_key] = murmur2(serialized_key) & 0x7FFFFFFF
+            return sorted(parts)[h % len(parts)]
+
+    return KeyCachingPartitioner()
+
+
 def producer(principal: str = "pipeline", cfg: Settings | None = None, **overrides: Any):
     """A producer that waits for all in-sync replicas (``acks='all'``) and retries safely."""
     from kafka import KafkaProducer
 
     kwargs: dict[str, Any] = {
+        "partitioner": _key_partitioner(),
         "acks": "all",
         "linger_ms": 5,
         "retries": 5,

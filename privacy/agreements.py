@@ -342,16 +342,18 @@ def _describe(node: _Leaf | _Branch, here: str) -> str:
     )
 
 
-def _project(obj: Mapping[str, Any], tree: dict[str, _Leaf | _Branch], treat: Treat | None) -> dict[str, Any]:
+def _project(obj: Mapping[str, Any], tree: dict[str, _Leaf | _Branch], treat: Treat | None,
+             treat_plain: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, node in tree.items():
         if name not in obj:
             continue
         value = obj[name]
         if isinstance(node, _Leaf):
-            if node.treatment.kind == "drop":
+            kind = node.treatment.kind
+            if kind == "drop":
                 continue
-            if treat is not None:
+            if treat is not None and (treat_plain or kind != "plain"):
                 value = treat(node.path, value, node.treatment)
                 if value is DROP:
                     continue
@@ -362,9 +364,10 @@ def _project(obj: Mapping[str, Any], tree: dict[str, _Leaf | _Branch], treat: Tr
             out[name] = None
         elif node.is_array:
             if isinstance(value, list):  # a malformed shape is left out, never passed through
-                out[name] = [_project(el, node.children, treat) for el in value if isinstance(el, Mapping)]
+                out[name] = [_project(el, node.children, treat, treat_plain) for el in value
+                             if isinstance(el, Mapping)]
         elif isinstance(value, Mapping):
-            out[name] = _project(value, node.children, treat)
+            out[name] = _project(value, node.children, treat, treat_plain)
     return out
 
 
@@ -417,16 +420,18 @@ class Grant(BaseModel):
         """The treatment of ``path``; a field the grant does not name is dropped."""
         return self.fields.get(path, Treatment("drop"))
 
-    def project(self, record: Mapping[str, Any], treat: Treat | None = None) -> dict[str, Any]:
+    def project(self, record: Mapping[str, Any], treat: Treat | None = None, *,
+                treat_plain: bool = True) -> dict[str, Any]:
         """Only the fields this grant names and does not drop, in the record's nesting.
 
         ``treat(path, value, treatment)`` is called for every kept leaf (``path`` as written in the
         agreement, e.g. ``items[].amount``) and returns the value to emit, or :data:`DROP`.
         Without ``treat`` values pass unchanged: the caller must still apply the treatments.
         Unknown fields, and named fields whose shape does not match (an array that is not a
-        list), are left out.
+        list), are left out. With ``treat_plain=False`` ``plain`` leaves pass without a call
+        (the router's projection: half its leaves are line items passed as they are).
         """
-        return _project(record, self._tree, treat)
+        return _project(record, self._tree, treat, treat_plain)
 
 
 class Agreement(BaseModel):

@@ -48,6 +48,9 @@ class Pseudonymiser:
             raise ValueError("project name must be a non-empty string")
         self.project = project
         self._key = hmac.new(bytes(project_key), b"medshare pseudonym v1" + _lp(project), hashlib.sha256).digest()
+        #: the keyed HMAC state before any message; each pseudonym copies it (no re-keying per call)
+        self._mac = hmac.new(self._key, digestmod=hashlib.sha256)
+        self._domains: set[str] = set()
 
     @classmethod
     def for_project(cls, project: str = "lab", cfg: Settings | None = None) -> Pseudonymiser:
@@ -60,9 +63,13 @@ class Pseudonymiser:
         """32 lowercase hex characters, the same for the same (project key, project, domain, value)."""
         if not isinstance(value, str) or not value:
             raise ValueError("only a non-empty string can be pseudonymised")
-        if not _DOMAIN_RE.fullmatch(domain):
-            raise ValueError(f"domain {domain!r} is invalid: use [a-z][a-z0-9_-]*")
-        return hmac.new(self._key, _lp(domain) + _lp(value), hashlib.sha256).digest()[:16].hex()
+        if domain not in self._domains:
+            if not isinstance(domain, str) or not _DOMAIN_RE.fullmatch(domain):
+                raise ValueError(f"domain {domain!r} is invalid: use [a-z][a-z0-9_-]*")
+            self._domains.add(domain)
+        mac = self._mac.copy()
+        mac.update(_lp(domain) + _lp(value))
+        return mac.digest()[:16].hex()
 
     def __repr__(self) -> str:  # never show the key
         return f"Pseudonymiser(project={self.project!r})"

@@ -147,17 +147,24 @@ class Runner:
             isolation_level="read_committed", max_poll_records=self.opts.max_records,
             session_timeout_ms=10000, heartbeat_interval_ms=2000,
         )
+        # retry_backoff_ms: the broker answers CONCURRENT_TRANSACTIONS to the next transaction's
+        # first AddOffsets/AddPartitions while it still writes the previous one's commit markers;
+        # kafka-python then waits the whole backoff (100 ms by default: 33 ms of every batch went
+        # there, measured). Retries are bounded by delivery_timeout_ms, not by a count.
         producer = mk.producer(
             "pipeline", cfg=self.cfg, transactional_id=f"{group}-{self.opts.instance}",
             linger_ms=10, batch_size=262144, max_in_flight_requests_per_connection=5,
+            retry_backoff_ms=20, retries=2**31 - 1, delivery_timeout_ms=120_000,
         )
         producer.init_transactions()
         idle_since = time.monotonic()
         self._buffers: dict[Any, deque] = {}
         self._blocked_since: dict[int, float] = {}
+        self._ends: dict[Any, int] = {}
+        self._ends_at = 0.0
         try:
             while not self._stop:
-                polled = consumer.poll(timeout_ms=self.opts.poll_ms)
+                polled = consumer.poll(timeout_ms=self._poll_timeout_ms())
                 messages = self._take(consumer, polled)
                 if not messages:
                     self._update_lag(consumer)
@@ -179,6 +186,21 @@ class Runner:
                 consumer.close()
                 self.h.close()
         return self.counters
+
+    def _poll_timeout_ms(self) -> int:
+        """How long the next poll may wait for new records.
+
+        With aligned inputs, records already buffered are work in hand: a poll that waited its full
+        ``poll_ms`` for records that are not coming would hold them back (it once cost ≈0.5 s per
+        batch while a backlog drained). Poll without waiting while a batch's worth is buffered,
+        briefly while some partition waits for its co-partitioned topic, and normally otherwise.
+        """
+        if not self._buffers:
+            return self.opts.poll_ms
+        buffered = sum(len(d) for d in self._buffers.values())
+        if buffered >= self.opts.max_records or (buffered and not self._blocked_since):
+            return 0
+        return min(self.opts.poll_ms, 20) if buffered else self.opts.poll_ms
 
     def _take(self, consumer, polled: dict[Any, list[Any]]) -> list[Any]:
         """The messages to process now.
@@ -203,13 +225,20 @@ class Runner:
             by_partition.setdefault(tp.partition, []).append(tp)
         out: list[Any] = []
         now = time.monotonic()
+        caught_up: dict[Any, bool] = {}  # positions do not move while records are taken
+
+        def lagging(tp) -> bool:
+            if tp not in caught_up:
+                caught_up[tp] = self._caught_up(consumer, tp)
+            return not caught_up[tp]
+
         for p, tps in by_partition.items():
             while len(out) < self.opts.max_records:
                 heads = [tp for tp in tps if self._buffers.get(tp)]
                 if not heads:
                     self._blocked_since.pop(p, None)
                     break
-                waiting = [tp for tp in tps if not self._buffers.get(tp) and not _caught_up(consumer, tp)]
+                waiting = [tp for tp in tps if not self._buffers.get(tp) and lagging(tp)]
                 if not waiting:
                     self._blocked_since.pop(p, None)
                 elif now - self._blocked_since.setdefault(p, now) < self.opts.align_wait_s:
@@ -271,6 +300,31 @@ class Runner:
         self.counters.last_batch_ms = round((time.monotonic() - t0) * 1000, 2)
         write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "running")
 
+    def _caught_up(self, consumer, tp) -> bool:
+        """Whether ``tp`` has nothing more to deliver now.
+
+        The high watermark is known only once a fetch for ``tp`` came back; until then (an input
+        topic nothing was published to yet, e.g. notes while settlements flow) the end offset is
+        asked of the broker, at most every 0.5 s, instead of treating the partition as lagging
+        for the whole ``align_wait_s``.
+        """
+        high = consumer.highwater(tp)
+        if high is None:
+            now = time.monotonic()
+            if tp not in self._ends or now - self._ends_at >= 0.5:
+                try:
+                    self._ends = dict(consumer.end_offsets(list(consumer.assignment())))
+                    self._ends_at = now
+                except Exception:  # noqa: BLE001 - unknown end: not caught up
+                    return False
+            high = self._ends.get(tp)
+            if high is None:
+                return False
+        try:
+            return consumer.position(tp, timeout_ms=1000) >= high
+        except Exception:  # noqa: BLE001 - unknown position: not caught up
+            return False
+
     def _update_lag(self, consumer) -> None:
         parts = consumer.assignment()
         if not parts:
@@ -282,14 +336,6 @@ class Runner:
             pass
 
 
-def _caught_up(consumer, tp) -> bool:
-    high = consumer.highwater(tp)
-    if high is None:
-        return False
-    try:
-        return consumer.position(tp, timeout_ms=1000) >= high
-    except Exception:  # noqa: BLE001 - unknown position: not caught up
-        return False
 
 
 def read_statuses(cfg: Settings | None = None) -> list[dict[str, Any]]:
