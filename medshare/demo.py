@@ -65,7 +65,9 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
         steps.append((f"onboard insurer {code}",
                       lambda code=code: {k: v for k, v in onboard_insurer(code, cfg=cfg).items() if k != "password"}))
     steps.append(("simulate the platform", lambda: _simulate(opts, cfg)))
-    for name in ("consent-sync", "router", "deidentify", "lab-sink"):
+    # consents first (the router and the claims engine ask them); the claims engine applies the
+    # enrolment events in stream order beside the settlements (streams/claims.py)
+    for name in ("consent-sync", "router", "claims", "deidentify", "lab-sink"):
         steps.append((f"run {name} until caught up", lambda name=name: _run_processor(name, cfg)))
     steps.append(("build the lab marts (dbt)", lambda: _lab_build(cfg)))
     steps.append(("release marts to insurers (k-anonymity check)", lambda: _lab_release(cfg)))
@@ -152,7 +154,12 @@ def _insurer_sample(cfg: Settings, code: str) -> dict[str, Any]:
     from medshare.insurer_client import consume
 
     bundle = json.loads((cfg.insurers_dir / code / "bundle.json").read_text())
-    records = [item["record"] for item in consume(bundle, "claims", max_records=200, timeout_s=5,
+    records = [item["record"] for item in consume(bundle, "claims", max_records=5000, timeout_s=5,
                                                    group_suffix="demo")]
-    sample = next((r for r in records if "settlement_id" in r and "note_id" not in r), None)
-    return {"records_read": len(records), "sample_decrypted": sample}
+    sample = next((r for r in records if "settlement_id" in r and "note_id" not in r and "record_type" not in r),
+                  None)
+    results = [r for r in records if r.get("record_type") == "claim-result"]
+    paid = next((r for r in results if r["total_payable"] > 0), results[0] if results else None)
+    return {"records_read": len(records), "sample_decrypted": sample, "claim_results": len(results),
+            "claim_results_paying": sum(1 for r in results if r["total_payable"] > 0),
+            "claim_sample_decrypted": paid}

@@ -46,6 +46,18 @@ def demo(
                                  "institution_name", "diagnosis_code", "total_amount", "fund_paid") if k in rec}
     shown["items"] = f"{len(rec.get('items') or [])} line items"
     typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    claims = results.get("run claims until caught up", {}).get("extra", {})
+    typer.echo(f"\nclaims computed inside the pipeline from {claims.get('enrolment.enrol', 0)} enrolment and "
+               f"{claims.get('enrolment.cancel', 0)} cancel events (platform.enrolments.v1): hhb read "
+               f"{sample.get('claim_results', 0)} claim results, {sample.get('claim_results_paying', 0)} paying; one, "
+               "decrypted (no diagnosis, no line item ever leaves):")
+    if sample.get("claim_results") and not sample.get("claim_results_paying"):
+        typer.echo("(none pays yet: no one reached the products' annual deductible in the simulated days; "
+                   "see deductible.used)")
+    claim = sample.get("claim_sample_decrypted") or {}
+    typer.echo(json.dumps({k: claim[k] for k in ("claim_id", "person_no", "policy_no", "product_id", "payable",
+                                                 "total_payable", "deductible") if k in claim},
+                          ensure_ascii=False, indent=2))
     audit = results.get("verify the disclosure log", {})
     typer.echo(f"\ndisclosure log: {audit.get('entries')} entries, hash chain "
                f"{'verified' if audit.get('ok') else 'BROKEN'} (head {str(audit.get('head_hash'))[:16]}…)")
