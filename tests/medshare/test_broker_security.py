@@ -178,3 +178,28 @@ def test_onboarding_with_the_insurers_own_public_key(kafka_broker, tmp_path):
                                                               record_id="ST1", field="name")
     dec = InsurerDecryptor.from_dir(insurer_side, key_id="ins3")
     assert dec.decrypt_value(ct, b["topics"]["claims"], "ST1", "name") == "张三"
+
+
+def test_enrolments_are_published_by_the_platform_only(kafka_broker, insurers, unique):
+    """platform.enrolments.v1: the platform writes, the pipeline reads; an insurer may do neither
+    (on a shared topic the broker could not tie a record's insurer_code to the insurer that wrote it)."""
+    from kafka import KafkaProducer
+
+    prod = mk.producer("platform", cfg=kafka_broker)
+    try:
+        msg = Outgoing.record(t.PLATFORM_ENROLMENTS, {"event_id": f"EE-{unique}"}, key=f"p-{unique}",
+                              producer="test", event_id=f"EE-{unique}")
+        prod.send(msg.topic, value=msg.value, key=msg.key, headers=msg.headers).get(timeout=30)
+    finally:
+        prod.close()
+    got = _consume_as("pipeline", t.PLATFORM_ENROLMENTS, f"medshare-{unique}", kafka_broker)
+    assert got is not None
+    ins = insurers["ins1"]
+    p = KafkaProducer(**mk.client_config(ins), max_block_ms=10000, enable_idempotence=False)
+    try:
+        with pytest.raises(kerr.TopicAuthorizationFailedError):
+            p.send(t.PLATFORM_ENROLMENTS, value=b"{}", key=b"k").get(timeout=15)
+    finally:
+        p.close()
+    with pytest.raises(AUTHZ_ERRORS):
+        _consume_as(ins, t.PLATFORM_ENROLMENTS, f"{ins['group_prefix']}{unique}", kafka_broker)
