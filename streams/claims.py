@@ -272,6 +272,21 @@ class ClaimsEngine:
         out.headers.append(("ms-source", PRODUCER.encode()))
         return out
 
+    def prefetch(self, records: list[dict[str, Any]]) -> None:
+        """Read the ledger entries and accumulators a batch of settlements will need, at once."""
+        settlements, persons = [], []
+        for record in records:
+            sid, person = record.get("settlement_id"), record.get("person_no")
+            if not sid or not isinstance(person, str) or not person:
+                continue
+            for code in self.insurers:
+                settlements.append((code, str(sid)))
+                if record.get("refund_of"):
+                    settlements.append((code, str(record["refund_of"])))
+                key = self.person_key(code, person)
+                persons.extend((code, product_id, key) for product_id in self.products.product_ids(code))
+        self.batch.prefetch(settlements, persons)
+
     def commit(self) -> int:
         return self.batch.commit()
 
@@ -301,9 +316,24 @@ class ClaimsHandler:
     def begin_batch(self) -> None:
         self.engine.rollback()  # a batch that failed to commit left nothing behind
         self.engine.refresh()
+        self._checked: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+    def prepare(self, messages: list[Any]) -> None:
+        """Check the batch's settlements once and read their claim state in a few queries."""
+        records = []
+        for msg in messages:
+            if msg.topic != t.PLATFORM_SETTLEMENTS:
+                continue
+            try:
+                record = self.check(msg)
+            except Rejected:
+                continue  # handle() checks it again and quarantines it with the reason
+            self._checked[(msg.topic, msg.partition, msg.offset)] = record
+            records.append(record)
+        self.engine.prefetch(records)
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
-        record = self.check(msg)
+        record = self._checked.pop((msg.topic, msg.partition, msg.offset), None) or self.check(msg)
         if msg.topic == t.PLATFORM_ENROLMENTS:
             self.engine.enrol(record, counters)
             return []

@@ -77,6 +77,10 @@ class Handler(Protocol):
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         """Outputs for one consumed message; raise :class:`Rejected` to quarantine it."""
 
+    # optional: ``prepare(messages)`` is called with the whole batch before the first ``handle``
+    # (the claims processor reads the batch's state in a few queries there); it must not raise
+    # for a bad message: ``handle`` meets it and quarantines it.
+
     def quarantine(self, msg: Any, reason: Rejected | Exception) -> Outgoing:
         """The quarantine record for a message the handler could not process."""
 
@@ -254,6 +258,13 @@ class Runner:
         if not self.counters.first_batch_at:
             self.counters.first_batch_at = time.time()
         self.h.begin_batch()
+        prepare = getattr(self.h, "prepare", None)
+        if prepare is not None:
+            try:
+                prepare(messages)
+            except Exception:  # noqa: BLE001 - a read-ahead only: handle() meets the cause per message
+                log.warning("%s: prepare failed; the batch is handled without read-ahead", self.h.name,
+                            exc_info=True)
         outputs: list[Outgoing] = []
         for msg in messages:
             self.counters.consumed += 1

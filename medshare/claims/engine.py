@@ -139,9 +139,10 @@ def compute(product: Product, record: Mapping[str, Any], state: Accumulator,
     """
     if record.get("event_type", "settlement") != "settlement":
         raise ValueError(f"compute() takes settlements, not {record.get('event_type')!r} events")
+    special = product.special_drug_codes
     ctx = Context(visit_type=str(record.get("visit_type", "")), diagnosis_code=str(record.get("diagnosis_code", "")),
                   pre_existing=has_pre_existing(str(record.get("diagnosis_code", "")), tuple(pre_existing)),
-                  special_drugs=product.special_drug_codes)
+                  special_drugs=special)
     items = record.get("items") or []
     parts = item_parts(record)
     eligible: dict[str, int] = {b.id: 0 for b in product.benefits}
@@ -170,7 +171,7 @@ def compute(product: Product, record: Mapping[str, Any], state: Accumulator,
         explained_items.append({
             "index": i, "item_code": it.get("item_code"), "item_name": it.get("item_name"),
             "category": it.get("category"), "catalogue_class": it.get("catalogue_class"),
-            "on_special_drug_list": str(it.get("item_code")) in product.special_drug_codes,
+            "on_special_drug_list": str(it.get("item_code")) in special,
             "self_pay": yuan(parts[i]["self_pay"]), "self_expense": yuan(parts[i]["self_expense"]), "to": to,
         })
 

@@ -116,3 +116,58 @@ def test_enrolment_registry(tmp_path):
     bad = reg.apply_many([{"event_id": "X2", "enrolment_id": "P", "action": "enrol", "person_no": "1",
                            "insurer_code": "hhb", "event_time": "2026-04-01T00:00:00+08:00"}])
     assert bad["applied"] == 0 and "needs product_id" in bad["rejected"][0][1]
+
+
+def _count_queries(engine):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a, **k: seen.append(a[2].split()[0]))
+    return seen
+
+
+def _year_of_settlements(store, prefetch: bool, sources: str):
+    """Apply the same year in batches of four, with or without read-ahead; the final state."""
+    records = [settlement(f"S{i}", f"2026-{1 + i % 12:02d}-{1 + i % 27:02d}", 300 + 150 * i) for i in range(12)]
+    records.insert(6, refund("R3", "2026-06-30", "S3"))
+    persons = [("hhb", "test-product", "a" * 32)]
+    statuses = []
+    for start in range(0, len(records), 4):
+        b = store.batch()
+        chunk = records[start:start + 4]
+        if prefetch:
+            b.prefetch([("hhb", r["settlement_id"]) for r in chunk]
+                       + [("hhb", r["refund_of"]) for r in chunk if r.get("refund_of")], persons)
+        for r in chunk:
+            src = f"{sources}:{r['settlement_id']}"
+            app = (b.apply_refund(PRODUCTS, r, "hhb", source=src) if r["event_type"] == "refund"
+                   else b.apply_settlement(PRODUCT, r, "hhb", "a" * 32, source=src))
+            statuses.append((r["settlement_id"], app.status, app.outcome.total if app.outcome else None))
+        b.commit()
+    acc = store.accumulator(KEY)
+    return statuses, (acc.deductible_used, acc.cap_used("in-catalogue"))
+
+
+def test_prefetch_reads_the_batch_state_at_once_with_the_same_results():
+    plain, fetched = ClaimStore.memory(), ClaimStore.memory()
+    plain_queries, fetched_queries = _count_queries(plain.engine), _count_queries(fetched.engine)
+    assert _year_of_settlements(plain, False, "t:0") == _year_of_settlements(fetched, True, "t:0")
+    # four batches: at most one ledger and one accumulator query each (and the final state read),
+    # instead of up to two per settlement
+    assert fetched_queries.count("SELECT") <= 2 * 4 + 1 < plain_queries.count("SELECT")
+    # a replay of the whole year after the commits: everything is a replay, nothing counts twice
+    again, state = _year_of_settlements(fetched, True, "t:0")
+    assert {s for _, s, _ in again} == {"replay"}
+    assert state == _year_of_settlements(plain, False, "t:0")[1]
+
+
+def test_prefetched_year_without_a_row_starts_empty_and_is_inserted():
+    store = ClaimStore.memory()
+    _apply(store, settlement("S1", "2025-12-20", 1500))  # last year's row exists, this year's does not
+    b = store.batch()
+    b.prefetch([("hhb", "S2")], [("hhb", "test-product", "a" * 32)])
+    assert b.accumulator(KEY).deductible_used == 0
+    assert b.apply_settlement(PRODUCT, settlement("S2", "2026-01-05", 1500), "hhb", "a" * 32).status == "new"
+    b.commit()
+    assert store.accumulator(KEY).deductible_used == 1000_00
+    assert store.accumulator(("hhb", "test-product", "a" * 32, 2025)).deductible_used == 1000_00
