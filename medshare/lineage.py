@@ -665,7 +665,26 @@ class MedshareTransport(Transport):
             log.info("lineage: %s is not a run event; only run events are stored", type(event).__name__)
             return None
         cfg = settings()
-        return emit(normalise_event(e, cfg), cfg, kafka=self.config.kafka)
+        return emit(normalise_event(e, cfg), cfg, kafka=self.config.kafka and broker_reachable(cfg))
+
+
+def broker_reachable(cfg: Settings, timeout_s: float = 1.0) -> bool:
+    """Whether the pipeline principal has credentials and the first bootstrap server accepts a connection.
+
+    Producers outside the stream processors (Airflow tasks, dbt runs) check this first, so a run
+    without a broker stores its events locally at once instead of waiting out the producer's
+    bootstrap timeout for every event.
+    """
+    import socket
+
+    if not (cfg.secrets_dir / "principals.json").exists():
+        return False
+    host, _, port = cfg.bootstrap.split(",")[0].strip().rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=timeout_s):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 # --- other producers' naming --------------------------------------------------------------------------

@@ -146,7 +146,7 @@ def emit_lineage(args: list[str], cfg: Settings, env: dict[str, str], project_di
     """
     import logging
 
-    from medshare.lineage import dbt_events, emit_many
+    from medshare.lineage import broker_reachable, dbt_events, emit_many
 
     log = logging.getLogger("medshare.lab.dbt")
     try:
@@ -155,25 +155,7 @@ def emit_lineage(args: list[str], cfg: Settings, env: dict[str, str], project_di
     except Exception as exc:  # noqa: BLE001 - lineage never fails a dbt run
         log.warning("lineage: no OpenLineage events from dbt %s: %s", " ".join(args), exc)
         return {"events": 0, "store": 0, "kafka": 0}
-    return emit_many(events, cfg, kafka=_broker_configured(cfg))
-
-
-def _broker_configured(cfg: Settings) -> bool:
-    """Publish to Kafka only where the pipeline principal has credentials and the broker answers.
-
-    A lab used without a broker stores its events locally instead of waiting out the producer's
-    bootstrap timeout.
-    """
-    import socket
-
-    if not (cfg.secrets_dir / "principals.json").exists():
-        return False
-    host, _, port = cfg.bootstrap.split(",")[0].strip().rpartition(":")
-    try:
-        with socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=1.0):
-            return True
-    except (OSError, ValueError):
-        return False
+    return emit_many(events, cfg, kafka=broker_reachable(cfg))
 
 
 def _release_duckdb() -> None:

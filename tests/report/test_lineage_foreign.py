@@ -125,3 +125,18 @@ def test_report_graph_draws_every_mapped_instance_of_the_latest_dag_run_and_skip
     # the declared release of a mart the observed release read is not drawn again
     assert ("duckdb://lab/lab.marts.cost_by_disease_age_band", "job:medshare/lab.release") not in \
         {(e["source"], e["target"]) for e in graph["edges"]}
+
+
+def test_broker_reachable_needs_credentials_and_a_listening_broker(tmp_path):
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        cfg = Settings(home=tmp_path, bootstrap_servers=f"127.0.0.1:{port}")
+        assert ml.broker_reachable(cfg) is False  # no pipeline credentials in this home
+        cfg.secrets_dir.mkdir(parents=True)
+        (cfg.secrets_dir / "principals.json").write_text("{}")
+        assert ml.broker_reachable(cfg) is True
+    assert ml.broker_reachable(cfg, timeout_s=0.5) is False  # nothing listens any more
