@@ -6,7 +6,9 @@ Runs against its own broker and state (``var/bench``, port 17092) so it never to
 In one run, on the same broker, with the same client library (kafka-python):
 
 1. **passthrough** — a plain consume→produce loop: ``KafkaConsumer`` on ``platform.settlements.v1``,
-   ``KafkaProducer(acks='all')`` to a scratch topic, offsets committed per batch. No parsing.
+   ``KafkaProducer(acks='all')`` to a scratch topic, offsets committed per batch. No parsing. With
+   ``--workers N`` it runs in N processes of one group, like the router, so the ratio compares
+   equal scale-out.
 2. **router** — the sharing router as it runs in production (the transactional runtime, contract
    validation, consent lookups, projection, field encryption to each insurer, audit events) over
    the same settlements, every person consented to both insurers so each record is disclosed twice.
@@ -108,8 +110,12 @@ def _publish(records: list[dict[str, Any]], cfg, rate: float | None = None,
     return time.perf_counter() - t0
 
 
-def passthrough(cfg, expected: int, group: str) -> dict[str, float]:
-    """Plain consume -> produce, acks=all, commit per batch; records/s between first and last batch."""
+def passthrough(cfg, expected: int, group: str, idle_s: float | None = None) -> dict[str, float]:
+    """Plain consume -> produce, acks=all, commit per batch; records/s between first and last batch.
+
+    Stops after ``expected`` records, or (one of several processes in the group) once nothing
+    arrived for ``idle_s`` seconds after its first batch.
+    """
     from medshare import kafka as mk
 
     consumer = mk.consumer("pipeline", group, ["platform.settlements.v1"], cfg=cfg, max_poll_records=500)
@@ -123,6 +129,8 @@ def passthrough(cfg, expected: int, group: str) -> dict[str, float]:
             polled = consumer.poll(timeout_ms=500)
             batch = [m for ms in polled.values() for m in ms]
             if not batch:
+                if idle_s is not None and last is not None and time.perf_counter() - last >= idle_s:
+                    break
                 continue
             first = first or time.perf_counter()
             for m in batch:
@@ -134,11 +142,51 @@ def passthrough(cfg, expected: int, group: str) -> dict[str, float]:
     finally:
         producer.close()
         consumer.close()
-    return {"records": n, "seconds": round(last - first, 3), "records_per_s": round(n / (last - first), 1)}
+    if not n:
+        return {"records": 0, "first": None, "last": None}
+    # wall-clock ends as well, so several processes' runs can be combined
+    now_wall, now_perf = time.time(), time.perf_counter()
+    return {"records": n, "seconds": round(last - first, 3), "records_per_s": round(n / (last - first), 1),
+            "first": now_wall - (now_perf - first), "last": now_wall - (now_perf - last)}
 
 
-def router_throughput(cfg, expected: int, workers: int = 1) -> dict[str, float]:
-    """The router over the published backlog: in this process, or ``workers`` processes in one group."""
+def _passthrough_worker(group: str, idle_s: float, out) -> None:
+    from medshare.config import reload_settings
+
+    out.put(passthrough(reload_settings(), 10**12, group, idle_s=idle_s))
+
+
+def passthrough_workers(cfg, expected: int, group: str, workers: int) -> dict[str, float]:
+    """The passthrough in ``workers`` processes of one group (the router's scale-out, for a fair ratio)."""
+    if workers == 1:
+        r = passthrough(cfg, expected, group)
+        return {k: r[k] for k in ("records", "seconds", "records_per_s")} | {"workers": 1}
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_passthrough_worker, args=(group, 3.0, out)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=900) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    runs = [r for r in results if r["records"]]
+    n = sum(r["records"] for r in runs)
+    assert n >= expected, f"passthrough consumed {n} of {expected}"
+    first, last = min(r["first"] for r in runs), max(r["last"] for r in runs)
+    return {"records": n, "seconds": round(last - first, 3), "records_per_s": round(n / (last - first), 1),
+            "workers": workers}
+
+
+def router_throughput(cfg, expected: int, workers: int = 1, backlog: list[dict[str, Any]] | None = None
+                      ) -> dict[str, float]:
+    """The router over a backlog: in this process, or ``workers`` processes in one group.
+
+    One process reads the backlog already published. Several first join their group and settle
+    (all idle, partitions assigned), then ``backlog`` is published: otherwise the first process to
+    join takes every partition and the run measures a rebalance, not the router.
+    """
     if workers == 1:
         from streams.router import build
         from streams.runtime import Runner, RunOptions
@@ -146,10 +194,21 @@ def router_throughput(cfg, expected: int, workers: int = 1) -> dict[str, float]:
         c = Runner(build(cfg), RunOptions(until_idle=True, idle_s=2.0), cfg).run()
         consumed, disclosed, first, last = c.consumed, c.disclosed, c.first_batch_at, c.last_commit_at
     else:
-        proc = subprocess.run([_medshare(), "run", "router", "--until-idle", "--workers", str(workers),
-                               "--idle-seconds", "2"], capture_output=True, text=True, env=os.environ.copy())
+        for path in (cfg.state_dir / "processors").glob("router-*.json"):
+            path.unlink()
+        proc = subprocess.Popen([_medshare(), "run", "router", "--until-idle", "--workers", str(workers),
+                                 "--idle-seconds", "8"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, env=os.environ.copy())
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            idle = [s for s in _statuses(cfg) if s["processor"] == "router" and s["state"] == "idle"]
+            if len(idle) >= workers:
+                break
+            time.sleep(0.1)
+        _publish(backlog or [], cfg)
+        _, err = proc.communicate(timeout=900)
         if proc.returncode:
-            raise RuntimeError(proc.stderr[-2000:])
+            raise RuntimeError(err[-2000:])
         st = [s for s in _statuses(cfg) if s["processor"] == "router"]
         consumed, disclosed = sum(s["consumed"] for s in st), sum(s["disclosed"] for s in st)
         first = min(s["first_batch_at"] for s in st if s["first_batch_at"])
@@ -235,9 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=float, default=1000.0)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--workers", type=int, default=1, help="router processes (one consumer group)")
-    ap.add_argument("--latency-batch", type=int, default=200,
-                    help="router batch size (records per transaction) in the latency phase")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="router processes (one consumer group); the passthrough runs as many")
+    ap.add_argument("--latency-batch", type=int, default=500,
+                    help="most records per router batch (one transaction) in the latency phase; a batch "
+                         "is what arrived since the last one, so under load it grows up to this")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     _env()
@@ -260,12 +321,18 @@ def main(argv: list[str] | None = None) -> int:
     records = _settlements(args.settlements + n_latency, args.seed)
     bulk, live = records[: args.settlements], records[args.settlements:]
     _grant_everyone(records, cfg)
-    say(f"publishing {len(bulk)} settlements ...")
-    _publish(bulk, cfg)
-    say("passthrough ...")
-    pt = passthrough(cfg, len(bulk), "medshare-bench-passthrough")
-    say("router ...")
-    rt = router_throughput(cfg, len(bulk), args.workers)
+    if args.workers == 1:
+        say(f"publishing {len(bulk)} settlements ...")
+        _publish(bulk, cfg)
+        say("passthrough ...")
+        pt = passthrough_workers(cfg, len(bulk), "medshare-bench-passthrough", 1)
+        say("router ...")
+        rt = router_throughput(cfg, len(bulk))
+    else:  # the router processes settle in their group, then the backlog is published to them
+        say(f"router ({args.workers} processes), publishing {len(bulk)} settlements to it ...")
+        rt = router_throughput(cfg, len(bulk), args.workers, backlog=bulk)
+        say(f"passthrough ({args.workers} processes) over the same settlements ...")
+        pt = passthrough_workers(cfg, len(bulk), "medshare-bench-passthrough", args.workers)
     say(f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s ...")
     lt = latency(cfg, live, args.rate, args.workers, args.latency_batch)
     result = {"passthrough": pt, "router": rt, "ratio_router_to_passthrough": round(rt["records_per_s"] / pt["records_per_s"], 3),
@@ -274,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        print(f"passthrough: {pt['records_per_s']:>9.1f} records/s ({pt['records']} in {pt['seconds']}s)")
+        print(f"passthrough: {pt['records_per_s']:>9.1f} records/s ({pt['records']} in {pt['seconds']}s, "
+              f"{pt['workers']} process(es))")
         print(f"router:      {rt['records_per_s']:>9.1f} records/s ({rt['records']} in {rt['seconds']}s, "
               f"{rt['disclosed']} disclosures, {rt['workers']} process(es))")
         print(f"ratio router/passthrough: {result['ratio_router_to_passthrough']:.2f}")
