@@ -27,6 +27,11 @@ transaction per run of enrolments, idempotent by ``event_id``), so the settlemen
 batch see it; a replayed batch applies it again as a no-op. What fails is quarantined with the
 field and the rule.
 
+Consents are read the same way, as a third co-partitioned input (``streams.common.StreamConsents``,
+as the router does): a consent granted or revoked before a settlement was published applies to it
+even if consent-sync has not stored it yet. Malformed consent events are consent-sync's to
+quarantine; this processor skips them.
+
 Delivery: the state of a batch is written in one database transaction in :meth:`before_commit`,
 before the runtime commits the Kafka transaction. A batch replayed after a crash between the two
 finds its settlements in the ledger at the same input position and republishes the stored results;
@@ -44,7 +49,7 @@ from typing import Any
 from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
-from streams.common import ContractCheck, Quarantiner, audit_id, event_id
+from streams.common import ContractCheck, Quarantiner, StreamConsents, audit_id, event_id
 from streams.runtime import Counters, Rejected
 
 log = logging.getLogger("medshare.streams.claims")
@@ -303,18 +308,21 @@ class ClaimsEngine:
 
 class ClaimsHandler:
     name = "claims"
-    inputs = (t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS)
-    #: enrolments and settlements of a partition in timestamp order: an enrolment (or cancel)
-    #: published before a settlement is applied before it (see the module docstring)
+    inputs = (t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS, t.PLATFORM_CONSENTS)
+    #: enrolments, consents and settlements of a partition in timestamp order: an enrolment (or
+    #: cancel) and a consent (or revocation) published before a settlement apply to it (see the
+    #: module docstring; consents as in the router, streams.common.StreamConsents)
     align_inputs = True
 
     def __init__(self, cfg: Settings, engine: ClaimsEngine | None = None) -> None:
         self.engine = engine or ClaimsEngine(cfg)
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
+        self.consents = StreamConsents(self.engine.consents, self.name)
 
     def begin_batch(self) -> None:
         self.engine.rollback()  # a batch that failed to commit left nothing behind
+        self.consents.reset()
         self.engine.refresh()
         self._checked: dict[tuple[str, int, int], dict[str, Any]] = {}
 
@@ -333,10 +341,14 @@ class ClaimsHandler:
         self.engine.prefetch(records)
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
+        if msg.topic == t.PLATFORM_CONSENTS:
+            self.consents.read(msg, self.check, counters)
+            return []
         record = self._checked.pop((msg.topic, msg.partition, msg.offset), None) or self.check(msg)
         if msg.topic == t.PLATFORM_ENROLMENTS:
             self.engine.enrol(record, counters)
             return []
+        self.consents.before(record.get("person_no"))  # its consent events published before it
         outs: list[Outgoing] = []
         for code, result, audit in self.engine.apply(record, f"{msg.topic}:{msg.partition}:{msg.offset}",
                                                      event_id(msg), counters):
@@ -346,6 +358,7 @@ class ClaimsHandler:
         return outs
 
     def before_commit(self) -> None:
+        self.consents.flush()
         self.engine.flush_enrolments()
         self.engine.commit()
 

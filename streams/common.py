@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
 from medshare.config import Settings
 from medshare.envelope import H_EVENT_ID, Outgoing, header_map
-from streams.runtime import Rejected
+from streams.runtime import Counters, Rejected
+
+log = logging.getLogger("medshare.streams")
 
 _AUDIT_NS = uuid.UUID("5b1c0f4e-2f7a-4f43-9a43-6d6564736861")
 
@@ -62,6 +65,57 @@ class Quarantiner:
             processor=self.processor,
         )
         return self._writer.outgoing(record, self.processor)
+
+
+class StreamConsents:
+    """Consent events read in stream order by a processor that decides on consents.
+
+    A processor that reads ``platform.consents.v1`` co-partitioned with its records (aligned by
+    time) hands each consent message to :meth:`read`; before deciding on a record it calls
+    :meth:`before` with the record's person, which stores and folds that person's pending consent
+    events into ``registry`` (one transaction for everything pending); :meth:`flush` stores the
+    rest before the batch commits. Storing is idempotent by ``event_id`` (consent-sync stores the
+    same events). A consent event that cannot be parsed is skipped and counted: consent-sync
+    quarantines it, once.
+    """
+
+    def __init__(self, registry: Any, processor: str) -> None:
+        self.registry = registry
+        self.processor = processor
+        self._pending: list[Any] = []
+        self._persons: set[str] = set()
+        self._counters: Counters | None = None
+
+    def reset(self) -> None:
+        self._pending, self._persons = [], set()
+
+    def read(self, msg: Any, check: ContractCheck, counters: Counters) -> None:
+        from privacy.consent import ConsentEvent, ConsentEventError
+
+        self._counters = counters
+        try:
+            event = ConsentEvent.parse(check(msg))
+        except (Rejected, ConsentEventError, ValueError):
+            counters.bump("consent.skipped")
+            return
+        self._pending.append(event)
+        self._persons.add(event.person_no)
+        counters.bump(f"consent.{event.action}")
+
+    def before(self, person_no: Any) -> None:
+        """Apply the pending consent events if any is about ``person_no``."""
+        if person_no in self._persons:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        events, self._pending, self._persons = self._pending, [], set()
+        result = self.registry.apply_many(events)
+        if self._counters is not None:
+            self._counters.bump("consent.applied", result.applied)
+        for eid, why in result.rejected:
+            log.info("%s: consent event %s not applied (consent-sync quarantines it): %s", self.processor, eid, why)
 
 
 def event_id(msg: Any) -> str:

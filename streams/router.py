@@ -22,7 +22,7 @@ from typing import Any
 from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
-from streams.common import ContractCheck, Quarantiner, audit_id, event_id
+from streams.common import ContractCheck, Quarantiner, StreamConsents, audit_id, event_id
 from streams.runtime import Counters, Rejected
 
 #: the record id field of each source topic
@@ -202,23 +202,42 @@ def _encrypt_marked(value: Any, enc, topic: str, record_id: str, prefix: str) ->
 
 
 class RouterHandler:
+    """The router as a stream processor.
+
+    Besides its sources it reads ``platform.consents.v1``, co-partitioned with them (every platform
+    topic is keyed by ``person_no``) and aligned by time: a consent granted (or revoked) before a
+    settlement was published takes effect before that settlement is routed, even when consent-sync
+    has not stored it yet. Otherwise a settlement routed in that gap would be refused for good —
+    nothing retries it — and a 主动赔 claim lost. The router stores such consent events itself
+    (idempotent by ``event_id``, like consent-sync), just before it routes a record of the same
+    person and at the latest before its batch commits. Consent events it cannot parse are skipped
+    here: consent-sync quarantines them, once.
+    """
+
     name = "router"
-    #: settlements before the notes published after them (the notes are redacted by the person's name)
+    #: consents and settlements before the records published after them (a note is also redacted
+    #: by the name on the settlement published before it)
     align_inputs = True
 
     def __init__(self, cfg: Settings) -> None:
         self.router = Router(cfg)
-        self.inputs = self.router.sources
+        self.inputs = (*self.router.sources, t.PLATFORM_CONSENTS)
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
         #: insurer -> distinct consent ids relied on in this run (the lineage disclosure facet counts them)
         self.consents_relied: dict[str, set[str]] = {}
+        self.consents = StreamConsents(self.router.registry, self.name)
 
     def begin_batch(self) -> None:
+        self.consents.reset()
         self.router.refresh_consents()
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
+        if msg.topic == t.PLATFORM_CONSENTS:
+            self.consents.read(msg, self.check, counters)
+            return []
         record = self.check(msg)
+        self.consents.before(record.get("person_no"))  # its consent events published before it
         outs: list[Outgoing] = []
         for d in self.router.route(msg.topic, record, event_id(msg)):
             outs.append(d.output)
@@ -230,7 +249,7 @@ class RouterHandler:
         return outs
 
     def before_commit(self) -> None:
-        pass
+        self.consents.flush()
 
     def close(self) -> None:
         self.router.registry.close()

@@ -1,0 +1,140 @@
+"""The router takes consents in stream order: a consent published before a settlement counts for it.
+
+No consent-sync runs here. Before, a settlement routed before consent-sync had stored the consent
+published ahead of it was refused for good (nothing retries it); the router now reads
+``platform.consents.v1`` co-partitioned with the settlements and aligned by time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from pipeline_helpers import read_topic, reset_pipeline, values
+
+from medshare import topics as t
+
+pytestmark = pytest.mark.integration
+
+
+def _consent(event_id: str, consent_id: str, action: str, settlement: dict, insurer: str = "hhb") -> dict:
+    """A consent event of the settlement's person (the platform's consents name the resident id)."""
+    return {
+        "event_id": event_id, "consent_id": consent_id, "action": action, "person_no": settlement["person_no"],
+        "resident_id": settlement["resident_id"], "insurer_code": insurer, "purpose": "claims",
+        "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
+        "valid_to": "2027-01-01T00:00:00+08:00", "channel": "随申办",
+        "event_time": "2026-03-01T08:00:00+08:00",
+    }
+
+
+def _settlements(n: int) -> list[dict]:
+    """``n`` valid settlements of different persons (the simulator's)."""
+    from medshare.simulate import SimConfig, Simulation
+
+    out, persons = [], set()
+    sim = Simulation(SimConfig(persons=60, days=60, seed=3, malformed_rate=0.0, start_date=date(2026, 3, 1)))
+    for e in sim.events():
+        r = e.record
+        if e.topic == t.PLATFORM_SETTLEMENTS and r["event_type"] == "settlement" and r["person_no"] not in persons:
+            out.append(r)
+            persons.add(r["person_no"])
+            if len(out) == n:
+                break
+    return out
+
+
+def _publish(cfg, messages: list[tuple[str, dict | bytes, str]]) -> None:
+    """Publish in order, one at a time (each acknowledged before the next: distinct timestamps)."""
+    import time
+
+    from medshare import kafka as mk
+    from medshare.envelope import Outgoing
+
+    prod = mk.producer("platform", cfg=cfg)
+    try:
+        for topic, value, key in messages:
+            if isinstance(value, bytes):
+                prod.send(topic, value=value, key=key.encode(), headers=[("ms-event-id", b"broken-1")]).get(30)
+            else:
+                o = Outgoing.record(topic, value, key=key, producer="test",
+                                    event_id=value.get("event_id") or value.get("settlement_id"))
+                prod.send(o.topic, value=o.value, key=o.key, headers=o.headers).get(30)
+            time.sleep(0.005)
+    finally:
+        prod.close()
+
+
+def _routed(cfg, insurer: str = "hhb") -> set[str]:
+    return {json.loads(m.value)["settlement_id"] for m in read_topic(cfg, t.insurer_claims(insurer))}
+
+
+def test_consents_take_effect_in_stream_order_without_consent_sync(kafka_broker):
+    from streams.registry import factory
+    from streams.runtime import Runner, RunOptions
+
+    cfg = kafka_broker
+    reset_pipeline(cfg)
+    granted, revoked, never = _settlements(3)
+    a, b, c = (r["person_no"] for r in (granted, revoked, never))
+    second = {**revoked, "settlement_id": revoked["settlement_id"][:-1] + ("0" if revoked["settlement_id"][-1] != "0"
+                                                                           else "1")}
+    _publish(cfg, [
+        (t.PLATFORM_CONSENTS, _consent("E1", "C1", "grant", granted), a),
+        (t.PLATFORM_SETTLEMENTS, granted, a),             # consented just before: routed
+        (t.PLATFORM_CONSENTS, _consent("E2", "C2", "grant", revoked), b),
+        (t.PLATFORM_SETTLEMENTS, revoked, b),             # routed
+        (t.PLATFORM_CONSENTS, _consent("E3", "C2", "revoke", revoked), b),
+        (t.PLATFORM_SETTLEMENTS, second, b),              # after the revocation: not routed
+        (t.PLATFORM_SETTLEMENTS, never, c),               # no consent at all
+        (t.PLATFORM_CONSENTS, b"{not json", c),           # broken: consent-sync's to quarantine
+    ])
+    counters = Runner(factory("router")(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
+
+    assert _routed(cfg) == {granted["settlement_id"], revoked["settlement_id"]}
+    assert _routed(cfg, "shenlife") == set()
+    # the router stored the consents it read (consent-sync finds them already there, idempotent)
+    from privacy.consent import ConsentRegistry
+
+    reg = ConsentRegistry.open(cfg.state_database)
+    try:
+        assert {e.event_id for e in reg.history(a) + reg.history(b)} == {"E1", "E2", "E3"}
+        assert reg.apply_many([_consent("E1", "C1", "grant", granted)]).duplicates == 1
+    finally:
+        reg.close()
+    # the broken consent is not the router's to quarantine; the settlements were all valid
+    assert [q for q in values(read_topic(cfg, t.QUARANTINE)) if q["quarantined_by"] == "router"] == []
+    assert counters.extra.get("consent.skipped") == 1
+    assert counters.disclosed == 2
+
+
+def test_claims_processor_takes_consents_in_stream_order_too(kafka_broker):
+    """The claims processor reads consents the same way: enrol, consent, settle -> a claim result."""
+    from streams.registry import factory
+    from streams.runtime import Runner, RunOptions
+
+    cfg = kafka_broker
+    reset_pipeline(cfg)
+    first, second = _settlements(2)
+    p, q = first["person_no"], second["person_no"]
+
+    def enrol(person: str, n: int) -> dict:
+        return {"event_id": f"EE-T-{n}", "enrolment_id": f"EN-T-{n}", "action": "enrol", "person_no": person,
+                "insurer_code": "hhb", "product_id": "hhb-huibao", "policy_no": f"HHB2026T{n:06d}",
+                "valid_from": "2026-01-01T00:00:00+08:00", "valid_to": "2027-01-01T00:00:00+08:00",
+                "pre_existing": [], "channel": "随申办", "event_time": "2026-02-01T12:00:00+08:00"}
+
+    _publish(cfg, [
+        (t.PLATFORM_ENROLMENTS, enrol(p, 1), p),
+        (t.PLATFORM_CONSENTS, _consent("E1", "C1", "grant", first), p),
+        (t.PLATFORM_SETTLEMENTS, first, p),               # enrolled and consented before: a claim
+        (t.PLATFORM_ENROLMENTS, enrol(q, 2), q),
+        (t.PLATFORM_SETTLEMENTS, second, q),              # enrolled, no consent: nothing
+    ])
+    counters = Runner(factory("claims")(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
+    results = [json.loads(m.value) for m in read_topic(cfg, t.insurer_claims("hhb"))]
+    assert [r["settlement_id"] for r in results] == [first["settlement_id"]]
+    assert results[0]["record_type"] == "claim-result"
+    assert counters.extra.get("consent.grant") == 1
+    assert [q for q in values(read_topic(cfg, t.QUARANTINE)) if q["quarantined_by"] == "claims"] == []
