@@ -102,6 +102,8 @@ class TableRun:
     duration_s: float
     outcomes: list[Outcome]
     engine: str = "great_expectations"
+    #: nulls per contract column of the rows validated (the ``dataQualityMetrics`` lineage facet)
+    null_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -118,7 +120,7 @@ class TableRun:
             "database": self.database, "engine": self.engine, "rows": self.rows, "success": self.success,
             "started_at": self.started_at, "duration_s": round(self.duration_s, 3),
             "expectations": len(self.outcomes), "failed": len(self.failed),
-            "results": [asdict(o) for o in self.outcomes],
+            "null_counts": dict(self.null_counts), "results": [asdict(o) for o in self.outcomes],
         }
 
     def to_json(self) -> str:
@@ -421,9 +423,10 @@ def validate_dataframe(
     for r in res.results:
         idx = (r.expectation_config.meta or {}).get("medshare_index")
         outcomes.append(_outcome(plans[idx], r, contract, sample))
+    nulls = {f.name: int(df[f.name].isna().sum()) for f in contract.top_fields if f.name in df.columns}
     return TableRun(table=table, contract_id=contract.id, contract_version=contract.version,
                     database=database, rows=len(df), started_at=started.isoformat(timespec="seconds"),
-                    duration_s=time.perf_counter() - t0, outcomes=outcomes)
+                    duration_s=time.perf_counter() - t0, outcomes=outcomes, null_counts=nulls)
 
 
 def validate_table(

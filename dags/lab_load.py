@@ -9,6 +9,8 @@ data will not fix itself) and the task log names each failed expectation, column
 JSON and HTML reports land in `$MEDSHARE_HOME/reports/gx/<run>/`.
 
 On success it updates the asset `medshare://lab/lab_settlements`, which schedules `lab_transform`.
+The task's OpenLineage COMPLETE (or FAIL) event lists the validated tables as inputs carrying the
+results as `dataQualityAssertions` and `dataQualityMetrics` facets (docs/lineage.md).
 Business logic: `medshare.orchestration.load`.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.sdk import CronDataIntervalTimetable, dag, task
+from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
 
 from medshare.orchestration import lineage
 from medshare.orchestration.assets import LAB_EMR_NOTES, LAB_SETTLEMENTS
@@ -41,7 +43,9 @@ def lab_load():
     def load_and_validate(data_interval_start=None, data_interval_end=None, run_id=None) -> dict:
         from medshare.orchestration import tasks
 
-        return tasks.lab_load(data_interval_start, data_interval_end, run_id=run_id)
+        me = get_current_context()["task"]  # its COMPLETE/FAIL event carries the GX results
+        return tasks.lab_load(data_interval_start, data_interval_end, run_id=run_id,
+                              on_results=lambda runs: lineage.attach_quality(me, runs))
 
     load_and_validate()
 

@@ -18,6 +18,10 @@ classes:
 * the run carries ``medshare_processor`` (the counters) and ``processing_engine``; a failed run
   ``errorMessage``.
 
+Great Expectations results travel as the standard input facets ``dataQualityAssertions`` and
+``dataQualityMetrics`` on the validated lab table (:func:`quality_facets`): in the ``lab_load`` DAG
+task's own events, or in a ``contracts.gx.validate`` run of their own (:func:`quality_event`).
+
 :func:`emit` appends an event to the :class:`LineageStore` (JSON lines under
 ``$MEDSHARE_HOME/state/lineage/``) and publishes it to ``governance.lineage.v1`` as the pipeline
 principal. It never raises: lineage must never stop a processor. The store accepts any OpenLineage
@@ -49,6 +53,7 @@ from openlineage.client.facet_v2 import (
     RunFacet,
     column_lineage_dataset,
     data_quality_assertions_dataset,
+    data_quality_metrics_input_dataset,
     error_message_run,
     processing_engine_run,
     schema_dataset,
@@ -393,22 +398,56 @@ def _ol_version() -> str:
         return "unknown"
 
 
+def _actual(o: Any) -> str | None:
+    """What GX saw: the failing rows of a column expectation, else its observed value (never masked data)."""
+    if o.unexpected_count is not None:
+        return str(o.unexpected_count)
+    if o.observed is None:
+        return None
+    text = o.observed if isinstance(o.observed, str) else json.dumps(o.observed, ensure_ascii=False, default=str)
+    return text[:200]
+
+
+def quality_facets(run: TableRun) -> dict[str, Any]:
+    """The input facets of a lab table validated by ``run``: OpenLineage's data-quality facets.
+
+    ``dataQualityAssertions``: one assertion per GX expectation (``assertion`` the expectation type,
+    ``success``, ``column``, ``severity``, ``name`` the contract rule, ``description``, ``actual`` the
+    failing rows of a column expectation or GX's observed value). ``dataQualityMetrics``: the rows
+    validated and each contract column's ``nullCount``. Every producer of GX results builds them
+    here: :func:`quality_event`, and the ``lab_load`` DAG's task (its inlets at COMPLETE/FAIL,
+    :func:`medshare.orchestration.lineage.attach_quality`).
+    """
+    assertions = [data_quality_assertions_dataset.Assertion(
+        assertion=o.expectation, success=bool(o.success), column=o.column, severity=o.severity,
+        name=o.rule, description=o.description or None, actual=_actual(o)) for o in run.outcomes]
+    metrics = data_quality_metrics_input_dataset
+    return {
+        "dataQualityAssertions": data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet(
+            assertions=assertions, producer=PRODUCER),
+        "dataQualityMetrics": metrics.DataQualityMetricsInputDatasetFacet(
+            rowCount=run.rows, producer=PRODUCER,
+            columnMetrics={c: metrics.ColumnMetrics(nullCount=n) for c, n in run.null_counts.items()}),
+    }
+
+
+def quality_inputs(runs: Iterable[TableRun], cfg: Settings | None = None) -> list[InputDataset]:
+    """The validated lab tables as input datasets carrying :func:`quality_facets`."""
+    cfg = cfg or settings()
+    return [InputDataset(namespace=ns, name=name, inputFacets=quality_facets(r))
+            for r in runs for ns, name in (lab_dataset(cfg, r.table),)]
+
+
 def quality_event(runs: Iterable[TableRun], cfg: Settings | None = None, job: str = "contracts.gx.validate"
                   ) -> RunEvent:
-    """A COMPLETE event whose input lab tables carry GX results as ``dataQualityAssertions``."""
-    cfg = cfg or settings()
-    inputs = []
-    for r in runs:
-        assertions = [data_quality_assertions_dataset.Assertion(
-            assertion=o.expectation, success=bool(o.success), column=o.column, severity=o.severity,
-            name=o.rule, description=o.description or None) for o in r.outcomes]
-        ns, name = lab_dataset(cfg, r.table)
-        inputs.append(InputDataset(namespace=ns, name=name, inputFacets={
-            "dataQualityAssertions": data_quality_assertions_dataset.DataQualityAssertionsDatasetFacet(
-                assertions=assertions, producer=PRODUCER)}))
+    """A COMPLETE event of its own whose input lab tables carry the GX results (:func:`quality_inputs`).
+
+    For validations outside a job that reports its own lineage (``medshare report``); the
+    ``lab_load`` DAG puts the same facets in its task's events instead.
+    """
     return RunEvent(eventType=RunState.COMPLETE, eventTime=_now(), producer=PRODUCER,
                     run=Run(runId=str(generate_new_uuid())), job=Job(namespace=JOB_NAMESPACE, name=job),
-                    inputs=inputs, outputs=[])
+                    inputs=quality_inputs(runs, cfg), outputs=[])
 
 
 # --- serialising, storing, publishing ---------------------------------------------------------------

@@ -4,8 +4,9 @@
 (from the lineage store, completed by what the agreements declare), the agreements in force,
 disclosures per insurer and purpose over time (audit store), consents granted and revoked over
 time (consent store), quarantine counts by rule (the quarantine topic; the processors' status
-files when the broker is unreachable), data-quality results (Great Expectations over the lab
-tables) and the audit chain's verification. :func:`render_html` turns it into a page with inline
+files when the broker is unreachable), data-quality results (each lab table's latest Great
+Expectations validation, read from the lineage events' data-quality facets) and the audit chain's
+verification. :func:`render_html` turns it into a page with inline
 CSS and SVG only: no script, no network. :func:`write_report` writes ``index.html`` and
 ``report.json`` after :func:`privacy.leakguard.find_identifiers` found no identifier in the data.
 
@@ -73,7 +74,11 @@ def _time(s: Any) -> datetime | None:
 
 def collect(cfg: Settings | None = None, since: datetime | None = None, until: datetime | None = None, *,
             quality: bool = True, quarantine_timeout_s: float = 15.0) -> dict[str, Any]:
-    """Everything the report shows, as JSON-ready data (no identifier in it)."""
+    """Everything the report shows, as JSON-ready data (no identifier in it).
+
+    ``quality``: validate the lab with GX now (its results join the store's); without it the
+    data-quality section shows only the validations the lineage store holds for the window.
+    """
     from privacy.agreements import load_agreements
 
     cfg = cfg or settings()
@@ -90,7 +95,7 @@ def collect(cfg: Settings | None = None, since: datetime | None = None, until: d
     data["disclosures"] = _guard("disclosures", lambda: _disclosures(cfg, since, until))
     data["consents"] = _guard("consents", lambda: _consents(cfg, since, until))
     data["quarantine"] = _quarantine(cfg, since, until, quarantine_timeout_s)
-    data["quality"] = _guard("quality", lambda: _quality(cfg)) if quality else {"status": "skipped", "tables": []}
+    data["quality"] = _guard("quality", lambda: _quality(cfg, events, validate=quality))
     data["audit_chain"] = _guard("audit_chain", lambda: _audit_chain(cfg))
     return data
 
@@ -282,37 +287,99 @@ def _lab_exists(cfg: Settings) -> bool:
     return url.startswith(("postgres", "postgresql")) or Path(url).exists()
 
 
-def _quality(cfg: Settings) -> dict[str, Any]:
-    if not _lab_exists(cfg):
-        return {"status": "no-lab", "note": f"no lab database at {cfg.lab_database}", "tables": []}
-    from contracts.gx import validate_table
+#: GX severities that do not fail a validation (``contracts.gx.TableRun.success``)
+_SOFT_SEVERITIES = ("warning", "info")
 
-    runs, tables = [], []
+
+def _validate_now(cfg: Settings) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Run GX over the lab tables and emit the results (:func:`medshare.lineage.quality_event`).
+
+    Returns the emitted event (as a dict, to read like the stored ones) and the tables that could
+    not be validated, with the error.
+    """
+    from contracts.gx import validate_table
+    from medshare.lineage import emit, quality_event, to_dict
+
+    runs, errors = [], {}
     for table in LAB_TABLES:
         try:
-            run = validate_table(table, cfg.lab_database)
+            runs.append(validate_table(table, cfg.lab_database))
         except Exception as exc:  # noqa: BLE001 - a missing table is a result
-            tables.append({"table": table, "status": "error", "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
-            continue
-        runs.append(run)
-        d = run.to_dict()
-        tables.append({
-            "table": d["table"], "status": "passed" if d["success"] else "failed", "rows": d["rows"],
-            "contract": f"{d['contract']} {d['contract_version']}", "expectations": d["expectations"],
-            "failed": d["failed"], "engine": d["engine"],
-            "failures": [{"expectation": o.expectation, "rule": o.rule, "column": o.column, "severity": o.severity,
-                          "unexpected_count": o.unexpected_count} for o in run.failed],
-        })
-    if runs:
-        from medshare.lineage import emit, quality_event
+            errors[table] = f"{type(exc).__name__}: {str(exc)[:200]}"
+    if not runs:
+        return [], errors
+    try:
+        _reachable(cfg)
+        up = True
+    except ConnectionError:
+        up = False
+    event = to_dict(quality_event(runs, cfg))
+    emit(event, cfg, kafka=up)
+    return [event], errors
 
-        try:
-            _reachable(cfg)
-            up = True
-        except ConnectionError:
-            up = False
-        emit(quality_event(runs, cfg), cfg, kafka=up)  # the results as dataQualityAssertions facets
-    return {"status": "ok", "tables": tables}
+
+def quality_results(events: Iterable[Mapping[str, Any]], cfg: Settings) -> dict[str, dict[str, Any]]:
+    """Lab table -> its latest validation, read from the ``dataQualityAssertions`` and
+    ``dataQualityMetrics`` input facets of ``events`` (oldest first).
+
+    Whoever validated the table — the ``lab_load`` DAG's task (its COMPLETE or FAIL event) or a
+    ``contracts.gx.validate`` event of ``medshare report`` — the facets are the same, built by
+    :func:`medshare.lineage.quality_facets` (their ``_producer`` says so). dbt's source tests put
+    ``dataQualityAssertions`` on the lab tables too; they are not the contract's suite and are left
+    out. ``validations`` and ``failed_validations`` count every validation of the table among ``events``.
+    """
+    from medshare.lineage import PRODUCER, lab_dataset
+
+    tables = {lab_dataset(cfg, table): table for table in LAB_TABLES}
+    out: dict[str, dict[str, Any]] = {}
+    for e in events:
+        job = e.get("job") or {}
+        for ds in e.get("inputs") or []:
+            table = tables.get((ds.get("namespace"), ds.get("name")))
+            facets = ds.get("inputFacets") or {}
+            facet = facets.get("dataQualityAssertions") or {}
+            assertions = facet.get("assertions")
+            if table is None or assertions is None or facet.get("_producer") != PRODUCER:
+                continue
+            failed = [a for a in assertions if not a.get("success")]
+            passed = not any(a.get("severity") not in _SOFT_SEVERITIES for a in failed)
+            seen = out.get(table, {})
+            out[table] = {
+                "table": table, "status": "passed" if passed else "failed",
+                "rows": (facets.get("dataQualityMetrics") or {}).get("rowCount"),
+                "expectations": len(assertions), "failed": len(failed),
+                "failures": [{"expectation": a.get("assertion"), "rule": a.get("name"), "column": a.get("column"),
+                              "severity": a.get("severity"), "actual": a.get("actual")} for a in failed],
+                "job": f"{job.get('namespace')}/{job.get('name')}", "event": e.get("eventType"),
+                "at": e.get("eventTime"), "run_id": (e.get("run") or {}).get("runId"),
+                "validations": seen.get("validations", 0) + 1,
+                "failed_validations": seen.get("failed_validations", 0) + (not passed),
+            }
+    return out
+
+
+def _quality(cfg: Settings, events: list[dict[str, Any]], validate: bool) -> dict[str, Any]:
+    """Each lab table's latest validation in the window, from the lineage facets.
+
+    With ``validate``, GX runs over the lab first and its event (emitted to the store too) is the
+    newest; without, the section shows what the store holds (e.g. the ``lab_load`` DAG's runs).
+    """
+    own: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    if validate and _lab_exists(cfg):
+        own, errors = _validate_now(cfg)
+    results = quality_results([*events, *own], cfg)
+    tables = []
+    for table in LAB_TABLES:
+        if table in errors:
+            tables.append({"table": table, "status": "error", "error": errors[table]})
+        elif table in results:
+            tables.append(results[table])
+    if tables:
+        return {"status": "ok", "source": "lineage", "tables": tables}
+    if validate and not _lab_exists(cfg):
+        return {"status": "no-lab", "note": f"no lab database at {cfg.lab_database}", "tables": []}
+    return {"status": "none", "note": "no validation of a lab table in the window's lineage events", "tables": []}
 
 
 def _audit_chain(cfg: Settings) -> dict[str, Any]:
@@ -407,10 +474,14 @@ class _Graph:
                        for p, tr in g.fields.items() if not tr.passes})
 
     def add_event(self, e: Mapping[str, Any], observed: bool) -> None:
+        """Edges of one run; an input that is also an output (``lab_load`` validating the tables it
+        loaded) is drawn as the output only, so the graph keeps flowing one way."""
         j = e.get("job") or {}
         jid = self.job(j.get("namespace", ""), j.get("name", ""), observed)
+        written = {(o["namespace"], o["name"]) for o in e.get("outputs") or []}
         for i in e.get("inputs") or []:
-            self.edge(self.dataset(i["namespace"], i["name"]), jid, observed)
+            if (i["namespace"], i["name"]) not in written:
+                self.edge(self.dataset(i["namespace"], i["name"]), jid, observed)
         for o in e.get("outputs") or []:
             did = self.dataset(o["namespace"], o["name"])
             cl = ((o.get("facets") or {}).get("columnLineage") or {}).get("fields") or {}
@@ -733,14 +804,24 @@ def _quality_html(qual: Mapping[str, Any]) -> str:
         for tb in qual["tables"]:
             st = tb.get("status")
             cls = "ok" if st == "passed" else "fail"
-            fails = "; ".join(f'{f["rule"]} on {f["column"] or "table"} ({f["severity"]}, '
-                              f'{f["unexpected_count"] if f["unexpected_count"] is not None else "—"} rows)'
+            fails = "; ".join(f'{f.get("rule") or f.get("expectation")} on {f.get("column") or "table"} '
+                              f'({f.get("severity") or "—"}'
+                              f'{", observed " + str(f["actual"]) if f.get("actual") is not None else ""})'
                               for f in tb.get("failures", [])) or tb.get("error", "")
-            rows.append((_E(tb["table"]), f'<span class="{cls}">{_E(str(st))}</span>', tb.get("rows", "—"),
-                         _E(tb.get("contract", "")), tb.get("expectations", "—"), tb.get("failed", "—"), _E(fails)))
-        s.append(_table(("table", "result", "rows", "contract", "expectations", "failed", "failures"), rows, raw=True))
-        s.append('<p class="muted">Great Expectations suites generated from the lab contracts; the results are also '
-                 "in the lineage store as <code>dataQualityAssertions</code> facets.</p>")
+            runs = tb.get("validations")
+            history = (f'<br><span class="muted">{runs} validation(s) in the window, '
+                       f'{tb.get("failed_validations", 0)} failed</span>') if runs else ""
+            by = (f'<code>{_E(str(tb.get("job", "")))}</code> {_E(str(tb.get("event", "")))}<br>'
+                  f'<span class="muted">{_E(str(tb.get("at", "")))}</span>{history}') if tb.get("job") else "—"
+            rows.append((_E(tb["table"]), f'<span class="{cls}">{_E(str(st))}</span>',
+                         tb.get("rows") if tb.get("rows") is not None else "—", tb.get("expectations", "—"),
+                         tb.get("failed", "—"), _E(fails), by))
+        s.append(_table(("table", "result", "rows", "expectations", "failed", "failures", "validated by"), rows,
+                        raw=True))
+        s.append('<p class="muted">Great Expectations suites generated from the lab contracts. Each table\'s latest '
+                 "validation, read from the lineage events' <code>dataQualityAssertions</code> and "
+                 "<code>dataQualityMetrics</code> facets: the <code>lab_load</code> DAG's task, or this report's own "
+                 "run (<code>contracts.gx.validate</code>).</p>")
     else:
         s.append(f'<p class="muted">{_E(qual.get("note") or qual.get("status") or "")} {_E(qual.get("error", ""))}</p>')
     s.append("</section>")

@@ -17,7 +17,8 @@ def report(
     since: str | None = typer.Option(None, "--since", help="Start of the window (ISO date or time; Shanghai time "
                                      "without an offset), inclusive."),
     until: str | None = typer.Option(None, "--until", help="End of the window, exclusive."),
-    no_quality: bool = typer.Option(False, "--no-quality", help="Skip the Great Expectations run over the lab."),
+    no_quality: bool = typer.Option(False, "--no-quality", help="Skip the Great Expectations run over the lab "
+                                    "(the data-quality section shows the lineage store's results only)."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Write the compliance report: lineage graph, agreements, disclosures, consents, quarantine,

@@ -7,9 +7,12 @@ store and ``governance.lineage.v1``) with the job namespace :data:`AIRFLOW_JOB_N
 names are ``<dag_id>.<task_id>`` (``<dag_id>`` for the DAG run).
 
 The provider has no extractor for ``@task`` (``_PythonDecoratedOperator``), so it falls back to
-the task's ``inlets``/``outlets``; OpenLineage ``Dataset`` objects there are used as they are
-(Airflow Assets only when a provider registered a converter for their URI scheme, which
-``medshare://`` has not). The functions below give each DAG task its datasets, named as the stream
+the task's ``inlets``/``outlets``, read at START and again at COMPLETE/FAIL; OpenLineage ``Dataset``
+objects there are used as they are, facets included (Airflow Assets only when a provider
+registered a converter for their URI scheme, which ``medshare://`` has not). A task can therefore
+change them while it runs: :func:`narrow_release` (a mapped instance's own grant) and
+:func:`attach_quality` (the lab tables ``lab_load`` validated, with the GX results as
+data-quality facets). The functions below give each DAG task its datasets, named as the stream
 processors name theirs (:mod:`medshare.lineage`): Kafka topics ``kafka://<bootstrap>`` + topic,
 lab tables and marts ``duckdb://lab`` + ``lab.<schema>.<table>`` (or the Postgres lab's naming),
 the state stores as :func:`medshare.lineage.state_dataset`, local folders ``file`` + path. They
@@ -25,10 +28,13 @@ namespace to ``duckdb://lab`` (:func:`medshare.lineage.normalise_event`).
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from medshare import topics as t
 from medshare.config import Settings
+
+log = logging.getLogger(__name__)
 
 #: the job namespace of every Airflow task and DAG run event
 AIRFLOW_JOB_NAMESPACE = "airflow"
@@ -105,6 +111,29 @@ def lab_load(cfg: Settings | None = None) -> tuple[list[Any], list[Any]]:
     cfg = _settings(cfg)
     return ([topic(name, cfg) for name in LAB_TABLES],
             [lab_table(table, cfg=cfg) for table in LAB_TABLES.values()])
+
+
+def attach_quality(task: Any, runs: list[Any], cfg: Settings | None = None) -> None:
+    """Add the lab tables ``runs`` validated, with their GX results, to a running task's inlets.
+
+    The provider reads a ``@task``'s inlets again when the task ends, for its COMPLETE or FAIL
+    event (:meth:`ExtractorManager.extract_inlets_and_outlets`; an OpenLineage ``Dataset`` is used
+    as it is), so each validated table appears there as an input carrying the
+    ``dataQualityAssertions`` and ``dataQualityMetrics`` facets (:func:`medshare.lineage.quality_inputs`).
+    The task's START event, sent before anything was validated, keeps the parse-time inlets.
+    Call it before the task raises on a failed validation, so the FAIL event carries the failures.
+    Like all lineage it never fails the task: a problem is logged as a warning.
+    """
+    try:
+        from medshare.lineage import quality_inputs
+
+        validated = quality_inputs(runs, _settings(cfg))
+        names = {(d.namespace, d.name) for d in validated}
+        task.inlets = [*(d for d in task.inlets if (getattr(d, "namespace", None), getattr(d, "name", None))
+                         not in names), *validated]
+    except Exception as exc:  # noqa: BLE001 - lineage must not fail the load
+        log.warning("lineage: the GX results of %s were not attached: %s",
+                    ", ".join(getattr(r, "table", "?") for r in runs), exc)
 
 
 def release(pair: dict[str, str] | None = None, cfg: Settings | None = None) -> tuple[list[Any], list[Any]]:

@@ -12,6 +12,7 @@ expectation, column and a sample of failing keys (never identifier or health val
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,10 +48,12 @@ def interval_rows(config: OrchestrationConfig, start: datetime, end: datetime) -
 
 
 def validate(config: OrchestrationConfig, tables: tuple[str, ...] = LAB_TABLES,
-             report_dir: Path | None = None) -> list[Any]:
+             report_dir: Path | None = None, on_results: Callable[[list[Any]], None] | None = None) -> list[Any]:
     """Validate ``tables``; raises :class:`LabValidationError` naming every failed expectation.
 
     With ``report_dir``, each run is also written there as ``<table>.json`` and ``<table>.html``.
+    ``on_results`` gets every table's run before a failure is raised (the DAG task puts them in its
+    lineage: :func:`medshare.orchestration.lineage.attach_quality`).
     """
     from contracts.gx import validate_table
     from streams.labdb import LabDB
@@ -70,17 +73,20 @@ def validate(config: OrchestrationConfig, tables: tuple[str, ...] = LAB_TABLES,
             (report_dir / f"{table}.json").write_text(run.to_json(), "utf-8")
             (report_dir / f"{table}.html").write_text(run.to_html(), "utf-8")
         runs.append(run)
+    if on_results is not None:
+        on_results(runs)
     if not all(r.success for r in runs):
         raise LabValidationError(runs)
     return runs
 
 
 def load_and_validate(config: OrchestrationConfig, start: datetime, end: datetime,
-                      report_dir: Path | None = None) -> dict[str, Any]:
-    """Drain, count, validate: the whole ``lab_load`` step for one interval."""
+                      report_dir: Path | None = None,
+                      on_results: Callable[[list[Any]], None] | None = None) -> dict[str, Any]:
+    """Drain, count, validate: the whole ``lab_load`` step for one interval (``on_results``: :func:`validate`)."""
     loaded = drain(config)
     counts = interval_rows(config, start, end)
-    runs = validate(config, report_dir=report_dir)
+    runs = validate(config, report_dir=report_dir, on_results=on_results)
     return {"interval": [start.isoformat(), end.isoformat()], "sink": loaded, "rows": counts,
             "validation": {r.table: {"rows": r.rows, "expectations": len(r.outcomes), "failed": len(r.failed),
                                      "success": r.success} for r in runs}}

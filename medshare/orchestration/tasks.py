@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -45,8 +46,12 @@ def _quiet_gx() -> None:
     logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
 
 
-def lab_load(data_interval_start: datetime, data_interval_end: datetime, run_id: str | None = None) -> dict:
-    """Drain the lab topics into the lab and validate; a validation failure fails without retry."""
+def lab_load(data_interval_start: datetime, data_interval_end: datetime, run_id: str | None = None,
+             on_results: Callable[[list[Any]], None] | None = None) -> dict:
+    """Drain the lab topics into the lab and validate; a validation failure fails without retry.
+
+    ``on_results`` gets the validation runs before a failure is raised (the task's lineage).
+    """
     from airflow.sdk.exceptions import AirflowFailException
 
     from medshare.orchestration.exceptions import LabValidationError
@@ -57,7 +62,8 @@ def lab_load(data_interval_start: datetime, data_interval_end: datetime, run_id:
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id or interval_day(data_interval_start).isoformat())
     report_dir = config.settings.home / "reports" / "gx" / name
     try:
-        return load_and_validate(config, data_interval_start, data_interval_end, report_dir=report_dir)
+        return load_and_validate(config, data_interval_start, data_interval_end, report_dir=report_dir,
+                                 on_results=on_results)
     except LabValidationError as exc:
         log.error("%s (reports in %s)", exc, report_dir)
         raise AirflowFailException(str(exc)) from exc

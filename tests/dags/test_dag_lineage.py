@@ -5,7 +5,9 @@ router -> de-identifier -> lab sink (``run_processor``: the processors' own even
 of the lab outside Airflow (``medshare.lab.dbt.build``: events from dbt's artefacts), then
 ``lab_load``, ``lab_transform`` (cosmos) and ``release_marts`` with ``airflow dags test`` and the
 provider configured as ``medshare airflow`` configures it. Then: the store holds events of Airflow
-tasks, dbt models and processors whose datasets join up under one naming; every event validates;
+tasks, dbt models and processors whose datasets join up under one naming; ``lab_load``'s task event
+carries its Great Expectations results as data-quality facets on the lab tables, and the report
+reads them from there; every event validates;
 the claims topics' column lineage is as the agreements say; ``governance.lineage.v1`` copied back
 into an empty store gives the same events, and a second copy adds nothing; the report draws the
 DAG and dbt jobs on the observed path lab table -> model -> mart -> release -> insurer topic.
@@ -129,10 +131,12 @@ def test_dag_and_dbt_datasets_join_the_processors_graph(run):
     kafka = kafka_namespace(cfg)
     lab_tables = {lab_dataset(cfg, "lab_settlements"), lab_dataset(cfg, "lab_emr_notes")}
     # lab_load writes the very tables the lab sink writes, reading the topics the de-identifier writes
+    # (and reading the tables back to validate them: test_lab_load_lineage_carries_the_gx_results)
     load = airflow["lab_load.load_and_validate"]
     assert _names(load["outputs"]) == _names(streams["streams.lab-sink"]["outputs"]) == lab_tables
-    assert _names(load["inputs"]) == {(kafka, t.LAB_SETTLEMENTS), (kafka, t.LAB_EMR_NOTES)}
-    assert _names(load["inputs"]) <= _names(streams["streams.deidentify"]["outputs"])
+    topics = {(kafka, t.LAB_SETTLEMENTS), (kafka, t.LAB_EMR_NOTES)}
+    assert _names(load["inputs"]) == topics | lab_tables
+    assert topics <= _names(streams["streams.deidentify"]["outputs"])
     # dbt (outside Airflow and through cosmos) reads the lab tables under the same names
     for jobs, name in ((dbt, "stg_settlements.build.run"), (airflow, "lab_transform.dbt.stg_settlements.run")):
         job = next(e for n, e in jobs.items() if n.endswith(name))
@@ -155,6 +159,45 @@ def test_dag_and_dbt_datasets_join_the_processors_graph(run):
         insurer = next(n for _, n in outs if n != t.AUDIT).split(".")[1]
         seen.add((insurer, mart.rsplit(".", 1)[1]))
     assert seen == {(g["insurer"], g["mart"]) for g in grants}
+
+
+def test_lab_load_lineage_carries_the_gx_results(run):
+    """The task's COMPLETE event: each lab table an input with one assertion per GX expectation the
+    task ran (its own JSON report of the run), the same success flags, rows and null counts."""
+    import re
+
+    from medshare.lineage import lab_dataset
+    from medshare.orchestration.lineage import AIRFLOW_JOB_NAMESPACE
+
+    cfg = run["cfg"]
+    events = [e for e in _events(cfg) if (e["job"]["namespace"], e["job"]["name"]) == (
+        AIRFLOW_JOB_NAMESPACE, "lab_load.load_and_validate")]
+    assert [e["eventType"] for e in events] == ["START", "COMPLETE"]
+    start, done = events
+    assert start["run"]["runId"] == done["run"]["runId"]
+    assert not any(i.get("inputFacets") for i in start["inputs"]), "nothing is validated before the task runs"
+    airflow_run = done["run"]["facets"]["airflow"]["dagRun"]["run_id"]
+    reports = cfg.home / "reports" / "gx" / re.sub(r"[^A-Za-z0-9_.-]+", "_", airflow_run)
+    for table in ("lab_settlements", "lab_emr_notes"):
+        gx = json.loads((reports / f"{table}.json").read_text())
+        ds = next(i for i in done["inputs"] if (i["namespace"], i["name"]) == lab_dataset(cfg, table))
+        assertions = ds["inputFacets"]["dataQualityAssertions"]["assertions"]
+        assert len(assertions) == gx["expectations"] == len(gx["results"]) > 5, table
+        assert [(a["assertion"], a.get("column"), a["name"], a["severity"], a["success"]) for a in assertions] == [
+            (r["expectation"], r["column"], r["rule"], r["severity"], r["success"]) for r in gx["results"]], table
+        assert gx["success"] is True and all(a["success"] for a in assertions if a["severity"] == "critical")
+        metrics = ds["inputFacets"]["dataQualityMetrics"]
+        assert metrics["rowCount"] == gx["rows"] > 0, table
+        assert {c: m["nullCount"] for c, m in metrics["columnMetrics"].items()} == gx["null_counts"], table
+    # the report (written without running GX itself) shows these results, read from the lineage
+    quality = {tb["table"]: tb for tb in run["data"]["quality"]["tables"]}
+    assert set(quality) == {"lab_settlements", "lab_emr_notes"}
+    for table, tb in quality.items():
+        ds = next(i for i in done["inputs"] if (i["namespace"], i["name"]) == lab_dataset(cfg, table))
+        assert (tb["job"], tb["event"], tb["run_id"], tb["status"]) == (
+            f"{AIRFLOW_JOB_NAMESPACE}/lab_load.load_and_validate", "COMPLETE", done["run"]["runId"], "passed")
+        assert tb["expectations"] == len(ds["inputFacets"]["dataQualityAssertions"]["assertions"])
+        assert tb["rows"] == ds["inputFacets"]["dataQualityMetrics"]["rowCount"]
 
 
 def test_claims_column_lineage_encrypts_identity_and_omits_dropped_fields(run):

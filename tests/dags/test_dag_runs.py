@@ -176,6 +176,19 @@ def test_lab_load_fails_on_a_contract_violation_and_logs_the_expectation(pipelin
         assert "expect_column_values_to_not_be_null on person_key" in out
         assert "settlement_id=ST2026030199999999" in out
         assert "AirflowFailException" in out  # failed at once: a retry cannot fix data
+        # the task's FAIL event carries the results: exactly the broken expectation is success: false
+        from medshare.lineage import LineageStore, lab_dataset
+
+        fails = LineageStore.open(cfg).events(job="lab_load.load_and_validate")
+        fail = [e for e in fails if e["eventType"] == "FAIL"][-1]
+        inputs = {(i["namespace"], i["name"]): i.get("inputFacets") or {} for i in fail["inputs"]}
+        assertions = inputs[lab_dataset(cfg, "lab_settlements")]["dataQualityAssertions"]["assertions"]
+        assert [(a["assertion"], a.get("column"), a["actual"]) for a in assertions
+                if not a["success"] and a["severity"] == "critical"] == [
+            ("expect_column_values_to_not_be_null", "person_key", "1")]
+        assert sum(a["success"] for a in assertions) > 5
+        assert all(a["success"] or a["severity"] != "critical"
+                   for a in inputs[lab_dataset(cfg, "lab_emr_notes")]["dataQualityAssertions"]["assertions"])
     finally:
         con = duckdb.connect(cfg.lab_database)
         try:
