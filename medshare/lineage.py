@@ -313,11 +313,44 @@ class ProcessorLineage:
             return outs
         if name == "lab-sink":
             return [self._lab_table_output(topic, counters) for topic in (t.LAB_SETTLEMENTS, t.LAB_EMR_NOTES)]
+        if name == "claims":
+            return [*(self._claim_results_output(code, counters) for code in self._claims_insurers()),
+                    _ds(OutputDataset, k, t.AUDIT), _ds(OutputDataset, *state_dataset(self.cfg, "claim_ledger"))]
         if name == "consent-sync":
             return [_ds(OutputDataset, *state_dataset(self.cfg, "consent_events"))]
         if name == "audit-sink":
             return [_ds(OutputDataset, *state_dataset(self.cfg, "audit_log"))]
         return []
+
+    def _claims_insurers(self) -> list[str]:
+        """Insurers whose products the claims processor evaluates (a product and an agreement)."""
+        from medshare.claims.products import load_products
+
+        return sorted(c for c in load_products().insurers if c in self.agreements())
+
+    def _claim_results_output(self, code: str, counters: Any | None) -> OutputDataset:
+        """An insurer's claims topic as the claims processor writes it: claim results, not records."""
+        topic = t.insurer_claims(code)
+        if counters is None:
+            return _ds(OutputDataset, self.kafka_ns, topic)
+        agreement = self.agreements().for_insurer(code)
+        consents = getattr(self.handler, "consents_relied", {}).get(code, ())
+        extra = getattr(counters, "extra", {}) or {}
+        disclosure = MedshareDisclosureOutputDatasetFacet(
+            insurer=code, purpose="claims", legalBasis="consent", consentsReliedOn=len(consents),
+            disclosures=int(extra.get(f"disclosed.{code}", 0)),
+            sources=[t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS], agreementId=agreement.agreement_id,
+            agreementVersion=agreement.fingerprint, producer=PRODUCER,
+        )
+        # identity leaves encrypted; the amounts are computed from the settlement by the product's rules
+        lineage = column_lineage({
+            "person_no": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "person_no", "encrypt")],
+            "policy_no": [(self.kafka_ns, t.PLATFORM_ENROLMENTS, "policy_no", "encrypt")],
+            "settlement_id": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "settlement_id", "plain")],
+            "event_time": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "event_time", "plain")],
+        })
+        return _ds(OutputDataset, self.kafka_ns, topic, {"columnLineage": lineage},
+                   output_facets={"medshare_disclosure": disclosure})
 
     def _router_insurers(self) -> list[str]:
         return sorted({ref.insurer for ref in self.agreements().grants("claims")})

@@ -584,7 +584,8 @@ def lineage_graph(events: list[dict[str, Any]], agreements, cfg: Settings) -> di
             if _drawn(one):
                 g.add_event(one, observed=True)
     sources = tuple(sorted({r.grant.source for r in agreements.grants("claims") if r.grant.source_kind == "topic"}))
-    declared = {"consent-sync": (t.PLATFORM_CONSENTS,), "router": sources,
+    declared = {"consent-sync": (t.PLATFORM_CONSENTS,), "router": (*sources, t.PLATFORM_CONSENTS),
+                "claims": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS, t.PLATFORM_CONSENTS),
                 "deidentify": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES),
                 "lab-sink": (t.LAB_SETTLEMENTS, t.LAB_EMR_NOTES), "audit-sink": (t.AUDIT,)}
     for name, inputs in declared.items():

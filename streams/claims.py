@@ -42,6 +42,7 @@ applied since would now refuse the settlement (the ledger already holds the clai
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -319,6 +320,8 @@ class ClaimsHandler:
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
         self.consents = StreamConsents(self.engine.consents, self.name)
+        #: insurer -> distinct consent ids relied on in this run (the lineage disclosure facet counts them)
+        self.consents_relied: dict[str, set[str]] = {}
 
     def begin_batch(self) -> None:
         self.engine.rollback()  # a batch that failed to commit left nothing behind
@@ -355,6 +358,9 @@ class ClaimsHandler:
             outs += [result, audit]
             counters.disclosed += 1
             counters.bump(f"disclosed.{code}")
+            consent_id = json.loads(audit.value).get("consent_id")
+            if consent_id:
+                self.consents_relied.setdefault(code, set()).add(consent_id)
         return outs
 
     def before_commit(self) -> None:

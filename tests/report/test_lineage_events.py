@@ -71,6 +71,27 @@ def test_claims_treatments_come_from_the_agreement(cfg):
     assert fields["settlement_id"]["transformationType"] == "IDENTITY"
 
 
+def test_claims_processor_lineage_names_its_claim_results(cfg):
+    """The claims processor's outputs: each insurer's claims topic (results: identity encrypted,
+    no diagnosis or line item), the audit topic and its ledger; disclosures and consents counted."""
+    handler = SimpleNamespace(name="claims", inputs=(t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS,
+                                                     t.PLATFORM_CONSENTS), consents_relied={"hhb": {"C1", "C2"}})
+    counters = Counters(disclosed=5)
+    counters.extra = {"disclosed.hhb": 5}
+    e = ml.to_dict(ml.ProcessorLineage(handler, cfg).event(ml.RunState.COMPLETE, counters))
+    assert e["job"]["name"] == "streams.claims"
+    assert {o["name"] for o in e["outputs"]} >= {t.insurer_claims("hhb"), t.insurer_claims("shenlife"), t.AUDIT,
+                                                  "claim_ledger"}
+    out = _output(e, t.insurer_claims("hhb"))
+    fields = out["facets"]["columnLineage"]["fields"]
+    assert {f for f in fields if f in IDENTITY} == {"person_no"}
+    assert fields["person_no"]["transformationDescription"] == "encrypt"
+    assert fields["policy_no"]["inputFields"][0]["name"] == t.PLATFORM_ENROLMENTS
+    assert not {"diagnosis_code", "items", "name", "resident_id"} & set(fields)
+    facet = out["outputFacets"]["medshare_disclosure"]
+    assert facet["disclosures"] == 5 and facet["consentsReliedOn"] == 2 and facet["purpose"] == "claims"
+
+
 def test_disclosure_facet(cfg):
     _, e = _router_event(cfg, consents={"hhb": {"C1", "C2", "C3"}}, disclosed={"hhb": 7})
     facet = _output(e, "insurer.hhb.claims.v1")["outputFacets"]["medshare_disclosure"]
