@@ -42,7 +42,6 @@ applied since would now refuse the settlement (the ledger already holds the clai
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +86,8 @@ class ClaimsEngine:
         #: enrolment events accepted in this batch, applied before the next settlement
         self._pending_enrolments: list[Any] = []
         self._pending_owners: dict[str, tuple[str, str]] = {}
+        #: insurer -> distinct consent ids the results published in this run relied on
+        self.consents_relied: dict[str, set[str]] = {}
 
     def encryptor(self, code: str):
         from privacy.crypto import Encryptor
@@ -121,6 +122,8 @@ class ClaimsEngine:
                 entry = app.entry
                 if app.status == "new":
                     entry.result, entry.audit = self._records(code, record, app, ev_id)
+                if entry.consent_id:
+                    self.consents_relied.setdefault(code, set()).add(entry.consent_id)
                 out.append((code, self._result_message(code, entry, ev_id),
                             Outgoing.record(t.AUDIT, entry.audit, key=entry.audit["person_ref"], producer=PRODUCER,
                                             event_id=entry.audit["audit_id"])))
@@ -320,8 +323,11 @@ class ClaimsHandler:
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
         self.consents = StreamConsents(self.engine.consents, self.name)
-        #: insurer -> distinct consent ids relied on in this run (the lineage disclosure facet counts them)
-        self.consents_relied: dict[str, set[str]] = {}
+
+    @property
+    def consents_relied(self) -> dict[str, set[str]]:
+        """Insurer -> distinct consent ids relied on in this run (the lineage disclosure facet counts them)."""
+        return self.engine.consents_relied
 
     def begin_batch(self) -> None:
         self.engine.rollback()  # a batch that failed to commit left nothing behind
@@ -358,9 +364,7 @@ class ClaimsHandler:
             outs += [result, audit]
             counters.disclosed += 1
             counters.bump(f"disclosed.{code}")
-            consent_id = json.loads(audit.value).get("consent_id")
-            if consent_id:
-                self.consents_relied.setdefault(code, set()).add(consent_id)
+
         return outs
 
     def before_commit(self) -> None:
