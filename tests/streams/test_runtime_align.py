@@ -1,0 +1,80 @@
+"""The runtime's alignment of co-partitioned inputs, with a stand-in consumer (no broker)."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from kafka import TopicPartition
+
+from medshare.config import Settings
+from streams.runtime import Runner, RunOptions
+
+Msg = namedtuple("Msg", "topic partition offset timestamp")
+S, N = "platform.settlements.v1", "platform.emr-notes.v1"
+
+
+class FakeConsumer:
+    """Assigned partition 0 of two topics; ``highwater`` unknown until a fetch came back."""
+
+    def __init__(self, highwater: dict, ends: dict, positions: dict) -> None:
+        self._high, self._ends, self._pos = highwater, ends, positions
+        self.end_offset_calls = 0
+
+    def assignment(self):
+        return {TopicPartition(S, 0), TopicPartition(N, 0)}
+
+    def highwater(self, tp):
+        return self._high.get(tp)
+
+    def end_offsets(self, tps):
+        self.end_offset_calls += 1
+        return {tp: self._ends[tp] for tp in tps}
+
+    def position(self, tp, timeout_ms=None):
+        return self._pos[tp]
+
+
+class Aligned:
+    name, inputs, align_inputs = "t", (S, N), True
+
+
+def _runner(tmp_path, **opts) -> Runner:
+    r = Runner(Aligned(), RunOptions(**opts), Settings(home=tmp_path, kafka_port=23999))
+    r._buffers, r._blocked_since, r._ends, r._ends_at = {}, {}, {}, 0.0
+    return r
+
+
+def _settlements(n: int) -> dict:
+    return {TopicPartition(S, 0): [Msg(S, 0, i, 1000 + i) for i in range(n)]}
+
+
+def test_a_never_fetched_empty_topic_does_not_hold_records_back(tmp_path):
+    """Notes' partition was never fetched (highwater None) but is empty: settlements go at once."""
+    sp, np_ = TopicPartition(S, 0), TopicPartition(N, 0)
+    consumer = FakeConsumer(highwater={sp: 3}, ends={sp: 3, np_: 0}, positions={sp: 3, np_: 0})
+    r = _runner(tmp_path, align_wait_s=60.0)
+    assert [m.offset for m in r._take(consumer, _settlements(3))] == [0, 1, 2]
+    assert consumer.end_offset_calls == 1  # asked once, not per record
+
+
+def test_a_lagging_topic_still_holds_records_back(tmp_path):
+    """Notes exist that were not fetched yet: the settlements wait (up to align_wait_s)."""
+    sp, np_ = TopicPartition(S, 0), TopicPartition(N, 0)
+    consumer = FakeConsumer(highwater={sp: 3}, ends={sp: 3, np_: 5}, positions={sp: 3, np_: 0})
+    r = _runner(tmp_path, align_wait_s=60.0)
+    assert r._take(consumer, _settlements(3)) == []
+    assert r._poll_timeout_ms() == 20  # blocked: poll briefly for the lagging topic's records
+    released = _runner(tmp_path, align_wait_s=0.0)._take(consumer, _settlements(3))
+    assert [m.offset for m in released] == [0, 1, 2]  # waited long enough: released anyway
+
+
+def test_buffered_work_is_not_held_by_a_long_poll(tmp_path):
+    sp, np_ = TopicPartition(S, 0), TopicPartition(N, 0)
+    consumer = FakeConsumer(highwater={sp: 10, np_: 0}, ends={}, positions={sp: 10, np_: 0})
+    r = _runner(tmp_path, max_records=4, poll_ms=500)
+    assert r._poll_timeout_ms() == 500  # nothing in hand: wait for records
+    assert [m.offset for m in r._take(consumer, _settlements(10))] == [0, 1, 2, 3]
+    assert r._poll_timeout_ms() == 0  # six records in hand: take them without waiting
+    assert [m.offset for m in r._take(consumer, {})] == [4, 5, 6, 7]
+    assert [m.offset for m in r._take(consumer, {})] == [8, 9]
+    assert r._poll_timeout_ms() == 500
