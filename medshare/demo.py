@@ -126,7 +126,7 @@ def _lab_release(cfg: Settings) -> list[dict[str, Any]]:
     from medshare.lab.release import release_all
 
     return [{k: r.get(k) for k in ("status", "insurer", "mart", "purpose", "rows", "reason")}
-            for r in release_all(cfg=cfg)]
+            for r in release_all(cfg=cfg, lineage=True)]
 
 
 def _report(cfg: Settings) -> dict[str, Any]:

@@ -413,6 +413,48 @@ class ProcessorLineage:
         )
 
 
+def release_event(result: Any, cfg: Settings | None = None, agreements: AgreementSet | None = None,
+                  parent_run_id: str | None = None) -> RunEvent:
+    """The COMPLETE event of one mart release (``medshare.lab.release``) outside Airflow.
+
+    Job ``medshare/lab.release``: the mart (``lab.marts.<mart>``) in, the insurer's marts topic out
+    (column lineage from the grant, a disclosure facet counting the rows released) and the audit
+    topic. The releases of one ``release_all`` share a parent run, so the report draws them all.
+    """
+    from openlineage.client.facet_v2 import parent_run
+
+    from medshare.lab.disclosure import MART_PREFIX
+
+    cfg = cfg or settings()
+    if agreements is None:
+        from privacy.agreements import load_agreements
+
+        agreements = load_agreements()
+    agreement = agreements.for_insurer(result.insurer)
+    grant = agreement.grant(result.purpose, MART_PREFIX + result.mart)
+    kafka_ns = kafka_namespace(cfg)
+    mart_ns, mart_name = lab_dataset(cfg, result.mart, schema="marts")
+    lineage = column_lineage({p: [(mart_ns, mart_name, p, str(tr))] for p, tr in grant.fields.items() if tr.passes})
+    disclosure = MedshareDisclosureOutputDatasetFacet(
+        insurer=result.insurer, purpose=result.purpose, legalBasis=grant.basis, consentsReliedOn=0,
+        disclosures=int(result.rows), sources=[grant.source], agreementId=agreement.agreement_id,
+        agreementVersion=agreement.fingerprint, producer=PRODUCER)
+    run_facets: dict[str, Any] = {}
+    if parent_run_id:
+        run_facets["parent"] = parent_run.ParentRunFacet(
+            run=parent_run.Run(runId=parent_run_id), job=parent_run.Job(namespace=JOB_NAMESPACE, name="lab.release_all"),
+            producer=PRODUCER)
+    return RunEvent(
+        eventType=RunState.COMPLETE, eventTime=_now(), producer=PRODUCER,
+        run=Run(runId=str(generate_new_uuid()), facets=run_facets),
+        job=Job(namespace=JOB_NAMESPACE, name="lab.release"),
+        inputs=[_ds(InputDataset, mart_ns, mart_name)],
+        outputs=[_ds(OutputDataset, kafka_ns, result.topic, {"columnLineage": lineage},
+                     output_facets={"medshare_disclosure": disclosure}),
+                 _ds(OutputDataset, kafka_ns, t.AUDIT)],
+    )
+
+
 def _version() -> str:
     try:
         from importlib.metadata import version

@@ -96,11 +96,11 @@ def release_cmd(
 
     try:
         if all_grants:
-            results = release_all(period=period, dry_run=dry_run)
+            results = release_all(period=period, dry_run=dry_run, lineage=True)
         else:
             if not (mart and insurer and purpose):
                 raise UserError("give MART, --insurer and --purpose (or --all)")
-            results = [release(mart, insurer, purpose, period, dry_run=dry_run, force=force).to_dict()]
+            results = [release(mart, insurer, purpose, period, dry_run=dry_run, force=force, lineage=True).to_dict()]
     except ReleaseRefused as exc:
         raise UserError(exc.reason) from None
     except (LabError, ValueError, KeyError) as exc:

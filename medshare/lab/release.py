@@ -173,11 +173,15 @@ def release(
     agreements: Any = None,
     dry_run: bool = False,
     force: bool = False,
+    lineage: bool = False,
+    lineage_parent: str | None = None,
 ) -> ReleaseResult:
     """Check, project and publish ``mart`` to ``insurer`` for ``purpose``; idempotent per period.
 
     Raises :class:`ReleaseRefused` (nothing sent) when the agreement or the check says no.
     ``force`` publishes even when the ledger holds the same content (a deliberate re-send).
+    ``lineage``: emit the release's OpenLineage event (``medshare.lineage.release_event``) — the
+    CLI and the demo do; under Airflow the task's own event describes the release.
     """
     cfg = cfg or settings()
     prepared = prepare(mart, insurer, purpose, period, cfg=cfg, agreements=agreements)
@@ -198,7 +202,22 @@ def release(
                    "audit_id": prepared.audit_id,
                    "released_at": datetime.now().astimezone().isoformat(timespec="microseconds")})
     prepared.status = "published"
+    if lineage:
+        _emit_lineage(prepared, cfg, agreements, lineage_parent)
     return prepared
+
+
+def _emit_lineage(prepared: ReleaseResult, cfg: Settings, agreements: Any, parent: str | None) -> None:
+    """Store and publish the release's lineage; a lineage problem never fails a release."""
+    import logging
+
+    from medshare import lineage as ml
+
+    try:
+        ml.emit(ml.release_event(prepared, cfg, agreements, parent_run_id=parent), cfg)
+    except Exception as exc:  # noqa: BLE001 - the release is done and recorded; lineage is informative
+        logging.getLogger("medshare.lab.release").warning("lineage of release %s not emitted: %s",
+                                                          prepared.release_id, exc)
 
 
 def _messages(prepared: ReleaseResult) -> list[Outgoing]:
@@ -240,14 +259,16 @@ def _publish(prepared: ReleaseResult, cfg: Settings) -> None:
 
 
 def release_all(cfg: Settings | None = None, agreements: Any = None, period: str | None = None,
-                dry_run: bool = False) -> list[dict[str, Any]]:
+                dry_run: bool = False, lineage: bool = False) -> list[dict[str, Any]]:
     """Release every mart every agreement grants (actuarial and supervision); one entry per grant.
 
-    A refusal is reported in its entry (``status: refused``) and does not stop the others.
+    A refusal is reported in its entry (``status: refused``) and does not stop the others. With
+    ``lineage`` each published release emits its event, all under one parent run.
     """
     from privacy.agreements import load_agreements
 
     agreements = agreements if agreements is not None else load_agreements()
+    parent = str(uuid.uuid4())
     out: list[dict[str, Any]] = []
     for purpose in ("actuarial", "supervision"):
         for ref in agreements.grants(purpose):
@@ -255,7 +276,7 @@ def release_all(cfg: Settings | None = None, agreements: Any = None, period: str
                 continue
             try:
                 r = release(ref.grant.source_name, ref.insurer, purpose, period, cfg=cfg, agreements=agreements,
-                            dry_run=dry_run)
+                            dry_run=dry_run, lineage=lineage, lineage_parent=parent)
                 out.append(r.to_dict())
             except ReleaseRefused as exc:
                 out.append(_refused(ref.grant.source_name, ref.insurer, purpose, period, exc))

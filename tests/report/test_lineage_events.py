@@ -344,3 +344,36 @@ def test_medshare_transport_plugs_into_openlineage_client(cfg, monkeypatch):
     pl, _ = _router_event(cfg)
     client.emit(pl.event(ml.RunState.START))
     assert [e["job"]["name"] for e in ml.LineageStore.open(cfg).events()] == ["streams.router"]
+
+
+def test_release_event_outside_airflow_joins_the_graph(cfg):
+    """``medshare lab release`` (and the demo) emit the release's lineage: mart in, insurer marts topic
+    out with the grant's treatments; releases of one run share a parent, so the report draws each one
+    as observed instead of the declared release edges."""
+    from medshare.lineage_schema import validate_event
+    from medshare.report import lineage_graph
+    from privacy.agreements import load_agreements
+
+    agreements = load_agreements()
+    grants = [(ref.insurer, ref.grant) for ref in agreements.grants("actuarial") if ref.grant.source_kind == "mart"]
+    assert len({code for code, _ in grants}) == 2
+    parent = "00000000-0000-4000-8000-000000000001"
+    events = []
+    for code, grant in grants:
+        result = SimpleNamespace(insurer=code, purpose="actuarial", mart=grant.source_name, topic=grant.output,
+                                 rows=12)
+        events.append(ml.to_dict(ml.release_event(result, cfg, agreements, parent_run_id=parent)))
+    for e in events:
+        assert validate_event(e) == []
+        assert e["job"] == {"namespace": ml.JOB_NAMESPACE, "name": "lab.release", "facets": {}}
+        assert e["inputs"][0]["name"].startswith("lab.marts.")
+    shen = next(e for e, (code, _) in zip(events, grants, strict=True) if code == "shenlife")
+    out = _output(shen, t.insurer_marts("shenlife"))
+    assert "generalise:amount_band" in {f["transformationDescription"]
+                                        for f in out["facets"]["columnLineage"]["fields"].values()}
+    assert out["outputFacets"]["medshare_disclosure"]["disclosures"] == 12
+    assert out["outputFacets"]["medshare_disclosure"]["legalBasis"] == "aggregate"
+    graph = lineage_graph(events, agreements, cfg)
+    release_edges = [e for e in graph["edges"] if e["source"].endswith("lab.release")]
+    assert {e["target"].split("/")[-1] for e in release_edges} >= {t.insurer_marts(c) for c, _ in grants}
+    assert all(e["observed"] for e in release_edges), "observed releases replace the declared edges"
