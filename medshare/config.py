@@ -63,6 +63,13 @@ class Settings(BaseSettings):
             raise ValueError(f"port {value} is outside 1024..65535")
         return value
 
+    @field_validator("home", "cache")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        """Made absolute at load time: tools started in another folder (dbt writes its target
+        folder from the lab folder) must find the same files as the process that configured them."""
+        return Path(value).expanduser().absolute()
+
     @property
     def bootstrap(self) -> str:
         return self.bootstrap_servers or f"{self.kafka_host}:{self.kafka_port}"
