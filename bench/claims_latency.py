@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.stream import _publish, _settlements, _statuses, collect_latencies, percentiles
+from bench.stream import _publish, _settlements, _statuses, collect_latencies, fresh_bench, percentiles
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,18 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     _env()
 
     from medshare import broker
-    from medshare.config import reload_settings
-    from medshare.demo import reset_state
-    from medshare.onboard import onboard_insurer
 
-    cfg = reload_settings()
-    say = (lambda *_: None) if args.json else (lambda m: print(m, file=sys.stderr, flush=True))
-    say(f"fresh broker and state in {cfg.home} ...")
-    reset_state(cfg)
-    broker.start(cfg, quiet=True)
+    cfg, say = fresh_bench(args.json)
     try:
-        for code in ("hhb", "shenlife"):
-            onboard_insurer(code, cfg=cfg)
         n_live = int(args.rate * args.seconds)
         say(f"generating {args.backlog + n_live} settlements ...")
         records = _settlements(args.backlog + n_live, args.seed)

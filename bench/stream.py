@@ -288,6 +288,24 @@ def percentiles(lat: list[float]) -> dict[str, float | None]:
     return {"p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
 
 
+def fresh_bench(quiet: bool) -> tuple[Any, Any]:
+    """(settings, progress printer) of a benchmark: its home's state wiped, its broker started and
+    both insurers onboarded (the caller's ``_env`` chose the home and ports)."""
+    from medshare import broker
+    from medshare.config import reload_settings
+    from medshare.demo import reset_state
+    from medshare.onboard import onboard_insurer
+
+    cfg = reload_settings()
+    say = (lambda *_: None) if quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    say(f"fresh broker and state in {cfg.home} ...")
+    reset_state(cfg)
+    broker.start(cfg, quiet=True)
+    for code in ("hhb", "shenlife"):
+        onboard_insurer(code, cfg=cfg)
+    return cfg, say
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--settlements", type=int, default=20000)
@@ -304,18 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     _env()
 
     from medshare import acls, broker
-    from medshare.config import reload_settings
-    from medshare.demo import reset_state
-    from medshare.onboard import onboard_insurer
 
-    cfg = reload_settings()
-    say = (lambda *_: None) if args.json else (lambda m: print(m, file=sys.stderr, flush=True))
-    say(f"fresh broker and state in {cfg.home} ...")
-    reset_state(cfg)
-    broker.start(cfg, quiet=True)
+    cfg, say = fresh_bench(args.json)
     acls.ensure_topics([acls.t.TopicSpec("lab.bench-passthrough.v1", cfg.partitions)], cfg)
-    for code in ("hhb", "shenlife"):
-        onboard_insurer(code, cfg=cfg)
     n_latency = int(args.rate * args.seconds)
     say(f"generating {args.settlements + n_latency} settlements ...")
     records = _settlements(args.settlements + n_latency, args.seed)
