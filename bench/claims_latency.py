@@ -21,14 +21,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.stream import _publish, _settlements, _statuses, collect_latencies, fresh_bench, percentiles
+from bench.stream import _publish, _settlements, fresh_bench, percentiles, processor_latencies
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,33 +74,9 @@ def throughput(cfg, expected: int, batch_size: int) -> dict[str, Any]:
 
 
 def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int) -> dict[str, Any]:
-    from kafka import KafkaConsumer
-
-    from medshare.kafka import client_config
-    from medshare.onboard import insurer_bundle
-
-    for path in (cfg.state_dir / "processors").glob("claims-*.json"):
-        path.unlink()
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.Popen([sys.executable, "-m", "streams.claims", "--batch-size", str(batch_size)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    b = insurer_bundle("hhb", cfg)
-    reader = KafkaConsumer(b["topics"]["claims"], group_id=f"{b['group_prefix']}bench-{time.time_ns()}",
-                           auto_offset_reset="latest", isolation_level="read_committed",
-                           fetch_max_wait_ms=10, **client_config(b))
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            reader.poll(timeout_ms=100)
-            idle = [s for s in _statuses(cfg) if s["processor"] == "claims" and s["state"] == "idle"]
-            if reader.assignment() and idle:
-                break
-        time.sleep(2)
-        lat = collect_latencies(reader, records, cfg, rate)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-        reader.close()
+    lat = processor_latencies(cfg, "claims", [sys.executable, "-m", "streams.claims", "--batch-size", str(batch_size)],
+                              records, rate, cwd=ROOT, env=env)
     return {"rate_per_s": rate, "sent": len(records), "received": len(lat), **percentiles(lat)}
 
 

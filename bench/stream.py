@@ -229,35 +229,42 @@ def _statuses(cfg) -> list[dict[str, Any]]:
 
 
 def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1, batch: int = 200) -> dict[str, float]:
+    cmd = [_medshare(), "run", "router", "--workers", str(workers), "--batch-size", str(batch)]
+    lat = processor_latencies(cfg, "router", cmd, records, rate, instances=workers, env=os.environ.copy())
+    q = percentiles(lat)
+    return {"rate_per_s": rate, "workers": workers, "batch": batch, "sent": len(records), "received": len(lat), **q}
+
+
+def processor_latencies(cfg, processor: str, cmd: list[str], records: list[dict[str, Any]], rate: float,
+                        instances: int = 1, **popen: Any) -> list[float]:
+    """Run ``cmd`` (the ``processor``'s ``instances`` processes), then publish ``records`` at ``rate``
+    and time each to its arrival on hhb's claims topic, read with hhb's own credentials (ms, sorted)."""
     from kafka import KafkaConsumer
 
     from medshare.kafka import client_config
     from medshare.onboard import insurer_bundle
 
-    for path in (cfg.state_dir / "processors").glob("router-*.json"):
+    for path in (cfg.state_dir / "processors").glob(f"{processor}-*.json"):
         path.unlink()
-    router = subprocess.Popen([_medshare(), "run", "router", "--workers", str(workers), "--batch-size", str(batch)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
     b = insurer_bundle("hhb", cfg)
     reader = KafkaConsumer(b["topics"]["claims"], group_id=f"{b['group_prefix']}bench-{time.time_ns()}",
                            auto_offset_reset="latest", isolation_level="read_committed",
                            fetch_max_wait_ms=10, **client_config(b))
     try:
-        # the reader sits at the end, every router instance has joined its group and polls, idle
+        # the reader sits at the end, every instance has joined its group and polls, idle
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             reader.poll(timeout_ms=100)
-            idle = [s for s in _statuses(cfg) if s["processor"] == "router" and s["state"] == "idle"]
-            if reader.assignment() and len(idle) >= workers:
+            idle = [s for s in _statuses(cfg) if s["processor"] == processor and s["state"] == "idle"]
+            if reader.assignment() and len(idle) >= instances:
                 break
         time.sleep(2)
-        lat = collect_latencies(reader, records, cfg, rate)
+        return collect_latencies(reader, records, cfg, rate)
     finally:
-        router.send_signal(signal.SIGTERM)
-        router.wait(timeout=60)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
         reader.close()
-    q = percentiles(lat)
-    return {"rate_per_s": rate, "workers": workers, "batch": batch, "sent": len(records), "received": len(lat), **q}
 
 
 def collect_latencies(reader, records: list[dict[str, Any]], cfg, rate: float) -> list[float]:
