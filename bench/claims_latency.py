@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.stream import _publish, _settlements, fresh_bench, percentiles, processor_latencies
+from bench.stream import _publish, _settlements, fresh_bench, percentiles, processor_latencies, warmup_count
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +77,9 @@ def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int) ->
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     lat = processor_latencies(cfg, "claims", [sys.executable, "-m", "streams.claims", "--batch-size", str(batch_size)],
                               records, rate, cwd=ROOT, env=env)
-    return {"rate_per_s": rate, "sent": len(records), "received": len(lat), **percentiles(lat)}
+    warm = warmup_count(records, rate)
+    return {"rate_per_s": rate, "warm_up": warm, "sent": len(records) - warm, "received": len(lat),
+            **percentiles(lat)}
 
 
 def main(argv: list[str] | None = None) -> int:

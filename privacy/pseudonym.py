@@ -51,6 +51,9 @@ class Pseudonymiser:
         #: the keyed HMAC state before any message; each pseudonym copies it (no re-keying per call)
         self._mac = hmac.new(self._key, digestmod=hashlib.sha256)
         self._domains: set[str] = set()
+        #: (domain, value) -> pseudonym: a processor meets the same persons again and again (one
+        #: person's settlements, the partition key and the audit reference of each disclosure)
+        self._memo: dict[tuple[str, str], str] = {}
 
     @classmethod
     def for_project(cls, project: str = "lab", cfg: Settings | None = None) -> Pseudonymiser:
@@ -59,8 +62,15 @@ class Pseudonymiser:
 
         return cls(pipeline_secret(f"pseudonym-{project}", cfg), project)
 
+    #: most pseudonyms remembered; the memo is emptied when it reaches this many
+    MEMO_LIMIT = 100_000
+
     def pseudonym(self, value: str, domain: str = "person") -> str:
         """32 lowercase hex characters, the same for the same (project key, project, domain, value)."""
+        if type(value) is str and type(domain) is str:
+            memo = self._memo.get((domain, value))
+            if memo is not None:
+                return memo
         if not isinstance(value, str) or not value:
             raise ValueError("only a non-empty string can be pseudonymised")
         if domain not in self._domains:
@@ -69,7 +79,11 @@ class Pseudonymiser:
             self._domains.add(domain)
         mac = self._mac.copy()
         mac.update(_lp(domain) + _lp(value))
-        return mac.digest()[:16].hex()
+        out = mac.digest()[:16].hex()
+        if len(self._memo) >= self.MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[(domain, value)] = out
+        return out
 
     def __repr__(self) -> str:  # never show the key
         return f"Pseudonymiser(project={self.project!r})"

@@ -101,8 +101,26 @@ class RunOptions:
     align_wait_s: float = 1.0
     #: progress line (counters) at most this often
     log_every_s: float = 10.0
+    #: the status file (``medshare status``, metrics) while running: at most this often
+    status_every_s: float = 0.5
     #: for tests: stop after this many batches (simulates a crash point when combined with SIGKILL)
     max_batches: int | None = None
+
+
+def tune_gc() -> None:
+    """Collect garbage less often in a processor process (call once, after start-up).
+
+    A batch makes hundreds of thousands of short-lived objects (parsed records, envelopes, client
+    buffers); with CPython's default threshold (700) the cyclic collector ran every few records and
+    cost ≈5–10 % of a router's time (measured). Objects alive at start-up (modules, contracts,
+    agreements) are frozen out of every later collection; young collections run every 20,000
+    allocations.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
 
 
 def status_dir(cfg: Settings) -> Path:
@@ -129,6 +147,7 @@ class Runner:
         self.opts = opts or RunOptions()
         self.cfg = cfg or settings()
         self.counters = Counters()
+        self._status_state, self._status_at = "", 0.0
         self._stop = False
         self._last_log = 0.0
 
@@ -156,7 +175,7 @@ class Runner:
         # kafka-python then waits the whole backoff (100 ms by default: 33 ms of every batch went
         # there, measured). Retries are bounded by delivery_timeout_ms, not by a count.
         producer = mk.producer(
-            "pipeline", cfg=self.cfg, transactional_id=f"{group}-{self.opts.instance}",
+            "pipeline", cfg=self.cfg, transactional_id=f"{group}-{self.opts.instance}", record_futures=False,
             linger_ms=10, batch_size=262144, max_in_flight_requests_per_connection=5,
             retry_backoff_ms=20, retries=2**31 - 1, delivery_timeout_ms=120_000,
         )
@@ -172,7 +191,7 @@ class Runner:
                 messages = self._take(consumer, polled)
                 if not messages:
                     self._update_lag(consumer)
-                    write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "idle")
+                    self._status("idle")
                     if self.opts.until_idle and self.counters.lag == 0 and consumer.assignment() \
                             and not any(self._buffers.values()) \
                             and time.monotonic() - idle_since >= self.opts.idle_s:
@@ -254,42 +273,51 @@ class Runner:
     def _process_batch(self, consumer, producer, messages: list[Any]) -> None:
         from kafka import OffsetAndMetadata, TopicPartition
 
+        from medshare import kafka as mk
+
         t0 = time.monotonic()
         if not self.counters.first_batch_at:
             self.counters.first_batch_at = time.time()
-        self.h.begin_batch()
-        prepare = getattr(self.h, "prepare", None)
-        if prepare is not None:
-            try:
-                prepare(messages)
-            except Exception:  # noqa: BLE001 - a read-ahead only: handle() meets the cause per message
-                log.warning("%s: prepare failed; the batch is handled without read-ahead", self.h.name,
-                            exc_info=True)
-        outputs: list[Outgoing] = []
+        # The input offsets are known before any record is handled: they go to the transaction
+        # first, so their two round trips (AddOffsetsToTxn, TxnOffsetCommit — and the retry while
+        # the broker still writes the previous commit's markers) overlap the handling instead of
+        # following it (≈6 ms of a 45 ms claims batch, measured). Order inside a transaction does
+        # not matter: outputs and offsets become visible together at the commit, or not at all.
+        offsets: dict[Any, Any] = {}
         for msg in messages:
-            self.counters.consumed += 1
-            try:
-                outs = self.h.handle(msg, self.counters)
-            except Rejected as exc:
-                outs = [self.h.quarantine(msg, exc)]
-                self.counters.quarantined += 1
-            except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
-                log.warning("%s: %s at %s[%s]@%s quarantined: %s", self.h.name, type(exc).__name__,
-                            msg.topic, msg.partition, msg.offset, exc)
-                outs = [self.h.quarantine(msg, exc)]
-                self.counters.quarantined += 1
-            outputs.extend(outs)
-
+            offsets[TopicPartition(msg.topic, msg.partition)] = OffsetAndMetadata(msg.offset + 1, "", -1)
         producer.begin_transaction()
         try:
+            offsets_sent = mk.send_offsets_async(producer, offsets, consumer.group_metadata())
+            self.h.begin_batch()
+            prepare = getattr(self.h, "prepare", None)
+            if prepare is not None:
+                try:
+                    prepare(messages)
+                except Exception:  # noqa: BLE001 - a read-ahead only: handle() meets the cause per message
+                    log.warning("%s: prepare failed; the batch is handled without read-ahead", self.h.name,
+                                exc_info=True)
+            outputs: list[Outgoing] = []
+            for msg in messages:
+                self.counters.consumed += 1
+                try:
+                    outs = self.h.handle(msg, self.counters)
+                except Rejected as exc:
+                    outs = [self.h.quarantine(msg, exc)]
+                    self.counters.quarantined += 1
+                except Exception as exc:  # noqa: BLE001 - a poison record must not stop the partition
+                    log.warning("%s: %s at %s[%s]@%s quarantined: %s", self.h.name, type(exc).__name__,
+                                msg.topic, msg.partition, msg.offset, exc)
+                    outs = [self.h.quarantine(msg, exc)]
+                    self.counters.quarantined += 1
+                outputs.extend(outs)
+            # sent together after the last record, not as they are made: the producer's I/O thread
+            # then ships a few large requests instead of competing for the GIL with the handler
+            # (sending as made was ≈25 % slower, measured)
             for out in outputs:
                 producer.send(out.topic, value=out.value, key=out.key, headers=out.headers)
             self.h.before_commit()
-            offsets: dict[Any, Any] = {}
-            for msg in messages:
-                tp = TopicPartition(msg.topic, msg.partition)
-                offsets[tp] = OffsetAndMetadata(msg.offset + 1, "", -1)
-            producer.send_offsets_to_transaction(offsets, consumer.group_metadata())
+            offsets_sent.wait()
             producer.commit_transaction()
         except Exception:
             log.exception("%s: transaction failed; aborting, the batch will be reprocessed", self.h.name)
@@ -309,7 +337,15 @@ class Runner:
                                     "published": c.published, "quarantined": c.quarantined,
                                     "disclosed": c.disclosed, "batches": c.batches}})
         self.counters.last_batch_ms = round((time.monotonic() - t0) * 1000, 2)
-        write_status(self.cfg, self.h.name, self.opts.instance, self.counters, "running")
+        self._status("running")
+
+    def _status(self, state: str) -> None:
+        """Write the status file on a change of state, else at most every ``status_every_s``
+        (a write per batch cost ≈1 ms, and up to 15 ms on a busy disk, of a 30 ms batch)."""
+        now = time.monotonic()
+        if state != self._status_state or now - self._status_at >= self.opts.status_every_s:
+            write_status(self.cfg, self.h.name, self.opts.instance, self.counters, state)
+            self._status_state, self._status_at = state, now
 
     def _caught_up(self, consumer, tp) -> bool:
         """Whether ``tp`` has nothing more to deliver now.

@@ -9,7 +9,7 @@ from typing import Any
 
 from medshare.config import Settings, reload_settings, settings
 from streams.registry import factory
-from streams.runtime import Counters, Runner, RunOptions, read_statuses
+from streams.runtime import Counters, Runner, RunOptions, read_statuses, tune_gc
 
 
 def run_processor(name: str, opts: RunOptions, cfg: Settings | None = None) -> Counters:
@@ -18,6 +18,7 @@ def run_processor(name: str, opts: RunOptions, cfg: Settings | None = None) -> C
     handler = factory(name)(cfg)
     runner = Runner(handler, opts, cfg)
     runner.install_signal_handlers()
+    tune_gc()
     from medshare.lineage import processor_run
 
     with processor_run(handler, runner, cfg):  # OpenLineage START/COMPLETE; never fails the run

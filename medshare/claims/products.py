@@ -148,14 +148,16 @@ class Product(BaseModel):
     def special_drug_codes(self) -> frozenset[str]:
         return frozenset(d.code for d in self.special_drugs)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """``sha256:<hex>`` of the file's bytes (or of the canonical JSON when built in code)."""
+        """``sha256:<hex>`` of the file's bytes (or of the canonical JSON when built in code).
+
+        Read once (see ``special_drug_codes``): the loader sets ``_fingerprint`` before any read."""
         if self._fingerprint is None:
             import json
 
             canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-            self._fingerprint = "sha256:" + hashlib.sha256(canon.encode()).hexdigest()
+            return "sha256:" + hashlib.sha256(canon.encode()).hexdigest()
         return self._fingerprint
 
     @cached_property

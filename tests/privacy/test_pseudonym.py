@@ -94,3 +94,26 @@ def test_for_project_uses_the_pipeline_secret(tmp_path):
     assert (cfg.pipeline_dir / "pseudonym-lab.key").exists()
     other_home = Pseudonymiser.for_project("lab", Settings(home=tmp_path / "other"))
     assert other_home.pseudonym(PERSON) != a.pseudonym(PERSON)
+
+
+def test_remembered_pseudonyms_equal_computed_ones_and_the_memo_is_bounded(monkeypatch):
+    """The memo is a cache only: a remembered answer is the HMAC's, per domain, and it never grows
+    past its limit."""
+    p = Pseudonymiser(KEY_A, "lab")
+    monkeypatch.setattr(Pseudonymiser, "MEMO_LIMIT", 3)
+    fresh = Pseudonymiser(KEY_A, "lab")
+    values = [f"31001234567890{i:02d}" for i in range(10)]
+    for _ in range(2):
+        for v in values:
+            for domain in ("person", "partition-key"):
+                assert p.pseudonym(v, domain=domain) == fresh.pseudonym(v, domain=domain)
+                assert len(p._memo) <= 3
+    assert p.pseudonym(PERSON, "person") != p.pseudonym(PERSON, "card")
+
+
+@pytest.mark.parametrize("bad", ["", None, 42, ["3100"], b"3100"])
+def test_bad_values_are_refused_before_and_after_a_remembered_one(bad):
+    p = Pseudonymiser(KEY_A, "lab")
+    p.pseudonym(PERSON)
+    with pytest.raises(ValueError):
+        p.pseudonym(bad)
