@@ -42,6 +42,7 @@ applied since would now refuse the settlement (the ledger already holds the clai
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from datetime import UTC, datetime
@@ -269,7 +270,7 @@ class ClaimsEngine:
             "person_ref": self._audit.pseudonym(record["person_no"], domain="person_no"),
             "resident_ref": (self._audit.pseudonym(record["resident_id"], domain="resident_id")
                              if record.get("resident_id") else None),
-            "fields": {k: ("encrypt" if k in ("policy_no", "person_no") else "plain") for k in result},
+            "fields": dict(_audit_fields(tuple(result))),
             "consent_id": entry.consent_id,
             "agreement_id": agreement.agreement_id,
             "agreement_version": agreement.fingerprint,
@@ -382,6 +383,12 @@ class ClaimsHandler:
 
     def close(self) -> None:
         self.engine.close()
+
+
+@functools.lru_cache(maxsize=8)
+def _audit_fields(names: tuple[str, ...]) -> dict[str, str]:
+    """The treatment of each field of a claim result (the identity references are encrypted)."""
+    return {k: ("encrypt" if k in ("policy_no", "person_no") else "plain") for k in names}
 
 
 def build(cfg: Settings) -> ClaimsHandler:

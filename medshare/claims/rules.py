@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,9 +47,10 @@ class Condition(BaseModel):
     item_code_prefix: Codes | None = Field(default=None, min_length=1)
     special_drug_list: bool | None = None
 
-    @property
+    @cached_property
     def item_level(self) -> bool:
-        """True if the condition looks at items (not only at the settlement)."""
+        """True if the condition looks at items (not only at the settlement); read once per item
+        and benefit of every settlement, so computed once (the model is frozen)."""
         return any(v is not None for v in (self.category, self.catalogue_class, self.item_code,
                                            self.item_code_prefix, self.special_drug_list))
 
