@@ -329,6 +329,7 @@ class ClaimsHandler:
 
     def __init__(self, cfg: Settings, engine: ClaimsEngine | None = None) -> None:
         self.engine = engine or ClaimsEngine(cfg)
+        self.engine.store.checkpoint_in_background()  # no WAL checkpoint inside a batch's commit
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
         self.consents = StreamConsents(self.engine.consents, self.name)

@@ -25,6 +25,9 @@ is never applied again:
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,12 +45,15 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    event,
     select,
     update,
 )
 
 from medshare.claims import engine as eng
 from medshare.claims.products import Product
+
+log = logging.getLogger("medshare.claims")
 
 metadata = MetaData()
 
@@ -199,12 +205,57 @@ class ClaimStore:
         else:
             self.engine = _engine(url or claims_database())
         metadata.create_all(self.engine)
+        self._checkpointer: tuple[threading.Event, threading.Thread] | None = None
 
     @classmethod
     def memory(cls) -> ClaimStore:
         return cls("sqlite://")
 
+    def checkpoint_in_background(self, every_s: float = 1.0) -> bool:
+        """Take SQLite's WAL checkpoints off the commit path (the claims processor calls this).
+
+        By default the connection whose commit takes the WAL past 1,000 pages copies them back
+        into the database inside that commit: ≈6 ms more on one batch commit in ten (measured),
+        in the middle of a 直赔 batch. After this call this store's connections never checkpoint;
+        a daemon thread runs a PASSIVE checkpoint every ``every_s`` on a connection of its own
+        (it never blocks the writer, and sqlite3 releases the GIL while it works). Durability is
+        unchanged: a commit is in the WAL either way. Returns False (and does nothing) for an
+        in-memory or non-SQLite store.
+        """
+        path = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not path or path == ":memory:" or self._checkpointer:
+            return False
+
+        @event.listens_for(self.engine, "connect")
+        def _no_autocheckpoint(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+        self.engine.dispose()  # pooled connections made before the listener reconnect with it
+        stop = threading.Event()
+
+        def run() -> None:
+            conn = sqlite3.connect(path, check_same_thread=False)
+            try:
+                conn.execute("PRAGMA busy_timeout = 5000")
+                while not stop.wait(every_s):
+                    try:
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    except sqlite3.Error as exc:  # a busy database: the next round catches up
+                        log.warning("claim state checkpoint failed: %s", exc)
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=run, name="claims-checkpoint", daemon=True)
+        thread.start()
+        self._checkpointer = (stop, thread)
+        return True
+
     def close(self) -> None:
+        if self._checkpointer:
+            stop, thread = self._checkpointer
+            stop.set()
+            thread.join(timeout=5)
+            self._checkpointer = None
         self.engine.dispose()
 
     def batch(self) -> ClaimBatch:

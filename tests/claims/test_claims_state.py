@@ -171,3 +171,35 @@ def test_prefetched_year_without_a_row_starts_empty_and_is_inserted():
     b.commit()
     assert store.accumulator(KEY).deductible_used == 1000_00
     assert store.accumulator(("hhb", "test-product", "a" * 32, 2025)).deductible_used == 1000_00
+
+
+def test_background_checkpoints_replace_the_commits_own(tmp_path):
+    """The claims processor's store never checkpoints inside a commit; its thread does, and the
+    state reads back the same after a restart."""
+    import threading
+    import time
+
+    path = tmp_path / "c.sqlite"
+    store = ClaimStore(f"sqlite:///{path}")
+    assert store.checkpoint_in_background(every_s=0.05)
+    assert not store.checkpoint_in_background()  # once
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    before = path.stat().st_size  # the database file proper; commits go to the WAL beside it
+    for i in range(40):
+        _apply(store, settlement(f"S{i}", "2026-02-01", 300))
+    deadline = time.monotonic() + 5
+    while path.stat().st_size == before and time.monotonic() < deadline:
+        time.sleep(0.05)  # only a checkpoint copies WAL pages into the file: the thread's
+    assert path.stat().st_size > before
+    assert any(t.name == "claims-checkpoint" for t in threading.enumerate())
+    store.close()
+    assert not any(t.name == "claims-checkpoint" for t in threading.enumerate())
+    reopened = ClaimStore(f"sqlite:///{path}")
+    assert len(reopened.entries()) == 40
+    assert reopened.accumulator(KEY).deductible_used == 1000_00
+    reopened.close()
+
+
+def test_no_background_checkpoints_for_an_in_memory_store():
+    assert not ClaimStore.memory().checkpoint_in_background()
