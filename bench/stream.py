@@ -379,9 +379,12 @@ def main(argv: list[str] | None = None) -> int:
     tune_gc()  # as `medshare run` does; the passthrough in this process runs under it too
     if warm:
         say(f"warm-up: {len(warm)} settlements through the passthrough and the router ...")
-        _publish(warm, cfg)
+        if args.workers == 1:
+            _publish(warm, cfg)
+            router_throughput(cfg, len(warm))
+        else:  # the processes settle in their group first, then the warm-up is published to them
+            router_throughput(cfg, len(warm), args.workers, backlog=warm)
         passthrough(cfg, len(warm), "medshare-bench-passthrough")
-        router_throughput(cfg, len(warm), args.workers, backlog=warm if args.workers > 1 else None)
     if args.workers == 1:
         say(f"publishing {len(bulk)} settlements ...")
         _publish(bulk, cfg)
