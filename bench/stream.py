@@ -68,9 +68,10 @@ def _settlements(n: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", seed: int = 5) -> int:
+def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", seed: int = 5
+                    ) -> dict[str, tuple[str, ...]]:
     """Store ``claims`` consents of the persons of ``records``: to both insurers (``all``), or each
-    at the simulator's rate for that insurer (``simulated``)."""
+    at the simulator's rate for that insurer (``simulated``). Returns person -> insurers."""
     import random
 
     from medshare.simulate.consents import claims_rate
@@ -79,10 +80,12 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
     persons = sorted({r["person_no"] for r in records})
     rng = random.Random(seed)
     events = []
+    granted: dict[str, tuple[str, ...]] = {}
     for i, p in enumerate(persons):
         for k, code in enumerate(("hhb", "shenlife")):
             if consents == "simulated" and rng.random() >= claims_rate(k):
                 continue
+            granted[p] = (*granted.get(p, ()), code)
             events.append({
                 "event_id": f"bench-{code}-{i}", "consent_id": f"BENCH{code}{i:08d}", "action": "grant",
                 "person_no": p, "resident_id": None, "insurer_code": code, "purpose": "claims",
@@ -95,7 +98,50 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
         reg.apply_many(events)
     finally:
         reg.close()
-    return len(events)
+    return granted
+
+
+class _Out:
+    __slots__ = ("topic", "value", "key", "headers")
+
+    def __init__(self, topic: str, value: bytes, key: bytes, headers: list) -> None:
+        self.topic, self.value, self.key, self.headers = topic, value, key, headers
+
+
+class _NoopRouter:
+    """The router's messages without its work: for each consented insurer, the settlement as is
+    to the insurer's claims topic and ~700 bytes to the audit topic (what a disclosure sends)."""
+
+    name = "bench-ceiling"
+    inputs = ("platform.settlements.v1", "platform.consents.v1")
+    align_inputs = True
+
+    def __init__(self, granted: dict[str, tuple[str, ...]]) -> None:
+        self.granted = granted
+
+    def begin_batch(self) -> None: ...
+
+    def handle(self, msg: Any, counters: Any) -> list[_Out]:
+        outs = []
+        for code in self.granted.get(msg.key.decode(), ()):
+            outs.append(_Out(f"insurer.{code}.claims.v1", msg.value, msg.key, list(msg.headers)))
+            outs.append(_Out("governance.audit.v1", msg.value[:700], msg.key, list(msg.headers)))
+        return outs
+
+    def before_commit(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def noop_ceiling(cfg, granted: dict[str, tuple[str, ...]]) -> dict[str, float]:
+    """The transactional runtime sending exactly the router's messages but doing none of its work,
+    over every settlement published so far (its own consumer group): the most any router on this
+    client, broker and machine could reach for this workload."""
+    from streams.runtime import Runner, RunOptions
+
+    c = Runner(_NoopRouter(granted), RunOptions(until_idle=True, idle_s=2.0), cfg).run()
+    return {"records": c.consumed, "messages_per_record": round(c.published / c.consumed, 2),
+            "records_per_s": round(c.consumed / (c.last_commit_at - c.first_batch_at), 1)}
 
 
 def _publish(records: list[dict[str, Any]], cfg, rate: float | None = None,
@@ -373,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     records = _settlements(args.warmup + args.settlements + n_latency, args.seed)
     warm, bulk, live = (records[: args.warmup], records[args.warmup: args.warmup + args.settlements],
                         records[args.warmup + args.settlements:])
-    _grant_everyone(records, cfg, args.consents, args.seed)
+    granted = _grant_everyone(records, cfg, args.consents, args.seed)
     from streams.runtime import tune_gc
 
     tune_gc()  # as `medshare run` does; the passthrough in this process runs under it too
@@ -397,9 +443,15 @@ def main(argv: list[str] | None = None) -> int:
         rt = router_throughput(cfg, len(bulk), args.workers, backlog=bulk)
         say(f"passthrough ({args.workers} processes) over the same settlements ...")
         pt = passthrough_workers(cfg, len(bulk), "medshare-bench-passthrough", args.workers)
+    ceiling = None
+    if args.workers == 1:
+        say("no-op ceiling (the router's messages, none of its work) ...")
+        ceiling = noop_ceiling(cfg, granted)
+        ceiling["ratio_to_passthrough"] = round(ceiling["records_per_s"] / pt["records_per_s"], 3)
     say(f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s ...")
     lt = latency(cfg, live, args.rate, args.workers, args.latency_batch)
-    result = {"consents": args.consents, "warmup": args.warmup, "passthrough": pt, "router": rt, "ratio_router_to_passthrough": round(rt["records_per_s"] / pt["records_per_s"], 3),
+    result = {"consents": args.consents, "warmup": args.warmup, "passthrough": pt, "router": rt,
+              "noop_ceiling": ceiling, "ratio_router_to_passthrough": round(rt["records_per_s"] / pt["records_per_s"], 3),
               "latency": lt, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
     broker.stop(cfg)
     if args.json:
@@ -411,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"router:      {rt['records_per_s']:>9.1f} records/s ({rt['records']} in {rt['seconds']}s, "
               f"{rt['disclosed']} disclosures, {rt['workers']} process(es))")
         print(f"ratio router/passthrough: {result['ratio_router_to_passthrough']:.2f}")
+        if ceiling:
+            print(f"no-op ceiling: {ceiling['records_per_s']:>9.1f} records/s ({ceiling['messages_per_record']} "
+                  f"messages out per record; ratio {ceiling['ratio_to_passthrough']:.2f})")
         print(f"latency at {lt['rate_per_s']:.0f}/s: p50 {lt['p50_ms']} ms, p99 {lt['p99_ms']} ms, "
               f"max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received)")
     return 0
