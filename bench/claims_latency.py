@@ -25,7 +25,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.stream import _publish, _settlements, fresh_bench, percentiles, processor_latencies, warmup_count
+from bench.stream import (
+    _grant_everyone,
+    _publish,
+    _settlements,
+    fresh_bench,
+    percentiles,
+    processor_latencies,
+    warmup_count,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,20 +47,9 @@ def _env() -> None:
 def _consent_and_enrol(records: list[dict[str, Any]], cfg) -> int:
     from medshare.claims.enrolment import EnrolmentRegistry, enrolment_events
     from medshare.claims.state import claims_database
-    from privacy.consent import ConsentRegistry
 
     persons = sorted({r["person_no"] for r in records})
-    grants = [{
-        "event_id": f"bench-{code}-{i}", "consent_id": f"BENCH{code}{i:08d}", "action": "grant",
-        "person_no": p, "insurer_code": code, "purpose": "claims", "data_categories": ["settlement"],
-        "valid_from": "2026-01-01T00:00:00+08:00", "valid_to": "2028-01-01T00:00:00+08:00",
-        "channel": "随申办", "event_time": "2026-01-01T00:00:00+08:00",
-    } for i, p in enumerate(persons) for code in ("hhb", "shenlife")]
-    reg = ConsentRegistry.open(cfg.state_database)
-    try:
-        reg.apply_many(grants)
-    finally:
-        reg.close()
+    _grant_everyone(records, cfg, categories=("settlement",))
     enrol = EnrolmentRegistry(claims_database(cfg))
     try:
         for code, product in (("hhb", "hhb-huibao"), ("shenlife", "shenlife-plus")):

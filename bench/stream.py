@@ -68,10 +68,11 @@ def _settlements(n: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", seed: int = 5
-                    ) -> dict[str, tuple[str, ...]]:
-    """Store ``claims`` consents of the persons of ``records``: to both insurers (``all``), or each
-    at the simulator's rate for that insurer (``simulated``). Returns person -> insurers."""
+def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", seed: int = 5,
+                    categories: tuple[str, ...] = ("settlement", "emr")) -> dict[str, tuple[str, ...]]:
+    """Store ``claims`` consents (for ``categories``) of the persons of ``records``: to both insurers
+    (``all``), or each at the simulator's rate for that insurer (``simulated``). Returns person ->
+    insurers."""
     import random
 
     from medshare.simulate.consents import claims_rate
@@ -89,7 +90,7 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
             events.append({
                 "event_id": f"bench-{code}-{i}", "consent_id": f"BENCH{code}{i:08d}", "action": "grant",
                 "person_no": p, "resident_id": None, "insurer_code": code, "purpose": "claims",
-                "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
+                "data_categories": list(categories), "valid_from": "2026-01-01T00:00:00+08:00",
                 "valid_to": "2028-01-01T00:00:00+08:00", "channel": "随申办",
                 "event_time": "2026-01-01T00:00:00+08:00",
             })
@@ -99,13 +100,6 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
     finally:
         reg.close()
     return granted
-
-
-class _Out:
-    __slots__ = ("topic", "value", "key", "headers")
-
-    def __init__(self, topic: str, value: bytes, key: bytes, headers: list) -> None:
-        self.topic, self.value, self.key, self.headers = topic, value, key, headers
 
 
 class _NoopRouter:
@@ -121,11 +115,13 @@ class _NoopRouter:
 
     def begin_batch(self) -> None: ...
 
-    def handle(self, msg: Any, counters: Any) -> list[_Out]:
+    def handle(self, msg: Any, counters: Any) -> list[Any]:
+        from medshare.envelope import Outgoing
+
         outs = []
         for code in self.granted.get(msg.key.decode(), ()):
-            outs.append(_Out(f"insurer.{code}.claims.v1", msg.value, msg.key, list(msg.headers)))
-            outs.append(_Out("governance.audit.v1", msg.value[:700], msg.key, list(msg.headers)))
+            outs.append(Outgoing(f"insurer.{code}.claims.v1", msg.value, msg.key, list(msg.headers)))
+            outs.append(Outgoing("governance.audit.v1", msg.value[:700], msg.key, list(msg.headers)))
         return outs
 
     def before_commit(self) -> None: ...

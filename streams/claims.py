@@ -374,7 +374,6 @@ class ClaimsHandler:
             outs += [result, audit]
             counters.disclosed += 1
             counters.bump(f"disclosed.{code}")
-
         return outs
 
     def before_commit(self) -> None:
