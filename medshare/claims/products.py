@@ -73,7 +73,22 @@ _CONFIG = ConfigDict(extra="forbid", frozen=True)
 
 
 def fen(yuan: Decimal | float | int) -> int:
-    """元 to integer 分 (amounts are computed in 分 so sums are exact)."""
+    """元 to integer 分 (amounts are computed in 分 so sums are exact).
+
+    The value's decimal text times 100, to the nearest 分 (half to even). A float amount of at
+    most 2 decimals (every amount on a valid settlement) takes a shortcut with the same result:
+    below 10 million 元, ``yuan * 100`` is within 3e-7 of the exact product, so when it is within
+    1e-6 of an integer that integer is the answer (a settlement's eight amounts cost ≈10 µs through
+    ``Decimal``).
+    """
+    kind = type(yuan)
+    if kind is int:
+        return yuan * 100
+    if kind is float and -1e7 < yuan < 1e7:
+        x = yuan * 100
+        r = round(x)
+        if -1e-6 < x - r < 1e-6:
+            return r
     return int((Decimal(str(yuan)) * 100).quantize(Decimal(1)))
 
 

@@ -250,3 +250,24 @@ def test_product_errors_name_file_and_line(edit, message):
     with pytest.raises(ProductError) as exc:
         parse_product(edit(PRODUCT_YAML), "test.yaml")
     assert message in str(exc.value)
+
+
+def test_fen_shortcut_gives_the_decimal_result():
+    """fen() takes a shortcut for floats of at most 2 decimals; every value gives what the decimal
+    text times 100, rounded half to even, gives (the rule before the shortcut)."""
+    import random
+    from decimal import Decimal
+
+    from medshare.claims.products import fen
+
+    def by_decimal(v) -> int:
+        return int((Decimal(str(v)) * 100).quantize(Decimal(1)))
+
+    rng = random.Random(20261123)
+    values: list = [0.0, -0.0, 0.01, 0.1 + 0.2, 1.005, 2.675, 0.005, 0.015, 0.125, 0.135, 5e-7, 1.0000005,
+                    9999999.99, 1e7, 1e7 + 0.01, -12.34, 123.456, 3, -7, Decimal("12.345"), Decimal("0.01")]
+    for _ in range(20000):
+        values += [round(rng.uniform(-1e7, 1e7), 2), round(rng.uniform(0, 1000), rng.choice([3, 4, 6, 9])),
+                   rng.uniform(-1e9, 1e9), round(rng.uniform(0, 100), 2) + rng.choice([1e-7, 5e-7, 2e-6, 5e-3])]
+    wrong = [(v, fen(v), by_decimal(v)) for v in values if fen(v) != by_decimal(v)]
+    assert not wrong, wrong[:5]
