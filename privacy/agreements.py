@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -451,11 +452,13 @@ class Agreement(BaseModel):
     _fingerprint: str | None = PrivateAttr(default=None)
     _path: Path | None = PrivateAttr(default=None)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """``sha256:<hex>`` of the file's bytes: the exact text a disclosure was made under.
 
-        Agreements built in code (not from a file) hash their canonical JSON instead.
+        Agreements built in code (not from a file) hash their canonical JSON instead. Read once: a
+        pydantic private attribute costs ≈3.5 µs a read, and every claim result's audit event
+        names the fingerprint (the loader sets ``_fingerprint`` before anything reads this).
         """
         if self._fingerprint is None:
             canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

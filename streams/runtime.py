@@ -96,6 +96,8 @@ class RunOptions:
     idle_s: float = 3.0
     max_records: int = 500
     poll_ms: int = 500
+    #: longest the broker holds a fetch with nothing new (see ``Runner.run``)
+    fetch_max_wait_ms: int = 100
     instance: str = "0"
     #: with aligned inputs: how long a partition waits for a lagging co-partitioned topic
     align_wait_s: float = 1.0
@@ -165,10 +167,16 @@ class Runner:
         from medshare import kafka as mk
 
         group = f"medshare-{self.h.name}"
+        # fetch_max_wait_ms bounds a stall kafka-python can fall into with several input topics: it
+        # keeps one fetch in flight per broker and leaves out of it (and so out of the broker's
+        # fetch session) the partitions whose previous response it still holds. When that response
+        # lands just as the next fetch is built, the fetch in flight names only partitions with
+        # nothing new (an idle consents topic) and the broker holds it for the full wait while
+        # settlements pile up behind it: 500 ms by default (seen once in ~30 claims benchmark runs)
         consumer = mk.consumer(
             "pipeline", group, self.h.inputs, cfg=self.cfg,
             isolation_level="read_committed", max_poll_records=self.opts.max_records,
-            session_timeout_ms=10000, heartbeat_interval_ms=2000,
+            session_timeout_ms=10000, heartbeat_interval_ms=2000, fetch_max_wait_ms=self.opts.fetch_max_wait_ms,
         )
         # retry_backoff_ms: the broker answers CONCURRENT_TRANSACTIONS to the next transaction's
         # first AddOffsets/AddPartitions while it still writes the previous one's commit markers;
