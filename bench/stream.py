@@ -104,38 +104,51 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
 
 class _NoopRouter:
     """The router's messages without its work: for each consented insurer, the settlement as is
-    to the insurer's claims topic and ~700 bytes to the audit topic (what a disclosure sends)."""
+    to the insurer's claims topic and ~700 bytes to the audit topic (what a disclosure sends).
 
-    name = "bench-ceiling"
+    ``validate``: each settlement is first checked against its contract, as the router checks it
+    (the one piece of the router's work every record needs, whoever it goes to).
+    """
+
     inputs = ("platform.settlements.v1", "platform.consents.v1")
     align_inputs = True
 
-    def __init__(self, granted: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, granted: dict[str, tuple[str, ...]], validate: bool = False) -> None:
+        from streams.common import ContractCheck
+
         self.granted = granted
+        self.name = "bench-ceiling-validating" if validate else "bench-ceiling"
+        self.check = ContractCheck(self.inputs[:1]) if validate else None
 
     def begin_batch(self) -> None: ...
 
     def handle(self, msg: Any, counters: Any) -> list[Any]:
         from medshare.envelope import Outgoing
 
+        if self.check is not None:
+            self.check(msg)
         outs = []
         for code in self.granted.get(msg.key.decode(), ()):
             outs.append(Outgoing(f"insurer.{code}.claims.v1", msg.value, msg.key, list(msg.headers)))
             outs.append(Outgoing("governance.audit.v1", msg.value[:700], msg.key, list(msg.headers)))
         return outs
 
+    def quarantine(self, msg: Any, reason: Exception) -> Any:
+        raise RuntimeError(f"bench settlements are all valid, yet {msg.topic}@{msg.offset} was refused: {reason}")
+
     def before_commit(self) -> None: ...
 
     def close(self) -> None: ...
 
 
-def noop_ceiling(cfg, granted: dict[str, tuple[str, ...]]) -> dict[str, float]:
+def noop_ceiling(cfg, granted: dict[str, tuple[str, ...]], validate: bool = False) -> dict[str, float]:
     """The transactional runtime sending exactly the router's messages but doing none of its work,
     over every settlement published so far (its own consumer group): the most any router on this
-    client, broker and machine could reach for this workload."""
+    client, broker and machine could reach for this workload. ``validate``: the same, with each
+    settlement checked against its contract first (the most any router that validates reaches)."""
     from streams.runtime import Runner, RunOptions
 
-    c = Runner(_NoopRouter(granted), RunOptions(until_idle=True, idle_s=2.0), cfg).run()
+    c = Runner(_NoopRouter(granted, validate), RunOptions(until_idle=True, idle_s=2.0), cfg).run()
     return {"records": c.consumed, "messages_per_record": round(c.published / c.consumed, 2),
             "records_per_s": round(c.consumed / (c.last_commit_at - c.first_batch_at), 1)}
 
@@ -452,6 +465,10 @@ def main(argv: list[str] | None = None) -> int:
         say("no-op ceiling (the router's messages, none of its work) ...")
         ceiling = noop_ceiling(cfg, granted)
         ceiling["ratio_to_passthrough"] = round(ceiling["records_per_s"] / pt["records_per_s"], 3)
+        say("no-op ceiling with contract validation ...")
+        validating = noop_ceiling(cfg, granted, validate=True)
+        ceiling["validating"] = {**validating,
+                                 "ratio_to_passthrough": round(validating["records_per_s"] / pt["records_per_s"], 3)}
     say(f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s ...")
     lt = latency(cfg, live, args.rate, args.workers, args.latency_batch)
     result = {"consents": args.consents, "warmup": args.warmup, "passthrough": pt, "router": rt,
@@ -470,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
         if ceiling:
             print(f"no-op ceiling: {ceiling['records_per_s']:>9.1f} records/s ({ceiling['messages_per_record']} "
                   f"messages out per record; ratio {ceiling['ratio_to_passthrough']:.2f})")
+            v = ceiling["validating"]
+            print(f"  with contract validation: {v['records_per_s']:>9.1f} records/s "
+                  f"(ratio {v['ratio_to_passthrough']:.2f})")
         print(f"latency at {lt['rate_per_s']:.0f}/s: p50 {lt['p50_ms']} ms, p99 {lt['p99_ms']} ms, "
               f"max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received)")
     return 0
