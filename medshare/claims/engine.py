@@ -98,6 +98,14 @@ def claim_year(record: Mapping[str, Any]) -> int:
 
 
 def yuan(amount_fen: int) -> float:
+    """分 to 元 (a float with at most 2 decimals).
+
+    For an integer below 2**53 (every amount here) ``amount_fen / 100`` is already the float
+    nearest the exact quotient, which is what rounding it to 2 decimals gives back; a claim's
+    explanation converts ≈ 30 amounts, so the ``round`` is kept only for other inputs.
+    """
+    if type(amount_fen) is int and -(2**53) < amount_fen < 2**53:
+        return amount_fen / 100
     return round(amount_fen / 100, 2)
 
 

@@ -271,3 +271,16 @@ def test_fen_shortcut_gives_the_decimal_result():
                    rng.uniform(-1e9, 1e9), round(rng.uniform(0, 100), 2) + rng.choice([1e-7, 5e-7, 2e-6, 5e-3])]
     wrong = [(v, fen(v), by_decimal(v)) for v in values if fen(v) != by_decimal(v)]
     assert not wrong, wrong[:5]
+
+
+def test_yuan_is_the_amount_rounded_to_two_decimals():
+    """yuan() skips the rounding for integers; the float is the one rounding gives."""
+    import random
+
+    from medshare.claims.engine import yuan
+
+    rng = random.Random(11)
+    values = [0, 1, -1, 5, 99, 100, 101, 2**53 - 1, -(2**53) + 1, 2**53, 10**16 + 3, 12.5, 0.3]
+    values += [rng.randint(-10**12, 10**12) for _ in range(50000)] + [rng.randint(-999, 999) for _ in range(5000)]
+    wrong = [v for v in values if yuan(v) != round(v / 100, 2) or type(yuan(v)) is not float]
+    assert not wrong, wrong[:5]
