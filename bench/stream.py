@@ -15,7 +15,10 @@ In one run, on the same broker, with the same client library (kafka-python):
    insurers, so each record is disclosed twice (four messages out per record in). ``--consents
    simulated``: persons consent at the simulator's rates (40 % to hhb, 25 % to shenlife,
    independently), ≈0.65 disclosures per record.
-3. **latency** — settlements published at ``--rate`` per second for ``--seconds`` while the router
+3. **ceilings** (one process) — the same transactional runtime with a handler that sends exactly
+   the router's messages and does none of its work; then the same with each settlement checked
+   against its contract first. The most a router could reach with this runtime and client here.
+4. **latency** — settlements published at ``--rate`` per second for ``--seconds`` while the router
    runs; for each, the time from the platform's send to its arrival on the insurer's claims topic
    (read_committed), p50/p99.
 
