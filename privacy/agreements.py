@@ -462,7 +462,7 @@ class Agreement(BaseModel):
         """
         if self._fingerprint is None:
             canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-            self._fingerprint = "sha256:" + hashlib.sha256(canon.encode()).hexdigest()
+            return "sha256:" + hashlib.sha256(canon.encode()).hexdigest()
         return self._fingerprint
 
     @property

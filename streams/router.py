@@ -67,7 +67,6 @@ class Router:
         self._names: dict[str, str] = {}
         self._last_refresh = 0.0
         self._fields_cache: dict[int, list[tuple[str, str, str]]] = {}
-        self._agreement_refs: dict[str, tuple[str, str]] = {}
 
     def refresh_consents(self, max_age_s: float = 0.2) -> None:
         """Apply consent events stored since the last look (revocations take effect from here on)."""
@@ -83,14 +82,6 @@ class Router:
             self._fields_cache[key] = [(path, str(tr), path.split("[]")[0].split(".")[0])
                                        for path, tr in grant.fields.items() if tr.passes]
         return self._fields_cache[key]
-
-    def _agreement_ref(self, code: str) -> tuple[str, str]:
-        """(agreement id, fingerprint) of ``code``'s agreement, looked up once."""
-        ref = self._agreement_refs.get(code)
-        if ref is None:
-            agreement = self.agreements.for_insurer(code)
-            ref = self._agreement_refs[code] = (agreement.agreement_id, agreement.fingerprint)
-        return ref
 
     def encryptor(self, code: str):
         from privacy.crypto import Encryptor
@@ -160,7 +151,7 @@ class Router:
         output = Outgoing.record(topic, projected, key=key, producer="router", event_id=f"{code}:{record_id}",
                                  trace=ev_id)
         output.headers.append(("ms-source", source.encode()))
-        agreement_id, agreement_version = self._agreement_ref(code)
+        agreement = self.agreements.for_insurer(code)
         audit = {
             "audit_id": audit_id(code, source, record_id, ev_id),
             "kind": "record",
@@ -177,8 +168,8 @@ class Router:
                              if record.get("resident_id") else None),
             "fields": {path: tr for path, tr, head in self._audit_fields(grant) if record.get(head) is not None},
             "consent_id": decision.consent_id,
-            "agreement_id": agreement_id,
-            "agreement_version": agreement_version,
+            "agreement_id": agreement.agreement_id,
+            "agreement_version": agreement.fingerprint,
             "key_id": enc.key_id,
             "key_version": enc.version,
         }
