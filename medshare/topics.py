@@ -18,10 +18,12 @@ LAB_SETTLEMENTS = "lab.settlements.v1"
 LAB_EMR_NOTES = "lab.emr-notes.v1"
 QUARANTINE = "pipeline.quarantine.v1"
 AUDIT = "governance.audit.v1"
+#: the disclosure log's signed tree heads (RFC 9162), a copy outside the audit store (docs/audit.md)
+AUDIT_TREE_HEADS = "governance.audit-tree-heads.v1"
 LINEAGE = "governance.lineage.v1"
 
 PLATFORM_TOPICS = (PLATFORM_SETTLEMENTS, PLATFORM_EMR_NOTES, PLATFORM_CONSENTS, PLATFORM_ENROLMENTS)
-GOVERNANCE_TOPICS = (AUDIT, LINEAGE)
+GOVERNANCE_TOPICS = (AUDIT, AUDIT_TREE_HEADS, LINEAGE)
 
 #: an insurer code: lowercase letters and digits, 2-16 long, starting with a letter
 INSURER_CODE = re.compile(r"^[a-z][a-z0-9]{1,15}$")
@@ -82,6 +84,8 @@ def pipeline_topic_specs(partitions: int) -> list[TopicSpec]:
         TopicSpec(QUARANTINE, max(1, partitions // 2), retention_ms=-1),
         # the disclosure log is kept forever: it is the compliance record
         TopicSpec(AUDIT, max(1, partitions // 2), retention_ms=-1),
+        # its signed tree heads, in order on one partition, kept as long as the log
+        TopicSpec(AUDIT_TREE_HEADS, 1, retention_ms=-1),
         TopicSpec(LINEAGE, 1, retention_ms=4 * week),
     ]
 
