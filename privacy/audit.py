@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -63,6 +64,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 if TYPE_CHECKING:
     from medshare.config import Settings
+    from privacy.audit_tree import ConsistencyProof, InclusionProof
+    from privacy.merkle import TreeHead
+
+log = logging.getLogger("medshare.audit")
 
 GENESIS = "0" * 64
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -325,7 +330,9 @@ class Problem:
 
     seq: int
     audit_id: str | None
-    kind: str  # altered | removed | chain-break | truncated | checkpoint
+    #: altered | removed | chain-break | truncated | checkpoint | tree | tree-head-signature |
+    #: tree-head-key | tree-head-mismatch | tree-head-fork | unsigned  (docs/audit.md)
+    kind: str
     message: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -341,6 +348,8 @@ class VerifyResult:
     problems: list[Problem]
     checkpoint: dict[str, Any] | None
     seconds: float
+    #: tree_size, root_hash, and the tree heads checked (how many, from where, the largest signed size)
+    tree: dict[str, Any] = field(default_factory=dict)
 
     @property
     def first(self) -> Problem | None:
@@ -350,7 +359,7 @@ class VerifyResult:
         return {"ok": self.ok, "entries": self.entries, "head_seq": self.head_seq, "head_hash": self.head_hash,
                 "first_problem": self.first.as_dict() if self.first else None,
                 "problems": [p.as_dict() for p in self.problems], "checkpoint": self.checkpoint,
-                "seconds": round(self.seconds, 3)}
+                "tree": self.tree, "seconds": round(self.seconds, 3)}
 
 
 # --- the store --------------------------------------------------------------------------------
@@ -404,7 +413,10 @@ class AuditStore:
         else:
             self.engine = _engine(url or default_url())
         self.checkpoint = checkpoint
+        from privacy.audit_tree import tree_metadata
+
         metadata.create_all(self.engine)
+        tree_metadata.create_all(self.engine)
         try:
             with self.engine.begin() as conn:
                 if conn.execute(select(audit_head.c.id).where(audit_head.c.id == 1)).first() is None:
@@ -460,6 +472,7 @@ class AuditStore:
                 raise RuntimeError("the audit_head row is missing: the store was tampered with")
             seq, head = conn.execute(select(audit_head.c.seq, audit_head.c.entry_hash)
                                      .where(audit_head.c.id == 1)).one()
+            self._sync_tree(conn, seq)
             ids = list(dict.fromkeys(m.audit_id for m, _ in parsed))
             known: dict[str, str] = {}
             for i in range(0, len(ids), _CHUNK):
@@ -482,11 +495,193 @@ class AuditStore:
                 known[model.audit_id] = body.decode("utf-8")
                 head = entry_hash
             if rows:
+                from privacy import audit_tree
+                from privacy.merkle import leaf_hash
+
                 conn.execute(audit_log.insert(), rows)
                 conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, entry_hash=head))
+                audit_tree.extend(conn, rows[0]["seq"] - 1, (leaf_hash(r["event"].encode("utf-8")) for r in rows))
         result.appended = len(rows)
         result.head_seq, result.head_hash = seq, head
         return result
+
+    # -- the Merkle tree and its signed heads (privacy.audit_tree, docs/audit.md) -------------------
+    def _sync_tree(self, conn: Any, seq: int) -> None:
+        """Give the stored tree a leaf for every entry up to ``seq`` (a store from before the tree).
+
+        Called with the head row locked. A tree with *more* leaves than the log means entries were
+        cut off: appending on top would hide that, so it is refused.
+        """
+        from privacy import audit_tree
+        from privacy.merkle import leaf_hash
+
+        size = audit_tree.stored_size(conn)
+        if size > seq:
+            raise RuntimeError(f"the audit tree has {size} leaves but the log ends at #{seq}: entries were cut off "
+                               "(run medshare audit verify)")
+        if size == seq:
+            return
+        log.info("audit: adding entries #%d..#%d to the Merkle tree", size + 1, seq)
+        while size < seq:
+            page = conn.execute(select(audit_log.c.seq, audit_log.c.event).where(audit_log.c.seq > size)
+                                .order_by(audit_log.c.seq).limit(5000)).all()
+            if not page or page[0][0] != size + 1:
+                raise RuntimeError(f"entry #{size + 1} is missing: cannot build the Merkle tree (run medshare audit verify)")
+            audit_tree.extend(conn, size, (leaf_hash(ev.encode("utf-8") if isinstance(ev, str) else bytes(ev))
+                                           for _, ev in page))
+            size = page[-1][0]
+
+    def sync_tree(self) -> int:
+        """Bring the stored tree up to the log's head (only a store from before the tree lags); its size."""
+        from privacy import audit_tree
+
+        with self.engine.connect() as conn:
+            seq = self.head()[0]
+            if audit_tree.stored_size(conn) == seq:
+                return seq
+        with self.engine.begin() as conn:
+            conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
+            seq = conn.execute(select(audit_head.c.seq).where(audit_head.c.id == 1)).scalar_one()
+            self._sync_tree(conn, seq)
+        return seq
+
+    def tree_size(self) -> int:
+        """How many entries the Merkle tree holds (the log's head after :meth:`sync_tree`)."""
+        from privacy import audit_tree
+
+        with self.engine.connect() as conn:
+            return audit_tree.stored_size(conn)
+
+    def root_hash(self, tree_size: int | None = None) -> bytes:
+        """MTH of the first ``tree_size`` entries (default: all), from the stored tree."""
+        from privacy import audit_tree
+        from privacy.merkle import ProofError
+
+        size = self.sync_tree() if tree_size is None else tree_size
+        with self.engine.connect() as conn:
+            have = audit_tree.stored_size(conn)
+            if not 0 <= size <= have:
+                raise ProofError(f"tree size {size} is out of range: the log has {have} entries")
+            return audit_tree.root_at(conn, size)
+
+    def proof_for(self, audit_id: str, tree_size: int | None = None) -> InclusionProof:
+        """The RFC 9162 inclusion proof of one entry (what a person's statement attaches to a disclosure).
+
+        ``tree_size`` defaults to the newest signed tree head that covers the entry (so the proof
+        checks against a signed root), else the whole tree. The entry's stored bytes must still
+        hash to its leaf: a proof of an entry altered after it was appended is refused.
+        """
+        from privacy import audit_tree
+        from privacy.merkle import ProofError, inclusion_path, leaf_hash, subtree_root
+
+        self.sync_tree()
+        with self.engine.connect() as conn:
+            row = conn.execute(select(audit_log.c.seq, audit_log.c.event).where(audit_log.c.audit_id == audit_id)).first()
+            if row is None:
+                raise ProofError(f"no entry with audit id {audit_id!r} in the log")
+            seq, ev = row
+            body = ev.encode("utf-8") if isinstance(ev, str) else bytes(ev)
+            index, have = seq - 1, audit_tree.stored_size(conn)
+            signed = None
+            if tree_size is None:
+                latest = audit_tree.latest_tree_head(conn)
+                if latest is not None and index < latest.tree_size <= have:
+                    tree_size, signed = latest.tree_size, latest
+                else:
+                    tree_size = have
+            if not index < tree_size <= have:
+                raise ProofError(f"entry #{seq} ({audit_id}) is leaf {index}: it is not in a tree of size {tree_size} "
+                                 f"(give a size from {seq} to {have})")
+            stored = audit_tree.fetch_nodes(conn, [(0, index)]).get((0, index))
+            if stored != leaf_hash(body):
+                raise ProofError(f"entry #{seq} ({audit_id}) no longer matches its leaf in the tree: it was altered "
+                                 "after it was appended (run medshare audit verify)")
+            path, root = audit_tree.with_nodes(conn, lambda get: (inclusion_path(index, tree_size, get),
+                                                                  subtree_root(0, tree_size, get)))
+            if signed is None:
+                signed = next((th for _, th in audit_tree.tree_heads(conn)
+                               if th.tree_size == tree_size and th.root_hash == root), None)
+        return audit_tree.InclusionProof(audit_id, index, tree_size, body, path, root, signed)
+
+    def consistency(self, first: int, second: int | None = None) -> ConsistencyProof:
+        """The RFC 9162 consistency proof that the tree of size ``first`` is a prefix of ``second``."""
+        from privacy import audit_tree
+        from privacy.merkle import ProofError, consistency_path, subtree_root
+
+        have = self.sync_tree()
+        second = have if second is None else second
+        if not 0 < first <= second:
+            raise ProofError(f"sizes {first} and {second}: a consistency proof needs 0 < FIRST <= SECOND")
+        if second > have:
+            raise ProofError(f"tree size {second} is out of range: the log has {have} entries")
+        with self.engine.connect() as conn:
+            path, r1, r2 = audit_tree.with_nodes(conn, lambda get: (
+                consistency_path(first, second, get), subtree_root(0, first, get), subtree_root(0, second, get)))
+        return audit_tree.ConsistencyProof(first, second, r1, r2, path)
+
+    def tree_heads(self) -> list[TreeHead]:
+        """Every signed tree head kept in the store, oldest first."""
+        from privacy import audit_tree
+
+        with self.engine.connect() as conn:
+            return [th for _, th in audit_tree.tree_heads(conn)]
+
+    def latest_tree_head(self) -> TreeHead | None:
+        """The stored tree head of the largest size (the newest among equals)."""
+        from privacy import audit_tree
+
+        with self.engine.connect() as conn:
+            return audit_tree.latest_tree_head(conn)
+
+    def unpublished_tree_heads(self) -> list[tuple[int, TreeHead]]:
+        from privacy import audit_tree
+
+        with self.engine.connect() as conn:
+            return audit_tree.tree_heads(conn, unpublished_only=True)
+
+    def mark_tree_heads_published(self, ids: Iterable[int]) -> None:
+        from privacy import audit_tree
+
+        with self.engine.begin() as conn:
+            audit_tree.mark_published(conn, ids)
+
+    def sign_tree_head(self, private_key: Any, now_ms: int | None = None) -> TreeHead:
+        """Sign and store a tree head over the whole log (RFC 9162 §4.10, Ed25519).
+
+        Never signs a tree inconsistent with the newest head this key signed before: if the stored
+        tree no longer has that head's root at that size (history rewritten, nodes recomputed) or
+        is smaller (entries cut off), :class:`~privacy.merkle.ProofError` is raised and nothing is
+        signed — a log must not sign two histories.
+        """
+        from cryptography.hazmat.primitives import serialization
+
+        from privacy import audit_tree
+        from privacy.merkle import ProofError, TreeHead
+
+        own = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        with self.engine.begin() as conn:
+            conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
+            seq = conn.execute(select(audit_head.c.seq).where(audit_head.c.id == 1)).scalar_one()
+            self._sync_tree(conn, seq)
+            previous = None
+            for _, th in reversed(audit_tree.tree_heads(conn)):
+                try:
+                    th.verify(own)
+                except ProofError:
+                    continue  # not ours, or forged: it proves nothing about what we signed
+                if previous is None or th.tree_size > previous.tree_size:
+                    previous = th
+            if previous is not None:
+                if previous.tree_size > seq:
+                    raise ProofError(f"the log ends at #{seq} but this key signed a tree of size {previous.tree_size} "
+                                     f"at {audit_tree.utc_ms(previous.timestamp)}: entries were cut off")
+                if audit_tree.root_at(conn, previous.tree_size) != previous.root_hash:
+                    raise ProofError(f"the first {previous.tree_size} entries no longer have the root this key signed "
+                                     f"at {audit_tree.utc_ms(previous.timestamp)}: the log was rewritten")
+            ts = now_ms if now_ms is not None else int(time.time() * 1000)
+            th = TreeHead.sign(private_key, seq, audit_tree.root_at(conn, seq), ts)
+            audit_tree.store_tree_head(conn, th)
+        return th
 
     # -- reading -------------------------------------------------------------------------------
     def head(self) -> tuple[int, str]:
@@ -555,18 +750,39 @@ class AuditStore:
             last = page[-1]._mapping["seq"]
 
     # -- verification --------------------------------------------------------------------------
-    def verify(self, checkpoint: Path | None | Literal["default"] = "default", max_problems: int = 100) -> VerifyResult:
-        """Walk the chain from entry 1; every problem found, the first one first.
+    def verify(self, checkpoint: Path | None | Literal["default"] = "default", max_problems: int = 100,
+               tree_heads: Iterable[TreeHead] = (), public_key: bytes | None = None,
+               max_unsigned_age_s: float | None = None, now_ms: int | None = None) -> VerifyResult:
+        """Walk the log from entry 1 and check it against its tree and every signed tree head.
 
         Detected: an altered entry (its hash no longer matches its content, or a column no longer
         matches the hashed event), a removed entry (a gap in ``seq``, or a ``prev_hash`` that does
-        not match the entry before), entries reordered (``prev_hash`` mismatch), and — with a
-        checkpoint — a cut-off tail. The walk resynchronises after a problem so later ones are
-        reported independently.
+        not match the entry before), entries reordered (``prev_hash`` mismatch), a cut-off tail
+        (the head row, the checkpoint, the stored tree), a stored tree node that the entries no
+        longer produce — and, against each tree head (those kept in the store plus
+        ``tree_heads``, e.g. read back from the governance topic): a bad signature, a root the
+        log's first ``tree_size`` entries no longer hash to (history rewritten, even when the
+        chain, head row and checkpoint were rewritten with it), a head larger than the log (cut
+        off), two roots for one size (a fork), and entries no head covers although the newest
+        head is older than ``max_unsigned_age_s`` (default 120 s; ``None`` for the default, a
+        negative value to skip). ``public_key``: the log's key; without it every head must carry
+        the same key. The walk resynchronises after a problem so later ones are reported too.
         """
+        from privacy import audit_tree
+        from privacy.merkle import TreeBuilder, leaf_hash
+
         t0 = time.perf_counter()
         cp_path = self.checkpoint if checkpoint == "default" else checkpoint
         cp = read_checkpoint(cp_path)
+        with self.engine.connect() as conn:
+            heads = [th for _, th in audit_tree.tree_heads(conn)]
+            tree_leaves = audit_tree.stored_size(conn)
+        heads += list(tree_heads)
+        wanted = {th.tree_size for th in heads}
+        roots: dict[int, bytes] = {}
+        builder, nodes = TreeBuilder(), audit_tree.StoredNodes(self.engine, tree_leaves)
+        if 0 in wanted:
+            roots[0] = builder.root()
         problems: list[Problem] = []
         expected_seq, head, n, cp_hash = 1, GENESIS, 0, None
         for row in self._rows():
@@ -578,10 +794,20 @@ class AuditStore:
             if cp and cp["seq"] == m["seq"]:
                 cp_hash = m["entry_hash"]
             head, expected_seq = m["entry_hash"], m["seq"] + 1
+            ev = m["event"]
+            nodes.check(builder.append(leaf_hash(ev.encode("utf-8") if isinstance(ev, str) else bytes(ev or b""))))
+            if n in wanted:
+                roots[n] = builder.root()
         last = expected_seq - 1
         problems.extend(self._check_tail(n, last, head, cp, cp_path, cp_hash))
-        return VerifyResult(ok=not problems, entries=n, head_seq=last, head_hash=head, problems=problems,
-                            checkpoint=cp, seconds=time.perf_counter() - t0)
+        problems.extend(Problem(seq, None, kind, msg) for seq, kind, msg in nodes.problems(n))
+        age = audit_tree.MAX_UNSIGNED_AGE_S if max_unsigned_age_s is None else max_unsigned_age_s
+        summary, found = audit_tree.check_tree_heads(heads, roots, n, public_key, None if age < 0 else age,
+                                                     now_ms if now_ms is not None else int(time.time() * 1000))
+        problems.extend(Problem(seq, None, kind, msg) for seq, kind, msg in found)
+        summary["root_hash"] = builder.root().hex()
+        return VerifyResult(ok=not problems, entries=n, head_seq=last, head_hash=head, problems=problems[:max_problems],
+                            checkpoint=cp, seconds=time.perf_counter() - t0, tree=summary)
 
     def _check_tail(self, n: int, last: int, head: str, cp: dict[str, Any] | None, cp_path: Path | None,
                     cp_hash: str | None) -> list[Problem]:

@@ -193,8 +193,13 @@ def test_cut_off_tail_with_rewound_head_is_detected_by_the_checkpoint(store_path
         e5 = store.entries()[4]
     sql(store_path, ("delete from audit_log where seq = 6", ()),
         ("update audit_head set seq = 5, entry_hash = ?", (e5.entry_hash,)))
+    p = _first(store_path, checkpoint=None)
+    assert (p.seq, p.kind) == (6, "truncated") and "Merkle tree holds 6 leaves" in p.message
+    # cutting the tree rows as well leaves nothing in the store itself to notice it ...
+    sql(store_path, ("delete from audit_tree where (idx + 1) * (1 << level) > 5", ()))
     with reopen(store_path) as store:
-        assert store.verify(checkpoint=None).ok, "without a checkpoint this is undetectable (documented)"
+        assert store.verify(checkpoint=None).ok, "without a checkpoint or tree head this is undetectable (documented)"
+    # ... but the checkpoint outside the database still says more
     p = _first(store_path, checkpoint=tmp_path / "audit.head.json")
     assert (p.seq, p.kind) == (6, "truncated")
 
