@@ -499,6 +499,8 @@ class TreeHeadSigner:
         self.published = 0
         self.publish_failures = 0
         self.refused = 0
+        #: why the last refusal to sign happened (the log no longer matches a head this key signed)
+        self.last_refusal: str | None = None
         self._lock = threading.Lock()
         self._producer: Any = None
         self._stop = threading.Event()
@@ -531,6 +533,7 @@ class TreeHeadSigner:
                     self.signed += 1
                 except merkle.ProofError as exc:
                     self.refused += 1
+                    self.last_refusal = str(exc)
                     log.error("audit tree heads: refusing to sign: %s", exc)
             self._publish_pending()
             return th

@@ -1,6 +1,7 @@
 """``medshare audit``: the disclosure log — who received which field of whose record, when, why.
 
-A thin layer over :mod:`privacy.audit`; docs/audit.md describes the log and its guarantees.
+A thin layer over :mod:`privacy.audit` and :mod:`privacy.audit_tree`; docs/audit.md describes the
+log, its RFC 9162 Merkle tree and signed tree heads, and how a third party checks them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from medshare.cli.output import JSON_OPTION, emit_json
 
 audit_app = typer.Typer(
-    help="The disclosure log: query a person's, an insurer's or a consent's disclosures; verify the chain.",
+    help="The disclosure log: query a person's, an insurer's or a consent's disclosures; prove and verify the log.",
     no_args_is_help=True,
 )
 
@@ -146,34 +147,254 @@ def consent_cmd(
     _emit(entries, as_json, f"under consent {consent_id}")
 
 
-@audit_app.command("verify", epilog="Example: medshare audit verify --json")
+@audit_app.command(
+    "verify",
+    epilog="Example: medshare audit verify --json   |   medshare audit verify --db sqlite:///copy.sqlite --topic "
+           "--public-key \"$(medshare audit public-key)\"",
+)
 def verify_cmd(
     db: str | None = DB_OPTION,
     checkpoint: Path | None = typer.Option(
         None, "--checkpoint", help="Head checkpoint file to check against (default: the home's, for the home's store)."
     ),
-    no_checkpoint: bool = typer.Option(False, "--no-checkpoint", help="Check the chain only."),
+    no_checkpoint: bool = typer.Option(False, "--no-checkpoint", help="Do not use the head checkpoint file."),
+    topic: bool | None = typer.Option(
+        None, "--topic/--no-topic",
+        help="Also check the tree heads published on governance.audit-tree-heads.v1. Default: for the home's store, "
+             "when the broker is reachable (otherwise said, not failed); --topic: required, fail if unreadable.",
+    ),
+    principal: str = typer.Option("compliance", "--principal", help="Kafka principal that reads the topic."),
+    public_key: str | None = typer.Option(
+        None, "--public-key",
+        help="The log's Ed25519 public key (base64 of the 32 raw bytes, PEM, or a file holding either). "
+             "Default: this home's signing key, for the home's store.",
+    ),
+    max_unsigned_age: float = typer.Option(
+        120.0, "--max-unsigned-age",
+        help="Seconds after the newest tree head from which entries no head covers are a problem "
+             "(the sink signs within 60 s); negative: never.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Walk the hash chain; exit 1 naming the first altered, removed or reordered entry."""
+    """Check the log: the hash chain, its Merkle tree, and every signed tree head (store and topic).
+
+    Exit 1 naming the first problem (altered, removed or reordered entries; a cut-off tail; history
+    rewritten under a signed tree head, even with the chain and checkpoint rewritten to match).
+    """
     from medshare.errors import UserError
 
     if checkpoint is not None and not checkpoint.is_file():
         raise UserError(f"{checkpoint}: no such checkpoint file")
+    pinned = _public_key(public_key, db)
+    heads, topic_info = _topic_heads(topic if topic is not None else (None if db is None else False), principal)
     with _open(db, checkpoint, no_checkpoint) as store:
-        result = store.verify()
+        result = store.verify(tree_heads=heads, public_key=pinned, max_unsigned_age_s=max_unsigned_age)
+    result.tree["topic"] = topic_info
+    result.tree["public_key"] = _b64(pinned) if pinned else None
     if as_json:
         emit_json(result.as_dict())
     elif result.ok:
         cp = " and matches the checkpoint" if result.checkpoint else ""
         typer.echo(f"ok: {result.entries} entries, chain intact{cp}; head #{result.head_seq} {result.head_hash}")
+        tr = result.tree
+        typer.echo(f"    Merkle tree of {tr['tree_size']} entries, root {tr['root_hash']}; {tr['valid']} tree head(s) "
+                   f"checked (store {tr['from']['store']}, topic {tr['from']['topic']}), signed up to "
+                   f"{tr['signed_size']} entries")
     else:
         for p in result.problems[:20]:
             typer.secho(f"  {p.kind}: {p.message}", fg=typer.colors.RED, err=True)
+    if not as_json:
+        if topic_info.get("error"):
+            typer.secho(f"  note: tree heads on the topic not read: {topic_info['error']}", fg=typer.colors.YELLOW,
+                        err=True)
+        if not result.tree.get("tree_heads"):
+            typer.secho("  note: no signed tree head: only the chain, the tree and the checkpoint were checked",
+                        fg=typer.colors.YELLOW, err=True)
     if not result.ok:
         first = result.first
         assert first is not None
-        raise UserError(f"audit chain broken at entry #{first.seq}: {first.message}")
+        raise UserError(f"audit log check failed at entry #{first.seq} ({first.kind}): {first.message}")
+
+
+def _b64(raw: bytes) -> str:
+    import base64
+
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _public_key(value: str | None, db: str | None) -> bytes | None:
+    """The pinned key: --public-key (value or file), else the home's own for the home's store."""
+    from medshare.errors import UserError
+    from privacy import audit_tree
+
+    if value is None:
+        return audit_tree.public_key() if db is None else None
+    text = value
+    if not value.strip().startswith("-----BEGIN") and Path(value).is_file():
+        text = Path(value).read_text()
+    try:
+        return audit_tree.parse_public_key(text)
+    except ValueError as exc:
+        raise UserError(f"--public-key: {exc}") from None
+
+
+def _topic_heads(mode: bool | None, principal: str) -> tuple[list, dict]:
+    """Tree heads from the governance topic: mode True (required), None (when reachable), False (skip)."""
+    from medshare.errors import UserError
+    from medshare.topics import AUDIT_TREE_HEADS
+    from privacy import audit_tree
+
+    info: dict = {"topic": AUDIT_TREE_HEADS, "read": False, "tree_heads": 0, "rejected": []}
+    if mode is False:
+        info["error"] = "not asked (--no-topic, or --db without --topic)"
+        return [], info
+    try:
+        heads, rejected = audit_tree.read_published(principal=principal, connect_timeout_s=10 if mode else 5)
+    except Exception as exc:  # noqa: BLE001 - NoBrokersAvailable, an unknown principal, a timeout: say which
+        why = f"{type(exc).__name__}: {exc}"
+        if mode:
+            raise UserError(f"cannot read the tree heads on {AUDIT_TREE_HEADS}: {why}") from None
+        info["error"] = why
+        return [], info
+    info.update(read=True, tree_heads=len(heads), rejected=rejected[:20])
+    return heads, info
+
+
+@audit_app.command("sth", epilog="Example: medshare audit sth --json")
+def sth_cmd(db: str | None = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """The newest signed tree head (RFC 9162 §4.10): tree size, root hash, timestamp, Ed25519 signature."""
+    from medshare.errors import UserError
+
+    with _open(db) as store:
+        th = store.latest_tree_head()
+    if th is None:
+        raise UserError("the log has no signed tree head yet: the audit sink signs one after its first batch "
+                        "(medshare run audit-sink), or sign one now with medshare audit sign")
+    if as_json:
+        emit_json(th.as_json())
+        return
+    from privacy.audit_tree import utc_ms
+
+    j = th.as_json()
+    typer.echo(f"tree head: {th.tree_size} entries, root {j['root_hash']}")
+    typer.echo(f"  signed {utc_ms(th.timestamp)} (timestamp {th.timestamp}) by Ed25519 key {j['public_key']}")
+    typer.echo(f"  signature {j['signature']}")
+    typer.echo(f"  signed bytes (TreeHeadDataV2) {j['signed_bytes']}")
+
+
+@audit_app.command("prove", epilog="Example: medshare audit prove 6f1c…-…-… --json   |   … --tree-size 1000")
+def prove_cmd(
+    audit_id: str = typer.Argument(..., help="The entry's audit id."),
+    tree_size: int | None = typer.Option(
+        None, "--tree-size", min=1,
+        help="Prove against the tree of this size (default: the newest signed tree head that covers the entry, "
+             "else the whole log).",
+    ),
+    db: str | None = DB_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """RFC 9162 inclusion proof of one entry: leaf index, the exact bytes hashed, the audit path, the root."""
+    from medshare.errors import UserError
+    from privacy.merkle import ProofError
+
+    with _open(db) as store:
+        try:
+            proof = store.proof_for(audit_id, tree_size)
+        except ProofError as exc:
+            raise UserError(f"cannot prove {audit_id}: {exc}") from None
+    j = proof.as_json()
+    if as_json:
+        emit_json(j)
+        return
+    typer.echo(f"entry {audit_id} is leaf {proof.leaf_index} (entry #{proof.leaf_index + 1}) of the tree of "
+               f"{proof.tree_size} entries, root {j['root_hash']}")
+    if proof.signed is not None:
+        from privacy.audit_tree import utc_ms
+
+        typer.echo(f"  that root is signed by the tree head of {utc_ms(proof.signed.timestamp)}")
+    else:
+        typer.echo("  no stored tree head signs that root yet (medshare audit sth; the sink signs within a minute)")
+    typer.echo(f"  leaf input: {len(proof.leaf_input)} bytes (the entry's canonical JSON), leaf hash "
+               f"SHA-256(0x00 || leaf input)")
+    typer.echo(f"  audit path ({len(j['audit_path'])} hashes, leaf level first):")
+    for h in j["audit_path"]:
+        typer.echo(f"    {h}")
+
+
+@audit_app.command("consistency", epilog="Example: medshare audit consistency 1000 2000 --json")
+def consistency_cmd(
+    first: int = typer.Argument(..., help="The earlier tree size (at least 1)."),
+    second: int = typer.Argument(..., help="The later tree size (at most the log's size)."),
+    db: str | None = DB_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """RFC 9162 consistency proof: the tree of size FIRST is a prefix of the tree of size SECOND."""
+    from medshare.errors import UserError
+    from privacy.merkle import ProofError
+
+    with _open(db) as store:
+        try:
+            proof = store.consistency(first, second)
+        except ProofError as exc:
+            raise UserError(f"cannot prove consistency from {first} to {second}: {exc}") from None
+    j = proof.as_json()
+    if as_json:
+        emit_json(j)
+        return
+    typer.echo(f"tree of {first} entries (root {j['first_root']}) is a prefix of the tree of {second} entries "
+               f"(root {j['second_root']}):")
+    typer.echo(f"  consistency proof ({len(j['proof'])} hashes):")
+    for h in j["proof"]:
+        typer.echo(f"    {h}")
+
+
+@audit_app.command("public-key", epilog="Example: medshare audit public-key --pem > audit-log.pub")
+def public_key_cmd(
+    pem: bool = typer.Option(False, "--pem", help="Print PEM (SubjectPublicKeyInfo) instead of base64."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The log's Ed25519 public key, to give anyone who checks its tree heads."""
+    from medshare.errors import UserError
+    from privacy import audit_tree
+
+    raw = audit_tree.public_key()
+    if raw is None:
+        raise UserError("this home has no audit log signing key yet: the audit sink creates it when it starts "
+                        "(medshare run audit-sink)")
+    if as_json:
+        emit_json({"public_key": _b64(raw), "pem": audit_tree.public_key_pem(raw)})
+    elif pem:
+        typer.echo(audit_tree.public_key_pem(raw), nl=False)
+    else:
+        typer.echo(_b64(raw))
+
+
+@audit_app.command("sign", epilog="Example: medshare audit sign --json")
+def sign_cmd(
+    publish: bool = typer.Option(True, "--publish/--no-publish", help="Also publish it to the governance topic."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Sign a tree head over the home's log now (the audit sink does this by itself) and publish it."""
+    from medshare.errors import UserError
+    from privacy import audit_tree
+
+    with _open(None) as store:
+        signer = audit_tree.TreeHeadSigner(store, tick_s=0, publish_to_topic=publish)
+        th = signer.maybe_sign(force=True)
+        if signer.last_refusal:
+            raise UserError(f"refusing to sign: {signer.last_refusal}")
+        if th is None:
+            th = store.latest_tree_head()
+            if th is None:
+                raise UserError("the log is empty: nothing to sign")
+        signer.close()
+        pending = len(store.unpublished_tree_heads()) if publish else 0
+    if as_json:
+        emit_json(th.as_json())
+    else:
+        typer.echo(f"tree head: {th.tree_size} entries, root {th.root_hash.hex()}, timestamp {th.timestamp}")
+    if pending:
+        raise UserError(f"{pending} tree head(s) signed but not published: the broker could not be reached")
 
 
 def register(app: typer.Typer) -> None:
