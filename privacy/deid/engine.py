@@ -1,36 +1,41 @@
-"""The de-identifier: Presidio's analyzer with our Chinese recognisers, then its anonymizer.
+"""The de-identifier: normalise, find every identifier in one pass, redact, check what is left.
 
-Find, then transform: :meth:`Deidentifier.analyze` returns spans (offsets, type, score) and
-:meth:`Deidentifier.redact` replaces each with ``<TYPE>`` through presidio-anonymizer's ``replace``
-operator. Building one loads jieba's dictionary and compiles every pattern (about a second), so
-build it once — :func:`get_deidentifier` keeps one per process for the stream processor.
+Find, then transform, as Presidio does — but in one fused pass over the note instead of
+Presidio's per-recogniser machinery, which cost most of the time (docs/deid.md, "Speed"):
+
+1. :func:`~privacy.deid.normalise.normalise` makes the canonical copy (half-width, numbers in
+   groups joined, Chinese-numeral dates in Arabic) and its offset map;
+2. every recogniser (:mod:`privacy.deid.recognizers`) reads that copy; the labelled-number
+   recogniser goes first and marks the numbers after look-alike labels (发票号, 批号…), whose
+   shape-only matches are then dropped; the record's known names and identifiers
+   (:mod:`privacy.deid.known`) are found too;
+3. overlaps are resolved (longest first; partial overlaps merge), spans are mapped back to the
+   original note, and each is replaced by ``<TYPE>``;
+4. the residual check (:mod:`privacy.deid.residual`) scans the *redacted* note, normalised
+   again, for anything still shaped like an identifier. By default what it finds is redacted too
+   (``<ID_NUMBER>``); ``on_residual="report"`` leaves it and only reports it, for callers that
+   quarantine such a note instead (the lab's de-identifier does).
+
+:mod:`privacy.deid.presidio_seam` offers the same recognisers to Presidio's ``AnalyzerEngine``.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from privacy.deid.entities import ENTITY_TYPES, LANGUAGE, PERSON
+from privacy.deid.entities import ENTITY_TYPES, ID_NUMBER, PERSON
+from privacy.deid.normalise import normalise
 
 if TYPE_CHECKING:
-    from presidio_analyzer import AnalyzerEngine, RecognizerResult
-    from presidio_anonymizer import AnonymizerEngine
+    from privacy.deid.known import KnownIdentifiers
+    from privacy.deid.recognizers.base import Hit, Recognizer
 
-#: results below this score are dropped; weak patterns (a bare 8-digit number, a letter and eight
-#: digits) start under it and need a context word to pass
-DEFAULT_SCORE_THRESHOLD = 0.4
-#: how many words before and after a match the context enhancer looks at (after: none, since the
-#: next sentence's 联系人/电话 would otherwise lend a batch number a phone's context)
-CONTEXT_PREFIX_WORDS = 3
-CONTEXT_SUFFIX_WORDS = 0
-
-_NOISY_LOGGERS = ("presidio-analyzer", "presidio-anonymizer", "tldextract", "filelock", "jieba")
+#: hits below this score are dropped (every recogniser scores by its own evidence)
+DEFAULT_SCORE_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,40 +54,57 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Residual:
+    """What the residual check found in a redacted note: a rule and where (never the value)."""
+
+    rule: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "start": self.start, "end": self.end}
+
+    def __str__(self) -> str:
+        return f"{self.rule} at {self.start}-{self.end}"
+
+
+@dataclass(frozen=True, slots=True)
 class RedactResult:
-    """The redacted text, the spans replaced (offsets into the input) and how many of each type."""
+    """The redacted text, the spans replaced (offsets into the input) and how many of each type.
+
+    ``residual`` lists what the residual check found after redaction: redacted as well when the
+    note was redacted with ``on_residual="redact"`` (the default), left in the text with
+    ``on_residual="report"`` — then :attr:`clean` is False and the caller must not publish it.
+    """
 
     text: str
     spans: tuple[Span, ...]
     counts_by_type: dict[str, int] = field(default_factory=dict)
+    residual: tuple[Residual, ...] = ()
+    residual_redacted: bool = True
+
+    @property
+    def clean(self) -> bool:
+        """True when nothing shaped like an identifier is left in :attr:`text`."""
+        return not self.residual or self.residual_redacted
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "text": self.text,
             "spans": [s.to_dict() for s in self.spans],
             "counts": dict(self.counts_by_type),
         }
-
-
-def quiet_logging() -> None:
-    """Silence presidio's "Recognizer not added" warnings, tldextract's retries and jieba's banner."""
-    for name in _NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
-def configure_tldextract_cache() -> None:
-    """Point tldextract (imported by presidio's predefined recognisers) at a project folder."""
-    if "TLDEXTRACT_CACHE" not in os.environ:
-        from medshare.config import settings
-
-        os.environ["TLDEXTRACT_CACHE"] = str(settings().cache / "tldextract")
+        if self.residual:
+            out["residual"] = [r.to_dict() for r in self.residual]
+        return out
 
 
 class Deidentifier:
     """Finds and redacts Chinese identifiers in free text.
 
-    ``known_names`` (the record's own ``name`` field, and any other names the record carries) are
-    found wherever they occur, whatever surrounds them.
+    ``known_names`` (the record's own ``name`` field, and any other names the record carries) and
+    ``known`` (a :class:`~privacy.deid.known.KnownIdentifiers` of the person: names, numbers and
+    address the platform holds, as keyed digests) are found wherever and however they occur.
     """
 
     def __init__(
@@ -95,133 +117,154 @@ class Deidentifier:
             raise ValueError(f"unknown entity types {sorted(unknown)}; known: {', '.join(ENTITY_TYPES)}")
         if not 0.0 < score_threshold <= 1.0:
             raise ValueError(f"score_threshold {score_threshold} is outside (0, 1]")
-        self.score_threshold = score_threshold
-        self.entities = list(entities) if entities else list(ENTITY_TYPES)
-        self._analyzer = self._build_analyzer()
-        self._anonymizer = self._build_anonymizer()
-
-    # --- construction ------------------------------------------------------------------------
-    @staticmethod
-    def _build_analyzer() -> AnalyzerEngine:
-        configure_tldextract_cache()
-        quiet_logging()
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-        from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-
-        from privacy.deid.nlp_engine import OfflineChineseNlpEngine
         from privacy.deid.recognizers import default_recognizers
 
-        registry = RecognizerRegistry(supported_languages=[LANGUAGE])
-        for recognizer in default_recognizers():
-            registry.add_recognizer(recognizer)
-        nlp_engine = OfflineChineseNlpEngine()
-        nlp_engine.load()
-        from privacy.deid.recognizers.cn_person_name_recognizer import _jieba_dictionary
-
-        _jieba_dictionary()  # pay the dictionary load now, not on the first note
-        return AnalyzerEngine(
-            registry=registry,
-            nlp_engine=nlp_engine,
-            supported_languages=[LANGUAGE],
-            context_aware_enhancer=LemmaContextAwareEnhancer(
-                context_prefix_count=CONTEXT_PREFIX_WORDS, context_suffix_count=CONTEXT_SUFFIX_WORDS
-            ),
-        )
-
-    @staticmethod
-    def _build_anonymizer() -> AnonymizerEngine:
-        from presidio_anonymizer import AnonymizerEngine
-
-        return AnonymizerEngine()
+        self.score_threshold = score_threshold
+        self.entities = tuple(entities) if entities else ENTITY_TYPES
+        self.recognizers: list[Recognizer] = default_recognizers()
+        self._tags = {t: f"<{t}>" for t in ENTITY_TYPES}
 
     # --- find ------------------------------------------------------------------------------
     def analyze(
-        self, text: str, known_names: Iterable[str] = (), entities: Sequence[str] | None = None
+        self,
+        text: str,
+        known_names: Iterable[str] = (),
+        entities: Sequence[str] | None = None,
+        known: KnownIdentifiers | None = None,
     ) -> list[Span]:
         """The identifiers in ``text`` (of ``entities``, default all), non-overlapping, in text order."""
         if not text:
             return []
-        return [_span(r) for r in self._results(text, tuple(known_names), entities)]
+        wanted = self._wanted(entities)
+        return self._find(text, tuple(known_names), wanted, known)
 
-    def _results(
-        self, text: str, known_names: tuple[str, ...], entities: Sequence[str] | None = None
-    ) -> list[RecognizerResult]:
-        from privacy.deid.recognizers.cn_person_name_recognizer import known_names_recognizer
-
-        wanted = list(entities) if entities else self.entities
-        unknown = set(wanted) - set(self.entities)
+    def _wanted(self, entities: Sequence[str] | None) -> frozenset[str]:
+        wanted = frozenset(entities) if entities else frozenset(self.entities)
+        unknown = wanted - set(self.entities)
         if unknown:
             raise ValueError(f"entity types {sorted(unknown)} are not enabled in this de-identifier")
-        ad_hoc = known_names_recognizer(known_names) if PERSON in wanted else None
-        results = self._analyzer.analyze(
-            text=text,
-            language=LANGUAGE,
-            entities=wanted,
-            score_threshold=self.score_threshold,
-            ad_hoc_recognizers=[ad_hoc] if ad_hoc else None,
-        )
-        return resolve_overlaps(results)
+        return wanted
+
+    def _find(
+        self, text: str, known_names: tuple[str, ...], wanted: frozenset[str], known: KnownIdentifiers | None
+    ) -> list[Span]:
+        from privacy.deid.recognizers.base import Doc, Hit
+
+        doc = Doc(normalise(text))
+        hits: list[Hit] = []
+        for recognizer in self.recognizers:
+            hits.extend(recognizer.find(doc))
+        if known_names and PERSON in wanted:
+            from privacy.deid.known import find_names
+
+            hits.extend(Hit(s, e, PERSON, 1.0, "KnownNames", True) for s, e in find_names(doc.text, known_names))
+        if known is not None:
+            hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
+        threshold = self.score_threshold
+        decoys = doc.decoys
+        kept = []
+        for h in hits:
+            if h.score < threshold or h.entity_type not in wanted:
+                continue
+            if decoys and not h.labelled and any(s <= h.start and h.end <= e for s, e in decoys):
+                continue
+            kept.append(h)
+        to_original = doc.norm.to_original
+        spans = []
+        for h in resolve_overlaps(kept):
+            start, end = to_original(h.start, h.end)
+            spans.append(Span(start, end, h.entity_type, h.score, h.recognizer))
+        return spans
 
     # --- transform -------------------------------------------------------------------------
-    def redact(self, text: str, known_names: Iterable[str] = ()) -> RedactResult:
-        """``text`` with every identifier replaced by ``<TYPE>``."""
+    def redact(
+        self,
+        text: str,
+        known_names: Iterable[str] = (),
+        known: KnownIdentifiers | None = None,
+        on_residual: Literal["redact", "report"] = "redact",
+    ) -> RedactResult:
+        """``text`` with every identifier replaced by ``<TYPE>``, then checked for what is left."""
+        if on_residual not in ("redact", "report"):
+            raise ValueError(f"on_residual must be 'redact' or 'report', not {on_residual!r}")
         if not text:
             return RedactResult(text=text, spans=(), counts_by_type={})
-        from presidio_anonymizer.entities import OperatorConfig
+        from privacy.deid.residual import residual_findings
 
-        results = self._results(text, tuple(known_names))
-        operators = {t: OperatorConfig("replace", {"new_value": f"<{t}>"}) for t in ENTITY_TYPES}
-        engine_result = self._anonymizer.anonymize(
-            text=text,
-            analyzer_results=results,
-            operators=operators,
-            merge_entities_with_spaces=False,
-        )
-        spans = tuple(_span(r) for r in results)
+        spans = self._find(text, tuple(known_names), frozenset(self.entities), known)
+        out, pieces = self._replace(text, spans)
+        residual = tuple(residual_findings(out, pieces, known))
+        if residual and on_residual == "redact":
+            extra = [Span(r.start, r.end, ID_NUMBER, 0.5, f"residual:{r.rule}") for r in residual]
+            spans = _merge_spans([*spans, *extra])
+            out, _ = self._replace(text, spans)
         counts = Counter(s.entity_type for s in spans)
         return RedactResult(
-            text=engine_result.text,
-            spans=spans,
+            text=out,
+            spans=tuple(spans),
             counts_by_type={t: counts[t] for t in ENTITY_TYPES if counts[t]},
+            residual=residual,
+            residual_redacted=on_residual == "redact",
         )
 
+    def _replace(self, text: str, spans: Sequence[Span]) -> tuple[str, list[tuple[int, int, int, int]]]:
+        """The redacted text and its pieces ``(out_start, out_end, orig_start, orig_end)``."""
+        parts: list[str] = []
+        pieces: list[tuple[int, int, int, int]] = []
+        pos = 0
+        length = 0
+        for s in spans:
+            if s.start > pos:
+                parts.append(text[pos : s.start])
+                pieces.append((length, length + s.start - pos, pos, s.start))
+                length += s.start - pos
+            tag = self._tags[s.entity_type]
+            parts.append(tag)
+            pieces.append((length, length + len(tag), s.start, s.end))
+            length += len(tag)
+            pos = s.end
+        if pos < len(text):
+            parts.append(text[pos:])
+            pieces.append((length, length + len(text) - pos, pos, len(text)))
+        return "".join(parts), pieces
 
-def resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerResult]:
-    """Non-overlapping results: the longest span wins (then the higher score).
 
-    A span that only partly overlaps a winner is absorbed into it (the winner grows to cover both),
-    so a redaction never leaves a fragment of either in the output.
+def resolve_overlaps(hits: Iterable[Hit]) -> list[Hit]:
+    """Non-overlapping hits: the longest span wins (then the higher score).
+
+    A hit that only partly overlaps a winner is absorbed into it (the winner grows to cover
+    both), so a redaction never leaves a fragment of either in the output.
     """
-    ordered = sorted(results, key=lambda r: (-(r.end - r.start), -r.score, r.start))
-    kept: list[RecognizerResult] = []
-    for result in ordered:
-        overlapping = [k for k in kept if result.start < k.end and k.start < result.end]
+    ordered = sorted(hits, key=lambda h: (-(h.end - h.start), -h.score, h.start))
+    kept: list[Hit] = []
+    for hit in ordered:
+        overlapping = [k for k in kept if hit.start < k.end and k.start < hit.end]
         if not overlapping:
-            kept.append(result)
+            kept.append(hit)
             continue
         for winner in overlapping:
-            winner.start = min(winner.start, result.start)
-            winner.end = max(winner.end, result.end)
-    kept.sort(key=lambda r: r.start)
-    # growing a winner can make it touch another winner: merge until stable
-    merged: list[RecognizerResult] = []
-    for result in kept:
-        if merged and result.start < merged[-1].end:
-            merged[-1].end = max(merged[-1].end, result.end)
+            winner.start = min(winner.start, hit.start)
+            winner.end = max(winner.end, hit.end)
+    kept.sort(key=lambda h: h.start)
+    merged: list[Hit] = []
+    for hit in kept:  # growing a winner can make it touch another winner: merge
+        if merged and hit.start < merged[-1].end:
+            merged[-1].end = max(merged[-1].end, hit.end)
             continue
-        merged.append(result)
+        merged.append(hit)
     return merged
 
 
-def _span(result: RecognizerResult) -> Span:
-    meta = result.recognition_metadata or {}
-    return Span(
-        start=result.start,
-        end=result.end,
-        entity_type=result.entity_type,
-        score=float(result.score),
-        recognizer=str(meta.get("recognizer_name", "")),
-    )
+def _merge_spans(spans: list[Span]) -> list[Span]:
+    """Spans in order, overlapping ones merged into the first (its type kept)."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if out and s.start < out[-1].end:
+            last = out[-1]
+            out[-1] = Span(last.start, max(last.end, s.end), last.entity_type, last.score, last.recognizer)
+            continue
+        out.append(s)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,10 @@ PHONE = "PHONE"
 BANK_CARD = "BANK_CARD"
 MEDICAL_CARD = "MEDICAL_CARD"
 HOSPITAL_RECORD_NO = "HOSPITAL_RECORD_NO"
+#: a number after an identifier label that names no kind we know (``电子凭证号``), or one the
+#: residual check still found after redaction
+ID_NUMBER = "ID_NUMBER"
+DATE_OF_BIRTH = "DATE_OF_BIRTH"
 EMAIL = "EMAIL"
 PERSON = "PERSON"
 ADDRESS = "ADDRESS"
@@ -19,6 +23,8 @@ ENTITY_TYPES: tuple[str, ...] = (
     BANK_CARD,
     MEDICAL_CARD,
     HOSPITAL_RECORD_NO,
+    ID_NUMBER,
+    DATE_OF_BIRTH,
     EMAIL,
     PERSON,
     ADDRESS,

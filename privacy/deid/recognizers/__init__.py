@@ -1,7 +1,8 @@
-"""One Presidio recogniser per Chinese identifier, each in its own module.
+"""One recogniser per Chinese identifier, each in its own module.
 
-:func:`default_recognizers` is the registry the :class:`~privacy.deid.engine.Deidentifier` loads;
-``known_names_recognizer`` is built per record (the settlement's ``name`` field).
+:func:`default_recognizers` is the list the :class:`~privacy.deid.engine.Deidentifier` runs, in
+order: the labelled-number recogniser first, because it marks the numbers after look-alike labels
+that the shape-only recognisers must leave alone.
 """
 
 from __future__ import annotations
@@ -9,15 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from presidio_analyzer import EntityRecognizer
+    from privacy.deid.recognizers.base import Recognizer
 
-#: module path → class name, in registration order (imported only when the engine is built)
+#: module path → class name, in the order they run (imported only when the engine is built)
 RECOGNIZERS: tuple[tuple[str, str], ...] = (
+    ("privacy.deid.recognizers.cn_labelled_number_recognizer", "CnLabelledNumberRecognizer"),
     ("privacy.deid.recognizers.cn_resident_id_recognizer", "CnResidentIdRecognizer"),
     ("privacy.deid.recognizers.cn_phone_recognizer", "CnPhoneRecognizer"),
     ("privacy.deid.recognizers.cn_bank_card_recognizer", "CnBankCardRecognizer"),
     ("privacy.deid.recognizers.cn_medical_card_recognizer", "CnMedicalCardRecognizer"),
-    ("privacy.deid.recognizers.cn_hospital_record_recognizer", "CnHospitalRecordRecognizer"),
+    ("privacy.deid.recognizers.cn_dob_recognizer", "CnDateOfBirthRecognizer"),
     ("privacy.deid.recognizers.email_recognizer", "AsciiEmailRecognizer"),
     ("privacy.deid.recognizers.cn_person_name_recognizer", "CnPersonNameRecognizer"),
     ("privacy.deid.recognizers.cn_address_recognizer", "CnAddressRecognizer"),
@@ -25,7 +27,7 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
 )
 
 
-def default_recognizers() -> list[EntityRecognizer]:
+def default_recognizers() -> list[Recognizer]:
     """A fresh instance of every recogniser in :data:`RECOGNIZERS`."""
     import importlib
 

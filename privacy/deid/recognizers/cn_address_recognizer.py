@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import regex as re
 
 from privacy.deid._common import CJK, CN_DIGIT, DISTRICT, FLAGS, PROVINCE, alternation
-from privacy.deid.entities import ADDRESS, LANGUAGE
+from privacy.deid.entities import ADDRESS
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 
 #: a character of a place name: not a function word, not 医 (so 徐汇区中心医院 never runs on into an
 #: address), not 区 (a road never spans a district)
@@ -21,7 +22,7 @@ _CITY = r"(?:上海市|上海)"
 _CUES = ["住址", "地址", "家住", "住在", "现住", "居住于", "居住在", "住于", "户籍地", "户籍", "籍贯", "现居"]
 
 
-class CnAddressRecognizer(PatternRecognizer):
+class CnAddressRecognizer(Recognizer):
     """An address from its district (or province, or an address word) down to the room.
 
     Chinese addresses run from the largest unit to the smallest with no spaces, so a match starts
@@ -30,35 +31,34 @@ class CnAddressRecognizer(PatternRecognizer):
     numbers (号/弄/室/组…). A district alone is not flagged: the lab keeps the district.
     """
 
+    name = "CnAddressRecognizer"
+    entities = (ADDRESS,)
     PATTERNS = [
-        Pattern(
+        (
             "shanghai_street",
             rf"{_CITY}?{DISTRICT}(?:{_TOWN})?(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}}",
             0.85,
         ),
-        Pattern("shanghai_town", rf"{_CITY}?{DISTRICT}{_TOWN}(?:{_NUMBERS})?", 0.6),
-        Pattern(
+        ("shanghai_town", rf"{_CITY}?{DISTRICT}{_TOWN}(?:{_NUMBERS})?", 0.6),
+        (
             "after_address_word",
             rf"(?<={alternation(_CUES)}\s{{0,2}}[:：]?\s{{0,2}}){_CITY}?(?:{_TOWN})?(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}}",
             0.75,
         ),
-        Pattern(
+        (
             "province",
             rf"{PROVINCE}{_C}{{2,4}}?(?:市|州|盟)(?:{_C}{{1,4}}?(?:区|县|市|旗))?(?:{_TOWN})?"
             rf"(?:(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}}|{_NUM}{_UNIT})",
             0.75,
         ),
     ]
-    CONTEXT = [*_CUES, "居住", "住", "上海市"]
 
-    def __init__(self, supported_language: str = LANGUAGE) -> None:
-        super().__init__(
-            supported_entity=ADDRESS,
-            name="CnAddressRecognizer",
-            supported_language=supported_language,
-            patterns=self.PATTERNS,
-            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
-            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
-            context=None,
-            global_regex_flags=FLAGS,
-        )
+    def __init__(self) -> None:
+        self._compiled = [(name, re.compile(rx, FLAGS), score) for name, rx, score in self.PATTERNS]
+
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits = []
+        for _name, rx, score in self._compiled:
+            hits += [self.hit(m, score=score) for m in rx.finditer(text)]
+        return hits

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import regex as re
 
 from privacy.deid._common import CJK, DISTRICT, FLAGS, alternation
-from privacy.deid.entities import INSTITUTION, LANGUAGE
+from privacy.deid.entities import INSTITUTION
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 
 #: name characters: not function words (the lazy repeat ends a match at the first suffix)
 _C = rf"(?:(?![的了在于是与及因从到至向往就诊转和或])[{CJK}])"
@@ -59,7 +60,11 @@ _KNOWN = alternation(
 )
 
 
-class CnInstitutionRecognizer(PatternRecognizer):
+#: every institution name ends in one of these: skip notes without any
+_QUICK = re.compile(_SUFFIX)
+
+
+class CnInstitutionRecognizer(Recognizer):
     """A hospital or health centre named by its full or usual name.
 
     A name starts at something that anchors it (a university's 附属, 上海市, a district, a known
@@ -67,23 +72,24 @@ class CnInstitutionRecognizer(PatternRecognizer):
     (本院, 我院, 外院, 当地医院) have no anchor and are left alone.
     """
 
+    name = "CnInstitutionRecognizer"
+    entities = (INSTITUTION,)
     PATTERNS = [
-        Pattern("university_affiliated", rf"{_UNIVERSITY}{_C}{{0,10}}?{_SUFFIX}{_BRANCH}", 0.85),
-        Pattern("shanghai", rf"(?:上海市|上海){DISTRICT}?{_C}{{0,12}}?{_SUFFIX}{_BRANCH}", 0.8),
-        Pattern("district", rf"{DISTRICT}{_C}{{0,12}}?{_SUFFIX}{_BRANCH}", 0.8),
-        Pattern("numbered_people", rf"第[一二三四五六七八九十]{{1,3}}人民医院{_BRANCH}", 0.8),
-        Pattern("known_short_name", rf"{_KNOWN}{_C}{{0,4}}?医院{_BRANCH}", 0.7),
+        ("university_affiliated", rf"{_UNIVERSITY}{_C}{{0,10}}?{_SUFFIX}{_BRANCH}", 0.85),
+        ("shanghai", rf"(?:上海市|上海){DISTRICT}?{_C}{{0,12}}?{_SUFFIX}{_BRANCH}", 0.8),
+        ("district", rf"{DISTRICT}{_C}{{0,12}}?{_SUFFIX}{_BRANCH}", 0.8),
+        ("numbered_people", rf"第[一二三四五六七八九十]{{1,3}}人民医院{_BRANCH}", 0.8),
+        ("known_short_name", rf"{_KNOWN}{_C}{{0,4}}?医院{_BRANCH}", 0.7),
     ]
-    CONTEXT = ["医院", "就诊", "转诊", "转入", "住院", "门诊", "中心"]
 
-    def __init__(self, supported_language: str = LANGUAGE) -> None:
-        super().__init__(
-            supported_entity=INSTITUTION,
-            name="CnInstitutionRecognizer",
-            supported_language=supported_language,
-            patterns=self.PATTERNS,
-            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
-            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
-            context=None,
-            global_regex_flags=FLAGS,
-        )
+    def __init__(self) -> None:
+        self._compiled = [(name, re.compile(rx, FLAGS), score) for name, rx, score in self.PATTERNS]
+
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        if not _QUICK.search(text):
+            return []
+        hits = []
+        for _name, rx, score in self._compiled:
+            hits += [self.hit(m, score=score) for m in rx.finditer(text)]
+        return hits

@@ -1,48 +1,32 @@
-"""社保卡号 (social-security card number) and 医保个人编号 (platform person number)."""
+"""Card and person numbers of the medical-insurance platform by shape (MEDICAL_CARD).
+
+Labelled numbers of any format are the labelled-number recogniser's; here are the shapes the
+platform itself issues: the 16-digit ``3100…`` person number (specific enough alone), and the
+social-security card number ``[A-Z]`` + 8 digits, which is also the shape of a drug batch number
+(``批号B20240315``), so it needs a card word in the twelve characters before it.
+"""
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
 
 from contracts.formats import CARD_NO, PERSON_NO
-from privacy.deid._common import FLAGS, NO_ALNUM_AFTER, NO_ALNUM_BEFORE, NO_DIGIT_AFTER, NO_DIGIT_BEFORE
-from privacy.deid.entities import LANGUAGE
+from privacy.deid.entities import MEDICAL_CARD
+from privacy.deid.recognizers.base import NO_ALNUM_AFTER, NO_ALNUM_BEFORE, NO_DIGIT_AFTER, NO_DIGIT_BEFORE, Doc, Hit, Recognizer
+
+_PERSON_NO = re.compile(rf"{NO_DIGIT_BEFORE}{PERSON_NO}{NO_DIGIT_AFTER}")
+_CARD_NO = re.compile(rf"{NO_ALNUM_BEFORE}{CARD_NO}{NO_ALNUM_AFTER}")
+_CARD_WORDS = re.compile(r"社保|医保|保障卡|卡号|参保|个人编号|编码|卡")
 
 
-class CnMedicalCardRecognizer(PatternRecognizer):
-    """Card and person numbers of the medical-insurance platform (one entity, MEDICAL_CARD).
+class CnMedicalCardRecognizer(Recognizer):
+    name = "CnMedicalCardRecognizer"
+    entities = (MEDICAL_CARD,)
 
-    A letter plus eight digits is also the shape of a drug batch number (``批号B20240315``), so a
-    card number needs a card word before it; the 16-digit ``3100…`` person number is specific to
-    the platform and counts by itself.
-    """
-
-    PATTERNS = [
-        Pattern("card_no", rf"{NO_ALNUM_BEFORE}{CARD_NO}{NO_ALNUM_AFTER}", 0.25),
-        Pattern("person_no", rf"{NO_DIGIT_BEFORE}{PERSON_NO}{NO_DIGIT_AFTER}", 0.6),
-    ]
-    CONTEXT = [
-        "社保卡",
-        "医保卡",
-        "社会保障卡",
-        "社会保障",
-        "保障卡",
-        "卡号",
-        "个人编号",
-        "医保号",
-        "医保编号",
-        "参保号",
-        "社保号",
-        "医保",
-        "社保",
-    ]
-
-    def __init__(self, supported_language: str = LANGUAGE) -> None:
-        super().__init__(
-            supported_entity="MEDICAL_CARD",
-            name="CnMedicalCardRecognizer",
-            supported_language=supported_language,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=FLAGS,
-        )
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits = [self.hit(m, score=0.8) for m in _PERSON_NO.finditer(text)]
+        for m in _CARD_NO.finditer(text):
+            if _CARD_WORDS.search(text, max(0, m.start() - 12), m.start()):
+                hits.append(self.hit(m, score=0.7))
+        return hits

@@ -1,73 +1,49 @@
-"""Mainland mobile numbers and Shanghai landlines (021-xxxxxxxx, or 8 digits beside a phone word)."""
+"""Mainland mobile numbers and landlines, contiguous, grouped (joined by normalisation) or masked."""
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
 
-from privacy.deid._common import (
-    FLAGS,
-    NO_ALNUM_BEFORE,
-    NO_DIGIT_AFTER,
-    NO_DIGIT_BEFORE,
-    NO_DIGIT_GROUP_AFTER,
-    NO_DIGIT_GROUP_BEFORE,
+from privacy.deid.entities import PHONE
+from privacy.deid.recognizers.base import MASK, NO_ALNUM_BEFORE, NO_DIGIT_AFTER, NO_DIGIT_BEFORE, Doc, Hit, Recognizer
+
+_COUNTRY = r"(?:(?:\+ ?86|0086|\(\+?86\)) ?-?)?"
+#: a 1[3-9] mobile (normalisation joined 138 1234 5678 and 138-1234-5678)
+_MOBILE = re.compile(rf"{NO_ALNUM_BEFORE}{_COUNTRY}1[3-9][0-9]{{9}}{NO_DIGIT_AFTER}")
+#: a masked mobile: 138****5678, 138*****678, 1381234****
+_MOBILE_MASKED = re.compile(rf"{NO_ALNUM_BEFORE}1[3-9][0-9]{{1,5}}{MASK}{{3,8}}[0-9]{{0,5}}{NO_DIGIT_AFTER}")
+#: a landline with its area code: 02164041990 (joined), (021)64041990, 021-6404 1990 …, an extension
+_AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
+_LANDLINE = re.compile(
+    rf"{NO_DIGIT_BEFORE}(?:{_AREA}-?|\({_AREA}\) ?)[2-9][0-9]{{6,7}}(?:(?:-|转|ext\.?)[0-9]{{1,5}})?{NO_DIGIT_AFTER}"
 )
-from privacy.deid.entities import LANGUAGE
-
-_SEP = r"[ \-]?"
-_COUNTRY = r"(?:(?:\+86|0086|\(\+86\)|（\+86）)[ \-]?)?"
-_AREA = r"(?:\(021\)|（021）|021)[ \-]?"
-#: a 1[3-9] mobile written 11 contiguous, 3-4-4 with spaces or hyphens
-_MOBILE = rf"1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
-_LOCAL = rf"[2-9]\d{{3}}{_SEP}\d{{4}}"
-#: an 8-digit date of the last century or this one so far (20240315) is not a local number;
-#: 20440128 is (no note dates from 2044)
-_DATE8 = r"(?:19\d{2}|20[0-3]\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+#: a bare local number, 8 digits (Shanghai) or 7, beside a phone word within the few characters before
+_LOCAL = re.compile(rf"{NO_DIGIT_BEFORE}[2-9][0-9]{{6,7}}{NO_DIGIT_AFTER}")
+_PHONE_WORDS = re.compile(r"电话|手机|座机|宅电|固话|来电|致电|热线|传真|号码|联系|[Tt]el|TEL|拨打|打")
+_DATE8 = re.compile(r"(?:19[0-9]{2}|20[0-3][0-9])(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 
 
-class CnPhoneRecognizer(PatternRecognizer):
+class CnPhoneRecognizer(Recognizer):
     """Phone numbers as Chinese notes write them.
 
-    A mobile number or a landline with its 021 area code is distinctive enough on its own; a bare
-    8-digit local number is not (lab values, sample numbers), so it scores below the analyzer's
-    threshold and only counts when a phone word (``电话``, ``座机``…) precedes it.
+    A mobile (1[3-9], 11 digits), a masked mobile, or a landline with its area code is distinctive
+    on its own; a bare 7–8 digit local number (lab values, sample numbers share the shape) counts
+    only with a phone word in the ten characters before it, and never when it reads as a date.
     """
 
-    PATTERNS = [
-        Pattern("mobile", rf"{NO_ALNUM_BEFORE}{_COUNTRY}{_MOBILE}{NO_DIGIT_AFTER}", 0.75),
-        Pattern("landline_021", rf"{NO_DIGIT_BEFORE}{_AREA}{_LOCAL}{NO_DIGIT_AFTER}", 0.75),
-        Pattern(
-            "landline_local", rf"{NO_DIGIT_GROUP_BEFORE}(?<![(（A-Za-z]){_LOCAL}{NO_DIGIT_GROUP_AFTER}", 0.2
-        ),
-    ]
-    CONTEXT = [
-        "电话",
-        "手机",
-        "联系电话",
-        "联系方式",
-        "座机",
-        "宅电",
-        "固话",
-        "来电",
-        "致电",
-        "号码",
-        "热线",
-        "传真",
-        "tel",
-    ]
+    name = "CnPhoneRecognizer"
+    entities = (PHONE,)
 
-    def __init__(self, supported_language: str = LANGUAGE) -> None:
-        super().__init__(
-            supported_entity="PHONE",
-            name="CnPhoneRecognizer",
-            supported_language=supported_language,
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            global_regex_flags=FLAGS,
-        )
-
-    def invalidate_result(self, pattern_text: str) -> bool:
-        """A bare 8-digit date (``20240315``) is not a phone number; ``2024 0315`` may be one."""
-        import regex as re
-
-        return re.fullmatch(_DATE8, pattern_text) is not None
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits = [self.hit(m, score=0.85) for m in _MOBILE.finditer(text)]
+        for m in _MOBILE_MASKED.finditer(text):
+            if len(m.group()) == 11:
+                hits.append(self.hit(m, score=0.8))
+        hits += [self.hit(m, score=0.8) for m in _LANDLINE.finditer(text)]
+        for m in _LOCAL.finditer(text):
+            if _DATE8.fullmatch(m.group()):
+                continue
+            if _PHONE_WORDS.search(text, max(0, m.start() - 10), m.start()):
+                hits.append(self.hit(m, score=0.6))
+        return hits

@@ -1,96 +1,56 @@
-"""居民身份证号码 (resident identity card number), validated with the GB 11643 check digit."""
+"""居民身份证号码 (resident identity card number): GB 11643 18-digit and the pre-1999 15-digit form.
+
+Found by shape anywhere, no label needed: the 18-digit form must have a real birth date and the
+GB 11643 check character (an order number or barcode of 18 digits passes that by chance about
+once in a few hundred times); the 15-digit form (issued before 1999, GB 11643-1989: 6-digit region,
+YYMMDD, 3-digit sequence, no check digit) must start with a province code and hold a real date.
+A masked ID (``310104********4211``) is caught by its shape. After an ID label any number is the
+ID whatever its shape (:mod:`~privacy.deid.recognizers.cn_labelled_number_recognizer`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from datetime import date
 
-import regex as re
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from contracts.formats import is_valid_resident_id
+from privacy.deid.entities import RESIDENT_ID
+from privacy.deid.recognizers.base import MASK, NO_ALNUM_AFTER, NO_ALNUM_BEFORE, Doc, Hit, Recognizer
 
-from contracts.formats import RESIDENT_ID, is_valid_resident_id
-from privacy.deid._common import FLAGS, NO_ALNUM_AFTER, NO_DIGIT_BEFORE, alternation, digits_only
-from privacy.deid.entities import LANGUAGE
-
-if TYPE_CHECKING:
-    from presidio_analyzer.nlp_engine import NlpArtifacts
-
-#: labels after which an ID-shaped number is the person's ID even if mistyped
-LABELS = ["身份证号码", "身份证号", "身份证", "公民身份号码", "证件号码", "证件号", "身份证件号"]
-_LABELLED = re.compile(
-    rf"(?<={alternation(LABELS)}\s{{0,2}}[:：]?\s{{0,2}}){NO_DIGIT_BEFORE}{RESIDENT_ID}{NO_ALNUM_AFTER}",
-    FLAGS,
+#: the province-level codes of GB/T 2260 (first two digits of a region code)
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
-#: score of a labelled ID whose check digit is wrong
-LABELLED_UNCHECKED_SCORE = 0.6
+_ID18 = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{5}}(?:18|19|20)[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}[0-9Xx]{NO_ALNUM_AFTER}")
+_ID15 = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{5}}[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}{NO_ALNUM_AFTER}")
+#: a masked ID: region digits, 6-12 masks (or masked birth date digits), the last 2-4 characters
+_MASKED = re.compile(
+    rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{1,9}}{MASK}{{4,14}}[0-9]{{0,6}}[0-9Xx]{NO_ALNUM_AFTER}"
+)
 
 
-class CnResidentIdRecognizer(PatternRecognizer):
-    """An 18-character resident ID, contiguous or grouped 6-8-4 as people type it.
+def valid_15(value: str) -> bool:
+    """A 15-digit ID: a province code and a real YYMMDD (19YY) birth date."""
+    if len(value) != 15 or not value.isdigit() or value[:2] not in PROVINCE_CODES:
+        return False
+    try:
+        date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]))
+    except ValueError:
+        return False
+    return True
 
-    The shape alone (region, birth date, sequence) is only a candidate: ``validate_result`` keeps
-    it when the birth date is a real date and the GB 11643 check character matches, so an order
-    number or a barcode that happens to have 18 digits is not flagged (1 in 11 would pass the
-    check by chance, and fewer still have a valid date). One exception: right after an ID label
-    (``身份证号：``) an ID-shaped number is kept even with a wrong check digit, at a lower score —
-    a mistyped ID still points at its owner.
-    """
 
-    PATTERNS = [
-        Pattern("resident_id", rf"{NO_DIGIT_BEFORE}{RESIDENT_ID}{NO_ALNUM_AFTER}", 0.5),
-        Pattern(
-            "resident_id_grouped",
-            rf"{NO_DIGIT_BEFORE}[1-9]\d{{5}}[ \-](?:18|19|20)\d{{6}}[ \-]\d{{3}}[\dXx]{NO_ALNUM_AFTER}",
-            0.5,
-        ),
-    ]
-    CONTEXT = ["身份证", "身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "证号", "身份"]
+class CnResidentIdRecognizer(Recognizer):
+    """18-digit IDs with a valid check character, 15-digit IDs with a valid date, masked IDs."""
 
-    def __init__(self, supported_language: str = LANGUAGE) -> None:
-        super().__init__(
-            supported_entity="RESIDENT_ID",
-            name="CnResidentIdRecognizer",
-            supported_language=supported_language,
-            patterns=self.PATTERNS,
-            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
-            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
-            context=None,
-            global_regex_flags=FLAGS,
-        )
+    name = "CnResidentIdRecognizer"
+    entities = (RESIDENT_ID,)
 
-    def validate_result(self, pattern_text: str) -> bool:
-        """True when the birth date and the GB 11643 check character are right."""
-        return is_valid_resident_id(digits_only(pattern_text))
-
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        """Checksum-valid IDs anywhere, plus ID-shaped numbers right after an ID label."""
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        found = {(r.start, r.end) for r in results}
-        for match in _LABELLED.finditer(text):
-            if match.span() not in found:
-                results.append(
-                    RecognizerResult(
-                        self.supported_entities[0],
-                        match.start(),
-                        match.end(),
-                        LABELLED_UNCHECKED_SCORE,
-                        analysis_explanation=self.build_regex_explanation(
-                            self.name,
-                            "labelled_unchecked",
-                            _LABELLED.pattern,
-                            LABELLED_UNCHECKED_SCORE,
-                            False,
-                            FLAGS,
-                        ),
-                        recognition_metadata={
-                            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        },
-                    )
-                )
-        return EntityRecognizer.remove_duplicates(results)
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits = [self.hit(m, score=0.95) for m in _ID18.finditer(text) if is_valid_resident_id(m.group())]
+        hits += [self.hit(m, score=0.75) for m in _ID15.finditer(text) if valid_15(m.group())]
+        for m in _MASKED.finditer(text):
+            if len(m.group()) in (15, 18) and m.group()[:2] in PROVINCE_CODES:
+                hits.append(self.hit(m, score=0.8))
+        return hits

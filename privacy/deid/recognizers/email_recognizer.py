@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
 
-from privacy.deid._common import FLAGS
-from privacy.deid.entities import LANGUAGE
+from privacy.deid.entities import EMAIL
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer
+
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*"
+    r"\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
+)
 
 
-class AsciiEmailRecognizer(PatternRecognizer):
-    """An ASCII e-mail address.
+class AsciiEmailRecognizer(Recognizer):
+    """An ASCII e-mail address (full-width ``＠`` and letters are folded by normalisation).
 
     Presidio's ``EmailRecognizer`` starts its pattern with ``\\b`` and ``\\w``, which in Chinese
     text swallow the characters before the address (``邮箱zhang@163.com`` would be one match), and
@@ -17,25 +23,10 @@ class AsciiEmailRecognizer(PatternRecognizer):
     domain are ASCII classes, so the match stops at the first Chinese character.
     """
 
-    PATTERNS = [
-        Pattern(
-            "email",
-            r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
-            r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*"
-            r"\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])",
-            0.85,
-        ),
-    ]
-    CONTEXT = ["邮箱", "电子邮件", "邮件", "email", "e-mail"]
+    name = "AsciiEmailRecognizer"
+    entities = (EMAIL,)
 
-    def __init__(self, supported_language: str = LANGUAGE) -> None:
-        super().__init__(
-            supported_entity="EMAIL",
-            name="AsciiEmailRecognizer",
-            supported_language=supported_language,
-            patterns=self.PATTERNS,
-            # self-anchored patterns (a label or cue lookbehind, a suffix, a checksum) set the score
-            # themselves: CONTEXT documents the words, the enhancer would only spend time (~25 %)
-            context=None,
-            global_regex_flags=FLAGS,
-        )
+    def find(self, doc: Doc) -> list[Hit]:
+        if "@" not in doc.text:
+            return []
+        return [self.hit(m) for m in _EMAIL.finditer(doc.text)]

@@ -1,0 +1,83 @@
+"""The words notes put before a number, and what the number after each is.
+
+A number after an identifier label (``社保卡号``, ``门诊号``, ``证件号码``…) is that identifier,
+whatever its format: card numbers differ between issuers and years, so the label, not the shape,
+decides. A number after a *look-alike* label (``发票号``, ``批号``, ``床号``…) is kept even when its
+shape would pass for an identifier. Labels are matched on the normalised text (ASCII punctuation,
+half-width letters).
+"""
+
+from __future__ import annotations
+
+from privacy.deid.entities import (
+    BANK_CARD,
+    DATE_OF_BIRTH,
+    EMAIL,
+    HOSPITAL_RECORD_NO,
+    ID_NUMBER,
+    MEDICAL_CARD,
+    PHONE,
+    RESIDENT_ID,
+)
+
+#: label → the identifier the number after it is; longest label wins (住院病案号 before 病案号)
+IDENTIFIER_LABELS: dict[str, str] = {
+    **dict.fromkeys(
+        "身份证号码 身份证号 身份证 身份证件号码 身份证件号 身份号码 公民身份号码 公民身份证号 居民身份证号 "
+        "居民身份证 证件号码 证件号 证件 证号 身份ID".split(),
+        RESIDENT_ID,
+    ),
+    **dict.fromkeys(
+        "社保卡号 社保卡 社会保障卡号 社会保障卡 社会保障号 社会保障号码 社保号 社保号码 社保编号 社保账号 "
+        "医保卡号 医保卡 医疗保险卡号 医疗保险卡 医保号 医保号码 医保编号 医保编码 医保账号 医保个人编码 "
+        "医保个人编号 医保个人账号 医保个人账户 个人编码 个人编号 个人医保编号 个人社保号 参保号 参保编号 参保人编号 "
+        "参保号码 保险号 医保凭证号 电子凭证号 医保电子凭证 健康卡号 电子健康卡号 电子健康卡 居民健康卡号 "
+        "居民健康卡 医疗卡号 医疗证号 市民卡号 市民卡 卡号".split(),
+        MEDICAL_CARD,
+    ),
+    **dict.fromkeys(
+        "住院号 住院号码 住院病案号 住院编号 门诊号 门诊号码 门诊编号 门诊病历号 门急诊号 急诊号 病案号 病历号 "
+        "病案编号 病历编号 就诊号 就诊卡号 就诊卡 就诊编号 诊疗卡号 诊疗卡 登记号 患者ID 病人ID 患者编号 病人编号 "
+        "患者号 病人号 ID号 ID 档案号 健康档案号 病历卡号 挂号号 影像号 放射号".split(),
+        HOSPITAL_RECORD_NO,
+    ),
+    **dict.fromkeys(
+        "银行卡号 银行卡 银行账号 银行帐号 银行账户 账号 帐号 账户 帐户 借记卡号 借记卡 储蓄卡号 储蓄卡 "
+        "信用卡号 信用卡 工资卡号 工资卡 收款账号 收款卡号 开户账号 银联卡号 银联卡".split(),
+        BANK_CARD,
+    ),
+    **dict.fromkeys(
+        "电话 电话号码 联系电话 联系方式 联系号码 手机 手机号 手机号码 移动电话 座机 座机号 宅电 固话 家庭电话 "
+        "单位电话 办公电话 紧急联系电话 来电号码 号码 Tel TEL tel Phone phone Mobile mobile Mob".split(),
+        PHONE,
+    ),
+    **dict.fromkeys("邮箱 电子邮箱 电子邮件 邮件 Email email E-mail e-mail".split(), EMAIL),
+}
+
+#: labels of a date of birth (the date after them is one, in any common form)
+DOB_LABELS = (
+    "出生日期 出生年月日 出生年月 出生时间 出生年份 出生于 出生在 出生日 生日 生于 出生 "
+    "DOB D.O.B. D.O.B Date of birth Date of Birth date of birth Birth date Birthdate Born"
+).split(" ")
+
+#: labels whose number is *not* a personal identifier (kept: the lab needs them or they are
+#: harmless); a shape-only match inside the number after one of these is dropped
+DECOY_LABELS = (
+    "发票号 发票号码 发票代码 票据号 票据号码 收据号 批号 批次号 生产批号 产品批号 批准文号 国药准字 注册证号 "
+    "订单号 流水号 交易号 交易流水号 结算流水号 结算号 单号 业务号 床号 床位号 房间号 标本号 样本号 条码 条码号 "
+    "检验号 检验单号 检查号 报告号 报告单号 申请单号 处方号 医嘱号 药品编码 药品代码 项目编码 收费编码 诊断编码 "
+    "疾病编码 手术编码 ICD 医保目录编码 耗材编码 器械编号 设备编号 序列号 型号 规格 版本号 机构编码 机构代码 "
+    "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 保单号 案件号 理赔号 "
+    "报案号 赔案号 凭证号"
+).split()
+
+#: every label of a number, for one alternation (decoy labels included, so that the longest
+#: label at a position decides: 医嘱号 is a decoy although 嘱号 is not a label)
+def label_kinds() -> dict[str, str | None]:
+    """label → identifier type, or None for a look-alike label."""
+    kinds: dict[str, str | None] = dict.fromkeys(DECOY_LABELS)
+    kinds.update(IDENTIFIER_LABELS)
+    return kinds
+
+
+__all__ = ["DATE_OF_BIRTH", "DECOY_LABELS", "DOB_LABELS", "ID_NUMBER", "IDENTIFIER_LABELS", "label_kinds"]

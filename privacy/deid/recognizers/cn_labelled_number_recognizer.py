@@ -1,0 +1,94 @@
+"""A number after an identifier label is that identifier, whatever its format.
+
+``社保卡号：SH0012345678``, ``门诊号 MZ-2024-001234``, ``医保个人编码 310000123456789`` — issuers,
+hospitals and years each print their own formats, and formats this project has never seen must
+still be caught, so here the label decides, not the shape. The value is whatever alphanumeric
+token follows the label (digits, letters, ``-`` and ``/`` inside, ``*`` for masked digits), with at
+least three digits in it. Labels (:mod:`privacy.deid.labels`) are matched longest first, so a
+look-alike label (``发票号码``, ``医嘱号``) is never read as the shorter identifier label inside it;
+the numbers after look-alike labels are recorded on the :class:`Doc` so that shape-only
+recognisers leave them alone.
+
+Besides the known labels, an unknown label ending like one (``…卡号``, ``…编号``, ``…证号``,
+``…账号``) vouches for its number too (:data:`~privacy.deid.entities.ID_NUMBER`), unless it names
+a drug, an item, a document or a place (``药品编号``, ``发票…``, ``床…``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from privacy.deid.entities import BANK_CARD, ID_NUMBER, MEDICAL_CARD, PHONE
+from privacy.deid.labels import label_kinds
+from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
+
+_KINDS = label_kinds()
+_SEP = r"[ \t]{0,2}(?:[:=]|为|是|:)?[ \t]{0,2}"
+#: a parenthesis between label and value: 联系电话(本人): 138…, 身份证号(已核实)…
+_ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
+#: the value: an area code in brackets, a + prefix, then an alphanumeric token
+_VALUE = r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*]|[0-9]{3,})"
+_LABELLED = re.compile(
+    rf"(?<![A-Za-z])(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"
+)
+#: an unknown label shaped like an identifier label
+_GENERIC = re.compile(
+    rf"(?P<l>[{CJK}]{{1,4}}?(?:卡号|卡号码|编号|编码|证号|账号|帐号|号码|ID))(?:[ \t]{{0,2}}(?:[:=]|为|是)?)[ \t]{{0,2}}{_ASIDE}{_VALUE}"
+)
+#: words that make an unknown label a look-alike's (drugs, items, documents, places, staff)
+_NOT_PERSONAL = re.compile(
+    r"药|项目|目录|耗材|器械|设备|诊断|疾病|手术|操作|科室|机构|医院|收费|物价|批|发票|票据|订单|流水|床|标本|样本|"
+    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|序列|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
+    r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
+)
+_BANK_WORDS = ("银行", "银联", "信用", "储蓄", "借记", "工资", "开户", "农行", "工行", "建行", "中行", "交行")
+
+
+def _accept(value: str, entity: str) -> bool:
+    """Enough of a number to identify someone: three digits or more (two around a mask)."""
+    digits = sum(ch.isdigit() for ch in value)
+    if "*" in value:
+        return digits >= 2 and len(value) >= 5
+    if entity == PHONE:
+        return digits >= 5
+    return digits >= 3 and len(value) >= 4
+
+
+class CnLabelledNumberRecognizer(Recognizer):
+    """The number after an identifier label, whatever its shape; records look-alike numbers."""
+
+    name = "CnLabelledNumberRecognizer"
+    entities = ("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", "ID_NUMBER", "EMAIL")
+
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits: list[Hit] = []
+        taken: list[tuple[int, int]] = []
+        labels: list[tuple[int, int]] = doc.cache.setdefault("labels", [])  # type: ignore[assignment]
+        for m in _LABELLED.finditer(text):
+            entity = _KINDS.get(m.group("l"))
+            start, end = m.span("v")
+            taken.append(m.span())
+            labels.append(m.span("l"))
+            if entity is None:
+                doc.decoys.append((start, end))
+                continue
+            if entity == "EMAIL":
+                continue  # the e-mail recogniser has the shape
+            if entity == MEDICAL_CARD and m.group("l") == "卡号":
+                before = text[max(0, m.start() - 8) : m.start()]
+                if any(w in before for w in _BANK_WORDS):
+                    entity = BANK_CARD
+            if _accept(m.group("v"), entity):
+                hits.append(Hit(start, end, entity, 0.9, self.name, True))
+        for m in _GENERIC.finditer(text):
+            if any(s <= m.start("v") < e for s, e in taken):
+                continue
+            label = m.group("l")
+            start, end = m.span("v")
+            if _NOT_PERSONAL.search(label):
+                doc.decoys.append((start, end))
+                continue
+            if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= 4:
+                hits.append(Hit(start, end, ID_NUMBER, 0.7, self.name, True))
+        return hits
