@@ -186,6 +186,7 @@ class StoredEvent:
     channel: str | None
     event_time: datetime
     applied_at: datetime
+    published_us: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -217,6 +218,9 @@ consent_events = Table(
     Column("channel", String(32)),
     Column("event_time_us", BigInteger, nullable=False),
     Column("applied_at_us", BigInteger, nullable=False),
+    #: the publish time (Kafka timestamp) of the platform.consents.v1 message it came from, None
+    #: for events applied another way (a file); decides which records it applies to in stream order
+    Column("published_us", BigInteger),
     Index("ix_consent_events_person", "person_no", "insurer_code"),
 )
 
@@ -234,11 +238,12 @@ _COLS = (
     consent_events.c.channel,
     consent_events.c.event_time_us,
     consent_events.c.applied_at_us,
+    consent_events.c.published_us,
 )
 
 
 def _stored(row: Sequence[Any]) -> StoredEvent:
-    (seq, eid, cid, action, person, insurer, purpose, cats, vf, vt, channel, et, applied) = row
+    (seq, eid, cid, action, person, insurer, purpose, cats, vf, vt, channel, et, applied, published) = row
     return StoredEvent(
         seq=seq,
         event_id=eid,
@@ -253,6 +258,7 @@ def _stored(row: Sequence[Any]) -> StoredEvent:
         channel=channel,
         event_time=from_us(et),
         applied_at=from_us(applied),
+        published_us=published,
     )
 
 
@@ -317,6 +323,7 @@ class ConsentStore:
                 url = settings().state_database
             self.engine = _engine(url)
         metadata.create_all(self.engine, tables=[consent_events])
+        _add_missing_columns(self.engine)
 
     @classmethod
     def memory(cls) -> ConsentStore:
@@ -330,18 +337,23 @@ class ConsentStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def append(self, events: Sequence[ConsentEvent], applied_at_us: int) -> tuple[int, list[str]]:
-        """Store the events not stored yet, in one transaction; (stored count, duplicate event ids)."""
+    def append(self, events: Sequence[ConsentEvent], applied_at_us: int,
+               published_us: Sequence[int | None] | None = None) -> tuple[int, list[str]]:
+        """Store the events not stored yet, in one transaction; (stored count, duplicate event ids).
+
+        ``published_us``: per event, the publish time of the message it came from (or None).
+        """
         for attempt in (1, 2):
             try:
-                return self._append(events, applied_at_us)
+                return self._append(events, applied_at_us, published_us)
             except IntegrityError:
                 # another writer stored one of these event ids meanwhile: re-filter and retry once
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _append(self, events: Sequence[ConsentEvent], applied_at_us: int) -> tuple[int, list[str]]:
+    def _append(self, events: Sequence[ConsentEvent], applied_at_us: int,
+                published_us: Sequence[int | None] | None) -> tuple[int, list[str]]:
         ids = list(dict.fromkeys(e.event_id for e in events))
         with self.engine.begin() as conn:
             known: set[str] = set()
@@ -350,12 +362,12 @@ class ConsentStore:
                 q = select(consent_events.c.event_id).where(consent_events.c.event_id.in_(chunk))
                 known.update(conn.execute(q).scalars())
             rows, dups = [], []
-            for e in events:
+            for i, e in enumerate(events):
                 if e.event_id in known:
                     dups.append(e.event_id)
                     continue
                 known.add(e.event_id)
-                rows.append(_row(e, applied_at_us))
+                rows.append(_row(e, applied_at_us, published_us[i] if published_us is not None else None))
             if rows:
                 conn.execute(consent_events.insert(), rows)
         return len(rows), dups
@@ -389,7 +401,17 @@ class ConsentStore:
             return int(conn.execute(select(func.count()).select_from(consent_events)).scalar_one())
 
 
-def _row(e: ConsentEvent, applied_at_us: int) -> dict[str, Any]:
+def _add_missing_columns(engine: Engine) -> None:
+    """Add columns newer than a store's creation (``published_us``) to an existing table."""
+    from sqlalchemy import inspect, text
+
+    have = {c["name"] for c in inspect(engine).get_columns(consent_events.name)}
+    if "published_us" not in have:
+        with engine.begin() as conn:
+            conn.execute(text(f"ALTER TABLE {consent_events.name} ADD COLUMN published_us BIGINT"))
+
+
+def _row(e: ConsentEvent, applied_at_us: int, published_us: int | None = None) -> dict[str, Any]:
     return {
         "event_id": e.event_id,
         "consent_id": e.consent_id,
@@ -403,6 +425,7 @@ def _row(e: ConsentEvent, applied_at_us: int) -> dict[str, Any]:
         "channel": e.channel,
         "event_time_us": to_us(e.event_time),
         "applied_at_us": applied_at_us,
+        "published_us": published_us,
     }
 
 
@@ -425,12 +448,26 @@ _DENY = {
 }
 
 
+#: publish-time sentinels: later than any record / earlier than any record (epoch microseconds)
+_NEVER = 1 << 62
+_ALWAYS = -(1 << 62)
+
+
 class _Consent:
-    """A consent in the index. Times are epoch microseconds."""
+    """A consent in the index. Times are epoch microseconds.
 
-    __slots__ = ("consent_id", "key", "valid_from", "valid_to", "categories", "revoked", "allow")
+    ``published`` is the publish time of the grant event that set these terms (``_ALWAYS`` when it
+    did not come from the topic); ``older`` the same consent's previous terms, when an amendment
+    replaced them. ``revoked_pub`` is the publish time of its earliest revocation (``_NEVER``: none;
+    ``_ALWAYS``: one that did not come from the topic). Together they answer as of a record's publish
+    time (:meth:`ConsentRegistry.check` with ``asof_us``).
+    """
 
-    def __init__(self, consent_id: str, key: tuple[str, str, str], vf: int, vt: int, cats: frozenset[str]):
+    __slots__ = ("consent_id", "key", "valid_from", "valid_to", "categories", "revoked", "allow",
+                 "published", "revoked_pub", "older")
+
+    def __init__(self, consent_id: str, key: tuple[str, str, str], vf: int, vt: int, cats: frozenset[str],
+                 published: int = _ALWAYS):
         self.consent_id = consent_id
         self.key = key
         self.valid_from = vf
@@ -438,6 +475,9 @@ class _Consent:
         self.categories = cats
         self.revoked = False
         self.allow = Decision(True, consent_id, IN_FORCE)
+        self.published = published
+        self.revoked_pub = _NEVER
+        self.older: _Consent | None = None
 
 
 @dataclass(frozen=True)
@@ -559,8 +599,8 @@ class ConsentRegistry:
         #: (person_no, insurer, purpose) -> consents, newest grant first; replaced, never mutated
         self._by_key: dict[tuple[str, str, str], tuple[_Consent, ...]] = {}
         self._by_id: dict[str, _Consent] = {}
-        #: consent ids with an applied revoke: wins over any grant, whenever it arrives
-        self._tombstones: set[str] = set()
+        #: consent ids with an applied revoke -> its publish time: wins over any grant, whenever it arrives
+        self._tombstones: dict[str, int] = {}
         self._last_seq = 0
 
     def _now_us(self) -> int:
@@ -582,13 +622,14 @@ class ConsentRegistry:
             return len(rows)
 
     def _fold_row(self, row: Sequence[Any]) -> None:
-        (_seq, _eid, cid, action, person, insurer, purpose, cats, vf, vt, _ch, _et, _applied) = row
+        (_seq, _eid, cid, action, person, insurer, purpose, cats, vf, vt, _ch, _et, _applied, pub) = row
+        pub = _ALWAYS if pub is None else pub
         if action == "revoke":
-            self._tombstones.add(cid)
+            self._tombstones[cid] = min(pub, self._tombstones.get(cid, _NEVER))
             c = self._by_id.get(cid)
-            if c is not None and not c.revoked:
-                c.revoked = True
-                # keep it in the key's tuple so a denial can say "revoked"
+            if c is not None:
+                c.revoked = True  # kept in the key's tuple so a denial can say "revoked"
+                c.revoked_pub = min(c.revoked_pub, pub)
             return
         key = (person, insurer, purpose)
         cats_set = frozenset(x for x in cats.split(",") if x)
@@ -599,18 +640,38 @@ class ConsentRegistry:
             others = tuple(c for c in self._by_key.get(key, ()) if c is not old)
         else:
             others = self._by_key.get(key, ())
-        c = _Consent(cid, key, vf, vt, cats_set)
+        c = _Consent(cid, key, vf, vt, cats_set, pub)
+        if old is not None:
+            # an amendment: the versions stay chained newest-published first, so a record published
+            # before the amendment is still judged on the terms in force when it was published
+            versions = [c]
+            v: _Consent | None = old
+            while v is not None:
+                versions.append(v)
+                v = v.older
+            versions.sort(key=lambda x: x.published, reverse=True)
+            for newer, older in zip(versions, versions[1:], strict=False):
+                newer.older = older
+            versions[-1].older = None
+            c = versions[0]
         c.revoked = cid in self._tombstones
+        c.revoked_pub = self._tombstones.get(cid, _NEVER)
         self._by_id[cid] = c
         self._by_key[key] = (c, *others)
 
     # --- applying events ------------------------------------------------------------------
-    def apply(self, event: ConsentEvent | Mapping[str, Any]) -> ApplyResult:
+    def apply(self, event: ConsentEvent | Mapping[str, Any], published_us: int | None = None) -> ApplyResult:
         """Apply one event (see :meth:`apply_many`)."""
-        return self.apply_many([event])
+        return self.apply_many([event], None if published_us is None else [published_us])
 
-    def apply_many(self, events: Iterable[ConsentEvent | Mapping[str, Any]]) -> ApplyResult:
+    def apply_many(self, events: Iterable[ConsentEvent | Mapping[str, Any]],
+                   published_us: Sequence[int | None] | None = None) -> ApplyResult:
         """Store a batch in one transaction, then fold it into the index.
+
+        ``published_us``: per event, the publish time (Kafka timestamp, epoch µs) of the
+        ``platform.consents.v1`` message it was read from; stream processors pass it so that
+        :meth:`check` with ``asof_us`` answers as of a record's own publish time. Events applied
+        without it (a file, a test) count for every record.
 
         Re-applying a stored event (same ``event_id``) changes nothing and counts as a duplicate.
         Invalid events and grants that rebind a known ``consent_id`` to another person, insurer or
@@ -618,11 +679,16 @@ class ConsentRegistry:
         processor sends them to quarantine).
         """
         result = ApplyResult()
+        events = list(events)
+        pubs = list(published_us) if published_us is not None else [None] * len(events)
+        if len(pubs) != len(events):
+            raise ValueError("published_us must have one entry per event")
         with self._lock:
             self.refresh()
             accepted: list[ConsentEvent] = []
+            accepted_pubs: list[int | None] = []
             bound: dict[str, tuple[str, str, str]] = {}
-            for raw in events:
+            for raw, pub in zip(events, pubs, strict=True):
                 try:
                     e = ConsentEvent.parse(raw)
                 except ConsentEventError as exc:
@@ -642,8 +708,9 @@ class ConsentRegistry:
                         continue
                     bound[e.consent_id] = e.key
                 accepted.append(e)
+                accepted_pubs.append(pub)
             if accepted:
-                stored, dups = self.store.append(accepted, self._now_us())
+                stored, dups = self.store.append(accepted, self._now_us(), accepted_pubs)
                 result.applied, result.duplicates = stored, len(dups)
                 self.refresh()
         return result
@@ -658,12 +725,20 @@ class ConsentRegistry:
         categories: Collection[str] = (),
         *,
         now: datetime | None = None,
+        asof_us: int | None = None,
     ) -> Decision:
         """May a record of ``person_no`` from time ``at`` go to ``insurer`` for ``purpose`` now?
 
         ``at`` is the record's own time; ``categories`` the data categories the record belongs to
         (a tuple or frozenset). With ``now`` (the decision time) a consent that has expired by
         then allows nothing, even for a record from inside its window (strict expiry).
+
+        ``asof_us`` (a stream processor passes the record's publish time, epoch µs): only consent
+        events published at or before it count — a grant published later is not known to the
+        record, a revocation published later does not stop it, an amendment published later does
+        not change its terms. The answer then depends on the stream alone, not on how far this
+        store has got (consent-sync running ahead, or events stored by a batch that crashed
+        before its Kafka commit and is now replayed).
         """
         entries = self._by_key.get((person_no, insurer, purpose))
         if not entries:
@@ -671,8 +746,18 @@ class ConsentRegistry:
         t = to_us(at)
         n = to_us(now) if now is not None else None
         reason = NO_CONSENT
-        for c in entries:
-            if c.revoked:
+        for newest in entries:
+            v: _Consent | None = newest
+            if asof_us is not None:
+                revoked = newest.revoked_pub <= asof_us
+                while v is not None and v.published > asof_us:
+                    v = v.older
+                if v is None:
+                    continue  # granted after the record was published
+            else:
+                revoked = newest.revoked
+            c = v
+            if revoked:
                 why = REVOKED
             elif t < c.valid_from:
                 why = NOT_YET_VALID

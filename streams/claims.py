@@ -51,7 +51,15 @@ from typing import Any
 from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
-from streams.common import ContractCheck, Quarantiner, StreamConsents, audit_id, event_id
+from streams.common import (
+    ContractCheck,
+    Quarantiner,
+    StreamConsents,
+    audit_id,
+    event_id,
+    failpoint,
+    publish_us,
+)
 from streams.runtime import Counters, Rejected
 
 log = logging.getLogger("medshare.streams.claims")
@@ -87,6 +95,7 @@ class ClaimsEngine:
         self.batch = self.store.batch()
         #: enrolment events accepted in this batch, applied before the next settlement
         self._pending_enrolments: list[Any] = []
+        self._pending_published: list[int | None] = []
         self._pending_owners: dict[str, tuple[str, str]] = {}
         #: insurer -> distinct consent ids the results published in this run relied on
         self.consents_relied: dict[str, set[str]] = {}
@@ -113,15 +122,19 @@ class ClaimsEngine:
         return self._keys[code].pseudonym(person_no, domain="partition-key")
 
     # -- the decision ----------------------------------------------------------------------
-    def apply(self, record: dict[str, Any], source: str | None, ev_id: str, counters: Counters | None = None
-              ) -> list[tuple[str, Outgoing, Outgoing]]:
-        """(insurer, result message, audit message) for every claim this settlement makes or reverses."""
+    def apply(self, record: dict[str, Any], source: str | None, ev_id: str, counters: Counters | None = None,
+              asof_us: int | None = None) -> list[tuple[str, Outgoing, Outgoing]]:
+        """(insurer, result message, audit message) for every claim this settlement makes or reverses.
+
+        ``asof_us``: the settlement's publish time; enrolment and consent events count for it only if
+        published at or before it (the processor passes it, so a replay decides as the first run did).
+        """
         self.flush_enrolments()  # the enrolments published before it
         out = []
         mark = self.batch.savepoint()
         try:
             for code in self.insurers:
-                app = self._apply_one(code, record, source)
+                app = self._apply_one(code, record, source, asof_us)
                 if app is None:
                     continue
                 if counters is not None:
@@ -141,21 +154,21 @@ class ClaimsEngine:
             raise
         return out
 
-    def _apply_one(self, code: str, record: dict[str, Any], source: str | None):
+    def _apply_one(self, code: str, record: dict[str, Any], source: str | None, asof_us: int | None = None):
         if record.get("event_type") == "refund":
             if not record.get("refund_of"):
                 return None
             return self.batch.apply_refund(self.products, record, code, source=source)
         person = record["person_no"]
         at = datetime.fromisoformat(record["event_time"])
-        enrolment = self.enrolments.active(person, code, at)
+        enrolment = self.enrolments.active(person, code, at, asof_us)
         if enrolment is None:
             # never enrolled with this insurer: nothing in the ledger either (the common case, no query)
             return self._replayed(code, record, source) if self.enrolments.ever_enrolled(person, code) else None
         product = self.products.find(enrolment.product_id, at)
         if product is None or product.insurer != code or not self.agreements.for_insurer(code).in_effect(at):
             return None
-        decision = self.consents.check(person, code, "claims", at, categories=("settlement",))
+        decision = self.consents.check(person, code, "claims", at, categories=("settlement",), asof_us=asof_us)
         if not decision.allowed:
             return self._replayed(code, record, source)
         return self.batch.apply_settlement(product, record, code, self.person_key(code, person),
@@ -176,7 +189,7 @@ class ClaimsEngine:
         return Application("replay", entry, reason="same input position: republish the stored result")
 
     # -- enrolments ------------------------------------------------------------------------
-    def enrol(self, record: dict[str, Any], counters: Counters | None = None) -> None:
+    def enrol(self, record: dict[str, Any], counters: Counters | None = None, published_us: int | None = None) -> None:
         """Accept one ``platform.enrolments.v1`` record (already contract-checked).
 
         It is applied to the registry before the next settlement is evaluated (:meth:`apply`) or
@@ -208,6 +221,7 @@ class ClaimsEngine:
         if problem:
             raise reject("enrolment-conflict", "enrolment_id", problem)
         self._pending_enrolments.append(event)
+        self._pending_published.append(published_us)
         self._pending_owners.setdefault(event.enrolment_id, (event.person_no, event.insurer_code))
         if counters is not None:
             counters.bump(f"enrolment.{event.action}")
@@ -216,8 +230,11 @@ class ClaimsEngine:
         """Apply the accepted enrolment events (idempotent by event_id: a replay applies nothing)."""
         if not self._pending_enrolments:
             return None
-        events, self._pending_enrolments, self._pending_owners = self._pending_enrolments, [], {}
-        result = self.enrolments.apply_many(events)
+        events, published = self._pending_enrolments, self._pending_published
+        self._pending_enrolments, self._pending_published, self._pending_owners = [], [], {}
+        result = self.enrolments.apply_many(events, published)
+        if any(e.action == "cancel" for e in events):
+            failpoint("enrolments-stored-cancel")
         for eid, why in result["rejected"]:  # only a race with another instance gets here
             log.warning("enrolment event %s was accepted but not applied: %s", eid, why)
         return result
@@ -311,7 +328,7 @@ class ClaimsEngine:
     def rollback(self) -> None:
         """Forget what the current batch staged (its enrolments not yet applied, its claims)."""
         self.batch.rollback()
-        self._pending_enrolments, self._pending_owners = [], {}
+        self._pending_enrolments, self._pending_published, self._pending_owners = [], [], {}
 
     def close(self) -> None:
         self.store.close()
@@ -326,6 +343,8 @@ class ClaimsHandler:
     #: cancel) and a consent (or revocation) published before a settlement apply to it (see the
     #: module docstring; consents as in the router, streams.common.StreamConsents)
     align_inputs = True
+    #: at equal publish times: consents and enrolments before the settlement
+    align_order = (t.PLATFORM_CONSENTS, t.PLATFORM_ENROLMENTS, t.PLATFORM_SETTLEMENTS)
 
     def __init__(self, cfg: Settings, engine: ClaimsEngine | None = None) -> None:
         self.engine = engine or ClaimsEngine(cfg)
@@ -365,12 +384,12 @@ class ClaimsHandler:
             return []
         record = self._checked.pop((msg.topic, msg.partition, msg.offset), None) or self.check(msg)
         if msg.topic == t.PLATFORM_ENROLMENTS:
-            self.engine.enrol(record, counters)
+            self.engine.enrol(record, counters, publish_us(msg))
             return []
         self.consents.before(record.get("person_no"))  # its consent events published before it
         outs: list[Outgoing] = []
         for code, result, audit in self.engine.apply(record, f"{msg.topic}:{msg.partition}:{msg.offset}",
-                                                     event_id(msg), counters):
+                                                     event_id(msg), counters, asof_us=publish_us(msg)):
             outs += [result, audit]
             counters.disclosed += 1
             counters.bump(f"disclosed.{code}")

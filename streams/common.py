@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import uuid
 from typing import Any
 
@@ -83,11 +85,12 @@ class StreamConsents:
         self.registry = registry
         self.processor = processor
         self._pending: list[Any] = []
+        self._published: list[int] = []
         self._persons: set[str] = set()
         self._counters: Counters | None = None
 
     def reset(self) -> None:
-        self._pending, self._persons = [], set()
+        self._pending, self._published, self._persons = [], [], set()
 
     def read(self, msg: Any, check: ContractCheck, counters: Counters) -> None:
         from privacy.consent import ConsentEvent, ConsentEventError
@@ -99,6 +102,7 @@ class StreamConsents:
             counters.bump("consent.skipped")
             return
         self._pending.append(event)
+        self._published.append(publish_us(msg))
         self._persons.add(event.person_no)
         counters.bump(f"consent.{event.action}")
 
@@ -110,12 +114,39 @@ class StreamConsents:
     def flush(self) -> None:
         if not self._pending:
             return
-        events, self._pending, self._persons = self._pending, [], set()
-        result = self.registry.apply_many(events)
+        events, published = self._pending, self._published
+        self._pending, self._published, self._persons = [], [], set()
+        result = self.registry.apply_many(events, published)
+        if any(e.action == "revoke" for e in events):
+            failpoint("consents-stored-revoke")
         if self._counters is not None:
             self._counters.bump("consent.applied", result.applied)
         for eid, why in result.rejected:
             log.info("%s: consent event %s not applied (consent-sync quarantines it): %s", self.processor, eid, why)
+
+
+_FAILPOINTS = frozenset(filter(None, os.environ.get("MEDSHARE_FAILPOINTS", "").split(",")))
+
+
+def failpoint(name: str) -> None:
+    """Crash injection for tests: SIGKILL this process at ``name`` if ``MEDSHARE_FAILPOINTS`` lists it.
+
+    Lets a test stop a processor at an exact point (e.g. ``consents-stored-revoke``: a revocation
+    is in the consent store, the batch's Kafka transaction is not committed) instead of racing it
+    with a timer. Unset in production: a frozenset lookup.
+    """
+    if name in _FAILPOINTS:
+        log.warning("failpoint %s: killing the process", name)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def publish_us(msg: Any) -> int:
+    """A consumed message's publish time (its Kafka timestamp) in epoch microseconds.
+
+    Decisions that depend on other streams (consents, enrolments) are taken as of this time, so
+    they depend on the streams alone (``ConsentRegistry.check(asof_us=…)``).
+    """
+    return int(msg.timestamp) * 1000
 
 
 def event_id(msg: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from medshare import topics as t
 from medshare.config import Settings
 from medshare.envelope import Outgoing
-from streams.common import ContractCheck, Quarantiner
+from streams.common import ContractCheck, Quarantiner, publish_us
 from streams.runtime import Counters, Rejected
 
 
@@ -28,9 +28,10 @@ class ConsentSyncHandler:
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
         self._pending: list[Any] = []
+        self._published: list[int] = []
 
     def begin_batch(self) -> None:
-        self._pending = []
+        self._pending, self._published = [], []
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         from privacy.consent import ConsentEvent, ConsentEventError
@@ -38,6 +39,7 @@ class ConsentSyncHandler:
         record = self.check(msg)
         try:
             self._pending.append(ConsentEvent.parse(record))
+            self._published.append(publish_us(msg))
         except (ConsentEventError, ValueError) as exc:
             raise Rejected("consent-event", str(exc)) from None
         counters.bump(f"consent.{record['action']}")
@@ -45,8 +47,8 @@ class ConsentSyncHandler:
 
     def before_commit(self) -> None:
         if self._pending:
-            self.registry.apply_many(self._pending)
-        self._pending = []
+            self.registry.apply_many(self._pending, self._published)
+        self._pending, self._published = [], []
 
     def close(self) -> None:
         self.registry.close()

@@ -93,6 +93,8 @@ class DeidentifyHandler:
     name = "deidentify"
     #: settlements before the notes published after them (the notes are redacted by the person's name)
     align_inputs = True
+    #: at equal publish times: the settlement before the note
+    align_order = (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES)
     inputs = (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES)
     outputs = {t.PLATFORM_SETTLEMENTS: t.LAB_SETTLEMENTS, t.PLATFORM_EMR_NOTES: t.LAB_EMR_NOTES}
 

@@ -22,7 +22,7 @@ from typing import Any
 from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
-from streams.common import ContractCheck, Quarantiner, StreamConsents, audit_id, event_id
+from streams.common import ContractCheck, Quarantiner, StreamConsents, audit_id, event_id, publish_us
 from streams.runtime import Counters, Rejected
 
 #: the record id field of each source topic
@@ -98,7 +98,9 @@ class Router:
         return self._deid
 
     # -- the decision ----------------------------------------------------------------------
-    def route(self, source: str, record: dict[str, Any], ev_id: str) -> list[Disclosure]:
+    def route(self, source: str, record: dict[str, Any], ev_id: str, asof_us: int | None = None) -> list[Disclosure]:
+        """The disclosures of one record. ``asof_us``: the record's publish time — consent events
+        count for it only if published at or before it (the stream decides, not the store's state)."""
         person = record["person_no"]
         if source == t.PLATFORM_SETTLEMENTS and record.get("name"):
             self._names[person] = record["name"]
@@ -109,7 +111,7 @@ class Router:
             if grant.source != source or not self.agreements.for_insurer(ref.insurer).in_effect(at):
                 continue
             decision = self.registry.check(person, ref.insurer, "claims", at,
-                                           categories=tuple(grant.consent_categories))
+                                           categories=tuple(grant.consent_categories), asof_us=asof_us)
             if not decision.allowed:
                 continue
             out.append(self._disclose(ref.insurer, grant, source, record, at, decision, ev_id))
@@ -209,6 +211,8 @@ class RouterHandler:
     #: consents and settlements before the records published after them (a note is also redacted
     #: by the name on the settlement published before it)
     align_inputs = True
+    #: at equal publish times: consents first, then settlements, then notes
+    align_order = (t.PLATFORM_CONSENTS, t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES)
 
     def __init__(self, cfg: Settings) -> None:
         self.router = Router(cfg)
@@ -230,7 +234,7 @@ class RouterHandler:
         record = self.check(msg)
         self.consents.before(record.get("person_no"))  # its consent events published before it
         outs: list[Outgoing] = []
-        for d in self.router.route(msg.topic, record, event_id(msg)):
+        for d in self.router.route(msg.topic, record, event_id(msg), asof_us=publish_us(msg)):
             outs.append(d.output)
             outs.append(Outgoing.record(t.AUDIT, d.audit, key=d.audit["person_ref"], producer="router",
                                         event_id=d.audit["audit_id"]))

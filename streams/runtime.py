@@ -99,8 +99,9 @@ class RunOptions:
     #: longest the broker holds a fetch with nothing new (see ``Runner.run``)
     fetch_max_wait_ms: int = 100
     instance: str = "0"
-    #: with aligned inputs: how long a partition waits for a lagging co-partitioned topic
-    align_wait_s: float = 1.0
+    #: with aligned inputs: records buffered per input partition before its fetching is paused
+    #: (a partition waiting for a lagging co-partitioned topic must not fill memory meanwhile)
+    align_buffer_max: int = 5000
     #: progress line (counters) at most this often
     log_every_s: float = 10.0
     #: the status file (``medshare status``, metrics) while running: at most this often
@@ -174,10 +175,11 @@ class Runner:
         # nothing new (an idle consents topic) and the broker holds it for the full wait while
         # settlements pile up behind it: 500 ms by default (seen once in ~30 claims benchmark runs)
         consumer = mk.consumer(
-            "pipeline", group, self.h.inputs, cfg=self.cfg,
+            "pipeline", group, (), cfg=self.cfg,
             isolation_level="read_committed", max_poll_records=self.opts.max_records,
             session_timeout_ms=10000, heartbeat_interval_ms=2000, fetch_max_wait_ms=self.opts.fetch_max_wait_ms,
         )
+        consumer.subscribe(list(self.h.inputs), listener=_rebalance_listener(self))
         # retry_backoff_ms: the broker answers CONCURRENT_TRANSACTIONS to the next transaction's
         # first AddOffsets/AddPartitions while it still writes the previous one's commit markers;
         # kafka-python then waits the whole backoff (100 ms by default: 33 ms of every batch went
@@ -189,10 +191,7 @@ class Runner:
         )
         producer.init_transactions()
         idle_since = time.monotonic()
-        self._buffers: dict[Any, deque] = {}
-        self._blocked_since: dict[int, float] = {}
-        self._ends: dict[Any, int] = {}
-        self._ends_at = 0.0
+        self._reset_alignment()
         try:
             while not self._stop:
                 polled = consumer.poll(timeout_ms=self._poll_timeout_ms())
@@ -218,18 +217,29 @@ class Runner:
                 self.h.close()
         return self.counters
 
+    def _reset_alignment(self) -> None:
+        #: per input partition: (local time it was polled, message), not yet handled
+        self._buffers: dict[Any, deque] = {}
+        #: partition numbers whose head waits for a co-partitioned topic to be read further
+        self._blocked: set[int] = set()
+        #: end offsets (last stable offsets under read_committed) and the local time they were asked
+        self._ends: dict[Any, int] = {}
+        self._ends_at = 0.0
+        self._paused: set[Any] = set()
+
     def _poll_timeout_ms(self) -> int:
         """How long the next poll may wait for new records.
 
         With aligned inputs, records already buffered are work in hand: a poll that waited its full
         ``poll_ms`` for records that are not coming would hold them back (it once cost ≈0.5 s per
-        batch while a backlog drained). Poll without waiting while a batch's worth is buffered,
-        briefly while some partition waits for its co-partitioned topic, and normally otherwise.
+        batch while a backlog drained). Poll without waiting while a batch's worth is buffered or
+        nothing is blocked, briefly while some partition waits for its co-partitioned topic, and
+        normally otherwise.
         """
         if not self._buffers:
             return self.opts.poll_ms
         buffered = sum(len(d) for d in self._buffers.values())
-        if buffered >= self.opts.max_records or (buffered and not self._blocked_since):
+        if buffered >= self.opts.max_records or (buffered and not self._blocked):
             return 0
         return min(self.opts.poll_ms, 20) if buffered else self.opts.poll_ms
 
@@ -237,46 +247,82 @@ class Runner:
         """The messages to process now.
 
         Without alignment: everything polled. With ``handler.align_inputs`` (several input topics
-        keyed alike, e.g. settlements and their notes): messages are buffered per partition and
-        released in timestamp order across the topics of the same partition number, only while
-        every such topic either has a buffered message or is caught up — the way Kafka Streams
-        synchronises co-partitioned inputs — so a note is not handled before the settlement
-        published ahead of it. A partition that stays blocked longer than ``align_wait_s`` is
-        released anyway (a missing upstream must not stall the pipeline).
+        keyed alike, e.g. consents, settlements and notes): messages are buffered per partition
+        and released in publish-time order across the topics of the same partition number — the
+        way Kafka Streams synchronises co-partitioned inputs — so a consent is applied before the
+        settlement published after it, and a note is not handled before the settlement published
+        ahead of it. Ties go to the topic listed first in ``handler.align_order`` (consents first).
+
+        The next record R of a partition is released only when every other topic of that
+        partition number either has a buffered record (the earliest is taken first) or has been
+        read to its end as the broker reported it *after* R was polled: the end offset is asked
+        again when the last answer is older than R. Anything published before R was appended
+        before R was fetched, so it is below that end offset and has been read. No wall-clock wait
+        decides this: a partition whose co-input is behind waits for it however long its backlog
+        (it is fetched meanwhile; the waiting partition's own fetching is paused when its buffer is
+        full), and one whose co-input is empty or idle goes at once. A co-input left inside an open
+        transaction holds its partition until that transaction ends (read_committed: its records
+        could still count).
         """
         if not getattr(self.h, "align_inputs", False):
             return [m for records in polled.values() for m in records]
+        now = time.monotonic()
         for tp, records in polled.items():
-            self._buffers.setdefault(tp, deque()).extend(records)
+            self._buffers.setdefault(tp, deque()).extend((now, m) for m in records)
         assigned = consumer.assignment()
         for tp in [tp for tp in self._buffers if tp not in assigned]:
             del self._buffers[tp]  # revoked: its records will be fetched again by the new owner
         by_partition: dict[int, list[Any]] = {}
         for tp in assigned:
             by_partition.setdefault(tp.partition, []).append(tp)
+        rank = {topic: i for i, topic in enumerate(getattr(self.h, "align_order", ()))}
         out: list[Any] = []
-        now = time.monotonic()
-        caught_up: dict[Any, bool] = {}  # positions do not move while records are taken
-
-        def lagging(tp) -> bool:
-            if tp not in caught_up:
-                caught_up[tp] = self._caught_up(consumer, tp)
-            return not caught_up[tp]
-
+        self._blocked.clear()
         for p, tps in by_partition.items():
             while len(out) < self.opts.max_records:
                 heads = [tp for tp in tps if self._buffers.get(tp)]
                 if not heads:
-                    self._blocked_since.pop(p, None)
                     break
-                waiting = [tp for tp in tps if not self._buffers.get(tp) and lagging(tp)]
-                if not waiting:
-                    self._blocked_since.pop(p, None)
-                elif now - self._blocked_since.setdefault(p, now) < self.opts.align_wait_s:
+                tp = min(heads, key=lambda x: (self._buffers[x][0][1].timestamp, rank.get(x.topic, len(rank))))
+                polled_at = self._buffers[tp][0][0]
+                if any(not self._buffers.get(other) and not self._read_to_end(consumer, other, polled_at)
+                       for other in tps if other is not tp):
+                    self._blocked.add(p)
                     break
-                tp = min(heads, key=lambda x: self._buffers[x][0].timestamp)
-                out.append(self._buffers[tp].popleft())
+                out.append(self._buffers[tp].popleft()[1])
+        self._flow_control(consumer)
         return out
+
+    def _read_to_end(self, consumer, tp, since: float) -> bool:
+        """Whether ``tp`` has been read to the end offset the broker gave after local time ``since``."""
+        if self._ends_at < since or tp not in self._ends:
+            try:
+                self._ends = dict(consumer.end_offsets(list(consumer.assignment())))
+                self._ends_at = time.monotonic()
+            except Exception:  # noqa: BLE001 - unknown end: not known to be read to it; ask again next time
+                log.debug("%s: end offsets not available yet", self.h.name, exc_info=True)
+                return False
+        end = self._ends.get(tp)
+        if end is None:
+            return False
+        try:
+            position = consumer.position(tp, timeout_ms=1000)
+        except Exception:  # noqa: BLE001 - unknown position: not known to be read
+            return False
+        return position is not None and position >= end
+
+    def _flow_control(self, consumer) -> None:
+        """Pause fetching a partition whose buffer is full (it waits for a co-input), resume it when drained."""
+        limit = self.opts.align_buffer_max
+        full = {tp for tp, d in self._buffers.items() if len(d) >= limit}
+        resume = {tp for tp in self._paused if tp not in full and len(self._buffers.get(tp, ())) < limit // 2}
+        pause = full - self._paused
+        if pause:
+            consumer.pause(*pause)
+            self._paused |= pause
+        if resume:
+            consumer.resume(*resume)
+            self._paused -= resume
 
     def _process_batch(self, consumer, producer, messages: list[Any]) -> None:
         from kafka import OffsetAndMetadata, TopicPartition
@@ -355,31 +401,6 @@ class Runner:
             write_status(self.cfg, self.h.name, self.opts.instance, self.counters, state)
             self._status_state, self._status_at = state, now
 
-    def _caught_up(self, consumer, tp) -> bool:
-        """Whether ``tp`` has nothing more to deliver now.
-
-        The high watermark is known only once a fetch for ``tp`` came back; until then (an input
-        topic nothing was published to yet, e.g. notes while settlements flow) the end offset is
-        asked of the broker, at most every 0.5 s, instead of treating the partition as lagging
-        for the whole ``align_wait_s``.
-        """
-        high = consumer.highwater(tp)
-        if high is None:
-            now = time.monotonic()
-            if tp not in self._ends or now - self._ends_at >= 0.5:
-                try:
-                    self._ends = dict(consumer.end_offsets(list(consumer.assignment())))
-                    self._ends_at = now
-                except Exception:  # noqa: BLE001 - unknown end: not caught up
-                    return False
-            high = self._ends.get(tp)
-            if high is None:
-                return False
-        try:
-            return consumer.position(tp, timeout_ms=1000) >= high
-        except Exception:  # noqa: BLE001 - unknown position: not caught up
-            return False
-
     def _update_lag(self, consumer) -> None:
         parts = consumer.assignment()
         if not parts:
@@ -391,6 +412,30 @@ class Runner:
             pass
 
 
+
+
+def _rebalance_listener(runner: Runner):
+    from kafka import ConsumerRebalanceListener
+
+    class _Rebalance(ConsumerRebalanceListener):
+        """Drops the aligned buffers of partitions taken away (their records are fetched again by
+        whoever owns them next, from the committed offsets — also by this instance, if it gets them
+        back: kept, they would be handled twice)."""
+
+        def __init__(self, runner: Runner) -> None:
+            self.runner = runner
+
+        def on_partitions_revoked(self, revoked) -> None:
+            r = self.runner
+            for tp in revoked:
+                r._buffers.pop(tp, None)
+                r._paused.discard(tp)
+            r._ends.clear()
+
+        def on_partitions_assigned(self, assigned) -> None:
+            pass
+
+    return _Rebalance(runner)
 
 
 def read_statuses(cfg: Settings | None = None) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import BigInteger, Column, Engine, Integer, MetaData, String, Table, Text, select
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 
@@ -51,7 +51,13 @@ enrolment_table = Table(
     Column("insurer_code", String(16), nullable=False),
     Column("body", Text, nullable=False),
     Column("applied_at", String(40), nullable=False),
+    #: publish time (epoch µs) of the platform.enrolments.v1 message it came from; None from a file
+    Column("published_us", BigInteger),
 )
+
+#: publish-time sentinels (epoch µs): earlier / later than any record
+_ALWAYS = -(1 << 62)
+_NEVER = 1 << 62
 
 
 class EnrolmentEvent(BaseModel):
@@ -96,6 +102,11 @@ class Enrolment:
     valid_to: datetime
     pre_existing: tuple[str, ...] = ()
     cancelled: bool = field(default=False, compare=False)
+    #: publish time of the enrol event (``_ALWAYS`` when not from the topic) and of its cancel
+    #: (``_NEVER``: none): :meth:`EnrolmentRegistry.active` with ``asof_us`` answers as of a
+    #: settlement's publish time
+    published: int = field(default=_ALWAYS, compare=False)
+    cancelled_pub: int = field(default=_NEVER, compare=False)
 
 
 class EnrolmentRegistry:
@@ -107,10 +118,12 @@ class EnrolmentRegistry:
 
         self.engine = url if isinstance(url, Engine) else _engine(url or claims_database())
         metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
         self._lock = threading.RLock()
         self._by_person: dict[tuple[str, str], list[Enrolment]] = {}
         self._by_id: dict[str, Enrolment] = {}
-        self._cancelled: set[str] = set()
+        #: enrolment id -> publish time of its earliest cancel
+        self._cancelled: dict[str, int] = {}
         self._seq = 0
         self.refresh()
 
@@ -119,23 +132,26 @@ class EnrolmentRegistry:
 
     def refresh(self) -> int:
         with self._lock, self.engine.connect() as c:
-            rows = c.execute(select(enrolment_table.c.seq, enrolment_table.c.body)
-                             .where(enrolment_table.c.seq > self._seq).order_by(enrolment_table.c.seq)).all()
-            for seq, body in rows:
-                self._fold(EnrolmentEvent.model_validate_json(body))
+            t = enrolment_table
+            rows = c.execute(select(t.c.seq, t.c.body, t.c.published_us)
+                             .where(t.c.seq > self._seq).order_by(t.c.seq)).all()
+            for seq, body, pub in rows:
+                self._fold(EnrolmentEvent.model_validate_json(body), _ALWAYS if pub is None else pub)
                 self._seq = seq
             return len(rows)
 
-    def _fold(self, e: EnrolmentEvent) -> None:
+    def _fold(self, e: EnrolmentEvent, published: int = _ALWAYS) -> None:
         if e.action == "cancel":
-            self._cancelled.add(e.enrolment_id)
+            self._cancelled[e.enrolment_id] = min(published, self._cancelled.get(e.enrolment_id, _NEVER))
             old = self._by_id.get(e.enrolment_id)
             if old is not None:
-                self._replace(old, Enrolment(**{**old.__dict__, "cancelled": True}))
+                self._replace(old, Enrolment(**{**old.__dict__, "cancelled": True,
+                                                "cancelled_pub": self._cancelled[e.enrolment_id]}))
             return
         assert e.product_id and e.policy_no and e.valid_from and e.valid_to
         new = Enrolment(e.enrolment_id, e.person_no, e.insurer_code, e.product_id, e.policy_no, e.valid_from,
-                        e.valid_to, tuple(e.pre_existing), cancelled=e.enrolment_id in self._cancelled)
+                        e.valid_to, tuple(e.pre_existing), cancelled=e.enrolment_id in self._cancelled,
+                        published=published, cancelled_pub=self._cancelled.get(e.enrolment_id, _NEVER))
         old = self._by_id.get(e.enrolment_id)
         if old is not None:
             self._replace(old, new)
@@ -166,16 +182,23 @@ class EnrolmentRegistry:
         """Has the person held any enrolment with ``insurer`` (cancelled or expired included)?"""
         return (person_no, insurer) in self._by_person
 
-    def apply_many(self, events: Iterable[Mapping[str, Any] | EnrolmentEvent]) -> dict[str, Any]:
+    def apply_many(self, events: Iterable[Mapping[str, Any] | EnrolmentEvent],
+                   published_us: Iterable[int | None] | None = None) -> dict[str, Any]:
         """Store new events in one transaction (duplicates by event_id are ignored); fold them.
 
-        Invalid events and events that would rebind an enrolment id come back in ``rejected`` as
-        ``(event_id, "field: problem")`` and are not stored.
+        ``published_us``: per event, the publish time of the message it was read from (the claims
+        processor passes it; see :meth:`active`). Invalid events and events that would rebind an
+        enrolment id come back in ``rejected`` as ``(event_id, "field: problem")`` and are not stored.
         """
         out: dict[str, Any] = {"applied": 0, "duplicates": 0, "rejected": []}
         parsed: list[EnrolmentEvent] = []
+        pubs: dict[str, int | None] = {}
         owners: dict[str, tuple[str, str]] = {}
-        for raw in events:
+        events = list(events)
+        published = list(published_us) if published_us is not None else [None] * len(events)
+        if len(published) != len(events):
+            raise ValueError("published_us must have one entry per event")
+        for raw, pub in zip(events, published, strict=True):
             try:
                 e = raw if isinstance(raw, EnrolmentEvent) else EnrolmentEvent.model_validate(raw)
             except ValidationError as exc:
@@ -189,6 +212,7 @@ class EnrolmentRegistry:
                 continue
             owners.setdefault(e.enrolment_id, (e.person_no, e.insurer_code))
             parsed.append(e)
+            pubs.setdefault(e.event_id, pub)
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         with self._lock, self.engine.begin() as c:
             ids = [e.event_id for e in parsed]
@@ -204,17 +228,28 @@ class EnrolmentRegistry:
                 known.add(e.event_id)
                 rows.append({"event_id": e.event_id, "enrolment_id": e.enrolment_id, "action": e.action,
                              "person_no": e.person_no, "insurer_code": e.insurer_code,
-                             "body": e.model_dump_json(), "applied_at": now})
+                             "body": e.model_dump_json(), "applied_at": now, "published_us": pubs.get(e.event_id)})
             if rows:
                 c.execute(enrolment_table.insert(), rows)
             out["applied"] = len(rows)
         self.refresh()
         return out
 
-    def active(self, person_no: str, insurer: str, at: datetime) -> Enrolment | None:
-        """The person's enrolment with ``insurer`` covering ``at`` (newest first), or None."""
+    def active(self, person_no: str, insurer: str, at: datetime, asof_us: int | None = None) -> Enrolment | None:
+        """The person's enrolment with ``insurer`` covering ``at`` (newest first), or None.
+
+        ``asof_us`` (the settlement's publish time): only enrol and cancel events published at or
+        before it count, so the answer depends on the streams, not on how far the store has got
+        (events a crashed batch stored before its Kafka commit are not seen by the records of that
+        batch published before them).
+        """
         for e in self._by_person.get((person_no, insurer), ()):
-            if not e.cancelled and e.valid_from <= at < e.valid_to:
+            if asof_us is None:
+                if e.cancelled:
+                    continue
+            elif e.published > asof_us or e.cancelled_pub <= asof_us:
+                continue
+            if e.valid_from <= at < e.valid_to:
                 return e
         return None
 
@@ -223,6 +258,16 @@ class EnrolmentRegistry:
 
     def count(self) -> int:
         return len(self._by_id)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add columns newer than a database's creation (``published_us``) to an existing table."""
+    from sqlalchemy import inspect, text
+
+    have = {c["name"] for c in inspect(engine).get_columns(enrolment_table.name)}
+    if "published_us" not in have:
+        with engine.begin() as conn:
+            conn.execute(text(f"ALTER TABLE {enrolment_table.name} ADD COLUMN published_us BIGINT"))
 
 
 def parse_error(exc: ValidationError) -> str:

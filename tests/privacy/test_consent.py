@@ -542,3 +542,74 @@ def test_cli_user_errors(cli, tmp_path):
         res = runner.invoke(cli, args)
         assert isinstance(res.exception, UserError), (args, res.output)
         assert fragment in str(res.exception) and "\n" not in str(res.exception)
+
+
+# --- answers as of a record's publish time (stream processors; issue #16) ---------------------
+
+
+def test_asof_counts_only_events_published_at_or_before_the_record():
+    """grant published at 100, revoke at 300: a record published at 200 is allowed whatever the
+    store already holds (the revocation stored ahead by consent-sync, or by a crashed batch)."""
+    reg = ConsentRegistry.in_memory()
+    reg.apply_many([grant(), revoke()], [100, 300])
+    at = t("03-01")
+    assert reg.check(PERSON, "hhb", "claims", at, asof_us=50).reason == NO_CONSENT  # not granted yet
+    assert reg.check(PERSON, "hhb", "claims", at, asof_us=100).allowed  # a tie counts
+    assert reg.check(PERSON, "hhb", "claims", at, asof_us=299).allowed
+    assert reg.check(PERSON, "hhb", "claims", at, asof_us=300).reason == REVOKED
+    assert reg.check(PERSON, "hhb", "claims", at).reason == REVOKED  # no asof: every applied event counts
+
+
+def test_asof_a_revoke_applied_before_its_grant_still_wins_from_its_publish_time():
+    reg = ConsentRegistry.in_memory()
+    reg.apply(revoke(), published_us=300)
+    reg.apply(grant(), published_us=100)
+    assert reg.check(PERSON, "hhb", "claims", t("03-01"), asof_us=200).allowed
+    assert reg.check(PERSON, "hhb", "claims", t("03-01"), asof_us=300).reason == REVOKED
+
+
+def test_asof_an_amendment_applies_from_its_publish_time():
+    """The terms in force when the record was published decide, also after a later amendment."""
+    reg = ConsentRegistry.in_memory()
+    reg.apply(grant(), published_us=100)
+    reg.apply(grant(eid="g-C1-amend", cats=("settlement", "emr")), published_us=500)
+    at, cats = t("03-01"), ("emr",)
+    assert reg.check(PERSON, "hhb", "claims", at, cats, asof_us=200).reason == CATEGORIES_NOT_COVERED
+    assert reg.check(PERSON, "hhb", "claims", at, cats, asof_us=500).allowed
+    assert reg.check(PERSON, "hhb", "claims", at, cats).allowed
+
+
+def test_asof_events_without_a_publish_time_count_for_every_record():
+    """Applied from a file (no topic): a grant counts for every record, a revocation stops every one."""
+    reg = ConsentRegistry.in_memory()
+    reg.apply(grant())
+    assert reg.check(PERSON, "hhb", "claims", t("03-01"), asof_us=1).allowed
+    reg.apply(revoke())
+    assert reg.check(PERSON, "hhb", "claims", t("03-01"), asof_us=1).reason == REVOKED
+
+
+def test_asof_survives_a_rebuild_from_the_log(tmp_path):
+    url = f"sqlite:///{tmp_path}/c.sqlite"
+    with ConsentRegistry.open(url) as reg:
+        reg.apply_many([grant(), revoke()], [100, 300])
+    with ConsentRegistry.open(url) as again:
+        assert again.check(PERSON, "hhb", "claims", t("03-01"), asof_us=200).allowed
+        assert again.check(PERSON, "hhb", "claims", t("03-01"), asof_us=300).reason == REVOKED
+
+
+def test_a_store_from_before_publish_times_gains_the_column(tmp_path):
+    """A state database created before ``published_us`` existed is migrated in place."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("""CREATE TABLE consent_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id VARCHAR(128)
+        NOT NULL UNIQUE, consent_id VARCHAR(128) NOT NULL, action VARCHAR(8) NOT NULL, person_no VARCHAR(64)
+        NOT NULL, insurer_code VARCHAR(16) NOT NULL, purpose VARCHAR(16) NOT NULL, data_categories VARCHAR(64)
+        NOT NULL, valid_from_us BIGINT, valid_to_us BIGINT, channel VARCHAR(32), event_time_us BIGINT NOT NULL,
+        applied_at_us BIGINT NOT NULL)""")
+    con.commit()
+    con.close()
+    with ConsentRegistry.open(f"sqlite:///{path}") as reg:
+        reg.apply(grant(), published_us=100)
+        assert reg.check(PERSON, "hhb", "claims", t("03-01"), asof_us=100).allowed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -77,3 +78,70 @@ def read_topic(cfg: Settings, topic: str, principal: str = "admin", committed_on
 
 def values(messages: Iterable[Any]) -> list[dict[str, Any]]:
     return [json.loads(m.value) for m in messages]
+
+
+def expected_disclosures(cfg: Settings, events: Iterable[Any]) -> set[tuple[str, str, str]]:
+    """(insurer, source topic, record id) the router must disclose, from the platform topics as published.
+
+    Written from the rule, not from the router's code: a consent event counts for a record iff it
+    was published at or before the record (Kafka timestamps; the consent first on a tie); a
+    revocation counts from its own publish time on; an amended grant's latest terms published by
+    then apply. ``events`` (the simulator's) tell which published values are valid records.
+    """
+    from collections import defaultdict
+    from datetime import datetime
+
+    from medshare import topics as t
+    from privacy.agreements import load_agreements
+
+    valid = {ev.value for ev in events if ev.malformed is None}
+    agreements = load_agreements()
+    by_person: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    for m in read_topic(cfg, t.PLATFORM_CONSENTS):
+        if m.value in valid:
+            r = json.loads(m.value)
+            by_person[r["person_no"]].append((m.timestamp, r))
+    expected = set()
+    for topic, id_field in ((t.PLATFORM_SETTLEMENTS, "settlement_id"), (t.PLATFORM_EMR_NOTES, "note_id")):
+        for m in read_topic(cfg, topic):
+            if m.value not in valid:
+                continue
+            r = json.loads(m.value)
+            at = datetime.fromisoformat(r["event_time"])
+            grants: dict[str, dict[str, Any]] = {}
+            revoked: set[str] = set()
+            for ts, c in sorted(by_person[r["person_no"]], key=lambda x: x[0]):
+                if ts > m.timestamp:
+                    break
+                if c["action"] == "grant":
+                    grants[c["consent_id"]] = c
+                else:
+                    revoked.add(c["consent_id"])
+            for ref in agreements.grants("claims", source=topic):
+                if not agreements.for_insurer(ref.insurer).in_effect(at):
+                    continue
+                for cid, g in grants.items():
+                    if (cid not in revoked and g["insurer_code"] == ref.insurer and g["purpose"] == "claims"
+                            and datetime.fromisoformat(g["valid_from"]) <= at < datetime.fromisoformat(g["valid_to"])
+                            and set(ref.grant.consent_categories) <= set(g["data_categories"])):
+                        expected.add((ref.insurer, topic, r[id_field]))
+                        break
+    return expected
+
+
+def disclosed(cfg: Settings, insurers: Iterable[str] = INSURERS) -> Counter[tuple[str, str, str]]:
+    """(insurer, source topic, record id) of every record on the insurers' claims topics (read_committed), counted."""
+
+    from medshare import topics as t
+
+    got: Counter[tuple[str, str, str]] = Counter()
+    for code in insurers:
+        for m in read_topic(cfg, t.insurer_claims(code)):
+            rec = json.loads(m.value)
+            source = dict((k, v.decode()) for k, v in m.headers).get("ms-source", "")
+            if rec.get("record_type") == "claim-result":
+                got[(code, "claims-engine", rec["claim_id"])] += 1
+            else:
+                rid = rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]
+                got[(code, source, rid)] += 1
+    return got
