@@ -1,0 +1,349 @@
+"""The independent de-identification corpus (bench/deid_eval/independent.py): unit tests, no services.
+
+The checks here recompute the check characters from the standards (GB 11643, Luhn, GB 32100)
+rather than calling the generator's own helpers, so a wrong helper cannot pass its own test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from bench.deid_eval import independent as ind
+
+N = 600
+SEED = 1
+
+
+@cache
+def corpus(split: str, n: int = N, seed: int = SEED) -> tuple[dict, ...]:
+    return tuple(ind.generate(n, seed, split))
+
+
+def _ascii(s: str) -> str:
+    """Fullwidth digits/letters to ASCII, separators removed, upper case."""
+    out = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in s)
+    return re.sub(r"[\s\-]", "", out).upper()
+
+
+def _gb11643_ok(rid: str) -> bool:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    if not re.fullmatch(r"\d{17}[\dX]", rid):
+        return False
+    return "10X98765432"[sum(int(c) * w for c, w in zip(rid[:17], weights, strict=True)) % 11] == rid[17]
+
+
+def _luhn(num: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(num)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _uscc_ok(code: str) -> bool:
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    total = sum(chars.index(c) * w for c, w in zip(code[:17], weights, strict=True))
+    return chars[(31 - total % 31) % 31] == code[17]
+
+
+# --- determinism ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_same_arguments_same_corpus(split):
+    assert ind.generate(40, 7, split) == ind.generate(40, 7, split)
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_other_seed_other_corpus_and_prefix_is_stable(split):
+    assert [n["text"] for n in ind.generate(20, 7, split)] != [n["text"] for n in ind.generate(20, 8, split)]
+    assert ind.generate(15, 7, split) == ind.generate(40, 7, split)[:15]
+
+
+def test_note_ids_are_unique_and_name_the_split():
+    for split in ind.SPLITS:
+        ids = [n["note_id"] for n in corpus(split)]
+        assert len(set(ids)) == N
+        assert all(i.startswith(f"{split}-{SEED}-") for i in ids)
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="split"):
+        ind.generate(3, 1, "test")
+    with pytest.raises(ValueError, match="n must be"):
+        ind.generate(-1, 1, "dev")
+
+
+# --- offsets, overlaps, unannotated leaks --------------------------------------------------
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_every_span_matches_its_text(split):
+    for note in corpus(split):
+        text = note["text"]
+        for group in ("identifiers", "decoys", "clinical_terms"):
+            for e in note[group]:
+                assert 0 <= e["start"] < e["end"] <= len(text)
+                assert text[e["start"] : e["end"]] == e["value"], (note["note_id"], e)
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_no_span_overlaps_another(split):
+    for note in corpus(split):
+        spans = sorted(
+            (e["start"], e["end"], g) for g in ("identifiers", "decoys", "clinical_terms") for e in note[g]
+        )
+        for (_s1, e1, g1), (s2, _e2, g2) in zip(spans, spans[1:], strict=False):
+            assert e1 <= s2, (note["note_id"], g1, g2, note["text"])
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_no_decoy_overlaps_an_identifier(split):
+    for note in corpus(split):
+        for d in note["decoys"]:
+            for i in note["identifiers"]:
+                assert d["end"] <= i["start"] or i["end"] <= d["start"], (note["note_id"], d, i)
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_every_long_digit_run_is_annotated(split):
+    # a number of 5+ digits outside every span would be an unlabelled identifier or decoy
+    for note in corpus(split):
+        spans = [(e["start"], e["end"]) for e in note["identifiers"] + note["decoys"]]
+        for m in re.finditer(r"[0-9０-９]{5,}", note["text"]):
+            assert any(a <= m.start() and m.end() <= b for a, b in spans), (note["note_id"], m.group())
+
+
+# --- kinds, forms, styles -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_every_kind_and_form_of_the_split_occurs(split):
+    seen = Counter((e["kind"], e["form"]) for n in corpus(split) for e in n["identifiers"])
+    expected = {(k, f) for k, forms in ind.FORMS[split].items() for f in forms}
+    assert set(ind.FORMS[split]) == set(ind.IDENTIFIER_KINDS)
+    assert expected - set(seen) == set()
+    assert set(seen) - expected == set()
+    # every form often enough to measure recall on it
+    assert min(seen[k] for k in expected) >= 10, sorted(seen.items(), key=lambda kv: kv[1])[:5]
+    assert {n["style"] for n in corpus(split)} == set(ind.STYLES[split])
+
+
+def test_heldout_only_forms_are_absent_from_dev_and_present_in_heldout():
+    dev_forms = {(e["kind"], e["form"]) for n in corpus("dev") for e in n["identifiers"]}
+    held_forms = {(e["kind"], e["form"]) for n in corpus("heldout") for e in n["identifiers"]}
+    only = {(k, f) for k, fs in ind.HELDOUT_ONLY.items() if k != "style" for f in fs}
+    assert only & dev_forms == set()
+    assert only <= held_forms
+    assert {n["style"] for n in corpus("dev")} & set(ind.HELDOUT_ONLY["style"]) == set()
+    # the brief's minimum: 3 card formats, 1 resident-ID form, 2 name forms, 1 DOB form, 1 style
+    assert len(ind.HELDOUT_ONLY["card_number"]) >= 3
+    assert len(ind.HELDOUT_ONLY["resident_id"]) >= 1
+    assert len(ind.HELDOUT_ONLY["person_name"]) >= 2
+    assert len(ind.HELDOUT_ONLY["date_of_birth"]) >= 1
+    assert len(ind.HELDOUT_ONLY["style"]) >= 1
+
+
+def test_heldout_only_values_do_not_leak_into_dev_text():
+    dev_text = "\n".join(n["text"] for n in corpus("dev"))
+    assert "卡识别码" not in dev_text and "合作医疗证号" not in dev_text and "新农合" not in dev_text
+    assert "Dr. " not in dev_text
+    assert not re.search(r"\d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{4}", dev_text)
+    assert not re.search(r"\d{17}x", dev_text)
+
+
+_CONTEXT_FORMS = {"patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"}
+
+
+def test_name_pools_and_streets_are_disjoint_between_splits():
+    def names(split, forms):
+        return {e["value"] for n in corpus(split) for e in n["identifiers"] if e["form"] in forms}
+
+    dev_ctx, held_ctx = names("dev", _CONTEXT_FORMS), names("heldout", _CONTEXT_FORMS)
+    assert {v[0] for v in dev_ctx} & {v[0] for v in held_ctx} == set()  # common surnames
+    assert {v[1:] for v in dev_ctx} & {v[1:] for v in held_ctx} == set()  # given names
+    for form in ("rare_surname", "compound_surname", "word_like_name"):
+        assert names("dev", {form}) & names("heldout", {form}) == set(), form
+    dev_compound = {v[:2] for v in names("dev", {"compound_surname"})}
+    held_compound = {v[:2] for v in names("heldout", {"compound_surname"})}
+    assert dev_compound and held_compound and dev_compound & held_compound == set()
+    dev_rare = {v[0] for v in names("dev", {"rare_surname"})}
+    held_rare = {v[0] for v in names("heldout", {"rare_surname"})}
+    assert dev_rare & held_rare == set()
+    for split, other in (("dev", "heldout"), ("heldout", "dev")):
+        addresses = [e["value"] for n in corpus(split) for e in n["identifiers"] if e["kind"] == "address"]
+        other_streets = [s for roads in ind._STREETS[other].values() for s in roads]
+        other_places = [nv for _d, nv in ind._NEW_VILLAGES[other]] + [v for _d, _t, v in ind._VILLAGES[other]]
+        for a in addresses:
+            assert not any(s in a for s in other_streets + other_places), (split, a)
+
+
+def test_unusual_names_are_present():
+    dev = {e["value"] for n in corpus("dev") for e in n["identifiers"] if e["kind"] == "person_name"}
+    assert any(v.startswith(("欧阳", "司马", "上官", "诸葛", "慕容")) for v in dev)
+    assert {"高山", "文静", "万里"} & dev
+    held = {e["value"] for n in corpus("heldout") for e in n["identifiers"] if e["kind"] == "person_name"}
+    assert any(v.startswith(("皇甫", "尉迟", "令狐", "东方")) for v in held)
+
+
+# --- checksums and formats ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_resident_ids_have_valid_check_characters(split):
+    n18 = n15 = 0
+    for note in corpus(split):
+        for e in note["identifiers"]:
+            if e["kind"] != "resident_id":
+                continue
+            rid = _ascii(e["value"])
+            if e["form"] == "old15":
+                assert re.fullmatch(r"\d{15}", rid), e
+                assert 1 <= int(rid[8:10]) <= 12 and 1 <= int(rid[10:12]) <= 31
+                n15 += 1
+            else:
+                assert _gb11643_ok(rid), e
+                if e["form"] == "x_checkdigit":
+                    assert e["value"].endswith("X")
+                if e["form"] == "lowercase_x":
+                    assert e["value"].endswith("x")
+                n18 += 1
+    assert n18 > 100 and n15 > 5
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_date_of_birth_agrees_with_resident_id(split):
+    checked = 0
+    for note in corpus(split):
+        if note["style"] == "consent":  # the 委托人's ID may come first there
+            continue
+        ids = note["identifiers"]
+        patient_rids = [_ascii(e["value"]) for e in ids if e["kind"] == "resident_id" and e["form"] != "old15"]
+        dobs = [e for e in ids if e["kind"] == "date_of_birth" and e["form"] in ("iso", "dotted", "compact8")]
+        for dob in dobs:
+            ymd = re.sub(r"\D", "", dob["value"])
+            # the first resident ID of a note is the patient's (relatives' IDs come later)
+            if patient_rids:
+                assert patient_rids[0][6:14] == ymd, (note["note_id"], dob, patient_rids)
+                checked += 1
+    assert checked > 20
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_bank_cards_pass_luhn_with_real_looking_bins(split):
+    seen = 0
+    for note in corpus(split):
+        for e in note["identifiers"]:
+            if e["kind"] != "bank_card":
+                continue
+            num = _ascii(e["value"])
+            assert num.isdigit() and _luhn(num), e
+            prefix = {"unionpay_plain": "62", "unionpay_spaced": "62", "visa": "4", "mastercard": "5"}[e["form"]]
+            assert num.startswith(prefix) and len(num) in (16, 19), e
+            seen += 1
+    assert seen > 100
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_phone_and_card_formats(split):
+    patterns = {
+        "sscard_digits9": r"[1-9]\d{8}",
+        "sscard_letter9": r"[A-Z]\d{8}",
+        "sscard_fullwidth": r"[A-Z]\d{8}",
+        "yb_personal_code": r"31\d{18}",
+        "canbao_no": r"[1-9]\d{9}",
+        "visit_card": r"00\d{8}|JZ\d{8}|[1-9]\d{11}",
+        "card_sn32": r"310000D156000005[0-9A-F]{16}",
+        "coop_medical_no": r"\d{16}-0[1-5]",
+        "psn_no_alpha": r"H\d{18}|JM\d{10}",
+    }
+    for note in corpus(split):
+        for e in note["identifiers"]:
+            if e["kind"] == "card_number":
+                value = e["value"]
+                if e["form"] == "sscard_fullwidth":
+                    assert value != _ascii(value)
+                    value = _ascii(value)
+                assert re.fullmatch(patterns[e["form"]], value), e
+            elif e["kind"] == "phone":
+                digits = re.sub(r"\D", "", _ascii(e["value"]))
+                if e["form"].startswith("mobile"):
+                    digits = digits[2:] if e["form"] == "mobile_plus86" else digits
+                    assert re.fullmatch(r"1[3-9]\d{9}", digits), e
+                elif e["form"] == "landline_021":
+                    assert re.fullmatch(r"021[2-8]\d{7}", digits), e
+                else:
+                    assert re.fullmatch(r"[2-8]\d{7}", digits), e
+
+
+def test_credit_codes_are_valid_and_as_long_as_resident_ids():
+    codes = [d["value"] for s in ind.SPLITS for n in corpus(s) for d in n["decoys"] if d["kind"] == "credit_code"]
+    assert len(codes) > 10
+    for code in codes:
+        assert len(code) == 18 and code.startswith("12") and _uscc_ok(code), code
+
+
+def test_masked_identifiers_are_decoys_not_identifiers():
+    for split in ind.SPLITS:
+        for note in corpus(split):
+            assert not any("*" in e["value"] for e in note["identifiers"])
+    masked = [d for n in corpus("dev") for d in n["decoys"] if d["kind"] == "masked_identifier"]
+    assert masked and all("*" in d["value"] for d in masked)
+
+
+# --- clinical terms and distribution --------------------------------------------------------
+
+
+def test_clinical_term_pool_is_large_and_holds_name_like_terms():
+    assert len(set(ind.CLINICAL_TERMS)) >= 250
+    for t in ("白芍", "黄芩", "王不留行", "金银花", "川芎", "石斛", "徐长卿", "华法林钠片", "桥本甲状腺炎", "川崎病"):
+        assert t in ind.CLINICAL_TERMS, t
+    used = {t["value"] for s in ind.SPLITS for n in corpus(s) for t in n["clinical_terms"]}
+    assert len(used) >= 250
+    assert used <= set(ind.CLINICAL_TERMS)
+
+
+@pytest.mark.parametrize("split", ind.SPLITS)
+def test_distribution_roughly_as_briefed(split):
+    notes = corpus(split)
+    lengths = [len(n["text"]) for n in notes]
+    assert all(200 <= x <= 450 for x in lengths), (min(lengths), max(lengths))
+    ids = sum(len(n["identifiers"]) for n in notes) / N
+    decoys = sum(len(n["decoys"]) for n in notes) / N
+    terms = sum(len(n["clinical_terms"]) for n in notes) / N
+    assert 7.5 <= ids <= 11, ids
+    assert 4 <= decoys <= 9, decoys
+    assert 3 <= terms <= 7, terms
+    kinds = Counter(d["kind"] for n in notes for d in n["decoys"])
+    assert set(kinds) == set(ind.DECOY_KINDS)
+    long_decoys = [d for n in notes for d in n["decoys"] if sum(ch.isdigit() for ch in d["value"]) >= 18]
+    assert len(long_decoys) >= 20  # 20-digit invoice numbers, 18-character credit codes
+
+
+def test_labelled_flag_covers_both_cases():
+    for split in ind.SPLITS:
+        flags = Counter((e["kind"], e["labelled"]) for n in corpus(split) for e in n["identifiers"])
+        for kind in ("person_name", "resident_id", "phone", "card_number", "hospital_record_no"):
+            assert flags[(kind, True)] > 0 and flags[(kind, False)] > 0, (split, kind)
+
+
+# --- CLI ------------------------------------------------------------------------------------
+
+
+def test_cli_writes_json_lines(tmp_path, capsys):
+    out = tmp_path / "h.jsonl"
+    assert ind.main(["--split", "heldout", "--n", "12", "--seed", "3", "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x) for x in lines] == ind.generate(12, 3, "heldout")
+    assert "wrote 12 heldout notes" in capsys.readouterr().err
+
+
+def test_cli_rejects_unknown_split(tmp_path):
+    with pytest.raises(SystemExit):
+        ind.main(["--split", "test", "--n", "2", "--out", str(tmp_path / "x.jsonl")])
