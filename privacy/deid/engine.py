@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from privacy.deid.entities import ENTITY_TYPES, ID_NUMBER, PERSON
+from privacy.deid.entities import DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON
 from privacy.deid.normalise import normalise
 
 if TYPE_CHECKING:
@@ -120,8 +120,10 @@ class Deidentifier:
         from privacy.deid.recognizers import default_recognizers
 
         self.score_threshold = score_threshold
-        self.entities = tuple(entities) if entities else ENTITY_TYPES
-        self.recognizers: list[Recognizer] = default_recognizers()
+        self.entities = tuple(entities) if entities else DEFAULT_ENTITIES
+        self.recognizers: list[Recognizer] = [
+            r for r in default_recognizers() if set(r.entities) & set(self.entities) or r.entities == ()
+        ]
         self._tags = {t: f"<{t}>" for t in ENTITY_TYPES}
 
     # --- find ------------------------------------------------------------------------------

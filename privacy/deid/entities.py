@@ -31,5 +31,10 @@ ENTITY_TYPES: tuple[str, ...] = (
     INSTITUTION,
 )
 
+#: what a de-identifier finds unless told otherwise: every direct identifier. INSTITUTION is not
+#: one (the lab keeps institution_code, and hospital names are what notes are about); a
+#: de-identifier built with ``entities=[..., INSTITUTION]`` redacts hospital names as well
+DEFAULT_ENTITIES: tuple[str, ...] = tuple(t for t in ENTITY_TYPES if t != INSTITUTION)
+
 #: the language code the analyzer runs under (a blank Chinese spaCy pipeline, see nlp_engine.py)
 LANGUAGE = "zh"

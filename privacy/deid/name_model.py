@@ -8,7 +8,9 @@ character is in ordinary text. From those two:
 
 * ``surname(c)`` — log P(c starts a name) − log P(c in text): how much more often the character
   opens a name than it occurs at all (王 +, 的 −), added to by membership of the surname list;
-* ``given(c)`` — the same for the middle and last characters of names (伟, 芳, 建 +; 血, 压 −);
+* ``given(c)`` — the same for the middle and last characters of names (伟, 芳, 建 +; 血, 压 −),
+  or, where higher, for the given names of the people the dictionary lists (words tagged ``nr``
+  that start with a surname) — each source misses characters common in names today;
 * ``word(w)`` — the dictionary frequency of a common word (not tagged as a name), so a candidate
   that is a word (周身, 高血压) or cuts through one (提高 → 高…) is penalised.
 
@@ -28,7 +30,7 @@ from pathlib import Path
 
 log = logging.getLogger("medshare.deid")
 
-MODEL_VERSION = 4
+MODEL_VERSION = 6
 #: words at least this frequent in jieba's dictionary count as common words
 COMMON_WORD_FREQ = 3
 #: characters that open names far more often than anything else (the common single surnames)
@@ -40,8 +42,8 @@ SURNAMES = (
     "穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋"
     "商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼"
     "蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁"
-    "芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利呼"
-    "居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由於钮邴滑荀羿靖汲糜松弓牧訾宓谯郦蒯暴钭隗郗"
+    "芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利呼"
+    "居揭干但尉冶元束檀衣信展阴昝智幸奉植衡富尧闭由於钮邴滑荀羿靖汲糜松弓牧訾宓谯郦蒯暴钭隗郗"
     "逄禄仉晏鄂岐邗宦闾蔚竺柴邓鲍"
 )
 COMPOUND_SURNAMES = (
@@ -87,6 +89,7 @@ def build_model() -> dict[str, object]:
     dict_path, _ = _jieba_files()
     words: dict[str, int] = {}
     char_count: dict[str, float] = {}
+    name_given: dict[str, int] = {}
     total = 0.0
     with dict_path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -95,7 +98,10 @@ def build_model() -> dict[str, object]:
             for ch in word:
                 char_count[ch] = char_count.get(ch, 0.0) + freq
             total += freq * len(word)
-            if freq >= COMMON_WORD_FREQ and 2 <= len(word) <= 3 and not tag.startswith("nr"):
+            if tag.startswith("nr") and len(word) in (2, 3) and word[0] in SURNAMES:
+                for ch in word[1:]:  # the given names of the dictionary's listed people
+                    name_given[ch] = name_given.get(ch, 0) + 1
+            if freq >= COMMON_WORD_FREQ and 2 <= len(word) <= 5 and not tag.startswith("nr"):
                 words[word] = freq
     emit = prob_emit.P
     begin = emit[("B", "nr")]
@@ -116,11 +122,18 @@ def build_model() -> dict[str, object]:
             score = max(score, 0.0) + 1.5
         surname[ch] = round(score, 3)
     given: dict[str, float] = {}
-    for ch in set(middle) | set(end):
+    listed_total = sum(name_given.values()) or 1
+    for ch in set(middle) | set(end) | set(name_given):
         if not "\u4e00" <= ch <= "\u9fff":
             continue
         lp = math.log(math.exp(middle.get(ch, -30.0)) + math.exp(end.get(ch, -30.0)) + 1e-12) - math.log(2)
-        given[ch] = round(lp - background(ch), 3)
+        hmm = lp - background(ch)
+        count = name_given.get(ch, 0)
+        # a character seen in fewer than three listed names says nothing (rare characters would
+        # otherwise score high only for being rare in text: 灸, 寄)
+        listed = math.log(count / listed_total) - background(ch) if count >= 3 else -30.0
+        # either source may miss a character common in names today (娟 in the HMM, 奕 in the list)
+        given[ch] = round(max(hmm, listed), 3)
     buckets: dict[str, list[str]] = {}
     for word, freq in words.items():
         buckets.setdefault(str(int(math.log2(freq))), []).append(word)

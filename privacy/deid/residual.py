@@ -9,7 +9,6 @@ reports, by rule and offsets into the original note (never the value):
 * ``long-number`` — a run of 15 or more digits (the length of a resident ID, a card or a person
   number) that no look-alike label (发票号, 批号…) introduces;
 * ``mobile`` — 11 digits starting ``1[3-9]`` that no look-alike label introduces;
-* ``masked-number`` — digits with three or more masking characters inside (``138****5678``);
 * ``known-identifier`` — any identifier the platform holds for the person, in any form.
 
 :meth:`privacy.deid.engine.Deidentifier.redact` redacts what it finds (``<ID_NUMBER>``) by
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from contracts.formats import is_valid_resident_id
 from privacy.deid.normalise import normalise
-from privacy.deid.recognizers.base import MASK, Doc
+from privacy.deid.recognizers.base import Doc
 
 if TYPE_CHECKING:
     from privacy.deid.engine import Residual
@@ -33,8 +32,7 @@ if TYPE_CHECKING:
 _ID18 = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _LONG = re.compile(r"(?<![0-9])[0-9]{15,}[Xx]?(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_MASKED = re.compile(rf"[0-9]{{2,}}{MASK}{{3,}}[0-9]*|[0-9]*{MASK}{{3,}}[0-9]{{3,}}")
-_QUICK = re.compile(rf"[0-9]{{11}}|{MASK}{{3}}")
+_QUICK = re.compile(r"[0-9]{11}")
 
 
 def residual_findings(
@@ -59,8 +57,6 @@ def residual_findings(
             for m in rx.finditer(text):
                 if not any(s <= m.start() and m.end() <= e for s, e in decoys):
                     found.append((rule, *m.span()))
-        for m in _MASKED.finditer(text):
-            found.append(("masked-number", *m.span()))
     if known is not None:
         found += [("known-identifier", s, e) for s, e, _ in known.find(text)]
     for rule, start, end in found:

@@ -6,14 +6,13 @@ import re
 
 from contracts.formats import PERSON_NO, fullmatch, luhn_ok
 from privacy.deid.entities import BANK_CARD
-from privacy.deid.recognizers.base import MASK, NO_ALNUM_AFTER, NO_ALNUM_BEFORE, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import NO_ALNUM_AFTER, NO_ALNUM_BEFORE, Doc, Hit, Recognizer
 
 _CARD = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{15,18}}{NO_ALNUM_AFTER}")
-_MASKED = re.compile(rf"{NO_ALNUM_BEFORE}[3-6][0-9]{{3,5}}{MASK}{{4,12}}[0-9]{{3,4}}{NO_ALNUM_AFTER}")
 
 
 class CnBankCardRecognizer(Recognizer):
-    """A card number of 16–19 digits with a valid Luhn digit, anywhere; a masked one (6222****1234).
+    """A card number of 16–19 digits with a valid Luhn digit, anywhere.
 
     Normalisation has already joined numbers printed in groups of four. Luhn passes one random
     number in ten, so an invoice or order number of that length may be taken for a card: numbers
@@ -30,7 +29,4 @@ class CnBankCardRecognizer(Recognizer):
             digits = m.group()
             if luhn_ok(digits) and not fullmatch(PERSON_NO, digits):
                 hits.append(self.hit(m, score=0.8 if digits[0] in "3456" else 0.6))
-        for m in _MASKED.finditer(doc.text):
-            if 16 <= len(m.group()) <= 19:
-                hits.append(self.hit(m, score=0.7))
         return hits

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from privacy.deid.entities import BANK_CARD, ID_NUMBER, MEDICAL_CARD, PHONE
+from privacy.deid.entities import BANK_CARD, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE
 from privacy.deid.labels import label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
@@ -41,6 +41,11 @@ _NOT_PERSONAL = re.compile(
     r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|序列|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
     r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
 )
+#: column headers of a name
+NAME_HEADERS = frozenset(
+    "姓名 名字 患者 患者姓名 病人 病人姓名 联系人 家属 家属姓名 参保人 就诊人 医师 医生 护士 签名 经办人 户名 "
+    "Name name 姓名/性别".split()
+)
 _BANK_WORDS = ("银行", "银联", "信用", "储蓄", "借记", "工资", "开户", "农行", "工行", "建行", "中行", "交行")
 
 
@@ -50,7 +55,8 @@ def _accept(value: str, entity: str) -> bool:
     if "*" in value:
         return digits >= 2 and len(value) >= 5
     if entity == PHONE:
-        return digits >= 5
+        # a phone is 7 digits or more; 95xxx, 12320 and 400/800 numbers are services, not people
+        return digits >= 7 and not re.match(r"\(?[48]00", value)
     return digits >= 3 and len(value) >= 4
 
 
@@ -58,7 +64,7 @@ class CnLabelledNumberRecognizer(Recognizer):
     """The number after an identifier label, whatever its shape; records look-alike numbers."""
 
     name = "CnLabelledNumberRecognizer"
-    entities = ("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", "ID_NUMBER", "EMAIL")
+    entities = ("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", "ID_NUMBER", "PERSON")
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
@@ -81,6 +87,8 @@ class CnLabelledNumberRecognizer(Recognizer):
                     entity = BANK_CARD
             if _accept(m.group("v"), entity):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
+        if "\t" in text or "|" in text:
+            hits += self._table(text)
         for m in _GENERIC.finditer(text):
             if any(s <= m.start("v") < e for s, e in taken):
                 continue
@@ -92,3 +100,61 @@ class CnLabelledNumberRecognizer(Recognizer):
             if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= 4:
                 hits.append(Hit(start, end, ID_NUMBER, 0.7, self.name, True))
         return hits
+
+    def _table(self, text: str) -> list[Hit]:
+        """Cells of a table under an identifier column header (姓名 | 身份证号 | 卡号 | 电话)."""
+        hits: list[Hit] = []
+        header: list[str | None] | None = None
+        pos = 0
+        for line in text.split("\n"):
+            line_start, pos = pos, pos + len(line) + 1
+            sep = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
+            if sep is None:
+                header = None
+                continue
+            cells = _cells(line, sep, line_start)
+            kinds = [_header_kind(c) for _, _, c in cells]
+            if not any(ch.isdigit() for _, _, c in cells for ch in c):
+                header = kinds  # a row without digits is a header (项目 | 结果 | 单位 starts another table)
+                continue
+            if header is None or len(cells) != len(header):
+                continue
+            for (start, end, cell), kind in zip(cells, header, strict=True):
+                if kind is None or kind == "":
+                    continue
+                if kind == PERSON:
+                    if 2 <= len(cell) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in cell):
+                        hits.append(Hit(start, end, PERSON, 0.9, self.name, True))
+                elif kind != "EMAIL" and _accept(cell, kind):
+                    hits.append(Hit(start, end, kind, 0.9, self.name, True))
+        return hits
+
+
+def _cells(line: str, sep: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell, spaces trimmed."""
+    out = []
+    pos = 0
+    for raw in line.split(sep):
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        out.append((offset + pos + lead, offset + pos + lead + len(stripped), stripped))
+        pos += len(raw) + 1
+    if out and not out[0][2] and line.startswith(sep):
+        out = out[1:]
+    if out and not out[-1][2] and line.endswith(sep):
+        out = out[:-1]
+    return out
+
+
+def _header_kind(cell: str) -> str | None:
+    """The identifier type a column header names, ``PERSON`` for a name column, "" for a
+    look-alike column, None for anything else."""
+    if cell in NAME_HEADERS:
+        return PERSON
+    for suffix in ("", "号码", "号", "码"):
+        if suffix and not cell.endswith(suffix):
+            continue
+        base = cell[: len(cell) - len(suffix)] if suffix else cell
+        if base in _KINDS:
+            return _KINDS[base] or ""
+    return None

@@ -21,38 +21,47 @@ from __future__ import annotations
 import re
 
 from privacy.deid.entities import PERSON
-from privacy.deid.name_model import NameModel, load_model
+from privacy.deid.name_model import SURNAMES, NameModel, load_model
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
-#: words that introduce a name right after them
+#: words that introduce a name right after them (a colon may follow)
 CUES = (
-    "患者 病人 患儿 病员 姓名 家属 亲属 家人 其子 其女 其夫 其妻 其母 其父 之子 之女 长子 次子 长女 次女 丈夫 妻子 爱人 老伴 "
-    "儿子 女儿 母亲 父亲 配偶 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 兄长 侄子 侄女 外甥 朋友 同事 邻居 "
+    "患者 病人 患儿 病员 姓名 名字 家属 亲属 家人 其子 其女 其夫 其妻 其母 其父 之子 之女 长子 次子 长女 次女 丈夫 妻子 爱人 老伴 "
+    "儿子 女儿 母亲 父亲 配偶 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 兄长 侄子 侄女 外甥 外甥女 朋友 同事 邻居 "
+    "祖父 祖母 外公 外婆 爷爷 奶奶 叔叔 阿姨 舅舅 姑姑 嫂子 姐夫 妹夫 儿媳妇 "
     "联系人 陪同 陪同人 陪护 陪护人 监护人 委托人 代理人 签字人 授权人 医师 医生 护士 护师 护士长 "
     "记录者 记录人 记录 书写者 签名 审核者 审核人 审核 报告人 报告者 主刀 术者 助手 一助 二助 麻醉师 麻醉医师 检查者 操作者 "
-    "经办人 领药人 介绍人 转诊人 随访人 随访者 接听人 被保险人 投保人 受益人 申请人 收款人 持卡人 户名 "
-    "主治医师 住院医师 主任医师 副主任医师 主管医师 责任护士 值班医生 值班医师 接诊医生 接诊医师 管床医生 "
-    "经治医师 上级医师 会诊医师 药师 技师 主诊 主治 床位医生 医生签名 医师签名 签字 护士签名"
+    "经办人 领药人 介绍人 转诊人 随访人 随访者 接听人 被保险人 投保人 受益人 申请人 收款人 持卡人 户名 参保人 就诊人 "
+    "主治医师 住院医师 主任医师 副主任医师 主管医师 责任护士 值班医生 值班医师 接诊医生 接诊医师 管床医生 送检医师 "
+    "经治医师 上级医师 会诊医师 申请医师 谈话医师 记录医师 药师 技师 主诊 主治 床位医生 医生签名 医师签名 签字 护士签名 "
+    "主持人 参加人员 参会人员 出席人员 交班 接班 沟通对象 谈话对象 告知对象 "
+    "Pt Patient patient Name name Contact contact Attending Dr Dr. Doctor Nurse RN Signed Consultant Surgeon Referrer"
 ).split()
 TITLES = (
     "先生 女士 小姐 同志 老师 阿姨 师傅 主任 医生 医师 护士 护师 教授 院长 大夫 老人 患者 科长 "
-    "护士长 主治 主管 经理 老先生 老太太 老太 大爷 大妈 奶奶 爷爷 阿婆 阿公 伯伯 叔叔 药师 技师 博士"
+    "护士长 主治 主管 经理 老先生 老太太 老太 大爷 大妈 奶奶 爷爷 阿婆 阿公 伯伯 叔叔 药师 技师 博士 "
+    "住院医师 主治医师 主任医师 副主任医师 副主任 副教授 主管护师 实习医生 进修医生 规培医生 医士 护工"
 ).split()
 #: titles after which a bare surname is a name (王主任, 李医生)
 SURNAME_TITLES = (
     "主任 医生 医师 护士长 护士 护师 教授 院长 大夫 老师 先生 女士 小姐 阿姨 师傅 科长 主治 药师 技师 "
-    "老先生 老太太 老太 大爷 大妈 阿婆 博士"
+    "老先生 老太太 老太 大爷 大妈 阿婆 博士 副主任 工"
+).split()
+RELATIONS = (
+    "丈夫 妻子 爱人 儿子 女儿 母亲 父亲 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 外甥女 "
+    "祖父 祖母 外公 外婆 爷爷 奶奶 叔叔 阿姨 舅舅 姑姑 配偶 朋友 同事 本人 患者本人 家属 父 母 子 女 夫 妻"
 ).split()
 VERBS = (
     "签字 签名 表示 同意 拒绝 要求 代诉 来电 陪同 陪护 知情 接听 沟通 确认 告知 诉 述 称 自诉 主诉 "
     "因 于 今日 今 昨日 入院 出院 就诊 来院 前来 反映 咨询 询问 回答 描述 说 讲 提供 携 代 办理 领取 "
-    "已 现 系 为 是 在 年 岁 男 女"
+    "已 现 系 为 是 在 年 岁 男 女 神志 目前 诊断 晚上 明天 下午 上午 查房 总结 指出 认为 建议 交代 "
+    "无明显 出现 患有 既往 入住 住院 行 拟 术后 病情 精神 一般"
 ).split()
 #: characters that never start a given name (function words, kinship and clinical words)
 NOT_GIVEN_FIRST = frozenset(
     "的了是在因于诉述称今昨自入出到与及等为现已曾无被由将把对从说表签陪送均也都亦又再还就即需"
     "能不未没系拒请告着过携代处办领患女男性年岁主既近反多突伴否诊术住每仍持后同意要去回共病症"
-    "情况经某氏你我他她它们这那哪个本该此其各诸医护院科室床号姓名先女"
+    "情况经某氏你我他她它们这那哪个本该此各诸医护院科室床号姓名先女"
 )
 NOT_GIVEN_SECOND = NOT_GIVEN_FIRST | frozenset("一二三四五六七八九十阿师教注查接随体提另属")
 #: a name is done when one of these follows (punctuation, a space, a digit, the end)
@@ -60,12 +69,20 @@ _PUNCT = set(" \t\n\r,.;:!?()[]{}<>\"'，。、；：！？（）【】《》“
 _LIST_SEP = set("、,，和及与/")
 THRESHOLD = 3.0
 
-_CUE_RE = re.compile(alternation(CUES) + r"[ ]?(?:[:=]|为|是|叫)?[ ]?$")
+_CUE_RE = re.compile(r"(?<![A-Za-z])" + alternation(CUES) + r"[ ]?(?:[:=]|为|是|叫)?[ ]?$")
+_COLON_RE = re.compile(r"[:：][ ]{0,2}$")
 _TITLE_AT = re.compile(alternation(TITLES))
 _SURNAME_TITLE_AT = re.compile(alternation(SURNAME_TITLES))
+_RELATION_AT = re.compile(r"[ ]?[(（]" + alternation(RELATIONS) + r"[)）]")
 _VERB_AT = re.compile(alternation(VERBS))
-_GENDER_AT = re.compile(r"[ ,，、]?[男女](?:[,，、 性]|$|[0-9])")
-_OLD_YOUNG = re.compile(rf"(?<![{CJK}])?[老小]([{CJK}])(?=[ ,，。、;；:：)）]|$|{alternation(VERBS)})")
+#: what never follows a name directly: a dose (柴胡6g), a disease, drug or germ ending (帕金森病,
+#: 李斯特菌, 蒙脱石散), a place or institution ending (徐汇区, 光华医院)
+_NOT_NAME_AFTER = re.compile(
+    r"[0-9.]+ ?(?:g|mg|ml|mL|μg|ug|IU|U|克|片|粒|袋|支|丸|贴)(?![A-Za-z])|"
+    r"[病症菌瘤炎癌散片丸剂液膏素酸钠钾钙胺唑酮醇酯苷碱粉霜栓囊汤饮]|胶囊|颗粒|注射|综合|"
+    r"[区县市省镇乡村路街弄巷]|医院|中心|大学|学院|公司|集团|门诊|卫生|诊所|社区"
+)
+_GENDER_AT = re.compile(r"[ ,，、]{0,2}(?:[男女](?:[,，、 性]|$|[0-9])|[0-9]{1,3}[ ]?(?:岁|y|Y)|[MF](?![A-Za-z]))")
 
 
 class CnPersonNameRecognizer(Recognizer):
@@ -77,7 +94,9 @@ class CnPersonNameRecognizer(Recognizer):
     def __init__(self, model: NameModel | None = None, threshold: float = THRESHOLD) -> None:
         self.model = model or load_model()
         self.threshold = threshold
-        self._surnames = {ch for ch, s in self.model.surname.items() if s >= 1.0}
+        # the surname list, and characters that open names far more often than they occur otherwise
+        # (rare surnames: 訾, 逄, 郇…; transliterations such as 帕 or 斯 score lower and stay out)
+        self._surnames = set(SURNAMES) | {ch for ch, s in self.model.surname.items() if s >= 4.0}
         self._compound = self.model.compound
 
     def find(self, doc: Doc) -> list[Hit]:
@@ -93,6 +112,7 @@ class CnPersonNameRecognizer(Recognizer):
         hits: list[Hit] = []
         # identifier labels (银行卡, 医保卡…) are never names
         taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
+        names: set[str] = set()
         for score, start, end in sorted(candidates, key=lambda c: (-c[0], c[1])):
             if score < self.threshold:
                 break
@@ -100,6 +120,17 @@ class CnPersonNameRecognizer(Recognizer):
                 continue
             taken.append((start, end))
             hits.append(Hit(start, end, PERSON, min(0.99, 0.5 + score / 20), self.name))
+            if end - start >= 2:
+                names.add(text[start:end])
+        # a name found once is a name wherever else the note writes it (患者郑超… 郑超目前…)
+        for name in names:
+            pos = text.find(name)
+            while pos != -1:
+                end = pos + len(name)
+                if not any(pos < e and s < end for s, e in taken):
+                    taken.append((pos, end))
+                    hits.append(Hit(pos, end, PERSON, 0.9, self.name))
+                pos = text.find(name, pos + 1)
         return hits
 
     def _score_at(self, text: str, i: int, slen: int) -> list[tuple[float, int, int]]:
@@ -109,12 +140,11 @@ class CnPersonNameRecognizer(Recognizer):
         surname = text[i : i + slen]
         s_score = m.surname_score(surname[0]) if slen == 1 else 4.0
         left = self._left_context(text, i)
-        # a bare surname before a title: 王主任, 李医生
-        if _SURNAME_TITLE_AT.match(text, i + slen) and (i == 0 or not "\u4e00" <= text[i - 1] <= "\u9fff"
-                                                        or left > 0 or text[i - 1] in "老小"):
-            word_before = m.word_freq(text[i - 1 : i + 1]) if i > 0 else 0
-            if word_before < 50:
-                out.append((s_score + 1.0 + max(left, 0), i, i + slen))
+        # a bare surname before a title: 王主任, 李医生, 欧阳主任
+        if _SURNAME_TITLE_AT.match(text, i + slen) and (left >= 1.0 or (i > 0 and text[i - 1] in "老小")):
+            word = m.word_freq(text[i : i + slen + 2])
+            if word < 50:
+                out.append((min(s_score, 4.0) * 0.5 + left + 2.0, i, i + slen))
         for glen in (1, 2):
             end = i + slen + glen
             if end > n:
@@ -124,71 +154,86 @@ class CnPersonNameRecognizer(Recognizer):
                 break
             if given[0] in NOT_GIVEN_FIRST or (glen == 2 and given[1] in NOT_GIVEN_SECOND):
                 continue
-            score = s_score * 0.5 + sum(m.given_score(ch) for ch in given)
-            score += left
-            score += self._right_context(text, end)
-            # the candidate is a common word, or cuts through one
+            if glen == 1 and _SURNAME_TITLE_AT.match(text, i + slen) and not _TITLE_AT.match(text, end):
+                continue  # 王主任 is 王 + 主任, not 王主
+            chars = sum(max(-2.5, min(3.0, m.given_score(ch))) for ch in given)
+            right = self._right_context(text, end)
+            score = min(s_score, 6.0) * 0.5 + chars + left + right
+            # a word (万里, 齐心) is a name only where the context says so clearly
+            soften = (0.5 if left >= 4.0 else 1.0) * (0.6 if right >= 2.0 else 1.0)
             whole = text[i:end]
             wf = m.word_freq(whole)
             if wf:
-                score -= min(6.0, 1.0 + wf ** 0.5 / 4)
+                score -= min(6.0, 1.0 + wf**0.5 / 4) * soften
             if glen == 2:
                 gf = m.word_freq(given)
                 if gf > 200:
-                    score -= min(3.0, gf ** 0.5 / 30)
-                # surname and first given character make a word (银行卡, 高血压, 周身不适)
+                    score -= min(3.0, gf**0.5 / 30)
+                # surname and first given character make a word (银行卡, 杨梅舌, 高血压)
                 pf = m.word_freq(text[i : i + slen + 1])
-                if pf and not self._strong_right(text, end):
-                    score -= min(5.0, 1.0 + pf ** 0.5 / 10)
-            if i > 0:
+                if pf:
+                    score -= min(5.0, 1.0 + pf**0.5 / 10) * soften
+            if i > 0 and left < 1.0:
                 cross_left = m.word_freq(text[i - 1 : i + 1])
-                if cross_left and left <= 0:
-                    score -= min(4.0, cross_left ** 0.5 / 10)
-            if end < n:
+                if cross_left:
+                    score -= min(4.0, cross_left**0.5 / 10)
+            if end < n and right < 1.5:
                 cross_right = m.word_freq(text[end - 1 : end + 1])
-                if cross_right and not self._strong_right(text, end):
-                    score -= min(4.0, cross_right ** 0.5 / 10)
+                if cross_right:
+                    score -= min(4.0, cross_right**0.5 / 10)
+            # inside a longer dictionary word (美罗培南, 李斯特菌, 霍奇金淋巴瘤)
+            if self._inside_word(text, i, end):
+                score -= 5.0 * soften
             if glen == 1:
-                score -= 0.8  # two-character names are fewer; they need a clearer end
+                score -= 1.0  # two-character names are fewer; they need a clearer end
             out.append((score, i, end))
         return out
 
+    def _inside_word(self, text: str, start: int, end: int) -> bool:
+        """True when a dictionary word of 3–5 characters covers the candidate and more."""
+        words = self.model.words
+        for a in range(max(0, start - 3), start + 1):
+            for b in range(max(end, a + 3), min(len(text), a + 5) + 1):
+                if (a < start or b > end) and text[a:b] in words:
+                    return True
+        return False
+
     @staticmethod
     def _left_context(text: str, i: int) -> float:
-        if i == 0:
-            return 1.0
+        if i == 0 or text[i - 1] == "\n":
+            return 2.0
         prev = text[i - 1]
-        if _CUE_RE.search(text, max(0, i - 8), i):
-            return 3.0
+        window = text[max(0, i - 16) : i]
+        cue = _CUE_RE.search(window)
+        if cue:
+            return 5.0 if cue.group().rstrip(" ").endswith((":", "=")) else 4.0
+        if _COLON_RE.search(window):
+            return 2.5
         if prev in _LIST_SEP:
-            return 1.5
+            return 2.0
+        if prev in "\t|":
+            return 2.0
         if prev in _PUNCT:
             return 1.0
         if prev in "老小阿":
             return 0.5
         if prev in "与和由请经向给被让叫找把同跟对":
             return 0.5
-        return -0.5
-
-    @staticmethod
-    def _strong_right(text: str, end: int) -> bool:
-        if end >= len(text) or text[end] in _PUNCT:
-            return True
-        return bool(_TITLE_AT.match(text, end) or _GENDER_AT.match(text, end))
+        return -2.0
 
     @staticmethod
     def _right_context(text: str, end: int) -> float:
         if end >= len(text):
-            return 1.0
-        nxt = text[end]
-        if _TITLE_AT.match(text, end):
-            return 3.0
-        if _GENDER_AT.match(text, end):
-            return 3.0
-        if nxt in _LIST_SEP:
             return 1.5
+        if _NOT_NAME_AFTER.match(text, end):
+            return -5.0
+        nxt = text[end]
+        if _TITLE_AT.match(text, end) or _RELATION_AT.match(text, end) or _GENDER_AT.match(text, end):
+            return 3.0
+        if nxt in _LIST_SEP or nxt in "\n\t|":
+            return 2.0
         if nxt in _PUNCT:
-            return 1.0
+            return 1.5
         if _VERB_AT.match(text, end):
             return 1.0
         return -1.0

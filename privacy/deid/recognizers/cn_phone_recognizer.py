@@ -1,17 +1,18 @@
-"""Mainland mobile numbers and landlines, contiguous, grouped (joined by normalisation) or masked."""
+"""Mainland mobile numbers and landlines, contiguous or grouped (joined by normalisation).
+
+A masked number (``138****5678``) is left alone: what is left of it identifies no one (the
+pipeline still redacts the masked form of a number it knows is the person's, privacy.deid.known)."""
 
 from __future__ import annotations
 
 import re
 
 from privacy.deid.entities import PHONE
-from privacy.deid.recognizers.base import MASK, NO_ALNUM_BEFORE, NO_DIGIT_AFTER, NO_DIGIT_BEFORE, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import NO_ALNUM_BEFORE, NO_DIGIT_AFTER, NO_DIGIT_BEFORE, Doc, Hit, Recognizer
 
 _COUNTRY = r"(?:(?:\+ ?86|0086|\(\+?86\)) ?-?)?"
 #: a 1[3-9] mobile (normalisation joined 138 1234 5678 and 138-1234-5678)
 _MOBILE = re.compile(rf"{NO_ALNUM_BEFORE}{_COUNTRY}1[3-9][0-9]{{9}}{NO_DIGIT_AFTER}")
-#: a masked mobile: 138****5678, 138*****678, 1381234****
-_MOBILE_MASKED = re.compile(rf"{NO_ALNUM_BEFORE}1[3-9][0-9]{{1,5}}{MASK}{{3,8}}[0-9]{{0,5}}{NO_DIGIT_AFTER}")
 #: a landline with its area code: 02164041990 (joined), (021)64041990, 021-6404 1990 …, an extension
 _AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
 _LANDLINE = re.compile(
@@ -19,14 +20,19 @@ _LANDLINE = re.compile(
 )
 #: a bare local number, 8 digits (Shanghai) or 7, beside a phone word within the few characters before
 _LOCAL = re.compile(rf"{NO_DIGIT_BEFORE}[2-9][0-9]{{6,7}}{NO_DIGIT_AFTER}")
-_PHONE_WORDS = re.compile(r"电话|手机|座机|宅电|固话|来电|致电|热线|传真|号码|联系|[Tt]el|TEL|拨打|打")
+#: a phone word, or a relative's role in brackets (紧急联系人：王芳（妻子）64041990)
+_PHONE_WORDS = re.compile(
+    r"电话|手机|座机|宅电|固话|来电|致电|号码|联系|[Tt]el|TEL|[Pp]hone|[Cc]ontact|拨打|打|"
+    r"[(（](?:丈夫|妻子|爱人|儿子|女儿|母亲|父亲|孙子|孙女|外孙女?|儿媳|女婿|哥哥|姐姐|弟弟|妹妹|侄子|侄女|"
+    r"外甥女?|祖父|祖母|外公|外婆|爷爷|奶奶|配偶|本人|家属|朋友|同事)[)）] ?$"
+)
 _DATE8 = re.compile(r"(?:19[0-9]{2}|20[0-3][0-9])(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 
 
 class CnPhoneRecognizer(Recognizer):
     """Phone numbers as Chinese notes write them.
 
-    A mobile (1[3-9], 11 digits), a masked mobile, or a landline with its area code is distinctive
+    A mobile (1[3-9], 11 digits) or a landline with its area code is distinctive
     on its own; a bare 7–8 digit local number (lab values, sample numbers share the shape) counts
     only with a phone word in the ten characters before it, and never when it reads as a date.
     """
@@ -37,13 +43,10 @@ class CnPhoneRecognizer(Recognizer):
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits = [self.hit(m, score=0.85) for m in _MOBILE.finditer(text)]
-        for m in _MOBILE_MASKED.finditer(text):
-            if len(m.group()) == 11:
-                hits.append(self.hit(m, score=0.8))
         hits += [self.hit(m, score=0.8) for m in _LANDLINE.finditer(text)]
         for m in _LOCAL.finditer(text):
             if _DATE8.fullmatch(m.group()):
                 continue
-            if _PHONE_WORDS.search(text, max(0, m.start() - 10), m.start()):
+            if _PHONE_WORDS.search(text[max(0, m.start() - 10) : m.start()]):
                 hits.append(self.hit(m, score=0.6))
         return hits

@@ -4,7 +4,7 @@ Found by shape anywhere, no label needed: the 18-digit form must have a real bir
 GB 11643 check character (an order number or barcode of 18 digits passes that by chance about
 once in a few hundred times); the 15-digit form (issued before 1999, GB 11643-1989: 6-digit region,
 YYMMDD, 3-digit sequence, no check digit) must start with a province code and hold a real date.
-A masked ID (``310104********4211``) is caught by its shape. After an ID label any number is the
+A masked ID (``310104********4211``) is left: it identifies no one. After an ID label any number is the
 ID whatever its shape (:mod:`~privacy.deid.recognizers.cn_labelled_number_recognizer`).
 """
 
@@ -15,7 +15,7 @@ from datetime import date
 
 from contracts.formats import is_valid_resident_id
 from privacy.deid.entities import RESIDENT_ID
-from privacy.deid.recognizers.base import MASK, NO_ALNUM_AFTER, NO_ALNUM_BEFORE, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import NO_ALNUM_AFTER, NO_ALNUM_BEFORE, Doc, Hit, Recognizer
 
 #: the province-level codes of GB/T 2260 (first two digits of a region code)
 PROVINCE_CODES = frozenset(
@@ -23,10 +23,6 @@ PROVINCE_CODES = frozenset(
 )
 _ID18 = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{5}}(?:18|19|20)[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}[0-9Xx]{NO_ALNUM_AFTER}")
 _ID15 = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{5}}[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}{NO_ALNUM_AFTER}")
-#: a masked ID: region digits, 6-12 masks (or masked birth date digits), the last 2-4 characters
-_MASKED = re.compile(
-    rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{1,9}}{MASK}{{4,14}}[0-9]{{0,6}}[0-9Xx]{NO_ALNUM_AFTER}"
-)
 
 
 def valid_15(value: str) -> bool:
@@ -41,7 +37,7 @@ def valid_15(value: str) -> bool:
 
 
 class CnResidentIdRecognizer(Recognizer):
-    """18-digit IDs with a valid check character, 15-digit IDs with a valid date, masked IDs."""
+    """18-digit IDs with a valid check character, 15-digit IDs with a valid province and date."""
 
     name = "CnResidentIdRecognizer"
     entities = (RESIDENT_ID,)
@@ -50,7 +46,4 @@ class CnResidentIdRecognizer(Recognizer):
         text = doc.text
         hits = [self.hit(m, score=0.95) for m in _ID18.finditer(text) if is_valid_resident_id(m.group())]
         hits += [self.hit(m, score=0.75) for m in _ID15.finditer(text) if valid_15(m.group())]
-        for m in _MASKED.finditer(text):
-            if len(m.group()) in (15, 18) and m.group()[:2] in PROVINCE_CODES:
-                hits.append(self.hit(m, score=0.8))
         return hits
