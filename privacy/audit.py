@@ -646,7 +646,7 @@ class AuditStore:
             audit_tree.mark_published(conn, ids)
 
     def sign_tree_head(self, private_key: Any, now_ms: int | None = None) -> TreeHead:
-        """Sign and store a tree head over the whole log (RFC 9162 §4.10, Ed25519).
+        """Sign and store a tree head over the whole log (RFC 9162 §4.9-4.10, Ed25519).
 
         Never signs a tree inconsistent with the newest head this key signed before: if the stored
         tree no longer has that head's root at that size (history rewritten, nodes recomputed) or

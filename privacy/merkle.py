@@ -14,9 +14,10 @@ The algorithms follow RFC 9162 §2.1 to the letter (the section numbers are in e
 * the inclusion proof ``PATH(m, D[n])`` (§2.1.3.1) and its verification (§2.1.3.2);
 * the consistency proof ``PROOF(m, D[n])`` / ``SUBPROOF`` (§2.1.4.1) and its verification
   (§2.1.4.2);
-* the signed tree head's data ``TreeHeadDataV2`` (§4.10) in TLS presentation language (RFC 8446
-  §3): ``uint64 timestamp || uint64 tree_size || opaque root_hash<32..2^8-1> ||
-  Extension sth_extensions<0..2^16-1>``, signed with Ed25519 (RFC 8032).
+* the tree head ``TreeHeadDataV2`` (§4.9), which a signed tree head signs (§4.10), in TLS
+  presentation language (RFC 8446 §3): ``uint64 timestamp || uint64 tree_size ||
+  opaque root_hash<32..2^8-1> || Extension sth_extensions<0..2^16-1>``, signed with Ed25519
+  (RFC 8032).
 
 No maintained Python library produces RFC 9162 audit paths from stored subtree hashes
 (``pymerkle`` recomputes ranges from the leaves and emits its own proof format), so the short
@@ -163,10 +164,18 @@ def _lsb(x: int) -> int:
     return x & 1
 
 
+def _check_hashes(*groups: Iterable[bytes]) -> None:
+    for group in groups:
+        for h in group:
+            if not isinstance(h, bytes | bytearray) or len(h) != HASH_SIZE:
+                raise ProofError(f"every hash must be {HASH_SIZE} bytes (RFC 9162 §4.9 NodeHash with SHA-256)")
+
+
 def root_from_inclusion(leaf_index: int, tree_size: int, leaf: bytes, path: Sequence[bytes]) -> bytes:
     """The root an inclusion proof leads to (RFC 9162 §2.1.3.2, steps 1-5 without the comparison)."""
     if leaf_index >= tree_size or leaf_index < 0:
         raise ProofError(f"leaf index {leaf_index} is not below tree size {tree_size}")
+    _check_hashes([leaf], path)
     fn, sn, r = leaf_index, tree_size - 1, leaf
     for p in path:
         if sn == 0:
@@ -201,6 +210,7 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
     """
     if not 0 < first <= second:
         raise ProofError(f"no consistency between sizes {first} and {second}")
+    _check_hashes([first_root, second_root], path)
     if first == second:
         if path or first_root != second_root:
             raise ProofError("a tree is consistent with itself only by an empty proof and equal roots")
@@ -293,7 +303,7 @@ def root_of(leaves: Iterable[bytes]) -> bytes:
     return b.root()
 
 
-# --- signed tree heads (RFC 9162 §4.10) ----------------------------------------------------------
+# --- signed tree heads (RFC 9162 §4.9 TreeHeadDataV2, §4.10 STH) --------------------------------
 
 
 def tree_head_data(timestamp: int, tree_size: int, root_hash: bytes) -> bytes:
@@ -344,7 +354,7 @@ TREE_HEAD_FIELDS = ("tree_size", "root_hash", "timestamp", "signature", "public_
 
 @dataclass(frozen=True)
 class TreeHead:
-    """A signed tree head: TreeHeadDataV2 (RFC 9162 §4.10) and its Ed25519 signature.
+    """A signed tree head: TreeHeadDataV2 (RFC 9162 §4.9) and its Ed25519 signature (§4.10).
 
     ``source`` says where it was read (``store``, ``topic``, …); it is not part of the JSON.
     """

@@ -262,7 +262,7 @@ def _topic_heads(mode: bool | None, principal: str) -> tuple[list, dict]:
 
 @audit_app.command("sth", epilog="Example: medshare audit sth --json")
 def sth_cmd(db: str | None = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """The newest signed tree head (RFC 9162 §4.10): tree size, root hash, timestamp, Ed25519 signature."""
+    """The newest signed tree head (RFC 9162 §4.10): tree size, root hash, timestamp (ms), Ed25519 signature."""
     from medshare.errors import UserError
 
     with _open(db) as store:
