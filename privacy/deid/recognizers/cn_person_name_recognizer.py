@@ -78,9 +78,15 @@ _VERB_AT = re.compile(alternation(VERBS))
 #: what never follows a name directly: a dose (柴胡6g), a disease, drug or germ ending (帕金森病,
 #: 李斯特菌, 蒙脱石散), a place or institution ending (徐汇区, 光华医院)
 _NOT_NAME_AFTER = re.compile(
-    r"[0-9.]+ ?(?:g|mg|ml|mL|μg|ug|IU|U|克|片|粒|袋|支|丸|贴)(?![A-Za-z])|"
+    r"[ ]?[0-9.]+ ?(?:g|mg|ml|mL|μg|ug|IU|U|克|片|粒|袋|支|丸|贴)(?![A-Za-z])|"
     r"[病症菌瘤炎癌散片丸剂液膏素酸钠钾钙胺唑酮醇酯苷碱粉霜栓囊汤饮]|胶囊|颗粒|注射|综合|"
     r"[区县市省镇乡村路街弄巷]|医院|中心|大学|学院|公司|集团|门诊|卫生|诊所|社区"
+)
+#: pieces of drug names (INN stems as Chinese writes them): a candidate holding or touching one is a drug
+_DRUG_PART = re.compile(
+    "培南|沙班|他汀|洛尔|地平|普利|沙坦|格列|西林|霉素|环素|沙星|硝唑|拉唑|替尼|单抗|利铂|他滨|司特|"
+    "巴曲|缬沙|甲状|胰岛|肝素|吗啡|卡因|洛芬|昔康|替丁|匹林|氯吡|格雷|奥美|地塞|泼尼|甲泼|头孢|阿莫|"
+    "布洛|对乙|氨基|二甲|双胍|曲松|唑仑|西泮|帕米|米松|奥沙|普勒|多普"
 )
 _GENDER_AT = re.compile(r"[ ,，、]{0,2}(?:[男女](?:[,，、 性]|$|[0-9])|[0-9]{1,3}[ ]?(?:岁|y|Y)|[MF](?![A-Za-z]))")
 
@@ -181,9 +187,11 @@ class CnPersonNameRecognizer(Recognizer):
                 cross_right = m.word_freq(text[end - 1 : end + 1])
                 if cross_right:
                     score -= min(4.0, cross_right**0.5 / 10)
-            # inside a longer dictionary word (美罗培南, 李斯特菌, 霍奇金淋巴瘤)
+            # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
             if self._inside_word(text, i, end):
                 score -= 5.0 * soften
+            if _DRUG_PART.search(text, max(0, i - 1), min(n, end + 2)):
+                score -= 5.0
             if glen == 1:
                 score -= 1.0  # two-character names are fewer; they need a clearer end
             out.append((score, i, end))
