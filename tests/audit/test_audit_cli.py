@@ -128,3 +128,100 @@ def test_person_lookup_without_an_audit_key(cli, tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         reload_settings()
+
+
+# --- the tree: sth, prove, consistency, public-key, sign, and verify's tree heads ---------------------
+
+
+def aid(home, seq: int) -> str:
+    from privacy.audit import AuditStore
+
+    with AuditStore.open(home) as store:
+        return store.entries()[seq - 1].audit_id
+
+
+def failed(res, fragment: str) -> bool:
+    return res.exit_code == 1 and isinstance(res.exception, UserError) and fragment in str(res.exception)
+
+
+def test_tree_commands_before_anything_is_signed(cli, home):
+    assert failed(run(cli, "sth"), "no signed tree head yet")
+    assert failed(run(cli, "public-key"), "no audit log signing key")
+    # a proof needs no tree head: it is against the whole tree, and says so
+    res = run(cli, "prove", aid(home, 2))
+    assert res.exit_code == 0 and "leaf 1 (entry #2) of the tree of 4 entries" in res.output
+    assert "no stored tree head signs that root yet" in res.output
+
+
+def test_sign_then_sth_prove_consistency(cli, home):
+    import base64
+
+    res = run(cli, "sign", "--no-publish", "--json")
+    assert res.exit_code == 0, res.output
+    th = json.loads(res.stdout)
+    assert th["tree_size"] == 4
+    assert json.loads(run(cli, "sth", "--json").stdout) == th
+    key = json.loads(run(cli, "public-key", "--json").stdout)
+    assert key["public_key"] == th["public_key"] and key["pem"].startswith("-----BEGIN PUBLIC KEY-----")
+    assert run(cli, "public-key").stdout.strip() == th["public_key"]
+    human = run(cli, "sth").output
+    assert f"tree head: 4 entries, root {th['root_hash']}" in human and th["signature"] in human
+    proof = json.loads(run(cli, "prove", aid(home, 3), "--json").stdout)
+    assert (proof["leaf_index"], proof["tree_size"], proof["root_hash"]) == (2, 4, th["root_hash"])
+    assert json.loads(base64.b64decode(proof["leaf_input"]))["record_id"] == "ST2026030500000003"
+    assert "that root is signed by the tree head of" in run(cli, "prove", aid(home, 3)).output
+    cons = json.loads(run(cli, "consistency", "1", "4", "--json").stdout)
+    assert cons["second_root"] == th["root_hash"] and len(cons["proof"]) == 2
+    assert "is a prefix of the tree of 4 entries" in run(cli, "consistency", "1", "4").output
+    # signing again with nothing new returns the same head
+    assert json.loads(run(cli, "sign", "--no-publish", "--json").stdout) == th
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (("prove", "no-such-id"), "no entry with audit id 'no-such-id'"),
+    (("prove", "#3", "--tree-size", "2"), "not in a tree of size 2"),
+    (("prove", "#3", "--tree-size", "9"), "give a size from 3 to 4"),
+    (("consistency", "3", "2"), "0 < FIRST <= SECOND"),
+    (("consistency", "1", "5"), "out of range: the log has 4 entries"),
+    (("verify", "--public-key", "bm90IGEga2V5"), "--public-key: an Ed25519 public key is 32 bytes"),
+])
+def test_tree_command_errors_name_what_failed(cli, home, args, fragment):
+    args = [aid(home, 3) if a == "#3" else a for a in args]
+    res = run(cli, *args)
+    assert failed(res, fragment), (res.exception, res.output)
+
+
+def test_verify_without_a_broker_says_the_topic_was_not_read(cli, home):
+    assert run(cli, "sign", "--no-publish").exit_code == 0
+    res = run(cli, "verify", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["tree"]["valid"] == 1 and out["tree"]["signed_size"] == 4
+    assert out["tree"]["topic"]["read"] is False and out["tree"]["topic"]["error"]
+    assert "tree heads on the topic not read" in run(cli, "verify").output
+    assert failed(run(cli, "verify", "--topic"), "cannot read the tree heads on governance.audit-tree-heads.v1")
+
+
+def test_sign_without_a_broker_keeps_the_head_and_says_it_is_unpublished(cli, home):
+    from privacy.audit import AuditStore
+
+    assert failed(run(cli, "sign", "--json"), "signed but not published")
+    with AuditStore.open(home) as store:
+        assert len(store.unpublished_tree_heads()) == 1, "kept, to be published at the next check"
+
+
+def test_verify_pins_the_homes_key(cli, home, tmp_path):
+    """A tree head in the store signed by another key fails verify (the home's key is pinned)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from privacy.audit import AuditStore
+
+    assert run(cli, "sign", "--no-publish").exit_code == 0
+    with AuditStore.open(home) as store:
+        store.append([record_event(50)])
+        store.sign_tree_head(Ed25519PrivateKey.generate())
+    res = run(cli, "verify", "--json")
+    assert res.exit_code == 1
+    assert json.loads(res.stdout)["first_problem"]["kind"] == "tree-head-signature"
+    res = run(cli, "sign", "--no-publish")
+    assert res.exit_code == 0, "the signer ignores heads it did not sign"
