@@ -20,6 +20,7 @@ Layout of a home::
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -141,4 +142,17 @@ def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the owner only."""
     path.mkdir(parents=True, exist_ok=True)
     path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty (or empty it) with mode 0600, before anything is written to it.
+
+    For files that hold plaintext identifiers (the simulator's batch files, JSON Lines): a writer
+    that opens the path afterwards truncates it and keeps the mode, so the data is never readable
+    by others, not even for a moment.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
     return path

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from medshare.config import private_dir, private_file
 from medshare.envelope import encode_value
 from medshare.simulate import catalogue as cat
 from medshare.simulate import consents as cons
@@ -572,7 +573,8 @@ def run(
     run_dir = Path(run_dir) if run_dir is not None else default_run_dir(cfg.seed)
     # Kafka first: if the broker is not there, fail before any file is touched
     outputs: list[sk.Sink] = [sk.KafkaSink(cfg=kafka_cfg)] if kafka else []
-    run_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(run_dir.parent)  # the simulator's home (var/sim) and each run's files: owner only
+    private_dir(run_dir)
     outputs.append(sk.MalformedSidecar(run_dir / "malformed.jsonl"))
     if batch:
         outputs.append(sk.ParquetSink(run_dir / "batch"))
@@ -606,5 +608,5 @@ def run(
     summary["sinks"] = sink_info
     summary["seconds"] = round(elapsed, 3)
     summary["settlements_per_second"] = round(summary["topics"][PLATFORM_SETTLEMENTS] / elapsed, 1) if elapsed else None
-    (run_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    private_file(run_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return summary

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from medshare.config import private_dir, private_file
 from medshare.envelope import make_headers
 from medshare.errors import UserError
 from medshare.topics import (
@@ -52,7 +53,7 @@ class MalformedSidecar(Sink):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh = path.open("w", encoding="utf-8")
+        self._fh = private_file(path).open("w", encoding="utf-8")
         self.count = 0
 
     def write(self, ev: SimEvent) -> None:
@@ -75,9 +76,9 @@ class JsonlSink(Sink):
     """``<dir>/<topic>.jsonl``: each line is a message value exactly as published (broken ones too)."""
 
     def __init__(self, root: Path) -> None:
-        root.mkdir(parents=True, exist_ok=True)
+        private_dir(root)
         self.paths = {t: root / f"{t}.jsonl" for t in PLATFORM_TOPICS}
-        self._fh = {t: p.open("wb") for t, p in self.paths.items()}
+        self._fh = {t: private_file(p).open("wb") for t, p in self.paths.items()}
 
     def write(self, ev: SimEvent) -> None:
         fh = self._fh[ev.topic]
@@ -173,7 +174,7 @@ class ParquetSink(Sink):
         self._pa = pa
         if root.exists():
             shutil.rmtree(root)
-        root.mkdir(parents=True)
+        private_dir(root)  # the batch files hold plaintext identifiers: owner only
         self.root = root
         self.chunk_rows = chunk_rows
         self.file_rows = file_rows
@@ -202,9 +203,10 @@ class ParquetSink(Sink):
 
         assert self._day is not None
         part = self._part.get(table, 0)
-        folder = self.root / table / f"date={self._day.isoformat()}"
-        folder.mkdir(parents=True, exist_ok=True)
-        writer = pq.ParquetWriter(folder / f"part-{part:05d}.parquet", self.schemas[table], compression="zstd")
+        private_dir(self.root / table)
+        folder = private_dir(self.root / table / f"date={self._day.isoformat()}")
+        path = private_file(folder / f"part-{part:05d}.parquet")
+        writer = pq.ParquetWriter(path, self.schemas[table], compression="zstd")
         self._writer[table] = writer
         self._part[table] = part + 1
         self._file_rows[table] = 0

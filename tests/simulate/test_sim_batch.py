@@ -105,3 +105,15 @@ def test_a_rerun_replaces_the_batch(run_dir: tuple[Path, dict[str, Any]], tmp_pa
     n = con.execute(f"select count(*) from read_parquet('{tmp_path}/r/batch/settlements/*/*.parquet')").fetchone()[0]
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert n == summary["topics"][PLATFORM_SETTLEMENTS]
+
+
+def test_files_with_plaintext_identifiers_are_owner_only(run_dir: tuple[Path, dict[str, Any]]) -> None:
+    """Batch Parquet, JSON Lines and the sidecar hold names and ID numbers: 0600 files in 0700 folders."""
+    import stat
+
+    root, _ = run_dir
+    files = [p for p in (root / "run").rglob("*") if p.is_file()] + list((root / "jsonl").glob("*.jsonl"))
+    folders = [root / "run", root / "jsonl"] + [p for p in (root / "run").rglob("*") if p.is_dir()]
+    assert any(p.suffix == ".parquet" for p in files) and len(folders) > 3
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {"0o600"}
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in folders} == {"0o700"}

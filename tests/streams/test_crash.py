@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pipeline_helpers import INSURERS, read_topic, reset_pipeline, values
+from pipeline_helpers import INSURERS, expected_disclosures, read_topic, reset_pipeline, values
 
 from medshare import topics as t
 
@@ -112,10 +112,8 @@ def test_lab_has_each_valid_settlement_exactly_once(crashed_run):
 
 
 def test_every_consented_disclosure_arrived_once(crashed_run):
-    from test_pipeline import _expected_disclosures
-
     cfg = crashed_run["cfg"]
-    expected = _expected_disclosures(crashed_run["events"])
+    expected = expected_disclosures(cfg, crashed_run["events"])
     got = Counter()
     for code in INSURERS:
         for m in read_topic(cfg, t.insurer_claims(code)):

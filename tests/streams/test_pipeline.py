@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-from pipeline_helpers import INSURERS, read_topic, reset_pipeline, values
+from pipeline_helpers import INSURERS, expected_disclosures, read_topic, reset_pipeline, values
 
 from medshare import topics as t
 
@@ -48,39 +48,6 @@ def _valid(events, topic):
     return [e for e in events if e.topic == topic and e.malformed is None]
 
 
-def _expected_disclosures(events) -> set[tuple[str, str, str]]:
-    """(insurer, source topic, record id), recomputed from the simulated events and the agreements."""
-    from privacy.agreements import load_agreements
-
-    agreements = load_agreements()
-    grants, revoked = {}, set()
-    for e in _valid(events, t.PLATFORM_CONSENTS):
-        r = e.record
-        if r["action"] == "grant":
-            grants[r["consent_id"]] = r
-        else:
-            revoked.add(r["consent_id"])
-    live = defaultdict(list)
-    for cid, g in grants.items():
-        if cid not in revoked:
-            live[(g["person_no"], g["insurer_code"], g["purpose"])].append(g)
-    expected = set()
-    for topic, id_field in ((t.PLATFORM_SETTLEMENTS, "settlement_id"), (t.PLATFORM_EMR_NOTES, "note_id")):
-        for e in _valid(events, topic):
-            r = e.record
-            at = datetime.fromisoformat(r["event_time"])
-            for ref in agreements.grants("claims", source=topic):
-                if not agreements.for_insurer(ref.insurer).in_effect(at):
-                    continue
-                person = r["person_no"]
-                for g in live[(person, ref.insurer, "claims")]:
-                    if (datetime.fromisoformat(g["valid_from"]) <= at < datetime.fromisoformat(g["valid_to"])
-                            and set(ref.grant.consent_categories) <= set(g["data_categories"])):
-                        expected.add((ref.insurer, topic, r[id_field]))
-                        break
-    return expected
-
-
 def _insurer_messages(cfg):
     return {code: read_topic(cfg, t.insurer_claims(code)) for code in INSURERS}
 
@@ -96,7 +63,7 @@ def test_disclosures_are_exactly_the_consented_ones(run):
             actual.add((code, source, rid))
         assert len(ms) == len({json.loads(m.value).get("note_id") or json.loads(m.value)["settlement_id"]
                                for m in ms}), f"duplicates on {code}'s topic"
-    expected = _expected_disclosures(run["events"])
+    expected = expected_disclosures(run["cfg"], run["events"])
     assert expected, "the simulation should produce some consented settlements"
     assert actual == expected
     # both insurers receive something, and not the same set of people
