@@ -23,6 +23,7 @@ What changes (everything else is copied as it is):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 #: one character for one: full-width ASCII, the ideographic space, dashes and Unicode spaces
@@ -69,23 +70,34 @@ def _cn_small_number(text: str) -> str | None:
 class Normalised:
     """The canonical copy of ``original`` and, where it differs in length, the offset map.
 
-    ``starts[i]`` and ``ends[i]`` are the original offsets of the characters that became the
-    ``i``-th character of :attr:`text`; both are None when the two texts align one for one.
+    ``segments`` (None when the two texts align one for one) are ``(norm_start, orig_start,
+    parts)`` in order: ``parts`` is None for a run copied as it is (offsets move together), or
+    the original ``(start, end)`` of each character of a rewritten run.
     """
 
     original: str
     text: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    segments: tuple[tuple[int, int, tuple[tuple[int, int], ...] | None], ...] | None = None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original span of ``text[start:end]`` (everything the characters came from)."""
-        if self.starts is None or self.ends is None:
+        if self.segments is None:
             return start, end
         if end <= start:
-            pos = self.starts[start] if start < len(self.starts) else len(self.original)
-            return pos, pos
-        return self.starts[start], self.ends[end - 1]
+            return self._char(start)[0], self._char(start)[0]
+        return self._char(start)[0], self._char(end - 1)[1]
+
+    def _char(self, pos: int) -> tuple[int, int]:
+        segments = self.segments
+        assert segments is not None
+        if pos >= len(self.text):
+            return len(self.original), len(self.original)
+        i = bisect_right(segments, pos, key=lambda seg: seg[0]) - 1
+        norm_start, orig_start, parts = segments[i]
+        if parts is None:
+            o = orig_start + pos - norm_start
+            return o, o + 1
+        return parts[pos - norm_start]
 
 
 def normalise(text: str) -> Normalised:
@@ -93,7 +105,7 @@ def normalise(text: str) -> Normalised:
     folded = text.translate(_WIDTH)
     if not _NEEDS_WORK.search(folded):
         return Normalised(text, folded)
-    # pieces: (original start, original end, replacement text, one-for-one?)
+    # edits: (original start, original end, [(character, original start, original end), ...])
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     for m in _GROUPS.finditer(folded):
         digits = sum(ch.isdigit() for ch in m.group())
@@ -124,26 +136,25 @@ def normalise(text: str) -> Normalised:
         return Normalised(text, folded)
     edits.sort(key=lambda e: (e[0], -e[1]))
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    segments: list[tuple[int, int, tuple[tuple[int, int], ...] | None]] = []
+    length = 0
     pos = 0
     for start, end, parts in edits:
         if start < pos:  # overlaps an earlier edit (a date inside a digit run): the first wins
             continue
-        for i in range(pos, start):
-            out.append(folded[i])
-            starts.append(i)
-            ends.append(i + 1)
-        for ch, s, e in parts:
-            out.append(ch)
-            starts.append(s)
-            ends.append(e)
+        if start > pos:
+            segments.append((length, pos, None))
+            out.append(folded[pos:start])
+            length += start - pos
+        if parts:
+            segments.append((length, start, tuple((s, e) for _, s, e in parts)))
+            out.append("".join(ch for ch, _, _ in parts))
+            length += len(parts)
         pos = end
-    for i in range(pos, len(folded)):
-        out.append(folded[i])
-        starts.append(i)
-        ends.append(i + 1)
-    return Normalised(text, "".join(out), tuple(starts), tuple(ends))
+    if pos < len(folded):
+        segments.append((length, pos, None))
+        out.append(folded[pos:])
+    return Normalised(text, "".join(out), tuple(segments))
 
 
 def fold(text: str) -> str:

@@ -33,6 +33,7 @@ _ID18 = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _LONG = re.compile(r"(?<![0-9])[0-9]{15,}[Xx]?(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _QUICK = re.compile(r"[0-9]{11}")
+_RAW_QUICK = re.compile(r"[0-9０-９](?:[ \-－—–‐\u3000]{0,3}[0-9０-９]){10}")
 
 
 def residual_findings(
@@ -45,6 +46,8 @@ def residual_findings(
     """
     from privacy.deid.engine import Residual
 
+    if known is None and not _RAW_QUICK.search(redacted):
+        return  # no eleven digits in a row (spaces and dashes allowed, any width): nothing to find
     norm = normalise(redacted)
     text = norm.text
     found: list[tuple[str, int, int]] = []

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import regex as re
 
-from privacy.deid._common import CJK, CN_DIGIT, DISTRICT, FLAGS, PROVINCE, alternation
+import re as stdlib_re
+
+from privacy.deid._common import CJK, CN_DIGIT, DISTRICT, DISTRICT_NAMES, FLAGS, PROVINCE, PROVINCES, alternation
 from privacy.deid.entities import ADDRESS
 from privacy.deid.recognizers.base import Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import alternation as trie_alternation
 
 #: a character of a place name: not a function word, not 医 (so 徐汇区中心医院 never runs on into an
 #: address), not 区 (a road never spans a district)
@@ -33,6 +36,7 @@ class CnAddressRecognizer(Recognizer):
 
     name = "CnAddressRecognizer"
     entities = (ADDRESS,)
+    #: (name, pattern matched *at* an anchor, score); the after-word pattern starts after its cue
     PATTERNS = [
         (
             "shanghai_street",
@@ -42,7 +46,7 @@ class CnAddressRecognizer(Recognizer):
         ("shanghai_town", rf"{_CITY}?{DISTRICT}{_TOWN}(?:{_NUMBERS})?", 0.6),
         (
             "after_address_word",
-            rf"(?<={alternation(_CUES)}\s{{0,2}}[:：]?\s{{0,2}}){_CITY}?(?:{_TOWN})?(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}}",
+            rf"\s{{0,2}}[:：]?\s{{0,2}}(?P<a>{_CITY}?(?:{_TOWN})?(?:{_PLACE}{{1,2}}(?:{_NUMBERS})?){{1,2}})",
             0.75,
         ),
         (
@@ -54,11 +58,45 @@ class CnAddressRecognizer(Recognizer):
     ]
 
     def __init__(self) -> None:
-        self._compiled = [(name, re.compile(rx, FLAGS), score) for name, rx, score in self.PATTERNS]
+        compiled = {name: (re.compile(rx, FLAGS), score) for name, rx, score in self.PATTERNS}
+        self._shanghai = [compiled["shanghai_street"], compiled["shanghai_town"]]
+        self._after_word = compiled["after_address_word"]
+        self._province = compiled["province"]
+        # where a pattern can start, found with one pass of the standard engine (a trie of the
+        # anchors); the patterns themselves are tried only there
+        self._anchors = stdlib_re.compile(
+            "(?P<sh>" + trie_alternation(["上海市", "上海", *DISTRICT_NAMES]) + ")|(?P<pr>"
+            + trie_alternation(PROVINCES) + ")|(?P<cue>" + trie_alternation(_CUES) + ")"
+        )
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits = []
-        for _name, rx, score in self._compiled:
-            hits += [self.hit(m, score=score) for m in rx.finditer(text)]
+        done = -1
+        search = self._anchors.search
+        anchor = search(text)
+        while anchor is not None:
+            pos = anchor.start()
+            # the next anchor may start inside this one (现住址: 现住, then 住址)
+            next_anchor = search(text, pos + 1)
+            if pos < done:
+                anchor = next_anchor
+                continue
+            if anchor.group("sh"):
+                for rx, score in self._shanghai:
+                    m = rx.match(text, pos)
+                    if m:
+                        hits.append(self.hit(m, score=score))
+                        done = max(done, m.end())
+            elif anchor.group("pr"):
+                m = self._province[0].match(text, pos)
+                if m:
+                    hits.append(self.hit(m, score=self._province[1]))
+                    done = max(done, m.end())
+            else:
+                m = self._after_word[0].match(text, anchor.end())
+                if m:
+                    hits.append(self.hit(*m.span("a"), score=self._after_word[1]))
+                    done = max(done, m.end())
+            anchor = next_anchor
         return hits

@@ -69,8 +69,8 @@ _PUNCT = set(" \t\n\r,.;:!?()[]{}<>\"'，。、；：！？（）【】《》“
 _LIST_SEP = set("、,，和及与/")
 THRESHOLD = 3.0
 
-_CUE_RE = re.compile(r"(?<![A-Za-z])" + alternation(CUES) + r"[ ]?(?:[:=]|为|是|叫)?[ ]?$")
-_COLON_RE = re.compile(r"[:：][ ]{0,2}$")
+_CUE_RE = re.compile(r"(?<![A-Za-z])" + alternation(CUES) + r"(?P<sep>[ ]?(?:[:=]|为|是|叫)?[ ]?)")
+_COLON_RE = re.compile(r"[:：][ ]{0,2}")
 _TITLE_AT = re.compile(alternation(TITLES))
 _SURNAME_TITLE_AT = re.compile(alternation(SURNAME_TITLES))
 _RELATION_AT = re.compile(r"[ ]?[(（]" + alternation(RELATIONS) + r"[)）]")
@@ -104,6 +104,10 @@ class CnPersonNameRecognizer(Recognizer):
         # (rare surnames: 訾, 逄, 郇…; transliterations such as 帕 or 斯 score lower and stay out)
         self._surnames = set(SURNAMES) | {ch for ch, s in self.model.surname.items() if s >= 4.0}
         self._compound = self.model.compound
+        #: where a name can start: a surname character, or the first of a compound surname
+        self._starts = re.compile(
+            "[" + "".join(sorted(self._surnames | {c[0] for c in self._compound})) + "]"
+        )
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
@@ -111,10 +115,14 @@ class CnPersonNameRecognizer(Recognizer):
         candidates: list[tuple[float, int, int]] = []
         surnames = self._surnames
         compound = self._compound
-        for i, ch in enumerate(text):
-            if ch in surnames or (i + 1 < n and text[i : i + 2] in compound):
-                slen = 2 if text[i : i + 2] in compound else 1
-                candidates.extend(self._score_at(text, i, slen))
+        # where a cue or a label's colon ends (a name may start there): found once per note
+        cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
+        for m in _CUE_RE.finditer(text):
+            cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
+        for match in self._starts.finditer(text):
+            i = match.start()
+            slen = 2 if text[i : i + 2] in compound else 1
+            candidates.extend(self._score_at(text, i, slen, cues))
         hits: list[Hit] = []
         # identifier labels (银行卡, 医保卡…) are never names
         taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
@@ -139,13 +147,15 @@ class CnPersonNameRecognizer(Recognizer):
                 pos = text.find(name, pos + 1)
         return hits
 
-    def _score_at(self, text: str, i: int, slen: int) -> list[tuple[float, int, int]]:
+    def _score_at(
+        self, text: str, i: int, slen: int, cues: dict[int, float] | None = None
+    ) -> list[tuple[float, int, int]]:
         m = self.model
         n = len(text)
         out: list[tuple[float, int, int]] = []
         surname = text[i : i + slen]
         s_score = m.surname_score(surname[0]) if slen == 1 else 4.0
-        left = self._left_context(text, i)
+        left = self._left_context(text, i, cues)
         # a bare surname before a title: 王主任, 李医生, 欧阳主任
         if _SURNAME_TITLE_AT.match(text, i + slen) and (left >= 1.0 or (i > 0 and text[i - 1] in "老小")):
             word = m.word_freq(text[i : i + slen + 2])
@@ -164,7 +174,9 @@ class CnPersonNameRecognizer(Recognizer):
                 continue  # 王主任 is 王 + 主任, not 王主
             chars = sum(max(-2.5, min(3.0, m.given_score(ch))) for ch in given)
             right = self._right_context(text, end)
-            score = min(s_score, 6.0) * 0.5 + chars + left + right
+            score = min(s_score, 6.0) * 0.5 + chars + left + right - (1.0 if glen == 1 else 0.0)
+            if score < self.threshold:
+                continue  # what follows only lowers the score
             # a word (万里, 齐心) is a name only where the context says so clearly
             soften = (0.5 if left >= 4.0 else 1.0) * (0.6 if right >= 2.0 else 1.0)
             whole = text[i:end]
@@ -192,8 +204,6 @@ class CnPersonNameRecognizer(Recognizer):
                 score -= 5.0 * soften
             if _DRUG_PART.search(text, max(0, i - 1), min(n, end + 2)):
                 score -= 5.0
-            if glen == 1:
-                score -= 1.0  # two-character names are fewer; they need a clearer end
             out.append((score, i, end))
         return out
 
@@ -207,16 +217,16 @@ class CnPersonNameRecognizer(Recognizer):
         return False
 
     @staticmethod
-    def _left_context(text: str, i: int) -> float:
+    def _left_context(text: str, i: int, cues: dict[int, float] | None = None) -> float:
         if i == 0 or text[i - 1] == "\n":
             return 2.0
         prev = text[i - 1]
-        window = text[max(0, i - 16) : i]
-        cue = _CUE_RE.search(window)
-        if cue:
-            return 5.0 if cue.group().rstrip(" ").endswith((":", "=")) else 4.0
-        if _COLON_RE.search(window):
-            return 2.5
+        if cues is None:
+            cues = {m.end(): 2.5 for m in _COLON_RE.finditer(text, max(0, i - 4), i)}
+            for m in _CUE_RE.finditer(text, max(0, i - 16), i):
+                cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
+        if i in cues:
+            return cues[i]
         if prev in _LIST_SEP:
             return 2.0
         if prev in "\t|":
