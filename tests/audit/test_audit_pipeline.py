@@ -282,3 +282,81 @@ def _one(path, query):
         return con.execute(query).fetchone()[0]
     finally:
         con.close()
+
+
+# --- signed tree heads on the governance topic ----------------------------------------------------------
+
+
+def _published_heads(cfg) -> list[dict]:
+    return [json.loads(m.value) for m in read_topic(cfg, t.AUDIT_TREE_HEADS)]
+
+
+def test_the_sink_signs_and_publishes_tree_heads(run, cli):
+    import base64
+
+    from privacy import audit_tree
+    from privacy.audit import AuditStore
+    from privacy.merkle import TreeHead
+
+    cfg = run["cfg"]
+    published = _published_heads(cfg)
+    assert published and all(h["kind"] == "tree-head" for h in published)
+    key = audit_tree.public_key(cfg)
+    heads = [TreeHead.from_json(h, source="topic") for h in published]
+    for th in heads:
+        th.verify(key)
+    with AuditStore.open(cfg) as store:
+        n, stored = store.count(), store.tree_heads()
+        assert store.unpublished_tree_heads() == [], "every head was acknowledged by the broker"
+        for th in heads:
+            assert store.root_hash(th.tree_size) == th.root_hash
+    assert {(th.tree_size, th.timestamp) for th in heads} == {(th.tree_size, th.timestamp) for th in stored}
+    assert max(th.tree_size for th in heads) == n, "the sink signs the whole log when it stops"
+    c = run["counters"]
+    assert c["audit-sink"]["extra"]["audit.tree_heads_published"] == len(heads)
+    assert c["audit-sink-again"]["extra"].get("audit.tree_heads", 0) == 0, "nothing new: nothing signed"
+    sth = json.loads(CliRunner().invoke(cli, ["audit", "sth", "--json"]).stdout)
+    assert sth == {k: v for k, v in published[-1].items() if k != "kind"}
+    assert base64.b64decode(sth["public_key"]) == key
+    res = CliRunner().invoke(cli, ["audit", "verify", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)["tree"]
+    assert out["topic"]["read"] and out["topic"]["tree_heads"] == len(heads) and out["signed_size"] == n
+
+
+@pytest.mark.parametrize("cut", [0, 3], ids=["edited", "edited-and-cut"])
+def test_verify_with_the_topic_catches_a_store_rewritten_with_its_checkpoint(run, cli, cut):
+    """Entry #5 edited (and the last ``cut`` entries deleted); chain, head row, tree and checkpoint
+    recomputed; the tree heads kept in the store deleted. Only the published copies still know."""
+    from audit_helpers import reseal
+
+    cfg = run["cfg"]
+    store_file, cp_file = cfg.state_dir / "audit.sqlite", cfg.state_dir / "audit.head.json"
+    runner = CliRunner()
+    saved = {p: p.read_bytes() for p in (store_file, cp_file, *store_file.parent.glob("audit.sqlite-*"))}
+    try:
+        row = json.loads(_one(store_file, "select event from audit_log where seq = 5"))
+        row["fields"] = {"settlement_id": "plain"}
+        sql(store_file, ("update audit_log set event = ?, fields = ? where seq = 5",
+                         (json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+                          json.dumps(row["fields"], sort_keys=True))),
+            ("delete from audit_log where seq > (select max(seq) - ? from audit_log)", (cut,)))
+        reseal(store_file, cp_file)
+        alone = runner.invoke(cli, ["audit", "verify", "--no-topic", "--json"])
+        assert alone.exit_code == 0, "the store and its checkpoint alone no longer show it (documented)"
+        left = json.loads(alone.stdout)["entries"]
+        res = runner.invoke(cli, ["audit", "verify", "--json"])  # the home's store: the topic is read
+        assert res.exit_code != 0, res.output
+        out = json.loads(res.stdout)
+        assert out["tree"]["topic"]["read"] and out["tree"]["from"]["store"] == 0
+        sizes = {h["tree_size"] for h in _published_heads(cfg)}
+        # a head larger than what is left shows the cut; one within it shows the edit at #5
+        expected = {"truncated" if size > left else "tree-head-mismatch" for size in sizes}
+        assert {p["kind"] for p in out["problems"]} == expected, (sizes, left, out["problems"])
+    finally:
+        for p in store_file.parent.glob("audit.sqlite-*"):
+            if p not in saved:
+                p.unlink()  # a WAL left by the tampering must not be replayed onto the restored file
+        for p, data in saved.items():
+            p.write_bytes(data)
+    assert runner.invoke(cli, ["audit", "verify"]).exit_code == 0, "restored"
