@@ -39,19 +39,18 @@ _WIDTH = str.maketrans(
     }
 )
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 
 CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "幺": "1", "二": "2", "两": "2",
              "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
 _CN_D = "〇零○一二三四五六七八九"
 _CN_SMALL = "一二三四五六七八九十"
 #: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs)
-_GROUPS = re.compile(r"(?<![0-9])[0-9]{3,}(?:(?: {1,2}|-| - )[0-9]{3,}[Xx]?)+(?![0-9A-Za-z])")
+_GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - )[0-9]{3,}[Xx]?)+(?![0-9A-Za-z])")
 _CN_DATE = re.compile(
     rf"([{_CN_D}]{{4}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
 _CN_RUN = re.compile(rf"[{_CN_D}幺]{{6,}}")
-#: anything that may need more than the one-for-one table (cheap test before the slow path)
-_NEEDS_WORK = re.compile(rf"[0-9]{{3,}}(?: {{1,2}}|-| - )[0-9]{{3}}|[{_CN_D}]{{4}}年|[{_CN_D}幺]{{6}}|[{_ZERO_WIDTH}]")
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -103,8 +102,6 @@ class Normalised:
 def normalise(text: str) -> Normalised:
     """The canonical copy of ``text`` with its offset map (see the module docstring)."""
     folded = text.translate(_WIDTH)
-    if not _NEEDS_WORK.search(folded):
-        return Normalised(text, folded)
     # edits: (original start, original end, [(character, original start, original end), ...])
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     for m in _GROUPS.finditer(folded):
@@ -129,9 +126,8 @@ def normalise(text: str) -> Normalised:
     for m in _CN_RUN.finditer(folded):
         parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
         edits.append((m.start(), m.end(), parts))
-    for i, ch in enumerate(folded):
-        if ch in _ZERO_WIDTH:
-            edits.append((i, i + 1, []))
+    for m in _ZERO_WIDTH_RE.finditer(folded):
+        edits.append((m.start(), m.end(), []))
     if not edits:
         return Normalised(text, folded)
     edits.sort(key=lambda e: (e[0], -e[1]))

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from privacy.deid.engine import Residual
     from privacy.deid.known import KnownIdentifiers
 
-_ID18 = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-_LONG = re.compile(r"(?<![0-9])[0-9]{15,}[Xx]?(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_ID18 = re.compile(r"[0-9](?<![0-9A-Za-z].)[0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+_LONG = re.compile(r"[0-9](?<![0-9].)[0-9]{14,}[Xx]?(?![0-9])")
+_MOBILE = re.compile(r"1(?<![0-9].)[3-9][0-9]{9}(?![0-9])")
 _QUICK = re.compile(r"[0-9]{11}")
 _RAW_QUICK = re.compile(r"[0-9０-９](?:[ \-－—–‐\u3000]{0,3}[0-9０-９]){10}")
 

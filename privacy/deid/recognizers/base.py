@@ -70,6 +70,11 @@ class Recognizer:
 CJK = "\u4e00-\u9fff"
 #: a number starts / ends here: no digit (or ASCII letter) just before / after it
 NO_DIGIT_BEFORE = r"(?<![0-9])"
+#: the same, written *after* the first character of a match (``[1-9]{AFTER_FIRST_NO_ALNUM}…``):
+#: a lookbehind at the very start of a pattern stops Python's engine from skipping ahead to the
+#: characters a match can start with, which made each digit pattern ~4x slower on notes
+AFTER_FIRST_NO_DIGIT = r"(?<![0-9].)"
+AFTER_FIRST_NO_ALNUM = r"(?<![0-9A-Za-z].)"
 NO_DIGIT_AFTER = r"(?![0-9])"
 NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"

@@ -6,9 +6,9 @@ import re
 
 from contracts.formats import PERSON_NO, fullmatch, luhn_ok
 from privacy.deid.entities import BANK_CARD
-from privacy.deid.recognizers.base import NO_ALNUM_AFTER, NO_ALNUM_BEFORE, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import AFTER_FIRST_NO_ALNUM, NO_ALNUM_AFTER, Doc, Hit, Recognizer
 
-_CARD = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{15,18}}{NO_ALNUM_AFTER}")
+_CARD = re.compile(rf"[1-9]{AFTER_FIRST_NO_ALNUM}[0-9]{{15,18}}{NO_ALNUM_AFTER}")
 
 
 class CnBankCardRecognizer(Recognizer):

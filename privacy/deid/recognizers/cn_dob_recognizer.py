@@ -28,12 +28,12 @@ _DATE = (
 )
 _LABEL_SEP = r"[ \t]{0,2}(?:[:=]|为|是|于|在)?[ \t]{0,2}(?:\([^()]{1,6}\)[ \t]{0,2}:?[ \t]{0,2})?"
 _AFTER_LABEL = re.compile(
-    rf"(?<![A-Za-z])(?:{alternation(DOB_LABELS)}){_LABEL_SEP}(?P<d>{_DATE})(?![0-9])", re.IGNORECASE
+    rf"(?:{alternation(DOB_LABELS)}){_LABEL_SEP}(?P<d>{_DATE})(?![0-9])", re.IGNORECASE
 )
 #: a birth word right after the date: 生, 出生, 生人 — not 生活, 生病, 生化, 生长…
-_BEFORE_BIRTH = re.compile(
-    rf"(?<![0-9])(?P<d>{_DATE})(?![0-9])[ ]?(?:出生|生人|出世|生(?![活病长命气效理殖成产化物存育日前后]))"
-)
+_BIRTH_WORD = re.compile(r"(?:出生|生人|出世|生(?![活病长命气效理殖成产化物存育日前后]))")
+#: the date that ends right before a birth word (searched in the 16 characters before it)
+_DATE_BEFORE = re.compile(rf"(?P<d>{_DATE})[ ]?$")
 
 
 class CnDateOfBirthRecognizer(Recognizer):
@@ -44,6 +44,17 @@ class CnDateOfBirthRecognizer(Recognizer):
         text = doc.text
         if not any(ch.isdigit() for ch in text):
             return []
-        hits = [self.hit(*m.span("d"), score=0.9, labelled=True) for m in _AFTER_LABEL.finditer(text)]
-        hits += [self.hit(*m.span("d"), score=0.85, labelled=True) for m in _BEFORE_BIRTH.finditer(text)]
+        hits = [
+            self.hit(*m.span("d"), score=0.9, labelled=True)
+            for m in _AFTER_LABEL.finditer(text)
+            if not (m.group()[0].isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
+        ]
+        for w in _BIRTH_WORD.finditer(text):
+            if w.start() == 0 or not text[w.start() - 1] in "0123456789年月日号 ":
+                continue
+            for back in (16, 12, 10, 8):
+                m = _DATE_BEFORE.search(text, max(0, w.start() - back), w.start())
+                if m is not None and (m.start() == 0 or not text[m.start() - 1].isdigit()):
+                    hits.append(self.hit(*m.span("d"), score=0.85, labelled=True))
+                    break
         return hits

@@ -29,12 +29,14 @@ _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: the value: an area code in brackets, a + prefix, then an alphanumeric token
 _VALUE = r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*]|[0-9]{3,})"
 _LABELLED = re.compile(
-    rf"(?<![A-Za-z])(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"
+    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"
 )
-#: an unknown label shaped like an identifier label
+#: an unknown label shaped like an identifier label: found by its ending, then the 1–4 characters
+#: before it are the rest of the label
 _GENERIC = re.compile(
-    rf"(?P<l>[{CJK}]{{1,4}}?(?:卡号|卡号码|编号|编码|证号|账号|帐号|号码|ID))(?:[ \t]{{0,2}}(?:[:=]|为|是)?)[ \t]{{0,2}}{_ASIDE}{_VALUE}"
+    rf"(?P<end>卡号码?|编号|编码|证号|账号|帐号|号码|ID)(?:[ \t]{{0,2}}(?:[:=]|为|是)?)[ \t]{{0,2}}{_ASIDE}{_VALUE}"
 )
+_LABEL_HEAD = re.compile(rf"[{CJK}]{{1,4}}$")
 #: words that make an unknown label a look-alike's (drugs, items, documents, places, staff)
 _NOT_PERSONAL = re.compile(
     r"药|项目|目录|耗材|器械|设备|诊断|疾病|手术|操作|科室|机构|医院|收费|物价|批|发票|票据|订单|流水|床|标本|样本|"
@@ -72,6 +74,8 @@ class CnLabelledNumberRecognizer(Recognizer):
         taken: list[tuple[int, int]] = []
         labels: list[tuple[int, int]] = doc.cache.setdefault("labels", [])  # type: ignore[assignment]
         for m in _LABELLED.finditer(text):
+            if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                continue  # an ASCII label inside a word (HbA1c has no ID)
             entity = _KINDS.get(m.group("l"))
             start, end = m.span("v")
             taken.append(m.span())
@@ -92,7 +96,10 @@ class CnLabelledNumberRecognizer(Recognizer):
         for m in _GENERIC.finditer(text):
             if any(s <= m.start("v") < e for s, e in taken):
                 continue
-            label = m.group("l")
+            head = _LABEL_HEAD.search(text, max(0, m.start() - 4), m.start())
+            if head is None:
+                continue
+            label = head.group() + m.group("end")
             start, end = m.span("v")
             if _NOT_PERSONAL.search(label):
                 doc.decoys.append((start, end))

@@ -69,7 +69,7 @@ _PUNCT = set(" \t\n\r,.;:!?()[]{}<>\"'，。、；：！？（）【】《》“
 _LIST_SEP = set("、,，和及与/")
 THRESHOLD = 3.0
 
-_CUE_RE = re.compile(r"(?<![A-Za-z])" + alternation(CUES) + r"(?P<sep>[ ]?(?:[:=]|为|是|叫)?[ ]?)")
+_CUE_RE = re.compile(alternation(CUES) + r"(?P<sep>[ ]?(?:[:=]|为|是|叫)?[ ]?)")
 _COLON_RE = re.compile(r"[:：][ ]{0,2}")
 _TITLE_AT = re.compile(alternation(TITLES))
 _SURNAME_TITLE_AT = re.compile(alternation(SURNAME_TITLES))
@@ -89,6 +89,11 @@ _DRUG_PART = re.compile(
     "布洛|对乙|氨基|二甲|双胍|曲松|唑仑|西泮|帕米|米松|奥沙|普勒|多普"
 )
 _GENDER_AT = re.compile(r"[ ,，、]{0,2}(?:[男女](?:[,，、 性]|$|[0-9])|[0-9]{1,3}[ ]?(?:岁|y|Y)|[MF](?![A-Za-z]))")
+#: everything the right context tells, in one match (alternatives in priority order)
+_RIGHT = re.compile(
+    "(?P<no>" + _NOT_NAME_AFTER.pattern + ")|(?P<strong>" + _TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|"
+    + _GENDER_AT.pattern + ")|(?P<verb>" + _VERB_AT.pattern + ")"
+)
 
 
 class CnPersonNameRecognizer(Recognizer):
@@ -104,6 +109,8 @@ class CnPersonNameRecognizer(Recognizer):
         # (rare surnames: 訾, 逄, 郇…; transliterations such as 帕 or 斯 score lower and stay out)
         self._surnames = set(SURNAMES) | {ch for ch, s in self.model.surname.items() if s >= 4.0}
         self._compound = self.model.compound
+        #: given-name character scores, clipped to [-2.5, 3] (one character never decides alone)
+        self._given = {ch: max(-2.5, min(3.0, v)) for ch, v in self.model.given.items()}
         #: where a name can start: a surname character, or the first of a compound surname
         self._starts = re.compile(
             "[" + "".join(sorted(self._surnames | {c[0] for c in self._compound})) + "]"
@@ -118,6 +125,8 @@ class CnPersonNameRecognizer(Recognizer):
         # where a cue or a label's colon ends (a name may start there): found once per note
         cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
         for m in _CUE_RE.finditer(text):
+            if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                continue  # an English cue inside a word
             cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
         for match in self._starts.finditer(text):
             i = match.start()
@@ -156,6 +165,8 @@ class CnPersonNameRecognizer(Recognizer):
         surname = text[i : i + slen]
         s_score = m.surname_score(surname[0]) if slen == 1 else 4.0
         left = self._left_context(text, i, cues)
+        if left < 0 and m.word_freq(text[i - 1 : i + 1]):
+            return out  # mid-sentence, and the surname ends a word with the character before (提高, 每周)
         # a bare surname before a title: 王主任, 李医生, 欧阳主任
         if _SURNAME_TITLE_AT.match(text, i + slen) and (left >= 1.0 or (i > 0 and text[i - 1] in "老小")):
             word = m.word_freq(text[i : i + slen + 2])
@@ -166,13 +177,13 @@ class CnPersonNameRecognizer(Recognizer):
             if end > n:
                 break
             given = text[i + slen : end]
-            if not all("\u4e00" <= ch <= "\u9fff" for ch in given):
+            if not "\u4e00" <= given[-1] <= "\u9fff":
                 break
             if given[0] in NOT_GIVEN_FIRST or (glen == 2 and given[1] in NOT_GIVEN_SECOND):
                 continue
             if glen == 1 and _SURNAME_TITLE_AT.match(text, i + slen) and not _TITLE_AT.match(text, end):
                 continue  # 王主任 is 王 + 主任, not 王主
-            chars = sum(max(-2.5, min(3.0, m.given_score(ch))) for ch in given)
+            chars = sum(self._given.get(ch, -2.5) for ch in given)
             right = self._right_context(text, end)
             score = min(s_score, 6.0) * 0.5 + chars + left + right - (1.0 if glen == 1 else 0.0)
             if score < self.threshold:
@@ -243,15 +254,17 @@ class CnPersonNameRecognizer(Recognizer):
     def _right_context(text: str, end: int) -> float:
         if end >= len(text):
             return 1.5
-        if _NOT_NAME_AFTER.match(text, end):
-            return -5.0
+        m = _RIGHT.match(text, end)
+        if m is not None:
+            if m.lastgroup == "no":
+                return -5.0
+            if m.lastgroup == "strong":
+                return 3.0
         nxt = text[end]
-        if _TITLE_AT.match(text, end) or _RELATION_AT.match(text, end) or _GENDER_AT.match(text, end):
-            return 3.0
         if nxt in _LIST_SEP or nxt in "\n\t|":
             return 2.0
         if nxt in _PUNCT:
             return 1.5
-        if _VERB_AT.match(text, end):
+        if m is not None:  # a verb
             return 1.0
         return -1.0

@@ -8,18 +8,19 @@ from __future__ import annotations
 import re
 
 from privacy.deid.entities import PHONE
-from privacy.deid.recognizers.base import NO_ALNUM_BEFORE, NO_DIGIT_AFTER, NO_DIGIT_BEFORE, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import AFTER_FIRST_NO_ALNUM, AFTER_FIRST_NO_DIGIT, NO_DIGIT_AFTER, Doc, Hit, Recognizer
 
-_COUNTRY = r"(?:(?:\+ ?86|0086|\(\+?86\)) ?-?)?"
-#: a 1[3-9] mobile (normalisation joined 138 1234 5678 and 138-1234-5678)
-_MOBILE = re.compile(rf"{NO_ALNUM_BEFORE}{_COUNTRY}1[3-9][0-9]{{9}}{NO_DIGIT_AFTER}")
+#: a country code right before a mobile (taken into the span)
+_COUNTRY = re.compile(r"(?:\+ ?86|0086|\(\+?86\)) ?-?$")
+#: a 1[3-9] mobile (normalisation joined 138 1234 5678 and 138-1234-5678), after a non-digit or +86
+_MOBILE = re.compile(rf"1(?:(?<![0-9A-Za-z].)|(?<=86.)|(?<=86 .)|(?<=86-.))[3-9][0-9]{{9}}{NO_DIGIT_AFTER}")
 #: a landline with its area code: 02164041990 (joined), (021)64041990, 021-6404 1990 …, an extension
-_AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
+_AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"  # (the code after its 0: _AREA[1:])
 _LANDLINE = re.compile(
-    rf"{NO_DIGIT_BEFORE}(?:{_AREA}-?|\({_AREA}\) ?)[2-9][0-9]{{6,7}}(?:(?:-|转|ext\.?)[0-9]{{1,5}})?{NO_DIGIT_AFTER}"
+    rf"(?:0{AFTER_FIRST_NO_DIGIT}{_AREA[1:]}-?|\({_AREA}\) ?)[2-9][0-9]{{6,7}}(?:(?:-|转|ext\.?)[0-9]{{1,5}})?{NO_DIGIT_AFTER}"
 )
 #: a bare local number, 8 digits (Shanghai) or 7, beside a phone word within the few characters before
-_LOCAL = re.compile(rf"{NO_DIGIT_BEFORE}[2-9][0-9]{{6,7}}{NO_DIGIT_AFTER}")
+_LOCAL = re.compile(rf"[2-9]{AFTER_FIRST_NO_DIGIT}[0-9]{{6,7}}{NO_DIGIT_AFTER}")
 #: a phone word, or a relative's role in brackets (紧急联系人：王芳（妻子）64041990)
 _PHONE_WORDS = re.compile(
     r"电话|手机|座机|宅电|固话|来电|致电|号码|联系|[Tt]el|TEL|[Pp]hone|[Cc]ontact|拨打|打|"
@@ -42,7 +43,15 @@ class CnPhoneRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
-        hits = [self.hit(m, score=0.85) for m in _MOBILE.finditer(text)]
+        hits = []
+        for m in _MOBILE.finditer(text):
+            start = m.start()
+            country = _COUNTRY.search(text, max(0, start - 7), start)
+            if country is not None:
+                start = country.start()
+            elif start > 0 and text[start - 1].isalnum() and text[start - 1].isascii():
+                continue  # 86 was part of a longer number
+            hits.append(self.hit(start, m.end(), score=0.85))
         hits += [self.hit(m, score=0.8) for m in _LANDLINE.finditer(text)]
         for m in _LOCAL.finditer(text):
             if _DATE8.fullmatch(m.group()):

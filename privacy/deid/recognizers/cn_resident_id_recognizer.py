@@ -15,14 +15,14 @@ from datetime import date
 
 from contracts.formats import is_valid_resident_id
 from privacy.deid.entities import RESIDENT_ID
-from privacy.deid.recognizers.base import NO_ALNUM_AFTER, NO_ALNUM_BEFORE, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import AFTER_FIRST_NO_ALNUM, NO_ALNUM_AFTER, Doc, Hit, Recognizer
 
 #: the province-level codes of GB/T 2260 (first two digits of a region code)
 PROVINCE_CODES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
-_ID18 = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{5}}(?:18|19|20)[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}[0-9Xx]{NO_ALNUM_AFTER}")
-_ID15 = re.compile(rf"{NO_ALNUM_BEFORE}[1-9][0-9]{{5}}[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}{NO_ALNUM_AFTER}")
+_ID18 = re.compile(rf"[1-9]{AFTER_FIRST_NO_ALNUM}[0-9]{{5}}(?:18|19|20)[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}[0-9Xx]{NO_ALNUM_AFTER}")
+_ID15 = re.compile(rf"[1-9]{AFTER_FIRST_NO_ALNUM}[0-9]{{5}}[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}{NO_ALNUM_AFTER}")
 
 
 def valid_15(value: str) -> bool:
