@@ -5,6 +5,11 @@ leak tests run it over every output. It looks, in every string value at any dept
 that can be checked without context — a resident ID with a valid GB 11643 check digit, a mainland
 mobile number, a bank-card number with a valid Luhn digit — and reports the paths where it found
 one (never the value).
+
+It reads each string *normalised* (:func:`privacy.deid.normalise.normalise`): full-width digits
+(``身份证号３１０１０４…``), digits in spaced or dashed groups (``138 1234 5678``,
+``310104-19900307-4211``) and Chinese numerals read digit by digit are compared as the plain
+digits they stand for.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ _EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
 _RESIDENT = re.compile(_EDGE_L + f"({RESIDENT_ID})" + _EDGE_R)
 _MOBILE = re.compile(_EDGE_L + f"({MOBILE})" + _EDGE_R)
 _CARD = re.compile(_EDGE_L + f"({BANK_CARD})" + _EDGE_R)
+#: nothing to look at without eleven digits (of any width, groups allowed, or Chinese numerals)
+_QUICK = re.compile(r"[0-9０-９〇零一二三四五六七八九幺](?:[ \-－—–‐\u3000]{0,3}[0-9０-９〇零一二三四五六七八九幺]){10}")
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -34,6 +41,11 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 
 def identifier_kinds(text: str) -> list[str]:
     """The kinds of direct identifier found in ``text`` (resident_id, mobile, bank_card)."""
+    if not _QUICK.search(text):
+        return []
+    from privacy.deid.normalise import normalise
+
+    text = normalise(text).text
     kinds = []
     if any(is_valid_resident_id(m.group(1)) for m in _RESIDENT.finditer(text)):
         kinds.append("resident_id")

@@ -32,3 +32,36 @@ def test_find_identifiers(record, expected):
 def test_value_never_in_report():
     report = " ".join(find_identifiers({"x": VALID_ID, "y": "13812345678"}))
     assert VALID_ID not in report and "13812345678" not in report
+
+
+FULL_WIDTH = VALID_ID.translate({ord(c): 0xFF10 + int(c) for c in "0123456789"}).replace("X", "Ｘ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"身份证号{FULL_WIDTH}",  # the case: a full-width resident ID passed the guard
+        f"身份证号 {VALID_ID[:6]} {VALID_ID[6:14]} {VALID_ID[14:]}",
+        f"身份证号{VALID_ID[:6]}-{VALID_ID[6:14]}-{VALID_ID[14:]}",
+    ],
+)
+def test_resident_ids_written_any_way_are_found(text):
+    assert find_identifiers({"text_redacted": text}) == ["text_redacted:resident_id"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("电话１３８１２３４５６７８", "mobile"),
+        ("电话138 1234 5678", "mobile"),
+        ("电话138-1234-5678", "mobile"),
+        ("电话一三八一二三四五六七八", "mobile"),
+        (f"卡号{CARD[:4]} {CARD[4:8]} {CARD[8:12]} {CARD[12:16]} {CARD[16:]}", "bank_card"),
+    ],
+)
+def test_other_identifiers_written_any_way_are_found(text, kind):
+    assert find_identifiers({"t": text}) == [f"t:{kind}"]
+
+
+def test_dates_and_amounts_in_groups_stay_clean():
+    assert find_identifiers({"t": "2024-03-15 复诊，费用 1 234.56 元，血压 130 80 mmHg"}) == []
