@@ -3,10 +3,17 @@
 A settlement keeps what the lab's analyses need, generalised: a keyed pseudonym of the person
 (HMAC with the lab project's secret, never a plain hash), the settlement time truncated to the
 hour, age band and district instead of birth date and ID, length of stay instead of dates. A note
-keeps its text with every identifier Presidio finds replaced by its type tag — the person's own
-name (remembered from their settlements, which share the partition) is always among the names
-looked for. The output is checked against the lab contract before it leaves; a record that fails
-goes to quarantine, not to the lab.
+keeps its text with every identifier the de-identifier finds replaced by its type tag
+(``privacy.deid``). Every identifier the platform holds for the person — name, resident ID, phone,
+card and person numbers, address, from their settlements, which share the partition — is looked
+for too, in any form (full-width, spaced, masked, partial): the processor remembers them as keyed
+digests in the state database (``privacy.deid.memory``), so the memory survives restarts and
+partition moves and holds no plaintext identifier at rest.
+
+Fail closed: after redaction the residual-risk check (``privacy.deid.residual``) scans the note
+again; a note with anything still shaped like an identifier goes to quarantine with the rule and
+offsets that failed, never to the lab. The output is also checked against the lab contract before
+it leaves; a record that fails goes to quarantine, not to the lab.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
 from streams.common import ContractCheck, Quarantiner, event_id
-from streams.runtime import Counters
+from streams.runtime import Counters, Rejected
 
 ITEM_FIELDS = ("item_code", "category", "catalogue_class", "special_drug", "quantity", "amount", "self_expense")
 
@@ -26,13 +33,14 @@ ITEM_FIELDS = ("item_code", "category", "catalogue_class", "special_drug", "quan
 class Deidentifier:
     """Platform record -> lab record (no Kafka; tests call it directly)."""
 
-    def __init__(self, cfg: Settings | None = None, max_names: int = 200_000) -> None:
+    def __init__(self, cfg: Settings | None = None, memory=None) -> None:
+        from privacy.deid.memory import PersonMemory
         from privacy.pseudonym import Pseudonymiser
 
         self.cfg = cfg or settings()
         self.pseudo = Pseudonymiser.for_project("lab", cfg=self.cfg)
-        self._names: dict[str, str] = {}
-        self._max_names = max_names
+        #: the identifiers each person's settlements named, as keyed digests (state database)
+        self.memory = memory or PersonMemory.open(self.cfg)
         self._deid = None
 
     def _text_deid(self):
@@ -42,13 +50,26 @@ class Deidentifier:
             self._deid = get_deidentifier()
         return self._deid
 
+    def remember(self, r: dict[str, Any]) -> None:
+        """Remember the person's identifiers this settlement names (for their notes)."""
+        from privacy.deid.entities import MEDICAL_CARD, PHONE, RESIDENT_ID
+
+        self.memory.remember(
+            r["person_no"],
+            names=[r.get("name")],
+            numbers=[
+                (RESIDENT_ID, r.get("resident_id")),
+                (PHONE, r.get("phone")),
+                (MEDICAL_CARD, r.get("card_no")),
+                (MEDICAL_CARD, r.get("person_no")),
+            ],
+            addresses=[r.get("address")],
+        )
+
     def settlement(self, r: dict[str, Any]) -> dict[str, Any]:
         from privacy import generalise
 
-        if r.get("name"):
-            if len(self._names) >= self._max_names:
-                self._names.pop(next(iter(self._names)))
-            self._names[r["person_no"]] = r["name"]
+        self.remember(r)
         at = datetime.fromisoformat(r["event_time"])
         admission = date.fromisoformat(r["admission_date"])
         discharge = date.fromisoformat(r["discharge_date"])
@@ -75,8 +96,13 @@ class Deidentifier:
     def note(self, r: dict[str, Any]) -> dict[str, Any]:
         from privacy import generalise
 
-        known = (self._names[r["person_no"]],) if r["person_no"] in self._names else ()
-        result = self._text_deid().redact(r["text"], known_names=known)
+        result = self._text_deid().redact(r["text"], known=self.memory.known(r["person_no"]), on_residual="report")
+        if not result.clean:
+            raise Rejected(
+                "residual-identifier",
+                f"note {r['note_id']}: after redaction the text still holds what looks like an identifier "
+                f"({'; '.join(str(x) for x in result.residual[:5])}); not published to the lab",
+            )
         return {
             "note_id": r["note_id"],
             "settlement_id": r["settlement_id"],
@@ -105,7 +131,7 @@ class DeidentifyHandler:
         self.quarantine = Quarantiner(self.name, cfg)
 
     def begin_batch(self) -> None:
-        pass
+        self.deid.memory.discard()  # what an aborted batch learned is learned again on its replay
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         record = self.check_in(msg)
@@ -121,10 +147,10 @@ class DeidentifyHandler:
         return [out]
 
     def before_commit(self) -> None:
-        pass
+        self.deid.memory.flush()  # durable before the offsets that taught it are committed
 
     def close(self) -> None:
-        pass
+        self.deid.memory.close()
 
 
 def build(cfg: Settings) -> DeidentifyHandler:
