@@ -1,9 +1,11 @@
 """``medshare deid``: try the free-text de-identifier on any text (compliance officers, engineers).
 
 ``medshare deid text`` reads notes one per line on stdin and writes each de-identified on its own
-line, identifiers replaced by ``<TYPE>`` tags. With ``--json`` each output line is one JSON
-object: the redacted text, the spans found (offsets into the input line, type, score — never the
-identifier itself) and the counts by type.
+line, identifiers replaced by ``<TYPE>`` tags (docs/deid.md). With ``--json`` each output line is
+one JSON object: the redacted text, the spans found (offsets into the input line, type, score —
+never the identifier itself), the counts by type and, when the residual-risk check found
+something shaped like an identifier after redaction (redacted too, as ``<ID_NUMBER>``), its rule
+and offsets.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import typer
 
 deid_app = typer.Typer(
-    help="Free-text de-identification of Chinese notes (Presidio, offline).", no_args_is_help=True
+    help="Free-text de-identification of Chinese notes (offline; Presidio-compatible).", no_args_is_help=True
 )
 
 _EPILOG = (
@@ -29,7 +31,9 @@ def text_cmd(
         help="A name known to belong to the record (repeatable); found wherever it appears.",
     ),
     as_json: bool = typer.Option(
-        False, "--json", help="One JSON object per line: redacted text, spans (offsets, type, score), counts."
+        False,
+        "--json",
+        help="One JSON object per line: redacted text, spans (offsets, type, score), counts, residual findings.",
     ),
 ) -> None:
     """De-identify notes read one per line on stdin; write them one per line on stdout."""

@@ -67,6 +67,8 @@ NOT_GIVEN_SECOND = NOT_GIVEN_FIRST | frozenset("一二三四五六七八九十�
 #: a name is done when one of these follows (punctuation, a space, a digit, the end)
 _PUNCT = set(" \t\n\r,.;:!?()[]{}<>\"'，。、；：！？（）【】《》“”‘’…/|-—0123456789")
 _LIST_SEP = set("、,，和及与/")
+#: surnames that are also words linking a name to what precedes it
+_LINKING = frozenset("和与及同跟向对给由为")
 THRESHOLD = 3.0
 
 _CUE_RE = re.compile(alternation(CUES) + r"(?P<sep>[ ]?(?:[:=]|为|是|叫)?[ ]?)")
@@ -75,11 +77,13 @@ _TITLE_AT = re.compile(alternation(TITLES))
 _SURNAME_TITLE_AT = re.compile(alternation(SURNAME_TITLES))
 _RELATION_AT = re.compile(r"[ ]?[(（]" + alternation(RELATIONS) + r"[)）]")
 _VERB_AT = re.compile(alternation(VERBS))
-#: what never follows a name directly: a dose (柴胡6g), a disease, drug or germ ending (帕金森病,
-#: 李斯特菌, 蒙脱石散), a place or institution ending (徐汇区, 光华医院)
+#: what never follows a name directly: a dose, within two characters (柴胡6g, 刘寄|奴15g), a disease,
+#: drug or germ ending, an eponym's (帕金森病, 李斯特菌, 蒙脱石散, 霍奇金淋巴瘤), a place or
+#: institution ending (徐汇区, 光华医院)
 _NOT_NAME_AFTER = re.compile(
-    r"[ ]?[0-9.]+ ?(?:g|mg|ml|mL|μg|ug|IU|U|克|片|粒|袋|支|丸|贴)(?![A-Za-z])|"
-    r"[病症菌瘤炎癌散片丸剂液膏素酸钠钾钙胺唑酮醇酯苷碱粉霜栓囊汤饮]|胶囊|颗粒|注射|综合|"
+    r"[\u4e00-\u9fff]{0,2}[ ]?[0-9.]+ ?(?:g|mg|ml|mL|μg|ug|IU|U|克|片|粒|袋|支|丸|贴)(?![A-Za-z])|"
+    r"[病症菌瘤炎癌散片丸剂液膏素酸钠钾钙胺唑酮醇酯苷碱粉霜栓囊汤饮征]|胶囊|颗粒|注射|综合|淋巴|试验|反射|定律|"
+    r"细胞|手术|术式|氏|"
     r"[区县市省镇乡村路街弄巷]|医院|中心|大学|学院|公司|集团|门诊|卫生|诊所|社区"
 )
 #: pieces of drug names (INN stems as Chinese writes them): a candidate holding or touching one is a drug
@@ -164,6 +168,8 @@ class CnPersonNameRecognizer(Recognizer):
         out: list[tuple[float, int, int]] = []
         surname = text[i : i + slen]
         s_score = m.surname_score(surname[0]) if slen == 1 else 4.0
+        if surname in _LINKING and i + slen < n and text[i + slen] in self._surnames:
+            return out  # 和王芳女士: 和 links, 王芳 is the name
         left = self._left_context(text, i, cues)
         if left < 0 and m.word_freq(text[i - 1 : i + 1]):
             return out  # mid-sentence, and the surname ends a word with the character before (提高, 每周)
@@ -207,9 +213,10 @@ class CnPersonNameRecognizer(Recognizer):
                 if cross_left:
                     score -= min(4.0, cross_left**0.5 / 10)
             if end < n and right < 1.5:
+                # the last given character makes a word with the next (曾行阑|尾: 阑尾)
                 cross_right = m.word_freq(text[end - 1 : end + 1])
                 if cross_right:
-                    score -= min(4.0, cross_right**0.5 / 10)
+                    score -= min(5.0, 1.5 + cross_right**0.5 / 5)
             # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
             if self._inside_word(text, i, end):
                 score -= 5.0 * soften

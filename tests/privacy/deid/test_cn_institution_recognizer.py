@@ -1,8 +1,20 @@
-"""CnInstitutionRecognizer: hospitals and health centres by full or usual name."""
+"""CnInstitutionRecognizer: hospitals and health centres by full or usual name.
+
+INSTITUTION is not among the default entities (the lab keeps ``institution_code``, and hospital
+names are what notes are about): a de-identifier built with it redacts hospital names too.
+"""
 
 from __future__ import annotations
 
 import pytest
+
+from privacy.deid.engine import Deidentifier, get_deidentifier
+from privacy.deid.entities import DEFAULT_ENTITIES, ENTITY_TYPES, INSTITUTION
+
+
+@pytest.fixture(scope="module")
+def with_institutions() -> Deidentifier:
+    return Deidentifier(entities=ENTITY_TYPES)
 
 
 @pytest.mark.parametrize(
@@ -23,7 +35,12 @@ import pytest
         ("转心内科继续治疗", 0, []),
     ],
 )
-def test_institution(find, text, expected_len, expected_positions):
-    spans = find(text, "INSTITUTION")
+def test_institution(with_institutions, text, expected_len, expected_positions):
+    spans = [(s.start, s.end) for s in with_institutions.analyze(text, entities=[INSTITUTION])]
     assert len(spans) == expected_len
     assert spans == expected_positions
+
+
+def test_hospital_names_are_kept_by_default():
+    assert INSTITUTION not in DEFAULT_ENTITIES
+    assert get_deidentifier().redact("于光华医院就诊，转杨浦区中心医院").text == "于光华医院就诊，转杨浦区中心医院"

@@ -23,12 +23,24 @@ import pytest
         ("家庭电话 6404 1990", 1, [(5, 14)]),
         ("检验编号64041990", 0, []),
         ("批号：25090330", 0, []),
-        # never: dates, longer numbers, mobiles inside longer digit runs, lab values
-        ("联系电话 20240315", 0, []),
+        # full-width, Chinese numerals, a country code glued on
+        ("电话１３８１２３４５６７８", 1, [(2, 13)]),
+        ("电话一三八一二三四五六七八", 1, [(2, 13)]),
+        ("（外甥女）+8618394852754", 1, [(5, 19)]),
+        # a bare local number after a relative's role in brackets
+        ("紧急联系人：王芳（妻子）64041990", 1, [(12, 20)]),
+        # after a phone label any number of 7 digits or more is the phone (the label decides)
+        ("联系电话 20240315", 1, [(5, 13)]),
+        ("电话12345678901", 1, [(2, 13)]),
+        # service numbers after a phone label are not a person's
+        ("咨询电话：962218", 0, []),
+        ("电话：400-700-2075", 0, []),
+        # never: longer numbers, mobiles inside longer digit runs, lab values, masked numbers
+        ("复诊 20240315", 0, []),
+        ("身份核验：182****7760", 0, []),
         ("账号6222021234567890128", 0, []),
         ("订单号213812345678", 0, []),
         ("WBC 12.5×10^9/L，血压135/85mmHg", 0, []),
-        ("电话12345678901", 0, []),
     ],
 )
 def test_phone(find, text, expected_len, expected_positions):

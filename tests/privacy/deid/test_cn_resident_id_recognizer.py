@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.formats import resident_id_check_char
-from privacy.deid.recognizers.cn_resident_id_recognizer import CnResidentIdRecognizer
+from privacy.deid.recognizers.cn_resident_id_recognizer import valid_15
 
 VALID = "11010519491231002X"  # the standard's own example
 VALID_SH = "310104199003074211"
@@ -33,7 +33,18 @@ WRONG_CHECK = "310104199003074216"
         ("身份证号310104199002304213", 1, [(4, 22)]),
         ("检验条码310104199002304213", 0, []),
         (f"流水号{VALID_SH}9", 0, []),
-        (f"身份证号{VALID_SH[:17]}", 0, []),
+        # after an ID label any number is the ID (a digit lost or added by hand still identifies)
+        (f"身份证号{VALID_SH[:17]}", 1, [(4, 21)]),
+        # full-width, dashed, pre-1999 15-digit form
+        ("身份证号３１０１０４１９９００３０７４２１１", 1, [(4, 22)]),
+        ("ID:310104-19900307-4211，", 1, [(3, 23)]),
+        ("身份证310118750922704，", 1, [(3, 18)]),
+        ("310118750922704", 1, [(0, 15)]),
+        # a 15-digit number with no province code or no real date is not an old ID
+        ("流水号990118750922704", 0, []),
+        ("单号310118751322704", 0, []),
+        # masked IDs identify no one and are left
+        ("身份核验：310120********5371", 0, []),
         (f"订单9{VALID_SH}", 0, []),
         ("发票号123456789012345678", 0, []),
     ],
@@ -44,11 +55,11 @@ def test_resident_id(find, text, expected_len, expected_positions):
     assert spans == expected_positions
 
 
-def test_validate_result_is_the_checksum():
-    recognizer = CnResidentIdRecognizer()
-    assert recognizer.validate_result(VALID_SH) is True
-    assert recognizer.validate_result("310104 19900307 4211") is True
-    assert recognizer.validate_result(WRONG_CHECK) is False
+def test_fifteen_digit_ids_need_a_province_and_a_date():
+    assert valid_15("310118750922704")
+    assert not valid_15("990118750922704")  # no province 99
+    assert not valid_15("310118751322704")  # month 13
+    assert not valid_15("31011875092270")
 
 
 _first17 = st.builds(
