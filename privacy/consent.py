@@ -31,6 +31,18 @@ disclose (a settlement's ``event_time``). It is *allowed* iff some consent ``C``
 ``check`` reads no clock: its answer depends only on the events applied and its arguments, so a
 replay of the same stream decides the same way whatever day it runs.
 
+As of a publish time (stream processors)
+----------------------------------------
+Each event read from ``platform.consents.v1`` is stored with the publish time of its message
+(``published_us``). The router and the claims processor call ``check(..., asof_us=P)`` with the
+publish time ``P`` of the record they decide: only events published at or before ``P`` count — a
+grant published later is unknown to the record, a revocation published later does not stop it,
+an amendment published later does not change its terms (the older terms are kept for this). The
+answer then depends on the streams alone, not on how far the store has got: consent-sync storing
+a revocation ahead of the router, or a batch that crashed after storing one and before its Kafka
+commit, cannot change what an earlier-published record gets (docs/streams.md). Events applied
+without a publish time (a file) count for every record: a grant allows, a revocation stops all.
+
 A re-grant after a revoke is a new consent (new ``consent_id``) and works as any grant. A grant
 event for a ``consent_id`` already known to the same (person, insurer, purpose) amends its terms
 (latest applied wins); one naming a *different* person, insurer or purpose is rejected. Because

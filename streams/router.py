@@ -201,7 +201,9 @@ class RouterHandler:
     topic is keyed by ``person_no``) and aligned by time: a consent granted (or revoked) before a
     settlement was published takes effect before that settlement is routed, even when consent-sync
     has not stored it yet. Otherwise a settlement routed in that gap would be refused for good —
-    nothing retries it — and a 主动赔 claim lost. The router stores such consent events itself
+    nothing retries it — and a 主动赔 claim lost. Each record is judged as of its own publish time
+    (``ConsentRegistry.check(asof_us=…)``), so events the store already holds beyond it (stored by
+    consent-sync, or by a batch that crashed before its commit) change nothing. The router stores such consent events itself
     (idempotent by ``event_id``, like consent-sync), just before it routes a record of the same
     person and at the latest before its batch commits. Consent events it cannot parse are skipped
     here: consent-sync quarantines them, once.

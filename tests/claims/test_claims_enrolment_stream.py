@@ -185,7 +185,7 @@ def _expected(cfg, run) -> tuple[set, set]:
                     and datetime.fromisoformat(e["valid_from"]) <= at < datetime.fromisoformat(e["valid_to"])]
             if not held or not _in_effect(products[code], at) or not _in_effect(agreements[code], at):
                 continue
-            if not consents.check(r["person_no"], code, "claims", at, categories=("settlement",)):
+            if not consents.check(r["person_no"], code, "claims", at, categories=("settlement",), asof_us=ts * 1000):
                 continue
             expected.add(key)
             claimed.add(key)

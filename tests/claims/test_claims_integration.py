@@ -107,8 +107,12 @@ def _recompute(product: dict, rec: dict, ded_used: int, paid: dict, pre_declared
     return out, ded_used
 
 
-def _expected(events, consents, pre_existing) -> dict:
-    """(insurer, settlement_id) -> (total fen, deductible used after fen) for every claim result expected."""
+def _expected(events, consents, pre_existing, published: dict[str, int]) -> dict:
+    """(insurer, settlement_id) -> (total fen, deductible used after fen) for every claim result expected.
+
+    ``published``: settlement id -> its Kafka timestamp (ms); a consent counts for a settlement as of
+    that publish time (stream order: a revocation published later does not stop it).
+    """
     products = {c: yaml.safe_load((ROOT / "contracts" / "products" / f).read_text()) for c, f in PRODUCT_FILE.items()}
     # the insurer's sharing agreement must be in effect too (shenlife's starts on 2026-03-01)
     agreements = {c: yaml.safe_load((ROOT / "contracts" / "agreements" / f"{c}.yaml").read_text()) for c in INSURERS}
@@ -137,7 +141,8 @@ def _expected(events, consents, pre_existing) -> dict:
             ag = agreements[code]
             if not ag["effective_from"] <= at.date() < (ag.get("effective_to") or date.max):
                 continue
-            if not consents.check(rec["person_no"], code, "claims", at, categories=("settlement",)):
+            if not consents.check(rec["person_no"], code, "claims", at, categories=("settlement",),
+                                  asof_us=published[rec["settlement_id"]] * 1000):
                 continue
             key = (code, rec["person_no"], at.year)
             before = ded[key]
@@ -217,9 +222,18 @@ def claims_run(kafka_broker):
     assert done.returncode == 0, done.stderr[-3000:]
 
     consents = ConsentRegistry.open(cfg.state_database)
-    expected = _expected(events, consents, pre)
+    published = {json.loads(m.value)["settlement_id"]: m.timestamp for m in read_topic(cfg, t.PLATFORM_SETTLEMENTS)
+                 if _json_ok(m.value)}
+    expected = _expected(events, consents, pre, published)
     consents.close()
     return {"cfg": cfg, "events": events, "killed": killed, "expected": expected, "pre": pre}
+
+
+def _json_ok(value: bytes) -> bool:
+    try:
+        return isinstance(json.loads(value).get("settlement_id"), str)
+    except ValueError:
+        return False
 
 
 def _results(cfg) -> list[tuple[str, dict, dict]]:
