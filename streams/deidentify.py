@@ -98,11 +98,12 @@ class Deidentifier:
 
         result = self._text_deid().redact(r["text"], known=self.memory.known(r["person_no"]), on_residual="report")
         if not result.clean:
-            raise Rejected(
-                "residual-identifier",
+            message = (
                 f"note {r['note_id']}: after redaction the text still holds what looks like an identifier "
-                f"({'; '.join(str(x) for x in result.residual[:5])}); not published to the lab",
+                f"({'; '.join(str(x) for x in result.residual[:5])}); not published to the lab"
             )
+            raise Rejected("residual-identifier", message,
+                           [{"field": "text", "rule": "residual-identifier", "message": message, "value": None}])
         return {
             "note_id": r["note_id"],
             "settlement_id": r["settlement_id"],
