@@ -126,6 +126,7 @@ def run_evaluation(
     bench: int = 300,
     startup: bool = True,
     misses: int = 40,
+    name_methods: bool = False,
 ) -> dict[str, Any]:
     """Every figure the benchmark reports, as one JSON-ready dict."""
     from privacy.deid.engine import Deidentifier
@@ -179,6 +180,17 @@ def run_evaluation(
             if theirs["notes_per_cpu_s"] else None,
             "figures": theirs,
         }
+    if name_methods:  # names alone, by method, on the same notes (bench.deid_eval.name_methods)
+        from bench.deid_eval.name_methods import METHODS
+
+        report["name_methods"] = {}
+        for name, make in METHODS.items():
+            scored = score_notes(corpus, make())
+            report["name_methods"][name] = {
+                "person_name_recall": scored["recall_by_kind"].get("person_name", {}).get("rate"),
+                "clinical_terms_kept": scored["clinical_terms_kept"]["rate"],
+                "notes_per_cpu_s": scored["notes_per_cpu_s"],
+            }
     if startup:
         report["startup_s"] = startup_seconds()
     report["target_failures"] = target_failures(report)
