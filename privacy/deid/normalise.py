@@ -102,7 +102,34 @@ class Normalised:
 def normalise(text: str) -> Normalised:
     """The canonical copy of ``text`` with its offset map (see the module docstring)."""
     folded = text.translate(_WIDTH)
-    # edits: (original start, original end, [(character, original start, original end), ...])
+    edits = _edits(folded)
+    if not edits:
+        return Normalised(text, folded)
+    edits.sort(key=lambda e: (e[0], -e[1]))
+    out: list[str] = []
+    segments: list[tuple[int, int, tuple[tuple[int, int], ...] | None]] = []
+    length = 0
+    pos = 0
+    for start, end, parts in edits:
+        if start < pos:  # overlaps an earlier edit (a date inside a digit run): the first wins
+            continue
+        if start > pos:
+            segments.append((length, pos, None))
+            out.append(folded[pos:start])
+            length += start - pos
+        if parts:
+            segments.append((length, start, tuple((s, e) for _, s, e in parts)))
+            out.append("".join(ch for ch, _, _ in parts))
+            length += len(parts)
+        pos = end
+    if pos < len(folded):
+        segments.append((length, pos, None))
+        out.append(folded[pos:])
+    return Normalised(text, "".join(out), tuple(segments))
+
+
+def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """(start, end, [(character, original start, original end), ...]) of every rewrite."""
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     for m in _GROUPS.finditer(folded):
         digits = sum(ch.isdigit() for ch in m.group())
@@ -128,29 +155,7 @@ def normalise(text: str) -> Normalised:
         edits.append((m.start(), m.end(), parts))
     for m in _ZERO_WIDTH_RE.finditer(folded):
         edits.append((m.start(), m.end(), []))
-    if not edits:
-        return Normalised(text, folded)
-    edits.sort(key=lambda e: (e[0], -e[1]))
-    out: list[str] = []
-    segments: list[tuple[int, int, tuple[tuple[int, int], ...] | None]] = []
-    length = 0
-    pos = 0
-    for start, end, parts in edits:
-        if start < pos:  # overlaps an earlier edit (a date inside a digit run): the first wins
-            continue
-        if start > pos:
-            segments.append((length, pos, None))
-            out.append(folded[pos:start])
-            length += start - pos
-        if parts:
-            segments.append((length, start, tuple((s, e) for _, s, e in parts)))
-            out.append("".join(ch for ch, _, _ in parts))
-            length += len(parts)
-        pos = end
-    if pos < len(folded):
-        segments.append((length, pos, None))
-        out.append(folded[pos:])
-    return Normalised(text, "".join(out), tuple(segments))
+    return edits
 
 
 def fold(text: str) -> str:

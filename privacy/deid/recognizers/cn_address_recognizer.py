@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import regex as re
-
 import re as stdlib_re
 
-from privacy.deid._common import CJK, CN_DIGIT, DISTRICT, DISTRICT_NAMES, FLAGS, PROVINCE, PROVINCES, alternation
+import regex as re
+
+from privacy.deid._common import (
+    CJK,
+    CN_DIGIT,
+    DISTRICT,
+    DISTRICT_NAMES,
+    FLAGS,
+    PROVINCE,
+    PROVINCES,
+)
 from privacy.deid.entities import ADDRESS
 from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 from privacy.deid.recognizers.base import alternation as trie_alternation

@@ -50,7 +50,7 @@ class CnDateOfBirthRecognizer(Recognizer):
             if not (m.group()[0].isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
         ]
         for w in _BIRTH_WORD.finditer(text):
-            if w.start() == 0 or not text[w.start() - 1] in "0123456789年月日号 ":
+            if w.start() == 0 or text[w.start() - 1] not in "0123456789年月日号 ":
                 continue
             for back in (16, 12, 10, 8):
                 m = _DATE_BEFORE.search(text, max(0, w.start() - back), w.start())

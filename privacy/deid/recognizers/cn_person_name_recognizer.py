@@ -22,7 +22,7 @@ import re
 
 from privacy.deid.entities import PERSON
 from privacy.deid.name_model import SURNAMES, NameModel, load_model
-from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer, alternation
 
 #: words that introduce a name right after them (a colon may follow)
 CUES = (
@@ -122,9 +122,7 @@ class CnPersonNameRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
-        n = len(text)
         candidates: list[tuple[float, int, int]] = []
-        surnames = self._surnames
         compound = self._compound
         # where a cue or a label's colon ends (a name may start there): found once per note
         cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
@@ -194,36 +192,44 @@ class CnPersonNameRecognizer(Recognizer):
             score = min(s_score, 6.0) * 0.5 + chars + left + right - (1.0 if glen == 1 else 0.0)
             if score < self.threshold:
                 continue  # what follows only lowers the score
-            # a word (万里, 齐心) is a name only where the context says so clearly
-            soften = (0.5 if left >= 4.0 else 1.0) * (0.6 if right >= 2.0 else 1.0)
-            whole = text[i:end]
-            wf = m.word_freq(whole)
-            if wf:
-                score -= min(6.0, 1.0 + wf**0.5 / 4) * soften
-            if glen == 2:
-                gf = m.word_freq(given)
-                if gf > 200:
-                    score -= min(3.0, gf**0.5 / 30)
-                # surname and first given character make a word (银行卡, 杨梅舌, 高血压)
-                pf = m.word_freq(text[i : i + slen + 1])
-                if pf:
-                    score -= min(5.0, 1.0 + pf**0.5 / 10) * soften
-            if i > 0 and left < 1.0:
-                cross_left = m.word_freq(text[i - 1 : i + 1])
-                if cross_left:
-                    score -= min(4.0, cross_left**0.5 / 10)
-            if end < n and right < 1.5:
-                # the last given character makes a word with the next (曾行阑|尾: 阑尾)
-                cross_right = m.word_freq(text[end - 1 : end + 1])
-                if cross_right:
-                    score -= min(5.0, 1.5 + cross_right**0.5 / 5)
-            # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
-            if self._inside_word(text, i, end):
-                score -= 5.0 * soften
-            if _DRUG_PART.search(text, max(0, i - 1), min(n, end + 2)):
-                score -= 5.0
+            score -= self._penalties(text, i, slen, end, left, right)
             out.append((score, i, end))
         return out
+
+    def _penalties(self, text: str, i: int, slen: int, end: int, left: float, right: float) -> float:
+        """What the words around a candidate take off its score (never negative)."""
+        m = self.model
+        n = len(text)
+        given = text[i + slen : end]
+        penalty = 0.0
+        # a word (万里, 齐心) is a name only where the context says so clearly
+        soften = (0.5 if left >= 4.0 else 1.0) * (0.6 if right >= 2.0 else 1.0)
+        wf = m.word_freq(text[i:end])
+        if wf:
+            penalty += min(6.0, 1.0 + wf**0.5 / 4) * soften
+        if len(given) == 2:
+            gf = m.word_freq(given)
+            if gf > 200:
+                penalty += min(3.0, gf**0.5 / 30)
+            # surname and first given character make a word (银行卡, 杨梅舌, 高血压)
+            pf = m.word_freq(text[i : i + slen + 1])
+            if pf:
+                penalty += min(5.0, 1.0 + pf**0.5 / 10) * soften
+        if i > 0 and left < 1.0:
+            cross_left = m.word_freq(text[i - 1 : i + 1])
+            if cross_left:
+                penalty += min(4.0, cross_left**0.5 / 10)
+        if end < n and right < 1.5:
+            # the last given character makes a word with the next (曾行阑|尾: 阑尾)
+            cross_right = m.word_freq(text[end - 1 : end + 1])
+            if cross_right:
+                penalty += min(5.0, 1.5 + cross_right**0.5 / 5)
+        # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
+        if self._inside_word(text, i, end):
+            penalty += 5.0 * soften
+        if _DRUG_PART.search(text, max(0, i - 1), min(n, end + 2)):
+            penalty += 5.0
+        return penalty
 
     def _inside_word(self, text: str, start: int, end: int) -> bool:
         """True when a dictionary word of 3–5 characters covers the candidate and more."""
