@@ -52,19 +52,7 @@ class Deidentifier:
 
     def remember(self, r: dict[str, Any]) -> None:
         """Remember the person's identifiers this settlement names (for their notes)."""
-        from privacy.deid.entities import MEDICAL_CARD, PHONE, RESIDENT_ID
-
-        self.memory.remember(
-            r["person_no"],
-            names=[r.get("name")],
-            numbers=[
-                (RESIDENT_ID, r.get("resident_id")),
-                (PHONE, r.get("phone")),
-                (MEDICAL_CARD, r.get("card_no")),
-                (MEDICAL_CARD, r.get("person_no")),
-            ],
-            addresses=[r.get("address")],
-        )
+        self.memory.remember_settlement(r)
 
     def settlement(self, r: dict[str, Any]) -> dict[str, Any]:
         from privacy import generalise
