@@ -9,14 +9,16 @@ original span is what gets redacted — full-width, spaced or not.
 What changes (everything else is copied as it is):
 
 * full-width ASCII (U+FF01–FF5E) and the ideographic space become ASCII; other dashes
-  (``—–‐‑−﹣``) become ``-``; no-break and other Unicode spaces become a space — all one character
-  for one, so offsets do not move;
+  (``—–‐‑−﹣``) become ``-``; no-break and other Unicode spaces become a space; the middle dots
+  that join the parts of a transliterated or minority name (``•・‧∙``) become ``·``; Traditional
+  characters become Simplified (:mod:`privacy.deid.t2s`, OpenCC's one-character table: ``陳志強``
+  is read as ``陈志强``, ``醫師`` as ``医师``) — all one character for one, so offsets do not move;
 * zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are dropped;
 * the separators inside a number written in groups of three or more digits (``138 1234 5678``,
   ``6222-0212-3456-7890``, ``310104 19900307 421X``) are dropped when the groups add up to seven
   digits or more; a date (``2024-03-15``, groups of two) and lab values (``130 80``) are left alone;
-* a date in Chinese numerals (``一九八五年三月十二日``, ``二〇〇一年十月``) becomes Arabic
-  (``1985年3月12日``), and so does a run of six or more Chinese digits read one by one
+* a date in Chinese numerals (``一九八五年三月十二日``, ``二〇〇一年十月``, ``五六年三月七日``) becomes
+  Arabic (``1985年3月12日``, ``56年3月7日``), and so does a run of six or more Chinese digits read one by one
   (``一三八一二三四五六七八`` → ``13812345678``).
 """
 
@@ -25,6 +27,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+
+from privacy.deid.t2s import SIMPLIFIED, TRADITIONAL
 
 #: one character for one: full-width ASCII, the ideographic space, dashes and Unicode spaces
 _WIDTH = str.maketrans(
@@ -36,6 +40,8 @@ _WIDTH = str.maketrans(
         0x202F: 0x20,
         0x205F: 0x20,
         **{c: 0x2D for c in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE63, 0xFE58)},
+        **{c: 0xB7 for c in (0x2022, 0x30FB, 0x2027, 0x2219, 0xFF65, 0x22C5)},
+        **{ord(t): ord(s) for t, s in zip(TRADITIONAL, SIMPLIFIED, strict=True)},
     }
 )
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -48,7 +54,7 @@ _CN_SMALL = "一二三四五六七八九十"
 #: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs)
 _GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - )[0-9]{3,}[Xx]?)+(?![0-9A-Za-z])")
 _CN_DATE = re.compile(
-    rf"([{_CN_D}]{{4}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
+    rf"(?<![{_CN_D}])([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
 _CN_RUN = re.compile(rf"[{_CN_D}幺]{{6,}}")
 

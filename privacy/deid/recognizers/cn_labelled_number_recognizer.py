@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import re
 
-from privacy.deid.entities import BANK_CARD, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE
-from privacy.deid.labels import label_kinds
+from privacy.deid.entities import BANK_CARD, DATE_OF_BIRTH, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE
+from privacy.deid.labels import DOB_LABELS, label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
 _KINDS = label_kinds()
-_SEP = r"[ \t]{0,2}(?:[:=]|为|是|:)?[ \t]{0,2}"
+#: between a label and its value: a colon, 为/是, spaces, a table cell's bar, one line break, or an
+#: opening bracket (刷社保卡（0012345678）结算)
+_SEP = r"[ \t|]{0,3}(?:[:=]|为|是)?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
 #: a parenthesis between label and value: 联系电话(本人): 138…, 身份证号(已核实)…
 _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: the value: an area code in brackets, a + prefix, then an alphanumeric token
@@ -34,13 +36,22 @@ _LABELLED = re.compile(
 #: an unknown label shaped like an identifier label: found by its ending, then the 1–4 characters
 #: before it are the rest of the label
 _GENERIC = re.compile(
-    rf"(?P<end>卡号码?|编号|编码|证号|账号|帐号|号码|ID)(?:[ \t]{{0,2}}(?:[:=]|为|是)?)[ \t]{{0,2}}{_ASIDE}{_VALUE}"
+    rf"(?P<end>卡号码?|编号|编码|证号|账号|帐号|号码|识别码|识别号|序列号|凭证号|代码|序号|ID|No\.?|NO\.?|[号码卡证])"
+    rf"{_SEP}{_ASIDE}{_VALUE}"
 )
-_LABEL_HEAD = re.compile(rf"[{CJK}]{{1,4}}$")
+_LABEL_HEAD = re.compile(rf"[{CJK}]{{1,6}}$")
+#: endings that say "the number of" and nothing about whose (号, 码, 卡, 证): the label's head decides
+_WEAK_ENDS = frozenset("号 码 卡 证 代码 序号 序列号 凭证号 No No. NO NO.".split())
+#: words that make a label a person's: the number identifies a person, a card or a document they hold
+_PERSONAL = re.compile(
+    r"社保|医保|参保|保障|保险|身份|证件|护照|通行证|居住证|驾驶|驾照|军官|士兵|警官|残疾|低保|户口|户籍|公民|居民|"
+    r"个人|人员|患者|病人|病案|病历|住院|门诊|急诊|就诊|就医|诊疗|健康|市民|农合|合作医疗|公费|医疗证|医疗卡|银行|信用|"
+    r"储蓄|借记|账户|帐户|会员|客户|家属|联系人|本人|电子凭证|永久居留|出生证|出生医学"
+)
 #: words that make an unknown label a look-alike's (drugs, items, documents, places, staff)
 _NOT_PERSONAL = re.compile(
     r"药|项目|目录|耗材|器械|设备|诊断|疾病|手术|操作|科室|机构|医院|收费|物价|批|发票|票据|订单|流水|床|标本|样本|"
-    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|序列|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
+    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
     r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
 )
 #: column headers of a name
@@ -48,6 +59,7 @@ NAME_HEADERS = frozenset(
     "姓名 名字 患者 患者姓名 病人 病人姓名 联系人 家属 家属姓名 参保人 就诊人 医师 医生 护士 签名 经办人 户名 "
     "Name name 姓名/性别".split()
 )
+_DOB_HEADERS = frozenset(DOB_LABELS) | {"出生日期/年龄", "生日/年龄"}
 _BANK_WORDS = ("银行", "银联", "信用", "储蓄", "借记", "工资", "开户", "农行", "工行", "建行", "中行", "交行")
 
 
@@ -93,19 +105,33 @@ class CnLabelledNumberRecognizer(Recognizer):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
         if "\t" in text or "|" in text:
             hits += self._table(text)
+        hits += self._generic(doc, taken)
+        return hits
+
+    @staticmethod
+    def _generic(doc: Doc, taken: list[tuple[int, int]]) -> list[Hit]:
+        """Numbers after a label not listed, by what the label's head names (see the module docstring)."""
+        text = doc.text
+        hits: list[Hit] = []
         for m in _GENERIC.finditer(text):
             if any(s <= m.start("v") < e for s, e in taken):
                 continue
-            head = _LABEL_HEAD.search(text, max(0, m.start() - 4), m.start())
+            head = _LABEL_HEAD.search(text, max(0, m.start() - 6), m.start())
             if head is None:
                 continue
             label = head.group() + m.group("end")
             start, end = m.span("v")
-            if _NOT_PERSONAL.search(label):
-                doc.decoys.append((start, end))
+            personal = max((p.end() for p in _PERSONAL.finditer(label)), default=-1)
+            other = max((p.end() for p in _NOT_PERSONAL.finditer(label)), default=-1)
+            if other > personal:
+                doc.decoys.append((start, end))  # the last thing the label names is not a person's (医保发票号)
                 continue
-            if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= 4:
-                hits.append(Hit(start, end, ID_NUMBER, 0.7, self.name, True))
+            if personal < 0 and m.group("end") in _WEAK_ENDS:
+                if m.group("end") in ("序列号", "凭证号", "序号", "代码"):
+                    doc.decoys.append((start, end))
+                continue  # 3号, 1码: nothing says whose
+            if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= (3 if personal >= 0 else 4):
+                hits.append(Hit(start, end, ID_NUMBER, 0.7, CnLabelledNumberRecognizer.name, True))
         return hits
 
     def _table(self, text: str) -> list[Hit]:
@@ -158,6 +184,8 @@ def _header_kind(cell: str) -> str | None:
     look-alike column, None for anything else."""
     if cell in NAME_HEADERS:
         return PERSON
+    if cell in _DOB_HEADERS:
+        return DATE_OF_BIRTH
     for suffix in ("", "号码", "号", "码"):
         if suffix and not cell.endswith(suffix):
             continue
