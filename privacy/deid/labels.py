@@ -40,6 +40,30 @@ IDENTIFIER_LABELS: dict[str, str] = {
         MEDICAL_CARD,
     ),
     **dict.fromkeys(
+        ["Card No", "Card No.", "Card Number", "card no", "Card #", "Insurance No", "Insurance No.", "Insurance Number",
+         "Insurance ID", "Insurance Card", "Insurance Card No", "Member ID", "Member No", "Membership No",
+         "Medical Insurance No", "Medical Card No", "MI No", "SSC No", "Social Security No", "Social Security Number",
+         "Social Security Card", "SSN", "Health Card No", "Beneficiary ID", "Subscriber ID"],
+        MEDICAL_CARD,
+    ),
+    **dict.fromkeys(
+        ["ID No", "ID No.", "ID Number", "ID number", "ID Card", "ID card", "ID Card No", "Identity No",
+         "Identity Card", "Resident ID", "National ID", "Citizen ID"],
+        RESIDENT_ID,
+    ),
+    **dict.fromkeys(
+        ["Passport No", "Passport No.", "Passport Number", "Permit No", "Travel Permit", "Driver License",
+         "Driving Licence"],
+        ID_NUMBER,
+    ),
+    **dict.fromkeys(
+        ["Visit No", "Admission No", "Record No", "Medical Record No", "Chart No", "Case Number", "Patient No",
+         "Patient Number", "Inpatient Number", "Outpatient Number", "Hospital Number", "Registration No"],
+        HOSPITAL_RECORD_NO,
+    ),
+    **dict.fromkeys(["Account No", "Account No.", "Account Number", "Acct No", "Bank Card", "Bank Account",
+                     "Card Account"], BANK_CARD),
+    **dict.fromkeys(
         "护照 护照号 护照号码 通行证 港澳通行证 往来港澳通行证 台胞证 台湾居民来往大陆通行证 回乡证 军官证 士兵证 "
         "警官证 居住证 居住证号 驾驶证 驾驶证号 驾照 户口簿 户口本 户口簿号 出生证 出生证号 出生医学证明 "
         "出生医学证明编号 残疾证 残疾人证 残疾证号 低保证 低保证号 永久居留证 外国人永久居留身份证 永居证 "

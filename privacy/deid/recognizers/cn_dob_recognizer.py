@@ -23,7 +23,7 @@ _S = r"[ ]?[-/.][ ]?"
 #: a month in Chinese as a lunar date writes it (正月, 冬月, 腊月) or as digits left by normalisation
 _CN_MONTH = r"(?:闰)?(?:0?[1-9]|1[0-2]|正|冬|腊|十一|十二|十|[一二三四五六七八九])[ ]?月"
 #: a day: digits, or a lunar day (初七, 十五, 廿三, 三十)
-_CN_DAY = r"(?:(?:0?[1-9]|[12][0-9]|3[01])[ ]?[日号]?|初[一二三四五六七八九十]|十[一二三四五六七八九]|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十)"
+_CN_DAY = r"(?:(?:0?[1-9]|[12][0-9]|3[01])[ ]?[日号]?|[一二三四五六七八九十]{1,3}[日号]|初[一二三四五六七八九十]|十[一二三四五六七八九]|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十)"
 #: a year of the sexagenary cycle (丙申年): lunar dates of birth are often written so
 _GANZHI = r"[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]"
 _MON = (
@@ -45,16 +45,22 @@ _DATE = (
 #: (生日：3月7日), a lunar one (农历五月初五), two-digit years (03/07/56) or a year alone (YOB 1956)
 _LABELLED_DATE = (
     rf"(?:{_DATE}|{_D}{_S}{_M}{_S}[0-9]{{2}}|{_M}{_S}{_D}{_S}[0-9]{{2}}|[0-9]{{2}}{_S}{_M}{_S}{_D}"
-    rf"|{_CN_MONTH}[ ]?{_CN_DAY}|{_EN_DAY}{_EN_SEP}{_MON}|{_MON}{_EN_SEP}{_EN_DAY}|{_Y}(?![0-9年/.-]))"
+    rf"|{_CN_MONTH}[ ]?{_CN_DAY}|{_EN_DAY}{_EN_SEP}{_MON}|{_MON}{_EN_SEP}{_EN_DAY}|{_Y}(?![0-9年/.-])"
+    rf"|[0-9]{{2}}[ ]?年(?![0-9]))"
 )
 #: what may stand between a label and its date: a colon, 为/是/于, spaces, a table cell's bar, one
 #: line break, a remark in brackets (（农历）) and a calendar word (农历, 阴历, 公历)
 _LABEL_SEP = (
-    r"[ \t|]{0,3}(?:[:=]|为|是|于|在|on|in)?[ \t|]{0,3}\n?[ \t|]{0,3}"
+    r"(?:/[\u4e00-\u9fff]{1,4})?[ \t|]{0,3}(?:[:=\-]|为|是|于|在|on|in)?[ \t|]{0,3}\n?[ \t|]{0,3}"
+    r"(?:[男女][ ]?/[ ]?)?"
     r"(?:\([^()]{1,6}\)[ \t]{0,2}:?[ \t]{0,2})?(?:(?:农历|阴历|旧历|公历|阳历|新历)[ ]?:?[ ]?)?"
 )
 _AFTER_LABEL = re.compile(
     rf"(?:{alternation(DOB_LABELS)}){_LABEL_SEP}(?P<d>{_LABELLED_DATE})(?![0-9])", re.IGNORECASE
+)
+#: a second writing of the date right after it: 1956年3月7日（农历二月初五）, 1956-03-07 / 7 Mar 1956
+_ALSO = re.compile(
+    rf"[ ]?[(/,]?[ ]?(?:农历|阴历|旧历|公历|阳历|新历|lunar|Lunar)?[ ]?:?[ ]?(?P<d>{_LABELLED_DATE})(?![0-9])"
 )
 #: a birth word right after the date: 生, 出生, 生人 — not 生活, 生病, 生长, 生化…
 _BIRTH_WORD = re.compile(r"(?:出生|生人|出世|生(?![活病长命气效理殖成产化物存育日前后]))")
@@ -70,13 +76,17 @@ class CnDateOfBirthRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
-        if not any(ch.isdigit() for ch in text) and not any(w in text for w in _CALENDAR):
+        if "月" not in text and not any(ch.isdigit() for ch in text) and not any(w in text for w in _CALENDAR):
             return []
         hits = [
             self.hit(*m.span("d"), score=0.9, labelled=True)
             for m in _AFTER_LABEL.finditer(text)
             if not (m.group()[0].isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
         ]
+        for h in list(hits):
+            also = _ALSO.match(text, h.end)
+            if also is not None and also.group("d") and also.end() > h.end:
+                hits.append(self.hit(*also.span("d"), score=0.85, labelled=True))
         for w in _BIRTH_WORD.finditer(text):
             if w.start() == 0 or text[w.start() - 1] not in "0123456789年月日号 一二三四五六七八九十初廿":
                 continue

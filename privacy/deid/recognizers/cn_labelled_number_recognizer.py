@@ -29,7 +29,14 @@ _SEP = r"[ \t|]{0,3}(?:[:=]|为|是)?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
 #: a parenthesis between label and value: 联系电话(本人): 138…, 身份证号(已核实)…
 _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: the value: an area code in brackets, a + prefix, then an alphanumeric token
-_VALUE = r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*]|[0-9]{3,})"
+#: (a "No." or "#", a province's one-character name as card issuers print it, a short letter prefix
+#: set off by a space: 沪0012345678, SH 00123456, No.12345678)
+_VALUE = (
+    r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
+    r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
+    r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
+    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*]|[0-9]{3,})"
+)
 _LABELLED = re.compile(
     rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"
 )
@@ -54,6 +61,18 @@ _NOT_PERSONAL = re.compile(
     r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
     r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
 )
+#: a long number standing alone (8–14 digits, or letters then 6 digits or more), not an amount or a
+#: decimal; 15 digits and more are the residual check's
+_BARE_NUMBER = re.compile(r"[0-9]{6,14}")
+_LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
+#: a person's card or document named just before such a number
+_CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
+
+
+def _is_date8(digits: str) -> bool:
+    return digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:8] <= "31"
+
+
 #: column headers of a name
 NAME_HEADERS = frozenset(
     "姓名 名字 患者 患者姓名 病人 病人姓名 联系人 家属 家属姓名 参保人 就诊人 医师 医生 护士 签名 经办人 户名 "
@@ -106,6 +125,7 @@ class CnLabelledNumberRecognizer(Recognizer):
         if "\t" in text or "|" in text:
             hits += self._table(text)
         hits += self._generic(doc, taken)
+        hits += self._in_context(doc, hits)
         return hits
 
     @staticmethod
@@ -132,6 +152,35 @@ class CnLabelledNumberRecognizer(Recognizer):
                 continue  # 3号, 1码: nothing says whose
             if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= (3 if personal >= 0 else 4):
                 hits.append(Hit(start, end, ID_NUMBER, 0.7, CnLabelledNumberRecognizer.name, True))
+        return hits
+
+    @staticmethod
+    def _in_context(doc: Doc, found: list[Hit]) -> list[Hit]:
+        """A long number with no label, but a person's card or document named just before it
+        (持卡0012345678就诊, 社保卡 0012345678): that card's or document's number."""
+        text = doc.text
+        hits: list[Hit] = []
+        for m in _BARE_NUMBER.finditer(text):
+            start, end = m.span()
+            if end < len(text) and (text[end] in "0123456789元" or text[end].isascii() and text[end].isalpha()):
+                continue
+            if text[end : end + 2] in (" 元", ".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"):
+                continue  # an amount or a decimal
+            letters = _LETTERS_BEFORE.search(text, max(0, start - 3), start)
+            if letters is not None:
+                start = letters.start()
+            elif len(m.group()) < 8:
+                continue  # six or seven digits alone: a count, a code, a value
+            if start > 0 and (text[start - 1] in "0123456789." or text[start - 1].isascii() and text[start - 1].isalpha()):
+                continue
+            if any(s < end and start < e for s, e in doc.decoys) or any(h.start < end and start < h.end for h in found):
+                continue
+            digits = m.group()
+            if len(digits) == 8 and _is_date8(digits):
+                continue  # 20240307
+            if _CONTEXT_BEFORE.search(text, max(0, start - 8), start) is None:
+                continue
+            hits.append(Hit(start, end, ID_NUMBER, 0.6, CnLabelledNumberRecognizer.name, True))
         return hits
 
     def _table(self, text: str) -> list[Hit]:

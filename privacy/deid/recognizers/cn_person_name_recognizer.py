@@ -323,7 +323,8 @@ class CnPersonNameRecognizer(Recognizer):
         given = text[i + slen : end]
         penalty = 0.0
         # a word (万里, 齐心) is a name only where the context says so clearly
-        soften = (0.5 if left >= 4.0 else 1.0) * (0.6 if right >= 2.0 else 1.0)
+        # (a word directly before a person's title is a name: 武功住院医师, 高峰主任)
+        soften = (0.5 if left >= 4.0 else 1.0) * (0.35 if right >= 3.0 and _TITLE_AT.match(text, end) else 0.6 if right >= 2.0 else 1.0)
         wf = m.word_freq(text[i:end])
         if wf:
             penalty += min(6.0, 1.0 + wf**0.5 / 4) * soften

@@ -77,10 +77,12 @@ _AFTER = re.compile(
 _STRONG_AFTER = re.compile(r"[ ]?(?:,|，|\()?[ ]?(?:[MF](?![A-Za-z])|male|female|Male|Female|男|女|[0-9]{1,3}[ ]?(?:y|yo|Y|岁|years?))")
 _TOKEN = re.compile(r"[A-Z][a-z]+(?:['\-][A-Za-z][a-z]*)*|[A-Z]{2,}")
 _WORD_CHAR = re.compile(r"[A-Za-z]")
-_HON_RE = re.compile(r"(?<![A-Za-z])" + alternation(HONORIFICS) + r"(?![A-Za-z])[ ]?(?:[:.]?[ ]?)")
+_HON_RE = re.compile(
+    r"(?<![A-Za-z])" + alternation(HONORIFICS) + r"(?![A-Za-z])[ ]?(?:[:.]?[ ]?)(?P<ini>(?:[A-Z]\.[ ]?){0,2})"
+)
 _CUE_RE = re.compile(r"(?<![A-Za-z])" + alternation(CUES) + r"(?![A-Za-z])(?:[ ]?(?:by|[:=\-]))?[ ]?:?[ ]?")
 #: Chinese cues straight before a Latin name (患者Li Na)
-_CN_CUE_RE = re.compile(r"(?:患者|病人|姓名|家属|医师|医生|护士|联系人|签名|签字|主治|记录|Pt)[ ]?[:=]?[ ]?(?=[A-Z])")
+_CN_CUE_RE = re.compile(r"(?:患者|病人|姓名|家属|医师|医生|护士|联系人|签名|签字|主治|记录|Pt|\()[ ]?[:=]?[ ]?(?=[A-Z])")
 #: capitalised English words that are never a name after an honorific
 _NOT_NAMES = frozenset(
     "The A An On In At Of And Or For To From With Without Office Visit Note Notes Order Orders Plan Team Rounds "
@@ -122,8 +124,10 @@ class PinyinNameRecognizer(Recognizer):
             return []
         hits: list[Hit] = []
         cue_ends: dict[int, str] = {}
+        starts: dict[int, int] = {}
         for m in _HON_RE.finditer(text):
             cue_ends[m.end()] = "honorific"
+            starts[m.end()] = m.start("ini")  # initials before the name (Dr. W. Zhang) go with it
         for m in _CUE_RE.finditer(text):
             cue_ends.setdefault(m.end(), "cue")
         for m in _CN_CUE_RE.finditer(text):
@@ -136,7 +140,7 @@ class PinyinNameRecognizer(Recognizer):
             nxt = tokens[k + 1] if k + 1 < len(tokens) and _joined(text, tok.end(), tokens[k + 1].start()) else None
             span = self._name_at(text, tok, nxt, cue_ends.get(tok.start()))
             if span is not None:
-                hits.append(Hit(span[0], span[1], PERSON, 0.85, self.name))
+                hits.append(Hit(starts.get(span[0], span[0]), span[1], PERSON, 0.85, self.name))
                 taken_until = span[1]
         return hits
 
