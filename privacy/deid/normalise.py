@@ -48,15 +48,19 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 
 CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "幺": "1", "二": "2", "两": "2",
-             "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}  # fmt: skip
+             "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+             "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5", "陆": "6", "柒": "7", "捌": "8", "玖": "9"}  # fmt: skip
 _CN_D = "〇零○一二三四五六七八九"
 _CN_SMALL = "一二三四五六七八九十"
 #: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs)
-_GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - )[0-9]{3,}[Xx]?)+(?![0-9A-Za-z])")
+_GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[Xx]?)+(?![0-9A-Za-z]|[\-./:][0-9])")
+#: short groups (3101 0419 9003 0742 11, 1 3 8 1 2 3 4 5 6 7 8): one separator throughout, and as
+#: many digits as a phone, an ID or a card has (11 to 19)
+_SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ \-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z]|\.[0-9])")
 _CN_DATE = re.compile(
     rf"(?<![{_CN_D}])([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
-_CN_RUN = re.compile(rf"[{_CN_D}幺]{{6,}}")
+_CN_RUN = re.compile(rf"[{_CN_D}幺壹贰叁肆伍陆柒捌玖]{{6,}}")
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -141,7 +145,13 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
         digits = sum(ch.isdigit() for ch in m.group())
         if digits < 7:
             continue
-        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -"]
+        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
+        edits.append((m.start(), m.end(), parts))
+    for m in _SHORT_GROUPS.finditer(folded):
+        digits = sum(ch.isdigit() for ch in m.group())
+        if not 11 <= digits <= 19:
+            continue
+        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
         edits.append((m.start(), m.end(), parts))
     for m in _CN_DATE.finditer(folded):
         parts = [(CN_DIGITS[ch], m.start(1) + i, m.start(1) + i + 1) for i, ch in enumerate(m.group(1))]

@@ -25,7 +25,7 @@ from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 _KINDS = label_kinds()
 #: between a label and its value: a colon, 为/是, spaces, a table cell's bar, one line break, or an
 #: opening bracket (刷社保卡（0012345678）结算)
-_SEP = r"[ \t|]{0,3}(?:[:=]|为|是)?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
+_SEP = r"[)\]]?[ \t|]{0,3}(?:[:=]|为|是)?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
 #: a parenthesis between label and value: 联系电话(本人): 138…, 身份证号(已核实)…
 _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: the value: an area code in brackets, a + prefix, then an alphanumeric token
@@ -35,7 +35,7 @@ _VALUE = (
     r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
-    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*]|[0-9]{3,})"
+    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*|[0-9]{3,})"
 )
 _LABELLED = re.compile(
     rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"

@@ -151,6 +151,8 @@ class CnPersonNameRecognizer(Recognizer):
         for m in _CUE_RE.finditer(text):
             if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
                 continue  # an English cue inside a word
+            if m.start() > 0 and text[m.start() - 1] in self._surnames and _SURNAME_TITLE_AT.fullmatch(m.group().rstrip(" :=为是叫")):
+                continue  # 江护士长查房: the title of the name before it, not a cue for what follows
             cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
         for match in self._starts.finditer(text):
             i = match.start()
@@ -336,6 +338,8 @@ class CnPersonNameRecognizer(Recognizer):
             pf = m.word_freq(text[i : i + slen + 1])
             if pf:
                 penalty += min(5.0, 1.0 + pf**0.5 / 10) * soften
+                if pf >= 1000 and sum(self._given.get(ch, -2.5) for ch in given) < 0.0:
+                    penalty += 6.0  # a common word and a character no name uses (费用约, 安全带)
         if i > 0 and left < 1.0:
             cross_left = m.word_freq(text[i - 1 : i + 1])
             if cross_left:
