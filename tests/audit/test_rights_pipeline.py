@@ -223,3 +223,16 @@ def test_the_statement_lists_exactly_the_persons_disclosures(run, tmp_path):
     # nobody else's
     other = next(p for p in by_person if p != person)
     assert not by_person[other] & {d["audit_id"] for d in data["disclosures"]}
+
+
+def test_the_compliance_report_shows_notices_pias_retention_and_erasures(run):
+    from medshare import rights_report
+
+    r = rights_report.collect(run["cfg"])
+    assert {(n["insurer"], n["purpose"]) for n in r["notices"]} >= {("hhb", "claims"), ("shenlife", "claims")}
+    assert [(g["insurer"], g["purpose"]) for g in r["grants_without_pia"]] == [("shenlife", "actuarial")]
+    assert all(x["enforced"] for x in r["retention"])
+    assert r["erasure"]["requests"] == len(run["issued"].requests) == r["erasure"]["acknowledged"]
+    assert r["erasure"]["overdue"] == {}
+    html = rights_report.render_html(r)
+    assert "grant(s) without a PIA" in html and "No overdue erasure request" in html
