@@ -51,11 +51,15 @@ class Router:
     def __init__(self, cfg: Settings | None = None, registry=None, agreements=None) -> None:
         from privacy.agreements import load_agreements
         from privacy.consent import ConsentRegistry
+        from privacy.notice import NoticeBook
         from privacy.pseudonym import Pseudonymiser
 
         self.cfg = cfg or settings()
         self.agreements = agreements or load_agreements()
-        self.registry = registry or ConsentRegistry.open(self.cfg.state_database)
+        self.registry = registry or ConsentRegistry.open(self.cfg.state_database,
+                                                         notices=NoticeBook.load(self.agreements))
+        #: what a consent on an older notice still covers of a widened grant (privacy.notice)
+        self.notices = getattr(self.registry, "notices", None)
         self.grants = self.agreements.grants("claims")
         self.sources = tuple(sorted({g.grant.source for g in self.grants if g.grant.source in RECORD_ID}))
         self._encryptors: dict[str, Any] = {}
@@ -114,11 +118,22 @@ class Router:
                                            categories=tuple(grant.consent_categories), asof_us=asof_us)
             if not decision.allowed:
                 continue
-            out.append(self._disclose(ref.insurer, grant, source, record, at, decision, ev_id))
+            covered = None
+            if self.notices is not None:
+                notice_id = self.registry.notice_of(decision.consent_id, asof_us)
+                cov = self.notices.coverage(notice_id, grant)
+                if cov.fields is None or not cov.fields:
+                    continue  # the agreement widened beyond the person's notice: fresh consent required
+                covered = None if cov.complete else cov.fields
+            else:
+                notice_id = None
+            out.append(self._disclose(ref.insurer, grant, source, record, at, decision, ev_id, covered, notice_id))
         return out
 
-    def _disclose(self, code, grant, source, record, at, decision, ev_id) -> Disclosure:
+    def _disclose(self, code, grant, source, record, at, decision, ev_id, covered=None,
+                  notice_id=None) -> Disclosure:
         from privacy import generalise
+        from privacy.agreements import DROP
 
         topic = grant.output
         record_id = str(record[RECORD_ID[source]])
@@ -126,6 +141,8 @@ class Router:
         pseudo = self._keys[code]
 
         def treat(path: str, value: Any, treatment) -> Any:
+            if covered is not None and path not in covered:
+                return DROP  # wider than the notice the person consented on
             kind = treatment.kind
             if kind == "plain" or value is None:
                 return value
@@ -141,7 +158,7 @@ class Router:
                 return None
             raise Rejected("agreement", f"treatment {kind!r} of {path} is not implemented")
 
-        projected = grant.project(record, treat=treat, treat_plain=False)
+        projected = grant.project(record, treat=treat, treat_plain=covered is not None)
         enc = self.encryptor(code)
         if _has_nested_encrypt(grant):
             projected = _encrypt_marked(projected, enc, topic, record_id, prefix="")
@@ -168,8 +185,10 @@ class Router:
             "person_ref": self._audit.pseudonym(record["person_no"], domain="person_no"),
             "resident_ref": (self._audit.pseudonym(record["resident_id"], domain="resident_id")
                              if record.get("resident_id") else None),
-            "fields": {path: tr for path, tr, head in self._audit_fields(grant) if record.get(head) is not None},
+            "fields": {path: tr for path, tr, head in self._audit_fields(grant)
+                       if record.get(head) is not None and (covered is None or path in covered)},
             "consent_id": decision.consent_id,
+            "notice_id": notice_id,
             "agreement_id": agreement.agreement_id,
             "agreement_version": agreement.fingerprint,
             "key_id": enc.key_id,
