@@ -61,14 +61,18 @@ class Router:
         #: what a consent on an older notice still covers of a widened grant (privacy.notice)
         self.notices = getattr(self.registry, "notices", None)
         self.grants = self.agreements.grants("claims")
+        #: claims grants that send notes with a redacted field (their persons' settlements are remembered)
+        self._note_grants = [g for g in self.grants if g.grant.source == t.PLATFORM_EMR_NOTES
+                             and any(tr.kind == "redact" for tr in g.grant.fields.values())]
         self.sources = tuple(sorted({g.grant.source for g in self.grants if g.grant.source in RECORD_ID}))
         self._encryptors: dict[str, Any] = {}
         self._keys = {code: Pseudonymiser.for_project(f"insurer-{code}", cfg=self.cfg)
                       for code in {g.insurer for g in self.grants}}
         self._audit = Pseudonymiser.for_project("audit", cfg=self.cfg)
         self._deid = None
-        #: person_no -> name, from settlements seen, so notes of that person are redacted by name too
-        self._names: dict[str, str] = {}
+        #: each person's identifiers from their settlements, as keyed digests (privacy.deid.memory,
+        #: shared with the lab de-identifier): notes are redacted with them in any written form
+        self._memory = None
         self._last_refresh = 0.0
         self._fields_cache: dict[int, list[tuple[str, str, str]]] = {}
 
@@ -94,6 +98,13 @@ class Router:
             self._encryptors[code] = Encryptor.for_insurer(code, self.cfg)
         return self._encryptors[code]
 
+    def memory(self):
+        if self._memory is None:
+            from privacy.deid.memory import PersonMemory
+
+            self._memory = PersonMemory.open(self.cfg)
+        return self._memory
+
     def deidentifier(self):
         if self._deid is None:
             from privacy.deid import get_deidentifier
@@ -106,9 +117,16 @@ class Router:
         """The disclosures of one record. ``asof_us``: the record's publish time — consent events
         count for it only if published at or before it (the stream decides, not the store's state)."""
         person = record["person_no"]
-        if source == t.PLATFORM_SETTLEMENTS and record.get("name"):
-            self._names[person] = record["name"]
         at = datetime.fromisoformat(record["event_time"])
+        if source == t.PLATFORM_SETTLEMENTS and self._note_grants and any(
+                self.registry.check(person, ref.insurer, "claims", at, categories=tuple(ref.grant.consent_categories),
+                                    asof_us=asof_us) for ref in self._note_grants):
+            # the person's notes may go (redacted) to an insurer: remember the identifiers this
+            # settlement names, so those notes are redacted with them in any written form. Only
+            # then: remembering costs ≈1 ms a settlement (≈100 keyed digests). The lab
+            # de-identifier remembers every settlement in the same table, which covers a person
+            # who consents later once it has passed that settlement.
+            self.memory().remember_settlement(record)
         out = []
         for ref in self.grants:
             grant = ref.grant
@@ -137,7 +155,8 @@ class Router:
 
         topic = grant.output
         record_id = str(record[RECORD_ID[source]])
-        known_names = tuple(n for n in (record.get("name"), self._names.get(record["person_no"])) if n)
+        known_names = (record["name"],) if record.get("name") else ()
+        known = None
         pseudo = self._keys[code]
 
         def treat(path: str, value: Any, treatment) -> Any:
@@ -154,7 +173,12 @@ class Router:
                 return generalise.apply(treatment.rule, value, at=at)
             if kind == "redact":
                 if isinstance(value, str):
-                    return self.deidentifier().redact(value, known_names=known_names).text
+                    nonlocal known
+                    if known is None:
+                        known = self.memory().known(record["person_no"])
+                    # on_residual="redact": what still looks like an identifier after redaction is
+                    # redacted too (fail closed) — an insurer gets less text, never an identifier
+                    return self.deidentifier().redact(value, known_names=known_names, known=known).text
                 return None
             raise Rejected("agreement", f"treatment {kind!r} of {path} is not implemented")
 
@@ -247,6 +271,8 @@ class RouterHandler:
     def begin_batch(self) -> None:
         self.consents.reset()
         self.router.refresh_consents()
+        if self.router._memory is not None:
+            self.router._memory.discard()  # what an aborted batch learned is learned again on its replay
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         if msg.topic == t.PLATFORM_CONSENTS:
@@ -266,9 +292,13 @@ class RouterHandler:
 
     def before_commit(self) -> None:
         self.consents.flush()
+        if self.router._memory is not None:
+            self.router._memory.flush()  # durable before the offsets that taught it are committed
 
     def close(self) -> None:
         self.router.registry.close()
+        if self.router._memory is not None:
+            self.router._memory.close()
 
 
 def build(cfg: Settings) -> RouterHandler:

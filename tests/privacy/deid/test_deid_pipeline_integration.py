@@ -170,9 +170,6 @@ def test_insurer_topics_hold_no_full_width_or_spaced_identifier(run):
         assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"], masked_too=False) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the router redacts with the settlement's name only, not the person memory "
-                   "(streams/router.py passes known_names=, not known=): masked and partial forms of numbers "
-                   "and the address reach an insurer topic until it does")
 def test_insurer_topics_hold_no_masked_or_partial_identifier(run):
     by_id = {n["note_id"]: n for n in run["crafted"]}
     for key, rec in _insurer_notes(run).items():
