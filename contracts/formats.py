@@ -172,3 +172,47 @@ def is_valid_datetime(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- the national medical-insurance platform interface (issue 18, docs/platform-interface.md) -----
+#: 人员编号 psn_no and the platform's ids (setl_id 结算ID, mdtrt_id 就诊ID): 字符型 30 in the interface
+PLATFORM_ID = r"[0-9A-Za-z]{1,30}"
+#: ICD-10 医保版 2.0 diagnosis: category, a 3-character subcategory (digits or ``x``) and optionally
+#: an ``x`` + 3-digit extension: ``E11.900``, ``C34.900x001``, ``I10.x00x002``
+ICD10_CHS = r"[A-Z][0-9]{2}(?:\.[0-9x][0-9x]{0,2}(?:x[0-9]{3})?)?"
+#: 医保版 ICD-9-CM-3 operation: 2-digit category, up to 4 more digits, optional ``x`` extension
+#: (``36.0600``, ``81.5100x001``)
+ICD9CM3_CHS = r"[0-9]{2}(?:\.[0-9]{1,4}(?:x[0-9]{3})?)?"
+#: 中医病证 (TCM disease / syndrome) codes: shape only (a letter, then letters, digits and dots)
+TCM_DIAG = r"[A-Z][0-9A-Z]{1,5}(?:\.[0-9A-Z]{1,3}){0,4}"
+#: 国家医保药品编码, 西药: ``X`` + 22 (``XA01ABD075A002010100483``)
+WEST_DRUG_CODE = r"X[A-Z0-9]{22}"
+#: 国家医保药品编码, 中成药: ``Z`` + 19..22 (20 characters seen in practice)
+TCM_PATENT_CODE = r"Z[A-Z0-9]{19,22}"
+#: 中药饮片 (herbal pieces): ``T`` + letters/digits; shape only
+HERB_CODE = r"T[A-Z0-9]{6,22}"
+#: 医疗服务项目分类与代码: 15 digits (``001216000010100``)
+SERVICE_CODE_15 = r"[0-9]{15}"
+#: 医保医用耗材编码: ``C`` + 19 digits (20 characters)
+CONSUMABLE_CODE = DEVICE_CODE
+#: 定点医疗机构 (hospital) ``H`` and 定点零售药店 (pharmacy) ``P`` + 6-digit region + 5 digits
+HOSPITAL_CODE = r"H[0-9]{11}"
+PHARMACY_CODE = r"P[0-9]{11}"
+FIXMEDINS_CODE = r"[HP][0-9]{11}"
+#: the interface's date-time: ``yyyy-MM-dd HH:mm:ss``, China Standard Time without an offset
+INTERFACE_DATETIME = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
+#: any code ``med_list_codg`` may hold (rule ``code-by-category`` pins which by med_chrgitm_type)
+MED_LIST_CODE = f"(?:{WEST_DRUG_CODE}|{TCM_PATENT_CODE}|{HERB_CODE}|{SERVICE_CODE_15}|{CONSUMABLE_CODE})"
+
+
+def is_valid_interface_datetime(value: object) -> bool:
+    """:data:`INTERFACE_DATETIME` naming a real date and time."""
+    from datetime import datetime
+
+    if not fullmatch(INTERFACE_DATETIME, value):
+        return False
+    try:
+        datetime.strptime(value, "%Y-%m-%d %H:%M:%S")  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True
