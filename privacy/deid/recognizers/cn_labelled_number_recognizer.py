@@ -38,7 +38,7 @@ _VALUE = (
     r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*|[0-9]{3,})"
 )
 _LABELLED = re.compile(
-    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"
+    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?(?P<l2>/[{CJK}A-Za-z]{{1,6}})?{_SEP}{_ASIDE}{_VALUE}"
 )
 #: an unknown label shaped like an identifier label: found by its ending, then the 1–4 characters
 #: before it are the rest of the label
@@ -109,6 +109,8 @@ class CnLabelledNumberRecognizer(Recognizer):
                 continue  # an ASCII label inside a word (HbA1c has no ID)
             entity = _KINDS.get(m.group("l"))
             start, end = m.span("v")
+            if m.group("l2") and "/" in m.group("v"):
+                end = start + m.group("v").index("/")  # 住院号/床号：1234567/12床: the first value is the label's
             taken.append(m.span())
             labels.append(m.span("l"))
             if entity is None:
@@ -120,7 +122,7 @@ class CnLabelledNumberRecognizer(Recognizer):
                 before = text[max(0, m.start() - 8) : m.start()]
                 if any(w in before for w in _BANK_WORDS):
                     entity = BANK_CARD
-            if _accept(m.group("v"), entity):
+            if _accept(text[start:end], entity):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
         if "\t" in text or "|" in text:
             hits += self._table(text)
