@@ -115,6 +115,9 @@ _RIGHT = re.compile(
 #: a transliterated or minority name: parts joined by a middle dot (阿依古丽·买买提, 约翰·史密斯);
 #: normalisation wrote every middle-dot variant (•・‧∙) as ``·``
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[ ]?[·.][ ]?[\u4e00-\u9fff]{1,10})+")
+_DOT_BETWEEN = re.compile(r"[\u4e00-\u9fff][ ]?[·.][ ]?[\u4e00-\u9fff]")
+#: what after a rare surname and one or two characters makes it a name without a cue before it
+_STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
 #: a nickname: 老 / 小 before a surname, 阿 before a surname or a given-name character (老王, 小李, 阿芳)
 _NICK = re.compile(r"[老小阿][\u4e00-\u9fff]")
 
@@ -160,7 +163,7 @@ class CnPersonNameRecognizer(Recognizer):
             candidates.extend(self._score_at(text, i, slen, cues))
         if "老" in text or "小" in text or "阿" in text:
             candidates.extend(self._nicknames(text, cues))
-        if "·" in text or "." in text:
+        if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
         hits: list[Hit] = []
         # identifier labels (银行卡, 医保卡…) are never names
@@ -200,6 +203,9 @@ class CnPersonNameRecognizer(Recognizer):
         left = self._left_context(text, i, cues)
         if left < 0 and m.word_freq(text[i - 1 : i + 1]):
             return out  # mid-sentence, and the surname ends a word with the character before (提高, 每周)
+        if rare and left < 1.0 and not (i > 0 and text[i - 1] in "老小"):
+            if not (_STRONG_AT.match(text, i + 2) or _STRONG_AT.match(text, i + 3)):
+                return out  # a rare surname with no cue before it needs a title, a role or a sex after it
         out += self._surname_title(text, i, slen, s_score, left, rare)
         if left >= 1.0 and i + slen + 1 < n and text[i + slen] == " ":
             out += self._spaced(text, i, slen, s_score, left)
