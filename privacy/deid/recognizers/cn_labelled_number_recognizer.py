@@ -25,7 +25,7 @@ from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 _KINDS = label_kinds()
 #: between a label and its value: a colon, 为/是, spaces, a table cell's bar, one line break, or an
 #: opening bracket (刷社保卡（0012345678）结算)
-_SEP = r"[)\]]?[ \t|]{0,3}(?:[:=]|为|是)?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
+_SEP = r"[)\]]?[ \t|]{0,3}(?:为|是)?[ ]?(?:[:=])?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
 #: a parenthesis between label and value: 联系电话(本人): 138…, 身份证号(已核实)…
 _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: the value: an area code in brackets, a + prefix, then an alphanumeric token
