@@ -66,6 +66,7 @@ _NOT_PERSONAL = re.compile(
 _BARE_NUMBER = re.compile(r"[0-9]{6,14}")
 _LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
 #: a person's card or document named just before such a number
+_CONTEXT_CHARS = frozenset("卡证保份照户账")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
 
@@ -130,6 +131,17 @@ class CnLabelledNumberRecognizer(Recognizer):
         hits += self._in_context(doc, hits)
         return hits
 
+    def decoys(self, doc: Doc) -> list[tuple[int, int]]:
+        """Only the spans of the numbers after look-alike labels (what the residual check needs)."""
+        text = doc.text
+        taken: list[tuple[int, int]] = []
+        for m in _LABELLED.finditer(text):
+            taken.append(m.span())
+            if _KINDS.get(m.group("l")) is None:
+                doc.decoys.append(m.span("v"))
+        self._generic(doc, taken)
+        return doc.decoys
+
     @staticmethod
     def _generic(doc: Doc, taken: list[tuple[int, int]]) -> list[Hit]:
         """Numbers after a label not listed, by what the label's head names (see the module docstring)."""
@@ -164,6 +176,8 @@ class CnLabelledNumberRecognizer(Recognizer):
         hits: list[Hit] = []
         for m in _BARE_NUMBER.finditer(text):
             start, end = m.span()
+            if _CONTEXT_CHARS.isdisjoint(text[max(0, start - 12) : start]):
+                continue  # no card or document word before it (the cheap test first)
             if end < len(text) and (text[end] in "0123456789元" or text[end].isascii() and text[end].isalpha()):
                 continue
             if text[end : end + 2] in (" 元", ".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"):
