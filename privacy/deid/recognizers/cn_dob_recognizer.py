@@ -55,9 +55,9 @@ _LABEL_SEP = (
     r"(?:[男女][ ]?/[ ]?|[0-9]{1,3}[ ]?(?:岁|y|Y|yrs|yo)?[ ]?/[ ]?)?"
     r"(?:\([^()]{1,6}\)[ \t]{0,2}:?[ \t]{0,2})?(?:(?:农历|阴历|旧历|公历|阳历|新历)[ ]?:?[ ]?)?"
 )
-_AFTER_LABEL = re.compile(
-    rf"(?:{alternation(DOB_LABELS)}){_LABEL_SEP}(?P<d>{_LABELLED_DATE})(?![0-9])", re.IGNORECASE
-)
+#: the labels in the cases notes write them (no IGNORECASE: it slows the search of every note)
+_CASED_LABELS = sorted({v for w in DOB_LABELS for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())})
+_AFTER_LABEL = re.compile(rf"(?:{alternation(_CASED_LABELS)}){_LABEL_SEP}(?P<d>{_LABELLED_DATE})(?![0-9])")
 #: a full date a few words after a birth label (出生：上海，1956年3月7日; 出生于上海市，1956-03-07)
 _NEAR_LABEL = re.compile(rf"(?:{alternation([w for w in DOB_LABELS if not w.isascii()])})[^0-9\n]{{1,8}}?(?P<d>{_DATE})(?![0-9])")
 #: a second writing of the date right after it: 1956年3月7日（农历二月初五）, 1956-03-07 / 7 Mar 1956
