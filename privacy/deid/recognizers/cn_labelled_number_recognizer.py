@@ -66,6 +66,7 @@ _NOT_PERSONAL = re.compile(
 _BARE_NUMBER = re.compile(r"[0-9]{6,14}")
 _LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
 #: a person's card or document named just before such a number
+_LONG_CODE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z\-_./@].)[0-9A-Za-z]{15,47}(?![0-9A-Za-z\-_@])")
 _CONTEXT_CHARS = frozenset("卡证保份照户账")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
@@ -129,6 +130,7 @@ class CnLabelledNumberRecognizer(Recognizer):
             hits += self._table(text)
         hits += self._generic(doc, taken)
         hits += self._in_context(doc, hits)
+        hits += self._long_codes(doc, hits)
         return hits
 
     def decoys(self, doc: Doc) -> list[tuple[int, int]]:
@@ -166,6 +168,22 @@ class CnLabelledNumberRecognizer(Recognizer):
                 continue  # 3号, 1码: nothing says whose
             if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= (3 if personal >= 0 else 4):
                 hits.append(Hit(start, end, ID_NUMBER, 0.7, CnLabelledNumberRecognizer.name, True))
+        return hits
+
+    @staticmethod
+    def _long_codes(doc: Doc, found: list[Hit]) -> list[Hit]:
+        """A long code of letters and digits (16 characters and more, 8 digits and more) that no
+        look-alike label introduces: a card's serial, an e-credential's token — fail closed."""
+        text = doc.text
+        hits: list[Hit] = []
+        for m in _LONG_CODE.finditer(text):
+            start, end = m.span()
+            code = m.group()
+            if sum(ch.isdigit() for ch in code) < 8 or sum(ch.isalpha() for ch in code) < 2:
+                continue
+            if any(s < end and start < e for s, e in doc.decoys) or any(h.start < end and start < h.end for h in found):
+                continue
+            hits.append(Hit(start, end, ID_NUMBER, 0.6, CnLabelledNumberRecognizer.name))
         return hits
 
     @staticmethod

@@ -176,6 +176,10 @@ CASES = [
  ("Age/DOB: 68/1956-03-07", ["1956-03-07"], []),
  ("医保卡号为：0012345678", ["0012345678"], []),
  ("患儿乐乐，男，3岁，其母王芳代诉", ["乐乐", "王芳"], []),
+    # a long code of letters and digits with no label (fail closed), a look-alike label's kept
+    ("社保卡芯片：e4d909c290d0fb1ca068ffaddf22cbd0", ["e4d909c290d0fb1ca068ffaddf22cbd0"], []),
+    ("凭证 A1B2C3D4E5F6A7B8C9D0", ["A1B2C3D4E5F6A7B8C9D0"], []),
+    ("统一社会信用代码：91310000MA1FL0XX3K", [], ["91310000MA1FL0XX3K"]),
 ]
 
 
