@@ -6,7 +6,7 @@ is caught when its value is gone from the output, widths, spaces and dashes fold
 * **independent** — :func:`bench.deid_eval.independent.generate`, written by someone who did
   not read ``privacy/deid/``, from a description of real notes: thirteen writing styles, every
   identifier form, look-alike decoys and clinical terms. ``split="dev"`` is what the recognisers
-  may be tuned on; ``split="heldout"`` is for measuring only. Notes are redacted as
+  may be tuned on; ``split="heldout"`` and ``"heldout2"`` are for measuring only. Notes are redacted as
   ``medshare deid text`` does (no known names).
 * **simulator** — the platform simulator's notes (``medshare.simulate.notes``), redacted as the
   lab's de-identifier does: with the person's identifiers known.

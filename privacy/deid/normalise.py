@@ -58,7 +58,7 @@ _GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[
 #: many digits as a phone, an ID or a card has (11 to 19)
 _SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ \-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z]|\.[0-9])")
 _CN_DATE = re.compile(
-    rf"(?<![{_CN_D}])([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
+    rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
 _CN_RUN = re.compile(rf"[{_CN_D}幺壹贰叁肆伍陆柒捌玖]{{6,}}")
 
@@ -154,6 +154,8 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
         parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
         edits.append((m.start(), m.end(), parts))
     for m in _CN_DATE.finditer(folded):
+        if m.start() and folded[m.start() - 1] in _CN_D:
+            continue  # (three digits and more before 年: not a year; no lookbehind, it slows the search)
         parts = [(CN_DIGITS[ch], m.start(1) + i, m.start(1) + i + 1) for i, ch in enumerate(m.group(1))]
         parts.append(("年", m.start(2), m.end(2)))
         month = _cn_small_number(m.group(3))

@@ -12,7 +12,9 @@ a name it never sees. Three sources, all public:
   庹, 禚, 笪…), from the lists of modern surnames by population, e.g. Bao, H.-W.-S. (2021),
   *ChineseNames: Chinese Name Database 1930-2008*, https://CRAN.R-project.org/package=ChineseNames
   (1,806 surnames from the National Citizen Identity Information Center; its data is not copied
-  here, only surnames, which are facts, were checked against it).
+  here, only surnames, which are facts, were checked against it: the inventory holds 529 of the
+  531 surnames it counts at 23 or more per million people — not 小 and 娜, given-name characters
+  the register records as surnames — and the rarer ones it could recognise as Han surnames).
 
 Rare surnames are often ordinary characters (生, 要, 自, 过, 山, 水): the recogniser lets a surname
 outside the common list open a name only where the context says a name is there (a cue, a
@@ -41,9 +43,9 @@ BAIJIAXING_COMPOUND = (
 ).split()
 #: single surnames in use that the 百家姓 does not list (by population, most common first)
 IN_USE = (
-    "付代肖覃占候邝冼谌仝练庹蹇矫雒揭禚琚茆菅眭郄綦亓麦刀才字扎布保拉户渠虎巨青铁税木未黑多藏贝宛尼侍"
-    "过化畅买续加宝历么德格招仵资自伦要英台央先生冒随粱依顿延员果玄扬回西洛圣纳凡达丘豆朴练练区粟"
-    "植衣尧闭由奉腾习但揭展信檀呼衡富昌操旷鄂庾剧仝隽贠禤冮茍郇晏阚盘麻阿闭戚付逯钮靖"
+    "付代肖覃占候邝冼谌仝练庹蹇矫雒揭禚琚茆菅眭郄綦亓麦刀才字扎布保拉户渠虎巨青铁税木未黑多藏贝宛尼侍过化畅买"
+    "续加宝历么德格招仵资自伦要英台央先生冒随粱依顿延员果玄扬回西洛圣纳凡达丘豆朴区粟植衣尧闭由奉腾习但展信檀"
+    "呼衡富昌操旷鄂庾剧隽贠禤冮茍郇晏阚盘麻阿戚逯钮靖轩种泮斯岩戢竹寻崇弋忻郅励闪苌"
 )
 #: compound surnames in use today besides the 百家姓's (and two-character surnames of two clans)
 COMPOUND_IN_USE = "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 令狐 长孙 独孤 西门 锺离 谷粱 东门 西郭 范姜 张简 张廖".split()

@@ -37,7 +37,7 @@ _DATE = (
     rf"|{_Y}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     rf"|{_D}{_S}{_M}{_S}{_Y}|{_M}{_S}{_D}{_S}{_Y}"
     rf"|(?:[0-9]{{2}}|{_GANZHI})[ ]?年[ ]?{_CN_MONTH}(?:[ ]?{_CN_DAY})?"
-    rf"|{_EN_DAY}{_EN_SEP}{_MON}{_EN_SEP}(?:{_Y}|[0-9]{{2}})"
+    rf"|{_EN_DAY}(?:[ ]of)?{_EN_SEP}{_MON}{_EN_SEP}(?:{_Y}|[0-9]{{2}})"
     rf"|{_MON}{_EN_SEP}{_EN_DAY}(?:{_EN_SEP}|,[ ]?)(?:{_Y}|[0-9]{{2}})"
     rf"|{_Y}{_EN_SEP}{_MON}{_EN_SEP}{_EN_DAY}|{_MON}{_EN_SEP}{_Y})"
 )
@@ -46,18 +46,20 @@ _DATE = (
 _LABELLED_DATE = (
     rf"(?:{_DATE}|{_D}{_S}{_M}{_S}[0-9]{{2}}|{_M}{_S}{_D}{_S}[0-9]{{2}}|[0-9]{{2}}{_S}{_M}{_S}{_D}"
     rf"|{_CN_MONTH}[ ]?{_CN_DAY}|{_EN_DAY}{_EN_SEP}{_MON}|{_MON}{_EN_SEP}{_EN_DAY}|{_Y}(?![0-9年/.-])"
-    rf"|[0-9]{{2}}[ ]?年(?![0-9]))"
+    rf"|[0-9]{{2}}[ ]?年(?![0-9])|[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
 )
 #: what may stand between a label and its date: a colon, 为/是/于, spaces, a table cell's bar, one
 #: line break, a remark in brackets (（农历）) and a calendar word (农历, 阴历, 公历)
 _LABEL_SEP = (
-    r"(?:/[\u4e00-\u9fff]{1,4})?[ \t|]{0,3}(?:[:=\-]|为|是|于|在|on|in)?[ \t|]{0,3}\n?[ \t|]{0,3}"
-    r"(?:[男女][ ]?/[ ]?)?"
+    r"(?:/[\u4e00-\u9fff]{1,4})?[ \t|]{0,3}(?:[:=\-]|为|是|于|在|on|in)?[ \t|]{0,3}\n?[ \t|]{0,3}(?:the[ ])?"
+    r"(?:[男女][ ]?/[ ]?|[0-9]{1,3}[ ]?(?:岁|y|Y|yrs|yo)?[ ]?/[ ]?)?"
     r"(?:\([^()]{1,6}\)[ \t]{0,2}:?[ \t]{0,2})?(?:(?:农历|阴历|旧历|公历|阳历|新历)[ ]?:?[ ]?)?"
 )
-_AFTER_LABEL = re.compile(
-    rf"(?:{alternation(DOB_LABELS)}){_LABEL_SEP}(?P<d>{_LABELLED_DATE})(?![0-9])", re.IGNORECASE
-)
+#: the labels in the cases notes write them (no IGNORECASE: it slows the search of every note)
+_CASED_LABELS = sorted({v for w in DOB_LABELS for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())})
+_AFTER_LABEL = re.compile(rf"(?:{alternation(_CASED_LABELS)}){_LABEL_SEP}(?P<d>{_LABELLED_DATE})(?![0-9])")
+#: a full date a few words after a birth label (出生：上海，1956年3月7日; 出生于上海市，1956-03-07)
+_NEAR_LABEL = re.compile(rf"(?:{alternation([w for w in DOB_LABELS if not w.isascii()])})[^0-9\n]{{1,8}}?(?P<d>{_DATE})(?![0-9])")
 #: a second writing of the date right after it: 1956年3月7日（农历二月初五）, 1956-03-07 / 7 Mar 1956
 _ALSO = re.compile(
     rf"[ ]?[(/,]?[ ]?(?:农历|阴历|旧历|公历|阳历|新历|lunar|Lunar)?[ ]?:?[ ]?(?P<d>{_LABELLED_DATE})(?![0-9])"
@@ -83,6 +85,8 @@ class CnDateOfBirthRecognizer(Recognizer):
             for m in _AFTER_LABEL.finditer(text)
             if not (m.group()[0].isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
         ]
+        hits += [self.hit(*m.span("d"), score=0.8, labelled=True) for m in _NEAR_LABEL.finditer(text)
+                 if not any(h.start <= m.start("d") < h.end for h in hits)]
         for h in list(hits):
             also = _ALSO.match(text, h.end)
             if also is not None and also.group("d") and also.end() > h.end:

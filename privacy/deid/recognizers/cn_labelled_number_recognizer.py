@@ -25,7 +25,7 @@ from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 _KINDS = label_kinds()
 #: between a label and its value: a colon, 为/是, spaces, a table cell's bar, one line break, or an
 #: opening bracket (刷社保卡（0012345678）结算)
-_SEP = r"[)\]]?[ \t|]{0,3}(?:[:=]|为|是)?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
+_SEP = r"[)\]]?[ \t|]{0,3}(?:为|是)?[ ]?(?:[:=])?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
 #: a parenthesis between label and value: 联系电话(本人): 138…, 身份证号(已核实)…
 _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: the value: an area code in brackets, a + prefix, then an alphanumeric token
@@ -38,7 +38,7 @@ _VALUE = (
     r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*|[0-9]{3,})"
 )
 _LABELLED = re.compile(
-    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"
+    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?(?P<l2>/[{CJK}A-Za-z]{{1,6}})?{_SEP}{_ASIDE}{_VALUE}"
 )
 #: an unknown label shaped like an identifier label: found by its ending, then the 1–4 characters
 #: before it are the rest of the label
@@ -66,6 +66,8 @@ _NOT_PERSONAL = re.compile(
 _BARE_NUMBER = re.compile(r"[0-9]{6,14}")
 _LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
 #: a person's card or document named just before such a number
+_LONG_CODE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z\-_./@].)[0-9A-Za-z]{15,47}(?![0-9A-Za-z\-_@])")
+_CONTEXT_CHARS = frozenset("卡证保份照户账")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
 
@@ -109,6 +111,8 @@ class CnLabelledNumberRecognizer(Recognizer):
                 continue  # an ASCII label inside a word (HbA1c has no ID)
             entity = _KINDS.get(m.group("l"))
             start, end = m.span("v")
+            if m.group("l2") and "/" in m.group("v"):
+                end = start + m.group("v").index("/")  # 住院号/床号：1234567/12床: the first value is the label's
             taken.append(m.span())
             labels.append(m.span("l"))
             if entity is None:
@@ -120,13 +124,25 @@ class CnLabelledNumberRecognizer(Recognizer):
                 before = text[max(0, m.start() - 8) : m.start()]
                 if any(w in before for w in _BANK_WORDS):
                     entity = BANK_CARD
-            if _accept(m.group("v"), entity):
+            if _accept(text[start:end], entity):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
         if "\t" in text or "|" in text:
             hits += self._table(text)
         hits += self._generic(doc, taken)
         hits += self._in_context(doc, hits)
+        hits += self._long_codes(doc, hits)
         return hits
+
+    def decoys(self, doc: Doc) -> list[tuple[int, int]]:
+        """Only the spans of the numbers after look-alike labels (what the residual check needs)."""
+        text = doc.text
+        taken: list[tuple[int, int]] = []
+        for m in _LABELLED.finditer(text):
+            taken.append(m.span())
+            if _KINDS.get(m.group("l")) is None:
+                doc.decoys.append(m.span("v"))
+        self._generic(doc, taken)
+        return doc.decoys
 
     @staticmethod
     def _generic(doc: Doc, taken: list[tuple[int, int]]) -> list[Hit]:
@@ -155,6 +171,22 @@ class CnLabelledNumberRecognizer(Recognizer):
         return hits
 
     @staticmethod
+    def _long_codes(doc: Doc, found: list[Hit]) -> list[Hit]:
+        """A long code of letters and digits (16 characters and more, 8 digits and more) that no
+        look-alike label introduces: a card's serial, an e-credential's token — fail closed."""
+        text = doc.text
+        hits: list[Hit] = []
+        for m in _LONG_CODE.finditer(text):
+            start, end = m.span()
+            code = m.group()
+            if sum(ch.isdigit() for ch in code) < 8 or sum(ch.isalpha() for ch in code) < 2:
+                continue
+            if any(s < end and start < e for s, e in doc.decoys) or any(h.start < end and start < h.end for h in found):
+                continue
+            hits.append(Hit(start, end, ID_NUMBER, 0.6, CnLabelledNumberRecognizer.name))
+        return hits
+
+    @staticmethod
     def _in_context(doc: Doc, found: list[Hit]) -> list[Hit]:
         """A long number with no label, but a person's card or document named just before it
         (持卡0012345678就诊, 社保卡 0012345678): that card's or document's number."""
@@ -162,6 +194,8 @@ class CnLabelledNumberRecognizer(Recognizer):
         hits: list[Hit] = []
         for m in _BARE_NUMBER.finditer(text):
             start, end = m.span()
+            if _CONTEXT_CHARS.isdisjoint(text[max(0, start - 12) : start]):
+                continue  # no card or document word before it (the cheap test first)
             if end < len(text) and (text[end] in "0123456789元" or text[end].isascii() and text[end].isalpha()):
                 continue
             if text[end : end + 2] in (" 元", ".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"):

@@ -115,6 +115,13 @@ _RIGHT = re.compile(
 #: a transliterated or minority name: parts joined by a middle dot (阿依古丽·买买提, 约翰·史密斯);
 #: normalisation wrote every middle-dot variant (•・‧∙) as ``·``
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[ ]?[·.][ ]?[\u4e00-\u9fff]{1,10})+")
+#: first characters of the titles after which a bare surname is a name (a cheap test before the regex)
+_TITLE_FIRST = frozenset(t[0] for t in SURNAME_TITLES)
+#: characters before a surname that do not make it mid-sentence (_left_context scores them 0.5 or more)
+_SOFT_BEFORE = frozenset("老小阿与和及由请经向给被让叫找把同跟对")
+_DOT_BETWEEN = re.compile(r"[\u4e00-\u9fff][ ]?[·.][ ]?[\u4e00-\u9fff]")
+#: what after a rare surname and one or two characters makes it a name without a cue before it
+_STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
 #: a nickname: 老 / 小 before a surname, 阿 before a surname or a given-name character (老王, 小李, 阿芳)
 _NICK = re.compile(r"[老小阿][\u4e00-\u9fff]")
 
@@ -146,21 +153,22 @@ class CnPersonNameRecognizer(Recognizer):
         text = doc.text
         candidates: list[tuple[float, int, int]] = []
         compound = self._compound
-        # where a cue or a label's colon ends (a name may start there): found once per note
-        cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
-        for m in _CUE_RE.finditer(text):
-            if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
-                continue  # an English cue inside a word
-            if m.start() > 0 and text[m.start() - 1] in self._surnames and _SURNAME_TITLE_AT.fullmatch(m.group().rstrip(" :=为是叫")):
-                continue  # 江护士长查房: the title of the name before it, not a cue for what follows
-            cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
+        cues = self._cues(text)
+        words = self.model.words
+        n = len(text)
         for match in self._starts.finditer(text):
             i = match.start()
             slen = 2 if text[i : i + 2] in compound else 1
+            nxt = text[i + slen] if i + slen < n else ""
+            if not ("\u4e00" <= nxt <= "\u9fff" or nxt == " "):
+                continue  # nothing after the surname that a given name or a title could be
+            if i and i not in cues and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in _SOFT_BEFORE:
+                if text[i - 1 : i + 1] in words:
+                    continue  # the second character of a word (医师, 性别, 主任): _score_at would say so
             candidates.extend(self._score_at(text, i, slen, cues))
         if "老" in text or "小" in text or "阿" in text:
             candidates.extend(self._nicknames(text, cues))
-        if "·" in text or "." in text:
+        if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
         hits: list[Hit] = []
         # identifier labels (银行卡, 医保卡…) are never names
@@ -186,6 +194,17 @@ class CnPersonNameRecognizer(Recognizer):
                 pos = text.find(name, pos + 1)
         return hits
 
+    def _cues(self, text: str) -> dict[int, float]:
+        """Where a cue or a label's colon ends (a name may start there), and how strongly."""
+        cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
+        for m in _CUE_RE.finditer(text):
+            if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                continue  # an English cue inside a word
+            if m.start() > 0 and text[m.start() - 1] in self._surnames and _SURNAME_TITLE_AT.fullmatch(m.group().rstrip(" :=为是叫")):
+                continue  # 江护士长查房: the title of the name before it, not a cue for what follows
+            cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
+        return cues
+
     def _score_at(
         self, text: str, i: int, slen: int, cues: dict[int, float] | None = None
     ) -> list[tuple[float, int, int]]:
@@ -194,34 +213,59 @@ class CnPersonNameRecognizer(Recognizer):
         out: list[tuple[float, int, int]] = []
         surname = text[i : i + slen]
         rare = slen == 1 and surname in self._rare
-        s_score = (max(1.0, m.surname_score(surname)) if rare else m.surname_score(surname[0])) if slen == 1 else 4.0
-        if surname in _LINKING and i + slen < n and text[i + slen] in self._surnames:
+        s_score = (max(1.0, m.surname_score(surname)) if rare else m.surname_score(surname)) if slen == 1 else 4.0
+        j = i + slen
+        if surname in _LINKING and j < n and text[j] in self._surnames:
             return out  # 和王芳女士: 和 links, 王芳 is the name
         left = self._left_context(text, i, cues)
         if left < 0 and m.word_freq(text[i - 1 : i + 1]):
             return out  # mid-sentence, and the surname ends a word with the character before (提高, 每周)
-        out += self._surname_title(text, i, slen, s_score, left, rare)
-        if left >= 1.0 and i + slen + 1 < n and text[i + slen] == " ":
-            out += self._spaced(text, i, slen, s_score, left)
+        if rare and left < 1.0 and not (i > 0 and text[i - 1] in "老小"):
+            if not (_STRONG_AT.match(text, i + 2) or _STRONG_AT.match(text, i + 3)):
+                return out  # a rare surname with no cue before it needs a title, a role or a sex after it
+        title_at_j = _SURNAME_TITLE_AT.match(text, j) if j < n and text[j] in _TITLE_FIRST else None
+        if title_at_j is not None or (j < n and text[j] == " "):
+            out += self._surname_title(text, i, slen, s_score, left, rare)
+            if left >= 1.0 and j + 1 < n and text[j] == " ":
+                out += self._spaced(text, i, slen, s_score, left)
         if rare and m.word_freq(text[i : i + 2]):
             return out  # a rare surname is an ordinary character: with the next one it is a word (家属, 过敏)
+        return out + self._with_given(text, i, slen, s_score, left, rare, title_at_j)
+
+    def _with_given(
+        self, text: str, i: int, slen: int, s_score: float, left: float, rare: bool, title_at_j: re.Match[str] | None
+    ) -> list[tuple[float, int, int]]:
+        """The surname with one or two given characters, scored (see the module docstring)."""
+        out: list[tuple[float, int, int]] = []
+        n = len(text)
+        j = i + slen
+        given_scores = self._given
+        half_s = min(s_score, 6.0) * 0.5
+        threshold = self.threshold
+        chars = 0.0
         for glen in (1, 2):
-            end = i + slen + glen
+            end = j + glen
             if end > n:
                 break
-            given = text[i + slen : end]
-            if not "\u4e00" <= given[-1] <= "\u9fff":
+            last = text[end - 1]
+            if not "\u4e00" <= last <= "\u9fff":
                 break
-            if given[0] in NOT_GIVEN_FIRST or (glen == 2 and given[1] in NOT_GIVEN_SECOND):
+            chars += given_scores.get(last, -2.5)
+            if glen == 1:
+                if last in NOT_GIVEN_FIRST:
+                    break  # no given name starts with it, of one character or two
+                if title_at_j is not None and not _TITLE_AT.match(text, end):
+                    continue  # 王主任 is 王 + 主任, not 王主
+            elif last in NOT_GIVEN_SECOND:
                 continue
-            if glen == 1 and _SURNAME_TITLE_AT.match(text, i + slen) and not _TITLE_AT.match(text, end):
-                continue  # 王主任 is 王 + 主任, not 王主
-            chars = sum(self._given.get(ch, -2.5) for ch in given)
+            base = half_s + chars + left - (1.0 if glen == 1 else 0.0)
+            if base + 3.0 < threshold:
+                continue  # not even the strongest right context (a title) would make it a name
             right = self._right_context(text, end)
             if rare and (right <= -5.0 or (right < 3.0 and left < (4.0 if glen == 1 else 1.0))):
                 continue  # a rare surname needs a cue, punctuation or a title/gender to open a name
-            score = min(s_score, 6.0) * 0.5 + chars + left + right - (1.0 if glen == 1 else 0.0)
-            if score < self.threshold:
+            score = base + right
+            if score < threshold:
                 continue  # what follows only lowers the score
             score -= self._penalties(text, i, slen, end, left, right)
             out.append((score, i, end))

@@ -77,10 +77,10 @@ _AFTER = re.compile(
 _STRONG_AFTER = re.compile(r"[ ]?(?:,|，|\()?[ ]?(?:[MF](?![A-Za-z])|male|female|Male|Female|男|女|[0-9]{1,3}[ ]?(?:y|yo|Y|岁|years?))")
 _TOKEN = re.compile(r"[A-Z][a-z]+(?:['\-][A-Za-z][a-z]*)*|[A-Z]{2,}")
 _WORD_CHAR = re.compile(r"[A-Za-z]")
-_HON_RE = re.compile(
-    r"(?<![A-Za-z])" + alternation(HONORIFICS) + r"(?![A-Za-z])[ ]?(?:[:.]?[ ]?)(?P<ini>(?:[A-Z]\.[ ]?){0,2})"
-)
-_CUE_RE = re.compile(r"(?<![A-Za-z])" + alternation(CUES) + r"(?![A-Za-z])(?:[ ]?(?:by|[:=\-]))?[ ]?:?[ ]?")
+#: (no lookbehind at the start of a pattern: it stops Python's engine skipping ahead to where a
+#: match can start; the character before a match is checked in :meth:`PinyinNameRecognizer.find`)
+_HON_RE = re.compile(alternation(HONORIFICS) + r"(?![A-Za-z])[ ]?(?:[:.]?[ ]?)(?P<ini>(?:[A-Z]\.[ ]?){0,2})")
+_CUE_RE = re.compile(alternation(CUES) + r"(?![A-Za-z])(?:[ ]?(?:by|[:=\-]))?[ ]?:?[ ]?")
 #: Chinese cues straight before a Latin name (患者Li Na)
 _CN_CUE_RE = re.compile(r"(?:患者|病人|姓名|家属|医师|医生|护士|联系人|签名|签字|主治|记录|Pt|\()[ ]?[:=]?[ ]?(?=[A-Z])")
 #: capitalised English words that are never a name after an honorific
@@ -126,17 +126,24 @@ class PinyinNameRecognizer(Recognizer):
         cue_ends: dict[int, str] = {}
         starts: dict[int, int] = {}
         for m in _HON_RE.finditer(text):
+            if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                continue  # inside a word
             cue_ends[m.end()] = "honorific"
             starts[m.end()] = m.start("ini")  # initials before the name (Dr. W. Zhang) go with it
         for m in _CUE_RE.finditer(text):
+            if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                continue
             cue_ends.setdefault(m.end(), "cue")
         for m in _CN_CUE_RE.finditer(text):
             cue_ends.setdefault(m.end(), "cue")
         tokens = list(_TOKEN.finditer(text))
+        surname_at = [_is_surname(t.group()) for t in tokens]
         taken_until = -1
         for k, tok in enumerate(tokens):
             if tok.start() < taken_until:
                 continue
+            if tok.start() not in cue_ends and not surname_at[k] and not (k + 1 < len(tokens) and surname_at[k + 1]):
+                continue  # no cue and no surname in it: not a name (the cheap test first)
             nxt = tokens[k + 1] if k + 1 < len(tokens) and _joined(text, tok.end(), tokens[k + 1].start()) else None
             span = self._name_at(text, tok, nxt, cue_ends.get(tok.start()))
             if span is not None:
