@@ -86,6 +86,8 @@ def calculate(products: ProductSet, spec: Mapping[str, Any], product_id: str | N
             if product is None:
                 rows.append({"settlement_id": claim.settlement_id, "event_type": claim.event_type,
                              "refused": f"no version of {pid} in effect on {claim.day}", "total_payable": 0.0})
+                if claim.event_type == "settlement":  # the processor keeps every settlement's diagnoses
+                    history |= {(claim.day, d) for d in claim.diagnoses}
                 continue
             insurer = product.insurer
             if claim.event_type == "refund":
