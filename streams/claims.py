@@ -305,6 +305,7 @@ class ClaimsEngine:
             "insurer": code,
             "purpose": "claims",
             "basis": "consent",
+            "mode": "result",
             "source": t.PLATFORM_SETTLEMENTS,
             "dataset": topic,
             "record_id": entry.claim_id,

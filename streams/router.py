@@ -56,7 +56,9 @@ class Router:
         self.cfg = cfg or settings()
         self.agreements = agreements or load_agreements()
         self.registry = registry or ConsentRegistry.open(self.cfg.state_database)
-        self.grants = self.agreements.grants("claims")
+        # detail grants only: a result grant (主动赔, rules inside) sends the insurer no records;
+        # its claim results come from the claims processor (streams/claims.py)
+        self.grants = [g for g in self.agreements.grants("claims") if g.grant.sends_records]
         self.sources = tuple(sorted({g.grant.source for g in self.grants if g.grant.source in RECORD_ID}))
         self._encryptors: dict[str, Any] = {}
         self._keys = {code: Pseudonymiser.for_project(f"insurer-{code}", cfg=self.cfg)
@@ -162,6 +164,7 @@ class Router:
             "insurer": code,
             "purpose": grant.purpose,
             "basis": grant.basis,
+            "mode": grant.mode,
             "source": source,
             "dataset": topic,
             "record_id": record_id,

@@ -314,9 +314,12 @@ def compute(product: Product, claim: Claimable, state: Accumulator, terms: Terms
 
 def deductible_summary(product: Product, terms: Terms, acc: Accumulator) -> dict[str, float]:
     """The sum over the duties with a deductible: amount, used, remaining (the claim result's ``deductible``)."""
-    duties = [d for d in product.duties_for(terms.plan) if d.deductible is not None]
-    amount = sum(d.deductible_fen(terms.claim_free_years) for d in duties)
-    used = sum(min(acc.ded_used(d.id), d.deductible_fen(terms.claim_free_years)) for d in duties)
+    amount = used = 0
+    got = acc.deductibles_used
+    for duty_id, ded in product.deductibles_for(terms.plan, terms.claim_free_years):
+        amount += ded
+        u = got.get(duty_id, 0)
+        used += u if u < ded else ded
     return {"amount": yuan(amount), "used": yuan(used), "remaining": yuan(max(0, amount - used))}
 
 

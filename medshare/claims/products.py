@@ -280,6 +280,19 @@ class Product(BaseModel):
     def resolved_plans(self) -> dict[str | None, tuple[Benefit, ...]]:
         return {}
 
+    @cached_property
+    def deductible_cache(self) -> dict[tuple[str | None, int], tuple[tuple[str, int], ...]]:
+        return {}
+
+    def deductibles_for(self, plan_id: str | None, claim_free_years: int) -> tuple[tuple[str, int], ...]:
+        """(duty id, deductible in 分) of the duties with a deductible, for a plan and claim-free years."""
+        key = (plan_id, claim_free_years)
+        got = self.deductible_cache.get(key)
+        if got is None:
+            got = self.deductible_cache[key] = tuple(
+                (d.id, d.deductible_fen(claim_free_years)) for d in self.duties_for(plan_id) if d.deductible)
+        return got
+
     def duties_for(self, plan_id: str | None) -> tuple[Benefit, ...]:
         """The duties with the plan's overrides applied (computed once per plan)."""
         got = self.resolved_plans.get(plan_id)

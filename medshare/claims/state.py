@@ -344,6 +344,10 @@ class ClaimBatch:
         #: history key -> (day, code) stored (read ahead) and new in this batch
         self._history: dict[str, set[tuple[str, str]]] = {}
         self._new_dx: set[tuple[str, str, str]] = set()
+        #: settlement id -> entries staged for it in this batch (payer coordination)
+        self._by_sid: dict[str, list[LedgerEntry]] = {}
+        #: what to undo back to a savepoint (see :meth:`savepoint`)
+        self._undo: list[tuple[Any, ...]] = []
 
     def history(self, hkey: str) -> tuple[tuple[str, str], ...]:
         """The person's diagnoses (day, code): stored plus those recorded in this batch."""
@@ -360,6 +364,7 @@ class ClaimBatch:
             if (claim.day, code) not in have:
                 have.add((claim.day, code))
                 self._new_dx.add((hkey, claim.day, code))
+                self._undo.append(("dx", (hkey, claim.day, code)))
 
     def prefetch_history(self, hkeys: Iterable[str]) -> None:
         wanted = sorted({k for k in hkeys if k not in self._history})
@@ -377,8 +382,9 @@ class ClaimBatch:
     def paid_by_others(self, settlement_id: str, insurer: str) -> dict[str, int]:
         """What the other commercial payers in medshare already paid for ``settlement_id`` (分), by product."""
         out: dict[str, int] = {}
-        for (ins, sid), e in self._new.items():
-            if sid == settlement_id and ins != insurer and e.kind == "settlement" and e.total_payable:
+        for e in self._by_sid.get(settlement_id, ()):
+            if (e.insurer != insurer and e.kind == "settlement" and e.total_payable
+                    and self._new.get((e.insurer, settlement_id)) is e):  # not rolled back since
                 out[e.product_id] = out.get(e.product_id, 0) + e.total_payable
         return out
 
@@ -511,13 +517,20 @@ class ClaimBatch:
                             reverses=original.settlement_id, consent_id=original.consent_id,
                             source=source)
         self._stage(entry, key, outcome.after)
-        self._reversed[(insurer, original.settlement_id)] = sid
-        if (insurer, original.settlement_id) in self._new:
-            self._new[(insurer, original.settlement_id)].reversed_by = sid
+        rk = (insurer, original.settlement_id)
+        self._undo.append(("rev", rk, self._reversed.get(rk, _MISSING)))
+        self._reversed[rk] = sid
+        if rk in self._new:
+            self._undo.append(("flag", self._new[rk], self._new[rk].reversed_by))
+            self._new[rk].reversed_by = sid
         return Application("new", entry, outcome)
 
     def _stage(self, entry: LedgerEntry, key: AccKey, after: eng.Accumulator) -> None:
-        self._new[(entry.insurer, entry.settlement_id)] = entry
+        k = (entry.insurer, entry.settlement_id)
+        self._undo.append(("new", k, self._new.get(k, _MISSING), key, self._acc.get(key, _MISSING),
+                           key in self._dirty))
+        self._new[k] = entry
+        self._by_sid.setdefault(entry.settlement_id, []).append(entry)
         self._acc[key] = after
         self._dirty.add(key)
 
@@ -554,24 +567,46 @@ class ClaimBatch:
         self.rollback()
         return n
 
-    def savepoint(self) -> tuple[Any, ...]:
-        """A mark to :meth:`restore` to if processing one message fails half-way."""
-        return (dict(self._acc), set(self._dirty), dict(self._new), dict(self._reversed),
-                {k: e.reversed_by for k, e in self._new.items()}, set(self._new_dx))
+    def savepoint(self) -> int:
+        """A mark to :meth:`restore` to if processing one message fails half-way (the length of the
+        undo log: a mark costs nothing, a restore undoes the changes made since, newest first)."""
+        return len(self._undo)
 
-    def restore(self, mark: tuple[Any, ...]) -> None:
-        self._acc, self._dirty, self._new, self._reversed, flags = (
-            dict(mark[0]), set(mark[1]), dict(mark[2]), dict(mark[3]), mark[4])
-        for k, d, x in self._new_dx - mark[5]:  # diagnoses recorded after the mark
-            self._history.get(k, set()).discard((d, x))
-        self._new_dx = set(mark[5])
-        for k, e in self._new.items():
-            e.reversed_by = flags.get(k)
+    def restore(self, mark: int) -> None:
+        while len(self._undo) > mark:
+            op = self._undo.pop()
+            if op[0] == "new":
+                _, k, old, key, old_acc, was_dirty = op
+                if old is _MISSING:
+                    self._new.pop(k, None)
+                else:
+                    self._new[k] = old
+                if old_acc is _MISSING:
+                    self._acc.pop(key, None)
+                else:
+                    self._acc[key] = old_acc
+                if not was_dirty:
+                    self._dirty.discard(key)
+            elif op[0] == "rev":
+                if op[2] is _MISSING:
+                    self._reversed.pop(op[1], None)
+                else:
+                    self._reversed[op[1]] = op[2]
+            elif op[0] == "flag":
+                op[1].reversed_by = op[2]
+            elif op[0] == "dx":
+                hkey, day, code = op[1]
+                self._new_dx.discard(op[1])
+                self._history.get(hkey, set()).discard((day, code))
 
     def rollback(self) -> None:
         self._new, self._dirty, self._reversed, self._acc, self._exists = {}, set(), {}, {}, set()
         self._stored, self._complete = {}, set()
-        self._history, self._new_dx = {}, set()
+        self._history, self._new_dx, self._by_sid = {}, set(), {}
+        self._undo: list[tuple[Any, ...]] = []
+
+
+_MISSING = object()
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
