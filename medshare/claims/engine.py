@@ -105,6 +105,9 @@ class Terms:
     history: tuple[tuple[str, str], ...] = ()
 
 
+NO_TERMS = Terms()
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The claim for one settlement (or the reversal of one)."""
@@ -188,59 +191,16 @@ def compute(product: Product, claim: Claimable, state: Accumulator, terms: Terms
     duties = product.duties_for(terms.plan)
     pre = judge_pre_existing(product, terms, claim)
     ctx = Context(claim, pre["pre_existing"], product.drug_info, product.designated)
-    # the settlement-level answer of each duty and exclusion, once per settlement
-    duty_ok = [settlement_why_not(d.when, ctx) for d in duties]
-    excl_ok = [settlement_why_not(e.when, ctx) for e in product.exclusions]
-    eligible: dict[str, int] = {d.id: 0 for d in duties}
-    rules: list[str] = []
-    explained_items = []
-    for i, it in enumerate(claim.items):
-        to: dict[str, str] = {}
-        refused: dict[str, list[dict[str, str]]] = {}
-        exclusion = None
-        for e, why in zip(product.exclusions, excl_ok, strict=True):
-            if why is None and (not e.when.item_level or item_why_not(e.when, ctx, it) is None):
-                exclusion = e
-                break
-        for part in PARTS:
-            amount = it.part(part)
-            if amount <= 0:
-                continue
-            if exclusion is not None:
-                to[part] = f"excluded:{exclusion.id}"
-                rid = rule_id(product, "exclusion", exclusion.id)
-            else:
-                taker = None
-                for d, why in zip(duties, duty_ok, strict=True):
-                    if part not in d.parts:
-                        continue
-                    if why is None and d.when.item_level:
-                        why = item_why_not(d.when, ctx, it)
-                    if why is None:
-                        taker = d
-                        break
-                    refused.setdefault(part, []).append({"duty": d.id, "reason": why})
-                if taker is None:
-                    to[part] = "not-covered"
-                    continue
-                to[part] = taker.id
-                eligible[taker.id] += amount
-                rid = rule_id(product, "benefit", taker.id)
-            if rid not in rules:
-                rules.append(rid)
-        explained_items.append({
-            "index": i, "item_code": it.code, "item_name": it.name, "category": it.category,
-            "catalogue_class": it.catalogue_class, "on_special_drug_list": it.code in product.drug_info,
-            "self_pay": yuan(it.self_pay), "self_expense": yuan(it.self_expense), "to": to,
-            **({"refused": refused} if refused else {}),
-        })
-
+    eligible, rules, explained_items = _assign(product, duties, claim, ctx)
     gross_by: dict[str, int] = {}
     rows: dict[str, dict[str, Any]] = {}
     ded_after = dict(state.deductibles_used)
     ded_delta: dict[str, int] = {}
     for d in duties:
         amount = eligible[d.id]
+        if amount <= 0:  # most duties of most settlements: nothing eligible, nothing to compute
+            gross_by[d.id] = 0
+            continue
         ded_total = d.deductible_fen(terms.claim_free_years)
         used = state.ded_used(d.id)
         taken = min(amount, max(0, ded_total - used)) if d.deductible is not None and amount > 0 else 0
@@ -254,7 +214,7 @@ def compute(product: Product, claim: Claimable, state: Accumulator, terms: Terms
         cap_before = state.cap_used(d.id)
         capped = min(gross, max(0, d.cap_fen - cap_before))
         gross_by[d.id] = capped
-        if amount or capped or d.deductible is not None:
+        if amount or capped:
             rows[d.id] = {
                 "duty": d.id, "name": d.name, "rule_id": rule_id(product, "benefit", d.id), "eligible": yuan(amount),
                 "deductible": ({"amount": yuan(ded_total), "claim_free_years": terms.claim_free_years,
@@ -310,6 +270,61 @@ def compute(product: Product, claim: Claimable, state: Accumulator, terms: Terms
         "total_payable": yuan(sum(payable.values())),
     }
     return Outcome(payable, state, after, deltas, tuple(dict.fromkeys(rules)), explanation)
+
+
+def _assign(product: Product, duties: tuple[Any, ...], claim: Claimable, ctx: Context
+            ) -> tuple[dict[str, int], list[str], list[dict[str, Any]]]:
+    """Steps 2-3: each part of each item to an exclusion, the first duty that takes it, or nobody
+    (with every refusal's reason). Returns (eligible per duty, rule ids, explained items)."""
+    duty_ok = [settlement_why_not(d.when, ctx) for d in duties]
+    excl_ok = [settlement_why_not(e.when, ctx) for e in product.exclusions]
+    eligible: dict[str, int] = {d.id: 0 for d in duties}
+    rules: list[str] = []
+    explained_items: list[dict[str, Any]] = []
+    # per part, the duties that list it and pass the settlement-level tests (in the product's order)
+    open_for = {part: [(k, d) for k, d in enumerate(duties) if part in d.parts and duty_ok[k] is None]
+                for part in PARTS}
+    open_excl = [e for e, why in zip(product.exclusions, excl_ok, strict=True) if why is None]
+    for i, it in enumerate(claim.items):
+        if it.self_pay <= 0 and it.self_expense <= 0:
+            continue  # nothing of the person's: nothing to pay, nothing to explain
+        to: dict[str, str] = {}
+        refused: dict[str, list[dict[str, str]]] = {}
+        exclusion = None
+        for e in open_excl:
+            if not e.when.item_level or item_why_not(e.when, ctx, it) is None:
+                exclusion = e
+                break
+        for part, amount in (("self_pay", it.self_pay), ("self_expense", it.self_expense)):
+            if amount <= 0:
+                continue
+            if exclusion is not None:
+                to[part] = f"excluded:{exclusion.id}"
+                rid = rule_id(product, "exclusion", exclusion.id)
+            else:
+                taker = None
+                for _k, d in open_for[part]:
+                    if not d.when.item_level or item_why_not(d.when, ctx, it) is None:
+                        taker = d
+                        break
+                if taker is None:
+                    to[part] = "not-covered"
+                    refused[part] = [{"duty": d.id, "reason": duty_ok[k] or item_why_not(d.when, ctx, it)}
+                                     for k, d in enumerate(duties) if part in d.parts]
+                    continue
+                to[part] = taker.id
+                eligible[taker.id] += amount
+                rid = rule_id(product, "benefit", taker.id)
+            if rid not in rules:
+                rules.append(rid)
+        explained_items.append({
+            "index": i, "item_code": it.code, "item_name": it.name, "category": it.category,
+            "catalogue_class": it.catalogue_class, "on_special_drug_list": it.code in product.drug_info,
+            "self_pay": yuan(it.self_pay), "self_expense": yuan(it.self_expense), "to": to,
+            **({"refused": refused} if refused else {}),
+        })
+
+    return eligible, rules, explained_items
 
 
 def deductible_summary(product: Product, terms: Terms, acc: Accumulator) -> dict[str, float]:

@@ -340,6 +340,15 @@ def _policy_problems(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
         if d.code in codes:
             yield ("special_drugs", i, "code"), f"{d.code} is listed twice (first at special_drugs[{codes[d.code]}])"
         codes.setdefault(d.code, i)
+    yield from _duty_problems(p)
+    for i, e in enumerate(p.exclusions):
+        if e.when == Condition():
+            yield ("exclusions", i, "when"), "an exclusion with an empty condition would exclude everything"
+
+
+
+def _duty_problems(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Duties and plans: parts, the lists a condition needs, claim-free steps, plan overrides."""
     for i, b in enumerate(p.duties):
         if len(set(b.parts)) != len(b.parts):
             yield ("duties", i, "parts"), "a part is listed twice"
@@ -358,10 +367,6 @@ def _policy_problems(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
         for did in pl.duties:
             if did not in ids:
                 yield ("plans", i, "duties", did), f"no duty {did!r} to override"
-    for i, e in enumerate(p.exclusions):
-        if e.when == Condition():
-            yield ("exclusions", i, "when"), "an exclusion with an empty condition would exclude everything"
-
 
 def _compose(text: str, path: str) -> yaml.Node:
     try:

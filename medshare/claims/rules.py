@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
-    from medshare.claims.claimable import ClaimItem, Claimable
+    from medshare.claims.claimable import Claimable, ClaimItem
 
 Codes = tuple[str, ...]
 

@@ -461,7 +461,7 @@ class ClaimBatch:
         return Application("duplicate", old, reason=f"settlement {settlement_id} already applied for {insurer}")
 
     def apply_settlement(self, product: Product, claim: Any, insurer: str, person_key: str,
-                         terms: eng.Terms = eng.Terms(), consent_id: str | None = None,
+                         terms: eng.Terms = eng.NO_TERMS, consent_id: str | None = None,
                          source: str | None = None, policy_no: str | None = None,
                          others: Mapping[str, int] | None = None) -> Application:
         """Apply claimable settlement ``claim`` (:mod:`medshare.claims.claimable`) for ``insurer``.

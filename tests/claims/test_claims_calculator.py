@@ -94,7 +94,7 @@ def test_calculator_and_processor_agree(cfg):
     for r in records:
         by_person[r["person_no"]].append(r)
     compared = paying = pre_existing = 0
-    for person, rs in by_person.items():
+    for rs in by_person.values():
         hhb_paid = {}
         for code in INSURERS:  # hhb pays first (payer order 10), shenlife after it (20)
             spec = {"enrolment": {"product": PRODUCT_OF[code], "start": "2026-01-01"}, "settlements": rs,

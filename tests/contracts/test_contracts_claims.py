@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from contract_records import emr_note, fresh
+from contract_records import fresh
 
 from contracts import claims, registry
 from contracts.model import DIRECT_IDENTIFIER
