@@ -198,9 +198,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {k:40} {v:7.3f} ms")
         return 0
 
-    from medshare import broker
+    from medshare import acls, broker
+    from streams.runtime import tune_gc
 
     cfg, say = fresh_bench(args.json)
+    acls.ensure_topics([acls.t.TopicSpec("lab.bench-passthrough.v1", cfg.partitions)], cfg)
+    tune_gc()  # as `medshare run` does; the passthrough and the claims run in this process under it
     try:
         say(f"generating {args.backlog} settlements ...")
         bulk = _settlements(args.backlog, args.seed)
@@ -208,11 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         say(f"{persons} persons enrolled in both products with claims consent; publishing {len(bulk)} ...")
         _publish(bulk, cfg)
         say("passthrough (kafka-python consume -> produce) ...")
-        pt1 = passthrough(cfg, len(bulk), "bench-passthrough-1")
+        pt1 = passthrough(cfg, len(bulk), "medshare-bench-passthrough-1")
         say("claims throughput ...")
         tp = throughput(cfg, len(bulk), args.batch_size)
         say("passthrough again ...")
-        pt2 = passthrough(cfg, len(bulk), "bench-passthrough-2")
+        pt2 = passthrough(cfg, len(bulk), "medshare-bench-passthrough-2")
         base = (pt1["records_per_s"] + pt2["records_per_s"]) / 2
         ratio = round(tp["records_per_s"] / base, 3)
         rate = round(min(args.rate, tp["records_per_s"] / 3), 1)

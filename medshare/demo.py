@@ -122,7 +122,7 @@ def _explain_paying(cfg: Settings) -> dict[str, Any]:
         out = {}
         for code in DEMO_INSURERS:
             paying = [e for e in store.entries(insurer=code) if e.kind == "settlement" and e.total_payable > 0]
-            paying.sort(key=lambda e: (not e.settlement_id[10:12] == "99", e.applied_at))  # a story first
+            paying.sort(key=lambda e: (e.settlement_id[10:12] != "99", e.settlement_id))  # a story first
             if paying:
                 e = paying[0]
                 ex = {k: v for k, v in e.explanation.items() if k != "policy_no"}
@@ -197,7 +197,7 @@ def _insurer_sample(cfg: Settings, code: str) -> dict[str, Any]:
                   None)
     results = [r for r in records if r.get("record_type") == "claim-result"]
     paying = sorted((r for r in results if r["total_payable"] > 0),
-                    key=lambda r: r["settlement_id"][10:12] != "99")  # a demo story first
+                    key=lambda r: (r["settlement_id"][10:12] != "99", r["settlement_id"]))  # a story first
     paid = paying[0] if paying else (results[0] if results else None)
     return {"records_read": len(records), "sample_decrypted": sample, "claim_results": len(results),
             "claim_results_paying": sum(1 for r in results if r["total_payable"] > 0),

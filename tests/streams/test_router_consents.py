@@ -128,7 +128,7 @@ def test_claims_processor_takes_consents_in_stream_order_too(kafka_broker):
 
     _publish(cfg, [
         (t.PLATFORM_ENROLMENTS, enrol(p, 1), p),
-        (t.PLATFORM_CONSENTS, _consent("E1", "C1", "grant", first), p),
+        (t.PLATFORM_CONSENTS, _consent("E1", "C1", "grant", first, "hhb"), p),
         (t.PLATFORM_SETTLEMENTS, first, p),               # enrolled and consented before: a claim
         (t.PLATFORM_ENROLMENTS, enrol(q, 2), q),
         (t.PLATFORM_SETTLEMENTS, second, q),              # enrolled, no consent: nothing

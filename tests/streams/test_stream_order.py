@@ -56,7 +56,8 @@ def test_router_alone_over_a_backlog_loses_nothing(kafka_broker, seed, batch):
 
     expected = expected_disclosures(cfg, events)
     got = disclosed(cfg)
-    assert len(expected) > 300, "the backlog should call for hundreds of disclosures"
+    # shenlife only: hhb's claims grant is mode result (the router sends it nothing)
+    assert len(expected) > 100, "the backlog should call for a hundred or more disclosures"
     missing, extra = expected - set(got), set(got) - expected
     assert not missing, f"{len(missing)} of {len(expected)} consented disclosures missing, e.g. {sorted(missing)[:3]}"
     assert not extra, f"{len(extra)} disclosures without a consent in force, e.g. {sorted(extra)[:3]}"
