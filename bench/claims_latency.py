@@ -1,6 +1,7 @@
 """直赔 latency: settlement event -> claim result on the insurer's topic, on the local broker.
 
-    python -m bench.claims_latency [--rate 500] [--seconds 20] [--backlog 10000] [--batch-size 200] [--json]
+    python -m bench.claims_latency [--rate 500] [--seconds 20] [--backlog 10000] [--batch-size 200]
+                                   [--profile N] [--json]
 
 At the hospital counter the insurer's share must be known while the person waits (target: p99 under
 200 ms at 500 settlements/s). Runs on its own broker and state (``var/bench-claims``, ports
@@ -8,12 +9,19 @@ At the hospital counter the insurer's share must be known while the person waits
 holds a claims consent for both insurers, so each settlement is evaluated twice (hhb and shenlife)
 and produces two claim results and two audit events.
 
-1. **throughput** — the claims processor (the transactional runtime, contract check, enrolment and
-   consent lookups, rule evaluation, state commit per batch, encryption, audit) over a published
-   backlog, in this process: settlements per second between its first and last batch.
-2. **latency** — settlements published at ``--rate`` per second for ``--seconds`` while the
-   processor (``python -m streams.claims``) runs; for each, the time from the platform's send to
-   the arrival of its hhb claim result (read_committed, the insurer's own credentials), p50/p99.
+0. **profile** (``--profile N``, no broker) — the claims handler in this process over N settlements,
+   with the time of each phase per settlement: contract check, state prefetch, the adapter, the
+   engine, the result and audit records (encryption), the state commit.
+1. **throughput** — a plain kafka-python passthrough (consume → produce, acks=all, commit per
+   batch; ``bench.stream.passthrough``) over the published backlog, before and after the claims
+   processor (the transactional runtime, contract check, enrolment and consent lookups, rule
+   evaluation, state commit per batch, encryption, audit) over the same backlog, in this process:
+   records per second between the first and last batch, and the ratio claims / passthrough (mean
+   of the two passthrough runs) — the capacity target is ≥ 0.25.
+2. **latency** — settlements published at min(``--rate``, capacity / 3) per second for
+   ``--seconds`` while the processor (``python -m streams.claims``) runs; for each, the time from
+   the platform's send to the arrival of its hhb claim result (read_committed, the insurer's own
+   credentials), p50/p99.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from bench.stream import (
     _publish,
     _settlements,
     fresh_bench,
+    passthrough,
     percentiles,
     processor_latencies,
     warmup_count,
@@ -70,6 +79,93 @@ def throughput(cfg, expected: int, batch_size: int) -> dict[str, Any]:
             "records_per_s": round(c.consumed / secs, 1)}
 
 
+def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
+    """The claims handler without Kafka: seconds per settlement in each phase (both insurers)."""
+    import tempfile
+    import time
+
+    from medshare import topics as t
+    from medshare.claims.claimable import to_claimable
+    from medshare.config import Settings
+    from medshare.envelope import encode_value, make_headers
+    from streams.claims import ClaimsHandler
+    from streams.runtime import Counters
+
+    class Msg:
+        __slots__ = ("topic", "value", "key", "offset", "partition", "headers", "timestamp")
+
+        def __init__(self, r: dict[str, Any], n: int) -> None:
+            self.topic, self.value, self.key, self.offset, self.partition = (
+                t.PLATFORM_SETTLEMENTS, encode_value(r), r["person_no"].encode(), n, 0)
+            self.headers, self.timestamp = make_headers(t.PLATFORM_SETTLEMENTS, "bench", event_id=r["settlement_id"]), 0
+
+    with tempfile.TemporaryDirectory() as home:
+        cfg = Settings(home=Path(home))
+        from privacy import keys
+
+        for code in ("hhb", "shenlife"):
+            keys.create_insurer_keypair(code, cfg=cfg)
+        _consent_and_enrol(records, cfg)
+        handler = ClaimsHandler(cfg)
+        eng = handler.engine
+        phases = {"contract check + state prefetch": 0.0, "adapter": 0.0, "engine (compute)": 0.0,
+                  "records (result, audit, encryption)": 0.0, "handle (rest)": 0.0, "state commit": 0.0}
+        from medshare.claims import engine as ce
+
+        real_compute, real_records, real_adapter = ce.compute, eng._records, to_claimable
+        clock = time.perf_counter
+
+        def timed(name, fn):
+            def wrapper(*a, **k):
+                t0 = clock()
+                try:
+                    return fn(*a, **k)
+                finally:
+                    phases[name] += clock() - t0
+            return wrapper
+
+        import medshare.claims.claimable as cc
+        import medshare.claims.state as cs
+
+        cs.eng.compute = timed("engine (compute)", real_compute)
+        cc.to_claimable = timed("adapter", real_adapter)
+        eng._records = timed("records (result, audit, encryption)", real_records)
+        msgs = [Msg(r, i) for i, r in enumerate(records)]
+        counters = Counters()
+        warm = min(len(msgs) // 5, 1000)
+        t_all = 0.0
+        try:
+            for i in range(0, len(msgs), batch_size):
+                if i == warm:
+                    phases.update({k: 0.0 for k in phases})
+                    t_all = 0.0
+                batch = msgs[i:i + batch_size]
+                t0 = clock()
+                handler.begin_batch()
+                handler.prepare(batch)
+                t1 = clock()
+                for m in batch:
+                    handler.handle(m, counters)
+                t2 = clock()
+                handler.before_commit()
+                t3 = clock()
+                phases["contract check + state prefetch"] += t1 - t0
+                phases["handle (rest)"] += t2 - t1
+                phases["state commit"] += t3 - t2
+                t_all += t3 - t0
+        finally:
+            cs.eng.compute, cc.to_claimable, eng._records = real_compute, real_adapter, real_records
+            handler.close()
+        n = len(msgs) - warm
+        inner = sum(phases[k] for k in ("adapter", "engine (compute)", "records (result, audit, encryption)"))
+        phases["handle (rest)"] -= inner
+        return {"settlements": n, "ms_per_settlement": round(t_all / n * 1000, 3),
+                "settlements_per_s": round(n / t_all, 1),
+                "phases_ms_per_settlement": {k: round(v / n * 1000, 3) for k, v in phases.items()},
+                "messages_out_per_settlement": round(counters.published / len(msgs), 2)
+                if getattr(counters, "published", 0) else 4}
+
+
 def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     lat = processor_latencies(cfg, "claims", [sys.executable, "-m", "streams.claims", "--batch-size", str(batch_size)],
@@ -86,36 +182,63 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backlog", type=int, default=10000, help="settlements for the throughput run")
     ap.add_argument("--batch-size", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="only profile the handler without Kafka over N settlements")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     _env()
+    if args.profile:
+        prof = profile(_settlements(args.profile, args.seed), args.batch_size)
+        if args.json:
+            print(json.dumps(prof, indent=2))
+        else:
+            print(f"claims handler without Kafka: {prof['ms_per_settlement']} ms per settlement "
+                  f"({prof['settlements_per_s']}/s, both insurers)")
+            for k, v in prof["phases_ms_per_settlement"].items():
+                print(f"  {k:40} {v:7.3f} ms")
+        return 0
 
-    from medshare import broker
+    from medshare import acls, broker
+    from streams.runtime import tune_gc
 
     cfg, say = fresh_bench(args.json)
+    acls.ensure_topics([acls.t.TopicSpec("lab.bench-passthrough.v1", cfg.partitions)], cfg)
+    tune_gc()  # as `medshare run` does; the passthrough and the claims run in this process under it
     try:
-        n_live = int(args.rate * args.seconds)
-        say(f"generating {args.backlog + n_live} settlements ...")
-        records = _settlements(args.backlog + n_live, args.seed)
-        bulk, live = records[: args.backlog], records[args.backlog:]
-        persons = _consent_and_enrol(records, cfg)
+        say(f"generating {args.backlog} settlements ...")
+        bulk = _settlements(args.backlog, args.seed)
+        persons = _consent_and_enrol(bulk, cfg)
         say(f"{persons} persons enrolled in both products with claims consent; publishing {len(bulk)} ...")
         _publish(bulk, cfg)
-        say("throughput ...")
+        say("passthrough (kafka-python consume -> produce) ...")
+        pt1 = passthrough(cfg, len(bulk), "medshare-bench-passthrough-1")
+        say("claims throughput ...")
         tp = throughput(cfg, len(bulk), args.batch_size)
-        say(f"latency at {args.rate:.0f}/s for {args.seconds:.0f}s ...")
-        lt = latency(cfg, live, args.rate, args.batch_size)
+        say("passthrough again ...")
+        pt2 = passthrough(cfg, len(bulk), "medshare-bench-passthrough-2")
+        base = (pt1["records_per_s"] + pt2["records_per_s"]) / 2
+        ratio = round(tp["records_per_s"] / base, 3)
+        rate = round(min(args.rate, tp["records_per_s"] / 3), 1)
+        n_live = int(rate * args.seconds)
+        live = _settlements(args.backlog + n_live, args.seed)[args.backlog:]
+        _consent_and_enrol(live, cfg)
+        say(f"latency at {rate:.0f}/s for {args.seconds:.0f}s ...")
+        lt = latency(cfg, live, rate, args.batch_size)
     finally:
         broker.stop(cfg)
-    result = {"throughput": tp, "latency": lt, "target_p99_ms": 200, "partitions": cfg.partitions,
-              "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
+    result = {"passthrough": [{k: p[k] for k in ("records", "seconds", "records_per_s")} for p in (pt1, pt2)],
+              "throughput": tp, "ratio_to_passthrough": ratio, "target_ratio": 0.25, "latency": lt,
+              "target_p99_ms": 200, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
     if args.json:
         print(json.dumps(result, indent=2))
     else:
+        print(f"passthrough:       {pt1['records_per_s']:>8.1f} and {pt2['records_per_s']:.1f} records/s "
+              f"(kafka-python consume -> produce, before and after)")
         print(f"claims throughput: {tp['records_per_s']:>8.1f} settlements/s ({tp['records']} in {tp['seconds']}s, "
               f"{tp['claim_results']} claim results)")
-        print(f"latency at {lt['rate_per_s']:.0f}/s: p50 {lt['p50_ms']} ms, p99 {lt['p99_ms']} ms, "
-              f"max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received; target p99 < 200 ms)")
+        print(f"ratio claims / passthrough: {ratio} (target >= 0.25)")
+        print(f"latency at {lt['rate_per_s']:.0f}/s (min(--rate, capacity/3)): p50 {lt['p50_ms']} ms, p99 "
+              f"{lt['p99_ms']} ms, max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received; target p99 < 200 ms)")
     return 0
 
 

@@ -64,7 +64,7 @@ _GENERALISED: dict[str, dict[str, Any]] = {
 _KEEP = ("name", "businessName", "description", "required", "primaryKey", "primaryKeyPosition", "unique")
 
 #: patch number of every generated claims contract (see the module docstring)
-GENERATOR_REVISION = 1
+GENERATOR_REVISION = 2
 #: the schema object of the claims engine's records and their discriminator (streams/claims.py)
 CLAIM_RESULTS = "claim_results"
 RECORD_TYPE_FIELD = "record_type"
@@ -315,6 +315,8 @@ def claims_document(agreement: Any) -> dict[str, Any]:
         raise ContractNotFound(f"agreement {agreement.label} grants {agreement.insurer} no claims data")
     objects, sources = [], []
     for g in grants:
+        if g.mode == "result":  # only the claim result leaves: no record kind of the source
+            continue
         src = registry.load(g.source)
         obj: dict[str, Any] = {
             "name": src.schema.name, "physicalName": topic, "physicalType": "topic", "logicalType": "object",
@@ -330,20 +332,31 @@ def claims_document(agreement: Any) -> dict[str, Any]:
     if len(objects) > 1:
         _selectors(objects, sources)
     purpose = " ".join(g.description for g in grants if g.description) or "claims"
+    result_only = not objects
+    if result_only and not has_claim_results(agreement.insurer):
+        raise ContractNotFound(f"agreement {agreement.label}: result-mode claims grant but no product of "
+                               f"{agreement.insurer} in contracts/products/")
     if has_claim_results(agreement.insurer):
         settlements = registry.load("platform.settlements.v1")
         # before the kind that goes without a selector (the router's settlements), after the others
-        objects.insert(len(objects) - 1, claim_result_object(
+        objects.insert(max(0, len(objects) - 1), claim_result_object(
             agreement.insurer, topic, settlements.field("settlement_id").pattern or ""))
-        purpose += (" Claim results computed inside the pipeline by the insurer's product rules "
-                    "(record_type claim-result).")
+        if result_only:
+            sources.append(settlements)
+            purpose += " Mode result (主动赔): only claim results leave; no settlement or note record."
+        else:
+            purpose += (" Claim results computed inside the pipeline by the insurer's product rules "
+                        "(record_type claim-result).")
     max_bytes = 2 * max(s.max_record_bytes or 65536 for s in sources)
     return {
         "apiVersion": "v3.2.0",
         "kind": "DataContract",
         "id": topic,
         "name": f"{agreement.insurer_name} claims",
-        "version": f"1.{agreement.version}.{GENERATOR_REVISION}",
+        # major 2 for a result-only topic: removing the router's record kinds (hhb's agreement v2,
+        # mode result) breaks a consumer of those kinds; the claim-result kind is unchanged, so the
+        # topic stays .v1 (docs/claims.md "hhb receives results only")
+        "version": f"{2 if result_only else 1}.{agreement.version}.{GENERATOR_REVISION}",
         "status": "active",
         "domain": "insurer",
         "dataProduct": f"{agreement.insurer}-claims",
@@ -362,6 +375,7 @@ def claims_document(agreement: Any) -> dict[str, Any]:
             {"property": "agreementId", "value": agreement.agreement_id},
             {"property": "agreementVersion", "value": agreement.version},
             {"property": "generatedFrom", "value": [g.source for g in grants]},
+            {"property": "claimsModes", "value": [f"{g.source}:{g.mode}" for g in grants]},
         ],
         "schema": objects,
     }

@@ -65,6 +65,7 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
         steps.append((f"onboard insurer {code}",
                       lambda code=code: {k: v for k, v in onboard_insurer(code, cfg=cfg).items() if k != "password"}))
     steps.append(("simulate the platform", lambda: _simulate(opts, cfg)))
+    steps.append(("publish demo claim stories", lambda: _claim_stories(opts, cfg)))
     # consents first (the router and the claims engine ask them); the claims engine applies the
     # enrolment events in stream order beside the settlements (streams/claims.py)
     for name in ("consent-sync", "router", "claims", "deidentify", "lab-sink"):
@@ -74,7 +75,9 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
     steps.append(("run audit-sink until caught up", lambda: _run_processor("audit-sink", cfg)))
     steps.append(("topics", lambda: topic_overview(cfg)))
     steps.append(("lab tables", lambda: _lab_counts(cfg)))
-    steps.append(("insurer hhb reads its claims", lambda: _insurer_sample(cfg, "hhb")))
+    for code in DEMO_INSURERS:
+        steps.append((f"insurer {code} reads its claims", lambda code=code: _insurer_sample(cfg, code)))
+    steps.append(("explain a paying claim per product", lambda: _explain_paying(cfg)))
     steps.append(("verify the disclosure log", lambda: _audit_verify(cfg)))
     steps.append(("write the compliance report", lambda: _report(cfg)))
 
@@ -88,15 +91,49 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None] = print, cfg: Setting
     return report
 
 
-def _simulate(opts: DemoOptions, cfg: Settings) -> dict[str, Any]:
-    from medshare.simulate import SimulationConfig, run_simulation
+def _sim_config(opts: DemoOptions) -> Any:
+    from medshare.simulate import SimulationConfig
 
-    summary = run_simulation(
-        SimulationConfig(persons=opts.persons, days=opts.days, seed=opts.seed, insurers=DEMO_INSURERS,
-                         start_date=opts.start_date),
-        cfg=cfg,
-    )
-    return summary
+    return SimulationConfig(persons=opts.persons, days=opts.days, seed=opts.seed, insurers=DEMO_INSURERS,
+                            start_date=opts.start_date)
+
+
+def _simulate(opts: DemoOptions, cfg: Settings) -> dict[str, Any]:
+    from medshare.simulate import run_simulation
+
+    return run_simulation(_sim_config(opts), cfg=cfg)
+
+
+def _claim_stories(opts: DemoOptions, cfg: Settings) -> dict[str, Any]:
+    """Hand-made settlements that cross the deductibles (medshare.claims.stories): 30 simulated days
+    rarely do, and a demo of 主动赔 must show claims that pay."""
+    from medshare.claims.stories import publish
+
+    return publish(_sim_config(opts), cfg)
+
+
+def _explain_paying(cfg: Settings) -> dict[str, Any]:
+    """Per insurer, the operator's explanation of one paying claim (medshare claims explain)."""
+    from medshare.claims.state import ClaimStore, claims_database
+    from medshare.cli.claims import explain_text
+
+    store = ClaimStore(claims_database(cfg))
+    try:
+        out = {}
+        for code in DEMO_INSURERS:
+            paying = [e for e in store.entries(insurer=code) if e.kind == "settlement" and e.total_payable > 0]
+            paying.sort(key=lambda e: (e.settlement_id[10:12] != "99", e.settlement_id))  # a story first
+            if paying:
+                e = paying[0]
+                ex = {k: v for k, v in e.explanation.items() if k != "policy_no"}
+                out[code] = {"settlement_id": e.settlement_id, "claim_id": e.claim_id, "product": e.product_id,
+                             "total_payable": e.total_payable / 100, "paying_claims": len(paying),
+                             "explanation": explain_text(ex)}
+            else:
+                out[code] = {"paying_claims": 0}
+        return out
+    finally:
+        store.close()
 
 
 def _run_processor(name: str, cfg: Settings) -> dict[str, Any]:
@@ -159,7 +196,9 @@ def _insurer_sample(cfg: Settings, code: str) -> dict[str, Any]:
     sample = next((r for r in records if "settlement_id" in r and "note_id" not in r and "record_type" not in r),
                   None)
     results = [r for r in records if r.get("record_type") == "claim-result"]
-    paid = next((r for r in results if r["total_payable"] > 0), results[0] if results else None)
+    paying = sorted((r for r in results if r["total_payable"] > 0),
+                    key=lambda r: (r["settlement_id"][10:12] != "99", r["settlement_id"]))  # a story first
+    paid = paying[0] if paying else (results[0] if results else None)
     return {"records_read": len(records), "sample_decrypted": sample, "claim_results": len(results),
             "claim_results_paying": sum(1 for r in results if r["total_payable"] > 0),
             "claim_sample_decrypted": paid}

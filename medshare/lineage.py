@@ -240,7 +240,7 @@ def claims_column_lineage(agreements: AgreementSet, insurer: str, kafka_ns: str
     """
     out: dict[str, list[tuple[str, str, str, str]]] = {}
     for ref in agreements.grants("claims"):
-        if ref.insurer != insurer:
+        if ref.insurer != insurer or not ref.grant.sends_records:
             continue
         for path, tr in ref.grant.output_fields.items():
             out.setdefault(path, []).append((kafka_ns, ref.grant.source, path, str(tr)))
@@ -353,7 +353,7 @@ class ProcessorLineage:
                    output_facets={"medshare_disclosure": disclosure})
 
     def _router_insurers(self) -> list[str]:
-        return sorted({ref.insurer for ref in self.agreements().grants("claims")})
+        return sorted({ref.insurer for ref in self.agreements().grants("claims") if ref.grant.sends_records})
 
     def _claims_output(self, code: str, counters: Any | None) -> OutputDataset:
         topic = t.insurer_claims(code)
@@ -361,7 +361,7 @@ class ProcessorLineage:
             return _ds(OutputDataset, self.kafka_ns, topic)
         agreements = self.agreements()
         agreement = agreements.for_insurer(code)
-        grants = [ref.grant for ref in agreements.grants("claims") if ref.insurer == code]
+        grants = [ref.grant for ref in agreements.grants("claims") if ref.insurer == code and ref.grant.sends_records]
         consents = getattr(self.handler, "consents_relied", {}).get(code, ())
         extra = getattr(counters, "extra", {}) or {}
         disclosure = MedshareDisclosureOutputDatasetFacet(

@@ -124,7 +124,7 @@ def _agreements(agreements, since: datetime | None, until: datetime | None) -> l
             "effective_from": a.effective_from.isoformat(),
             "effective_to": a.effective_to.isoformat() if a.effective_to else None, "in_force": in_force,
             "grants": [{
-                "purpose": g.purpose, "basis": g.basis, "source": g.source, "output": g.output,
+                "purpose": g.purpose, "basis": g.basis, "mode": g.mode, "source": g.source, "output": g.output,
                 "reference": g.reference, "retention": str(g.retention), "min_group_size": g.min_group_size,
                 "consent_categories": list(g.consent_categories),
                 "fields": {p: str(tr) for p, tr in g.fields.items()},
@@ -185,7 +185,7 @@ def _disclosures(cfg: Settings, since, until) -> dict[str, Any]:
         ins = per.setdefault(e.insurer, {"total": 0, "purposes": {}})
         p = ins["purposes"].setdefault(e.purpose, {"total": 0, "by_record_day": Counter(), "by_disclosure_day": Counter(),
                                                    "datasets": Counter(), "consents": set(), "kinds": Counter(),
-                                                   "agreements": set(), "fields": {}})
+                                                   "agreements": set(), "fields": {}, "modes": Counter()})
         ins["total"] += 1
         p["total"] += 1
         rec_day = (_time(e.event.get("event_time")) or at).date().isoformat()
@@ -193,6 +193,8 @@ def _disclosures(cfg: Settings, since, until) -> dict[str, Any]:
         p["by_disclosure_day"][at.date().isoformat()] += 1
         p["datasets"][e.dataset] += 1
         p["kinds"][e.kind] += 1
+        if e.event.get("mode"):
+            p["modes"][e.event["mode"]] += 1
         if e.consent_id:
             p["consents"].add(e.consent_id)
         if e.agreement_id:
@@ -205,7 +207,7 @@ def _disclosures(cfg: Settings, since, until) -> dict[str, Any]:
         out[code] = {"total": ins["total"], "purposes": {
             purpose: {"total": p["total"], "by_record_day": dict(sorted(p["by_record_day"].items())),
                       "by_disclosure_day": dict(sorted(p["by_disclosure_day"].items())),
-                      "datasets": dict(p["datasets"]), "kinds": dict(p["kinds"]),
+                      "datasets": dict(p["datasets"]), "kinds": dict(p["kinds"]), "modes": dict(p["modes"]),
                       "distinct_consents": len(p["consents"]), "agreements": sorted(p["agreements"]),
                       "fields": dict(sorted(p["fields"].items()))}
             for purpose, p in sorted(ins["purposes"].items())}}
@@ -587,7 +589,8 @@ def lineage_graph(events: list[dict[str, Any]], agreements, cfg: Settings) -> di
         for one in (siblings.get((key, parent)) if parent and e.get("eventType") != "START" else None) or [e]:
             if _drawn(one):
                 g.add_event(one, observed=True)
-    sources = tuple(sorted({r.grant.source for r in agreements.grants("claims") if r.grant.source_kind == "topic"}))
+    sources = tuple(sorted({r.grant.source for r in agreements.grants("claims")
+                            if r.grant.source_kind == "topic" and r.grant.sends_records}))
     declared = {"consent-sync": (t.PLATFORM_CONSENTS,), "router": (*sources, t.PLATFORM_CONSENTS),
                 "claims": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS, t.PLATFORM_CONSENTS),
                 "deidentify": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES),
@@ -904,10 +907,13 @@ def render_html(data: Mapping[str, Any]) -> str:
         rows = []
         for g in a["grants"]:
             fields = ", ".join(f"<code>{_E(p)}</code>: {_tr(tr)}" for p, tr in g["fields"].items())
-            rows.append((_E(g["purpose"]), _E(g["basis"]), _E(g["source"]), _E(g["output"]),
+            mode = {"result": "result (主动赔: only the claim result leaves)",
+                    "detail": "detail (快赔/直赔: the fields go to the insurer)"}.get(g.get("mode") or "", "")
+            rows.append((_E(g["purpose"]), _E(g["basis"]), _E(mode), _E(g["source"]), _E(g["output"]),
                          _E(g["retention"]) + (f" · k≥{g['min_group_size']}" if g["min_group_size"] else ""),
                          _E(g.get("reference") or ""), fields))
-        s.append(_table(("purpose", "basis", "source", "output", "retention", "reference", "fields"), rows, raw=True))
+        s.append(_table(("purpose", "basis", "mode", "source", "output", "retention", "reference", "fields"), rows,
+                        raw=True))
     s.append("</section>")
 
     s.append('<section id="disclosures"><h2>Disclosures per insurer and purpose</h2>')
@@ -928,8 +934,9 @@ def render_html(data: Mapping[str, Any]) -> str:
         rows = []
         for p, v in ins["purposes"].items():
             fields = ", ".join(f"<code>{_E(f)}</code>: {_tr(str(tr))}" for f, tr in v["fields"].items())
-            rows.append((_E(p), v["total"], v["distinct_consents"], _E(", ".join(f"{k} ({n})" for k, n in
-                                                                                  v["datasets"].items())),
+            modes = ", ".join(f"mode {k}: {n}" for k, n in sorted((v.get("modes") or {}).items()))
+            rows.append((_E(p + (f" ({modes})" if modes else "")), v["total"], v["distinct_consents"],
+                         _E(", ".join(f"{k} ({n})" for k, n in v["datasets"].items())),
                          _E(", ".join(v["agreements"])), fields))
         if rows:
             s.append(_table(("purpose", "disclosures", "distinct consents", "dataset", "agreement", "fields disclosed"),

@@ -61,6 +61,11 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 Purpose = Literal["claims", "actuarial", "supervision"]
 Basis = Literal["consent", "aggregate"]
+#: how a claims grant discloses: ``detail`` (快赔/直赔: the named fields go to the insurer, the
+#: router sends them) or ``result`` (主动赔, rules inside: the claims engine runs the insurer's
+#: product on the records and only the claim result leaves; the router sends nothing)
+ClaimsMode = Literal["detail", "result"]
+CLAIMS_MODES: tuple[str, ...] = ("detail", "result")
 Category = Literal["settlement", "emr"]
 
 PURPOSES: tuple[str, ...] = ("claims", "actuarial", "supervision")
@@ -384,6 +389,8 @@ class Grant(BaseModel):
 
     purpose: Purpose
     basis: Basis
+    #: claims grants only: ``detail`` or ``result`` (see :data:`ClaimsMode`)
+    mode: ClaimsMode | None = None
     source: NonEmpty
     output: NonEmpty
     description: str | None = None
@@ -406,6 +413,12 @@ class Grant(BaseModel):
     @property
     def is_aggregate(self) -> bool:
         return self.basis == "aggregate"
+
+    @property
+    def sends_records(self) -> bool:
+        """Does the router send this grant's records (a ``detail`` claims grant)? A ``result`` grant's
+        fields are what the rules read inside the platform; only the claim result leaves."""
+        return self.purpose == "claims" and self.mode == "detail"
 
     @property
     def source_kind(self) -> Literal["topic", "mart"]:
@@ -665,6 +678,12 @@ def _policy_problems(agreement: Agreement) -> Iterator[tuple[tuple[str | int, ..
 
 
 def _grant_problems(insurer: str, g: Grant) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if g.purpose == "claims" and g.mode is None:
+        yield (), "a claims grant must declare its mode: detail (the fields go to the insurer) or result (only the claim result leaves)"
+    elif g.purpose != "claims" and g.mode is not None:
+        yield ("mode",), f"mode applies to claims grants only, not {g.purpose!r}"
+    elif g.mode == "result" and g.source != "platform.settlements.v1":
+        yield ("source",), "a result grant reads platform.settlements.v1 (the claims engine's input)"
     want = BASIS_OF_PURPOSE[g.purpose]
     if g.basis != want:
         yield ("basis",), f"purpose {g.purpose!r} must rest on basis {want!r}, not {g.basis!r}"

@@ -108,6 +108,9 @@ class AuditEvent(BaseModel):
     insurer: str = Field(pattern=r"^[a-z0-9]{2,16}$")
     purpose: str = Field(min_length=1, max_length=64)
     basis: str | None = None
+    #: a claims disclosure: ``detail`` (the agreed fields went to the insurer) or ``result`` (only a
+    #: claim result computed inside left)
+    mode: Literal["detail", "result"] | None = None
     source: str | None = None
     dataset: str = Field(min_length=1, max_length=255)
     record_id: str | None = Field(default=None, pattern=_ID)

@@ -51,6 +51,7 @@ from typing import Any
 from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
+from privacy.agreements import SHANGHAI
 from streams.common import (
     ContractCheck,
     Quarantiner,
@@ -91,8 +92,12 @@ class ClaimsEngine:
         # a consent counts only on the notice of the agreement in force (privacy.notice)
         self.consents = consents or ConsentRegistry.open(self.cfg.state_database,
                                                          notices=NoticeBook.load(self.agreements))
-        self.insurers = [c for c in self.products.insurers if c in self.agreements]
+        # payer coordination: the insurers in their products' declared order (lower pays first)
+        order = {c: min(p.payer_order for p in self.products if p.insurer == c) for c in self.products.insurers}
+        self.insurers = sorted((c for c in self.products.insurers if c in self.agreements), key=lambda c: (order[c], c))
         self._keys = {c: Pseudonymiser.for_project(f"insurer-{c}", cfg=self.cfg) for c in self.insurers}
+        #: the person's diagnosis history is kept under a pseudonym of its own (never person_no)
+        self._history_key = Pseudonymiser.for_project("claims-history", cfg=self.cfg)
         self._audit = Pseudonymiser.for_project("audit", cfg=self.cfg)
         self._enc: dict[str, Any] = {}
         self.batch = self.store.batch()
@@ -132,12 +137,16 @@ class ClaimsEngine:
         ``asof_us``: the settlement's publish time; enrolment and consent events count for it only if
         published at or before it (the processor passes it, so a replay decides as the first run did).
         """
+        from medshare.claims.claimable import to_claimable
+
         self.flush_enrolments()  # the enrolments published before it
         out = []
         mark = self.batch.savepoint()
         try:
+            claim = to_claimable(record)
+            hkey = self.history_key(record["person_no"]) if claim.event_type == "settlement" else None
             for code in self.insurers:
-                app = self._apply_one(code, record, source, asof_us)
+                app = self._apply_one(code, record, claim, hkey, source, asof_us)
                 if app is None:
                     continue
                 if counters is not None:
@@ -152,12 +161,20 @@ class ClaimsEngine:
                 out.append((code, self._result_message(code, entry, ev_id),
                             Outgoing.record(t.AUDIT, entry.audit, key=entry.audit["person_ref"], producer=PRODUCER,
                                             event_id=entry.audit["audit_id"])))
+            if hkey is not None:  # after the decisions: a settlement is not its own history
+                self.batch.record_diagnoses(hkey, claim)
         except Exception:
             self.batch.restore(mark)
             raise
         return out
 
-    def _apply_one(self, code: str, record: dict[str, Any], source: str | None, asof_us: int | None = None):
+    def history_key(self, person_no: str) -> str:
+        return self._history_key.pseudonym(person_no, domain="partition-key")
+
+    def _apply_one(self, code: str, record: dict[str, Any], claim, hkey: str | None, source: str | None,
+                   asof_us: int | None = None):
+        from medshare.claims.engine import Terms
+
         if record.get("event_type") == "refund":
             if not record.get("refund_of"):
                 return None
@@ -174,9 +191,12 @@ class ClaimsEngine:
         decision = self.consents.check(person, code, "claims", at, categories=("settlement",), asof_us=asof_us)
         if not decision.allowed or not self._notice_covers(code, decision, asof_us):
             return self._replayed(code, record, source)
-        return self.batch.apply_settlement(product, record, code, self.person_key(code, person),
-                                           pre_existing=enrolment.pre_existing, consent_id=decision.consent_id,
-                                           source=source, policy_no=enrolment.policy_no)
+        terms = Terms(plan=enrolment.plan, claim_free_years=enrolment.claim_free_years,
+                      start=enrolment.valid_from.astimezone(SHANGHAI).date(),
+                      history=self.batch.history(hkey) if hkey and product.pre_existing else ())
+        return self.batch.apply_settlement(product, claim, code, self.person_key(code, person), terms,
+                                           consent_id=decision.consent_id, source=source,
+                                           policy_no=enrolment.policy_no)
 
     def _notice_covers(self, code: str, decision, asof_us: int | None) -> bool:
         """The consent's notice still covers the settlements grant (no new category, no longer retention)."""
@@ -232,6 +252,10 @@ class ClaimsEngine:
             if event.product_id not in owned:
                 raise reject("enrolment-product", "product_id", f"{event.product_id} is not a product of insurer "
                              f"{event.insurer_code} (known: {', '.join(owned) or 'none'})")
+            plans = sorted({pl.id for p in self.products if p.product_id == event.product_id for pl in p.plans})
+            if event.plan is not None and event.plan not in plans:
+                raise reject("enrolment-product", "plan", f"{event.plan} is not a plan of {event.product_id} "
+                             f"(plans: {', '.join(plans)})")
         problem = self.enrolments.conflict(event, self._pending_owners)
         if problem:
             raise reject("enrolment-conflict", "enrolment_id", problem)
@@ -255,13 +279,15 @@ class ClaimsEngine:
         return result
 
     def _records(self, code: str, record: dict[str, Any], app, ev_id: str) -> tuple[dict, dict]:
-        from medshare.claims.engine import yuan
+        from medshare.claims.engine import Terms, deductible_summary, yuan
 
         entry, outcome = app.entry, app.outcome
         topic = t.insurer_claims(code)
         product = self.products.version(entry.product_id, entry.product_version)
         enc = self.encryptor(code)
         after = outcome.after
+        terms = Terms(plan=entry.explanation.get("plan"),
+                      claim_free_years=int(entry.explanation.get("claim_free_years") or 0))
         result = {
             "record_type": RECORD_TYPE,
             "claim_id": entry.claim_id,
@@ -279,10 +305,10 @@ class ClaimsEngine:
             "year": entry.year,
             "payable": {k: yuan(v) for k, v in outcome.payable.items()},
             "total_payable": yuan(outcome.total),
-            "deductible": {"amount": yuan(product.deductible_fen), "used": yuan(after.deductible_used),
-                           "remaining": yuan(max(0, product.deductible_fen - after.deductible_used))},
+            "deductible": deductible_summary(product, terms, after),
             "caps": {b.id: {"cap": yuan(b.cap_fen), "used": yuan(after.cap_used(b.id)),
-                            "remaining": yuan(max(0, b.cap_fen - after.cap_used(b.id)))} for b in product.benefits},
+                            "remaining": yuan(max(0, b.cap_fen - after.cap_used(b.id)))}
+                     for b in product.duties_for(terms.plan)},
             "computed_at": entry.applied_at,
         }
         agreement = self.agreements.for_insurer(code)
@@ -294,6 +320,7 @@ class ClaimsEngine:
             "insurer": code,
             "purpose": "claims",
             "basis": "consent",
+            "mode": "result",
             "source": t.PLATFORM_SETTLEMENTS,
             "dataset": topic,
             "record_id": entry.claim_id,
@@ -324,11 +351,13 @@ class ClaimsEngine:
 
     def prefetch(self, records: list[dict[str, Any]]) -> None:
         """Read the ledger entries and accumulators a batch of settlements will need, at once."""
-        settlements, persons = [], []
+        settlements, persons, hkeys = [], [], []
         for record in records:
             sid, person = record.get("settlement_id"), record.get("person_no")
             if not sid or not isinstance(person, str) or not person:
                 continue
+            if record.get("event_type", "settlement") == "settlement":
+                hkeys.append(self.history_key(person))
             for code in self.insurers:
                 settlements.append((code, str(sid)))
                 if record.get("refund_of"):
@@ -336,6 +365,7 @@ class ClaimsEngine:
                 key = self.person_key(code, person)
                 persons.extend((code, product_id, key) for product_id in self.products.product_ids(code))
         self.batch.prefetch(settlements, persons)
+        self.batch.prefetch_history(hkeys)
 
     def commit(self) -> int:
         return self.batch.commit()

@@ -60,7 +60,9 @@ class Router:
                                                          notices=NoticeBook.load(self.agreements))
         #: what a consent on an older notice still covers of a widened grant (privacy.notice)
         self.notices = getattr(self.registry, "notices", None)
-        self.grants = self.agreements.grants("claims")
+        # detail grants only: a result grant (主动赔, rules inside) sends the insurer no records;
+        # its claim results come from the claims processor (streams/claims.py)
+        self.grants = [g for g in self.agreements.grants("claims") if g.grant.sends_records]
         #: claims grants that send notes with a redacted field (their persons' settlements are remembered)
         self._note_grants = [g for g in self.grants if g.grant.source == t.PLATFORM_EMR_NOTES
                              and any(tr.kind == "redact" for tr in g.grant.fields.values())]
@@ -203,6 +205,7 @@ class Router:
             "insurer": code,
             "purpose": grant.purpose,
             "basis": grant.basis,
+            "mode": grant.mode,
             "source": source,
             "dataset": topic,
             "record_id": record_id,

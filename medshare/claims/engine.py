@@ -1,86 +1,118 @@
-"""Claim computation: one settlement and the person-year accumulators in, the claim out. Pure.
+"""Claim computation: one claimable settlement, the person-year accumulators and the policy terms in,
+the claim out. Pure.
 
 Nothing here touches a database, a clock or Kafka: :func:`compute` is a function of the product
-version, the settlement record, the accumulators before it and the person's declared
-pre-existing conditions, so a compliance officer can recompute any result from the disclosure log
-and the product file (``medshare claims explain``).
+version, the claimable settlement (:mod:`medshare.claims.claimable`), the accumulators before it,
+the policy terms (plan, claim-free years, start, the diagnosis history before the start) and what
+other payers already paid for the settlement. The stream processor (``streams/claims.py`` through
+``medshare.claims.state``) and the calculator (``medshare claims calculate``) both call it.
 
-How a settlement is computed (all amounts in integer 分; docs/claims.md has the worked example):
+How a settlement is computed (all amounts in integer 分; docs/claims.md has worked examples):
 
-1. **Each item's personal share in two parts.** ``self_expense`` is the item's own 目录外自费.
-   ``self_pay`` (目录内个人自付) is reported by the platform per settlement, not per item, so it is
-   apportioned over the items' in-catalogue amounts (``amount - self_expense``) pro rata, the
-   分 left over by rounding going to the largest remainders (ties: the earlier item).
-2. **Exclusions first.** An item matched by an exclusion (or every item, for an exclusion that
-   only looks at the settlement) is not paid and does not count toward the deductible.
-3. **Each part to the first benefit** (in the product's order) that lists the part and whose
-   ``when`` matches; a part no benefit takes is "not covered".
-4. **Deductible.** The benefits marked ``deductible: true`` consume what is left of the year's
-   deductible, in the product's benefit order; the rest of their amount is payable.
-5. **Ratio.** Per benefit, ``round_half_up(after_deductible × ratio)`` — the pre-existing ratio
-   when the settlement's diagnosis starts with one of the person's declared prefixes.
-6. **Cap.** Per benefit, at most what is left of its annual cap (so a cap can be reached
-   mid-settlement: the benefit pays the remainder, and nothing more that year).
+1. **Pre-existing decision** (:func:`judge_pre_existing`): from the person's diagnoses in the
+   product's window before the enrolment's start; the evidence (code, date, condition group) goes
+   into the explanation.
+2. **Exclusions first.** An item matched by an exclusion is not paid and counts toward nothing.
+3. **Each part of each item** (``self_pay``, ``self_expense``) **to the first duty** (in the
+   product's order) that lists the part and whose conditions hold; every duty that was tried and
+   refused says why (:func:`medshare.claims.rules.why_not`); a part no duty takes is "not covered".
+4. **Deductible per duty** — each duty with its own 免赔额 (lower after claim-free years) consumes
+   what is left of its year's deductible.
+5. **Ratio** per duty: ``round_half_up(after_deductible × ratio)``, the pre-existing ratio when the
+   settlement is judged pre-existing.
+6. **Cap** per duty: at most what is left of its annual cap.
+7. **Payer coordination**: the product pays at most what is left of the person's own share
+   (``total − Σ basic funds``) after the commercial payers before it in the declared order; an
+   excess is taken off the duties from the last one back, and only what is paid counts toward the
+   caps. (The deductible consumed is not reduced: it counts the person's eligible expense.)
 
-A refund (``event_type: refund``) is not recomputed: :func:`reverse` takes away exactly the deltas
-recorded when the original settlement was applied (deductible used, cap used, payable), whatever
-happened in between. Later settlements are not re-adjudicated.
+A refund (``event_type: refund``) is not recomputed: :func:`reverse` takes back exactly the deltas
+recorded when the original settlement was applied. Later settlements are not re-adjudicated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from medshare.claims.products import PARTS, Product, fen
-from medshare.claims.rules import Context, has_pre_existing, matches
+from medshare.claims.claimable import Claimable, apportion  # noqa: F401 - apportion re-exported
+from medshare.claims.products import PARTS, Product
+from medshare.claims.rules import Context, has_prefix, item_why_not, settlement_why_not
 from privacy.agreements import SHANGHAI
+
+
+def _ints(d: Any) -> dict[str, int]:
+    return {k: int(v) for k, v in (d or {}).items() if int(v)}
 
 
 @dataclass(frozen=True)
 class Accumulator:
-    """A person's position in one product-year: deductible used and, per benefit, amount paid (分)."""
+    """A person's position in one product-year, per duty: deductible used and amount paid (分)."""
 
-    deductible_used: int = 0
+    deductibles_used: Mapping[str, int] = field(default_factory=dict)
     caps_used: Mapping[str, int] = field(default_factory=dict)
 
-    def cap_used(self, benefit_id: str) -> int:
-        return int(self.caps_used.get(benefit_id, 0))
+    def cap_used(self, duty_id: str) -> int:
+        return int(self.caps_used.get(duty_id, 0))
+
+    def ded_used(self, duty_id: str) -> int:
+        return int(self.deductibles_used.get(duty_id, 0))
+
+    @property
+    def deductible_used(self) -> int:
+        return sum(self.deductibles_used.values())
 
     def as_dict(self) -> dict[str, Any]:
-        return {"deductible_used": self.deductible_used, "caps_used": dict(sorted(self.caps_used.items()))}
+        return {"deductibles_used": dict(sorted(self.deductibles_used.items())),
+                "caps_used": dict(sorted(self.caps_used.items()))}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Accumulator:
-        return cls(int(d.get("deductible_used", 0)), {k: int(v) for k, v in (d.get("caps_used") or {}).items()})
+        return cls(_ints(d.get("deductibles_used")), _ints(d.get("caps_used")))
 
 
 @dataclass(frozen=True)
 class Deltas:
-    """What one application changed: deductible consumed and, per benefit, amount paid (分)."""
+    """What one application changed, per duty: deductible consumed and amount paid (分)."""
 
-    deductible: int
+    deductible: Mapping[str, int]
     paid: Mapping[str, int]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"deductible": self.deductible, "paid": dict(sorted(self.paid.items()))}
+        return {"deductible": dict(sorted(self.deductible.items())), "paid": dict(sorted(self.paid.items()))}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Deltas:
-        return cls(int(d["deductible"]), {k: int(v) for k, v in d["paid"].items()})
+        ded = d.get("deductible")
+        return cls(_ints(ded) if isinstance(ded, Mapping) else {}, _ints(d.get("paid")))
 
     def negated(self) -> Deltas:
-        return Deltas(-self.deductible, {k: -v for k, v in self.paid.items()})
+        return Deltas({k: -v for k, v in self.deductible.items()}, {k: -v for k, v in self.paid.items()})
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the enrolment says about the person, for one product."""
+
+    plan: str | None = None
+    claim_free_years: int = 0
+    #: the enrolment's start (Shanghai date): the pre-existing window ends here
+    start: date | None = None
+    #: (ISO date, ICD-10 code) of the person's diagnoses on the platform (any time; the window filters)
+    history: tuple[tuple[str, str], ...] = ()
+
+
+NO_TERMS = Terms()
 
 
 @dataclass(frozen=True)
 class Outcome:
     """The claim for one settlement (or the reversal of one)."""
 
-    payable: dict[str, int]  # benefit id -> 分 (negative for a reversal)
+    payable: dict[str, int]  # duty id -> 分 (negative for a reversal)
     before: Accumulator
     after: Accumulator
     deltas: Deltas
@@ -98,27 +130,10 @@ def claim_year(record: Mapping[str, Any]) -> int:
 
 
 def yuan(amount_fen: int) -> float:
-    """分 to 元 (a float with at most 2 decimals).
-
-    For an integer below 2**53 (every amount here) ``amount_fen / 100`` is already the float
-    nearest the exact quotient, which is what rounding it to 2 decimals gives back; a claim's
-    explanation converts ≈ 30 amounts, so the ``round`` is kept only for other inputs.
-    """
+    """分 to 元 (a float with at most 2 decimals)."""
     if type(amount_fen) is int and -(2**53) < amount_fen < 2**53:
         return amount_fen / 100
     return round(amount_fen / 100, 2)
-
-
-def apportion(total: int, weights: Sequence[int]) -> list[int]:
-    """Split ``total`` 分 over ``weights`` pro rata; leftovers to the largest remainders (earlier first)."""
-    w_sum = sum(weights)
-    if total <= 0 or w_sum <= 0:
-        return [0] * len(weights)
-    shares = [total * w // w_sum for w in weights]
-    rema = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % w_sum), i))
-    for i in rema[: total - sum(shares)]:
-        shares[i] += 1
-    return shares
 
 
 def rule_id(product: Product, kind: str, ident: str) -> str:
@@ -126,123 +141,227 @@ def rule_id(product: Product, kind: str, ident: str) -> str:
 
 
 def _round(amount_fen: int, ratio: Decimal) -> int:
+    if ratio == 1:
+        return amount_fen
     return int((Decimal(amount_fen) * ratio).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def item_parts(record: Mapping[str, Any]) -> list[dict[str, int]]:
-    """Each item's ``self_pay`` (apportioned) and ``self_expense`` in 分 (step 1)."""
-    items = record.get("items") or []
-    own = [max(0, fen(it.get("self_expense") or 0)) for it in items]
-    in_cat = [max(0, fen(it.get("amount") or 0) - own[i]) for i, it in enumerate(items)]
-    shares = apportion(max(0, fen(record.get("self_pay") or 0)), in_cat)
-    return [{"self_pay": shares[i], "self_expense": own[i]} for i in range(len(items))]
+def judge_pre_existing(product: Product, terms: Terms, claim: Claimable) -> dict[str, Any]:
+    """Is ``claim`` pre-existing for this person under ``product``? With the evidence.
 
-
-def compute(product: Product, record: Mapping[str, Any], state: Accumulator,
-            pre_existing: Sequence[str] = ()) -> Outcome:
-    """The claim for settlement ``record`` given the person-year accumulators ``state``.
-
-    ``pre_existing``: ICD-10 prefixes declared as the person's pre-existing conditions (from the
-    enrolment). Raises ``ValueError`` for a refund (use :func:`reverse`).
+    The person's diagnoses dated in ``[start − window_days, start)`` are matched against the
+    product's condition groups; scope ``condition``: the settlement is pre-existing when one of its
+    diagnoses is in a group found in the window; scope ``person``: when any group was found.
     """
-    if record.get("event_type", "settlement") != "settlement":
-        raise ValueError(f"compute() takes settlements, not {record.get('event_type')!r} events")
-    special = product.special_drug_codes
-    ctx = Context(visit_type=str(record.get("visit_type", "")), diagnosis_code=str(record.get("diagnosis_code", "")),
-                  pre_existing=has_pre_existing(str(record.get("diagnosis_code", "")), tuple(pre_existing)),
-                  special_drugs=special)
-    items = record.get("items") or []
-    parts = item_parts(record)
-    eligible: dict[str, int] = {b.id: 0 for b in product.benefits}
+    rule = product.pre_existing
+    if rule is None:
+        return {"pre_existing": False, "rule": "the product has no pre-existing rule"}
+    if terms.start is None:
+        return {"pre_existing": False, "rule": "no enrolment start: no window"}
+    lo = (terms.start - timedelta(days=rule.window_days)).isoformat()
+    hi = terms.start.isoformat()
+    found: dict[str, dict[str, str]] = {}
+    for day, code in sorted(terms.history):
+        if not lo <= day < hi:
+            continue
+        for g in rule.conditions:
+            if g.id not in found and has_prefix(code, g.icd10_prefixes):
+                found[g.id] = {"group": g.id, "name": g.name, "code": code, "date": day}
+    matched = None
+    if rule.scope == "person":
+        matched = next(iter(found), None)
+    else:
+        for g in rule.conditions:
+            if g.id in found and any(has_prefix(d, g.icd10_prefixes) for d in claim.diagnoses):
+                matched = g.id
+                break
+    return {"pre_existing": matched is not None, "scope": rule.scope, "window": [lo, hi],
+            "evidence": list(found.values()), "matched_group": matched}
+
+
+def compute(product: Product, claim: Claimable, state: Accumulator, terms: Terms = Terms(),
+            others: Mapping[str, int] | None = None) -> Outcome:
+    """The claim for ``claim`` given the person-year accumulators ``state``.
+
+    ``others``: payer -> 分 the commercial payers before this product (in the declared order)
+    already paid for this settlement. Raises ``ValueError`` for a refund (use :func:`reverse`).
+    """
+    if claim.event_type != "settlement":
+        raise ValueError(f"compute() takes settlements, not {claim.event_type!r} events")
+    duties = product.duties_for(terms.plan)
+    pre = judge_pre_existing(product, terms, claim)
+    ctx = Context(claim, pre["pre_existing"], product.drug_info, product.designated)
+    eligible, rules, explained_items = _assign(product, duties, claim, ctx)
+    gross_by: dict[str, int] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    ded_after = dict(state.deductibles_used)
+    ded_delta: dict[str, int] = {}
+    for d in duties:
+        amount = eligible[d.id]
+        if amount <= 0:  # most duties of most settlements: nothing eligible, nothing to compute
+            gross_by[d.id] = 0
+            continue
+        ded_total = d.deductible_fen(terms.claim_free_years)
+        used = state.ded_used(d.id)
+        taken = min(amount, max(0, ded_total - used)) if d.deductible is not None and amount > 0 else 0
+        if taken:
+            ded_after[d.id] = used + taken
+            ded_delta[d.id] = taken
+            rules.append(rule_id(product, "deductible", d.id))
+        after_ded = amount - taken
+        ratio = d.ratio_for(pre["pre_existing"])
+        gross = _round(after_ded, ratio)
+        cap_before = state.cap_used(d.id)
+        capped = min(gross, max(0, d.cap_fen - cap_before))
+        gross_by[d.id] = capped
+        if amount or capped:
+            rows[d.id] = {
+                "duty": d.id, "name": d.name, "rule_id": rule_id(product, "benefit", d.id), "eligible": yuan(amount),
+                "deductible": ({"amount": yuan(ded_total), "claim_free_years": terms.claim_free_years,
+                                "used_before": yuan(used), "taken": yuan(taken), "used_after": yuan(used + taken),
+                                "remaining_after": yuan(max(0, ded_total - used - taken))}
+                               if d.deductible is not None else None),
+                "after_deductible": yuan(after_ded), "ratio": str(ratio),
+                "ratio_kind": "pre_existing" if pre["pre_existing"] and d.pre_existing_ratio is not None
+                else "standard",
+                "before_cap": yuan(gross), "cap": yuan(d.cap_fen), "cap_used_before": yuan(cap_before),
+                "cap_reached": gross > capped,
+            }
+    # payer coordination
+    others = {k: v for k, v in (others or {}).items() if v}
+    left = max(0, claim.own_share - sum(others.values()))
+    computed = sum(gross_by.values())
+    excess = max(0, computed - left)
+    payable = dict(gross_by)
+    for d in reversed(duties):
+        if excess <= 0:
+            break
+        cut = min(excess, payable[d.id])
+        payable[d.id] -= cut
+        excess -= cut
+        if cut and d.id in rows:
+            rows[d.id]["coordination_cut"] = yuan(cut)
+    caps_after = dict(state.caps_used)
+    for d in duties:
+        if payable[d.id]:
+            caps_after[d.id] = state.cap_used(d.id) + payable[d.id]
+        if d.id in rows:
+            rows[d.id]["cap_used_after"] = yuan(state.cap_used(d.id) + payable[d.id])
+            rows[d.id]["payable"] = yuan(payable[d.id])
+    coordination = {
+        "order": product.payer_order, "total": yuan(claim.total),
+        "basic_funds": {k: yuan(v) for k, v in claim.funds.items()},
+        "own_share": yuan(claim.own_share), "paid_before_by_others": {k: yuan(v) for k, v in sorted(others.items())},
+        "left_before": yuan(left), "computed": yuan(computed), "payable": yuan(sum(payable.values())),
+        "reduced_by": yuan(computed - sum(payable.values())),
+    }
+    after = Accumulator(ded_after, caps_after)
+    deltas = Deltas(ded_delta, {k: v for k, v in payable.items() if v})
+    explanation = {
+        "product_id": product.product_id, "product_version": product.version,
+        "product_fingerprint": product.fingerprint, "plan": product.plan(terms.plan).id,
+        "claim_free_years": terms.claim_free_years, "year": claim.year,
+        "settlement_id": claim.settlement_id, "institution": {"code": claim.institution_code,
+                                                              "level": claim.institution_level,
+                                                              "type": claim.institution_type},
+        "pre_existing": pre["pre_existing"], "pre_existing_decision": pre,
+        "deductible": deductible_summary(product, terms, after),
+        "benefits": list(rows.values()), "items": explained_items, "coordination": coordination,
+        "total_payable": yuan(sum(payable.values())),
+    }
+    return Outcome(payable, state, after, deltas, tuple(dict.fromkeys(rules)), explanation)
+
+
+def _assign(product: Product, duties: tuple[Any, ...], claim: Claimable, ctx: Context
+            ) -> tuple[dict[str, int], list[str], list[dict[str, Any]]]:
+    """Steps 2-3: each part of each item to an exclusion, the first duty that takes it, or nobody
+    (with every refusal's reason). Returns (eligible per duty, rule ids, explained items)."""
+    duty_ok = [settlement_why_not(d.when, ctx) for d in duties]
+    excl_ok = [settlement_why_not(e.when, ctx) for e in product.exclusions]
+    eligible: dict[str, int] = {d.id: 0 for d in duties}
     rules: list[str] = []
-    explained_items = []
-    for i, it in enumerate(items):
+    explained_items: list[dict[str, Any]] = []
+    # per part, the duties that list it and pass the settlement-level tests (in the product's order)
+    open_for = {part: [(k, d) for k, d in enumerate(duties) if part in d.parts and duty_ok[k] is None]
+                for part in PARTS}
+    open_excl = [e for e, why in zip(product.exclusions, excl_ok, strict=True) if why is None]
+    for i, it in enumerate(claim.items):
+        if it.self_pay <= 0 and it.self_expense <= 0:
+            continue  # nothing of the person's: nothing to pay, nothing to explain
         to: dict[str, str] = {}
-        exclusion = next((e for e in product.exclusions if matches(e.when, ctx, it)), None)
-        for part in PARTS:
-            amount = parts[i][part]
+        refused: dict[str, list[dict[str, str]]] = {}
+        exclusion = None
+        for e in open_excl:
+            if not e.when.item_level or item_why_not(e.when, ctx, it) is None:
+                exclusion = e
+                break
+        for part, amount in (("self_pay", it.self_pay), ("self_expense", it.self_expense)):
             if amount <= 0:
                 continue
             if exclusion is not None:
                 to[part] = f"excluded:{exclusion.id}"
                 rid = rule_id(product, "exclusion", exclusion.id)
             else:
-                benefit = next((b for b in product.benefits if part in b.parts and matches(b.when, ctx, it)), None)
-                if benefit is None:
+                taker = None
+                for _k, d in open_for[part]:
+                    if not d.when.item_level or item_why_not(d.when, ctx, it) is None:
+                        taker = d
+                        break
+                if taker is None:
                     to[part] = "not-covered"
+                    refused[part] = [{"duty": d.id, "reason": duty_ok[k] or item_why_not(d.when, ctx, it)}
+                                     for k, d in enumerate(duties) if part in d.parts]
                     continue
-                to[part] = benefit.id
-                eligible[benefit.id] += amount
-                rid = rule_id(product, "benefit", benefit.id)
+                to[part] = taker.id
+                eligible[taker.id] += amount
+                rid = rule_id(product, "benefit", taker.id)
             if rid not in rules:
                 rules.append(rid)
         explained_items.append({
-            "index": i, "item_code": it.get("item_code"), "item_name": it.get("item_name"),
-            "category": it.get("category"), "catalogue_class": it.get("catalogue_class"),
-            "on_special_drug_list": str(it.get("item_code")) in special,
-            "self_pay": yuan(parts[i]["self_pay"]), "self_expense": yuan(parts[i]["self_expense"]), "to": to,
+            "index": i, "item_code": it.code, "item_name": it.name, "category": it.category,
+            "catalogue_class": it.catalogue_class, "on_special_drug_list": it.code in product.drug_info,
+            "self_pay": yuan(it.self_pay), "self_expense": yuan(it.self_expense), "to": to,
+            **({"refused": refused} if refused else {}),
         })
 
-    ded_total = product.deductible_fen
-    ded_used = state.deductible_used
-    payable: dict[str, int] = {}
-    caps_after = dict(state.caps_used)
-    explained_benefits = []
-    for b in product.benefits:
-        amount = eligible[b.id]
-        taken = 0
-        if b.deductible and amount > 0:
-            taken = min(amount, max(0, ded_total - ded_used))
-            ded_used += taken
-            if taken and rule_id(product, "deductible", "annual") not in rules:
-                rules.append(rule_id(product, "deductible", "annual"))
-        after_ded = amount - taken
-        ratio = b.ratio_for(ctx.pre_existing)
-        gross = _round(after_ded, ratio)
-        cap_before = state.cap_used(b.id)
-        paid = min(gross, max(0, b.cap_fen - cap_before))
-        payable[b.id] = paid
-        if paid:
-            caps_after[b.id] = cap_before + paid
-        if amount or paid:
-            explained_benefits.append({
-                "benefit": b.id, "name": b.name, "rule_id": rule_id(product, "benefit", b.id),
-                "eligible": yuan(amount), "deductible_applies": b.deductible, "deductible_taken": yuan(taken),
-                "after_deductible": yuan(after_ded), "ratio": str(ratio),
-                "ratio_kind": "pre_existing" if ctx.pre_existing and b.pre_existing_ratio is not None else "standard",
-                "before_cap": yuan(gross), "cap": yuan(b.cap_fen), "cap_used_before": yuan(cap_before),
-                "cap_used_after": yuan(cap_before + paid), "cap_reached": gross > paid, "payable": yuan(paid),
-            })
-    after = Accumulator(ded_used, caps_after)
-    deltas = Deltas(ded_used - state.deductible_used, {k: v for k, v in payable.items() if v})
-    explanation = {
-        "product_id": product.product_id, "product_version": product.version,
-        "product_fingerprint": product.fingerprint, "year": claim_year(record),
-        "pre_existing": ctx.pre_existing,
-        "deductible": {"amount": yuan(ded_total), "used_before": yuan(state.deductible_used),
-                       "used_after": yuan(ded_used), "remaining_after": yuan(max(0, ded_total - ded_used))},
-        "benefits": explained_benefits, "items": explained_items,
-        "total_payable": yuan(sum(payable.values())),
-    }
-    return Outcome(payable, state, after, deltas, tuple(rules), explanation)
+    return eligible, rules, explained_items
 
 
-def reverse(product: Product, recorded: Deltas, state: Accumulator, original: str) -> Outcome:
+def deductible_summary(product: Product, terms: Terms, acc: Accumulator) -> dict[str, float]:
+    """The sum over the duties with a deductible: amount, used, remaining (the claim result's ``deductible``)."""
+    amount = used = 0
+    got = acc.deductibles_used
+    for duty_id, ded in product.deductibles_for(terms.plan, terms.claim_free_years):
+        amount += ded
+        u = got.get(duty_id, 0)
+        used += u if u < ded else ded
+    return {"amount": yuan(amount), "used": yuan(used), "remaining": yuan(max(0, amount - used))}
+
+
+def reverse(product: Product, recorded: Deltas, state: Accumulator, original: str,
+            terms: Terms = Terms()) -> Outcome:
     """Undo exactly ``recorded`` (the deltas stored when settlement ``original`` was applied)."""
     caps = dict(state.caps_used)
     for k, v in recorded.paid.items():
         caps[k] = caps.get(k, 0) - v
-    after = Accumulator(state.deductible_used - recorded.deductible, {k: v for k, v in caps.items() if v})
-    payable = {b.id: -recorded.paid.get(b.id, 0) for b in product.benefits}
+    deds = dict(state.deductibles_used)
+    for k, v in recorded.deductible.items():
+        deds[k] = deds.get(k, 0) - v
+    after = Accumulator({k: v for k, v in deds.items() if v}, {k: v for k, v in caps.items() if v})
+    payable = {b.id: -recorded.paid.get(b.id, 0) for b in product.duties}
     rid = rule_id(product, "refund", "reverse-original")
     explanation = {
         "product_id": product.product_id, "product_version": product.version,
         "product_fingerprint": product.fingerprint, "reverses_settlement": original,
-        "deductible": {"amount": yuan(product.deductible_fen), "used_before": yuan(state.deductible_used),
-                       "used_after": yuan(after.deductible_used),
-                       "remaining_after": yuan(max(0, product.deductible_fen - after.deductible_used))},
-        "benefits": [{"benefit": k, "rule_id": rid, "payable": yuan(-v), "cap_used_before": yuan(state.cap_used(k)),
+        "deductible": deductible_summary(product, terms, after),
+        "deductible_returned": {k: yuan(v) for k, v in sorted(recorded.deductible.items())},
+        "benefits": [{"duty": k, "rule_id": rid, "payable": yuan(-v), "cap_used_before": yuan(state.cap_used(k)),
                       "cap_used_after": yuan(after.cap_used(k))} for k, v in sorted(recorded.paid.items())],
         "items": [], "total_payable": yuan(sum(payable.values())),
     }
     return Outcome(payable, state, after, recorded.negated(), (rid,), explanation)
+
+
+def history_of(claims: Iterable[Claimable]) -> tuple[tuple[str, str], ...]:
+    """(date, code) pairs of the diagnoses of ``claims`` (what the state keeps per person)."""
+    return tuple(sorted({(c.day, d) for c in claims for d in c.diagnoses}))

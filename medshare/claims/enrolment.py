@@ -73,6 +73,10 @@ class EnrolmentEvent(BaseModel):
     valid_from: AwareDatetime | None = None
     valid_to: AwareDatetime | None = None
     pre_existing: tuple[str, ...] = ()
+    #: the product plan (variant); None: the product's default plan
+    plan: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{1,47}$")
+    #: consecutive claim-free policy years before this one (the insurer's renewal records)
+    claim_free_years: int | None = Field(default=None, ge=0, le=50)
     channel: str | None = Field(default=None, max_length=32)
     event_time: AwareDatetime
 
@@ -102,6 +106,8 @@ class Enrolment:
     valid_to: datetime
     pre_existing: tuple[str, ...] = ()
     cancelled: bool = field(default=False, compare=False)
+    plan: str | None = None
+    claim_free_years: int = 0
     #: publish time of the enrol event (``_ALWAYS`` when not from the topic) and of its cancel
     #: (``_NEVER``: none): :meth:`EnrolmentRegistry.active` with ``asof_us`` answers as of a
     #: settlement's publish time
@@ -151,6 +157,7 @@ class EnrolmentRegistry:
         assert e.product_id and e.policy_no and e.valid_from and e.valid_to
         new = Enrolment(e.enrolment_id, e.person_no, e.insurer_code, e.product_id, e.policy_no, e.valid_from,
                         e.valid_to, tuple(e.pre_existing), cancelled=e.enrolment_id in self._cancelled,
+                        plan=e.plan, claim_free_years=e.claim_free_years or 0,
                         published=published, cancelled_pub=self._cancelled.get(e.enrolment_id, _NEVER))
         old = self._by_id.get(e.enrolment_id)
         if old is not None:

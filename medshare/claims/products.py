@@ -93,31 +93,43 @@ def fen(yuan: Decimal | float | int) -> int:
 
 
 class Deductible(BaseModel):
+    """A duty's 免赔额 per person per policy year, lower after claim-free years (健康持续参保优待)."""
+
     model_config = _CONFIG
-    #: per person per policy year (calendar year of the settlement, Shanghai time)
     amount: Money
+    #: the deductible after 1, 2, … claim-free years (the last applies to more years too)
+    claim_free_steps: tuple[Money, ...] = ()
+
+    def fen_for(self, claim_free_years: int) -> int:
+        if claim_free_years <= 0 or not self.claim_free_steps:
+            return fen(self.amount)
+        return fen(self.claim_free_steps[min(claim_free_years, len(self.claim_free_steps)) - 1])
 
 
 class SpecialDrug(BaseModel):
     model_config = _CONFIG
     code: str
     name: str | None = None
+    #: ICD-10 prefixes the drug is paid for (the ``indication`` condition)
+    indications: tuple[str, ...] = ()
+    #: days of treatment one unit (box) supplies (the ``max_supply_days`` condition)
+    days_per_unit: int | None = Field(default=None, ge=1, le=366)
 
 
 class Benefit(BaseModel):
-    """One responsibility (保障责任): which parts of which items it pays, how much, up to what cap."""
+    """One duty (保障责任): which parts of which items it pays, after what deductible, how much, up to what cap."""
 
     model_config = _CONFIG
     id: str = Field(pattern=_ID)
     name: str
     parts: tuple[Literal["self_pay", "self_expense"], ...] = Field(min_length=1)
     when: Condition = Condition()
-    #: do its amounts count toward (and wait for) the deductible?
-    deductible: bool
+    #: the duty's own deductible (None: none)
+    deductible: Deductible | None = None
     ratio: Ratio
-    #: the ratio when the diagnosis is one of the person's declared pre-existing conditions
+    #: the ratio when the settlement is judged pre-existing (from the person's history)
     pre_existing_ratio: Ratio | None = None
-    #: most this benefit pays a person in a policy year (元)
+    #: most this duty pays a person in a policy year (元)
     annual_cap: Money
 
     @cached_property
@@ -127,9 +139,63 @@ class Benefit(BaseModel):
     def ratio_for(self, pre_existing: bool) -> Decimal:
         return self.pre_existing_ratio if pre_existing and self.pre_existing_ratio is not None else self.ratio
 
+    def deductible_fen(self, claim_free_years: int = 0) -> int:
+        return 0 if self.deductible is None else self.deductible.fen_for(claim_free_years)
+
+
+Duty = Benefit
+
+
+class DutyOverride(BaseModel):
+    """What a plan (variant) changes in a duty."""
+
+    model_config = _CONFIG
+    deductible: Deductible | None = None
+    ratio: Ratio | None = None
+    pre_existing_ratio: Ratio | None = None
+    annual_cap: Money | None = None
+
+
+class Plan(BaseModel):
+    """A variant of the product (标准版, 新市民版 …), chosen by the enrolment's ``plan``."""
+
+    model_config = _CONFIG
+    id: str = Field(pattern=_ID)
+    name: str
+    default: bool = False
+    duties: dict[str, DutyOverride] = {}
+
+
+class ConditionGroup(BaseModel):
+    model_config = _CONFIG
+    id: str = Field(pattern=_ID)
+    name: str
+    icd10_prefixes: tuple[str, ...] = Field(min_length=1)
+
+
+class PreExistingRule(BaseModel):
+    """既往症 judged from the person's diagnoses on the platform in a window before enrolment."""
+
+    model_config = _CONFIG
+    #: days before the enrolment's start that count
+    window_days: int = Field(ge=1, le=3660)
+    #: ``condition``: a settlement is pre-existing when one of its diagnoses is in a group the
+    #: person had in the window; ``person``: every settlement of a person who had any listed group
+    scope: Literal["condition", "person"] = "condition"
+    conditions: tuple[ConditionGroup, ...] = Field(min_length=1)
+
+
+class Source(BaseModel):
+    model_config = _CONFIG
+    title: str
+    url: str
+    accessed: date | None = None
+    #: which figures the source supports
+    supports: str
+
 
 class Exclusion(BaseModel):
-    """Items (or whole settlements) the product never pays and that never count toward the deductible."""
+    """Items (or whole settlements) the product never pays and that never count toward a deductible."""
 
     model_config = _CONFIG
     id: str = Field(pattern=_ID)
@@ -146,28 +212,47 @@ class Product(BaseModel):
     version: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
     effective_from: date
     effective_to: date | None = None
-    #: the figures are examples, not any real product's terms (the shipped products say true)
+    #: the figures are examples, not any real product's terms
     illustrative: bool = False
     notes: str | None = None
-    deductible: Deductible
+    #: public sources of the figures, and what could not be confirmed
+    sources: tuple[Source, ...] = ()
+    unconfirmed: tuple[str, ...] = ()
+    #: payer coordination: lower pays first on a settlement (the basic funds always come before)
+    payer_order: int = Field(default=100, ge=0, le=1000)
+    pre_existing: PreExistingRule | None = None
+    #: designated channels (定点药店/医院) for the ``designated_channel`` condition
+    designated_institutions: tuple[str, ...] = ()
     special_drugs: tuple[SpecialDrug, ...] = ()
-    benefits: tuple[Benefit, ...] = Field(min_length=1)
+    plans: tuple[Plan, ...] = (Plan(id="standard", name="标准版", default=True),)
+    duties: tuple[Benefit, ...] = Field(min_length=1)
     exclusions: tuple[Exclusion, ...] = ()
 
     _fingerprint: str | None = PrivateAttr(default=None)
     _path: Path | None = PrivateAttr(default=None)
 
+    @property
+    def benefits(self) -> tuple[Benefit, ...]:
+        return self.duties
+
     # cached_property, not PrivateAttr: pydantic resolves private attributes through __getattr__
-    # (≈5 µs a read), and the claims engine reads these for every item of every settlement
     @cached_property
     def special_drug_codes(self) -> frozenset[str]:
         return frozenset(d.code for d in self.special_drugs)
 
     @cached_property
-    def fingerprint(self) -> str:
-        """``sha256:<hex>`` of the file's bytes (or of the canonical JSON when built in code).
+    def drug_info(self) -> dict[str, Any]:
+        from medshare.claims.rules import DrugInfo
 
-        Read once (see ``special_drug_codes``): the loader sets ``_fingerprint`` before any read."""
+        return {d.code: DrugInfo(tuple(d.indications), d.days_per_unit) for d in self.special_drugs}
+
+    @cached_property
+    def designated(self) -> frozenset[str]:
+        return frozenset(self.designated_institutions)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """``sha256:<hex>`` of the file's bytes (or of the canonical JSON when built in code)."""
         if self._fingerprint is None:
             import json
 
@@ -180,14 +265,58 @@ class Product(BaseModel):
         return f"{self.product_id}@{self.version}"
 
     @cached_property
-    def deductible_fen(self) -> int:
-        return fen(self.deductible.amount)
+    def default_plan(self) -> str:
+        return next((p.id for p in self.plans if p.default), self.plans[0].id)
+
+    def plan(self, plan_id: str | None) -> Plan:
+        """The plan ``plan_id`` (None: the default plan); KeyError if the product has no such plan."""
+        want = plan_id or self.default_plan
+        for p in self.plans:
+            if p.id == want:
+                return p
+        raise KeyError(f"{self.label} has no plan {want!r} (plans: {', '.join(p.id for p in self.plans)})")
+
+    @cached_property
+    def resolved_plans(self) -> dict[str | None, tuple[Benefit, ...]]:
+        return {}
+
+    @cached_property
+    def deductible_cache(self) -> dict[tuple[str | None, int], tuple[tuple[str, int], ...]]:
+        return {}
+
+    def deductibles_for(self, plan_id: str | None, claim_free_years: int) -> tuple[tuple[str, int], ...]:
+        """(duty id, deductible in 分) of the duties with a deductible, for a plan and claim-free years."""
+        key = (plan_id, claim_free_years)
+        got = self.deductible_cache.get(key)
+        if got is None:
+            got = self.deductible_cache[key] = tuple(
+                (d.id, d.deductible_fen(claim_free_years)) for d in self.duties_for(plan_id) if d.deductible)
+        return got
+
+    def duties_for(self, plan_id: str | None) -> tuple[Benefit, ...]:
+        """The duties with the plan's overrides applied (computed once per plan)."""
+        got = self.resolved_plans.get(plan_id)
+        if got is None:
+            got = self.resolved_plans[plan_id] = self._resolve(plan_id)
+        return got
+
+    def _resolve(self, plan_id: str | None) -> tuple[Benefit, ...]:
+        plan = self.plan(plan_id)
+        out = []
+        for d in self.duties:
+            o = plan.duties.get(d.id)
+            if o is None:
+                out.append(d)
+                continue
+            out.append(d.model_copy(update={k: v for k, v in o.model_dump(exclude_none=True).items()} |
+                                    ({"deductible": o.deductible} if o.deductible is not None else {})))
+        return tuple(out)
 
     def benefit(self, benefit_id: str) -> Benefit:
-        for b in self.benefits:
+        for b in self.duties:
             if b.id == benefit_id:
                 return b
-        raise KeyError(f"{self.label} has no benefit {benefit_id!r}")
+        raise KeyError(f"{self.label} has no duty {benefit_id!r}")
 
     def in_effect(self, at: date | datetime) -> bool:
         day = at.astimezone(SHANGHAI).date() if isinstance(at, datetime) else at
@@ -197,11 +326,12 @@ class Product(BaseModel):
 def _policy_problems(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if p.effective_to is not None and p.effective_to <= p.effective_from:
         yield ("effective_to",), "effective_to must be after effective_from"
-    for kind, items in (("benefit", p.benefits), ("exclusion", p.exclusions)):
+    for kind, items in (("dut", p.duties), ("exclusion", p.exclusions), ("plan", p.plans)):
         seen: dict[str, int] = {}
         for i, x in enumerate(items):
             if x.id in seen:
-                yield (f"{kind}s", i, "id"), f"{kind} id {x.id!r} repeats {kind}s[{seen[x.id]}]"
+                group = "duties" if kind == "dut" else f"{kind}s"
+                yield (group, i, "id"), f"id {x.id!r} repeats {group}[{seen[x.id]}]"
             seen.setdefault(x.id, i)
     codes: dict[str, int] = {}
     for i, d in enumerate(p.special_drugs):
@@ -210,15 +340,33 @@ def _policy_problems(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
         if d.code in codes:
             yield ("special_drugs", i, "code"), f"{d.code} is listed twice (first at special_drugs[{codes[d.code]}])"
         codes.setdefault(d.code, i)
-    for i, b in enumerate(p.benefits):
-        if len(set(b.parts)) != len(b.parts):
-            yield ("benefits", i, "parts"), "a part is listed twice"
-        if b.when.special_drug_list and not p.special_drugs:
-            yield ("benefits", i, "when"), "special_drug_list needs a special_drugs list"
+    yield from _duty_problems(p)
     for i, e in enumerate(p.exclusions):
         if e.when == Condition():
             yield ("exclusions", i, "when"), "an exclusion with an empty condition would exclude everything"
 
+
+
+def _duty_problems(p: Product) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Duties and plans: parts, the lists a condition needs, claim-free steps, plan overrides."""
+    for i, b in enumerate(p.duties):
+        if len(set(b.parts)) != len(b.parts):
+            yield ("duties", i, "parts"), "a part is listed twice"
+        if (b.when.special_drug_list or b.when.indication) and not p.special_drugs:
+            yield ("duties", i, "when"), "special_drug_list/indication needs a special_drugs list"
+        if b.when.designated_channel and not p.designated_institutions:
+            yield ("duties", i, "when"), "designated_channel needs designated_institutions"
+        if b.deductible is not None:
+            steps = (b.deductible.amount, *b.deductible.claim_free_steps)
+            if any(later > earlier for earlier, later in zip(steps, steps[1:], strict=False)):
+                yield ("duties", i, "deductible", "claim_free_steps"), "a claim-free step may not raise the deductible"
+    ids = {d.id for d in p.duties}
+    if sum(1 for pl in p.plans if pl.default) > 1:
+        yield ("plans",), "more than one plan is the default"
+    for i, pl in enumerate(p.plans):
+        for did in pl.duties:
+            if did not in ids:
+                yield ("plans", i, "duties", did), f"no duty {did!r} to override"
 
 def _compose(text: str, path: str) -> yaml.Node:
     try:

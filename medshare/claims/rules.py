@@ -1,34 +1,46 @@
-"""The declarative conditions a product's benefits and exclusions use — evaluated, never executed.
+"""The declarative conditions a product's duties and exclusions use — evaluated, never executed.
 
 A condition is a mapping of tests that must all hold (an empty condition matches everything)::
 
-    when: {visit_type: ["21"], special_drug_list: true}
+    when: {visit_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
 
-==================  ==============================================================================
-key                 holds when
-==================  ==============================================================================
-visit_type          the settlement's ``visit_type`` is one of the listed codes
-diagnosis_prefix    the settlement's ICD-10 ``diagnosis_code`` starts with one of the prefixes
-pre_existing        (bool) the diagnosis is / is not one of the person's declared 既往症
-category            the item's ``category`` is one of the listed (``drug``/``device``/``service``)
-catalogue_class     the item's ``catalogue_class`` is one of the listed (``A``/``B``/``C``)
-item_code           the item's code is one of the listed codes
-item_code_prefix    the item's code starts with one of the prefixes
-special_drug_list   (bool) the item's code is / is not on the product's 特药 list
-==================  ==============================================================================
+======================  ===========================================================================
+key                     holds when
+======================  ===========================================================================
+visit_type              the settlement's visit type is one of the listed codes
+settlement              how it was settled: ``basic-insurance`` (医保结算) or ``self-funded``
+institution_level_min   the institution's level (1 一级/社区, 2 二级, 3 三级) is at least this
+institution_type        the institution's type is one of the listed (``hospital``, ``pharmacy`` …)
+designated_channel      (bool) the institution is / is not on the product's designated list
+diagnosis_prefix        one of the settlement's ICD-10 diagnoses starts with one of the prefixes
+pre_existing            (bool) the settlement is / is not judged pre-existing (from history)
+category                the item's ``category`` is one of the listed (``drug``/``device``/``service``)
+catalogue_class         the item's ``catalogue_class`` is one of the listed (``A``/``B``/``C``)
+item_code               the item's code is one of the listed codes
+item_code_prefix        the item's code starts with one of the prefixes
+special_drug_list       (bool) the item's code is / is not on the product's 特药 list
+indication              (bool) the item is a listed drug and one of the settlement's diagnoses is /
+                        is not one of its indications (ICD-10 prefixes in the drug list)
+max_supply_days         the item's supply (days; from the record, else quantity × the drug list's
+                        ``days_per_unit``) is at most this
+======================  ===========================================================================
 
-Every test is a membership or prefix comparison on a field of the record: there is no expression
-language, no attribute access and no ``eval``, so a product file cannot run code.
+Every test is a membership, prefix or integer comparison on a field of the claimable settlement
+(:mod:`medshare.claims.claimable`): there is no expression language, no attribute access and no
+``eval``, so a product file cannot run code. :func:`why_not` returns the first test that fails, in
+words, so every refusal in a claim's explanation names its reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from medshare.claims.claimable import Claimable, ClaimItem
 
 Codes = tuple[str, ...]
 
@@ -39,6 +51,11 @@ class Condition(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     visit_type: Codes | None = Field(default=None, min_length=1)
+    settlement: tuple[Literal["basic-insurance", "self-funded"], ...] | None = Field(default=None, min_length=1)
+    institution_level_min: int | None = Field(default=None, ge=1, le=3)
+    institution_type: tuple[Literal["hospital", "pharmacy", "community"], ...] | None = Field(default=None,
+                                                                                                min_length=1)
+    designated_channel: bool | None = None
     diagnosis_prefix: Codes | None = Field(default=None, min_length=1)
     pre_existing: bool | None = None
     category: tuple[Literal["drug", "device", "service"], ...] | None = Field(default=None, min_length=1)
@@ -46,53 +63,115 @@ class Condition(BaseModel):
     item_code: Codes | None = Field(default=None, min_length=1)
     item_code_prefix: Codes | None = Field(default=None, min_length=1)
     special_drug_list: bool | None = None
+    indication: bool | None = None
+    max_supply_days: int | None = Field(default=None, ge=1, le=366)
 
     @cached_property
     def item_level(self) -> bool:
-        """True if the condition looks at items (not only at the settlement); read once per item
-        and benefit of every settlement, so computed once (the model is frozen)."""
+        """True if the condition looks at items (not only at the settlement)."""
         return any(v is not None for v in (self.category, self.catalogue_class, self.item_code,
-                                           self.item_code_prefix, self.special_drug_list))
+                                           self.item_code_prefix, self.special_drug_list, self.indication,
+                                           self.max_supply_days))
+
+
+@dataclass(frozen=True)
+class DrugInfo:
+    """What the product's drug list says of one drug."""
+
+    indications: tuple[str, ...] = ()
+    days_per_unit: int | None = None
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a condition may look at besides the item: the settlement and the person's policy."""
+    """What a condition may look at besides the item: the settlement, the person's policy, the product lists."""
 
-    visit_type: str
-    diagnosis_code: str
+    claim: Claimable
     pre_existing: bool
-    special_drugs: frozenset[str]
+    special_drugs: dict[str, DrugInfo]
+    designated: frozenset[str]
 
 
-def matches(cond: Condition, ctx: Context, item: Mapping[str, Any] | None = None) -> bool:
-    """Does ``cond`` hold for ``item`` of the settlement described by ``ctx``?
+def _level(v: int | None) -> str:
+    return {1: "一级/社区", 2: "二级", 3: "三级"}.get(v or 0, "unknown")
 
-    With ``item=None`` only the settlement-level tests are checked and any item-level test fails
-    (a settlement-level question cannot be answered "yes" by an item test).
-    """
-    if cond.visit_type is not None and ctx.visit_type not in cond.visit_type:
-        return False
-    if cond.diagnosis_prefix is not None and not ctx.diagnosis_code.startswith(cond.diagnosis_prefix):
-        return False
+
+def settlement_why_not(cond: Condition, ctx: Context) -> str | None:
+    """The first settlement-level test of ``cond`` that fails, in words; None if all hold."""
+    c = ctx.claim
+    if cond.visit_type is not None and c.visit_type not in cond.visit_type:
+        return f"visit type {c.visit_type} is not one of {', '.join(cond.visit_type)}"
+    if cond.settlement is not None and c.settlement_type not in cond.settlement:
+        return f"settled as {c.settlement_type}, the duty needs {' or '.join(cond.settlement)}"
+    if cond.institution_level_min is not None and (c.institution_level or 0) < cond.institution_level_min:
+        return (f"institution {c.institution_code} is level {_level(c.institution_level)}, the duty needs "
+                f"{_level(cond.institution_level_min)} or higher")
+    if cond.institution_type is not None and c.institution_type not in cond.institution_type:
+        return f"institution type {c.institution_type} is not one of {', '.join(cond.institution_type)}"
+    if cond.designated_channel is not None and (c.institution_code in ctx.designated) != cond.designated_channel:
+        return (f"institution {c.institution_code} is not a designated channel" if cond.designated_channel
+                else f"institution {c.institution_code} is a designated channel")
+    if cond.diagnosis_prefix is not None and not any(d.startswith(cond.diagnosis_prefix) for d in c.diagnoses):
+        return f"no diagnosis starts with {', '.join(cond.diagnosis_prefix)}"
     if cond.pre_existing is not None and ctx.pre_existing != cond.pre_existing:
-        return False
-    if not cond.item_level:
-        return True
-    if item is None:
-        return False
-    code = str(item.get("item_code", ""))
-    if cond.category is not None and item.get("category") not in cond.category:
-        return False
-    if cond.catalogue_class is not None and item.get("catalogue_class") not in cond.catalogue_class:
-        return False
+        return "judged pre-existing" if ctx.pre_existing else "not judged pre-existing"
+    return None
+
+
+def item_why_not(cond: Condition, ctx: Context, item: ClaimItem) -> str | None:
+    """The first item-level test of ``cond`` that fails for ``item``, in words; None if all hold."""
+    code = item.code
+    if cond.category is not None and item.category not in cond.category:
+        return f"category {item.category} is not one of {', '.join(cond.category)}"
+    if cond.catalogue_class is not None and item.catalogue_class not in cond.catalogue_class:
+        return f"catalogue class {item.catalogue_class} is not one of {', '.join(cond.catalogue_class)}"
     if cond.item_code is not None and code not in cond.item_code:
-        return False
+        return "item code is not one the duty lists"
     if cond.item_code_prefix is not None and not code.startswith(cond.item_code_prefix):
-        return False
-    return cond.special_drug_list is None or (code in ctx.special_drugs) == cond.special_drug_list
+        return f"item code does not start with {', '.join(cond.item_code_prefix)}"
+    drug = ctx.special_drugs.get(code)
+    if cond.special_drug_list is not None and (drug is not None) != cond.special_drug_list:
+        return "not on the product's drug list" if cond.special_drug_list else "on the product's drug list"
+    if cond.indication is not None:
+        ok = drug is not None and any(d.startswith(drug.indications) for d in ctx.claim.diagnoses if drug.indications)
+        if ok != cond.indication:
+            return ("no diagnosis of the settlement is an indication of the drug "
+                    f"({', '.join(drug.indications) if drug else 'not listed'})") if cond.indication \
+                else "a diagnosis is an indication of the drug"
+    if cond.max_supply_days is not None:
+        days = supply_days(item, drug)
+        if days is None:
+            return "supply unknown (no supply days on the record, no days_per_unit in the drug list)"
+        if days > cond.max_supply_days:
+            return f"supply of {days} days exceeds {cond.max_supply_days}"
+    return None
 
 
-def has_pre_existing(diagnosis_code: str, declared: tuple[str, ...] | frozenset[str]) -> bool:
-    """Is ``diagnosis_code`` one of the person's declared pre-existing conditions (ICD-10 prefixes)?"""
-    return any(diagnosis_code.startswith(p) for p in declared if p)
+def why_not(cond: Condition, ctx: Context, item: ClaimItem | None = None) -> str | None:
+    """The first test of ``cond`` that fails (settlement tests first), or None when it holds.
+
+    With ``item=None`` an item-level test fails (a settlement-level question cannot be answered
+    "yes" by an item test).
+    """
+    why = settlement_why_not(cond, ctx)
+    if why is not None or not cond.item_level:
+        return why
+    if item is None:
+        return "the duty looks at items"
+    return item_why_not(cond, ctx, item)
+
+
+def matches(cond: Condition, ctx: Context, item: ClaimItem | None = None) -> bool:
+    return why_not(cond, ctx, item) is None
+
+
+def supply_days(item: ClaimItem, drug: DrugInfo | None) -> int | None:
+    if item.supply_days is not None:
+        return item.supply_days
+    if drug is None or drug.days_per_unit is None:
+        return None
+    return int(round(abs(item.quantity) * drug.days_per_unit))
+
+
+def has_prefix(code: str, prefixes: Any) -> bool:
+    return any(code.startswith(p) for p in prefixes if p)

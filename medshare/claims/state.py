@@ -92,6 +92,16 @@ ledger = Table(
     Column("applied_at", String(40), nullable=False),
 )
 
+#: the person's diagnoses seen on the platform (for pre-existing decisions): keyed by a pseudonym
+#: of the person (project ``claims-history``), never the person number; date and ICD-10 code only
+diagnoses = Table(
+    "claim_diagnoses",
+    metadata,
+    Column("person_key", String(32), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("code", String(16), primary_key=True),
+)
+
 AccKey = tuple[str, str, str, int]  # insurer, product_id, person_key, year
 
 # statements built once (SQLAlchemy then reuses their compiled form): the hot path is two lookups
@@ -102,6 +112,18 @@ _UPDATE_ACC = update(accumulators).where(_ACC_WHERE).values(
     deductible_used=bindparam("v_ded"), caps_used=bindparam("v_caps"), updated_at=bindparam("v_at"))
 _SELECT_ENTRY = select(ledger).where(and_(ledger.c.insurer == bindparam("k_insurer"),
                                           ledger.c.settlement_id == bindparam("k_sid")))
+
+
+def _acc_from_row(ded: Any, caps_text: str) -> eng.Accumulator:
+    """A stored accumulator: ``{"caps_used": …, "deductibles_used": …}`` (older rows: flat caps, one deductible)."""
+    d = json.loads(caps_text)
+    if "caps_used" in d or "deductibles_used" in d:
+        return eng.Accumulator.from_dict(d)
+    return eng.Accumulator({"_legacy": int(ded)} if int(ded) else {}, {k: int(v) for k, v in d.items()})
+
+
+def _acc_text(acc: eng.Accumulator) -> str:
+    return _text(acc.as_dict())
 
 
 def _key_params(key: AccKey) -> dict[str, Any]:
@@ -271,7 +293,7 @@ class ClaimStore:
             row = c.execute(_SELECT_ACC, _key_params(key)).first()
         if row is None:
             return eng.Accumulator(), False
-        return eng.Accumulator(int(row[0]), {k: int(v) for k, v in json.loads(row[1]).items()}), True
+        return _acc_from_row(row[0], row[1]), True
 
     def entry(self, insurer: str, settlement_id: str) -> LedgerEntry | None:
         with self.engine.connect() as c:
@@ -296,8 +318,13 @@ class ClaimStore:
             q = q.where(accumulators.c.insurer == insurer)
         with self.engine.connect() as c:
             return {(r["insurer"], r["product_id"], r["person_key"], r["year"]):
-                    eng.Accumulator(int(r["deductible_used"]), json.loads(r["caps_used"]))
-                    for r in c.execute(q).mappings()}
+                    _acc_from_row(r["deductible_used"], r["caps_used"]) for r in c.execute(q).mappings()}
+
+    def history(self, person_key: str) -> tuple[tuple[str, str], ...]:
+        """(day, code) of the person's diagnoses stored so far."""
+        with self.engine.connect() as c:
+            return tuple(sorted((r[0], r[1]) for r in c.execute(
+                select(diagnoses.c.day, diagnoses.c.code).where(diagnoses.c.person_key == person_key))))
 
 
 class ClaimBatch:
@@ -314,6 +341,52 @@ class ClaimBatch:
         #: (insurer, product, person_key) whose accumulator rows of every year are in ``_acc``
         self._stored: dict[tuple[str, str], LedgerEntry | None] = {}
         self._complete: set[tuple[str, str, str]] = set()
+        #: history key -> (day, code) stored (read ahead) and new in this batch
+        self._history: dict[str, set[tuple[str, str]]] = {}
+        self._new_dx: set[tuple[str, str, str]] = set()
+        #: settlement id -> entries staged for it in this batch (payer coordination)
+        self._by_sid: dict[str, list[LedgerEntry]] = {}
+        #: what to undo back to a savepoint (see :meth:`savepoint`)
+        self._undo: list[tuple[Any, ...]] = []
+
+    def history(self, hkey: str) -> tuple[tuple[str, str], ...]:
+        """The person's diagnoses (day, code): stored plus those recorded in this batch."""
+        if hkey not in self._history:
+            self._history[hkey] = set(self.store.history(hkey))
+        return tuple(sorted(self._history[hkey]))
+
+    def record_diagnoses(self, hkey: str, claim: Any) -> None:
+        """Remember the settlement's diagnoses for the person (written with the batch)."""
+        if hkey not in self._history:
+            self._history[hkey] = set(self.store.history(hkey))
+        have = self._history[hkey]
+        for code in claim.diagnoses:
+            if (claim.day, code) not in have:
+                have.add((claim.day, code))
+                self._new_dx.add((hkey, claim.day, code))
+                self._undo.append(("dx", (hkey, claim.day, code)))
+
+    def prefetch_history(self, hkeys: Iterable[str]) -> None:
+        wanted = sorted({k for k in hkeys if k not in self._history})
+        if not wanted:
+            return
+        for k in wanted:
+            self._history[k] = set()
+        with self.store.engine.connect() as c:
+            for chunk in _chunks(wanted):
+                q = select(diagnoses.c.person_key, diagnoses.c.day, diagnoses.c.code).where(
+                    diagnoses.c.person_key.in_(chunk))
+                for r in c.execute(q):
+                    self._history[r[0]].add((r[1], r[2]))
+
+    def paid_by_others(self, settlement_id: str, insurer: str) -> dict[str, int]:
+        """What the other commercial payers in medshare already paid for ``settlement_id`` (分), by product."""
+        out: dict[str, int] = {}
+        for e in self._by_sid.get(settlement_id, ()):
+            if (e.insurer != insurer and e.kind == "settlement" and e.total_payable
+                    and self._new.get((e.insurer, settlement_id)) is e):  # not rolled back since
+                out[e.product_id] = out.get(e.product_id, 0) + e.total_payable
+        return out
 
     def prefetch(self, settlements: Iterable[tuple[str, str]] = (),
                  persons: Iterable[tuple[str, str, str]] = ()) -> None:
@@ -351,8 +424,7 @@ class ClaimBatch:
                     for r in c.execute(q).mappings():
                         key = (insurer, product_id, r["person_key"], r["year"])
                         if key not in self._acc:
-                            self._acc[key] = eng.Accumulator(int(r["deductible_used"]),
-                                                             {k: int(v) for k, v in json.loads(r["caps_used"]).items()})
+                            self._acc[key] = _acc_from_row(r["deductible_used"], r["caps_used"])
                             self._exists.add(key)
                 self._complete.update((insurer, product_id, k) for k in wanted)
 
@@ -388,16 +460,28 @@ class ClaimBatch:
             return Application("replay", old, reason="same input position: republish the stored result")
         return Application("duplicate", old, reason=f"settlement {settlement_id} already applied for {insurer}")
 
-    def apply_settlement(self, product: Product, record: Mapping[str, Any], insurer: str, person_key: str,
-                         pre_existing: tuple[str, ...] = (), consent_id: str | None = None,
-                         source: str | None = None, policy_no: str | None = None) -> Application:
-        sid = str(record["settlement_id"])
+    def apply_settlement(self, product: Product, claim: Any, insurer: str, person_key: str,
+                         terms: eng.Terms = eng.NO_TERMS, consent_id: str | None = None,
+                         source: str | None = None, policy_no: str | None = None,
+                         others: Mapping[str, int] | None = None) -> Application:
+        """Apply claimable settlement ``claim`` (:mod:`medshare.claims.claimable`) for ``insurer``.
+
+        ``others``: what payers outside this batch's ledger paid (the calculator's input); the
+        products applied before this one to the same settlement in this batch are added. A
+        platform record (a mapping) is put through the adapter first.
+        """
+        if isinstance(claim, Mapping):
+            from medshare.claims.claimable import to_claimable
+
+            claim = to_claimable(claim)
+        sid = claim.settlement_id
         seen = self._seen(insurer, sid, source)
         if seen is not None:
             return seen
-        year = eng.claim_year(record)
+        year = claim.year
         key: AccKey = (insurer, product.product_id, person_key, year)
-        outcome = eng.compute(product, record, self.accumulator(key), pre_existing)
+        paid = {**(others or {}), **self.paid_by_others(sid, insurer)}
+        outcome = eng.compute(product, claim, self.accumulator(key), terms, paid)
         explanation = {**outcome.explanation, "policy_no": policy_no}
         entry = LedgerEntry(insurer, sid, claim_id(insurer, sid), "settlement", person_key, product.product_id,
                             product.version, year, outcome.deltas, outcome.total, explanation,
@@ -424,26 +508,35 @@ class ClaimBatch:
             return Application("nothing", reason=f"product {original.product_id}@{original.product_version} "
                                                    "is no longer loaded")
         key = original.key
-        outcome = eng.reverse(product, original.deltas, self.accumulator(key), original.settlement_id)
+        outcome = eng.reverse(product, original.deltas, self.accumulator(key), original.settlement_id,
+                              eng.Terms(plan=original.explanation.get("plan"),
+                                        claim_free_years=int(original.explanation.get("claim_free_years") or 0)))
         entry = LedgerEntry(insurer, sid, claim_id(insurer, sid), "refund", original.person_key, original.product_id,
                             original.product_version, original.year, outcome.deltas, outcome.total,
                             {**outcome.explanation, "policy_no": original.explanation.get("policy_no")},
                             reverses=original.settlement_id, consent_id=original.consent_id,
                             source=source)
         self._stage(entry, key, outcome.after)
-        self._reversed[(insurer, original.settlement_id)] = sid
-        if (insurer, original.settlement_id) in self._new:
-            self._new[(insurer, original.settlement_id)].reversed_by = sid
+        rk = (insurer, original.settlement_id)
+        self._undo.append(("rev", rk, self._reversed.get(rk, _MISSING)))
+        self._reversed[rk] = sid
+        if rk in self._new:
+            self._undo.append(("flag", self._new[rk], self._new[rk].reversed_by))
+            self._new[rk].reversed_by = sid
         return Application("new", entry, outcome)
 
     def _stage(self, entry: LedgerEntry, key: AccKey, after: eng.Accumulator) -> None:
-        self._new[(entry.insurer, entry.settlement_id)] = entry
+        k = (entry.insurer, entry.settlement_id)
+        self._undo.append(("new", k, self._new.get(k, _MISSING), key, self._acc.get(key, _MISSING),
+                           key in self._dirty))
+        self._new[k] = entry
+        self._by_sid.setdefault(entry.settlement_id, []).append(entry)
         self._acc[key] = after
         self._dirty.add(key)
 
     def commit(self) -> int:
         """Write the batch in one transaction; returns the number of ledger entries written."""
-        if not self._new and not self._dirty:
+        if not self._new and not self._dirty and not self._new_dx:
             return 0
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         with self.store.engine.begin() as c:
@@ -456,8 +549,7 @@ class ClaimBatch:
             updates, inserts = [], []
             for key in self._dirty:
                 acc = self._acc[key]
-                values = {"v_ded": acc.deductible_used, "v_caps": json.dumps(dict(sorted(acc.caps_used.items()))),
-                          "v_at": now}
+                values = {"v_ded": acc.deductible_used, "v_caps": _acc_text(acc), "v_at": now}
                 if key in self._exists:
                     updates.append({**_key_params(key), **values})
                 else:
@@ -468,24 +560,53 @@ class ClaimBatch:
                 c.execute(_UPDATE_ACC, updates)
             if inserts:
                 c.execute(accumulators.insert(), inserts)
+            if self._new_dx:
+                c.execute(diagnoses.insert().prefix_with("OR IGNORE", dialect="sqlite"),
+                          [{"person_key": k, "day": d, "code": x} for k, d, x in sorted(self._new_dx)])
         n = len(self._new)
         self.rollback()
         return n
 
-    def savepoint(self) -> tuple[Any, ...]:
-        """A mark to :meth:`restore` to if processing one message fails half-way."""
-        return (dict(self._acc), set(self._dirty), dict(self._new), dict(self._reversed),
-                {k: e.reversed_by for k, e in self._new.items()})
+    def savepoint(self) -> int:
+        """A mark to :meth:`restore` to if processing one message fails half-way (the length of the
+        undo log: a mark costs nothing, a restore undoes the changes made since, newest first)."""
+        return len(self._undo)
 
-    def restore(self, mark: tuple[Any, ...]) -> None:
-        self._acc, self._dirty, self._new, self._reversed, flags = (
-            dict(mark[0]), set(mark[1]), dict(mark[2]), dict(mark[3]), mark[4])
-        for k, e in self._new.items():
-            e.reversed_by = flags.get(k)
+    def restore(self, mark: int) -> None:
+        while len(self._undo) > mark:
+            op = self._undo.pop()
+            if op[0] == "new":
+                _, k, old, key, old_acc, was_dirty = op
+                if old is _MISSING:
+                    self._new.pop(k, None)
+                else:
+                    self._new[k] = old
+                if old_acc is _MISSING:
+                    self._acc.pop(key, None)
+                else:
+                    self._acc[key] = old_acc
+                if not was_dirty:
+                    self._dirty.discard(key)
+            elif op[0] == "rev":
+                if op[2] is _MISSING:
+                    self._reversed.pop(op[1], None)
+                else:
+                    self._reversed[op[1]] = op[2]
+            elif op[0] == "flag":
+                op[1].reversed_by = op[2]
+            elif op[0] == "dx":
+                hkey, day, code = op[1]
+                self._new_dx.discard(op[1])
+                self._history.get(hkey, set()).discard((day, code))
 
     def rollback(self) -> None:
         self._new, self._dirty, self._reversed, self._acc, self._exists = {}, set(), {}, {}, set()
         self._stored, self._complete = {}, set()
+        self._history, self._new_dx, self._by_sid = {}, set(), {}
+        self._undo: list[tuple[Any, ...]] = []
+
+
+_MISSING = object()
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

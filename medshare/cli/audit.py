@@ -78,6 +78,8 @@ def _emit(entries: list, as_json: bool, what: str) -> None:
     for e in entries:
         ident = e.record_id if e.kind == "record" else f"release {e.release_id}"
         basis = f"consent {e.consent_id}" if e.consent_id else (e.event.get("basis") or "")
+        if e.event.get("mode"):
+            basis += f"  mode {e.event['mode']}"
         typer.echo(f"  #{e.seq} {e.disclosed_at}  {e.insurer}/{e.purpose}  {e.dataset}  {ident}  {basis}  "
                    f"agreement {e.agreement_id} {e.agreement_version or ''}".rstrip())
         if e.fields:

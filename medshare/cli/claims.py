@@ -33,11 +33,15 @@ def products_cmd(as_json: bool = JSON_OPTION) -> None:
         "insurer": p.insurer, "product_id": p.product_id, "version": p.version, "name": p.name,
         "effective_from": p.effective_from.isoformat(),
         "effective_to": p.effective_to.isoformat() if p.effective_to else None,
-        "illustrative": p.illustrative, "deductible": float(p.deductible.amount),
-        "special_drugs": len(p.special_drugs), "fingerprint": p.fingerprint,
-        "benefits": [{"id": b.id, "name": b.name, "parts": list(b.parts), "deductible": b.deductible,
+        "illustrative": p.illustrative, "payer_order": p.payer_order,
+        "plans": [pl.id for pl in p.plans], "special_drugs": len(p.special_drugs), "fingerprint": p.fingerprint,
+        "pre_existing": p.pre_existing.model_dump(mode="json") if p.pre_existing else None,
+        "sources": [s.url for s in p.sources], "unconfirmed": list(p.unconfirmed),
+        "benefits": [{"id": b.id, "name": b.name, "parts": list(b.parts),
+                      "deductible": b.deductible.model_dump(mode="json") if b.deductible else None,
                       "ratio": str(b.ratio), "pre_existing_ratio": str(b.pre_existing_ratio)
-                      if b.pre_existing_ratio is not None else None, "annual_cap": float(b.annual_cap)}
+                      if b.pre_existing_ratio is not None else None, "annual_cap": float(b.annual_cap),
+                      "when": b.when.model_dump(mode="json", exclude_none=True)}
                      for b in p.benefits],
         "exclusions": [{"id": e.id, "reason": e.reason} for e in p.exclusions],
     } for p in ps]
@@ -48,11 +52,15 @@ def products_cmd(as_json: bool = JSON_OPTION) -> None:
         until = r["effective_to"] or "open"
         flag = " (illustrative figures)" if r["illustrative"] else ""
         typer.echo(f"{r['insurer']:10} {r['product_id']}@{r['version']}  {r['effective_from']}..{until}  "
-                   f"deductible {r['deductible']:,.2f}{flag}")
+                   f"plans {', '.join(r['plans'])}, payer order {r['payer_order']}{flag}")
         for b in r["benefits"]:
             pre = f", pre-existing {b['pre_existing_ratio']}" if b["pre_existing_ratio"] else ""
-            typer.echo(f"    {b['id']:28} {'+'.join(b['parts']):22} ratio {b['ratio']}{pre}, "
-                       f"cap {b['annual_cap']:,.2f}{'' if b['deductible'] else ', no deductible'}")
+            ded = b["deductible"]
+            dtxt = (f", deductible {float(ded['amount']):,.0f}" + (
+                " -> " + " -> ".join(f"{float(x):,.0f}" for x in ded["claim_free_steps"]) if ded["claim_free_steps"]
+                else "")) if ded else ", no deductible"
+            typer.echo(f"    {b['id']:24} {'+'.join(b['parts']):22} ratio {b['ratio']}{pre}, "
+                       f"cap {b['annual_cap']:,.2f}{dtxt}")
         for e in r["exclusions"]:
             typer.echo(f"    excludes {e['id']}: {e['reason']}")
 
@@ -141,24 +149,84 @@ def explain_cmd(
         typer.echo(f"reverses settlement {out['reverses']}: its recorded effect is taken back exactly")
     if out["reversed_by"]:
         typer.echo(f"reversed later by refund {out['reversed_by']}")
-    d = ex["deductible"]
-    typer.echo(f"deductible {d['amount']:,.2f}: used {d['used_before']:,.2f} -> {d['used_after']:,.2f} "
-               f"(remaining {d['remaining_after']:,.2f})")
-    if ex.get("pre_existing"):
-        typer.echo("diagnosis is a declared pre-existing condition: pre-existing ratios apply")
+    typer.echo(explain_text(ex))
+    typer.echo(f"total payable {out['total_payable']:,.2f}")
+
+
+def explain_text(ex: dict[str, Any]) -> str:
+    """An explanation (as stored in the ledger) in words: pre-existing decision, items, duties, coordination."""
+    lines = []
+    d = ex.get("deductible") or {}
+    if d:
+        lines.append(f"deductible (all duties) {d['amount']:,.2f}: used {d['used']:,.2f}, "
+                     f"remaining {d['remaining']:,.2f}")
+    pre = ex.get("pre_existing_decision") or {}
+    if pre.get("window"):
+        ev = "; ".join(f"{e['code']} on {e['date']} ({e['group']})" for e in pre.get("evidence", [])) or "none"
+        lines.append(f"pre-existing: {'yes' if pre['pre_existing'] else 'no'} — history {pre['window'][0]}.."
+                     f"{pre['window'][1]}: {ev}")
     for it in ex.get("items", []):
         to = ", ".join(f"{part} {it[part]:,.2f} -> {dest}" for part, dest in it["to"].items())
-        typer.echo(f"  item {it['index']:>2} {it['item_code']} {it['item_name'] or ''}: {to or 'nothing personal'}")
+        lines.append(f"  item {it['index']:>2} {it['item_code']} {it['item_name'] or ''}: {to or 'nothing personal'}")
+        for part, why in (it.get("refused") or {}).items():
+            for w in why:
+                lines.append(f"           {part} refused by {w['duty']}: {w['reason']}")
     for b in ex.get("benefits", []):
         if "eligible" in b:
-            typer.echo(f"  {b['rule_id']}: eligible {b['eligible']:,.2f}, deductible {b['deductible_taken']:,.2f}, "
-                       f"x {b['ratio']} ({b['ratio_kind']}) = {b['before_cap']:,.2f}; cap {b['cap']:,.2f} used "
-                       f"{b['cap_used_before']:,.2f} -> {b['cap_used_after']:,.2f}"
-                       f"{' (cap reached)' if b['cap_reached'] else ''}; pays {b['payable']:,.2f}")
+            ded = b.get("deductible")
+            dtxt = f"deductible taken {ded['taken']:,.2f} (remaining {ded['remaining_after']:,.2f})" if ded \
+                else "no deductible"
+            cut = f", coordination -{b['coordination_cut']:,.2f}" if b.get("coordination_cut") else ""
+            lines.append(f"  {b['rule_id']}: eligible {b['eligible']:,.2f}, {dtxt}, x {b['ratio']} ({b['ratio_kind']}) "
+                         f"= {b['before_cap']:,.2f}; cap {b['cap']:,.2f} used {b['cap_used_before']:,.2f} -> "
+                         f"{b['cap_used_after']:,.2f}{' (cap reached)' if b['cap_reached'] else ''}{cut}; "
+                         f"pays {b['payable']:,.2f}")
         else:
-            typer.echo(f"  {b['rule_id']}: {b['benefit']} {b['payable']:,.2f}; cap used "
-                       f"{b['cap_used_before']:,.2f} -> {b['cap_used_after']:,.2f}")
-    typer.echo(f"total payable {out['total_payable']:,.2f}")
+            lines.append(f"  {b['rule_id']}: {b.get('duty')} {b['payable']:,.2f}; cap used "
+                         f"{b['cap_used_before']:,.2f} -> {b['cap_used_after']:,.2f}")
+    c = ex.get("coordination")
+    if c:
+        others = ", ".join(f"{k} {v:,.2f}" for k, v in c["paid_before_by_others"].items()) or "none"
+        lines.append(f"coordination: own share {c['own_share']:,.2f}, paid before by {others}, left "
+                     f"{c['left_before']:,.2f}, reduced by {c['reduced_by']:,.2f}")
+    return "\n".join(lines)
+
+
+@claims_app.command(
+    "calculate", epilog="Example: medshare claims calculate --product hhb-huibao --input case.json --json")
+def calculate_cmd(
+    product: str = typer.Option(..., "--product", help="Product id, e.g. hhb-huibao."),
+    input_file: Path = typer.Option(..., "--input", help="JSON: enrolment, history, settlements, other_payments."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """What a product would pay for a person's settlements, computed without Kafka (商保计算器).
+
+    The same code as the claims processor: per settlement the payable per duty, deductible used and
+    remaining, caps, the pre-existing decision from the history, the payer coordination and the
+    reason for every refusal. Input format: docs/claims.md "The calculator".
+    """
+    import json
+
+    from medshare.claims.calculator import CalculatorInputError, calculate, render
+    from medshare.errors import UserError
+
+    if not input_file.is_file():
+        raise UserError(f"{input_file}: no such file")
+    try:
+        spec = json.loads(input_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{input_file}: not JSON ({exc})") from None
+    ps = _products()
+    if product not in ps.product_ids():
+        raise UserError(f"--product {product}: not a loaded product (known: {', '.join(ps.product_ids())})")
+    try:
+        result = calculate(ps, spec, product)
+    except (CalculatorInputError, KeyError, ValueError) as exc:
+        raise UserError(f"{input_file}: {exc}") from None
+    if as_json:
+        emit_json(result)
+    else:
+        typer.echo(render(result))
 
 
 def register(app: typer.Typer) -> None:

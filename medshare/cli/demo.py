@@ -38,26 +38,33 @@ def demo(
     for r in results.get("release marts to insurers (k-anonymity check)", []):
         detail = f"{r['rows']} rows" if r["status"] != "refused" else f"refused: {r.get('reason')}"
         typer.echo(f"  {r['insurer']:<9} {r['purpose']:<12} {r['mart']:<28} {r['status']:<10} {detail}")
-    sample = results.get("insurer hhb reads its claims", {})
-    typer.echo(f"\ninsurer hhb read {sample.get('records_read', 0)} claims records with its own credentials; "
-               "one, identity decrypted with hhb's private key:")
+    sample = results.get("insurer shenlife reads its claims", {})
+    typer.echo(f"\ninsurer shenlife (mode detail) read {sample.get('records_read', 0)} claims records with its own "
+               "credentials; one, identity decrypted with shenlife's private key:")
     rec = sample.get("sample_decrypted") or {}
     shown = {k: rec[k] for k in ("settlement_id", "name", "resident_id", "person_no", "birth_date", "event_time",
                                  "institution_name", "diagnosis_code", "total_amount", "fund_paid") if k in rec}
     shown["items"] = f"{len(rec.get('items') or [])} line items"
     typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
     claims = results.get("run claims until caught up", {}).get("extra", {})
+    stories = results.get("publish demo claim stories", {}).get("published", [])
     typer.echo(f"\nclaims computed inside the pipeline from {claims.get('enrolment.enrol', 0)} enrolment and "
-               f"{claims.get('enrolment.cancel', 0)} cancel events (platform.enrolments.v1): hhb read "
-               f"{sample.get('claim_results', 0)} claim results, {sample.get('claim_results_paying', 0)} paying; one, "
-               "decrypted (no diagnosis, no line item ever leaves):")
-    if sample.get("claim_results") and not sample.get("claim_results_paying"):
-        typer.echo("(none pays yet: no one reached the products' annual deductible in the simulated days; "
-                   "see deductible.used)")
-    claim = sample.get("claim_sample_decrypted") or {}
-    typer.echo(json.dumps({k: claim[k] for k in ("claim_id", "person_no", "policy_no", "product_id", "payable",
-                                                 "total_payable", "deductible") if k in claim},
-                          ensure_ascii=False, indent=2))
+               f"{claims.get('enrolment.cancel', 0)} cancel events (platform.enrolments.v1), with "
+               f"{len(stories)} hand-made settlements that cross the deductibles ({', '.join(stories)}):")
+    explained = results.get("explain a paying claim per product", {})
+    for code in ("hhb", "shenlife"):
+        s = results.get(f"insurer {code} reads its claims", {})
+        typer.echo(f"\n{code} read {s.get('claim_results', 0)} claim results, {s.get('claim_results_paying', 0)} "
+                   "paying; one, decrypted by the insurer (no diagnosis, no line item leaves):")
+        claim = s.get("claim_sample_decrypted") or {}
+        typer.echo(json.dumps({k: claim[k] for k in ("claim_id", "person_no", "policy_no", "product_id",
+                                                     "payable", "total_payable", "deductible") if k in claim},
+                              ensure_ascii=False, indent=2))
+        ex = explained.get(code) or {}
+        if ex.get("explanation"):
+            typer.echo(f"how {ex['claim_id']} was computed (medshare claims explain {ex['settlement_id']} "
+                       f"--insurer {code}; for operators, inside the platform):")
+            typer.echo(ex["explanation"])
     audit = results.get("verify the disclosure log", {})
     typer.echo(f"\ndisclosure log: {audit.get('entries')} entries, hash chain "
                f"{'verified' if audit.get('ok') else 'BROKEN'} (head {str(audit.get('head_hash'))[:16]}…)")

@@ -82,7 +82,11 @@ def test_claim_results_kind_in_the_contract(code):
     contract = registry.load(t.insurer_claims(code))
     part = next(p for p in contract.parts if p.schema.name == "claim_results")
     assert part.selector == "record_type" and part.primary_key == ["claim_id"]
-    assert contract.parts[-1].schema.name == "settlements" and contract.parts[-1].selector is None
+    if code == "hhb":  # mode result: only claim results leave, no record kind of the router
+        assert [p.schema.name for p in contract.parts] == ["claim_results"]
+        assert contract.version.startswith("2.")
+    else:
+        assert contract.parts[-1].schema.name == "settlements" and contract.parts[-1].selector is None
     for name in ("person_no", "policy_no"):
         f = part.field(name)
         assert f.format == "envelope" and "direct-identifier" in f.tags and "encrypted" in f.tags
@@ -152,11 +156,14 @@ def test_refund_shape_rule(results):
     assert _violations(r) == [("reverses", "claim-reversal-shape")]
 
 
-def test_router_records_are_still_settlements(results):
-    """A record without the discriminator is checked as the router's settlement record."""
+def test_a_record_without_the_discriminator(results):
+    """shenlife (mode detail): checked as the router's settlement record; hhb (mode result): no
+    record kind but claim results exists on its topic, so the missing discriminator is a violation."""
     r = _hhb_result(results)
     del r["record_type"]
-    got = dict(_violations(r))
+    assert dict(_violations(r)).get("record_type") == "required"
+    v = registry.validator(t.insurer_claims("shenlife"))
+    got = {x.field: x.rule for x in v.validate({**r, "claim_id": "shenlife-" + r["settlement_id"]})}
     assert got.get("claim_id") == "extra-field"  # judged as a settlement record: claim fields are foreign
 
 

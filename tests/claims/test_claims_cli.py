@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 import typer
-from test_claims_engine import settlement
+from test_claims_engine import item, settlement
 from typer.testing import CliRunner
 
 from medshare.cli import claims as claims_cli
@@ -46,7 +46,8 @@ def test_products_lists_both_shipped_products(app):
     rows = json.loads(r.output)
     assert {x["product_id"] for x in rows} == {"hhb-huibao", "shenlife-plus"}
     assert all(x["illustrative"] for x in rows)
-    assert "special-drug" in _invoke(app, "claims", "products").output
+    text = _invoke(app, "claims", "products").output
+    assert "domestic-special-drug" in text and "deductible 12,000 -> 11,000 -> 10,000" in text
 
 
 def test_enrol_then_explain(app, tmp_path):
@@ -64,17 +65,19 @@ def test_enrol_then_explain(app, tmp_path):
     product = load_products().find("hhb-huibao", date(2026, 5, 1))
     store = ClaimStore(claims_database())
     b = store.batch()
-    b.apply_settlement(product, settlement("ST2026050100000001", "2026-05-01", 25000), "hhb", "b" * 32,
-                       consent_id="CS1", policy_no="HHB202600000000")
+    from medshare.claims.claimable import from_settlement_v1
+
+    rec = settlement("ST2026050100000001", "2026-05-01", 0.0, [item("120200001", 25000, 25000, "C")], visit="21")
+    b.apply_settlement(product, from_settlement_v1(rec), "hhb", "b" * 32, consent_id="CS1",
+                       policy_no="HHB202600000000")
     b.commit()
     store.close()
     ex = json.loads(_invoke(app, "claims", "explain", "ST2026050100000001", "--insurer", "hhb", "--json").output)
-    assert ex["total_payable"] == 3500.0  # (25000 - 20000) x 0.7
-    assert ex["explanation"]["deductible"] == {"amount": 20000.0, "used_before": 0.0, "used_after": 20000.0,
-                                               "remaining_after": 0.0}
+    assert ex["total_payable"] == 9100.0  # inpatient 自费 (25000 - 12000) x 0.7
+    assert ex["explanation"]["deductible"] == {"amount": 12000.0, "used": 12000.0, "remaining": 0.0}
     assert "policy_no" not in ex["explanation"]
     text = _invoke(app, "claims", "explain", "ST2026050100000001", "--insurer", "hhb").output
-    assert "hhb-huibao@2026.1/benefit/in-catalogue" in text and "total payable 3,500.00" in text
+    assert "hhb-huibao@2026.2/benefit/inpatient-self-pay" in text and "total payable 9,100.00" in text
     err = _invoke(app, "claims", "explain", "ST0", "--insurer", "hhb")
     assert "no claim for settlement ST0" in str(err)
 
@@ -83,3 +86,27 @@ def test_enrol_rejects_bad_events(app, tmp_path):
     f = tmp_path / "bad.jsonl"
     f.write_text('{"event_id": "E1", "action": "enrol"}\nnot json\n')
     assert "not JSON" in str(_invoke(app, "claims", "enrol", str(f)))
+
+
+def test_calculate_prints_duties_deductible_coordination_and_refusals(app, tmp_path):
+    rec = settlement("ST2026050100000001", "2026-05-01", 0.0, [item("120200001", 25000, 25000, "C")], visit="21")
+    low = settlement("ST2026060100000002", "2026-06-01", 0.0, [item("120200001", 5000, 5000, "C")], visit="21",
+                     inst="H31010130457")
+    f = tmp_path / "case.json"
+    f.write_text(json.dumps({"enrolment": {"product": "hhb-huibao", "start": "2026-01-01", "claim_free_years": 2},
+                             "history": [], "settlements": [rec, low],
+                             "other_payments": {rec["settlement_id"]: {"other": 10000}}}))
+    out = json.loads(_invoke(app, "claims", "calculate", "--product", "hhb-huibao", "--input", str(f),
+                             "--json").output)
+    first, second = out["settlements"]
+    # two claim-free years: deductible 10000; (25000-10000) x 0.7 = 10500; own share 25000, other paid 10000
+    assert first["payable"]["inpatient-self-pay"] == 10500.0
+    assert first["coordination"]["left_before"] == 15000.0
+    assert second["total_payable"] == 0.0
+    assert any("needs 二级 or higher" in x["reason"] for r in second["refusals"] for x in r["reasons"])
+    text = _invoke(app, "claims", "calculate", "--product", "hhb-huibao", "--input", str(f)).output
+    assert "deductible 10,000.00 (claim-free years 2)" in text and "refused item 0 120200001" in text
+    f.write_text(json.dumps({"enrolment": {"product": "hhb-huibao", "start": "2026-01-01"},
+                             "settlements": [{"settlement_id": "ST1"}]}))
+    err = _invoke(app, "claims", "calculate", "--product", "hhb-huibao", "--input", str(f))
+    assert "settlements[0] (ST1): missing event_time" in str(err)

@@ -1,16 +1,21 @@
 """The claim evaluator against hand-computed cases (every figure below is worked out by hand).
 
-The test product (all amounts in 元):
+The test product (all amounts in 元; institutions from the synthetic 定点机构 directory: L3 is a
+三级 hospital on the designated list, L2 a 二级 hospital, L1 a community centre):
 
-* deductible 1 000 per person-year, consumed by ``in-catalogue`` then ``out-of-catalogue``;
-* ``special-drug``: items on the 特药 list, both parts, no deductible, 80 %, cap 5 000;
-* ``in-catalogue``: 目录内自付 (``self_pay``), 50 % (pre-existing 20 %), cap 3 000;
-* ``out-of-catalogue``: 目录外自费 of inpatient settlements only, 60 %, cap 100 000;
-* exclusion ``cosmetic``: item 999999999.
+* ``drug``: items on the drug list, both parts, no deductible, only with a matching indication,
+  at a designated channel and at most 31 days' supply; 80 % (pre-existing 30 %), cap 5 000;
+* ``in-catalogue``: 目录内自付 (``self_pay``), deductible 1 000 (900 after one claim-free year,
+  800 after two or more), 50 % (pre-existing 20 %), cap 3 000;
+* ``inpatient``: 目录外自费 of inpatient stays at 二级 or higher settled through basic insurance,
+  deductible 2 000, 60 % (pre-existing 40 %), cap 100 000;
+* exclusion ``cosmetic``: item 999999999;
+* pre-existing: the person's diagnoses in the 365 days before the start (2026-01-01), groups
+  cancer (C) and diabetes (E11), scope condition;
+* plan ``lite``: ``in-catalogue`` at 40 %.
 
-Each case is a list of events (a settlement or a refund of an earlier one) with the payable
-expected per benefit; the harness keeps the person-year accumulators the way the state store does
-(one per year; a refund takes back exactly the deltas recorded for its original).
+Each case runs through :func:`medshare.claims.calculator.calculate` — the adapter, the claim batch
+and the engine, the path the stream processor takes below Kafka.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from datetime import date
 
 import pytest
 
-from medshare.claims.engine import Accumulator, apportion, claim_year, compute, item_parts, reverse
-from medshare.claims.products import ProductError, parse_product
+from medshare.claims.calculator import calculate
+from medshare.claims.claimable import Claimable, ClaimItem, apportion, from_settlement_v1
+from medshare.claims.engine import Accumulator, Terms, compute, judge_pre_existing
+from medshare.claims.products import ProductError, ProductSet, parse_product
 
 PRODUCT_YAML = """
 product_id: test-product
@@ -30,30 +37,44 @@ version: "t1"
 effective_from: 2026-01-01
 effective_to: 2029-01-01
 illustrative: true
-deductible: {amount: 1000}
+payer_order: 10
+pre_existing:
+  window_days: 365
+  scope: condition
+  conditions:
+    - {id: cancer, name: 恶性肿瘤, icd10_prefixes: [C]}
+    - {id: diabetes, name: 糖尿病, icd10_prefixes: [E11]}
+designated_institutions: [H31010110021]
 special_drugs:
-  - {code: XL01FFK063A000003131090, name: 信迪利单抗注射液}
-benefits:
-  - id: special-drug
+  - {code: XL01FFK063A000003131090, name: 信迪利单抗注射液, indications: [C34], days_per_unit: 21}
+plans:
+  - {id: standard, name: 标准版, default: true}
+  - id: lite
+    name: lite
+    duties:
+      in-catalogue: {ratio: 0.4}
+duties:
+  - id: drug
     name: 特药
     parts: [self_pay, self_expense]
-    when: {special_drug_list: true}
-    deductible: false
+    when: {special_drug_list: true, indication: true, designated_channel: true, max_supply_days: 31}
     ratio: 0.8
+    pre_existing_ratio: 0.3
     annual_cap: 5000
   - id: in-catalogue
     name: 目录内自付
     parts: [self_pay]
-    deductible: true
+    deductible: {amount: 1000, claim_free_steps: [900, 800]}
     ratio: 0.5
     pre_existing_ratio: 0.2
     annual_cap: 3000
-  - id: out-of-catalogue
-    name: 住院目录外自费
+  - id: inpatient
+    name: 住院自费
     parts: [self_expense]
-    when: {visit_type: ["21"]}
-    deductible: true
+    when: {visit_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
+    deductible: {amount: 2000}
     ratio: 0.6
+    pre_existing_ratio: 0.4
     annual_cap: 100000
 exclusions:
   - id: cosmetic
@@ -64,6 +85,7 @@ exclusions:
 SPECIAL = "XL01FFK063A000003131090"
 DRUG = "XA10BAL010A000000573729"
 COSMETIC = "999999999"
+L3, L2, L1 = "H31010110021", "H31010120113", "H31010130457"
 
 
 @pytest.fixture(scope="module")
@@ -71,136 +93,250 @@ def product():
     return parse_product(PRODUCT_YAML, "test-product.yaml")
 
 
-def item(code: str = DRUG, amount: float = 0.0, self_expense: float = 0.0, cls: str = "B") -> dict:
+def item(code: str = DRUG, amount: float = 0.0, self_expense: float = 0.0, cls: str = "B", qty: int = 1) -> dict:
     return {"item_code": code, "item_name": code, "category": "drug" if code.startswith("X") else "service",
-            "catalogue_class": cls, "special_drug": code == SPECIAL, "quantity": 1, "unit_price": amount,
+            "catalogue_class": cls, "special_drug": code == SPECIAL, "quantity": qty, "unit_price": amount,
             "amount": amount, "self_expense": self_expense}
 
 
 def settlement(sid: str, when: str, self_pay: float, items: list[dict] | None = None, visit: str = "11",
-               dx: str = "J20.900") -> dict:
+               dx: str = "J20.900", inst: str = L3, fund: float | None = None) -> dict:
     items = items if items is not None else [item(amount=self_pay)]
     total = round(sum(i["amount"] for i in items), 2)
     self_expense = round(sum(i["self_expense"] for i in items), 2)
     return {"settlement_id": sid, "event_type": "settlement", "refund_of": None,
-            "event_time": f"{when}T10:00:00+08:00", "visit_type": visit, "diagnosis_code": dx, "items": items,
-            "total_amount": total, "fund_paid": round(total - self_pay - self_expense, 2), "account_paid": 0.0,
+            "event_time": f"{when}T10:00:00+08:00", "visit_type": visit, "institution_code": inst,
+            "diagnosis_code": dx, "items": items, "total_amount": total,
+            "fund_paid": round(total - self_pay - self_expense, 2) if fund is None else fund, "account_paid": 0.0,
             "self_pay": self_pay, "self_expense": self_expense}
 
 
-def refund(sid: str, when: str, of: str) -> dict:
-    return {"settlement_id": sid, "event_type": "refund", "refund_of": of, "event_time": f"{when}T10:00:00+08:00"}
+def refund(sid: str, when: str, of: dict | str) -> dict:
+    """The refund of ``of`` (a record: its fields, or a settlement id: a minimal refund)."""
+    base = of if isinstance(of, dict) else {"settlement_id": of}
+    return {**base, "settlement_id": sid, "event_type": "refund", "refund_of": base["settlement_id"],
+            "event_time": f"{when}T10:00:00+08:00"}
 
 
-def run(product, events, pre_existing=()):
-    """(payables per event, accumulators per year) — a stand-in for the state store."""
-    years: dict[int, Accumulator] = {}
-    applied: dict[str, tuple[int, object]] = {}
-    out = []
-    for ev in events:
-        if ev["event_type"] == "refund":
-            year, deltas = applied[ev["refund_of"]]
-            o = reverse(product, deltas, years[year], ev["refund_of"])
-        else:
-            year = claim_year(ev)
-            o = compute(product, ev, years.get(year, Accumulator()), pre_existing)
-            applied[ev["settlement_id"]] = (year, o.deltas)
-        years[year] = o.after
-        out.append({k: v / 100 for k, v in o.payable.items() if v})
-    return out, years
+def spec(events, history=(), plan=None, claim_free_years=0, others=None) -> dict:
+    return {"enrolment": {"product": "test-product", "plan": plan, "start": "2026-01-01",
+                          "claim_free_years": claim_free_years},
+            "history": [{"date": d, "diagnosis": c} for d, c in history],
+            "settlements": events, "other_payments": others or {}}
 
+
+def run(product, s):
+    out = calculate(ProductSet([product]), s)
+    return [{k: v for k, v in r.get("payable", {}).items() if v} for r in out["settlements"]], out
+
+
+S_OUT = dict(items=[item(SPECIAL, 2000, 2000, "C")], dx="C34.900")  # a 特药 outpatient settlement, all 自费
 
 CASES = [
     pytest.param(
-        [settlement("S1", "2026-02-01", 600), settlement("S2", "2026-03-01", 600),
-         settlement("S3", "2026-04-01", 200)],
+        spec([settlement("ST1", "2026-02-01", 600), settlement("ST2", "2026-03-01", 600),
+              settlement("ST3", "2026-04-01", 200)]),
         # 600 all to the deductible; 400 more fills it, (600-400)*.5 = 100; 200*.5 = 100
-        [{}, {"in-catalogue": 100.0}, {"in-catalogue": 100.0}],
-        {2026: (1000.0, {"in-catalogue": 200.0})},
-        id="under-then-over-the-deductible-across-settlements"),
+        [{}, {"in-catalogue": 100.0}, {"in-catalogue": 100.0}], id="deductible-across-settlements"),
     pytest.param(
-        [settlement("S1", "2026-12-30", 1500), settlement("S2", "2027-01-02", 1500)],
+        spec([settlement("ST1", "2026-02-01", 1500)], claim_free_years=1),
+        # one claim-free year: deductible 900; (1500-900)*.5 = 300
+        [{"in-catalogue": 300.0}], id="step-down-after-one-claim-free-year"),
+    pytest.param(
+        spec([settlement("ST1", "2026-02-01", 1500)], claim_free_years=4),
+        # two or more claim-free years: the last step, 800; (1500-800)*.5 = 350
+        [{"in-catalogue": 350.0}], id="step-down-last-step"),
+    pytest.param(
+        spec([settlement("ST1", "2026-12-30", 1500), settlement("ST2", "2027-01-02", 1500)]),
         # each year has its own deductible: (1500-1000)*.5 = 250 in both
-        [{"in-catalogue": 250.0}, {"in-catalogue": 250.0}],
-        {2026: (1000.0, {"in-catalogue": 250.0}), 2027: (1000.0, {"in-catalogue": 250.0})},
-        id="crossing-into-a-new-year"),
+        [{"in-catalogue": 250.0}, {"in-catalogue": 250.0}], id="new-year-new-deductible"),
     pytest.param(
-        [settlement("S1", "2026-02-01", 5000), settlement("S2", "2026-03-01", 4000),
-         settlement("S3", "2026-04-01", 800)],
+        spec([settlement("ST1", "2026-02-01", 5000), settlement("ST2", "2026-03-01", 4000),
+              settlement("ST3", "2026-04-01", 800)]),
         # (5000-1000)*.5 = 2000; 4000*.5 = 2000 but only 1000 of the 3000 cap is left; then nothing
-        [{"in-catalogue": 2000.0}, {"in-catalogue": 1000.0}, {}],
-        {2026: (1000.0, {"in-catalogue": 3000.0})},
-        id="cap-reached-mid-settlement"),
+        [{"in-catalogue": 2000.0}, {"in-catalogue": 1000.0}, {}], id="cap-reached-mid-settlement"),
     pytest.param(
-        [settlement("S1", "2026-02-01", 0.0, [item(SPECIAL, 2000, 2000, "C"), item(DRUG, 300, 300, "C")])],
-        # 特药 item: no deductible, 2000*.8 = 1600; the outpatient 自费 drug is not covered
-        [{"special-drug": 1600.0}],
-        {2026: (0.0, {"special-drug": 1600.0})},
-        id="special-drug-own-ratio-no-deductible"),
+        spec([settlement("ST1", "2026-02-01", 0.0, **S_OUT)]),
+        # indication C34 matches, L3 is designated, 1 unit = 21 days: no deductible, 2000*.8 = 1600
+        [{"drug": 1600.0}], id="special-drug-pays"),
     pytest.param(
-        [settlement("S1", "2026-02-01", 400, [item(SPECIAL, 1000), item(DRUG, 3000)])],
+        spec([settlement("ST1", "2026-02-01", 0.0, items=[item(SPECIAL, 2000, 2000, "C")], dx="J20.900")]),
+        # no indication: refused by drug; outpatient, so inpatient refuses too: nothing
+        [{}], id="special-drug-refused-indication"),
+    pytest.param(
+        spec([settlement("ST1", "2026-02-01", 0.0, **S_OUT, inst=L2)]),
+        [{}], id="special-drug-refused-channel"),
+    pytest.param(
+        spec([settlement("ST1", "2026-02-01", 0.0, items=[item(SPECIAL, 4000, 4000, "C", qty=2)], dx="C34.900")]),
+        # 2 units x 21 days = 42 > 31
+        [{}], id="special-drug-refused-supply"),
+    pytest.param(
+        spec([settlement("ST1", "2026-05-01", 0.0, [item(DRUG, 5000, 5000, "C")], visit="21", inst=L1)]),
+        # inpatient at a level-1 centre: refused
+        [{}], id="inpatient-refused-institution-level"),
+    pytest.param(
+        spec([settlement("ST1", "2026-05-01", 0.0, [item(COSMETIC, 5000, 5000, "C"), item(DRUG, 5000, 5000, "C")],
+                         visit="21", inst=L2)]),
+        # the cosmetic item neither pays nor counts: (5000-2000)*.6 = 1800
+        [{"inpatient": 1800.0}], id="inpatient-level-2-with-excluded-item"),
+    pytest.param(
+        spec([settlement("ST1", "2026-02-01", 400, [item(SPECIAL, 1000), item(DRUG, 3000)], dx="C34.900")]),
         # self_pay 400 apportioned 1000:3000 -> 100 to the 特药 (x.8 = 80), 300 to the deductible
-        [{"special-drug": 80.0}],
-        {2026: (300.0, {"special-drug": 80.0})},
-        id="self-pay-apportioned-over-items"),
+        [{"drug": 80.0}], id="self-pay-apportioned-over-items"),
     pytest.param(
-        [settlement("S1", "2026-05-01", 0.0, [item(COSMETIC, 5000, 5000, "C"), item(DRUG, 3000, 3000, "C")],
-                    visit="21")],
-        # the cosmetic item neither pays nor counts: (3000-1000)*.6 = 1200
-        [{"out-of-catalogue": 1200.0}],
-        {2026: (1000.0, {"out-of-catalogue": 1200.0})},
-        id="excluded-item"),
+        spec([settlement("ST1", "2026-02-01", 2000, dx="C50.900")], history=[("2025-06-01", "C50.900")]),
+        # C50 seven months before the start: pre-existing, (2000-1000)*.2 = 200
+        [{"in-catalogue": 200.0}], id="pre-existing-from-history"),
     pytest.param(
-        [settlement("S1", "2026-02-01", 2000, dx="C50.900")],
-        # declared pre-existing C50: (2000-1000)*.2 = 200
-        [{"in-catalogue": 200.0}],
-        {2026: (1000.0, {"in-catalogue": 200.0})},
-        id="pre-existing-condition-ratio"),
+        spec([settlement("ST1", "2026-02-01", 2000, dx="C50.900")], history=[("2024-06-01", "C50.900")]),
+        # outside the 365-day window: standard (2000-1000)*.5 = 500
+        [{"in-catalogue": 500.0}], id="history-outside-window"),
     pytest.param(
-        [settlement("S1", "2026-02-01", 2000, dx="J20.900")],
-        # same person, a diagnosis that is not the declared one: standard ratio (2000-1000)*.5
-        [{"in-catalogue": 500.0}],
-        {2026: (1000.0, {"in-catalogue": 500.0})},
-        id="pre-existing-declared-but-other-diagnosis"),
+        spec([settlement("ST1", "2026-02-01", 2000, dx="C50.900")], history=[("2025-06-01", "E11.900")]),
+        # diabetes in the window, but the settlement is for cancer (scope condition): standard 500
+        [{"in-catalogue": 500.0}], id="history-other-condition"),
     pytest.param(
-        [settlement("S1", "2026-02-01", 3000), refund("R1", "2026-02-03", "S1"),
-         settlement("S2", "2026-03-01", 1500)],
-        # S1 pays (3000-1000)*.5 = 1000; its refund takes back 1000 and the 1000 deductible; S2 then
+        spec([settlement("ST1", "2026-02-01", 2000, dx="C50.900"), settlement("ST2", "2026-03-01", 2000,
+                                                                                  dx="C50.900")]),
+        # a diagnosis after the start is not pre-existing: ST1 (2000-1000)*.5 = 500, ST2 2000*.5 = 1000
+        [{"in-catalogue": 500.0}, {"in-catalogue": 1000.0}], id="diagnosis-after-start-is-not-history"),
+    pytest.param(
+        spec([settlement("ST1", "2026-02-01", 3000), refund("ST9", "2026-02-03",
+                                                               settlement("ST1", "2026-02-01", 3000)),
+              settlement("ST2", "2026-03-01", 1500)]),
+        # ST1 pays (3000-1000)*.5 = 1000; its refund takes back 1000 and the deductible; ST2 then
         # meets a fresh deductible: (1500-1000)*.5 = 250
-        [{"in-catalogue": 1000.0}, {"in-catalogue": -1000.0}, {"in-catalogue": 250.0}],
-        {2026: (1000.0, {"in-catalogue": 250.0})},
-        id="refund-reverses-a-paid-claim"),
+        [{"in-catalogue": 1000.0}, {"in-catalogue": -1000.0}, {"in-catalogue": 250.0}], id="refund"),
     pytest.param(
-        [settlement("S1", "2026-02-01", 1000.01)],
+        spec([settlement("ST1", "2026-05-01", 0.0, [item(DRUG, 10000, 10000, "C")], visit="21")],
+             others={"ST1": {"other-insurer": 7000}}),
+        # inpatient (10000-2000)*.6 = 4800; own share 10000, another insurer paid 7000: 3000 left
+        [{"inpatient": 3000.0}], id="coordination-another-insurer"),
+    pytest.param(
+        spec([settlement("ST1", "2026-02-01", 1500)], plan="lite"),
+        # plan lite: (1500-1000)*.4 = 200
+        [{"in-catalogue": 200.0}], id="plan-override"),
+    pytest.param(
+        spec([settlement("ST1", "2026-02-01", 1000.01)]),
         # 0.01 after the deductible x .5 = 0.005 -> rounds half up to 0.01
-        [{"in-catalogue": 0.01}],
-        {2026: (1000.0, {"in-catalogue": 0.01})},
-        id="rounding-half-up-to-the-fen"),
+        [{"in-catalogue": 0.01}], id="rounding-half-up-to-the-fen"),
 ]
 
 
-@pytest.mark.parametrize(("events", "expected", "final"), CASES)
-def test_hand_computed(product, events, expected, final):
-    pre = ("C50",)
-    got, years = run(product, events, pre_existing=pre)
+@pytest.mark.parametrize(("s", "expected"), CASES)
+def test_hand_computed(product, s, expected):
+    got, _ = run(product, s)
     assert got == expected
-    assert {y: (a.deductible_used / 100, {k: v / 100 for k, v in a.caps_used.items() if v})
-            for y, a in years.items()} == final
 
 
-def test_explanation_names_rules_items_and_states(product):
-    s = settlement("S1", "2026-02-01", 0.0, [item(COSMETIC, 100, 100, "C"), item(DRUG, 3000, 3000, "C")], visit="21")
-    o = compute(product, s, Accumulator(400_00, {}))
-    e = o.explanation
-    assert e["deductible"] == {"amount": 1000.0, "used_before": 400.0, "used_after": 1000.0, "remaining_after": 0.0}
-    assert e["items"][0]["to"] == {"self_expense": "excluded:cosmetic"}
-    assert e["items"][1]["to"] == {"self_expense": "out-of-catalogue"}
-    (b,) = e["benefits"]
-    assert b == {**b, "eligible": 3000.0, "deductible_taken": 600.0, "after_deductible": 2400.0, "ratio": "0.6",
-                 "payable": 1440.0, "cap_used_before": 0.0, "cap_used_after": 1440.0, "cap_reached": False}
-    assert set(o.rule_ids) == {"test-product@t1/exclusion/cosmetic", "test-product@t1/benefit/out-of-catalogue",
-                               "test-product@t1/deductible/annual"}
-    assert o.total == 144000
+def test_refusals_name_their_reasons(product):
+    s = spec([settlement("ST1", "2026-02-01", 0.0, **S_OUT, inst=L2),
+              settlement("ST2", "2026-02-02", 0.0, items=[item(SPECIAL, 4000, 4000, "C", qty=2)], dx="C34.900"),
+              settlement("ST3", "2026-02-03", 0.0, items=[item(SPECIAL, 2000, 2000, "C")], dx="J20.900"),
+              settlement("ST4", "2026-05-01", 0.0, [item(DRUG, 5000, 5000, "C")], visit="21", inst=L1)])
+    _, out = run(product, s)
+    reasons = [[x["reason"] for f in r["refusals"] for x in f["reasons"]] for r in out["settlements"]]
+    assert "institution H31010120113 is not a designated channel" in reasons[0]
+    assert "supply of 42 days exceeds 31" in reasons[1]
+    assert any(r.startswith("no diagnosis of the settlement is an indication") for r in reasons[2])
+    assert "institution H31010130457 is level 一级/社区, the duty needs 二级 or higher" in reasons[3]
+    assert all(any("visit type 11" in x for x in rs) for rs in reasons[:3])  # and inpatient says why not
+
+
+def test_pre_existing_evidence_in_the_explanation(product):
+    _, out = run(product, spec([settlement("ST1", "2026-02-01", 2000, dx="C50.900")],
+                               history=[("2025-06-01", "C50.900"), ("2023-01-01", "E11.900")]))
+    pre = out["settlements"][0]["pre_existing"]
+    assert pre == {"pre_existing": True, "scope": "condition", "window": ["2025-01-01", "2026-01-01"],
+                   "evidence": [{"group": "cancer", "name": "恶性肿瘤", "code": "C50.900", "date": "2025-06-01"}],
+                   "matched_group": "cancer"}
+
+
+def test_deductible_and_caps_reported(product):
+    _, out = run(product, spec([settlement("ST1", "2026-02-01", 600), settlement("ST2", "2026-03-01", 1400)]))
+    r = out["settlements"][1]
+    (row,) = [d for d in r["duties"] if d["duty"] == "in-catalogue"]
+    # 400 fills the deductible, (1400-400)*.5 = 500
+    assert row["deductible"] == {"amount": 1000.0, "claim_free_years": 0, "used_before": 600.0, "taken": 400.0,
+                                 "used_after": 1000.0, "remaining_after": 0.0}
+    assert row["payable"] == 500.0 and r["caps"] == {"in-catalogue": 500.0}
+    assert r["deductible"] == {"amount": 3000.0, "used": 1000.0, "remaining": 2000.0}  # both duties' deductibles
+
+
+def claimable(funds: dict[str, int], total: int, self_pay: int, self_expense: int) -> Claimable:
+    """A claimable built directly (as a 2207 adapter would): the fund split is known."""
+    items = (ClaimItem(DRUG, "x", "drug", "B", 1, total - self_expense, 0, self_pay),
+             ClaimItem("C1", "y", "drug", "C", 1, self_expense, self_expense, 0))
+    return Claimable("ST1", "settlement", None, "2026-05-01T10:00:00+08:00", 2026, "2026-05-01", "21",
+                     "basic-insurance", L3, 3, "hospital", ("K80.200",), total, funds, 0, self_pay, self_expense, items)
+
+
+def test_coordination_with_the_fund_split(product):
+    """大病 (hifmi) and 医疗救助 (maf) paid part of the person's share: the product pays at most what is left."""
+    # total 30000: 20000 in catalogue (统筹 12000, 目录内自付 8000), 10000 自费
+    plain = claimable({"hifp": 12000_00}, 30000_00, 8000_00, 10000_00)
+    o = compute(product, plain, Accumulator())
+    # in-catalogue (8000-1000)*.5 = 3500 -> cap 3000; inpatient (10000-2000)*.6 = 4800; own share 18000
+    assert o.payable == {"drug": 0, "in-catalogue": 3000_00, "inpatient": 4800_00}
+    split = claimable({"hifp": 12000_00, "hifmi": 4000_00, "maf": 8000_00}, 30000_00, 8000_00, 10000_00)
+    o = compute(product, split, Accumulator())
+    # own share 30000-24000 = 6000 < 7800: 1800 off the last duty (inpatient)
+    assert o.payable == {"drug": 0, "in-catalogue": 3000_00, "inpatient": 3000_00}
+    c = o.explanation["coordination"]
+    assert c["own_share"] == 6000.0 and c["reduced_by"] == 1800.0 and c["basic_funds"]["maf"] == 8000.0
+    assert o.after.caps_used == {"in-catalogue": 3000_00, "inpatient": 3000_00}  # only what is paid counts
+    # and what another payer already paid comes off too: 6000 - 5000 = 1000 left
+    o = compute(product, split, Accumulator(), others={"shenlife-plus": 5000_00})
+    assert o.total == 1000_00 and o.payable["in-catalogue"] == 1000_00 and o.payable["inpatient"] == 0
+
+
+OTHER_YAML = """
+product_id: other-product
+insurer: shenlife
+name: other
+version: "o1"
+effective_from: 2026-01-01
+payer_order: 20
+duties:
+  - id: all-self-expense
+    name: 全部自费
+    parts: [self_expense]
+    ratio: 1.0
+    annual_cap: 1000000
+"""
+
+
+def test_two_products_never_pay_more_than_the_own_share_and_refunds_take_back_each(product):
+    """The first payer pays its computation, the second what is left; a refund takes back from each what it paid."""
+    from medshare.claims.state import ClaimStore
+
+    other = parse_product(OTHER_YAML, "other.yaml")
+    ps = ProductSet([product, other])
+    rec = settlement("ST2026050100000001", "2026-05-01", 0.0, [item(DRUG, 10000, 10000, "C")], visit="21")
+    store = ClaimStore.memory()
+    b = store.batch()
+    claim = from_settlement_v1(rec)
+    a1 = b.apply_settlement(product, claim, "hhb", "k" * 32)
+    a2 = b.apply_settlement(other, claim, "shenlife", "k" * 32)
+    # hhb: (10000-2000)*.6 = 4800; shenlife computes 10000 but 10000-4800 = 5200 is left
+    assert (a1.outcome.total, a2.outcome.total) == (4800_00, 5200_00)
+    assert a2.entry.explanation["coordination"]["paid_before_by_others"] == {"test-product": 4800.0}
+    b.commit()
+    b = store.batch()
+    r = refund("ST2026050300000002", "2026-05-03", rec)
+    back = [b.apply_refund(ps, r, code).outcome.total for code in ("hhb", "shenlife")]
+    assert back == [-4800_00, -5200_00]
+    b.commit()
+    assert all(not a.caps_used for a in store.accumulators().values())
+    store.close()
+
+
+def test_judge_pre_existing_scope_person():
+    y = PRODUCT_YAML.replace("scope: condition", "scope: person")
+    p = parse_product(y, "p.yaml")
+    c = from_settlement_v1(settlement("ST1", "2026-02-01", 10, dx="J20.900"))
+    d = judge_pre_existing(p, Terms(start=date(2026, 1, 1), history=(("2025-03-01", "E11.900"),)), c)
+    assert d["pre_existing"] is True and d["matched_group"] == "diabetes"
 
 
 @pytest.mark.parametrize(("total", "weights", "expected"), [
@@ -214,42 +350,58 @@ def test_apportion(total, weights, expected):
     assert sum(apportion(total, weights)) == (total if sum(weights) else 0)
 
 
-def test_item_parts_ignore_negative_and_missing():
-    s = {"items": [{"amount": 10.0, "self_expense": 0.0}, {"amount": 5.0}], "self_pay": 3.0}
-    assert item_parts(s) == [{"self_pay": 200, "self_expense": 0}, {"self_pay": 100, "self_expense": 0}]
+def test_adapter_v1():
+    rec = settlement("ST1", "2026-02-01", 3.0, [item(DRUG, 10.0), item(DRUG, 5.0)], inst=L2, fund=12.0)
+    c = from_settlement_v1(rec)
+    assert [(i.self_pay, i.self_expense) for i in c.items] == [(200, 0), (100, 0)]
+    assert (c.institution_level, c.institution_type, c.settlement_type) == (2, "hospital", "basic-insurance")
+    assert c.funds == {"basic": 1200} and c.own_share == 300 and c.diagnoses == ("J20.900",)
+    assert from_settlement_v1({**rec, "institution_code": "H99999999999"}).institution_level is None
 
 
 def test_compute_refuses_a_refund(product):
+    r = refund("ST9", "2026-01-01", settlement("ST1", "2026-01-01", 1))
     with pytest.raises(ValueError, match="refund"):
-        compute(product, refund("R", "2026-01-01", "S"), Accumulator())
+        compute(product, from_settlement_v1(r), Accumulator())
 
 
-def test_shipped_products_load_and_differ():
+def test_shipped_products_load_with_the_reported_shape():
     from medshare.claims.products import load_products
 
     ps = load_products()
     hhb = ps.find("hhb-huibao", date(2026, 6, 1))
     plus = ps.find("shenlife-plus", date(2026, 6, 1))
     assert hhb is not None and plus is not None
-    assert hhb.illustrative and plus.illustrative
-    assert hhb.deductible_fen != plus.deductible_fen
+    assert [d.id for d in hhb.duties] == ["car-t", "proton-heavy-ion", "overseas-special-drug",
+                                          "domestic-special-drug", "inpatient-self-pay"]
+    inp = hhb.benefit("inpatient-self-pay")
+    assert [inp.deductible_fen(n) for n in (0, 1, 2, 3)] == [12000_00, 11000_00, 10000_00, 10000_00]
+    assert (str(inp.ratio), str(inp.pre_existing_ratio), inp.cap_fen) == ("0.7", "0.5", 1_000_000_00)
+    assert {d.id: d.cap_fen // 100 for d in hhb.duties} == {
+        "car-t": 500_000, "proton-heavy-ion": 300_000, "overseas-special-drug": 300_000,
+        "domestic-special-drug": 1_000_000, "inpatient-self-pay": 1_000_000}
+    assert hhb.sources and hhb.unconfirmed
+    assert hhb.duties_for("new-citizen")[-1].deductible_fen(3) == 20000_00
     assert ps.find("hhb-huibao", date(2027, 1, 1)) is None
 
 
 @pytest.mark.parametrize(("edit", "message"), [
-    (lambda t: t.replace("ratio: 0.8", "ratio: 1.8"), "test.yaml:18: benefits[0].ratio: a ratio is between 0 and 1"),
-    (lambda t: t.replace("deductible: false", "deductible: false\n    bogus: 1"),
-     "test.yaml:18: benefits[0].bogus: unknown key 'bogus'"),
-    (lambda t: t.replace("id: in-catalogue", "id: special-drug"), "repeats benefits[0]"),
+    (lambda t: t.replace("ratio: 0.8", "ratio: 1.8"), "duties[0].ratio: a ratio is between 0 and 1"),
+    (lambda t: t.replace("    ratio: 0.8\n", "    ratio: 0.8\n    bogus: 1\n"), "duties[0].bogus: unknown key"),
+    (lambda t: t.replace("id: in-catalogue\n", "id: drug\n"), "repeats duties[0]"),
     (lambda t: t.replace("version: \"t1\"", "version: \"t1\"\nversion: t2"), "duplicate key 'version'"),
-    (lambda t: t.replace("{visit_type: [\"21\"]}", "{visit_typo: [\"21\"]}"), "unknown key 'visit_typo'"),
+    (lambda t: t.replace("{visit_type: [\"21\"]", "{visit_typo: [\"21\"]"), "unknown key 'visit_typo'"),
+    (lambda t: t.replace("claim_free_steps: [900, 800]", "claim_free_steps: [900, 1100]"),
+     "a claim-free step may not raise the deductible"),
+    (lambda t: t.replace("in-catalogue: {ratio: 0.4}", "nope: {ratio: 0.4}"), "no duty 'nope' to override"),
+    (lambda t: t.replace("designated_institutions: [H31010110021]\n", ""), "designated_channel needs"),
     (lambda t: t.replace("XL01FFK063A000003131090", "nope"), "is not a national drug code"),
     (lambda t: t + "  - id: all\n    reason: x\n    when: {}\n", "would exclude everything"),
 ])
 def test_product_errors_name_file_and_line(edit, message):
     with pytest.raises(ProductError) as exc:
         parse_product(edit(PRODUCT_YAML), "test.yaml")
-    assert message in str(exc.value)
+    assert message in str(exc.value) and "test.yaml:" in str(exc.value)
 
 
 def test_fen_shortcut_gives_the_decimal_result():
@@ -274,7 +426,6 @@ def test_fen_shortcut_gives_the_decimal_result():
 
 
 def test_yuan_is_the_amount_rounded_to_two_decimals():
-    """yuan() skips the rounding for integers; the float is the one rounding gives."""
     import random
 
     from medshare.claims.engine import yuan

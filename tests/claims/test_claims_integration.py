@@ -51,10 +51,26 @@ def _fen(x) -> int:
     return int((Decimal(str(x)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _cond(when: dict, rec: dict, item: dict | None, pre: bool, special: set) -> bool:
+def _levels() -> dict[str, int]:
+    from medshare.simulate.catalogue import INSTITUTIONS  # the synthetic 定点机构 directory
+
+    return {i.code: i.level for i in INSTITUTIONS}
+
+
+LEVELS = _levels()
+
+
+def _cond(when: dict, rec: dict, item: dict | None, pre: bool, product: dict) -> bool:
+    drugs = {d["code"]: d for d in product.get("special_drugs", [])}
     for k, v in (when or {}).items():
         code = str(item.get("item_code")) if item else ""
         if k == "visit_type" and rec["visit_type"] not in v:
+            return False
+        if k == "settlement" and "basic-insurance" not in v:  # every platform settlement is one
+            return False
+        if k == "institution_level_min" and LEVELS.get(rec["institution_code"], 0) < v:
+            return False
+        if k == "designated_channel" and (rec["institution_code"] in product.get("designated_institutions", [])) != v:
             return False
         if k == "diagnosis_prefix" and not any(rec["diagnosis_code"].startswith(p) for p in v):
             return False
@@ -62,17 +78,28 @@ def _cond(when: dict, rec: dict, item: dict | None, pre: bool, special: set) -> 
             return False
         if k == "item_code" and (item is None or code not in v):
             return False
-        if k == "special_drug_list" and (item is None or (code in special) != v):
+        if k == "item_code_prefix" and (item is None or not code.startswith(tuple(v))):
             return False
-        if k in ("category", "catalogue_class", "item_code_prefix"):
+        if k == "special_drug_list" and (item is None or (code in drugs) != v):
+            return False
+        if k == "indication" and (item is None or (code in drugs and any(
+                rec["diagnosis_code"].startswith(p) for p in drugs[code].get("indications", []))) != v):
+            return False
+        if k == "max_supply_days" and (item is None or code not in drugs or
+                                       abs(item["quantity"]) * drugs[code]["days_per_unit"] > v):
+            return False
+        if k in ("category", "catalogue_class", "institution_type"):
             raise AssertionError(f"the recomputation does not know {k}")
     return True
 
 
-def _recompute(product: dict, rec: dict, ded_used: int, paid: dict, pre_declared: tuple) -> tuple[dict, int]:
-    """(payable per benefit in fen, deductible used after) for one settlement."""
-    special = {d["code"] for d in product.get("special_drugs", [])}
-    pre = any(rec["diagnosis_code"].startswith(p) for p in pre_declared)
+def _recompute(product: dict, rec: dict, ded_used: dict, paid: dict, others: int) -> tuple[dict, dict]:
+    """(payable per duty in fen, deductible used per duty after) for one settlement.
+
+    No settlement here is pre-existing: the simulated year starts on the enrolments' start, so the
+    window before it holds no history. ``others``: what payers before this one paid (fen).
+    """
+    pre = False
     items = rec["items"]
     own = [max(0, _fen(it["self_expense"])) for it in items]
     weights = [max(0, _fen(it["amount"]) - own[i]) for i, it in enumerate(items)]
@@ -84,27 +111,32 @@ def _recompute(product: dict, rec: dict, ded_used: int, paid: dict, pre_declared
             shares[i] += 1
     eligible = defaultdict(int)
     for i, it in enumerate(items):
-        if any(_cond(e["when"], rec, it, pre, special) for e in product.get("exclusions", [])):
+        if any(_cond(e["when"], rec, it, pre, product) for e in product.get("exclusions", [])):
             continue
         for part, amount in (("self_pay", shares[i]), ("self_expense", own[i])):
             if amount <= 0:
                 continue
-            for b in product["benefits"]:
-                if part in b["parts"] and _cond(b.get("when", {}), rec, it, pre, special):
+            for b in product["duties"]:
+                if part in b["parts"] and _cond(b.get("when", {}), rec, it, pre, product):
                     eligible[b["id"]] += amount
                     break
-    ded = _fen(product["deductible"]["amount"])
-    out = {}
-    for b in product["benefits"]:
+    out, ded_after = {}, dict(ded_used)
+    for b in product["duties"]:
         amount = eligible[b["id"]]
-        if b["deductible"]:
-            take = min(amount, max(0, ded - ded_used))
-            ded_used += take
+        if b.get("deductible"):
+            take = min(amount, max(0, _fen(b["deductible"]["amount"]) - ded_used.get(b["id"], 0)))
+            ded_after[b["id"]] = ded_used.get(b["id"], 0) + take
             amount -= take
         ratio = Decimal(str(b.get("pre_existing_ratio", b["ratio"]) if pre else b["ratio"]))
         gross = int((Decimal(amount) * ratio).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         out[b["id"]] = min(gross, max(0, _fen(b["annual_cap"]) - paid.get(b["id"], 0)))
-    return out, ded_used
+    own_share = _fen(rec["total_amount"]) - _fen(rec["fund_paid"])
+    excess = max(0, sum(out.values()) - max(0, own_share - others))
+    for b in reversed(product["duties"]):  # coordination: off the last duty first
+        cut = min(excess, out[b["id"]])
+        out[b["id"]] -= cut
+        excess -= cut
+    return out, ded_after
 
 
 def _expected(events, consents, pre_existing, published: dict[str, int]) -> dict:
@@ -116,8 +148,9 @@ def _expected(events, consents, pre_existing, published: dict[str, int]) -> dict
     products = {c: yaml.safe_load((ROOT / "contracts" / "products" / f).read_text()) for c, f in PRODUCT_FILE.items()}
     # the insurer's sharing agreement must be in effect too (shenlife's starts on 2026-03-01)
     agreements = {c: yaml.safe_load((ROOT / "contracts" / "agreements" / f"{c}.yaml").read_text()) for c in INSURERS}
-    ded: dict = defaultdict(int)
+    ded: dict = defaultdict(dict)
     paid: dict = defaultdict(lambda: defaultdict(int))
+    paid_on: dict = defaultdict(int)  # settlement id -> paid by the payers before (hhb before shenlife)
     applied: dict = {}
     out = {}
     for ev in events:
@@ -130,10 +163,11 @@ def _expected(events, consents, pre_existing, published: dict[str, int]) -> dict
                 if orig is None:
                     continue
                 key, d_ded, d_paid = orig
-                ded[key] -= d_ded
+                for b, v in d_ded.items():
+                    ded[key][b] -= v
                 for b, v in d_paid.items():
                     paid[key][b] -= v
-                out[(code, rec["settlement_id"])] = (-sum(d_paid.values()), ded[key])
+                out[(code, rec["settlement_id"])] = (-sum(d_paid.values()), sum(ded[key].values()))
                 continue
             at = datetime.fromisoformat(rec["event_time"])
             if not _enrolled(rec["person_no"], code) or at.year != 2026:
@@ -146,11 +180,13 @@ def _expected(events, consents, pre_existing, published: dict[str, int]) -> dict
                 continue
             key = (code, rec["person_no"], at.year)
             before = ded[key]
-            payable, ded[key] = _recompute(products[code], rec, before, paid[key], pre_existing.get(rec["person_no"], ()))
+            payable, ded[key] = _recompute(products[code], rec, before, paid[key], paid_on[rec["settlement_id"]])
             for b, v in payable.items():
                 paid[key][b] += v
-            applied[(code, rec["settlement_id"])] = (key, ded[key] - before, payable)
-            out[(code, rec["settlement_id"])] = (sum(payable.values()), ded[key])
+            paid_on[rec["settlement_id"]] += sum(payable.values())
+            applied[(code, rec["settlement_id"])] = (key, {b: v - before.get(b, 0) for b, v in ded[key].items()},
+                                                     payable)
+            out[(code, rec["settlement_id"])] = (sum(payable.values()), sum(ded[key].values()))
     return out
 
 

@@ -203,3 +203,29 @@ def test_background_checkpoints_replace_the_commits_own(tmp_path):
 
 def test_no_background_checkpoints_for_an_in_memory_store():
     assert not ClaimStore.memory().checkpoint_in_background()
+
+
+def test_restore_to_a_savepoint_undoes_exactly_what_came_after():
+    """A message that fails half-way is taken out of the batch: staged claims, accumulators,
+    reversals, coordination and recorded diagnoses made after the mark are undone; earlier ones stay."""
+    from medshare.claims.claimable import from_settlement_v1
+
+    store = ClaimStore.memory()
+    b = store.batch()
+    s1, s2 = settlement("ST1", "2026-02-01", 1500), settlement("ST2", "2026-03-01", 1500, dx="C50.900")
+    b.apply_settlement(PRODUCT, s1, "hhb", "a" * 32)
+    b.record_diagnoses("h" * 32, from_settlement_v1(s1))
+    mark = b.savepoint()
+    acc_before = b.accumulator(KEY)
+    b.apply_settlement(PRODUCT, s2, "hhb", "a" * 32)
+    b.apply_refund(PRODUCTS, refund("ST9", "2026-03-02", "ST1"), "hhb")
+    b.record_diagnoses("h" * 32, from_settlement_v1(s2))
+    assert b.accumulator(KEY) != acc_before and b.entry("hhb", "ST1").reversed_by == "ST9"
+    b.restore(mark)
+    assert b.accumulator(KEY) == acc_before and b.entry("hhb", "ST2") is None
+    assert b.entry("hhb", "ST1").reversed_by is None and b.paid_by_others("ST2", "other") == {}
+    assert b.history("h" * 32) == (("2026-02-01", "J20.900"),)
+    assert b.commit() == 1
+    assert [e.settlement_id for e in store.entries()] == ["ST1"]
+    assert store.history("h" * 32) == (("2026-02-01", "J20.900"),)
+    store.close()

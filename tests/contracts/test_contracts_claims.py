@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from contract_records import emr_note, fresh
+from contract_records import fresh
 
 from contracts import claims, registry
 from contracts.model import DIRECT_IDENTIFIER
@@ -29,29 +29,39 @@ def test_check_mode_reports_nothing_stale():
 
 
 def test_claims_contract_follows_the_agreement():
+    # hhb: mode result (主动赔, rules inside) — the topic carries claim results only, a new major
     hhb = registry.load("insurer.hhb.claims.v1")
-    assert [p.schema.name for p in hhb.parts] == ["emr_notes", "claim_results", "settlements"]
-    notes, results, settlements = hhb.parts
-    assert notes.selector == "note_id" and results.selector == "record_type" and settlements.selector is None
-    agreement = claims._agreement("hhb")
+    assert [p.schema.name for p in hhb.parts] == ["claim_results"]
+    assert hhb.version == f"2.{claims._agreement('hhb').version}.{claims.GENERATOR_REVISION}"
+    assert {"settlement_id", "payable", "person_no"} <= set(hhb.parts[0].field_names())
+    assert not {"diagnosis_code", "items", "name", "resident_id"} & set(hhb.parts[0].field_names())
+    # shenlife: mode detail — the router's settlements as its grant names them, and claim results
+    agreement = claims._agreement("shenlife")
     grant = agreement.grant("claims", "platform.settlements.v1")
+    shen = registry.load("insurer.shenlife.claims.v1")
+    assert [p.schema.name for p in shen.parts] == ["claim_results", "settlements"]
+    settlements = shen.parts[-1]
+    assert shen.parts[0].selector == "record_type" and settlements.selector is None
     named = {p.split("[]")[0] for p, t in grant.fields.items() if t.passes}
     assert set(settlements.field_names()) == named  # dropped fields are absent
     assert not {"phone", "address", "card_no"} & set(settlements.field_names())
-    for name in ("person_no", "resident_id", "name"):
-        f = settlements.field(name)
-        assert f.format == "envelope" and "encrypted" in f.tags and DIRECT_IDENTIFIER in f.tags
-    assert settlements.field("birth_date").enum[-1] == "85+"
-    assert "redacted" in notes.field("text").tags and DIRECT_IDENTIFIER not in notes.field("text").tags
+    f = settlements.field("person_no")
+    assert f.format == "envelope" and "encrypted" in f.tags and DIRECT_IDENTIFIER in f.tags
     rules = {r.name for _, r in settlements.record_rules}
-    assert {"payment-parts-sum", "items-sum", "refund-shape", "item-code-by-category"} <= rules
-    assert "identity-consistent" not in rules  # it reads resident_id, which is encrypted
-    shen = registry.load("insurer.shenlife.claims.v1")
-    assert [p.schema.name for p in shen.parts] == ["claim_results", "settlements"]
+    assert {"items-sum", "item-code-by-category"} <= rules
     shen_settlements = shen.parts[-1]
     assert "name" not in shen_settlements.field_names() and "account_paid" not in shen_settlements.field_names()
     assert "payment-parts-sum" not in {r.name for _, r in shen.record_rules}  # account_paid is dropped
     assert shen.version == f"1.{claims._agreement('shenlife').version}.{claims.GENERATOR_REVISION}"
+
+
+@pytest.fixture
+def shen_encryptor(home_cfg):
+    from privacy import keys
+    from privacy.crypto import Encryptor
+
+    keys.create_insurer_keypair("shenlife", cfg=home_cfg)
+    return Encryptor.for_insurer("shenlife", home_cfg)
 
 
 @pytest.fixture
@@ -81,23 +91,24 @@ def _as_router(grant, record, enc, topic, record_id):
     return grant.project(record, treat=treat)
 
 
-def test_router_output_passes_the_claims_contract(encryptor):
-    topic = "insurer.hhb.claims.v1"
-    agreement = claims._agreement("hhb")
+def test_router_output_passes_the_claims_contract(shen_encryptor):
+    topic = "insurer.shenlife.claims.v1"
+    agreement = claims._agreement("shenlife")
     validator = registry.validator(topic)
     s = _as_router(agreement.grant("claims", "platform.settlements.v1"), fresh("platform.settlements.v1"),
-                   encryptor, topic, "ST2026030500012345")
-    assert s["resident_id"].startswith("mse1.") and "phone" not in s
+                   shen_encryptor, topic, "ST2026030500012345")
+    assert s["person_no"].startswith("mse1.") and "phone" not in s and "name" not in s
     assert validator.validate(s) == [], [str(v) for v in validator.validate(s)]
-    n = _as_router(agreement.grant("claims", "platform.emr-notes.v1"), emr_note(), encryptor, topic, "N1")
-    assert validator.validate(n) == [], [str(v) for v in validator.validate(n)]
     raw = json.dumps(s, ensure_ascii=False).encode()
     assert validator.validate_bytes(raw)[1] == []
 
     # a plaintext identifier, or a field the agreement does not name, is a violation
-    leaked = dict(s, resident_id=fresh("platform.settlements.v1")["resident_id"])
+    leaked = dict(s, person_no=fresh("platform.settlements.v1")["person_no"])
     [v] = validator.validate(leaked)
-    assert (v.field, v.rule) == ("resident_id", "format") and leaked["resident_id"] not in str(v)
+    assert (v.field, v.rule) == ("person_no", "format") and leaked["person_no"] not in str(v)
+    # hhb's topic (mode result) takes no settlement record at all: it is judged as a claim result
+    hhb_validator = registry.validator("insurer.hhb.claims.v1")
+    assert hhb_validator.validate(s)
     extra = dict(s, phone="13812345678")
     assert [(v.field, v.rule) for v in validator.validate(extra)] == [("phone", "extra-field")]
     assert "13812345678" not in str(validator.validate(extra))

@@ -31,7 +31,8 @@ CONVENTIONS = {
                              "purpose", "data_categories", "valid_from", "valid_to", "channel", "event_time",
                              "notice_id"],
     "platform.enrolments.v1": ["event_id", "enrolment_id", "action", "person_no", "insurer_code", "product_id",
-                               "policy_no", "valid_from", "valid_to", "pre_existing", "channel", "event_time"],
+                               "policy_no", "valid_from", "valid_to", "pre_existing", "plan", "claim_free_years", "channel",
+                               "event_time"],
     "lab.settlements.v1": [
         "settlement_id", "event_type", "refund_of", "person_key", "event_hour", "event_month", "gender", "age_band",
         "district", "insurance_type", "visit_type", "institution_code", "admission_month", "length_of_stay",

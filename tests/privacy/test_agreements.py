@@ -48,15 +48,17 @@ def test_shipped_agreements_load(shipped):
 
 
 def test_shipped_agreements_differ_in_fields(shipped):
-    hhb = shipped.grant("hhb", "claims", "platform.settlements.v1")
+    hhb = shipped.grant("hhb", "claims")
     shen = shipped.grant("shenlife", "claims")
-    assert set(shen.output_fields) < set(hhb.output_fields)
-    assert "name" not in shen.output_fields and hhb.treatment("name") == Treatment("encrypt")
-    # no e-medical notes for shenlife
-    assert [g.source for g in shipped.for_insurer("shenlife").grants_for("claims")] == [
-        "platform.settlements.v1"
-    ]
-    assert shipped.grant("hhb", "claims", "platform.emr-notes.v1").treatment("text") == Treatment("redact")
+    # hhb is mode result (rules inside: only the claim result leaves); shenlife mode detail
+    assert (hhb.mode, shen.mode) == ("result", "detail")
+    assert not hhb.sends_records and shen.sends_records
+    # what hhb's rules read inside is less than what shenlife receives: no name, no resident ID
+    assert not {"name", "resident_id", "phone", "address", "card_no", "birth_date"} & set(hhb.output_fields)
+    assert hhb.treatment("name") == Treatment("drop") and hhb.treatment("resident_id") == Treatment("drop")
+    # no e-medical notes for either
+    for code in ("hhb", "shenlife"):
+        assert [g.source for g in shipped.for_insurer(code).grants_for("claims")] == ["platform.settlements.v1"]
 
 
 def test_shipped_identity_fields_never_plain(shipped):
@@ -77,15 +79,12 @@ def test_agreement_set_lookups(shipped):
     claims = shipped.grants("claims")
     assert [(ref.insurer, ref.grant.source) for ref in claims] == [
         ("hhb", "platform.settlements.v1"),
-        ("hhb", "platform.emr-notes.v1"),
         ("shenlife", "platform.settlements.v1"),
     ]
     insurer, grant = claims[0]  # unpacks as (insurer, grant)
     assert insurer == "hhb" and grant.purpose == "claims"
     assert [r.insurer for r in shipped.by_source("platform.settlements.v1")] == ["hhb", "shenlife"]
     assert [r.insurer for r in shipped.grants("supervision")] == ["hhb"]
-    with pytest.raises(LookupError, match="pass source="):
-        shipped.grant("hhb", "claims")  # two claims sources: ambiguous
     with pytest.raises(KeyError, match="grants no supervision"):
         shipped.grant("shenlife", "supervision")
     with pytest.raises(KeyError, match="no agreement for insurer 'nope'"):
@@ -98,7 +97,7 @@ def test_effective_dates(shipped):
     assert not shen.in_effect(date(2027, 3, 1))  # effective_to is exclusive
     # a datetime counts in Shanghai time: 2026-02-28T16:00Z is 2026-03-01 00:00 in Shanghai
     assert shen.in_effect(datetime(2026, 2, 28, 16, 0, tzinfo=UTC))
-    assert [r.insurer for r in shipped.grants("claims", at=date(2026, 2, 1))] == ["hhb", "hhb"]
+    assert [r.insurer for r in shipped.grants("claims", at=date(2026, 2, 1))] == ["hhb"]
 
 
 def test_fingerprint_is_a_stable_hash_of_the_file(tmp_path, shipped):
@@ -124,6 +123,7 @@ effective_to: 2027-01-01
 grants:
   - purpose: claims
     basis: consent
+    mode: detail
     source: platform.settlements.v1
     output: insurer.acme.claims.v1
     consent_categories: [settlement]
@@ -175,7 +175,7 @@ MALFORMED = [
     (
         "duplicate-field",
         [("      address: drop", "      address: drop\n      person_no: plain  # <-")],
-        "duplicate field 'person_no' (first at line 16)",
+        "duplicate field 'person_no' (first at line 17)",
     ),
     ("duplicate-key", [("version: 1", "version: 1\nversion: 2  # <-")], "duplicate key 'version'"),
     (
@@ -294,15 +294,28 @@ def test_malformed_agreement_names_file_and_line(tmp_path, edits, fragment):
     assert str(err).startswith(f"{first.path}:{line}: ")
 
 
+@pytest.mark.parametrize(("old", "new", "fragment"), [
+    ("    mode: detail\n", "", "a claims grant must declare its mode"),
+    ("    mode: detail\n", "    mode: both\n", "grants[0].mode"),
+    ("    basis: aggregate\n", "    basis: aggregate\n    mode: result\n", "mode applies to claims grants only"),
+    ("    mode: detail\n    source: platform.settlements.v1", "    mode: result\n    source: platform.emr-notes.v1",
+     "a result grant reads platform.settlements.v1"),
+])
+def test_claims_grants_declare_their_mode(old, new, fragment):
+    with pytest.raises(AgreementError) as info:
+        parse_agreement(BASE.replace(old, new), "acme.yaml")
+    assert fragment in str(info.value)
+
+
 def test_yaml_syntax_error_names_where_noticed_and_where_it_started(tmp_path):
     text = BASE.replace("consent_categories: [settlement]", "consent_categories: [settlement")
     path = tmp_path / "acme.yaml"
     path.write_text(text, "utf-8")
     with pytest.raises(AgreementError) as info:
         load_agreement(path)
-    # the bracket opened on line 12 is noticed unclosed on line 13
-    assert info.value.line == 13
-    assert "YAML syntax" in str(info.value) and "flow sequence started at line 12" in str(info.value)
+    # the bracket opened on line 13 is noticed unclosed on line 14
+    assert info.value.line == 14
+    assert "YAML syntax" in str(info.value) and "flow sequence started at line 13" in str(info.value)
 
 
 def test_all_problems_of_a_file_are_reported(tmp_path):
@@ -335,7 +348,7 @@ def test_folder_rules_across_files(tmp_path):
     with pytest.raises(AgreementError) as info:
         load_agreements(tmp_path)
     text = str(info.value)
-    assert "bad.yaml:18: grants[0].fields.address" in text
+    assert "bad.yaml:19: grants[0].fields.address" in text
     assert "other.yaml:1: insurer: the agreement of insurer 'acme' must be in a file named acme.yaml" in text
     checks = {c.path.name: c.ok for c in check_folder(tmp_path)}
     assert checks == {"acme.yaml": True, "bad.yaml": False, "other.yaml": False}

@@ -87,7 +87,8 @@ def test_claims_column_lineage_and_disclosure_facet(run):
     done = _complete(_store_events(cfg), "streams.router")
     audits = values(read_topic(cfg, t.AUDIT))
     agreements = load_agreements()
-    for code in INSURERS:
+    assert t.insurer_claims("hhb") not in {o["name"] for o in done["outputs"]}  # hhb: mode result
+    for code in ("shenlife",):
         out = next(o for o in done["outputs"] if o["name"] == t.insurer_claims(code))
         fields = out["facets"]["columnLineage"]["fields"]
         assert fields["person_no"]["transformationDescription"] == "encrypt"
@@ -119,7 +120,9 @@ def test_report_data_matches_the_stores_and_leaks_nothing(run):
     assert data["consents"]["granted"] > 0
     assert {tb["table"] for tb in data["quality"]["tables"]} == {"lab_settlements", "lab_emr_notes"}
     observed = {(e["source"], e["target"]) for e in data["lineage"]["edges"] if e["observed"]}
-    assert any(s.endswith("streams.router") and d.endswith("insurer.hhb.claims.v1") for s, d in observed)
+    # the router feeds shenlife's claims topic (mode detail), never hhb's (mode result)
+    assert any(s.endswith("streams.router") and d.endswith("insurer.shenlife.claims.v1") for s, d in observed)
+    assert not any(s.endswith("streams.router") and d.endswith("insurer.hhb.claims.v1") for s, d in observed)
     assert find_identifiers(json.loads((out / "report.json").read_text())) == []
     page = (out / "index.html").read_text()
     secrets = set()

@@ -118,6 +118,8 @@ def expected_disclosures(cfg: Settings, events: Iterable[Any]) -> set[tuple[str,
                 else:
                     revoked.add(c["consent_id"])
             for ref in agreements.grants("claims", source=topic):
+                if ref.grant.mode != "detail":  # a result grant: only claim results leave (not the router's)
+                    continue
                 if not agreements.for_insurer(ref.insurer).in_effect(at):
                     continue
                 for cid, g in grants.items():

@@ -18,7 +18,7 @@ from medshare import topics as t
 pytestmark = pytest.mark.integration
 
 
-def _consent(event_id: str, consent_id: str, action: str, settlement: dict, insurer: str = "hhb") -> dict:
+def _consent(event_id: str, consent_id: str, action: str, settlement: dict, insurer: str = "shenlife") -> dict:
     """A consent event of the settlement's person (the platform's consents name the resident id)."""
     return {
         "event_id": event_id, "consent_id": consent_id, "action": action, "person_no": settlement["person_no"],
@@ -66,7 +66,7 @@ def _publish(cfg, messages: list[tuple[str, dict | bytes, str]]) -> None:
         prod.close()
 
 
-def _routed(cfg, insurer: str = "hhb") -> set[str]:
+def _routed(cfg, insurer: str = "shenlife") -> set[str]:
     return {json.loads(m.value)["settlement_id"] for m in read_topic(cfg, t.insurer_claims(insurer))}
 
 
@@ -92,8 +92,9 @@ def test_consents_take_effect_in_stream_order_without_consent_sync(kafka_broker)
     ])
     counters = Runner(factory("router")(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
 
+    # shenlife's claims grant is mode detail (hhb's is result: the router sends hhb nothing)
     assert _routed(cfg) == {granted["settlement_id"], revoked["settlement_id"]}
-    assert _routed(cfg, "shenlife") == set()
+    assert _routed(cfg, "hhb") == set()
     # the router stored the consents it read (consent-sync finds them already there, idempotent)
     from privacy.consent import ConsentRegistry
 
@@ -127,7 +128,7 @@ def test_claims_processor_takes_consents_in_stream_order_too(kafka_broker):
 
     _publish(cfg, [
         (t.PLATFORM_ENROLMENTS, enrol(p, 1), p),
-        (t.PLATFORM_CONSENTS, _consent("E1", "C1", "grant", first), p),
+        (t.PLATFORM_CONSENTS, _consent("E1", "C1", "grant", first, "hhb"), p),
         (t.PLATFORM_SETTLEMENTS, first, p),               # enrolled and consented before: a claim
         (t.PLATFORM_ENROLMENTS, enrol(q, 2), q),
         (t.PLATFORM_SETTLEMENTS, second, q),              # enrolled, no consent: nothing

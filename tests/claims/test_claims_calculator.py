@@ -1,0 +1,127 @@
+"""The calculator and the stream processor agree: the same simulated settlements through the
+processor's handler (in-process, real stores) and through ``medshare.claims.calculator`` give the
+same payable per duty for every settlement, for both products (shenlife after hhb, coordinated).
+
+Settlements start in October 2025, so the diagnoses the processor sees before the 2026 enrolments
+are the history the pre-existing decision is judged from; the calculator gets no history of its
+own — it keeps the diagnoses of the earlier settlements in its input, as the processor does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+
+import pytest
+from claims_helpers import INSURERS, PRODUCT_OF, Feed, engine, run_batch, settlements
+
+from medshare import topics as t
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    from medshare.config import Settings
+
+    return Settings(home=tmp_path / "home")
+
+
+def _item(code, name, category, cls, qty, price, self_expense_all):
+    amount = round(qty * price, 2)
+    return {"item_code": code, "item_name": name, "category": category, "catalogue_class": cls,
+            "special_drug": code.startswith("XL0"), "quantity": qty, "unit_price": price, "amount": amount,
+            "self_expense": amount if self_expense_all else 0.0}
+
+
+def crafted(template: dict, sid: str, when: str, visit: str, inst: str, dx: str, items: list[dict],
+            self_pay: float) -> dict:
+    """A contract-valid settlement of ``template``'s person with these items (fund = the rest)."""
+    total = round(sum(i["amount"] for i in items), 2)
+    self_expense = round(sum(i["self_expense"] for i in items), 2)
+    return {**template, "settlement_id": sid, "event_type": "settlement", "refund_of": None,
+            "event_time": f"{when}T10:00:00+08:00", "visit_type": visit, "institution_code": inst,
+            "diagnosis_code": dx, "items": items, "total_amount": total, "account_paid": 0.0, "self_pay": self_pay,
+            "self_expense": self_expense, "fund_paid": round(total - self_pay - self_expense, 2),
+            "admission_date": when, "discharge_date": when}
+
+
+def paying_stories(records: list[dict]) -> list[dict]:
+    """Hand-made settlements of two simulated persons that cross the deductibles (the simulated
+    population of 120 rarely does in a few months): a cancer history in 2025 and a 特药 and an
+    inpatient stay with it in 2026 (pre-existing), a large inpatient 自费 (both products pay,
+    coordinated), and its refund."""
+    a, b = records[0], next(r for r in records if r["person_no"] != records[0]["person_no"])
+    bed = lambda days: _item("120200001", "特需病房床位费", "service", "C", days, 600.0, True)  # noqa: E731
+    drug = _item("XL01EFK071A000003517258", "哌柏西利胶囊", "drug", "B", 1, 2288.0, False)
+    big = crafted(b, "ST2026031500000902", "2026-03-15", "21", "H31010110021", "K80.200",
+                  [bed(50), _item("331005008", "腹腔镜胆囊切除术", "service", "A", 1, 2100.0, False)], 2100.0)
+    refund = {**big, "settlement_id": "ST2026032000000903", "event_type": "refund",
+              "refund_of": big["settlement_id"], "event_time": "2026-03-20T10:00:00+08:00",
+              "items": [{**i, "quantity": -i["quantity"], "amount": -i["amount"], "self_expense": -i["self_expense"]}
+                        for i in big["items"]],
+              **{k: -big[k] for k in ("total_amount", "fund_paid", "account_paid", "self_pay", "self_expense")}}
+    return [
+        crafted(a, "ST2025110100000801", "2025-11-01", "11", "H31010410078", "C50.900",
+                [_item("250402035", "肿瘤标志物检测", "service", "A", 1, 120.0, False)], 40.0),
+        crafted(a, "ST2026030500000802", "2026-03-05", "14", "H31010410078", "C50.900", [drug], 688.0),
+        crafted(a, "ST2026031000000803", "2026-03-10", "21", "H31010410078", "C50.900", [bed(40)], 0.0),
+        big, refund,
+    ]
+
+
+def test_calculator_and_processor_agree(cfg):
+    from medshare.claims.calculator import calculate
+    from medshare.claims.products import load_products
+    from streams.claims import ClaimsHandler
+
+    records = settlements(persons=120, days=200, seed=7, start=date(2025, 10, 1))
+    records = sorted(records + paying_stories(records), key=lambda r: r["event_time"])
+    persons = sorted({r["person_no"] for r in records})
+    handler = ClaimsHandler(cfg, engine(cfg, persons))
+    feed = Feed()
+    results: dict[str, dict[str, dict]] = defaultdict(dict)  # insurer -> settlement -> result
+    for i in range(0, len(records), 150):
+        msgs = [feed.msg(t.PLATFORM_SETTLEMENTS, r, r["settlement_id"], r["person_no"]) for r in records[i:i + 150]]
+        for o in run_batch(handler, msgs):
+            if o.topic.startswith("insurer."):
+                rec = json.loads(o.value)
+                results[o.topic.split(".")[1]][rec["settlement_id"]] = rec
+    handler.close()
+    assert results["hhb"] and results["shenlife"]
+
+    products = load_products()
+    by_person = defaultdict(list)
+    for r in records:
+        by_person[r["person_no"]].append(r)
+    compared = paying = pre_existing = 0
+    for rs in by_person.values():
+        hhb_paid = {}
+        for code in INSURERS:  # hhb pays first (payer order 10), shenlife after it (20)
+            spec = {"enrolment": {"product": PRODUCT_OF[code], "start": "2026-01-01"}, "settlements": rs,
+                    "other_payments": {sid: {"hhb-huibao": v} for sid, v in hhb_paid.items()} if code != "hhb"
+                    else {}}
+            out = calculate(products, spec)
+            for row in out["settlements"]:
+                got = results[code].get(row["settlement_id"])
+                if got is None:  # not enrolled yet, or the agreement not in effect (shenlife: from March)
+                    continue
+                want = {k: v for k, v in got["payable"].items() if v}
+                assert {k: v for k, v in row["payable"].items() if v} == want, (code, row["settlement_id"])
+                assert row["total_payable"] == got["total_payable"]
+                compared += 1
+                paying += row["total_payable"] > 0
+                pre_existing += bool((row.get("pre_existing") or {}).get("pre_existing"))
+                if code == "hhb" and row.get("event_type") == "settlement" and row["total_payable"]:
+                    hhb_paid[row["settlement_id"]] = row["total_payable"]
+    assert compared == sum(len(v) for v in results.values())
+    assert paying >= 4, paying
+    assert pre_existing >= 2, pre_existing
+    # the hand-made stories, worked out by hand
+    total = {(c, sid): results[c][sid]["total_payable"] for c in INSURERS for sid in results[c]}
+    assert total[("hhb", "ST2026030500000802")] == 206.40  # 特药, pre-existing C50 (2025-11-01): 688 x 0.3
+    assert total[("shenlife", "ST2026030500000802")] == 0.0  # shenlife excludes the pre-existing condition
+    assert total[("hhb", "ST2026031000000803")] == 6000.0  # (24000 - 12000) x 0.5 (pre-existing)
+    assert total[("hhb", "ST2026031500000902")] == 12600.0  # (30000 - 12000) x 0.7
+    # shenlife computes (32100 - 5000) x 1.0 = 27100, but only 32100 - 12600 = 19500 of the own share is left
+    assert total[("shenlife", "ST2026031500000902")] == 19500.0
+    assert (total[("hhb", "ST2026032000000903")], total[("shenlife", "ST2026032000000903")]) == (-12600.0, -19500.0)
