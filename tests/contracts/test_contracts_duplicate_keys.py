@@ -109,3 +109,18 @@ def test_a_duplicate_key_goes_to_quarantine_with_its_reason(writer):
     assert q["violations"][0]["field"] == "person_no" and "appears 2 times" in q["violations"][0]["message"]
     assert OTHER_PERSON not in json.dumps(q, ensure_ascii=False)
     assert writer.open(q).value == raw  # the original text, both values, is kept sealed
+
+
+def test_medshare_encoded_messages_take_the_re_encoding_proof():
+    """A message medshare wrote (compact, sorted) equals its value's re-encoding: no counting needed;
+    a duplicate never survives that comparison (the re-encoding holds each key once)."""
+    from contracts.validator import _is_canonical, decode_checked
+
+    raw = encode_value(fresh(S))
+    value, problems = decode_checked(raw)
+    assert problems == [] and _is_canonical(value, raw)
+    dup = _with_duplicate(raw, "person_no", OTHER_PERSON)
+    value, problems = decode_checked(dup)
+    assert not _is_canonical(value, dup) and [p.rule for p in problems] == [DUPLICATE_KEY]
+    # an integer beyond 64 bits is decoded by json.loads and cannot be re-encoded: counted instead
+    assert decode_checked(b'{"a":100000000000000000000000000000}') == ({"a": 10**29}, [])
