@@ -762,7 +762,8 @@ class AuditStore:
     # -- verification --------------------------------------------------------------------------
     def verify(self, checkpoint: Path | None | Literal["default"] = "default", max_problems: int = 100,
                tree_heads: Iterable[TreeHead] = (), public_key: bytes | None = None,
-               max_unsigned_age_s: float | None = None, now_ms: int | None = None) -> VerifyResult:
+               max_unsigned_age_s: float | None = None, now_ms: int | None = None,
+               published_events: Mapping[str, bytes] | None = None) -> VerifyResult:
         """Walk the log from entry 1 and check it against its tree and every signed tree head.
 
         Detected: an altered entry (its hash no longer matches its content, or a column no longer
@@ -777,6 +778,12 @@ class AuditStore:
         head is older than ``max_unsigned_age_s`` (default 120 s; ``None`` for the default, a
         negative value to skip). ``public_key``: the log's key; without it every head must carry
         the same key. The walk resynchronises after a problem so later ones are reported too.
+
+        ``published_events`` (``audit_tree.read_published_events``: the events on
+        ``governance.audit.v1``): every entry must be one of them, byte for byte — an entry that
+        was never published (``unpublished``: appended to the store by hand, whatever its hash,
+        head row or later tree heads say) or differs from what was published (``altered``) is a
+        problem. Published events not (yet) in the store are counted, not failed: the sink may lag.
         """
         from privacy import audit_tree
         from privacy.merkle import TreeBuilder, leaf_hash
@@ -794,6 +801,7 @@ class AuditStore:
         if 0 in wanted:
             roots[0] = builder.root()
         problems: list[Problem] = []
+        seen: set[str] = set()
         expected_seq, head, n, cp_hash = 1, GENESIS, 0, None
         for row in self._rows():
             m = row._mapping
@@ -805,6 +813,18 @@ class AuditStore:
                 cp_hash = m["entry_hash"]
             head, expected_seq = m["entry_hash"], m["seq"] + 1
             ev = m["event"]
+            if published_events is not None:
+                seen.add(m["audit_id"])
+                pub = published_events.get(m["audit_id"])
+                body = ev.encode("utf-8") if isinstance(ev, str) else bytes(ev or b"")
+                if pub is None and len(problems) < max_problems:
+                    problems.append(Problem(m["seq"], m["audit_id"], "unpublished",
+                                            f"entry #{m['seq']} ({m['audit_id']}) is not on governance.audit.v1: "
+                                            "it was not disclosed through the pipeline (appended to the store by hand)"))
+                elif pub is not None and pub != body and len(problems) < max_problems:
+                    problems.append(Problem(m["seq"], m["audit_id"], "altered",
+                                            f"entry #{m['seq']} ({m['audit_id']}) differs from the event published "
+                                            "on governance.audit.v1"))
             nodes.check(builder.append(leaf_hash(ev.encode("utf-8") if isinstance(ev, str) else bytes(ev or b""))))
             if n in wanted:
                 roots[n] = builder.root()
@@ -816,6 +836,9 @@ class AuditStore:
                                                      now_ms if now_ms is not None else int(time.time() * 1000))
         problems.extend(Problem(seq, None, kind, msg) for seq, kind, msg in found)
         summary["root_hash"] = builder.root().hex()
+        if published_events is not None:
+            summary["published_events"] = len(published_events)
+            summary["published_not_stored"] = len(set(published_events) - seen)
         return VerifyResult(ok=not problems, entries=n, head_seq=last, head_hash=head, problems=problems[:max_problems],
                             checkpoint=cp, seconds=time.perf_counter() - t0, tree=summary)
 

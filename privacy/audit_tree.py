@@ -470,6 +470,50 @@ def read_published(cfg: Settings | None = None, principal: str = "compliance", t
         c.close()
 
 
+def read_published_events(cfg: Settings | None = None, principal: str = "compliance", timeout_s: float = 60.0,
+                          connect_timeout_s: float = 10.0) -> dict[str, bytes]:
+    """``{audit_id: canonical bytes}`` of every disclosure event on ``governance.audit.v1``.
+
+    The audit sink is the store's only writer and appends exactly these events, so every stored
+    entry must be among them with the same canonical bytes (:meth:`AuditStore.verify` with
+    ``published_events``): an entry appended to the store by hand — even with a valid hash, the
+    head moved and later covered by a tree head the sink signed — is not. Read from the beginning
+    under read_committed, no consumer group. Messages that are not audit events (no ``audit_id``)
+    are skipped: the sink quarantines them and they never enter the store.
+    """
+    from kafka import TopicPartition
+
+    from medshare import kafka as mk
+    from medshare import topics as t
+    from privacy.audit import canonical
+
+    events: dict[str, bytes] = {}
+    c = mk.consumer(principal, None, cfg=cfg, isolation_level="read_committed",
+                    bootstrap_timeout_ms=int(connect_timeout_s * 1000))
+    try:
+        parts = [TopicPartition(t.AUDIT, p) for p in sorted(c.partitions_for_topic(t.AUDIT) or [])]
+        if not parts:
+            return events
+        c.assign(parts)
+        c.seek_to_beginning()
+        ends = c.end_offsets(parts)
+        deadline = time.monotonic() + timeout_s
+        while any(c.position(tp) < ends[tp] for tp in parts):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{t.AUDIT} not read to its end within {timeout_s:.0f} s")
+            for records in c.poll(timeout_ms=500).values():
+                for m in records:
+                    try:
+                        data = json.loads(m.value)
+                    except ValueError:
+                        continue
+                    if isinstance(data, dict) and isinstance(data.get("audit_id"), str):
+                        events.setdefault(data["audit_id"], canonical(data))
+        return events
+    finally:
+        c.close()
+
+
 # --- the signer (run by the audit sink) ---------------------------------------------------------
 
 

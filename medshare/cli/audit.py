@@ -162,7 +162,8 @@ def verify_cmd(
     no_checkpoint: bool = typer.Option(False, "--no-checkpoint", help="Do not use the head checkpoint file."),
     topic: bool | None = typer.Option(
         None, "--topic/--no-topic",
-        help="Also check the tree heads published on governance.audit-tree-heads.v1. Default: for the home's store, "
+        help="Also check the tree heads published on governance.audit-tree-heads.v1, and every entry against the "
+             "disclosure events on governance.audit.v1 (an entry never published is forged). Default: for the home's store, "
              "when the broker is reachable (otherwise said, not failed); --topic: required, fail if unreadable.",
     ),
     principal: str = typer.Option("compliance", "--principal", help="Kafka principal that reads the topic."),
@@ -190,7 +191,8 @@ def verify_cmd(
     pinned = _public_key(public_key, db)
     heads, topic_info = _topic_heads(topic if topic is not None else (None if db is None else False), principal)
     with _open(db, checkpoint, no_checkpoint) as store:
-        result = store.verify(tree_heads=heads, public_key=pinned, max_unsigned_age_s=max_unsigned_age)
+        result = store.verify(tree_heads=heads, public_key=pinned, max_unsigned_age_s=max_unsigned_age,
+                              published_events=topic_info.pop("events", None))
     result.tree["topic"] = topic_info
     result.tree["public_key"] = _b64(pinned) if pinned else None
     if as_json:
@@ -258,6 +260,13 @@ def _topic_heads(mode: bool | None, principal: str) -> tuple[list, dict]:
             raise UserError(f"cannot read the tree heads on {AUDIT_TREE_HEADS}: {why}") from None
         info["error"] = why
         return [], info
+    try:
+        info["events"] = audit_tree.read_published_events(principal=principal, connect_timeout_s=10 if mode else 5)
+    except Exception as exc:  # noqa: BLE001 - as above
+        why = f"{type(exc).__name__}: {exc}"
+        if mode:
+            raise UserError(f"cannot read the disclosure events on governance.audit.v1: {why}") from None
+        info["error"] = why
     info.update(read=True, tree_heads=len(heads), rejected=rejected[:20])
     return heads, info
 

@@ -352,7 +352,11 @@ def test_verify_with_the_topic_catches_a_store_rewritten_with_its_checkpoint(run
         sizes = {h["tree_size"] for h in _published_heads(cfg)}
         # a head larger than what is left shows the cut; one within it shows the edit at #5
         expected = {"truncated" if size > left else "tree-head-mismatch" for size in sizes}
+        # and entry #5 differs from the event published on governance.audit.v1
+        expected.add("altered")
         assert {p["kind"] for p in out["problems"]} == expected, (sizes, left, out["problems"])
+        assert any(p["kind"] == "altered" and p["seq"] == 5 and "governance.audit.v1" in p["message"]
+                   for p in out["problems"])
     finally:
         for p in store_file.parent.glob("audit.sqlite-*"):
             if p not in saved:

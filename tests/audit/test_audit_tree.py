@@ -261,6 +261,43 @@ def test_forged_tail_with_a_valid_hash_and_the_head_moved(log):
     assert "#7..#7 are covered by no tree head" in result.first.message
 
 
+def _published_events(n: int = 5) -> dict[str, bytes]:
+    """What governance.audit.v1 holds for the ``log`` fixture: the events the sink appended."""
+    evs = [*events(n), release_event(1)]
+    return {e["audit_id"]: canonical(e) for e in evs}
+
+
+def test_forged_tail_later_signed_by_the_sink_is_caught_against_the_audit_topic(log):
+    """The forged entry is laundered: a running sink signs a tree head over it (it trusts its
+    store). Only the disclosure events published on governance.audit.v1 show it was never disclosed."""
+    path, cp, published = log
+    assert check(path, cp, published, published_events=_published_events()).ok
+    insert_entry(path, 7, record_event(888))
+    reseal(path, cp, keep_tree_heads=True)
+    with AuditStore(f"sqlite:///{path}", checkpoint=cp) as store:  # the sink's next tree head covers it
+        store.sign_tree_head(KEY, now_ms=T0 + 2 * MIN)
+        laundered = [merkle.TreeHead.from_json(th.as_json(), source="topic") for th in store.tree_heads()]
+    assert check(path, cp, laundered, now_ms=T0 + 3 * MIN).ok, "the heads alone cannot see it"
+    result = check(path, cp, laundered, now_ms=T0 + 3 * MIN, published_events=_published_events())
+    assert not result.ok and result.first.kind == "unpublished" and result.first.seq == 7
+    assert result.tree["published_not_stored"] == 0
+
+
+def test_an_entry_that_differs_from_its_published_event_is_caught_even_resealed(log):
+    path, cp, published = log
+    _edit(path)
+    reseal(path, cp)
+    result = check(path, cp, published_events=_published_events())
+    assert not result.ok and {"altered"} <= kinds(result)
+
+
+def test_published_events_not_yet_stored_are_counted_not_failed(log):
+    path, cp, published = log
+    extra = {**_published_events(), **{e["audit_id"]: canonical(e) for e in events(2, 100)}}
+    result = check(path, cp, published, published_events=extra)
+    assert result.ok and result.tree["published_not_stored"] == 2
+
+
 def test_truncated_tail_with_rewound_head_and_rewritten_checkpoint(log):
     """The last entries deleted, the head row rewound, the checkpoint rewritten (and the tree cut)."""
     path, cp, published = log
