@@ -25,12 +25,15 @@ $(STAMP): requirements.lock pyproject.toml
 demo: install
 	$(BIN)/medshare demo
 
-# both tiers: unit tests and integration tests against the real broker / DuckDB / Airflow
+# both tiers: unit tests and integration tests against the real broker / DuckDB / Airflow.
+# TEST_WORKERS pytest-xdist workers, each with its own broker, home and Postgres database
+# (tests/conftest.py); a test module stays on one worker (its module fixtures run once)
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/medshare broker install
 	@pg=$$(scripts/test-postgres.sh start); trap 'scripts/test-postgres.sh stop' EXIT; \
-	  echo "pytest (Postgres for the Postgres paths: $${pg:-none found, those tests skip})"; \
-	  MEDSHARE_TEST_POSTGRES_URL=$$pg $(BIN)/pytest -q
+	  echo "pytest on $(TEST_WORKERS) workers (Postgres for the Postgres paths: $${pg:-none found, those tests skip})"; \
+	  MEDSHARE_TEST_POSTGRES_URL=$$pg $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 test-unit: install
 	$(BIN)/pytest -q -m "not integration"
@@ -48,6 +51,7 @@ gate:
 stop:
 	-$(BIN)/medshare broker stop
 	-MEDSHARE_HOME=var/test MEDSHARE_KAFKA_PORT=29092 $(BIN)/medshare broker stop
+	-@for h in var/test-gw*; do [ -d "$$h" ] && MEDSHARE_HOME=$$h $(BIN)/medshare broker stop; done; true
 
 clean: stop
 	rm -rf var

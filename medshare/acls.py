@@ -54,6 +54,11 @@ def insurer_grants(code: str) -> list[Grant]:
     return [
         Grant(principal, "topic", f"insurer.{t.check_insurer_code(code)}.", ("READ", "DESCRIBE")),
         Grant(principal, "group", t.insurer_group_prefix(code), ("READ", "DESCRIBE")),
+        # erasure (PIPL Art. 47): the insurer acknowledges requests on its one writable topic,
+        # which the pipeline reads (docs/audit.md "Erasure")
+        Grant(principal, "topic", t.insurer_erasure_acks(code), ("WRITE", "DESCRIBE"), prefixed=False),
+        Grant(principal, "cluster", "kafka-cluster", ("IDEMPOTENT_WRITE",), prefixed=False),
+        Grant("pipeline", "topic", t.insurer_erasure_acks(code), ("READ", "DESCRIBE"), prefixed=False),
     ]
 
 

@@ -97,3 +97,57 @@ def consume(
                 deadline = time.monotonic() + timeout_s
     finally:
         consumer.close()
+
+
+def acknowledge_erasures(bundle: dict[str, Any], erase=None, group_suffix: str = "erasure") -> list[dict[str, Any]]:
+    """Read the insurer's erasure requests (up to the current end), erase, and acknowledge each.
+
+    ``erase(request)`` deletes the records the request names (``request["records"]``: audit id,
+    record id, dataset) from the insurer's own systems and returns the audit ids it deleted (None:
+    all of them). Each acknowledgement goes to ``insurer.<code>.erasure-acks.v1`` — the one topic the
+    insurer may write — and the pipeline logs it in the disclosure log (``kind: erasure-ack``).
+    Reads to the end offsets taken at the start, so it stops without waiting on a timeout.
+    Returns the acknowledgements sent.
+    """
+    from datetime import UTC, datetime
+
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+    from medshare.kafka import client_config
+
+    topic, acks_topic = bundle["topics"]["erasure"], bundle["topics"]["erasure-acks"]
+    consumer = KafkaConsumer(group_id=f"{bundle['group_prefix']}{group_suffix}", enable_auto_commit=False,
+                             auto_offset_reset="earliest", isolation_level="read_committed",
+                             **client_config(bundle))
+    producer = KafkaProducer(acks="all", **client_config(bundle))
+    sent: list[dict[str, Any]] = []
+    try:
+        tps = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or ())]
+        if not tps:
+            return sent
+        consumer.assign(tps)
+        ends = consumer.end_offsets(tps)
+        for tp in tps:
+            pos = consumer.committed(tp)
+            if pos is None:
+                consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, pos)
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            for msgs in consumer.poll(timeout_ms=1000).values():
+                for m in msgs:
+                    req = json.loads(m.value)
+                    erased = erase(req) if erase is not None else None
+                    if erased is None:
+                        erased = [r["audit_id"] for r in req["records"]]
+                    ack = {"request_id": req["request_id"], "insurer": bundle["insurer"], "erased": sorted(erased),
+                           "acked_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds")}
+                    producer.send(acks_topic, key=req["request_id"].encode(),
+                                  value=json.dumps(ack, ensure_ascii=False, sort_keys=True).encode())
+                    sent.append(ack)
+        producer.flush()
+        consumer.commit()  # only after the acknowledgements are on the broker
+        return sent
+    finally:
+        producer.close()
+        consumer.close()

@@ -37,7 +37,10 @@ def onboard_insurer(
     principal = acls.insurer_principal(code)
     password = ensure_credentials([principal], cfg)[principal]
     acls.upsert_scram_user(principal, password, cfg)
-    acls.ensure_topics(t.insurer_topic_specs(code, cfg.partitions), cfg)
+    from medshare import retention
+
+    acls.ensure_topics(retention.insurer_topic_specs(code, cfg), cfg)
+    retention.apply_insurer_retention(code, cfg)  # topics that already existed follow the agreement too
     acls.apply_grants(acls.insurer_grants(code), cfg)
     if public_key is not None:
         if not public_key.exists():
@@ -62,7 +65,8 @@ def insurer_bundle(code: str, cfg: Settings | None = None) -> dict[str, Any]:
     keys_dir = cfg.insurers_dir / code / "keys"
     b.update({
         "insurer": code,
-        "topics": {"claims": t.insurer_claims(code), "marts": t.insurer_marts(code)},
+        "topics": {"claims": t.insurer_claims(code), "marts": t.insurer_marts(code),
+                   "erasure": t.insurer_erasure(code), "erasure-acks": t.insurer_erasure_acks(code)},
         "group_prefix": t.insurer_group_prefix(code),
         "private_key_dir": str(keys_dir) if keys_dir.exists() else None,
     })

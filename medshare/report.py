@@ -41,6 +41,7 @@ SECTIONS = (
     ("quality", "Data quality (lab tables)"),
     ("audit-chain", "Audit chain verification"),
     ("runs", "Processor runs"),
+    ("rights", "Personal-information rights (PIPL)"),
 )
 LAB_TABLES = ("lab_settlements", "lab_emr_notes")
 
@@ -97,6 +98,9 @@ def collect(cfg: Settings | None = None, since: datetime | None = None, until: d
     data["quarantine"] = _quarantine(cfg, since, until, quarantine_timeout_s)
     data["quality"] = _guard("quality", lambda: _quality(cfg, events, validate=quality))
     data["audit_chain"] = _guard("audit_chain", lambda: _audit_chain(cfg))
+    from medshare import rights_report
+
+    data["rights"] = _guard("rights", lambda: rights_report.collect(cfg, agreements))
     return data
 
 
@@ -975,6 +979,9 @@ def render_html(data: Mapping[str, Any]) -> str:
                      for r in d.get("runs") or []]))
     s.append("</section>")
 
+    from medshare import rights_report
+
+    s.append(rights_report.render_html(d.get("rights")))
     nav = "".join(f'<a href="#{i}">{_E(title)}</a>' for i, title in SECTIONS)
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"

@@ -46,6 +46,16 @@ def insurer_marts(code: str) -> str:
     return f"insurer.{check_insurer_code(code)}.marts.v1"
 
 
+def insurer_erasure(code: str) -> str:
+    """Erasure requests to the insurer (PIPL Art. 47): the pipeline writes, the insurer reads."""
+    return f"insurer.{check_insurer_code(code)}.erasure.v1"
+
+
+def insurer_erasure_acks(code: str) -> str:
+    """The insurer's acknowledgements of erasure requests: the insurer writes, the pipeline reads."""
+    return f"insurer.{check_insurer_code(code)}.erasure-acks.v1"
+
+
 def insurer_topics(code: str) -> tuple[str, ...]:
     return (insurer_claims(code), insurer_marts(code))
 
@@ -91,4 +101,8 @@ def pipeline_topic_specs(partitions: int) -> list[TopicSpec]:
 
 
 def insurer_topic_specs(code: str, partitions: int) -> list[TopicSpec]:
-    return [TopicSpec(insurer_claims(code), partitions), TopicSpec(insurer_marts(code), 1)]
+    """An insurer's topics; the retention of claims/marts comes from its agreement (medshare.retention)."""
+    return [TopicSpec(insurer_claims(code), partitions), TopicSpec(insurer_marts(code), 1),
+            # requests and acknowledgements are the compliance record of erasure: kept
+            TopicSpec(insurer_erasure(code), 1, retention_ms=-1),
+            TopicSpec(insurer_erasure_acks(code), 1, retention_ms=-1)]

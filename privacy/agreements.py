@@ -399,6 +399,10 @@ class Grant(BaseModel):
     consent_categories: tuple[Category, ...] = ()
     retention: RetentionField
     min_group_size: StrictInt | None = None
+    #: how the recipient processes what it receives (the notice tells the person; PIPL Art. 17)
+    method: str | None = None
+    #: the id of this grant's personal-information impact assessment (PIPL Art. 55-56)
+    pia_id: str | None = None
     fields: dict[str, TreatmentField] = Field(min_length=1)
 
     _tree: dict[str, _Leaf | _Branch] = PrivateAttr(default_factory=dict)
@@ -448,6 +452,17 @@ class Grant(BaseModel):
         return _project(record, self._tree, treat, treat_plain)
 
 
+class Recipient(BaseModel):
+    """Who receives the data and how a person reaches them (PIPL Art. 17, 23): named in the notice."""
+
+    model_config = _MODEL_CONFIG
+
+    legal_name: NonEmpty
+    contact: NonEmpty
+    #: the personal-information protection contact (个人信息保护负责人, Art. 52)
+    dpo_contact: NonEmpty
+
+
 class Agreement(BaseModel):
     """A sharing agreement with one insurer (one YAML file)."""
 
@@ -455,6 +470,8 @@ class Agreement(BaseModel):
 
     insurer: NonEmpty
     insurer_name: NonEmpty
+    #: the recipient named in the consent notice; required when a grant rests on consent
+    recipient: Recipient | None = None
     agreement_id: NonEmpty
     version: StrictInt = Field(ge=1)
     effective_from: date
@@ -644,6 +661,9 @@ def _policy_problems(agreement: Agreement) -> Iterator[tuple[tuple[str | int, ..
         return
     if agreement.effective_to is not None and agreement.effective_to <= agreement.effective_from:
         yield ("effective_to",), "effective_to must be after effective_from"
+    if agreement.recipient is None and any(g.basis == "consent" for g in agreement.grants):
+        yield (), ("a consent grant needs a notice naming the recipient: add recipient: "
+                   "{legal_name, contact, dpo_contact} (PIPL Art. 17, 23)")
     seen: dict[tuple[str, str], int] = {}
     for i, g in enumerate(agreement.grants):
         at: tuple[str | int, ...] = ("grants", i)
@@ -685,6 +705,8 @@ def _grant_problems(insurer: str, g: Grant) -> Iterator[tuple[tuple[str | int, .
             yield ("consent_categories",), f"source {g.source} needs consent category {needed!r}"
         if g.min_group_size is not None:
             yield ("min_group_size",), "min_group_size applies to aggregate grants only"
+        if not g.method:
+            yield (), "a consent grant needs method: how the recipient processes the data (the notice says it)"
     else:
         if g.consent_categories:
             yield (

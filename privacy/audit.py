@@ -101,7 +101,8 @@ class AuditEvent(BaseModel):
 
     audit_id: str = Field(pattern=_ID)
     #: record: a routed record; claim-result: a claim computed inside (only the result left); release: a mart
-    kind: Literal["record", "claim-result", "release"]
+    #: erasure-ack: an insurer acknowledged an erasure request (record_id is the request id)
+    kind: Literal["record", "claim-result", "release", "erasure-ack"]
     disclosed_at: AwareDatetime
     event_time: AwareDatetime | None = None
     insurer: str = Field(pattern=r"^[a-z0-9]{2,16}$")
@@ -128,6 +129,12 @@ class AuditEvent(BaseModel):
 
     @model_validator(mode="after")
     def _kind_rules(self) -> AuditEvent:
+        if self.kind == "erasure-ack":
+            if not self.record_id:
+                raise ValueError("an erasure-ack needs record_id (the erasure request id)")
+            if self.person_ref or self.resident_ref:
+                raise ValueError("an erasure-ack names no person (it names the disclosures' audit ids)")
+            return self
         if self.kind in ("record", "claim-result"):
             if not self.record_id or not self.person_ref:
                 raise ValueError(f"a {self.kind} disclosure needs record_id and person_ref")

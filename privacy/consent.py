@@ -146,6 +146,8 @@ class ConsentEvent(BaseModel):
     valid_to: AwareDatetime | None = None
     channel: str | None = Field(default=None, max_length=32)
     event_time: AwareDatetime
+    #: the notice (告知书) the person consented on: ``sha256:<hex>`` (privacy.notice)
+    notice_id: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
 
     @model_validator(mode="after")
     def _grant_terms(self) -> ConsentEvent:
@@ -199,6 +201,7 @@ class StoredEvent:
     event_time: datetime
     applied_at: datetime
     published_us: int | None = None
+    notice_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -233,6 +236,8 @@ consent_events = Table(
     #: the publish time (Kafka timestamp) of the platform.consents.v1 message it came from, None
     #: for events applied another way (a file); decides which records it applies to in stream order
     Column("published_us", BigInteger),
+    #: the notice the person consented on (privacy.notice); None for events stored before notices
+    Column("notice_id", String(80)),
     Index("ix_consent_events_person", "person_no", "insurer_code"),
 )
 
@@ -251,11 +256,12 @@ _COLS = (
     consent_events.c.event_time_us,
     consent_events.c.applied_at_us,
     consent_events.c.published_us,
+    consent_events.c.notice_id,
 )
 
 
 def _stored(row: Sequence[Any]) -> StoredEvent:
-    (seq, eid, cid, action, person, insurer, purpose, cats, vf, vt, channel, et, applied, published) = row
+    (seq, eid, cid, action, person, insurer, purpose, cats, vf, vt, channel, et, applied, published, notice) = row
     return StoredEvent(
         seq=seq,
         event_id=eid,
@@ -271,6 +277,7 @@ def _stored(row: Sequence[Any]) -> StoredEvent:
         event_time=from_us(et),
         applied_at=from_us(applied),
         published_us=published,
+        notice_id=notice,
     )
 
 
@@ -421,6 +428,9 @@ def _add_missing_columns(engine: Engine) -> None:
     if "published_us" not in have:
         with engine.begin() as conn:
             conn.execute(text(f"ALTER TABLE {consent_events.name} ADD COLUMN published_us BIGINT"))
+    if "notice_id" not in have:
+        with engine.begin() as conn:
+            conn.execute(text(f"ALTER TABLE {consent_events.name} ADD COLUMN notice_id VARCHAR(80)"))
 
 
 def _row(e: ConsentEvent, applied_at_us: int, published_us: int | None = None) -> dict[str, Any]:
@@ -438,6 +448,7 @@ def _row(e: ConsentEvent, applied_at_us: int, published_us: int | None = None) -
         "event_time_us": to_us(e.event_time),
         "applied_at_us": applied_at_us,
         "published_us": published_us,
+        "notice_id": e.notice_id,
     }
 
 
@@ -476,10 +487,10 @@ class _Consent:
     """
 
     __slots__ = ("consent_id", "key", "valid_from", "valid_to", "categories", "revoked", "allow",
-                 "published", "revoked_pub", "older")
+                 "published", "revoked_pub", "older", "notice_id")
 
     def __init__(self, consent_id: str, key: tuple[str, str, str], vf: int, vt: int, cats: frozenset[str],
-                 published: int = _ALWAYS):
+                 published: int = _ALWAYS, notice_id: str | None = None):
         self.consent_id = consent_id
         self.key = key
         self.valid_from = vf
@@ -487,6 +498,7 @@ class _Consent:
         self.categories = cats
         self.revoked = False
         self.allow = Decision(True, consent_id, IN_FORCE)
+        self.notice_id = notice_id
         self.published = published
         self.revoked_pub = _NEVER
         self.older: _Consent | None = None
@@ -581,17 +593,22 @@ class ConsentRegistry:
     Without it the wall clock is used.
     """
 
-    def __init__(self, store: ConsentStore, *, clock: Callable[[], datetime] | None = None):
+    def __init__(self, store: ConsentStore, *, clock: Callable[[], datetime] | None = None,
+                 notices: Any = None):
         self.store = store
         self._clock = clock
+        #: a privacy.notice.NoticeBook: when given, a grant whose notice does not match the agreement
+        #: in force is refused (apply_many rejects it with the reason); None: notices are not checked
+        self.notices = notices
         self._lock = threading.RLock()
         self._reset()
         self.refresh()
 
     @classmethod
-    def open(cls, url: str | None = None, *, clock: Callable[[], datetime] | None = None) -> ConsentRegistry:
+    def open(cls, url: str | None = None, *, clock: Callable[[], datetime] | None = None,
+             notices: Any = None) -> ConsentRegistry:
         """A registry on ``url`` (default: ``settings().state_database``), index loaded from it."""
-        return cls(ConsentStore(url), clock=clock)
+        return cls(ConsentStore(url), clock=clock, notices=notices)
 
     @classmethod
     def in_memory(cls, *, clock: Callable[[], datetime] | None = None) -> ConsentRegistry:
@@ -634,7 +651,7 @@ class ConsentRegistry:
             return len(rows)
 
     def _fold_row(self, row: Sequence[Any]) -> None:
-        (_seq, _eid, cid, action, person, insurer, purpose, cats, vf, vt, _ch, _et, _applied, pub) = row
+        (_seq, _eid, cid, action, person, insurer, purpose, cats, vf, vt, _ch, _et, _applied, pub, notice) = row
         pub = _ALWAYS if pub is None else pub
         if action == "revoke":
             self._tombstones[cid] = min(pub, self._tombstones.get(cid, _NEVER))
@@ -652,7 +669,7 @@ class ConsentRegistry:
             others = tuple(c for c in self._by_key.get(key, ()) if c is not old)
         else:
             others = self._by_key.get(key, ())
-        c = _Consent(cid, key, vf, vt, cats_set, pub)
+        c = _Consent(cid, key, vf, vt, cats_set, pub, notice)
         if old is not None:
             # an amendment: the versions stay chained newest-published first, so a record published
             # before the amendment is still judged on the terms in force when it was published
@@ -707,6 +724,11 @@ class ConsentRegistry:
                     eid = raw.get("event_id") if isinstance(raw, Mapping) else None
                     result.rejected.append((eid if isinstance(eid, str) else None, str(exc)))
                     continue
+                if self.notices is not None:
+                    why = self.notices.problem(e)
+                    if why is not None:
+                        result.rejected.append((e.event_id, why))
+                        continue
                 if e.action == "grant":
                     known = self._by_id.get(e.consent_id)
                     have = known.key if known is not None else bound.get(e.consent_id)
@@ -782,6 +804,14 @@ class ConsentRegistry:
             if _REASON_RANK[why] > _REASON_RANK.get(reason, 0):
                 reason = why
         return _DENY[reason]
+
+    def notice_of(self, consent_id: str | None, asof_us: int | None = None) -> str | None:
+        """The notice a consent's terms (as of ``asof_us``, like :meth:`check`) were given on."""
+        v = self._by_id.get(consent_id) if consent_id else None
+        if asof_us is not None:
+            while v is not None and v.published > asof_us:
+                v = v.older
+        return v.notice_id if v is not None else None
 
     # --- history (from the stored log) ----------------------------------------------------
     def history(self, person_no: str, insurer: str | None = None) -> list[StoredEvent]:

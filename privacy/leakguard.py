@@ -24,6 +24,10 @@ _EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
 _RESIDENT = re.compile(_EDGE_L + f"({RESIDENT_ID})" + _EDGE_R)
 _MOBILE = re.compile(_EDGE_L + f"({MOBILE})" + _EDGE_R)
 _CARD = re.compile(_EDGE_L + f"({BANK_CARD})" + _EDGE_R)
+#: machine ids in the 8-4-4-4-12 UUID shape (audit ids are uuid5s): not read as digit groups, so
+#: ``55632976-9221-5981-…`` is not taken for a 16-digit card number (it was, once in ≈100,000 ids)
+_UUID = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+                   r"(?![0-9A-Za-z])")
 #: nothing to look at without eleven digits (of any width, groups allowed, or Chinese numerals)
 _QUICK = re.compile(r"[0-9０-９〇零一二三四五六七八九幺](?:[ \-－—–‐\u3000]{0,3}[0-9０-９〇零一二三四五六七八九幺]){10}")
 
@@ -45,6 +49,8 @@ def identifier_kinds(text: str) -> list[str]:
         return []
     from privacy.deid.normalise import normalise
 
+    if "-" in text:
+        text = _UUID.sub(lambda m: "U" * len(m.group()), text)
     text = normalise(text).text
     kinds = []
     if any(is_valid_resident_id(m.group(1)) for m in _RESIDENT.finditer(text)):

@@ -81,14 +81,17 @@ class ClaimsEngine:
         from medshare.claims.state import ClaimStore, claims_database
         from privacy.agreements import load_agreements
         from privacy.consent import ConsentRegistry
+        from privacy.notice import NoticeBook
         from privacy.pseudonym import Pseudonymiser
 
         self.cfg = cfg or settings()
         self.products = products if products is not None else load_products()
         self.store = store or ClaimStore(claims_database(self.cfg))
         self.enrolments = enrolments or EnrolmentRegistry(claims_database(self.cfg))
-        self.consents = consents or ConsentRegistry.open(self.cfg.state_database)
         self.agreements = agreements if agreements is not None else load_agreements()
+        # a consent counts only on the notice of the agreement in force (privacy.notice)
+        self.consents = consents or ConsentRegistry.open(self.cfg.state_database,
+                                                         notices=NoticeBook.load(self.agreements))
         # payer coordination: the insurers in their products' declared order (lower pays first)
         order = {c: min(p.payer_order for p in self.products if p.insurer == c) for c in self.products.insurers}
         self.insurers = sorted((c for c in self.products.insurers if c in self.agreements), key=lambda c: (order[c], c))
@@ -186,7 +189,7 @@ class ClaimsEngine:
         if product is None or product.insurer != code or not self.agreements.for_insurer(code).in_effect(at):
             return None
         decision = self.consents.check(person, code, "claims", at, categories=("settlement",), asof_us=asof_us)
-        if not decision.allowed:
+        if not decision.allowed or not self._notice_covers(code, decision, asof_us):
             return self._replayed(code, record, source)
         terms = Terms(plan=enrolment.plan, claim_free_years=enrolment.claim_free_years,
                       start=enrolment.valid_from.astimezone(SHANGHAI).date(),
@@ -194,6 +197,18 @@ class ClaimsEngine:
         return self.batch.apply_settlement(product, claim, code, self.person_key(code, person), terms,
                                            consent_id=decision.consent_id, source=source,
                                            policy_no=enrolment.policy_no)
+
+    def _notice_covers(self, code: str, decision, asof_us: int | None) -> bool:
+        """The consent's notice still covers the settlements grant (no new category, no longer retention)."""
+        notices = getattr(self.consents, "notices", None)
+        if notices is None:
+            return True
+        try:
+            grant = self.agreements.grant(code, "claims", t.PLATFORM_SETTLEMENTS)
+        except (KeyError, LookupError):
+            return False
+        notice_id = self.consents.notice_of(decision.consent_id, asof_us)
+        return notices.coverage(notice_id, grant).fields is not None
 
     def _replayed(self, code: str, record: dict[str, Any], source: str | None):
         """The stored claim of a settlement met again at the same input position, else None.

@@ -1,6 +1,8 @@
 """Consent sync: keeps the consent registry current from ``platform.consents.v1``.
 
-Events are checked against the contract, then applied to the registry's store in one database
+Events are checked against the contract and against the notices (a grant must name the notice of
+the agreement in force, ``privacy.notice``; one that does not is quarantined with rule
+``consent-notice`` and its reason), then applied to the registry's store in one database
 transaction per batch, before the batch's offsets are committed; re-applying an event (after a
 crash) is a no-op because the store is idempotent by ``event_id``. The router picks the new
 events up at its next batch.
@@ -23,8 +25,9 @@ class ConsentSyncHandler:
 
     def __init__(self, cfg: Settings) -> None:
         from privacy.consent import ConsentRegistry
+        from privacy.notice import NoticeBook
 
-        self.registry = ConsentRegistry.open(cfg.state_database)
+        self.registry = ConsentRegistry.open(cfg.state_database, notices=NoticeBook.load())
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
         self._pending: list[Any] = []
@@ -38,10 +41,14 @@ class ConsentSyncHandler:
 
         record = self.check(msg)
         try:
-            self._pending.append(ConsentEvent.parse(record))
-            self._published.append(publish_us(msg))
+            event = ConsentEvent.parse(record)
         except (ConsentEventError, ValueError) as exc:
             raise Rejected("consent-event", str(exc)) from None
+        why = self.registry.notices.problem(event)
+        if why is not None:  # PIPL Art. 17/29: a consent counts only on the notice of an agreement in force
+            raise Rejected("consent-notice", f"consent event {event.event_id}: {why}")
+        self._pending.append(event)
+        self._published.append(publish_us(msg))
         counters.bump(f"consent.{record['action']}")
         return []
 

@@ -52,19 +52,7 @@ class Deidentifier:
 
     def remember(self, r: dict[str, Any]) -> None:
         """Remember the person's identifiers this settlement names (for their notes)."""
-        from privacy.deid.entities import MEDICAL_CARD, PHONE, RESIDENT_ID
-
-        self.memory.remember(
-            r["person_no"],
-            names=[r.get("name")],
-            numbers=[
-                (RESIDENT_ID, r.get("resident_id")),
-                (PHONE, r.get("phone")),
-                (MEDICAL_CARD, r.get("card_no")),
-                (MEDICAL_CARD, r.get("person_no")),
-            ],
-            addresses=[r.get("address")],
-        )
+        self.memory.remember_settlement(r)
 
     def settlement(self, r: dict[str, Any]) -> dict[str, Any]:
         from privacy import generalise
@@ -98,11 +86,12 @@ class Deidentifier:
 
         result = self._text_deid().redact(r["text"], known=self.memory.known(r["person_no"]), on_residual="report")
         if not result.clean:
-            raise Rejected(
-                "residual-identifier",
+            message = (
                 f"note {r['note_id']}: after redaction the text still holds what looks like an identifier "
-                f"({'; '.join(str(x) for x in result.residual[:5])}); not published to the lab",
+                f"({'; '.join(str(x) for x in result.residual[:5])}); not published to the lab"
             )
+            raise Rejected("residual-identifier", message,
+                           [{"field": "text", "rule": "residual-identifier", "message": message, "value": None}])
         return {
             "note_id": r["note_id"],
             "settlement_id": r["settlement_id"],

@@ -51,22 +51,30 @@ class Router:
     def __init__(self, cfg: Settings | None = None, registry=None, agreements=None) -> None:
         from privacy.agreements import load_agreements
         from privacy.consent import ConsentRegistry
+        from privacy.notice import NoticeBook
         from privacy.pseudonym import Pseudonymiser
 
         self.cfg = cfg or settings()
         self.agreements = agreements or load_agreements()
-        self.registry = registry or ConsentRegistry.open(self.cfg.state_database)
+        self.registry = registry or ConsentRegistry.open(self.cfg.state_database,
+                                                         notices=NoticeBook.load(self.agreements))
+        #: what a consent on an older notice still covers of a widened grant (privacy.notice)
+        self.notices = getattr(self.registry, "notices", None)
         # detail grants only: a result grant (主动赔, rules inside) sends the insurer no records;
         # its claim results come from the claims processor (streams/claims.py)
         self.grants = [g for g in self.agreements.grants("claims") if g.grant.sends_records]
+        #: claims grants that send notes with a redacted field (their persons' settlements are remembered)
+        self._note_grants = [g for g in self.grants if g.grant.source == t.PLATFORM_EMR_NOTES
+                             and any(tr.kind == "redact" for tr in g.grant.fields.values())]
         self.sources = tuple(sorted({g.grant.source for g in self.grants if g.grant.source in RECORD_ID}))
         self._encryptors: dict[str, Any] = {}
         self._keys = {code: Pseudonymiser.for_project(f"insurer-{code}", cfg=self.cfg)
                       for code in {g.insurer for g in self.grants}}
         self._audit = Pseudonymiser.for_project("audit", cfg=self.cfg)
         self._deid = None
-        #: person_no -> name, from settlements seen, so notes of that person are redacted by name too
-        self._names: dict[str, str] = {}
+        #: each person's identifiers from their settlements, as keyed digests (privacy.deid.memory,
+        #: shared with the lab de-identifier): notes are redacted with them in any written form
+        self._memory = None
         self._last_refresh = 0.0
         self._fields_cache: dict[int, list[tuple[str, str, str]]] = {}
 
@@ -92,6 +100,13 @@ class Router:
             self._encryptors[code] = Encryptor.for_insurer(code, self.cfg)
         return self._encryptors[code]
 
+    def memory(self):
+        if self._memory is None:
+            from privacy.deid.memory import PersonMemory
+
+            self._memory = PersonMemory.open(self.cfg)
+        return self._memory
+
     def deidentifier(self):
         if self._deid is None:
             from privacy.deid import get_deidentifier
@@ -104,9 +119,16 @@ class Router:
         """The disclosures of one record. ``asof_us``: the record's publish time — consent events
         count for it only if published at or before it (the stream decides, not the store's state)."""
         person = record["person_no"]
-        if source == t.PLATFORM_SETTLEMENTS and record.get("name"):
-            self._names[person] = record["name"]
         at = datetime.fromisoformat(record["event_time"])
+        if source == t.PLATFORM_SETTLEMENTS and self._note_grants and any(
+                self.registry.check(person, ref.insurer, "claims", at, categories=tuple(ref.grant.consent_categories),
+                                    asof_us=asof_us) for ref in self._note_grants):
+            # the person's notes may go (redacted) to an insurer: remember the identifiers this
+            # settlement names, so those notes are redacted with them in any written form. Only
+            # then: remembering costs ≈1 ms a settlement (≈100 keyed digests). The lab
+            # de-identifier remembers every settlement in the same table, which covers a person
+            # who consents later once it has passed that settlement.
+            self.memory().remember_settlement(record)
         out = []
         for ref in self.grants:
             grant = ref.grant
@@ -116,18 +138,32 @@ class Router:
                                            categories=tuple(grant.consent_categories), asof_us=asof_us)
             if not decision.allowed:
                 continue
-            out.append(self._disclose(ref.insurer, grant, source, record, at, decision, ev_id))
+            covered = None
+            if self.notices is not None:
+                notice_id = self.registry.notice_of(decision.consent_id, asof_us)
+                cov = self.notices.coverage(notice_id, grant)
+                if cov.fields is None or not cov.fields:
+                    continue  # the agreement widened beyond the person's notice: fresh consent required
+                covered = None if cov.complete else cov.fields
+            else:
+                notice_id = None
+            out.append(self._disclose(ref.insurer, grant, source, record, at, decision, ev_id, covered, notice_id))
         return out
 
-    def _disclose(self, code, grant, source, record, at, decision, ev_id) -> Disclosure:
+    def _disclose(self, code, grant, source, record, at, decision, ev_id, covered=None,
+                  notice_id=None) -> Disclosure:
         from privacy import generalise
+        from privacy.agreements import DROP
 
         topic = grant.output
         record_id = str(record[RECORD_ID[source]])
-        known_names = tuple(n for n in (record.get("name"), self._names.get(record["person_no"])) if n)
+        known_names = (record["name"],) if record.get("name") else ()
+        known = None
         pseudo = self._keys[code]
 
         def treat(path: str, value: Any, treatment) -> Any:
+            if covered is not None and path not in covered:
+                return DROP  # wider than the notice the person consented on
             kind = treatment.kind
             if kind == "plain" or value is None:
                 return value
@@ -139,11 +175,16 @@ class Router:
                 return generalise.apply(treatment.rule, value, at=at)
             if kind == "redact":
                 if isinstance(value, str):
-                    return self.deidentifier().redact(value, known_names=known_names).text
+                    nonlocal known
+                    if known is None:
+                        known = self.memory().known(record["person_no"])
+                    # on_residual="redact": what still looks like an identifier after redaction is
+                    # redacted too (fail closed) — an insurer gets less text, never an identifier
+                    return self.deidentifier().redact(value, known_names=known_names, known=known).text
                 return None
             raise Rejected("agreement", f"treatment {kind!r} of {path} is not implemented")
 
-        projected = grant.project(record, treat=treat, treat_plain=False)
+        projected = grant.project(record, treat=treat, treat_plain=covered is not None)
         enc = self.encryptor(code)
         if _has_nested_encrypt(grant):
             projected = _encrypt_marked(projected, enc, topic, record_id, prefix="")
@@ -171,8 +212,10 @@ class Router:
             "person_ref": self._audit.pseudonym(record["person_no"], domain="person_no"),
             "resident_ref": (self._audit.pseudonym(record["resident_id"], domain="resident_id")
                              if record.get("resident_id") else None),
-            "fields": {path: tr for path, tr, head in self._audit_fields(grant) if record.get(head) is not None},
+            "fields": {path: tr for path, tr, head in self._audit_fields(grant)
+                       if record.get(head) is not None and (covered is None or path in covered)},
             "consent_id": decision.consent_id,
+            "notice_id": notice_id,
             "agreement_id": agreement.agreement_id,
             "agreement_version": agreement.fingerprint,
             "key_id": enc.key_id,
@@ -231,6 +274,8 @@ class RouterHandler:
     def begin_batch(self) -> None:
         self.consents.reset()
         self.router.refresh_consents()
+        if self.router._memory is not None:
+            self.router._memory.discard()  # what an aborted batch learned is learned again on its replay
 
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         if msg.topic == t.PLATFORM_CONSENTS:
@@ -250,9 +295,13 @@ class RouterHandler:
 
     def before_commit(self) -> None:
         self.consents.flush()
+        if self.router._memory is not None:
+            self.router._memory.flush()  # durable before the offsets that taught it are committed
 
     def close(self) -> None:
         self.router.registry.close()
+        if self.router._memory is not None:
+            self.router._memory.close()
 
 
 def build(cfg: Settings) -> RouterHandler:

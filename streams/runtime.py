@@ -225,6 +225,7 @@ class Runner:
         #: end offsets (last stable offsets under read_committed) and the local time they were asked
         self._ends: dict[Any, int] = {}
         self._ends_at = 0.0
+        self._at_end: dict[Any, bool] = {}
         self._paused: set[Any] = set()
 
     def _poll_timeout_ms(self) -> int:
@@ -276,20 +277,34 @@ class Runner:
         for tp in assigned:
             by_partition.setdefault(tp.partition, []).append(tp)
         rank = {topic: i for i, topic in enumerate(getattr(self.h, "align_order", ()))}
+        last = len(rank)
         out: list[Any] = []
         self._blocked.clear()
+        #: per empty co-input: read to its end? (positions do not move while records are taken; the
+        #: answers are forgotten when the end offsets are asked again)
+        self._at_end: dict[Any, bool] = {}
+        buffers = self._buffers
         for p, tps in by_partition.items():
+            if len(tps) == 1:  # nothing to align with
+                d = buffers.get(tps[0])
+                while d and len(out) < self.opts.max_records:
+                    out.append(d.popleft()[1])
+                continue
             while len(out) < self.opts.max_records:
-                heads = [tp for tp in tps if self._buffers.get(tp)]
+                heads = [tp for tp in tps if buffers.get(tp)]
                 if not heads:
                     break
-                tp = min(heads, key=lambda x: (self._buffers[x][0][1].timestamp, rank.get(x.topic, len(rank))))
-                polled_at = self._buffers[tp][0][0]
-                if any(not self._buffers.get(other) and not self._read_to_end(consumer, other, polled_at)
-                       for other in tps if other is not tp):
+                if len(heads) == 1:
+                    tp = heads[0]
+                else:
+                    tp = min(heads, key=lambda x: (buffers[x][0][1].timestamp, rank.get(x.topic, last)))
+                polled_at = buffers[tp][0][0]
+                if len(heads) < len(tps) and any(
+                        not buffers.get(other) and not self._read_to_end(consumer, other, polled_at)
+                        for other in tps if other is not tp):
                     self._blocked.add(p)
                     break
-                out.append(self._buffers[tp].popleft()[1])
+                out.append(buffers[tp].popleft()[1])
         self._flow_control(consumer)
         return out
 
@@ -299,9 +314,13 @@ class Runner:
             try:
                 self._ends = dict(consumer.end_offsets(list(consumer.assignment())))
                 self._ends_at = time.monotonic()
+                self._at_end = {}
             except Exception:  # noqa: BLE001 - unknown end: not known to be read to it; ask again next time
                 log.debug("%s: end offsets not available yet", self.h.name, exc_info=True)
                 return False
+        known = self._at_end.get(tp)
+        if known is not None:
+            return known
         end = self._ends.get(tp)
         if end is None:
             return False
@@ -309,7 +328,8 @@ class Runner:
             position = consumer.position(tp, timeout_ms=1000)
         except Exception:  # noqa: BLE001 - unknown position: not known to be read
             return False
-        return position is not None and position >= end
+        self._at_end[tp] = done = position is not None and position >= end
+        return done
 
     def _flow_control(self, consumer) -> None:
         """Pause fetching a partition whose buffer is full (it waits for a co-input), resume it when drained."""

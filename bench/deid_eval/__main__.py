@@ -19,14 +19,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--notes", type=int, default=600, help="independent notes to generate (default 600)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--split", choices=("dev", "heldout"), default="dev",
-                        help="dev: what the recognisers may be tuned on; heldout: measuring only (default dev)")
+    parser.add_argument("--split", choices=("dev", "heldout", "heldout2"), default="dev",
+                        help="dev: what the recognisers may be tuned on; heldout, heldout2: measuring only (default dev)")
     parser.add_argument("--stock-notes", type=int, default=100,
                         help="notes to run stock Presidio on (slow: ~30 notes/s; 0 skips it; default 100)")
     parser.add_argument("--simulator", type=int, default=300, help="platform simulator notes (0 skips them)")
     parser.add_argument("--bench", type=int, default=300, help="notes of bench/deid_eval/generate.py (0 skips)")
     parser.add_argument("--no-startup", action="store_true", help="do not time `medshare deid text` start-up")
     parser.add_argument("--misses", type=int, default=15, help="examples of misses to print (default 15)")
+    parser.add_argument("--name-methods", action="store_true",
+                        help="also compare name finding alone: jieba posseg nr vs the name model")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target of the issue is missed")
     args = parser.parse_args(argv)
@@ -42,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         bench=args.bench,
         startup=not args.no_startup,
         misses=args.misses,
+        name_methods=args.name_methods,
     )
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -96,8 +99,12 @@ def _print_report(report: dict[str, Any], misses: int) -> None:
         print(f"   identifiers caught {f['identifiers']['rate']}; "
               + ", ".join(f"{k} {v['rate']}" for k, v in f["recall_by_kind"].items()))
         print(f"   look-alikes kept {f['decoys_kept']['rate']}, clinical terms kept {f['clinical_terms_kept']['rate']}\n")
+    for name, f in report.get("name_methods", {}).items():
+        print(f"names alone, {name}: person-name recall {f['person_name_recall']}, clinical terms kept "
+              f"{f['clinical_terms_kept']}, {f['notes_per_cpu_s']} notes per CPU-second")
     if "startup_s" in report:
-        print(f"start-up of `medshare deid text` (process start to first note out, best of 3): {report['startup_s']} s")
+        print(f"start-up of `medshare deid text` (process start to first note out, best of 3): {report['startup_s']} s "
+              f"wall, {report['startup_cpu_s']} s CPU")
     failures = report["target_failures"]
     print("targets: " + ("all met" if not failures else "MISSED: " + "; ".join(failures)))
     print(f"total time {report['seconds']} s")

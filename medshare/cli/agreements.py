@@ -167,6 +167,34 @@ def validate_cmd(
         raise typer.Exit(1)
 
 
+@agreements_app.command("notice")
+def notice_cmd(
+    insurer: str = typer.Argument(..., help="Insurer code (e.g. hhb)."),
+    purpose: str = typer.Option("claims", "--purpose", help="claims | actuarial | supervision."),
+    directory: Path | None = DIR_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The consent notice (告知书) of an insurer's agreement for a purpose, and its id (sha256 of the text).
+
+    A consent event names this id (notice_id); the registry refuses a grant on any other notice.
+    """
+    from medshare.errors import UserError
+    from privacy.notice import NoticeError, render_notice
+
+    try:
+        a = _load(directory).for_insurer(insurer)
+        n = render_notice(a, purpose)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    except NoticeError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        emit_json(n.as_dict())
+        return
+    typer.echo(n.text, nl=False)
+    typer.echo(f"\nnotice_id: {n.notice_id}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the medshare app."""
     app.add_typer(agreements_app, name="agreements")

@@ -399,6 +399,56 @@ def sign_cmd(
         raise UserError(f"{pending} tree head(s) signed but not published: the broker could not be reached")
 
 
+@audit_app.command("statement", epilog="Example: medshare audit statement 310104198001010011 --out out/statement")
+def statement_cmd(
+    resident_id: str = typer.Argument(..., help="The person's resident ID (used only to find their entries)."),
+    out: Path = typer.Option(..., "--out", help="Folder for statement.html and statement.json."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The person's statement (PIPL Art. 45): every disclosure of their data, each with its inclusion proof.
+
+    Writes a Chinese HTML page and JSON a person could be shown in 随申办; the person is named only
+    as 您 with a masked ID.
+    """
+    from privacy.statement import write
+
+    data = write(resident_id, out)
+    if as_json:
+        emit_json({"out": str(out), "disclosures": len(data["disclosures"]), "masked_id": data["masked_id"]})
+        return
+    typer.echo(f"{len(data['disclosures'])} disclosure(s) of {data['masked_id']}: {out}/statement.html, "
+               f"{out}/statement.json")
+
+
+@audit_app.command("erasure-issue", epilog="Example: medshare audit erasure-issue --json")
+def erasure_issue_cmd(as_json: bool = JSON_OPTION) -> None:
+    """Ask insurers to erase what they received under revoked consents or past retention (PIPL Art. 47)."""
+    from privacy.erasure import issue
+
+    r = issue()
+    if as_json:
+        emit_json(r.as_dict())
+        return
+    for q in r.requests:
+        typer.echo(f"{q['request_id']}  {q['insurer']}  {q['reason']}  consent {q['consent_id']}  "
+                   f"{len(q['records'])} record(s), due {q['due_at']}")
+    typer.secho(f"{len(r.requests)} erasure request(s) issued", err=True)
+
+
+@audit_app.command("erasure-collect", epilog="Example: medshare audit erasure-collect --json")
+def erasure_collect_cmd(as_json: bool = JSON_OPTION) -> None:
+    """Read insurers' erasure acknowledgements; log each valid one in the disclosure log (kind erasure-ack)."""
+    from privacy.erasure import collect_acks
+
+    r = collect_acks()
+    if as_json:
+        emit_json(r.as_dict())
+        return
+    typer.echo(f"{len(r.acked)} acknowledged, {r.duplicates} duplicate(s), {len(r.refused)} refused")
+    for where, why in r.refused:
+        typer.echo(f"  refused {where}: {why}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the medshare app."""
     app.add_typer(audit_app, name="audit")

@@ -97,5 +97,41 @@ def consume_cmd(
         typer.secho(f"{n} record(s) from {bundle['topics'][topic]}", err=True)
 
 
+@insurer_app.command(
+    "erasure-ack",
+    epilog="Example: medshare insurer erasure-ack hhb --json",
+)
+def erasure_ack_cmd(
+    code: str = typer.Argument(..., help="Insurer code, e.g. hhb."),
+    bundle_file: Path | None = typer.Option(None, "--bundle", help="Connection bundle JSON "
+                                            "(default: the one onboarding wrote for CODE)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """As the insurer: read its erasure requests (PIPL Art. 47), erase, and acknowledge each one.
+
+    This demo insurer keeps nothing beyond its topic, so erasing is acknowledging every record named;
+    a real insurer passes its own deletion to medshare.insurer_client.acknowledge_erasures.
+    """
+    import json
+
+    from medshare.config import settings
+    from medshare.errors import UserError
+    from medshare.insurer_client import acknowledge_erasures
+
+    path = bundle_file or settings().insurers_dir / code / "bundle.json"
+    if not path.exists():
+        raise UserError(f"no bundle for insurer {code} at {path}: run `medshare insurer onboard {code}`")
+    bundle = json.loads(path.read_text())
+    if "erasure" not in bundle.get("topics", {}):
+        raise UserError(f"the bundle of {code} names no erasure topic: run `medshare insurer onboard {code}` again")
+    acks = acknowledge_erasures(bundle)
+    if as_json:
+        typer.echo(json.dumps({"acknowledged": acks}, ensure_ascii=False, sort_keys=True))
+    else:
+        for a in acks:
+            typer.echo(f"{a['request_id']}  {len(a['erased'])} record(s) erased")
+        typer.secho(f"{len(acks)} erasure request(s) acknowledged", err=True)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(insurer_app, name="insurer")

@@ -127,9 +127,14 @@ def plan(seed: int, index: int, insurers: tuple[str, ...], start: date, days: in
     return steps
 
 
-def consent_record(step: ConsentStep, event_id: str, person_no: str, resident_id: str) -> dict[str, Any]:
-    """A ``platform.consents.v1`` record (fields exactly as docs/conventions.md)."""
-    return {
+def consent_record(step: ConsentStep, event_id: str, person_no: str, resident_id: str,
+                   notice_id: str | None = None) -> dict[str, Any]:
+    """A ``platform.consents.v1`` record (fields exactly as docs/conventions.md).
+
+    ``notice_id``: the notice (告知书) of the agreement in force the person consented on; left out
+    when there is none (consent-sync then refuses the grant).
+    """
+    record = {
         "event_id": event_id,
         "consent_id": step.consent_id,
         "action": step.action,
@@ -143,3 +148,6 @@ def consent_record(step: ConsentStep, event_id: str, person_no: str, resident_id
         "channel": step.channel,
         "event_time": iso(step.event_time),
     }
+    if notice_id is not None:
+        record["notice_id"] = notice_id
+    return record

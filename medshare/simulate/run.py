@@ -491,11 +491,26 @@ class Simulation:
                 self._pending[step.publish_day].append((step.publish_second, self._next_seq(), "consent_step",
                                                         (i, step)))
 
+    def _notice_id(self, step: cons.ConsentStep) -> str | None:
+        """The notice of the agreement in force when the person consented (None: no agreement)."""
+        if not hasattr(self, "_notices"):
+            try:
+                from privacy.notice import NoticeBook
+
+                self._notices = NoticeBook.load()
+            except Exception:  # noqa: BLE001 - no agreements here: consents then name no notice
+                self._notices = None
+        if self._notices is None:
+            return None
+        n = self._notices.current(step.insurer_code, step.purpose, step.event_time)
+        return n.notice_id if n is not None else None
+
     def _consent_event(self, day: date, i: int, step: cons.ConsentStep) -> SimEvent:
         person = self._person(i)
         # ids are numbered by publication day: a late grant's own day may be closed already
         event_id = self._counters.next_id("CE", day)
-        record = cons.consent_record(step, event_id, person.person_no, person.resident_id)
+        record = cons.consent_record(step, event_id, person.person_no, person.resident_id,
+                                     notice_id=self._notice_id(step))
         ev = self._emit(PLATFORM_CONSENTS, person.person_no, event_id, record, day)
         self.stats.consent_actions[step.action] += 1
         if step.out_of_order:

@@ -115,7 +115,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "consents": (
         ("event_id", _STR), ("consent_id", _STR), ("action", _STR), ("person_no", _STR), ("resident_id", _STR),
         ("insurer_code", _STR), ("purpose", _STR), ("data_categories", _LIST), ("valid_from", _STR),
-        ("valid_to", _STR), ("channel", _STR), ("event_time", _STR),
+        ("valid_to", _STR), ("channel", _STR), ("event_time", _STR), ("notice_id", _STR),
     ),
     "enrolments": (
         ("event_id", _STR), ("enrolment_id", _STR), ("action", _STR), ("person_no", _STR), ("insurer_code", _STR),

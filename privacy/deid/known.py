@@ -143,31 +143,37 @@ class KnownIdentifiers:
         """(start, end, type) of the person's identifiers in the normalised ``text``."""
         if not self._digests:
             return []
-        found: list[tuple[int, int, str]] = []
-        get = self._digests.get
-        digest = self.digest
-        # names: CJK runs with spaces/dots dropped, every 2- and 3-character window
+        return [*self._names(text), *self._numbers(text), *self._address_windows(text)]
+
+    def _names(self, text: str) -> list[tuple[int, int, str]]:
+        """CJK runs with spaces/dots dropped: every 2-, 3- and 4-character window."""
+        found = []
+        get, digest = self._digests.get, self.digest
         for m in _CJK_RUN.finditer(text):
-            run = m.group()
-            chars = [(i, ch) for i, ch in enumerate(run, m.start()) if "\u4e00" <= ch <= "\u9fff"]
+            chars = [(i, ch) for i, ch in enumerate(m.group(), m.start()) if "\u4e00" <= ch <= "\u9fff"]
             compact = "".join(ch for _, ch in chars)
             for n in (4, 3, 2):
                 for i in range(len(compact) - n + 1):
                     kind = get(digest(f"n:{compact[i : i + n]}"))
                     if kind is not None:
                         found.append((chars[i][0], chars[i + n - 1][0] + 1, kind))
-        # numbers: whole, 7-digit windows, masked, tails
+        return found
+
+    def _numbers(self, text: str) -> list[tuple[int, int, str]]:
+        """Whole numbers, 7-digit windows of them, masked forms, tails after 尾号."""
+        found = []
+        get, digest = self._digests.get, self.digest
         for m in _DIGIT_RUN.finditer(text):
             canon = m.group().upper()
             kind = get(digest(f"d:{canon}"))
+            if kind is None:
+                kind = next(
+                    (k for i in range(len(canon) - NUMBER_WINDOW + 1)
+                     if (k := get(digest(f"w:{canon[i : i + NUMBER_WINDOW]}"))) is not None),
+                    None,
+                )
             if kind is not None:
                 found.append((m.start(), m.end(), kind))
-                continue
-            for i in range(len(canon) - NUMBER_WINDOW + 1):
-                kind = get(digest(f"w:{canon[i : i + NUMBER_WINDOW]}"))
-                if kind is not None:
-                    found.append((m.start(), m.end(), kind))
-                    break
         for m in _MASKED.finditer(text):
             prefix, masks, suffix = m.group(1).upper(), m.group(2), m.group(3).upper()
             length = len(prefix) + len(masks) + len(suffix)
@@ -179,8 +185,6 @@ class KnownIdentifiers:
             kind = get(digest(f"t:{m.group(1)}"))
             if kind is not None:
                 found.append((*m.span(1), kind))
-        # mixed CJK + digit address windows (漕溪北路88弄3号)
-        found += self._address_windows(text)
         return found
 
     def _address_windows(self, text: str) -> list[tuple[int, int, str]]:

@@ -33,8 +33,42 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "医保个人编号 医保个人账号 医保个人账户 个人编码 个人编号 个人医保编号 个人社保号 参保号 参保编号 参保人编号 "
         "参保号码 保险号 医保凭证号 电子凭证号 医保电子凭证 健康卡号 电子健康卡号 电子健康卡 居民健康卡号 "
         "居民健康卡 医疗卡号 医疗证号 市民卡号 市民卡 卡号 社保电脑号 电脑号 人员编号 人员编码 个人社保编号 社保个人编号 "
-        "医保人员编号 参保人员编号 保障号 社会保障号码".split(),
+        "医保人员编号 参保人员编号 保障号 社会保障号码 医保码 医保电子凭证号 电子凭证 社保卡识别码 卡识别码 "
+        "社保卡序列号 医保卡序列号 卡序列号 芯片号 卡面号 医疗证 医疗保险证 医疗保险证号 公费医疗证 公费医疗证号 "
+        "新农合证号 新农合号 农合证号 合作医疗证 合作医疗证号 合作医疗号 就医记录册 就医记录册号 记录册号 "
+        "参保凭证号 参保人识别号 参保人员识别号 个人识别号 医疗证号 居民医保号 职工医保号".split(),
         MEDICAL_CARD,
+    ),
+    **dict.fromkeys(
+        ["Card No", "Card No.", "Card Number", "card no", "Card #", "Insurance No", "Insurance No.", "Insurance Number",
+         "Insurance ID", "Insurance Card", "Insurance Card No", "Member ID", "Member No", "Membership No",
+         "Medical Insurance No", "Medical Card No", "MI No", "SSC No", "Social Security No", "Social Security Number",
+         "Social Security Card", "SSN", "Health Card No", "Beneficiary ID", "Subscriber ID"],
+        MEDICAL_CARD,
+    ),
+    **dict.fromkeys(
+        ["ID No", "ID No.", "ID Number", "ID number", "ID Card", "ID card", "ID Card No", "Identity No",
+         "Identity Card", "Resident ID", "National ID", "Citizen ID"],
+        RESIDENT_ID,
+    ),
+    **dict.fromkeys(
+        ["Passport No", "Passport No.", "Passport Number", "Permit No", "Travel Permit", "Driver License",
+         "Driving Licence"],
+        ID_NUMBER,
+    ),
+    **dict.fromkeys(
+        ["Visit No", "Admission No", "Record No", "Medical Record No", "Chart No", "Case Number", "Patient No",
+         "Patient Number", "Inpatient Number", "Outpatient Number", "Hospital Number", "Registration No"],
+        HOSPITAL_RECORD_NO,
+    ),
+    **dict.fromkeys(["Account No", "Account No.", "Account Number", "Acct No", "Bank Card", "Bank Account",
+                     "Card Account"], BANK_CARD),
+    **dict.fromkeys(
+        "护照 护照号 护照号码 通行证 港澳通行证 往来港澳通行证 台胞证 台湾居民来往大陆通行证 回乡证 军官证 士兵证 "
+        "警官证 居住证 居住证号 驾驶证 驾驶证号 驾照 户口簿 户口本 户口簿号 出生证 出生证号 出生医学证明 "
+        "出生医学证明编号 残疾证 残疾人证 残疾证号 低保证 低保证号 永久居留证 外国人永久居留身份证 永居证 "
+        "Passport passport".split(),
+        ID_NUMBER,
     ),
     **dict.fromkeys(
         "住院号 住院号码 住院病案号 住院编号 门诊号 门诊号码 门诊编号 门诊病历号 门急诊号 急诊号 病案号 病历号 "
@@ -59,9 +93,10 @@ IDENTIFIER_LABELS: dict[str, str] = {
 
 #: labels of a date of birth (the date after them is one, in any common form)
 DOB_LABELS = (
-    "出生日期 出生年月日 出生年月 出生时间 出生年份 出生于 出生在 出生日 生日 生于 出生 "
-    "DOB D.O.B. D.O.B Date of birth Date of Birth date of birth Birth date Birthdate Born"
-).split(" ")
+    "出生日期 出生年月日 出生年月 出生时间 出生年份 出生于 出生在 出生日 生日 生于 出生 生辰 诞生于 "
+    "DOB D.O.B. D.O.B YOB Birthday Birthdate Born b."
+).split() + ["Date of birth", "Date of Birth", "date of birth", "Birth date", "Birth Date", "born on", "born in",
+             "Year of birth", "year of birth", "Birth year"]
 
 #: labels whose number is *not* a personal identifier (kept: the lab needs them or they are
 #: harmless); a shape-only match inside the number after one of these is dropped
@@ -71,7 +106,7 @@ DECOY_LABELS = (
     "检验号 检验单号 检查号 报告号 报告单号 申请单号 处方号 医嘱号 药品编码 药品代码 项目编码 收费编码 诊断编码 "
     "疾病编码 手术编码 ICD 医保目录编码 耗材编码 器械编号 设备编号 序列号 型号 规格 版本号 机构编码 机构代码 "
     "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 保单号 案件号 理赔号 "
-    "报案号 赔案号 凭证号"
+    "报案号 赔案号"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest

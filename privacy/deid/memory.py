@@ -99,6 +99,22 @@ class PersonMemory:
         self._pending.setdefault(self.person_key(person_no), {}).update(digests)
         return len(digests)
 
+    def remember_settlement(self, r: dict) -> int:
+        """Remember the identifiers a platform settlement names about its person (for their notes)."""
+        from privacy.deid.entities import MEDICAL_CARD, PHONE, RESIDENT_ID
+
+        return self.remember(
+            r["person_no"],
+            names=[r.get("name")],
+            numbers=[
+                (RESIDENT_ID, r.get("resident_id")),
+                (PHONE, r.get("phone")),
+                (MEDICAL_CARD, r.get("card_no")),
+                (MEDICAL_CARD, r.get("person_no")),
+            ],
+            addresses=[r.get("address")],
+        )
+
     def known(self, person_no: str) -> KnownIdentifiers:
         """Everything remembered about ``person_no``: the database's rows and this batch's."""
         key = self.person_key(person_no)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 log = logging.getLogger("medshare.deid")
 
-MODEL_VERSION = 7
+MODEL_VERSION = 8
 #: words at least this frequent in jieba's dictionary count as common words
 COMMON_WORD_FREQ = 3
 #: a word jieba tags as a name counts as a common word from this frequency on
@@ -48,7 +48,7 @@ SURNAMES = (
     "蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁"
     "芮都普阙浦戈伏鹿薄邸雍辜羊乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利呼"
     "居揭干但尉冶元束檀衣信展阴昝智幸奉植衡富尧闭由於钮邴滑荀羿靖汲糜松弓牧訾宓谯郦蒯暴钭隗郗"
-    "逄禄仉晏鄂岐邗宦闾蔚竺柴邓鲍"
+    "逄禄仉晏鄂岐邗宦闾蔚竺柴邓鲍付代候占丘"
 )
 COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 端木 独孤 南宫 西门 "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from contracts.formats import is_valid_resident_id
@@ -68,11 +69,14 @@ def residual_findings(
 
 
 def _decoys(norm) -> list[tuple[int, int]]:
+    return _labelled_numbers().decoys(Doc(norm))
+
+
+@lru_cache(maxsize=1)
+def _labelled_numbers():  # noqa: ANN202 - the recogniser class is imported here (heavy import)
     from privacy.deid.recognizers.cn_labelled_number_recognizer import CnLabelledNumberRecognizer
 
-    doc = Doc(norm)
-    CnLabelledNumberRecognizer().find(doc)
-    return doc.decoys
+    return CnLabelledNumberRecognizer()
 
 
 def _to_input(start: int, end: int, pieces: list[tuple[int, int, int, int]]) -> tuple[int, int]:

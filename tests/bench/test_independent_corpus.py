@@ -6,10 +6,12 @@ rather than calling the generator's own helpers, so a wrong helper cannot pass i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -25,9 +27,12 @@ def corpus(split: str, n: int = N, seed: int = SEED) -> tuple[dict, ...]:
 
 
 def _ascii(s: str) -> str:
-    """Fullwidth digits/letters to ASCII, separators removed, upper case."""
+    """Fullwidth digits/letters to ASCII, separators (space, line break, -, |) removed, upper case."""
     out = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in s)
-    return re.sub(r"[\s\-]", "", out).upper()
+    return re.sub(r"[\s\-|]", "", out).upper()
+
+
+_CN_NUM = str.maketrans("〇零一幺二三四五六七八九", "001123456789")
 
 
 def _gb11643_ok(rid: str) -> bool:
@@ -127,7 +132,8 @@ def test_every_long_digit_run_is_annotated(split):
 def test_every_kind_and_form_of_the_split_occurs(split):
     seen = Counter((e["kind"], e["form"]) for n in corpus(split) for e in n["identifiers"])
     expected = {(k, f) for k, forms in ind.FORMS[split].items() for f in forms}
-    assert set(ind.FORMS[split]) == set(ind.IDENTIFIER_KINDS)
+    assert set(ind.FORMS[split]) == set(ind.SPLIT_KINDS[split])
+    assert set(ind.SPLIT_KINDS[split]) >= set(ind.IDENTIFIER_KINDS)
     assert expected - set(seen) == set()
     assert set(seen) - expected == set()
     # every form often enough to measure recall on it
@@ -161,22 +167,26 @@ def test_heldout_only_values_do_not_leak_into_dev_text():
 _CONTEXT_FORMS = {"patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"}
 
 
-def test_name_pools_and_streets_are_disjoint_between_splits():
+_SPLIT_PAIRS = [(a, b) for a in ind.SPLITS for b in ind.SPLITS if a < b]
+
+
+@pytest.mark.parametrize(("one", "two"), _SPLIT_PAIRS)
+def test_name_pools_and_streets_are_disjoint_between_splits(one, two):
     def names(split, forms):
         return {e["value"] for n in corpus(split) for e in n["identifiers"] if e["form"] in forms}
 
-    dev_ctx, held_ctx = names("dev", _CONTEXT_FORMS), names("heldout", _CONTEXT_FORMS)
+    dev_ctx, held_ctx = names(one, _CONTEXT_FORMS), names(two, _CONTEXT_FORMS)
     assert {v[0] for v in dev_ctx} & {v[0] for v in held_ctx} == set()  # common surnames
     assert {v[1:] for v in dev_ctx} & {v[1:] for v in held_ctx} == set()  # given names
     for form in ("rare_surname", "compound_surname", "word_like_name"):
-        assert names("dev", {form}) & names("heldout", {form}) == set(), form
-    dev_compound = {v[:2] for v in names("dev", {"compound_surname"})}
-    held_compound = {v[:2] for v in names("heldout", {"compound_surname"})}
+        assert names(one, {form}) & names(two, {form}) == set(), form
+    dev_compound = {v[:2] for v in names(one, {"compound_surname"})}
+    held_compound = {v[:2] for v in names(two, {"compound_surname"})}
     assert dev_compound and held_compound and dev_compound & held_compound == set()
-    dev_rare = {v[0] for v in names("dev", {"rare_surname"})}
-    held_rare = {v[0] for v in names("heldout", {"rare_surname"})}
+    dev_rare = {v[0] for v in names(one, {"rare_surname"})}
+    held_rare = {v[0] for v in names(two, {"rare_surname"})}
     assert dev_rare & held_rare == set()
-    for split, other in (("dev", "heldout"), ("heldout", "dev")):
+    for split, other in ((one, two), (two, one)):
         addresses = [e["value"] for n in corpus(split) for e in n["identifiers"] if e["kind"] == "address"]
         other_streets = [s for roads in ind._STREETS[other].values() for s in roads]
         other_places = [nv for _d, nv in ind._NEW_VILLAGES[other]] + [v for _d, _t, v in ind._VILLAGES[other]]
@@ -203,6 +213,9 @@ def test_resident_ids_have_valid_check_characters(split):
             if e["kind"] != "resident_id":
                 continue
             rid = _ascii(e["value"])
+            if e["form"] in ("passport", "hmt_travel_permit"):  # travel documents: no check character
+                assert re.fullmatch(r"[A-Z0-9]{8,11}", rid), e
+                continue
             if e["form"] == "old15":
                 assert re.fullmatch(r"\d{15}", rid), e
                 assert 1 <= int(rid[8:10]) <= 12 and 1 <= int(rid[10:12]) <= 31
@@ -213,6 +226,12 @@ def test_resident_ids_have_valid_check_characters(split):
                     assert e["value"].endswith("X")
                 if e["form"] == "lowercase_x":
                     assert e["value"].endswith("x")
+                if e["form"] == "hmt_residence_permit":
+                    assert rid[:6] in ("810000", "820000", "830000"), e
+                elif e["form"] == "foreign_permanent_id":
+                    assert rid[0] == "9", e
+                else:
+                    assert rid[0] in "12345678", e
                 n18 += 1
     assert n18 > 100 and n15 > 5
 
@@ -224,7 +243,11 @@ def test_date_of_birth_agrees_with_resident_id(split):
         if note["style"] == "consent":  # the 委托人's ID may come first there
             continue
         ids = note["identifiers"]
-        patient_rids = [_ascii(e["value"]) for e in ids if e["kind"] == "resident_id" and e["form"] != "old15"]
+        patient_rids = [
+            _ascii(e["value"])
+            for e in ids
+            if e["kind"] == "resident_id" and e["form"] not in ("old15", "passport", "hmt_travel_permit")
+        ]
         dobs = [e for e in ids if e["kind"] == "date_of_birth" and e["form"] in ("iso", "dotted", "compact8")]
         for dob in dobs:
             ymd = re.sub(r"\D", "", dob["value"])
@@ -244,10 +267,13 @@ def test_bank_cards_pass_luhn_with_real_looking_bins(split):
                 continue
             num = _ascii(e["value"])
             assert num.isdigit() and _luhn(num), e
-            prefix = {"unionpay_plain": "62", "unionpay_spaced": "62", "visa": "4", "mastercard": "5"}[e["form"]]
+            prefix = {"visa": "4", "mastercard": "5"}.get(e["form"], "62")  # the others are UnionPay
             assert num.startswith(prefix) and len(num) in (16, 19), e
             seen += 1
     assert seen > 100
+
+
+_H2_MOBILE_FORMS = {"cn_numerals", "mixed_numerals", "line_break", "odd_grouping"}
 
 
 @pytest.mark.parametrize("split", ind.SPLITS)
@@ -262,6 +288,8 @@ def test_phone_and_card_formats(split):
         "card_sn32": r"310000D156000005[0-9A-F]{16}",
         "coop_medical_no": r"\d{16}-0[1-5]",
         "psn_no_alpha": r"H\d{18}|JM\d{10}",
+        "sscard_other_province": r"(JS|ZJ|AH)[A-Z]\d{9}",
+        "policy_no": r"\d{18}|ASH[ABZ]\d{13}|PSH\d{14}|\d{3}-\d{4}-\d{8}",
     }
     for note in corpus(split):
         for e in note["identifiers"]:
@@ -272,8 +300,14 @@ def test_phone_and_card_formats(split):
                     value = _ascii(value)
                 assert re.fullmatch(patterns[e["form"]], value), e
             elif e["kind"] == "phone":
-                digits = re.sub(r"\D", "", _ascii(e["value"]))
-                if e["form"].startswith("mobile"):
+                digits = re.sub(r"\D", "", _ascii(e["value"]).translate(_CN_NUM))
+                if e["form"] == "foreign_intl":
+                    assert e["value"].startswith("+") and not e["value"].startswith("+86"), e
+                    assert 9 <= len(digits) <= 13, e
+                elif e["form"] == "landline_other_city":
+                    assert re.fullmatch(r"0[1-9]\d{1,2}[2-8]\d{7}", digits), e
+                    assert not digits.startswith("021"), e
+                elif e["form"].startswith("mobile") or e["form"] in _H2_MOBILE_FORMS:
                     digits = digits[2:] if e["form"] == "mobile_plus86" else digits
                     assert re.fullmatch(r"1[3-9]\d{9}", digits), e
                 elif e["form"] == "landline_021":
@@ -283,10 +317,13 @@ def test_phone_and_card_formats(split):
 
 
 def test_credit_codes_are_valid_and_as_long_as_resident_ids():
-    codes = [d["value"] for s in ind.SPLITS for n in corpus(s) for d in n["decoys"] if d["kind"] == "credit_code"]
-    assert len(codes) > 10
-    for code in codes:
-        assert len(code) == 18 and code.startswith("12") and _uscc_ok(code), code
+    for split in ind.SPLITS:
+        codes = [d["value"] for n in corpus(split) for d in n["decoys"] if d["kind"] == "credit_code"]
+        assert len(codes) > 10
+        # 12: public institutions (hospitals); 91: enterprises (insurers, heldout2 only)
+        prefixes = ("12", "91") if split == "heldout2" else ("12",)
+        for code in codes:
+            assert len(code) == 18 and code.startswith(prefixes) and _uscc_ok(code), code
 
 
 def test_masked_identifiers_are_decoys_not_identifiers():
@@ -321,7 +358,7 @@ def test_distribution_roughly_as_briefed(split):
     assert 4 <= decoys <= 9, decoys
     assert 3 <= terms <= 7, terms
     kinds = Counter(d["kind"] for n in notes for d in n["decoys"])
-    assert set(kinds) == set(ind.DECOY_KINDS)
+    assert set(kinds) == set(ind.SPLIT_DECOY_KINDS[split])
     long_decoys = [d for n in notes for d in n["decoys"] if sum(ch.isdigit() for ch in d["value"]) >= 18]
     assert len(long_decoys) >= 20  # 20-digit invoice numbers, 18-character credit codes
 
@@ -347,3 +384,163 @@ def test_cli_writes_json_lines(tmp_path, capsys):
 def test_cli_rejects_unknown_split(tmp_path):
     with pytest.raises(SystemExit):
         ind.main(["--split", "test", "--n", "2", "--out", str(tmp_path / "x.jsonl")])
+
+
+def test_cli_writes_heldout2(tmp_path, capsys):
+    out = tmp_path / "h2.jsonl"
+    assert ind.main(["--split", "heldout2", "--n", "5", "--seed", "3", "--out", str(out)]) == 0
+    assert [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()] == ind.generate(5, 3, "heldout2")
+    assert "wrote 5 heldout2 notes" in capsys.readouterr().err
+
+
+# --- heldout2 ---------------------------------------------------------------------------------
+
+# sha256 of the JSON Lines (as main() writes them) of 600 notes, seed 1, recorded with the code as it
+# was before heldout2 existed (commit eb072c0): adding heldout2 must not change dev or heldout.
+_HASHES_BEFORE_HELDOUT2 = {
+    "dev": "5b10a5630b64b0dd96b54873f4b10256edbd6a39cbab48a5d5ae8cfb09c8d59d",
+    "heldout": "7d7bed5886800cd2554b3abd38a7e98e5388d62ad703e72eca4b3cfc0c772512",
+}
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_dev_and_heldout_are_byte_identical_to_before_heldout2(split):
+    lines = "".join(json.dumps(note, ensure_ascii=False) + "\n" for note in corpus(split))
+    assert hashlib.sha256(lines.encode("utf-8")).hexdigest() == _HASHES_BEFORE_HELDOUT2[split]
+
+
+def _h2_only() -> set[tuple[str, str]]:
+    return {(k, f) for k, fs in ind.HELDOUT2_ONLY.items() if k != "style" for f in fs}
+
+
+def test_heldout2_only_forms_are_absent_from_dev_and_heldout():
+    only = _h2_only()
+    for split in ("dev", "heldout"):
+        seen = {(e["kind"], e["form"]) for n in corpus(split) for e in n["identifiers"]}
+        assert only & seen == set(), split
+        assert {e["kind"] for n in corpus(split) for e in n["identifiers"]} <= set(ind.IDENTIFIER_KINDS)
+        assert {n["style"] for n in corpus(split)} & set(ind.HELDOUT2_ONLY["style"]) == set()
+        decoys = {d["kind"] for n in corpus(split) for d in n["decoys"]}
+        assert decoys & set(ind.HELDOUT2_DECOY_KINDS) == set()
+        for kind, forms in ind.FORMS[split].items():
+            assert set(forms).isdisjoint(ind.HELDOUT2_ONLY.get(kind, ())), (split, kind)
+    # and nothing heldout2 adds was already a dev or heldout form of the same kind
+    for kind, forms in ind.HELDOUT2_ONLY.items():
+        if kind != "style":
+            assert set(forms).isdisjoint(ind.FORMS["heldout"].get(kind, ())), kind
+
+
+def test_heldout2_holds_every_dev_form_and_style_but_no_heldout_only_form():
+    seen = {(e["kind"], e["form"]) for n in corpus("heldout2") for e in n["identifiers"]}
+    dev = {(k, f) for k, fs in ind.FORMS["dev"].items() for f in fs}
+    held_only = {(k, f) for k, fs in ind.HELDOUT_ONLY.items() if k != "style" for f in fs}
+    assert dev <= seen
+    assert _h2_only() <= seen
+    assert seen & held_only == set()
+    styles = {n["style"] for n in corpus("heldout2")}
+    assert set(ind.STYLES["dev"]) <= styles and styles & set(ind.HELDOUT_ONLY["style"]) == set()
+
+
+def test_heldout2_share_of_novel_forms():
+    ids = [e for n in corpus("heldout2") for e in n["identifiers"]]
+    novel = sum((e["kind"], e["form"]) in _h2_only() for e in ids)
+    assert 0.25 <= novel / len(ids) <= 0.35, novel / len(ids)
+    # every kind has some novel forms and still mostly the baseline ones (other_contact is new)
+    for kind in ind.IDENTIFIER_KINDS:
+        of_kind = [e for e in ids if e["kind"] == kind]
+        share = sum((e["kind"], e["form"]) in _h2_only() for e in of_kind) / len(of_kind)
+        assert 0.15 <= share <= 0.55, (kind, share)
+
+
+# strings that only heldout2's forms, styles and decoys write
+_H2_MARKERS = (
+    "·", "•", "・", "\u3000", "民国", "民國", "农历", "阴历", "单元", "幺", "微信", "VX", "QQ", "扣扣", "＠",
+    "护照", "Passport", "通行证", "台胞证", "回乡证", "居住证", "永居证", "追溯码", "DRG", "保单", "理赔", "UDI",
+    "陳", "黃", "張", "劉", "號", "區", "國际", "International", "互联网医院", "扫描件", "人员识别号", "外省",
+)  # fmt: skip
+
+
+def test_heldout2_markers_never_occur_in_dev_or_heldout_text():
+    for split in ("dev", "heldout"):
+        text = "\n".join(n["text"] for n in corpus(split))
+        assert [m for m in _H2_MARKERS if m in text] == [], split
+        assert not re.search(r"[一二三四五六七八九〇零幺]{11}", text), split  # phone in Chinese numerals
+        assert not re.search(r"\b\d{1,2}/\d{1,2}/(19|20)\d{2}\b", text), split  # month/day/year
+    h2 = "\n".join(n["text"] for n in corpus("heldout2"))
+    assert sum(m in h2 for m in _H2_MARKERS) >= len(_H2_MARKERS) - 3
+
+
+def test_heldout2_novel_values_are_what_their_form_says():
+    by_form: dict[tuple[str, str], list[str]] = {}
+    for n in corpus("heldout2"):
+        for e in n["identifiers"]:
+            by_form.setdefault((e["kind"], e["form"]), []).append(e["value"])
+    checks = {
+        ("person_name", "spaced_name"): r"\S{1,2}[ \u3000]{1,2}\S{1,2}",
+        ("person_name", "minority_dot"): r"[^\W\d]{2,5}[·•.・][^\W\d]{2,6}",
+        ("person_name", "foreign_translit"): r"[^\W\d-]+(-[^\W\d]+)?·[^\W\d]+",
+        ("person_name", "foreign_latin"): r"[A-Za-zÀ-ž ,\-]+",
+        ("resident_id", "line_break"): r"[0-9X]{6,14}\r?\n +?[0-9X]{4,12}|[0-9X]{6,14}\r?\n[0-9X]{4,12}",
+        ("resident_id", "char_boxes"): r"([0-9X]( \| |\|| )){17}[0-9X]",
+        ("phone", "cn_numerals"): r"[一二三四五六七八九〇零幺]{11}",
+        ("phone", "mixed_numerals"): r"(?=.*\d)(?=.*[一二三四五六七八九〇零幺]).{11}",
+        ("date_of_birth", "two_digit_year"): r"\d{2}(年\d{1,2}月(\d{1,2}日)?|\.\d{1,2}\.\d{1,2}|-\d{2}-\d{2})",
+        ("date_of_birth", "us_order"): r"\d{1,2}[/-]\d{1,2}[/-](19|20)\d{2}",
+        ("date_of_birth", "minguo"): r"民[国國].+年.+月.+日",
+        ("date_of_birth", "lunar"): r"(农历|阴历).*月[初十廿二三][一二三四五六七八九十]?",
+        ("address", "building_unit"): r".*\d+(号楼|栋|幢)\d单元\d+室?",
+        ("address", "village_team"): r".*村(.*组|.*队.*|第.*村民小组)",
+        ("address", "split_phrase"): r".*[，、 \n].*",
+        ("address", "traditional_hmt"): r"(臺|新北|高雄|香港|澳門).*",
+        ("address", "english_address"): r"(Rm|Apt) .*Shanghai( \d{6})?",
+        ("email", "fullwidth_at"): r"[a-z0-9._]+＠[a-z0-9.]+",
+        ("email", "pinyin_domain"): r"[a-z0-9._]+@(xiaomi|meituan|huawei|dianping|pinduoduo|jinjiang)\.com",
+        ("other_contact", "wechat_id"): r"wxid_[a-z0-9]{14}|[A-Za-z][A-Za-z0-9_-]{5,19}",
+        ("other_contact", "qq_no"): r"[1-9]\d{7,10}",
+        ("hospital_record_no", "year_segment"): r"(ZY|BA|MZ)?-?(20\d{2}|\d{2})[-/]?\d{5,7}",
+        ("hospital_record_no", "visit_suffix"): r"\d{6,7}(-\d|\(\d\)|（\d）|/\d|_\d)",
+    }
+    for key, pattern in checks.items():
+        assert len(by_form[key]) >= 10, key
+        for v in by_form[key]:
+            assert re.fullmatch(pattern, v, flags=re.S), (key, v)
+    for v in by_form[("person_name", "traditional")]:
+        assert re.search("[陳黃張劉吳鄭謝許楊葉蘇莊鍾趙馮盧]", v), v  # a Traditional-only character
+    for v in by_form[("phone", "cn_numerals")] + by_form[("phone", "mixed_numerals")]:
+        assert re.fullmatch(r"1[3-9]\d{9}", v.translate(_CN_NUM)), v
+    for v in by_form[("bank_card", "irregular_spaced")]:
+        groups = re.split(r"[ -]", v)
+        assert len(groups) >= 2 and [len(g) for g in groups[:-1]] != [4] * (len(groups) - 1), v
+    for v in by_form[("resident_id", "irregular_spaced")]:
+        assert _gb11643_ok(_ascii(v)) and re.search(r"\s", v) and not re.fullmatch(r"\d{6} \d{8} \d{3}[\dX]", v), v
+
+
+def test_heldout2_decoys_have_their_formats():
+    patterns = {
+        "drug_trace_code": r"8\d{19}",
+        "yb_drug_code": r"X[A-Z]\d{2}[A-Z]{2}[A-Z]\d{3}A0\d{11}",
+        "drug_standard_code": r"86\d{12}",
+        "service_item_code": r"00\d{13}",
+        "drg_group": r"[A-Z]{2}\d{2}",
+        "settlement_serial": r"\d{22}",
+        "claim_no": r"CL\d{16}|9031\d{16}",
+        "udi": r"\(01\)069\d{11}\(17\)\d{6}\(10\)[BL]?\d{6}",
+    }
+    seen = Counter()
+    for n in corpus("heldout2"):
+        for d in n["decoys"]:
+            if d["kind"] in patterns:
+                assert re.fullmatch(patterns[d["kind"]], d["value"]), d
+                seen[d["kind"]] += 1
+    assert all(seen[k] >= 5 for k in patterns), seen
+    yb = [d["value"] for n in corpus("heldout2") for d in n["decoys"] if d["kind"] == "yb_drug_code"]
+    assert all(len(v) == 23 for v in yb)
+
+
+def test_heldout2_md_lists_every_heldout2_only_form_and_style():
+    doc = (Path(ind.__file__).parent / "HELDOUT2.md").read_text(encoding="utf-8")
+    for kind, forms in ind.HELDOUT2_ONLY.items():
+        for f in forms:
+            assert f"`{f}`" in doc, (kind, f)
+    for kind in ind.HELDOUT2_DECOY_KINDS:
+        assert f"`{kind}`" in doc, kind

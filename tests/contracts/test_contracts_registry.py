@@ -28,7 +28,8 @@ CONVENTIONS = {
     "platform.emr-notes.v1": ["note_id", "settlement_id", "person_no", "event_time", "institution_code",
                               "note_type", "text"],
     "platform.consents.v1": ["event_id", "consent_id", "action", "person_no", "resident_id", "insurer_code",
-                             "purpose", "data_categories", "valid_from", "valid_to", "channel", "event_time"],
+                             "purpose", "data_categories", "valid_from", "valid_to", "channel", "event_time",
+                             "notice_id"],
     "platform.enrolments.v1": ["event_id", "enrolment_id", "action", "person_no", "insurer_code", "product_id",
                                "policy_no", "valid_from", "valid_to", "pre_existing", "plan", "claim_free_years", "channel",
                                "event_time"],
@@ -102,14 +103,14 @@ def test_registry_lookup_and_errors(tmp_path):
 
 def test_several_versions_side_by_side(tmp_path):
     doc = yaml.safe_load((ODCS / "platform.consents.v1.yaml").read_text())
-    doc["version"] = "1.1.0"
+    doc["version"] = "1.9.0"
     doc["schema"][0]["properties"].append({"name": "note", "logicalType": "string"})
-    (tmp_path / "platform.consents.v1@1.1.0.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    (tmp_path / "platform.consents.v1@1.9.0.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
     registry.add_directory(tmp_path)
     try:
-        assert registry.versions("platform.consents.v1") == ["1.0.0", "1.1.0"]
-        assert registry.load("platform.consents.v1").version == "1.1.0"
-        assert registry.load("platform.consents.v1", "1.0.0").version == "1.0.0"
+        assert registry.versions("platform.consents.v1") == ["1.1.0", "1.9.0"]
+        assert registry.load("platform.consents.v1").version == "1.9.0"
+        assert registry.load("platform.consents.v1", "1.1.0").version == "1.1.0"
     finally:
         registry._extra_dirs.remove(tmp_path)
         registry.clear_cache()

@@ -157,7 +157,8 @@ def test_onboarding_is_idempotent(kafka_broker, insurers):
 
     again = onboard_insurer("ins1", cfg=kafka_broker)
     assert again["password"] == insurers["ins1"]["password"]
-    assert again["topics"] == {"claims": "insurer.ins1.claims.v1", "marts": "insurer.ins1.marts.v1"}
+    assert again["topics"] == {"claims": "insurer.ins1.claims.v1", "marts": "insurer.ins1.marts.v1",
+                               "erasure": "insurer.ins1.erasure.v1", "erasure-acks": "insurer.ins1.erasure-acks.v1"}
     assert again["key_version"] == insurers["ins1"]["key_version"]
 
 

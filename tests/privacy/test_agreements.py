@@ -136,6 +136,7 @@ grants:
       birth_date: generalise:age_band
       items[].item_code: plain
       items[].amount: plain
+    method: claims adjudication
   - purpose: actuarial
     basis: aggregate
     source: mart:cost_by_disease_age_band
@@ -145,6 +146,7 @@ grants:
     fields:
       age_band: plain
       total_amount: generalise:amount_band
+recipient: {legal_name: Acme Ltd (fictional), contact: 400-000-0000, dpo_contact: dpo@acme.example}
 """
 
 # (case id, [(old, new)], message fragment); the expected line carries the marker "# <-"

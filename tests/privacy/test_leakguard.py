@@ -65,3 +65,19 @@ def test_other_identifiers_written_any_way_are_found(text, kind):
 
 def test_dates_and_amounts_in_groups_stay_clean():
     assert find_identifiers({"t": "2024-03-15 复诊，费用 1 234.56 元，血压 130 80 mmHg"}) == []
+
+
+def test_uuid_ids_are_not_read_as_card_numbers():
+    """Audit ids are uuid5s; one whose first groups are 16 Luhn-valid digits is still no card."""
+    import uuid
+
+    from contracts.formats import luhn_ok
+    from privacy.leakguard import find_identifiers
+
+    assert luhn_ok("5563297692215981")
+    assert find_identifiers({"audit_id": "55632976-9221-5981-8a2b-6c1d2e3f4a5b"}) == []
+    ids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"audit-{i}")) for i in range(20000)]
+    assert [i for i in ids if find_identifiers({"audit_id": i})] == []
+    # a real card number next to an id is still found
+    assert luhn_ok("6222021234567890128")
+    assert find_identifiers({"x": "55632976-9221-5981-8a2b-6c1d2e3f4a5b 卡号6222021234567890128"}) == ["x:bank_card"]

@@ -22,6 +22,7 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.cn_dob_recognizer", "CnDateOfBirthRecognizer"),
     ("privacy.deid.recognizers.email_recognizer", "AsciiEmailRecognizer"),
     ("privacy.deid.recognizers.cn_person_name_recognizer", "CnPersonNameRecognizer"),
+    ("privacy.deid.recognizers.pinyin_name_recognizer", "PinyinNameRecognizer"),
     ("privacy.deid.recognizers.cn_address_recognizer", "CnAddressRecognizer"),
     ("privacy.deid.recognizers.cn_institution_recognizer", "CnInstitutionRecognizer"),
 )

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import regex as re
-
 import re as stdlib_re
 
-from privacy.deid._common import CJK, CN_DIGIT, DISTRICT, DISTRICT_NAMES, FLAGS, PROVINCE, PROVINCES, alternation
+import regex as re
+
+from privacy.deid._common import (
+    CJK,
+    CN_DIGIT,
+    DISTRICT,
+    DISTRICT_NAMES,
+    FLAGS,
+    PROVINCE,
+    PROVINCES,
+)
 from privacy.deid.entities import ADDRESS
 from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 from privacy.deid.recognizers.base import alternation as trie_alternation
@@ -23,6 +31,20 @@ _NUMBERS = rf"(?:{_NUM}(?:[\-－]{_NUM})?{_UNIT}){{1,6}}(?:\d{{2,5}}(?![\d{CJK}]
 _PLACE = rf"(?:{_ROAD}|{_ESTATE})"
 _CITY = r"(?:上海市|上海)"
 _CUES = ["住址", "地址", "家住", "住在", "现住", "居住于", "居住在", "住于", "户籍地", "户籍", "籍贯", "现居", "居住地", "现居住地", "住"]
+
+#: an address in English (discharge summaries for foreign insurers): after an address label, the
+#: rest of the clause; anywhere, a house or lane number with a street (No. 88, Lane 12, Caoxi Road)
+_EN_LABELLED = stdlib_re.compile(
+    r"(?<![A-Za-z])(?:Home [Aa]ddress|Residential [Aa]ddress|Mailing [Aa]ddress|Address|ADDRESS|Addr\.?|Residence|"
+    r"Lives at|lives at|Resides at|resides at)[ ]?:?[ ]?"
+    r"(?P<a>[A-Za-z0-9#][^\n;:]{5,100}?)(?=[ ]{2}|[;\n]|$|\.(?:[ ]|$)|,?[ ](?:Tel|Phone|Mob|Email|E-mail|ID|DOB|Contact)\b)"
+)
+_EN_STREET = stdlib_re.compile(
+    r"(?:(?:Room|Rm\.?|Flat|Apt\.?|Unit|Suite)[ ]?[0-9]{1,5}[A-Z]?,?[ ])?(?:(?:No\.?|#)[ ]?[0-9]{1,5}[A-Z]?,?[ ])?"
+    r"(?:Lane[ ][0-9]{1,5},?[ ])?(?:[0-9]{1,5}[ ])?(?:[A-Z][a-z]+[ ]){1,3}"
+    r"(?:Road|Rd\.?|Street|St\.|Avenue|Ave\.?|Lu|Highway|Hwy|Boulevard|Blvd|Lane)(?![A-Za-z])"
+)
+_HOUSE_NUMBER = stdlib_re.compile(r"[0-9]")
 
 
 class CnAddressRecognizer(Recognizer):
@@ -99,4 +121,13 @@ class CnAddressRecognizer(Recognizer):
                     hits.append(self.hit(*m.span("a"), score=self._after_word[1]))
                     done = max(done, m.end())
             anchor = next_anchor
+        if "Ad" in text or "Road" in text or "Rd" in text or "Lane" in text or "Street" in text or "es at" in text:
+            hits += self._english(text)
+        return hits
+
+    def _english(self, text: str) -> list[Hit]:
+        hits = [self.hit(*m.span("a"), score=0.75) for m in _EN_LABELLED.finditer(text)]
+        for m in _EN_STREET.finditer(text):
+            if _HOUSE_NUMBER.search(m.group()):
+                hits.append(self.hit(m, score=0.7))
         return hits

@@ -20,20 +20,56 @@ _Y = r"(?:1[89][0-9]{2}|20[0-9]{2})"
 _M = r"(?:0?[1-9]|1[0-2])"
 _D = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _S = r"[ ]?[-/.][ ]?"
+#: a month in Chinese as a lunar date writes it (正月, 冬月, 腊月) or as digits left by normalisation
+_CN_MONTH = r"(?:闰)?(?:0?[1-9]|1[0-2]|正|冬|腊|十一|十二|十|[一二三四五六七八九])[ ]?月"
+#: a day: digits, or a lunar day (初七, 十五, 廿三, 三十)
+_CN_DAY = r"(?:(?:0?[1-9]|[12][0-9]|3[01])[ ]?[日号]?|[一二三四五六七八九十]{1,3}[日号]|初[一二三四五六七八九十]|十[一二三四五六七八九]|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十)"
+#: a year of the sexagenary cycle (丙申年): lunar dates of birth are often written so
+_GANZHI = r"[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]"
+_MON = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
+)
+_EN_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
+_EN_SEP = r"[ ]?[-/ ,.][ ]?"
 _DATE = (
-    rf"(?:{_Y}(?:{_S}{_M}(?:{_S}{_D})?|[ ]?年[ ]?{_M}[ ]?月(?:[ ]?{_D}[ ]?[日号]?)?|[ ]?年)"
+    rf"(?:{_Y}(?:{_S}{_M}(?:{_S}{_D})?|[ ]?年[ ]?{_CN_MONTH}(?:[ ]?{_CN_DAY})?|[ ]?年)"
     rf"|{_Y}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-    rf"|{_D}{_S}{_M}{_S}{_Y}"
-    rf"|[0-9]{{2}}[ ]?年[ ]?{_M}[ ]?月(?:[ ]?{_D}[ ]?[日号]?)?)"
+    rf"|{_D}{_S}{_M}{_S}{_Y}|{_M}{_S}{_D}{_S}{_Y}"
+    rf"|(?:[0-9]{{2}}|{_GANZHI})[ ]?年[ ]?{_CN_MONTH}(?:[ ]?{_CN_DAY})?"
+    rf"|{_EN_DAY}(?:[ ]of)?{_EN_SEP}{_MON}{_EN_SEP}(?:{_Y}|[0-9]{{2}})"
+    rf"|{_MON}{_EN_SEP}{_EN_DAY}(?:{_EN_SEP}|,[ ]?)(?:{_Y}|[0-9]{{2}})"
+    rf"|{_Y}{_EN_SEP}{_MON}{_EN_SEP}{_EN_DAY}|{_MON}{_EN_SEP}{_Y})"
 )
-_LABEL_SEP = r"[ \t]{0,2}(?:[:=]|为|是|于|在)?[ \t]{0,2}(?:\([^()]{1,6}\)[ \t]{0,2}:?[ \t]{0,2})?"
-_AFTER_LABEL = re.compile(
-    rf"(?:{alternation(DOB_LABELS)}){_LABEL_SEP}(?P<d>{_DATE})(?![0-9])", re.IGNORECASE
+#: after a birth label anything date-shaped is the date of birth, down to a month and day
+#: (生日：3月7日), a lunar one (农历五月初五), two-digit years (03/07/56) or a year alone (YOB 1956)
+_LABELLED_DATE = (
+    rf"(?:{_DATE}|{_D}{_S}{_M}{_S}[0-9]{{2}}|{_M}{_S}{_D}{_S}[0-9]{{2}}|[0-9]{{2}}{_S}{_M}{_S}{_D}"
+    rf"|{_CN_MONTH}[ ]?{_CN_DAY}|{_EN_DAY}{_EN_SEP}{_MON}|{_MON}{_EN_SEP}{_EN_DAY}|{_Y}(?![0-9年/.-])"
+    rf"|[0-9]{{2}}[ ]?年(?![0-9])|[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
 )
-#: a birth word right after the date: 生, 出生, 生人 — not 生活, 生病, 生化, 生长…
+#: what may stand between a label and its date: a colon, 为/是/于, spaces, a table cell's bar, one
+#: line break, a remark in brackets (（农历）) and a calendar word (农历, 阴历, 公历)
+_LABEL_SEP = (
+    r"(?:/[\u4e00-\u9fff]{1,4})?[ \t|]{0,3}(?:[:=\-]|为|是|于|在|on|in)?[ \t|]{0,3}\n?[ \t|]{0,3}(?:the[ ])?"
+    r"(?:[男女][ ]?/[ ]?|[0-9]{1,3}[ ]?(?:岁|y|Y|yrs|yo)?[ ]?/[ ]?)?"
+    r"(?:\([^()]{1,6}\)[ \t]{0,2}:?[ \t]{0,2})?(?:(?:农历|阴历|旧历|公历|阳历|新历)[ ]?:?[ ]?)?"
+)
+#: the labels in the cases notes write them (no IGNORECASE: it slows the search of every note)
+_CASED_LABELS = sorted({v for w in DOB_LABELS for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())})
+_AFTER_LABEL = re.compile(rf"(?:{alternation(_CASED_LABELS)}){_LABEL_SEP}(?P<d>{_LABELLED_DATE})(?![0-9])")
+#: a full date a few words after a birth label (出生：上海，1956年3月7日; 出生于上海市，1956-03-07)
+_NEAR_LABEL = re.compile(rf"(?:{alternation([w for w in DOB_LABELS if not w.isascii()])})[^0-9\n]{{1,8}}?(?P<d>{_DATE})(?![0-9])")
+#: a second writing of the date right after it: 1956年3月7日（农历二月初五）, 1956-03-07 / 7 Mar 1956
+_ALSO = re.compile(
+    rf"[ ]?[(/,]?[ ]?(?:农历|阴历|旧历|公历|阳历|新历|lunar|Lunar)?[ ]?:?[ ]?(?P<d>{_LABELLED_DATE})(?![0-9])"
+)
+#: a birth word right after the date: 生, 出生, 生人 — not 生活, 生病, 生长, 生化…
 _BIRTH_WORD = re.compile(r"(?:出生|生人|出世|生(?![活病长命气效理殖成产化物存育日前后]))")
-#: the date that ends right before a birth word (searched in the 16 characters before it)
-_DATE_BEFORE = re.compile(rf"(?P<d>{_DATE})[ ]?$")
+#: the date that ends right before a birth word (searched in the 20 characters before it)
+_DATE_BEFORE = re.compile(rf"(?P<d>{_DATE}|{_CN_MONTH}[ ]?{_CN_DAY})[ ]?$")
+#: a calendar word before a date (农历1956年三月初七生): redacted with it
+_CALENDAR = ("农历", "阴历", "旧历")
 
 
 class CnDateOfBirthRecognizer(Recognizer):
@@ -42,19 +78,26 @@ class CnDateOfBirthRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
-        if not any(ch.isdigit() for ch in text):
+        if "月" not in text and not any(ch.isdigit() for ch in text) and not any(w in text for w in _CALENDAR):
             return []
         hits = [
             self.hit(*m.span("d"), score=0.9, labelled=True)
             for m in _AFTER_LABEL.finditer(text)
             if not (m.group()[0].isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
         ]
+        hits += [self.hit(*m.span("d"), score=0.8, labelled=True) for m in _NEAR_LABEL.finditer(text)
+                 if not any(h.start <= m.start("d") < h.end for h in hits)]
+        for h in list(hits):
+            also = _ALSO.match(text, h.end)
+            if also is not None and also.group("d") and also.end() > h.end:
+                hits.append(self.hit(*also.span("d"), score=0.85, labelled=True))
         for w in _BIRTH_WORD.finditer(text):
-            if w.start() == 0 or not text[w.start() - 1] in "0123456789年月日号 ":
+            if w.start() == 0 or text[w.start() - 1] not in "0123456789年月日号 一二三四五六七八九十初廿":
                 continue
-            for back in (16, 12, 10, 8):
+            for back in (20, 16, 12, 10, 8, 5):
                 m = _DATE_BEFORE.search(text, max(0, w.start() - back), w.start())
                 if m is not None and (m.start() == 0 or not text[m.start() - 1].isdigit()):
-                    hits.append(self.hit(*m.span("d"), score=0.85, labelled=True))
-                    break
+                    if m.group("d")[:1].isdigit() or text[max(0, m.start() - 2) : m.start()] in _CALENDAR:
+                        hits.append(self.hit(*m.span("d"), score=0.85, labelled=True))
+                        break
         return hits

@@ -18,36 +18,69 @@ from __future__ import annotations
 
 import re
 
-from privacy.deid.entities import BANK_CARD, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE
-from privacy.deid.labels import label_kinds
+from privacy.deid.entities import BANK_CARD, DATE_OF_BIRTH, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE
+from privacy.deid.labels import DOB_LABELS, label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
 _KINDS = label_kinds()
-_SEP = r"[ \t]{0,2}(?:[:=]|为|是|:)?[ \t]{0,2}"
+#: between a label and its value: a colon, 为/是, spaces, a table cell's bar, one line break, or an
+#: opening bracket (刷社保卡（0012345678）结算)
+_SEP = r"[)\]]?[ \t|]{0,3}(?:为|是)?[ ]?(?:[:=])?[ \t|]{0,3}\n?[ \t|]{0,3}\(?"
 #: a parenthesis between label and value: 联系电话(本人): 138…, 身份证号(已核实)…
 _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: the value: an area code in brackets, a + prefix, then an alphanumeric token
-_VALUE = r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*]|[0-9]{3,})"
+#: (a "No." or "#", a province's one-character name as card issuers print it, a short letter prefix
+#: set off by a space: 沪0012345678, SH 00123456, No.12345678)
+_VALUE = (
+    r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
+    r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
+    r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
+    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*|[0-9]{3,})"
+)
 _LABELLED = re.compile(
-    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?{_SEP}{_ASIDE}{_VALUE}"
+    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?(?P<l2>/[{CJK}A-Za-z]{{1,6}})?{_SEP}{_ASIDE}{_VALUE}"
 )
 #: an unknown label shaped like an identifier label: found by its ending, then the 1–4 characters
 #: before it are the rest of the label
 _GENERIC = re.compile(
-    rf"(?P<end>卡号码?|编号|编码|证号|账号|帐号|号码|ID)(?:[ \t]{{0,2}}(?:[:=]|为|是)?)[ \t]{{0,2}}{_ASIDE}{_VALUE}"
+    rf"(?P<end>卡号码?|编号|编码|证号|账号|帐号|号码|识别码|识别号|序列号|凭证号|代码|序号|ID|No\.?|NO\.?|[号码卡证])"
+    rf"{_SEP}{_ASIDE}{_VALUE}"
 )
-_LABEL_HEAD = re.compile(rf"[{CJK}]{{1,4}}$")
+_LABEL_HEAD = re.compile(rf"[{CJK}]{{1,6}}$")
+#: endings that say "the number of" and nothing about whose (号, 码, 卡, 证): the label's head decides
+_WEAK_ENDS = frozenset("号 码 卡 证 代码 序号 序列号 凭证号 No No. NO NO.".split())
+#: words that make a label a person's: the number identifies a person, a card or a document they hold
+_PERSONAL = re.compile(
+    r"社保|医保|参保|保障|保险|身份|证件|护照|通行证|居住证|驾驶|驾照|军官|士兵|警官|残疾|低保|户口|户籍|公民|居民|"
+    r"个人|人员|患者|病人|病案|病历|住院|门诊|急诊|就诊|就医|诊疗|健康|市民|农合|合作医疗|公费|医疗证|医疗卡|银行|信用|"
+    r"储蓄|借记|账户|帐户|会员|客户|家属|联系人|本人|电子凭证|永久居留|出生证|出生医学"
+)
 #: words that make an unknown label a look-alike's (drugs, items, documents, places, staff)
 _NOT_PERSONAL = re.compile(
     r"药|项目|目录|耗材|器械|设备|诊断|疾病|手术|操作|科室|机构|医院|收费|物价|批|发票|票据|订单|流水|床|标本|样本|"
-    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|序列|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
+    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
     r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
 )
+#: a long number standing alone (8–14 digits, or letters then 6 digits or more), not an amount or a
+#: decimal; 15 digits and more are the residual check's
+_BARE_NUMBER = re.compile(r"[0-9]{6,14}")
+_LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
+#: a person's card or document named just before such a number
+_LONG_CODE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z\-_./@].)[0-9A-Za-z]{15,47}(?![0-9A-Za-z\-_@])")
+_CONTEXT_CHARS = frozenset("卡证保份照户账")
+_CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
+
+
+def _is_date8(digits: str) -> bool:
+    return digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:8] <= "31"
+
+
 #: column headers of a name
 NAME_HEADERS = frozenset(
     "姓名 名字 患者 患者姓名 病人 病人姓名 联系人 家属 家属姓名 参保人 就诊人 医师 医生 护士 签名 经办人 户名 "
     "Name name 姓名/性别".split()
 )
+_DOB_HEADERS = frozenset(DOB_LABELS) | {"出生日期/年龄", "生日/年龄"}
 _BANK_WORDS = ("银行", "银联", "信用", "储蓄", "借记", "工资", "开户", "农行", "工行", "建行", "中行", "交行")
 
 
@@ -78,6 +111,8 @@ class CnLabelledNumberRecognizer(Recognizer):
                 continue  # an ASCII label inside a word (HbA1c has no ID)
             entity = _KINDS.get(m.group("l"))
             start, end = m.span("v")
+            if m.group("l2") and "/" in m.group("v"):
+                end = start + m.group("v").index("/")  # 住院号/床号：1234567/12床: the first value is the label's
             taken.append(m.span())
             labels.append(m.span("l"))
             if entity is None:
@@ -89,23 +124,97 @@ class CnLabelledNumberRecognizer(Recognizer):
                 before = text[max(0, m.start() - 8) : m.start()]
                 if any(w in before for w in _BANK_WORDS):
                     entity = BANK_CARD
-            if _accept(m.group("v"), entity):
+            if _accept(text[start:end], entity):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
         if "\t" in text or "|" in text:
             hits += self._table(text)
+        hits += self._generic(doc, taken)
+        hits += self._in_context(doc, hits)
+        hits += self._long_codes(doc, hits)
+        return hits
+
+    def decoys(self, doc: Doc) -> list[tuple[int, int]]:
+        """Only the spans of the numbers after look-alike labels (what the residual check needs)."""
+        text = doc.text
+        taken: list[tuple[int, int]] = []
+        for m in _LABELLED.finditer(text):
+            taken.append(m.span())
+            if _KINDS.get(m.group("l")) is None:
+                doc.decoys.append(m.span("v"))
+        self._generic(doc, taken)
+        return doc.decoys
+
+    @staticmethod
+    def _generic(doc: Doc, taken: list[tuple[int, int]]) -> list[Hit]:
+        """Numbers after a label not listed, by what the label's head names (see the module docstring)."""
+        text = doc.text
+        hits: list[Hit] = []
         for m in _GENERIC.finditer(text):
             if any(s <= m.start("v") < e for s, e in taken):
                 continue
-            head = _LABEL_HEAD.search(text, max(0, m.start() - 4), m.start())
+            head = _LABEL_HEAD.search(text, max(0, m.start() - 6), m.start())
             if head is None:
                 continue
             label = head.group() + m.group("end")
             start, end = m.span("v")
-            if _NOT_PERSONAL.search(label):
-                doc.decoys.append((start, end))
+            personal = max((p.end() for p in _PERSONAL.finditer(label)), default=-1)
+            other = max((p.end() for p in _NOT_PERSONAL.finditer(label)), default=-1)
+            if other > personal:
+                doc.decoys.append((start, end))  # the last thing the label names is not a person's (医保发票号)
                 continue
-            if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= 4:
-                hits.append(Hit(start, end, ID_NUMBER, 0.7, self.name, True))
+            if personal < 0 and m.group("end") in _WEAK_ENDS:
+                if m.group("end") in ("序列号", "凭证号", "序号", "代码"):
+                    doc.decoys.append((start, end))
+                continue  # 3号, 1码: nothing says whose
+            if _accept(m.group("v"), ID_NUMBER) and sum(ch.isdigit() for ch in m.group("v")) >= (3 if personal >= 0 else 4):
+                hits.append(Hit(start, end, ID_NUMBER, 0.7, CnLabelledNumberRecognizer.name, True))
+        return hits
+
+    @staticmethod
+    def _long_codes(doc: Doc, found: list[Hit]) -> list[Hit]:
+        """A long code of letters and digits (16 characters and more, 8 digits and more) that no
+        look-alike label introduces: a card's serial, an e-credential's token — fail closed."""
+        text = doc.text
+        hits: list[Hit] = []
+        for m in _LONG_CODE.finditer(text):
+            start, end = m.span()
+            code = m.group()
+            if sum(ch.isdigit() for ch in code) < 8 or sum(ch.isalpha() for ch in code) < 2:
+                continue
+            if any(s < end and start < e for s, e in doc.decoys) or any(h.start < end and start < h.end for h in found):
+                continue
+            hits.append(Hit(start, end, ID_NUMBER, 0.6, CnLabelledNumberRecognizer.name))
+        return hits
+
+    @staticmethod
+    def _in_context(doc: Doc, found: list[Hit]) -> list[Hit]:
+        """A long number with no label, but a person's card or document named just before it
+        (持卡0012345678就诊, 社保卡 0012345678): that card's or document's number."""
+        text = doc.text
+        hits: list[Hit] = []
+        for m in _BARE_NUMBER.finditer(text):
+            start, end = m.span()
+            if _CONTEXT_CHARS.isdisjoint(text[max(0, start - 12) : start]):
+                continue  # no card or document word before it (the cheap test first)
+            if end < len(text) and (text[end] in "0123456789元" or text[end].isascii() and text[end].isalpha()):
+                continue
+            if text[end : end + 2] in (" 元", ".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9"):
+                continue  # an amount or a decimal
+            letters = _LETTERS_BEFORE.search(text, max(0, start - 3), start)
+            if letters is not None:
+                start = letters.start()
+            elif len(m.group()) < 8:
+                continue  # six or seven digits alone: a count, a code, a value
+            if start > 0 and (text[start - 1] in "0123456789." or text[start - 1].isascii() and text[start - 1].isalpha()):
+                continue
+            if any(s < end and start < e for s, e in doc.decoys) or any(h.start < end and start < h.end for h in found):
+                continue
+            digits = m.group()
+            if len(digits) == 8 and _is_date8(digits):
+                continue  # 20240307
+            if _CONTEXT_BEFORE.search(text, max(0, start - 8), start) is None:
+                continue
+            hits.append(Hit(start, end, ID_NUMBER, 0.6, CnLabelledNumberRecognizer.name, True))
         return hits
 
     def _table(self, text: str) -> list[Hit]:
@@ -158,6 +267,8 @@ def _header_kind(cell: str) -> str | None:
     look-alike column, None for anything else."""
     if cell in NAME_HEADERS:
         return PERSON
+    if cell in _DOB_HEADERS:
+        return DATE_OF_BIRTH
     for suffix in ("", "号码", "号", "码"):
         if suffix and not cell.endswith(suffix):
             continue

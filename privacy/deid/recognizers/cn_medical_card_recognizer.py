@@ -12,7 +12,15 @@ import re
 
 from contracts.formats import CARD_NO, PERSON_NO
 from privacy.deid.entities import MEDICAL_CARD
-from privacy.deid.recognizers.base import AFTER_FIRST_NO_ALNUM, AFTER_FIRST_NO_DIGIT, NO_ALNUM_AFTER, NO_DIGIT_AFTER, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import (
+    AFTER_FIRST_NO_ALNUM,
+    AFTER_FIRST_NO_DIGIT,
+    NO_ALNUM_AFTER,
+    NO_DIGIT_AFTER,
+    Doc,
+    Hit,
+    Recognizer,
+)
 
 _PERSON_NO = re.compile(rf"3{AFTER_FIRST_NO_DIGIT}{PERSON_NO[1:]}{NO_DIGIT_AFTER}")
 _CARD_NO = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}{CARD_NO[5:]}{NO_ALNUM_AFTER}")

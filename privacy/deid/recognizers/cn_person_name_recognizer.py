@@ -22,7 +22,8 @@ import re
 
 from privacy.deid.entities import PERSON
 from privacy.deid.name_model import SURNAMES, NameModel, load_model
-from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer, alternation
+from privacy.deid.surnames import all_compound, all_single
 
 #: words that introduce a name right after them (a colon may follow)
 CUES = (
@@ -35,18 +36,27 @@ CUES = (
     "主治医师 住院医师 主任医师 副主任医师 主管医师 责任护士 值班医生 值班医师 接诊医生 接诊医师 管床医生 送检医师 "
     "经治医师 上级医师 会诊医师 申请医师 谈话医师 记录医师 药师 技师 主诊 主治 床位医生 医生签名 医师签名 签字 护士签名 "
     "主持人 参加人员 参会人员 出席人员 交班 接班 沟通对象 谈话对象 告知对象 "
+    "护工 护理员 保姆 病友 室友 邻床 工友 好友 老乡 家长 陪诊 同住 "
     "Pt Patient patient Name name Contact contact Attending Dr Dr. Doctor Nurse RN Signed Consultant Surgeon Referrer"
 ).split()
 TITLES = (
     "先生 女士 小姐 同志 老师 阿姨 师傅 主任 医生 医师 护士 护师 教授 院长 大夫 老人 患者 科长 "
     "护士长 主治 主管 经理 老先生 老太太 老太 大爷 大妈 奶奶 爷爷 阿婆 阿公 伯伯 叔叔 药师 技师 博士 "
-    "住院医师 主治医师 主任医师 副主任医师 副主任 副教授 主管护师 实习医生 进修医生 规培医生 医士 护工"
+    "住院医师 主治医师 主任医师 副主任医师 副主任 副教授 主管护师 实习医生 进修医生 规培医生 医士 护工 "
+    "住院医生 住院总 主管医师 规培生 规培医师 进修医师 实习医师 研究生 工程师 副院长 科主任 营养师 康复师 治疗师 "
+    "检验师 技士 社工 太太 夫人 宝宝 小朋友 同学 律师"
 ).split()
 #: titles after which a bare surname is a name (王主任, 李医生)
 SURNAME_TITLES = (
     "主任 医生 医师 护士长 护士 护师 教授 院长 大夫 老师 先生 女士 小姐 阿姨 师傅 科长 主治 药师 技师 "
-    "老先生 老太太 老太 大爷 大妈 阿婆 博士 副主任 工"
+    "老先生 老太太 老太 大爷 大妈 阿婆 博士 副主任 工 "
+    "住院医师 住院医生 住院总 主治医师 主任医师 副主任医师 主管护师 主管医师 主管 规培医生 规培生 规培 进修医生 "
+    "实习医生 副院长 书记 处长 科主任 护理长 营养师 康复师 治疗师 检验师 技士 工程师 社工 研究生 律师 "
+    "总 老 姐 哥 太太 夫人 宝宝 小朋友 同学 老板"
 ).split()
+#: titles too common in other words for a bare surname before them to be a name without a cue
+#: or punctuation before it (施工, 员工; 老 in 养老)
+WEAK_TITLES = frozenset("工 总 老 姐 哥 同学 老板 宝宝 小朋友 书记 处长 夫人 太太".split())
 RELATIONS = (
     "丈夫 妻子 爱人 儿子 女儿 母亲 父亲 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 外甥女 "
     "祖父 祖母 外公 外婆 爷爷 奶奶 叔叔 阿姨 舅舅 姑姑 配偶 朋友 同事 本人 患者本人 家属 父 母 子 女 夫 妻"
@@ -55,7 +65,8 @@ VERBS = (
     "签字 签名 表示 同意 拒绝 要求 代诉 来电 陪同 陪护 知情 接听 沟通 确认 告知 诉 述 称 自诉 主诉 "
     "因 于 今日 今 昨日 入院 出院 就诊 来院 前来 反映 咨询 询问 回答 描述 说 讲 提供 携 代 办理 领取 "
     "已 现 系 为 是 在 年 岁 男 女 神志 目前 诊断 晚上 明天 下午 上午 查房 总结 指出 认为 建议 交代 "
-    "无明显 出现 患有 既往 入住 住院 行 拟 术后 病情 精神 一般"
+    "无明显 出现 患有 既往 入住 住院 行 拟 术后 病情 精神 一般 "
+    "协助 帮助 帮忙 负责 照顾 照料 联系 打电话 来 去 回 带 送 给 看 问 也 又 还 都 和 跟 每天 经常"
 ).split()
 #: characters that never start a given name (function words, kinship and clinical words)
 NOT_GIVEN_FIRST = frozenset(
@@ -63,7 +74,7 @@ NOT_GIVEN_FIRST = frozenset(
     "能不未没系拒请告着过携代处办领患女男性年岁主既近反多突伴否诊术住每仍持后同意要去回共病症"
     "情况经某氏你我他她它们这那哪个本该此各诸医护院科室床号姓名先女"
 )
-NOT_GIVEN_SECOND = NOT_GIVEN_FIRST | frozenset("一二三四五六七八九十阿师教注查接随体提另属")
+NOT_GIVEN_SECOND = NOT_GIVEN_FIRST | frozenset("一二三四五六七八九十阿师教注查接随体提另属病症征菌瘤炎癌痛汤膏丸散")
 #: a name is done when one of these follows (punctuation, a space, a digit, the end)
 _PUNCT = set(" \t\n\r,.;:!?()[]{}<>\"'，。、；：！？（）【】《》“”‘’…/|-—0123456789")
 _LIST_SEP = set("、,，和及与/")
@@ -83,7 +94,8 @@ _VERB_AT = re.compile(alternation(VERBS))
 _NOT_NAME_AFTER = re.compile(
     r"[\u4e00-\u9fff]{0,2}[ ]?[0-9.]+ ?(?:g|mg|ml|mL|μg|ug|IU|U|克|片|粒|袋|支|丸|贴)(?![A-Za-z])|"
     r"[病症菌瘤炎癌散片丸剂液膏素酸钠钾钙胺唑酮醇酯苷碱粉霜栓囊汤饮征]|胶囊|颗粒|注射|综合|淋巴|试验|反射|定律|"
-    r"细胞|手术|术式|氏|"
+    r"细胞|手术|术式|氏|[-·][\u4e00-\u9fff]{1,6}?(?:综合征|病|症|征|试验|反射|定律|手术|术)|"
+    r"[\u4e00-\u9fff]{0,3}(?:片|胶囊|颗粒|注射液|口服液|软膏|乳膏|丸|栓|糖浆|混悬液|喷雾剂|滴眼液|滴剂)|"
     r"[区县市省镇乡村路街弄巷]|医院|中心|大学|学院|公司|集团|门诊|卫生|诊所|社区"
 )
 #: pieces of drug names (INN stems as Chinese writes them): a candidate holding or touching one is a drug
@@ -100,6 +112,20 @@ _RIGHT = re.compile(
 )
 
 
+#: a transliterated or minority name: parts joined by a middle dot (阿依古丽·买买提, 约翰·史密斯);
+#: normalisation wrote every middle-dot variant (•・‧∙) as ``·``
+_DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[ ]?[·.][ ]?[\u4e00-\u9fff]{1,10})+")
+#: first characters of the titles after which a bare surname is a name (a cheap test before the regex)
+_TITLE_FIRST = frozenset(t[0] for t in SURNAME_TITLES)
+#: characters before a surname that do not make it mid-sentence (_left_context scores them 0.5 or more)
+_SOFT_BEFORE = frozenset("老小阿与和及由请经向给被让叫找把同跟对")
+_DOT_BETWEEN = re.compile(r"[\u4e00-\u9fff][ ]?[·.][ ]?[\u4e00-\u9fff]")
+#: what after a rare surname and one or two characters makes it a name without a cue before it
+_STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
+#: a nickname: 老 / 小 before a surname, 阿 before a surname or a given-name character (老王, 小李, 阿芳)
+_NICK = re.compile(r"[老小阿][\u4e00-\u9fff]")
+
+
 class CnPersonNameRecognizer(Recognizer):
     """Names by a statistical name model and their context (see the module docstring)."""
 
@@ -112,30 +138,38 @@ class CnPersonNameRecognizer(Recognizer):
         # the surname list, and characters that open names far more often than they occur otherwise
         # (rare surnames: 訾, 逄, 郇…; transliterations such as 帕 or 斯 score lower and stay out)
         self._surnames = set(SURNAMES) | {ch for ch, s in self.model.surname.items() if s >= 4.0}
-        self._compound = self.model.compound
+        #: the rest of the surname inventory (百家姓 and surnames in use, :mod:`privacy.deid.surnames`):
+        #: often ordinary characters (生, 自, 过), so they open a name only where the context says so
+        self._rare = all_single() - self._surnames
+        self._compound = self.model.compound | all_compound()
         #: given-name character scores, clipped to [-2.5, 3] (one character never decides alone)
         self._given = {ch: max(-2.5, min(3.0, v)) for ch, v in self.model.given.items()}
         #: where a name can start: a surname character, or the first of a compound surname
         self._starts = re.compile(
-            "[" + "".join(sorted(self._surnames | {c[0] for c in self._compound})) + "]"
+            "[" + "".join(sorted(self._surnames | self._rare | {c[0] for c in self._compound})) + "]"
         )
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
-        n = len(text)
         candidates: list[tuple[float, int, int]] = []
-        surnames = self._surnames
         compound = self._compound
-        # where a cue or a label's colon ends (a name may start there): found once per note
-        cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
-        for m in _CUE_RE.finditer(text):
-            if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
-                continue  # an English cue inside a word
-            cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
+        cues = self._cues(text)
+        words = self.model.words
+        n = len(text)
         for match in self._starts.finditer(text):
             i = match.start()
             slen = 2 if text[i : i + 2] in compound else 1
+            nxt = text[i + slen] if i + slen < n else ""
+            if not ("\u4e00" <= nxt <= "\u9fff" or nxt == " "):
+                continue  # nothing after the surname that a given name or a title could be
+            if i and i not in cues and "\u4e00" <= text[i - 1] <= "\u9fff" and text[i - 1] not in _SOFT_BEFORE:
+                if text[i - 1 : i + 1] in words:
+                    continue  # the second character of a word (医师, 性别, 主任): _score_at would say so
             candidates.extend(self._score_at(text, i, slen, cues))
+        if "老" in text or "小" in text or "阿" in text:
+            candidates.extend(self._nicknames(text, cues))
+        if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
+            candidates.extend(self._dotted(text, cues))
         hits: list[Hit] = []
         # identifier labels (银行卡, 医保卡…) are never names
         taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
@@ -160,6 +194,17 @@ class CnPersonNameRecognizer(Recognizer):
                 pos = text.find(name, pos + 1)
         return hits
 
+    def _cues(self, text: str) -> dict[int, float]:
+        """Where a cue or a label's colon ends (a name may start there), and how strongly."""
+        cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
+        for m in _CUE_RE.finditer(text):
+            if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                continue  # an English cue inside a word
+            if m.start() > 0 and text[m.start() - 1] in self._surnames and _SURNAME_TITLE_AT.fullmatch(m.group().rstrip(" :=为是叫")):
+                continue  # 江护士长查房: the title of the name before it, not a cue for what follows
+            cues[m.end()] = 5.0 if m.group("sep").strip(" ") in (":", "=") else 4.0
+        return cues
+
     def _score_at(
         self, text: str, i: int, slen: int, cues: dict[int, float] | None = None
     ) -> list[tuple[float, int, int]]:
@@ -167,63 +212,193 @@ class CnPersonNameRecognizer(Recognizer):
         n = len(text)
         out: list[tuple[float, int, int]] = []
         surname = text[i : i + slen]
-        s_score = m.surname_score(surname[0]) if slen == 1 else 4.0
-        if surname in _LINKING and i + slen < n and text[i + slen] in self._surnames:
+        rare = slen == 1 and surname in self._rare
+        s_score = (max(1.0, m.surname_score(surname)) if rare else m.surname_score(surname)) if slen == 1 else 4.0
+        j = i + slen
+        if surname in _LINKING and j < n and text[j] in self._surnames:
             return out  # 和王芳女士: 和 links, 王芳 is the name
         left = self._left_context(text, i, cues)
         if left < 0 and m.word_freq(text[i - 1 : i + 1]):
             return out  # mid-sentence, and the surname ends a word with the character before (提高, 每周)
-        # a bare surname before a title: 王主任, 李医生, 欧阳主任
-        if _SURNAME_TITLE_AT.match(text, i + slen) and (left >= 1.0 or (i > 0 and text[i - 1] in "老小")):
-            word = m.word_freq(text[i : i + slen + 2])
-            if word < 50:
-                out.append((min(s_score, 4.0) * 0.5 + left + 2.0, i, i + slen))
+        if rare and left < 1.0 and not (i > 0 and text[i - 1] in "老小"):
+            if not (_STRONG_AT.match(text, i + 2) or _STRONG_AT.match(text, i + 3)):
+                return out  # a rare surname with no cue before it needs a title, a role or a sex after it
+        title_at_j = _SURNAME_TITLE_AT.match(text, j) if j < n and text[j] in _TITLE_FIRST else None
+        if title_at_j is not None or (j < n and text[j] == " "):
+            out += self._surname_title(text, i, slen, s_score, left, rare)
+            if left >= 1.0 and j + 1 < n and text[j] == " ":
+                out += self._spaced(text, i, slen, s_score, left)
+        if rare and m.word_freq(text[i : i + 2]):
+            return out  # a rare surname is an ordinary character: with the next one it is a word (家属, 过敏)
+        return out + self._with_given(text, i, slen, s_score, left, rare, title_at_j)
+
+    def _with_given(
+        self, text: str, i: int, slen: int, s_score: float, left: float, rare: bool, title_at_j: re.Match[str] | None
+    ) -> list[tuple[float, int, int]]:
+        """The surname with one or two given characters, scored (see the module docstring)."""
+        out: list[tuple[float, int, int]] = []
+        n = len(text)
+        j = i + slen
+        given_scores = self._given
+        half_s = min(s_score, 6.0) * 0.5
+        threshold = self.threshold
+        chars = 0.0
         for glen in (1, 2):
-            end = i + slen + glen
+            end = j + glen
             if end > n:
                 break
-            given = text[i + slen : end]
-            if not "\u4e00" <= given[-1] <= "\u9fff":
+            last = text[end - 1]
+            if not "\u4e00" <= last <= "\u9fff":
                 break
-            if given[0] in NOT_GIVEN_FIRST or (glen == 2 and given[1] in NOT_GIVEN_SECOND):
+            chars += given_scores.get(last, -2.5)
+            if glen == 1:
+                if last in NOT_GIVEN_FIRST:
+                    break  # no given name starts with it, of one character or two
+                if title_at_j is not None and not _TITLE_AT.match(text, end):
+                    continue  # 王主任 is 王 + 主任, not 王主
+            elif last in NOT_GIVEN_SECOND:
                 continue
-            if glen == 1 and _SURNAME_TITLE_AT.match(text, i + slen) and not _TITLE_AT.match(text, end):
-                continue  # 王主任 is 王 + 主任, not 王主
-            chars = sum(self._given.get(ch, -2.5) for ch in given)
+            base = half_s + chars + left - (1.0 if glen == 1 else 0.0)
+            if base + 3.0 < threshold:
+                continue  # not even the strongest right context (a title) would make it a name
             right = self._right_context(text, end)
-            score = min(s_score, 6.0) * 0.5 + chars + left + right - (1.0 if glen == 1 else 0.0)
-            if score < self.threshold:
+            if rare and (right <= -5.0 or (right < 3.0 and left < (4.0 if glen == 1 else 1.0))):
+                continue  # a rare surname needs a cue, punctuation or a title/gender to open a name
+            score = base + right
+            if score < threshold:
                 continue  # what follows only lowers the score
-            # a word (万里, 齐心) is a name only where the context says so clearly
-            soften = (0.5 if left >= 4.0 else 1.0) * (0.6 if right >= 2.0 else 1.0)
-            whole = text[i:end]
-            wf = m.word_freq(whole)
-            if wf:
-                score -= min(6.0, 1.0 + wf**0.5 / 4) * soften
-            if glen == 2:
-                gf = m.word_freq(given)
-                if gf > 200:
-                    score -= min(3.0, gf**0.5 / 30)
-                # surname and first given character make a word (银行卡, 杨梅舌, 高血压)
-                pf = m.word_freq(text[i : i + slen + 1])
-                if pf:
-                    score -= min(5.0, 1.0 + pf**0.5 / 10) * soften
-            if i > 0 and left < 1.0:
-                cross_left = m.word_freq(text[i - 1 : i + 1])
-                if cross_left:
-                    score -= min(4.0, cross_left**0.5 / 10)
-            if end < n and right < 1.5:
-                # the last given character makes a word with the next (曾行阑|尾: 阑尾)
-                cross_right = m.word_freq(text[end - 1 : end + 1])
-                if cross_right:
-                    score -= min(5.0, 1.5 + cross_right**0.5 / 5)
-            # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
-            if self._inside_word(text, i, end):
-                score -= 5.0 * soften
-            if _DRUG_PART.search(text, max(0, i - 1), min(n, end + 2)):
-                score -= 5.0
+            score -= self._penalties(text, i, slen, end, left, right)
             out.append((score, i, end))
         return out
+
+    def _surname_title(
+        self, text: str, i: int, slen: int, s_score: float, left: float, rare: bool
+    ) -> list[tuple[float, int, int]]:
+        """A bare surname before a title: 王主任, 李医生, 欧阳主任, 韩 主任, 林主治, 倪住院医师."""
+        m = self.model
+        surname = text[i : i + slen]
+        j = i + slen
+        gap = 1 if j < len(text) and text[j] == " " else 0
+        title = _SURNAME_TITLE_AT.match(text, j + gap)
+        if title is None or (gap and left < 1.0):
+            return []
+        weak = title.group() in WEAK_TITLES
+        after_lx = i > 0 and text[i - 1] in "老小"
+        if not (left >= 1.0 or after_lx or (not weak and not rare and surname not in _LINKING)):
+            return []
+        if m.word_freq(text[i : j + 2]) >= 50 or (weak and m.word_freq(surname + title.group())):
+            return []
+        base = 2.0 + min(max(s_score, 1.0), 4.0) * 0.5
+        return [(base + max(left, 0.0) - (1.0 if weak and not after_lx else 0.0), i, j)]
+
+    def _spaced(self, text: str, i: int, slen: int, s_score: float, left: float) -> list[tuple[float, int, int]]:
+        """A surname, one space, then the given name (患者 张 伟): only where the context is clear."""
+        out: list[tuple[float, int, int]] = []
+        j = i + slen
+        if not "\u4e00" <= text[j + 1] <= "\u9fff":
+            return out
+        for glen in (1, 2):
+            end = j + 1 + glen
+            given = text[j + 1 : end]
+            if end > len(text) or not "\u4e00" <= given[-1] <= "\u9fff" or given[0] in NOT_GIVEN_FIRST:
+                break
+            chars = sum(self._given.get(ch, -2.5) for ch in given)
+            right = self._right_context(text, end)
+            score = min(s_score, 6.0) * 0.5 + chars + left + right - (1.0 if glen == 1 else 0.0) - 0.5
+            if score >= self.threshold and not self.model.word_freq(given):
+                out.append((score, i, end))
+        return out
+
+    def _nicknames(self, text: str, cues: dict[int, float]) -> list[tuple[float, int, int]]:
+        """老王, 小李 (老 / 小 + a common surname), 阿芳 (阿 + a surname or a given-name character)."""
+        m = self.model
+        out: list[tuple[float, int, int]] = []
+        for match in _NICK.finditer(text):
+            i = match.start()
+            x = text[i + 1]
+            pair = text[i : i + 2]
+            if text[i] == "阿":
+                if x not in self._surnames and self._given.get(x, -3.0) < 1.0:
+                    continue
+                if m.word_freq(pair) >= 60:
+                    continue  # 阿姨, 阿婆
+            elif x not in SURNAMES or m.word_freq(pair) >= 500:
+                continue  # 小时, 老师, 小于
+            if i > 0 and text[i - 1] in "老小阿":
+                continue
+            left = self._left_context(text, i, cues)
+            if left < 1.0 and i > 0 and m.word_freq(text[i - 1 : i + 1]):
+                continue  # 养老, 缩小
+            right = self._right_context(text, i + 2)
+            if right < 1.0 and (text[i] == "阿" or left < 1.0):
+                continue
+            score = 2.0 + max(left, 0.0) + right
+            if i + 2 < len(text) and m.word_freq(text[i + 1 : i + 3]) and right < 1.0:
+                continue  # 小柴胡: 柴胡 is the word
+            if self._inside_word(text, i, i + 2) or _DRUG_PART.search(text, i, min(len(text), i + 4)):
+                continue  # 阿司匹林, 阿莫西林
+            out.append((score, i, i + 2))
+        return out
+
+    def _dotted(self, text: str, cues: dict[int, float]) -> list[tuple[float, int, int]]:
+        """Names whose parts a middle dot joins: 阿依古丽·买买提, 约翰·史密斯 (not 格林-巴利综合征)."""
+        out: list[tuple[float, int, int]] = []
+        for match in _DOTTED.finditer(text):
+            value = match.group()
+            if "·" not in value and not (". " not in value and "." in value and cues.get(match.start(), 0) >= 4.0):
+                continue  # a full stop joins sentences: only a cue makes 艾力.买买提 a name
+            parts = [p.strip(" ") for p in re.split(r"[·.]", value)]
+            if any(len(p) < 1 for p in parts) or sum(len(p) for p in parts) < 3:
+                continue
+            start, end = match.span()
+            # a cue or punctuation before may have been swallowed: start the name after the cue
+            for cue_end in sorted(cues):
+                if start < cue_end < start + len(parts[0]):
+                    start = cue_end
+            if self._right_context(text, end) <= -5.0 or _NOT_NAME_AFTER.match(text, end):
+                continue  # 格林·巴利综合征
+            if all(self.model.word_freq(p) >= 50 and len(p) >= 2 for p in parts):
+                continue  # words in a list joined by a dot (心·肺)
+            out.append((6.0, start, end))
+        return out
+
+    def _penalties(self, text: str, i: int, slen: int, end: int, left: float, right: float) -> float:
+        """What the words around a candidate take off its score (never negative)."""
+        m = self.model
+        n = len(text)
+        given = text[i + slen : end]
+        penalty = 0.0
+        # a word (万里, 齐心) is a name only where the context says so clearly
+        # (a word directly before a person's title is a name: 武功住院医师, 高峰主任)
+        soften = (0.5 if left >= 4.0 else 1.0) * (0.35 if right >= 3.0 and _TITLE_AT.match(text, end) else 0.6 if right >= 2.0 else 1.0)
+        wf = m.word_freq(text[i:end])
+        if wf:
+            penalty += min(6.0, 1.0 + wf**0.5 / 4) * soften
+        if len(given) == 2:
+            gf = m.word_freq(given)
+            if gf > 200:
+                penalty += min(3.0, gf**0.5 / 30)
+            # surname and first given character make a word (银行卡, 杨梅舌, 高血压)
+            pf = m.word_freq(text[i : i + slen + 1])
+            if pf:
+                penalty += min(5.0, 1.0 + pf**0.5 / 10) * soften
+                if pf >= 1000 and sum(self._given.get(ch, -2.5) for ch in given) < 0.0:
+                    penalty += 6.0  # a common word and a character no name uses (费用约, 安全带)
+        if i > 0 and left < 1.0:
+            cross_left = m.word_freq(text[i - 1 : i + 1])
+            if cross_left:
+                penalty += min(4.0, cross_left**0.5 / 10)
+        if end < n and right < 1.5:
+            # the last given character makes a word with the next (曾行阑|尾: 阑尾)
+            cross_right = m.word_freq(text[end - 1 : end + 1])
+            if cross_right:
+                penalty += min(5.0, 1.5 + cross_right**0.5 / 5)
+        # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
+        if self._inside_word(text, i, end):
+            penalty += 5.0 * soften
+        if _DRUG_PART.search(text, max(0, i - 1), min(n, end + 2)):
+            penalty += 5.0
+        return penalty
 
     def _inside_word(self, text: str, start: int, end: int) -> bool:
         """True when a dictionary word of 3–5 characters covers the candidate and more."""

@@ -8,7 +8,13 @@ from __future__ import annotations
 import re
 
 from privacy.deid.entities import PHONE
-from privacy.deid.recognizers.base import AFTER_FIRST_NO_ALNUM, AFTER_FIRST_NO_DIGIT, NO_DIGIT_AFTER, Doc, Hit, Recognizer
+from privacy.deid.recognizers.base import (
+    AFTER_FIRST_NO_DIGIT,
+    NO_DIGIT_AFTER,
+    Doc,
+    Hit,
+    Recognizer,
+)
 
 #: a country code right before a mobile (taken into the span)
 _COUNTRY = re.compile(r"(?:\+ ?86|0086|\(\+?86\)) ?-?$")

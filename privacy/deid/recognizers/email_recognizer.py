@@ -13,6 +13,14 @@ _EMAIL = re.compile(
     r"\.[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
 )
 
+#: an address written to dodge harvesters: zhang.wei(at)163.com, zhangwei [at] qq [dot] com, zhang#163.com
+_OBFUSCATED = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}[ ]?(?:[(\[{<][ ]?(?:at|AT)[ ]?[)\]}>]|[ ](?:at|AT)[ ]|#)[ ]?"
+    r"[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:[ ]?(?:\.|[(\[{<][ ]?(?:dot|DOT)[ ]?[)\]}>]|[ ](?:dot|DOT)[ ])[ ]?[A-Za-z0-9\-]{1,63})*"
+    r"[ ]?(?:\.|[(\[{<][ ]?(?:dot|DOT)[ ]?[)\]}>]|[ ](?:dot|DOT)[ ])[ ]?(?:com|cn|net|org|edu|gov|hk|tw|io|me|info|biz|co|us|uk)"
+    r"(?![A-Za-z0-9\-])"
+)
+
 
 class AsciiEmailRecognizer(Recognizer):
     """An ASCII e-mail address (full-width ``＠`` and letters are folded by normalisation).
@@ -27,6 +35,8 @@ class AsciiEmailRecognizer(Recognizer):
     entities = (EMAIL,)
 
     def find(self, doc: Doc) -> list[Hit]:
-        if "@" not in doc.text:
-            return []
-        return [self.hit(m) for m in _EMAIL.finditer(doc.text)]
+        text = doc.text
+        hits = [self.hit(m) for m in _EMAIL.finditer(text)] if "@" in text else []
+        if "at" in text or "AT" in text or "#" in text:
+            hits += [self.hit(m, score=0.8) for m in _OBFUSCATED.finditer(text)]
+        return hits

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from contracts.formats import luhn_complete, resident_id_check_char
+from contracts.formats import resident_id_check_char
 from privacy.deid.engine import get_deidentifier
 from privacy.deid.known import KnownIdentifiers, find_names
 from privacy.deid.memory import PersonMemory

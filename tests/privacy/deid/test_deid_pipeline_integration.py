@@ -1,0 +1,227 @@
+"""On the real broker: a person's identifiers, written any way in a note, never reach the lab or
+an insurer; a note that fails the residual check is quarantined with its reason.
+
+A small simulation gives persons, consents, settlements and notes. Then notes are added for some
+of those persons that carry the identifiers their settlements hold — the resident ID in full-width
+digits, the phone spaced and masked, the name with a space, the card number in full width, part of
+the address — and one note with a 17-digit number no recogniser claims. consent-sync, router,
+deidentify and lab-sink run until idle; then ``lab.emr-notes.v1``, the lab table and the insurer
+topics are searched for every form of every identifier (widths folded, spaces and dashes
+dropped), and the quarantine topic for the failed note.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from medshare import topics as t
+from privacy.deid.normalise import fold
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "streams"))
+from pipeline_helpers import INSURERS, expected_disclosures, read_topic, reset_pipeline  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+SIM = {"persons": 40, "days": 12, "seed": 29, "malformed_rate": 0.0, "start_date": date(2026, 3, 1)}
+PROCESSORS = ("consent-sync", "router", "deidentify", "lab-sink")
+FULL = str.maketrans({**{str(d): chr(0xFF10 + d) for d in range(10)}, "X": "Ｘ", "x": "ｘ"})
+FULL.update({ord(c): ord(c) + 0xFEE0 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+
+
+@dataclass
+class Published:
+    """What expected_disclosures needs of an event: its value, valid."""
+
+    value: bytes
+    malformed: None = None
+
+
+def _forms(s: dict) -> dict[str, str]:
+    """The person's identifiers as the crafted note writes them (form -> text)."""
+    phone, rid, name = s["phone"], s["resident_id"], s["name"]
+    return {
+        "resident_id_fullwidth": rid.translate(FULL),
+        "phone_spaced": f"{phone[:3]} {phone[3:7]} {phone[7:]}",
+        "phone_masked": f"{phone[:3]}****{phone[-4:]}",
+        "name_spaced": " ".join(name),
+        "card_fullwidth": s["card_no"].translate(FULL),
+        "address_part": s["address"][s["address"].find("区") + 1 :][:12],
+    }
+
+
+def _note_text(forms: dict[str, str]) -> str:
+    return (
+        f"家属沟通记录：{forms['name_spaced']}，身份证{forms['resident_id_fullwidth']}，"
+        f"联系方式 {forms['phone_spaced']}（身份核验 {forms['phone_masked']}），"
+        f"卡 {forms['card_fullwidth']}，家住{forms['address_part']}。诉胸闷2天，予阿司匹林100mg qd。"
+    )
+
+
+def _run(name: str, cfg) -> dict:
+    from streams.registry import factory
+    from streams.runtime import Runner, RunOptions
+
+    return Runner(factory(name)(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run().__dict__
+
+
+@pytest.fixture(scope="module")
+def run(kafka_broker, tmp_path_factory):
+    from medshare import kafka as mk
+    from medshare.envelope import make_headers
+    from medshare.simulate import SimConfig, Simulation, run_simulation
+
+    cfg = kafka_broker
+    reset_pipeline(cfg)
+    sim_cfg = SimConfig(insurers=INSURERS, **SIM)
+    run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path_factory.mktemp("jsonl"), batch=False)
+    events = list(Simulation(sim_cfg).events())
+    settlements = {e.record["person_no"]: e.record for e in events if e.topic == t.PLATFORM_SETTLEMENTS}
+    notes = [e.record for e in events if e.topic == t.PLATFORM_EMR_NOTES and e.record["person_no"] in settlements]
+    disclosed = {rid for _, src, rid in expected_disclosures(cfg, events) if src == t.PLATFORM_EMR_NOTES}
+    # notes of persons whose notes an insurer receives first, so the insurer side is exercised
+    notes.sort(key=lambda r: r["note_id"] not in disclosed)
+    crafted: list[dict] = []
+    seen: set[str] = set()
+    for base in notes:
+        if base["person_no"] in seen or len(crafted) >= 6:
+            continue
+        seen.add(base["person_no"])
+        forms = _forms(settlements[base["person_no"]])
+        crafted.append({**base, "note_id": f"{base['note_id']}-D{len(crafted)}", "text": _note_text(forms),
+                        "_forms": forms})
+    residual = {**notes[0], "note_id": f"{notes[0]['note_id']}-R", "text": "备注：12345678901234567 已核对，无不适。"}
+    producer = mk.producer("platform", cfg)
+    published = []
+    try:
+        for rec in [*crafted, residual]:
+            value = json.dumps({k: v for k, v in rec.items() if k != "_forms"}, ensure_ascii=False).encode()
+            producer.send(t.PLATFORM_EMR_NOTES, value=value, key=rec["person_no"].encode(),
+                          headers=make_headers(t.PLATFORM_EMR_NOTES, "simulator", event_id=rec["note_id"]))
+            published.append(Published(value))
+        producer.flush(timeout=60)
+    finally:
+        producer.close(timeout=30)
+    expected = expected_disclosures(cfg, [*events, *published])
+    counters = {name: _run(name, cfg) for name in PROCESSORS}
+    return {"cfg": cfg, "crafted": crafted, "residual": residual, "settlements": settlements,
+            "expected": expected, "counters": counters}
+
+
+def _leaks(text: str, settlement: dict, forms: dict[str, str], masked_too: bool = True) -> list[str]:
+    """Which identifier (by name of form, never the value) is still in ``text``."""
+    out = fold(text)
+    values = {**forms, "name": settlement["name"], "resident_id": settlement["resident_id"],
+              "phone": settlement["phone"], "card_no": settlement["card_no"]}
+    if masked_too:
+        values["phone_tail"] = settlement["phone"][-4:] + "）"  # what a masked number leaves visible
+    else:
+        values = {k: v for k, v in values.items() if k not in ("phone_masked", "address_part")}
+    return [k for k, v in values.items() if fold(v) in out]
+
+
+def test_lab_notes_hold_no_form_of_the_persons_identifiers(run):
+    lab = {json.loads(m.value)["note_id"]: json.loads(m.value) for m in read_topic(run["cfg"], t.LAB_EMR_NOTES)}
+    assert run["crafted"], "the simulation should give persons with settlements and notes"
+    for note in run["crafted"]:
+        out = lab.get(note["note_id"])
+        assert out is not None, f"{note['note_id']} did not reach the lab"
+        assert _leaks(out["text_redacted"], run["settlements"][note["person_no"]], note["_forms"]) == []
+        assert "阿司匹林100mg" in out["text_redacted"]  # the clinical text stays
+
+
+def test_lab_table_holds_no_form_of_the_persons_identifiers(run):
+    from streams.labdb import LabDB
+
+    ids = [n["note_id"] for n in run["crafted"]]
+    rows = dict(LabDB(cfg=run["cfg"]).query(
+        f"select note_id, text_redacted from lab_emr_notes where note_id in ({', '.join('?' for _ in ids)})", ids))
+    assert set(rows) == set(ids)
+    for note in run["crafted"]:
+        assert _leaks(rows[note["note_id"]], run["settlements"][note["person_no"]], note["_forms"]) == []
+
+
+def _insurer_notes(run) -> dict[str, dict]:
+    out = {}
+    for code in INSURERS:
+        for m in read_topic(run["cfg"], t.insurer_claims(code)):
+            rec = json.loads(m.value)
+            if rec.get("note_id"):
+                out[f"{code}:{rec['note_id']}"] = rec
+    return out
+
+
+def test_insurer_topics_hold_no_full_width_or_spaced_identifier(run):
+    """Full-width, spaced and dashed forms: the router's redaction finds them without the memory."""
+    got = _insurer_notes(run)
+    crafted_ids = {n["note_id"] for n in run["crafted"]}
+    crafted_there = [(k, v) for k, v in got.items() if k.split(":", 1)[1] in crafted_ids]
+    expected = {f"{code}:{rid}" for code, src, rid in run["expected"] if src == t.PLATFORM_EMR_NOTES and rid in crafted_ids}
+    assert {k for k, _ in crafted_there} == expected
+    assert crafted_there, "no crafted note was disclosed to an insurer: the insurer side is not exercised"
+    by_id = {n["note_id"]: n for n in run["crafted"]}
+    for key, rec in crafted_there:
+        note = by_id[key.split(":", 1)[1]]
+        assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"], masked_too=False) == []
+
+
+def test_insurer_topics_hold_no_masked_or_partial_identifier(run):
+    by_id = {n["note_id"]: n for n in run["crafted"]}
+    for key, rec in _insurer_notes(run).items():
+        note = by_id.get(key.split(":", 1)[1])
+        if note is not None:
+            assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"]) == []
+
+
+def test_a_note_failing_the_residual_check_is_quarantined_with_its_reason(run):
+    lab_ids = {json.loads(m.value)["note_id"] for m in read_topic(run["cfg"], t.LAB_EMR_NOTES)}
+    assert run["residual"]["note_id"] not in lab_ids
+    quarantined = [json.loads(m.value) for m in read_topic(run["cfg"], t.QUARANTINE)]
+    ours = [q for q in quarantined if q.get("source_event_id") == run["residual"]["note_id"]
+            and q.get("quarantined_by") == "deidentify"]
+    assert len(ours) == 1, [q.get("source_event_id") for q in quarantined]
+    q = ours[0]
+    assert "residual-identifier" in q["rules"]
+    assert [(v["field"], v["rule"]) for v in q["violations"]] == [("text", "residual-identifier")]
+    assert "long-number" in q["violations"][0]["message"] and run["residual"]["note_id"] in q["violations"][0]["message"]
+    assert "12345678901234567" not in json.dumps(q, ensure_ascii=False)
+
+
+def test_the_memory_holds_no_plaintext(run):
+    path = run["cfg"].state_dir / "deid.sqlite"
+    assert path.exists()
+    data = b"".join(p.read_bytes() for p in path.parent.glob("deid.sqlite*"))
+    for s in run["settlements"].values():
+        for value in (s["name"], s["resident_id"], s["phone"], s["card_no"], s["person_no"]):
+            assert value.encode() not in data
+
+
+def test_the_memory_survives_a_restart(run):
+    """A new de-identifier process (no settlement since) still redacts the masked and partial forms,
+    which only the memory in the state database can tell are this person's."""
+    from medshare import kafka as mk
+    from medshare.envelope import make_headers
+
+    note = run["crafted"][0]
+    forms = note["_forms"]
+    later = {k: v for k, v in note.items() if k != "_forms"}
+    later.update(note_id=f"{note['note_id']}-restart",
+                 text=f"电话回访：尾号{forms['phone_masked'][-4:]}，核验 {forms['phone_masked']}，地址{forms['address_part']}。")
+    producer = mk.producer("platform", run["cfg"])
+    try:
+        producer.send(t.PLATFORM_EMR_NOTES, value=json.dumps(later, ensure_ascii=False).encode(),
+                      key=later["person_no"].encode(),
+                      headers=make_headers(t.PLATFORM_EMR_NOTES, "simulator", event_id=later["note_id"]))
+        producer.flush(timeout=60)
+    finally:
+        producer.close(timeout=30)
+    _run("deidentify", run["cfg"])
+    lab = {json.loads(m.value)["note_id"]: json.loads(m.value) for m in read_topic(run["cfg"], t.LAB_EMR_NOTES)}
+    out = lab[later["note_id"]]["text_redacted"]
+    assert out.startswith("电话回访：尾号<")
+    assert _leaks(out, run["settlements"][note["person_no"]], forms) == []
