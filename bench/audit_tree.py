@@ -52,8 +52,6 @@ def append_baseline(size: int, folder: Path) -> float:
     """Entries/s appending without the tree (its writes patched out): the chain-only store's cost."""
     from unittest import mock
 
-    from audit_helpers import record_event
-
     from privacy import audit_tree
     from privacy.audit import AuditStore
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 # --- resident identity card number (居民身份证号码), GB 11643-1999 -----------------------------
 _GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -37,11 +38,23 @@ SHANGHAI_DISTRICTS: dict[str, str] = {
 }
 
 
+#: the weighted sum of 17 ASCII zeros ("0" is byte 48), subtracted from a sum over the bytes
+_GB11643_ZERO = 48 * sum(_GB11643_WEIGHTS)
+
+
 def resident_id_check_char(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits."""
+    """The GB 11643 check character for the first 17 digits.
+
+    ASCII digits are weighted straight from their bytes (one ``map`` in C, about 5x faster than
+    ``int()`` per digit: every resident ID on the stream is checked); other Unicode digits, which
+    ``str.isdigit`` also accepts, take the slow path with the same result.
+    """
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("need exactly 17 digits")
-    total = sum(int(d) * w for d, w in zip(first17, _GB11643_WEIGHTS, strict=True))
+    if first17.isascii():
+        total = sum(map(mul, first17.encode("ascii"), _GB11643_WEIGHTS)) - _GB11643_ZERO
+    else:
+        total = sum(int(d) * w for d, w in zip(first17, _GB11643_WEIGHTS, strict=True))
     return _GB11643_CHECK[total % 11]
 
 
@@ -156,6 +169,50 @@ def is_valid_datetime(value: object) -> bool:
         return False
     try:
         datetime.fromisoformat(value)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True
+
+
+# --- the national medical-insurance platform interface (issue 18, docs/platform-interface.md) -----
+#: 人员编号 psn_no and the platform's ids (setl_id 结算ID, mdtrt_id 就诊ID): 字符型 30 in the interface
+PLATFORM_ID = r"[0-9A-Za-z]{1,30}"
+#: ICD-10 医保版 2.0 diagnosis: category, a 3-character subcategory (digits or ``x``) and optionally
+#: an ``x`` + 3-digit extension: ``E11.900``, ``C34.900x001``, ``I10.x00x002``
+ICD10_CHS = r"[A-Z][0-9]{2}(?:\.[0-9x][0-9x]{0,2}(?:x[0-9]{3})?)?"
+#: 医保版 ICD-9-CM-3 operation: 2-digit category, up to 4 more digits, optional ``x`` extension
+#: (``36.0600``, ``81.5100x001``)
+ICD9CM3_CHS = r"[0-9]{2}(?:\.[0-9]{1,4}(?:x[0-9]{3})?)?"
+#: 中医病证 (TCM disease / syndrome) codes: shape only (a letter, then letters, digits and dots)
+TCM_DIAG = r"[A-Z][0-9A-Z]{1,5}(?:\.[0-9A-Z]{1,3}){0,4}"
+#: 国家医保药品编码, 西药: ``X`` + 22 (``XA01ABD075A002010100483``)
+WEST_DRUG_CODE = r"X[A-Z0-9]{22}"
+#: 国家医保药品编码, 中成药: ``Z`` + 19..22 (20 characters seen in practice)
+TCM_PATENT_CODE = r"Z[A-Z0-9]{19,22}"
+#: 中药饮片 (herbal pieces): ``T`` + letters/digits; shape only
+HERB_CODE = r"T[A-Z0-9]{6,22}"
+#: 医疗服务项目分类与代码: 15 digits (``001216000010100``)
+SERVICE_CODE_15 = r"[0-9]{15}"
+#: 医保医用耗材编码: ``C`` + 19 digits (20 characters)
+CONSUMABLE_CODE = DEVICE_CODE
+#: 定点医疗机构 (hospital) ``H`` and 定点零售药店 (pharmacy) ``P`` + 6-digit region + 5 digits
+HOSPITAL_CODE = r"H[0-9]{11}"
+PHARMACY_CODE = r"P[0-9]{11}"
+FIXMEDINS_CODE = r"[HP][0-9]{11}"
+#: the interface's date-time: ``yyyy-MM-dd HH:mm:ss``, China Standard Time without an offset
+INTERFACE_DATETIME = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
+#: any code ``med_list_codg`` may hold (rule ``code-by-category`` pins which by med_chrgitm_type)
+MED_LIST_CODE = f"(?:{WEST_DRUG_CODE}|{TCM_PATENT_CODE}|{HERB_CODE}|{SERVICE_CODE_15}|{CONSUMABLE_CODE})"
+
+
+def is_valid_interface_datetime(value: object) -> bool:
+    """:data:`INTERFACE_DATETIME` naming a real date and time."""
+    from datetime import datetime
+
+    if not fullmatch(INTERFACE_DATETIME, value):
+        return False
+    try:
+        datetime.strptime(value, "%Y-%m-%d %H:%M:%S")  # type: ignore[arg-type]
     except ValueError:
         return False
     return True

@@ -2,15 +2,18 @@
 
 A quarantine record (contract ``pipeline.quarantine.v1``) holds:
 
-* the original message value, sealed with AES-256-GCM under the pipeline's own quarantine key
-  (``privacy.keys.pipeline_secret("quarantine")``, 32 bytes at ``settings().pipeline_dir``), and
-  separately the original key and headers; the associated data binds each ciphertext to the
-  quarantine id and the source topic, so a ciphertext cannot be moved to another record;
+* the original message value, sealed with AES-256-GCM under the quarantine key of its period (a
+  calendar month, UTC, named by ``key_id``; :mod:`contracts.quarantine_keys`, where keys of old
+  periods are destroyed — crypto-shredding), and separately the original key and headers; the
+  associated data binds each ciphertext to the quarantine id and the source topic, so a
+  ciphertext cannot be moved to another record. Records without ``key_id`` (made before period
+  keys) open with the legacy single key ``privacy.keys.pipeline_secret("quarantine")``;
 * the contract id and version, every violation (values masked as the validator masks them; free
   text from processor errors is scrubbed of anything that looks like an identifier), the distinct
   rules violated;
 * where it came from: topic, partition, offset, the ``ms-event-id`` header, and a keyed hash of
-  the message key (so one person's records can be grouped without showing ``person_no``);
+  the message key under the period key (so one person's records can be grouped without showing
+  ``person_no``, and no longer once the period key is destroyed);
 * when and by whom it was quarantined, and a quarantine id ``q-<32 hex>``.
 
 Replaying (:func:`replay`) opens the payload, re-validates it against the contract as it is now,
@@ -47,7 +50,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from contracts import formats as fm
-from contracts.exceptions import ContractNotFound, QuarantineError
+from contracts.exceptions import ContractNotFound, PayloadShredded, QuarantineError
+from contracts.quarantine_keys import PERIOD_RE, KeyShreddedError, QuarantineKeyring, Shredded, period_of
 from contracts.rules import shape
 from contracts.validator import Violation
 from medshare import topics
@@ -221,11 +225,62 @@ class QuarantineWriter:
     """Builds and opens ``pipeline.quarantine.v1`` records with the pipeline's quarantine key."""
 
     def __init__(self, cfg: Settings | None = None, key: bytes | None = None, processor: str = "pipeline") -> None:
-        self.key = key if key is not None else quarantine_key(cfg)
-        if len(self.key) != 32:
+        """Seal with the period key of each record's quarantine time; ``key`` fixes one key instead
+        (records then carry no ``key_id``: tests and tools that bring their own key)."""
+        if key is not None and len(key) != 32:
             raise QuarantineError("the quarantine key must be 32 bytes")
+        self.cfg = cfg
+        self._fixed = key
+        self._legacy: bytes | None = None
+        self._keyring: QuarantineKeyring | None = None
         self.processor = processor
-        self.fingerprint = key_fingerprint(self.key)
+
+    @property
+    def key(self) -> bytes:
+        """The fixed key, else the legacy single quarantine key (opens records without ``key_id``)."""
+        if self._fixed is not None:
+            return self._fixed
+        if self._legacy is None:
+            self._legacy = quarantine_key(self.cfg)
+        return self._legacy
+
+    @property
+    def keyring(self) -> QuarantineKeyring:
+        if self._keyring is None:
+            self._keyring = QuarantineKeyring(self.cfg)
+        return self._keyring
+
+    def sealing_key(self, when: datetime) -> tuple[str | None, bytes]:
+        """``(key_id, key)`` a record quarantined at ``when`` is sealed with."""
+        if self._fixed is not None:
+            return None, self._fixed
+        key_id = period_of(when)
+        try:
+            return key_id, self.keyring.key(key_id, create=True)
+        except KeyShreddedError:
+            raise QuarantineError(f"the quarantine key of {key_id} was destroyed: cannot seal a record "
+                                  f"dated {when.isoformat()} (is the clock right?)") from None
+
+    def opening_key(self, record: Mapping[str, Any]) -> bytes:
+        """The key that opens ``record``; raises :class:`PayloadShredded` if it was destroyed."""
+        key_id = record.get("key_id")
+        if self._fixed is not None or key_id is None:
+            return self.key
+        try:
+            return self.keyring.key(str(key_id))
+        except KeyShreddedError:
+            tomb = self.keyring.shredded(str(key_id))
+            raise PayloadShredded(str(record.get("quarantine_id", "?")), str(key_id),
+                                  tomb.shredded_at if tomb else None) from None
+        except QuarantineError:
+            raise QuarantineError(_GENERIC) from None
+
+    def shredded(self, record: Mapping[str, Any]) -> Shredded | None:
+        """The tombstone of the record's key if its payload was crypto-shredded (nothing is decrypted)."""
+        key_id = record.get("key_id")
+        if self._fixed is not None or not isinstance(key_id, str) or not PERIOD_RE.match(key_id):
+            return None
+        return self.keyring.shredded(key_id)
 
     def build(
         self,
@@ -282,13 +337,15 @@ class QuarantineWriter:
         complete = len(packed) <= MAX_SEALED_BYTES
         if not complete:
             packed = packed[:MAX_SEALED_BYTES]
+        when = now or datetime.now(UTC)
+        key_id, seal_key = self.sealing_key(when)
         envelope = json.dumps({
             "key": base64.b64encode(key_bytes).decode() if key_bytes is not None else None,
             "headers": [[k, base64.b64encode(v).decode() if v is not None else None] for k, v in pairs],
         }, separators=(",", ":")).encode()
         return {
             "quarantine_id": qid,
-            "quarantined_at": (now or datetime.now(UTC)).astimezone().isoformat(timespec="seconds"),
+            "quarantined_at": when.astimezone().isoformat(timespec="seconds"),
             "quarantined_by": (processor or self.processor)[:64],
             "contract_id": contract_id,
             "contract_version": contract_version,
@@ -296,17 +353,18 @@ class QuarantineWriter:
             "source_partition": partition,
             "source_offset": offset,
             "source_event_id": hmap.get(H_EVENT_ID, None) and scrub(hmap[H_EVENT_ID], secrets)[:128],
-            "source_key_hash": key_hash(key_bytes, self.key),
+            "source_key_hash": key_hash(key_bytes, seal_key),
             "rules": rules,
             "violations": vs,
             "cipher": CIPHER,
             "key_name": KEY_NAME,
-            "key_fingerprint": self.fingerprint,
-            "payload": _seal(self.key, packed, _aad(qid, "payload", source_topic)),
+            "key_fingerprint": key_fingerprint(seal_key),
+            **({"key_id": key_id} if key_id is not None else {}),
+            "payload": _seal(seal_key, packed, _aad(qid, "payload", source_topic)),
             "payload_encoding": encoding,
             "payload_bytes": len(raw_bytes) if raw_bytes is not None else 0,
             "payload_complete": complete,
-            "envelope": _seal(self.key, envelope, _aad(qid, "envelope", source_topic)),
+            "envelope": _seal(seal_key, envelope, _aad(qid, "envelope", source_topic)),
         }
 
     @staticmethod
@@ -325,10 +383,11 @@ class QuarantineWriter:
 
     def open(self, record: Mapping[str, Any]) -> Opened:
         """Decrypt a quarantine record's payload, key and headers (one uninformative error on failure)."""
+        key = self.opening_key(record)
         try:
             qid, topic = record["quarantine_id"], record.get("source_topic")
-            packed = _unseal(self.key, record["payload"], _aad(qid, "payload", topic))
-            env = json.loads(_unseal(self.key, record["envelope"], _aad(qid, "envelope", topic)))
+            packed = _unseal(key, record["payload"], _aad(qid, "payload", topic))
+            env = json.loads(_unseal(key, record["envelope"], _aad(qid, "envelope", topic)))
             encoding = record["payload_encoding"]
         except (KeyError, TypeError, ValueError):
             raise QuarantineError(_GENERIC) from None
@@ -341,9 +400,9 @@ class QuarantineWriter:
                 value = packed
         else:
             value = packed
-        key = base64.b64decode(env["key"]) if env.get("key") is not None else None
+        msg_key = base64.b64decode(env["key"]) if env.get("key") is not None else None
         headers = [(k, base64.b64decode(v) if v is not None else None) for k, v in env.get("headers", [])]
-        return Opened(value=value, key=key, headers=headers, complete=bool(record.get("payload_complete", True)))
+        return Opened(value=value, key=msg_key, headers=headers, complete=bool(record.get("payload_complete", True)))
 
     def outgoing(self, record: Mapping[str, Any], producer: str | None = None) -> Outgoing:
         """The message to produce to ``pipeline.quarantine.v1`` (keyed by quarantine id)."""
@@ -500,7 +559,7 @@ def read_quarantine(
 @dataclass
 class ReplayOutcome:
     quarantine_id: str
-    status: str  # replayed | already-replayed | still-invalid | not-replayable | failed | would-replay
+    status: str  # replayed | already-replayed | still-invalid | not-replayable | shredded | failed | would-replay
     detail: str = ""
     violations: list[dict[str, Any]] = field(default_factory=list)
     target: str | None = None
@@ -531,7 +590,10 @@ def replay_one(
         return ReplayOutcome(qid, "not-replayable", "no source topic (quarantined from a file)")
     if ledger.status(qid) == "done":
         return ReplayOutcome(qid, "already-replayed", "this quarantine id was replayed before")
-    opened = writer.open(record)
+    try:
+        opened = writer.open(record)
+    except PayloadShredded as exc:
+        return ReplayOutcome(qid, "shredded", str(exc))
     if not opened.complete or opened.value is None:
         return ReplayOutcome(qid, "not-replayable", "the original was too big to keep whole, or had no value")
     try:

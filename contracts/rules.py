@@ -108,6 +108,18 @@ def _datetime_ok(value: str) -> bool:
     return True
 
 
+def _check_interface_datetime(value: str) -> str | None:
+    if f.fullmatch(f.INTERFACE_DATETIME, value) is None:
+        return "not yyyy-MM-dd HH:mm:ss (the interface's date-time, e.g. 2026-03-05 10:21:07)"
+    if not f.is_valid_interface_datetime(value):
+        return "not a real date and time"
+    return None
+
+
+def _interface_datetime_ok(value: str) -> bool:
+    return f.is_valid_interface_datetime(value)
+
+
 _ITEM_CODE = f"(?:{f.DRUG_CODE}|{f.DEVICE_CODE}|{f.SERVICE_CODE})"
 
 FORMATS: dict[str, Format] = {
@@ -134,6 +146,35 @@ FORMATS: dict[str, Format] = {
         Format("datetime", f.DATETIME, _check_datetime, "ISO 8601 date-time with offset", _datetime_ok),
         Format("envelope", f.ENVELOPE, _regex_checker(f.ENVELOPE, "an mse1 ciphertext envelope"),
                "field-level ciphertext (privacy/crypto.py)"),
+        # the national platform interface (docs/platform-interface.md)
+        Format("platform_id", f.PLATFORM_ID, _regex_checker(f.PLATFORM_ID, "an interface id (1-30 letters or digits)"),
+               "人员编号/结算ID/就诊ID: 字符型 30"),
+        Format("icd10_chs", f.ICD10_CHS, _regex_checker(f.ICD10_CHS, "an ICD-10 医保版 2.0 code"),
+               "ICD-10 医保版 2.0 diagnosis, with x extensions (C34.900x001)"),
+        Format("icd9cm3_chs", f.ICD9CM3_CHS, _regex_checker(f.ICD9CM3_CHS, "an ICD-9-CM-3 医保版 operation code"),
+               "医保版 ICD-9-CM-3 operation"),
+        Format("tcm_diag", f.TCM_DIAG, _regex_checker(f.TCM_DIAG, "a TCM disease/syndrome code"),
+               "中医病证 code (shape only)"),
+        Format("west_drug_code", f.WEST_DRUG_CODE, _regex_checker(f.WEST_DRUG_CODE, "a national western-drug code"),
+               "国家医保药品编码 西药 (X + 22)"),
+        Format("tcm_patent_code", f.TCM_PATENT_CODE,
+               _regex_checker(f.TCM_PATENT_CODE, "a national Chinese-patent-medicine code"), "国家医保药品编码 中成药 (Z…)"),
+        Format("herb_code", f.HERB_CODE, _regex_checker(f.HERB_CODE, "a herbal-pieces code"), "中药饮片 (T…, shape only)"),
+        Format("service_code_15", f.SERVICE_CODE_15,
+               _regex_checker(f.SERVICE_CODE_15, "a 15-digit medical-service code"), "医疗服务项目分类与代码 (15 digits)"),
+        Format("consumable_code", f.CONSUMABLE_CODE,
+               _regex_checker(f.CONSUMABLE_CODE, "a national consumable code"), "医保医用耗材编码 (C + 19 digits)"),
+        Format("med_list_code", f.MED_LIST_CODE,
+               _regex_checker(f.MED_LIST_CODE, "a drug, herb, service or consumable code"),
+               "医疗目录编码: any national list code (rule code-by-category pins which)"),
+        Format("hospital_code", f.HOSPITAL_CODE, _regex_checker(f.HOSPITAL_CODE, "a hospital code (H + 11 digits)"),
+               "定点医疗机构编码"),
+        Format("pharmacy_code", f.PHARMACY_CODE, _regex_checker(f.PHARMACY_CODE, "a pharmacy code (P + 11 digits)"),
+               "定点零售药店编码"),
+        Format("fixmedins_code", f.FIXMEDINS_CODE,
+               _regex_checker(f.FIXMEDINS_CODE, "an institution code (H or P + 11 digits)"), "定点医药机构编码"),
+        Format("interface_datetime", f.INTERFACE_DATETIME, _check_interface_datetime,
+               "yyyy-MM-dd HH:mm:ss, China Standard Time (the interface's 日期时间型)", _interface_datetime_ok),
     )
 }
 
@@ -176,18 +217,90 @@ def _args(args: Mapping[str, Any], kind: str, *names: str) -> list[Any]:
     return [args[n] for n in names]
 
 
+def _fen(v: float) -> int:
+    """An amount in yuan as whole fen (分); amounts carry at most 2 decimals (multipleOf 0.01)."""
+    return round(v * 100)
+
+
+def _amount_args(args: Mapping[str, Any]) -> tuple[bool, float]:
+    """``(exact_fen, tolerance)``: with ``unit: fen`` sums compare in whole fen, exactly by default."""
+    unit = args.get("unit")
+    if unit not in (None, "yuan", "fen"):
+        raise ContractError(f"record rule: unit must be 'fen' or 'yuan', not {unit!r}")
+    if unit == "fen":
+        return True, float(args.get("tolerance", 0))
+    return False, float(args.get("tolerance", 0.01)) + 1e-9
+
+
+def _differ(s: float, t: float, fen: bool, tol: float) -> bool:
+    if fen:
+        return abs(_fen(s) - _fen(t)) > tol
+    return abs(s - t) > tol
+
+
+def _how_far(s: float, t: float, fen: bool, tol: float) -> str:
+    if fen:
+        d = _fen(s) - _fen(t)
+        return f"differs by {abs(d)} fen" + (f", tolerance {tol:g} fen" if tol else "")
+    return f"tolerance {tol:.2f}"
+
+
+def _parts_sum(obj: Mapping[str, Any], parts: Sequence[str], optional: frozenset[str], fen: bool) -> float | None:
+    total = 0
+    for p in parts:
+        v = obj.get(p)
+        if v is None and p in optional:
+            continue
+        n = _num(v)
+        if n is None:
+            return None
+        total += _fen(n) if fen else n
+    return total / 100 if fen else total
+
+
 def _sum_equals(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """``parts`` add up to ``total``; ``optional`` parts count as 0 when absent or null."""
     parts, total = _args(args, "sum-equals", "parts", "total")
-    tol = float(args.get("tolerance", 0.01)) + 1e-9
+    fen, tol = _amount_args(args)
+    optional = frozenset(args.get("optional", ()))
+
+    def fail(s: float, t: float) -> list[Failure]:
+        return [(total, f"{' + '.join(parts)} = {s:.2f} but {total} = {t:.2f} ({_how_far(s, t, fen, tol)})")]
+
+    if fen or optional:
+        def check(obj: Mapping[str, Any]) -> list[Failure]:
+            t = _num(obj.get(total))
+            s = _parts_sum(obj, parts, optional, fen)
+            if t is None or s is None:
+                return []
+            return fail(s, t) if _differ(s, t, fen, tol) else []
+
+        return (*parts, total), check
+
+    def check_yuan(obj: Mapping[str, Any]) -> list[Failure]:  # the plain case, kept lean for the hot path
+        t = _num(obj.get(total))
+        vals = [_num(obj.get(p)) for p in parts]
+        if t is None or None in vals:
+            return []
+        s = sum(vals)  # type: ignore[arg-type]
+        return fail(s, t) if abs(s - t) > tol else []
+
+    return (*parts, total), check_yuan
+
+
+def _sum_at_most(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """``parts`` add up to no more than ``total`` (in whole fen); ``optional`` parts count as 0."""
+    parts, total = _args(args, "sum-at-most", "parts", "total")
+    optional = frozenset(args.get("optional", ()))
 
     def check(obj: Mapping[str, Any]) -> list[Failure]:
         t = _num(obj.get(total))
-        vals = [_num(obj.get(p)) for p in parts]
-        if t is None or any(v is None for v in vals):
+        s = _parts_sum(obj, parts, optional, True)
+        if t is None or s is None:
             return []
-        s = sum(vals)  # type: ignore[arg-type]
-        if abs(s - t) > tol:
-            return [(total, f"{' + '.join(parts)} = {s:.2f} but {total} = {t:.2f} (tolerance {tol:.2f})")]
+        if _fen(s) > _fen(t):
+            return [(parts[0] if len(parts) == 1 else total,
+                     f"{' + '.join(parts)} = {s:.2f} exceeds {total} = {t:.2f} by {_fen(s) - _fen(t)} fen")]
         return []
 
     return (*parts, total), check
@@ -195,7 +308,7 @@ def _sum_equals(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
 
 def _items_sum(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
     array, field, total = _args(args, "items-sum", "array", "field", "total")
-    tol = float(args.get("tolerance", 0.01)) + 1e-9
+    fen, tol = _amount_args(args)
 
     def check(obj: Mapping[str, Any]) -> list[Failure]:
         t = _num(obj.get(total))
@@ -203,14 +316,58 @@ def _items_sum(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
         if t is None or type(items) is not list:
             return []
         vals = [_num(it.get(field)) if type(it) is dict else None for it in items]
-        if any(v is None for v in vals):
+        if None in vals:
             return []
-        s = sum(vals)  # type: ignore[arg-type]
-        if abs(s - t) > tol:
-            return [(total, f"sum of {array}[].{field} = {s:.2f} but {total} = {t:.2f} (tolerance {tol:.2f})")]
+        s = sum(map(_fen, vals)) / 100 if fen else sum(vals)  # type: ignore[arg-type]
+        if _differ(s, t, fen, tol):
+            return [(total, f"sum of {array}[].{field} = {s:.2f} but {total} = {t:.2f} "
+                            f"({_how_far(s, t, fen, tol)})")]
         return []
 
     return (array, total), check
+
+
+def _items_count(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """Between ``min`` and ``max`` items of ``array`` have ``field`` equal to ``equals``
+    (``skip_empty``: an empty or absent array passes)."""
+    array, field, equals = _args(args, "items-count", "array", "field", "equals")
+    lo, hi, skip_empty = args.get("min"), args.get("max"), bool(args.get("skip_empty", False))
+    if lo is None and hi is None:
+        raise ContractError("record rule 'items-count' needs min or max")
+
+    def check(obj: Mapping[str, Any]) -> list[Failure]:
+        items = obj.get(array)
+        if type(items) is not list or (skip_empty and not items):
+            return []
+        n = sum(1 for it in items if type(it) is dict and it.get(field) == equals)
+        if (lo is not None and n < lo) or (hi is not None and n > hi):
+            want = f"exactly {lo}" if lo == hi else f"at least {lo}" if hi is None else (
+                f"at most {hi}" if lo is None else f"{lo} to {hi}")
+            return [(array, f"{n} item(s) with {field} = {equals!r}, {want} needed")]
+        return []
+
+    return (array,), check
+
+
+def _items_unique(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """No two items of ``array`` share a value of ``field``."""
+    array, field = _args(args, "items-unique", "array", "field")
+
+    def check(obj: Mapping[str, Any]) -> list[Failure]:
+        items = obj.get(array)
+        if type(items) is not list:
+            return []
+        seen: dict[Any, int] = {}
+        for i, it in enumerate(items):
+            v = it.get(field) if type(it) is dict else None
+            if v is None or type(v) in (list, dict):
+                continue
+            if v in seen:
+                return [(f"{array}[{i}].{field}", f"{field} repeats the value of {array}[{seen[v]}]")]
+            seen[v] = i
+        return []
+
+    return (array,), check
 
 
 def _parse_time(v: Any) -> date | datetime | None:
@@ -246,10 +403,21 @@ def _age_at(born: date, at: date) -> int:
 
 
 def _resident_id_consistent(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """Birth date, sex and age agree with the resident ID.
+
+    ``gender_codes`` maps the ID's ``M``/``F`` to the record's codes (the interface writes ``gend``
+    1/2); ``when: {field: value}`` applies the rule only then (``certno`` is a resident ID only when
+    ``psn_cert_type`` is ``01``).
+    """
     (id_field,) = _args(args, "resident-id-consistent", "id")
     birth, gender, age, at = args.get("birth_date"), args.get("gender"), args.get("age"), args.get("at")
+    custom_codes = args.get("gender_codes")
+    codes = dict(custom_codes or {"M": "M", "F": "F"})
+    when = dict(args.get("when") or {})
 
     def check(obj: Mapping[str, Any]) -> list[Failure]:
+        if any(obj.get(k) != v for k, v in when.items()):
+            return []
         rid = obj.get(id_field)
         if type(rid) is not str or _RID_SHAPE(rid) is None:
             return []  # the format rule reports a bad ID (a wrong check digit alone still compares)
@@ -260,11 +428,13 @@ def _resident_id_consistent(args: Mapping[str, Any]) -> tuple[tuple[str, ...], C
         out: list[Failure] = []
         if birth and type(obj.get(birth)) is str and obj[birth] != born.isoformat():
             out.append((birth, f"{birth} differs from the birth date in {id_field}"))
-        if gender and type(obj.get(gender)) is str and obj[gender] != f.resident_id_gender(rid):
+        sex = codes.get(f.resident_id_gender(rid))
+        known = not custom_codes or obj.get(gender) in codes.values()  # gend 0/9: not stated, not compared
+        if gender and type(obj.get(gender)) is str and known and obj[gender] != sex:
             out.append((gender, f"{gender} differs from the sex digit of {id_field}"))
         if age and type(obj.get(age)) is int:
-            when = _parse_time(obj.get(at)) if at else None
-            ref = when.date() if isinstance(when, datetime) else when
+            when_t = _parse_time(obj.get(at)) if at else None
+            ref = when_t.date() if isinstance(when_t, datetime) else when_t
             if ref is not None and obj[age] != _age_at(born, ref):
                 out.append((age, f"{age} is not the age at {at} given the birth date in {id_field}"))
         return out
@@ -305,15 +475,20 @@ def _refund(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
 
 
 def _code_by_category(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
+    """``code`` has the format ``formats[category]`` names (regex and, if the format has one, its
+    semantic check such as the GB 11643 check digit); categories not in ``formats`` are not pinned."""
     code, category, mapping = _args(args, "code-by-category", "code", "category", "formats")
-    compiled = {cat: re.compile(get_format(name).pattern) for cat, name in mapping.items()}
+    compiled = {cat: (re.compile(get_format(name).pattern), get_format(name)) for cat, name in mapping.items()}
 
     def check(obj: Mapping[str, Any]) -> list[Failure]:
         c, cat = obj.get(code), obj.get(category)
         if type(c) is not str or type(cat) is not str or cat not in compiled:
             return []
-        if compiled[cat].fullmatch(c) is None:
+        rx, fmt = compiled[cat]
+        if rx.fullmatch(c) is None:
             return [(code, f"{code} is not a {mapping[cat]} although {category} is {cat!r}")]
+        if fmt.semantic is not None and not fmt.semantic(c):
+            return [(code, f"{code} is not a valid {mapping[cat]} ({fmt.check(c)}) although {category} is {cat!r}")]
         return []
 
     return (code, category), check
@@ -335,7 +510,10 @@ def _required_when(args: Mapping[str, Any]) -> tuple[tuple[str, ...], Callable]:
 
 RULE_KINDS: dict[str, Callable[[Mapping[str, Any]], tuple[tuple[str, ...], Callable]]] = {
     "sum-equals": _sum_equals,
+    "sum-at-most": _sum_at_most,
     "items-sum": _items_sum,
+    "items-count": _items_count,
+    "items-unique": _items_unique,
     "not-before": _not_before,
     "resident-id-consistent": _resident_id_consistent,
     "refund": _refund,

@@ -23,10 +23,12 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from contracts.fastpath import compile_fast
 from contracts.rules import RecordRule, get_format, json_type_name, shape, show
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ LENGTH = "length"
 RANGE = "range"
 ITEMS = "items"
 MAX_BYTES = "max-bytes"
+DUPLICATE_KEY = "duplicate-key"
 
 #: records bigger than this many times the contract's limit are not even parsed
 PARSE_LIMIT_FACTOR = 16
@@ -322,201 +325,6 @@ def _object_check(
     return check
 
 
-# --- the fast path: one generated predicate per object ---------------------------------------
-#
-# Most records conform. For them, validation is one call of a predicate generated from the
-# contract: a conjunction of type tests, set lookups, precompiled regexes and the record rules.
-# Only when it says no does the explaining path above run, which collects every violation. The
-# explaining path is authoritative; tests check the two agree (tests/contracts/).
-
-
-class _Namespace:
-    """Names the generated code refers to; values never get pasted into source text."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {"isfinite": math.isfinite, "_round": round, "_abs": abs,
-                                       "_all": all, "_len": len, "_set": set, "_type": type,
-                                       # the types the generated checks compare with (no builtins at run time)
-                                       "str": str, "int": int, "float": float, "bool": bool, "list": list,
-                                       "dict": dict}
-        self.counter = 0
-
-    def add(self, value: Any, hint: str = "c") -> str:
-        self.counter += 1
-        name = f"{hint}{self.counter}"
-        self.values[name] = value
-        return name
-
-    def var(self) -> str:
-        self.counter += 1
-        return f"v{self.counter}"
-
-    def compile(self, source: str) -> Any:
-        """Evaluate generated ``source`` after checking it is made only of our own pieces.
-
-        The fast path is generated Python (a closure tree was ~2x slower), so it goes through
-        ``eval`` — guarded: every name must be a keyword, a lambda parameter or a name this
-        namespace created; there may be no string literal, attribute other than the few methods
-        the generator writes, or subscript; and the code runs without builtins. Contract content
-        (field names, enums, patterns, bounds) reaches the code only as namespace values, never as
-        source text, so a hostile contract cannot inject code.
-        """
-        import io
-        import keyword
-        import tokenize
-
-        allowed_attrs = {"get", "keys", "values"}
-        prev = None
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.STRING or tok.string in ("[", "]", ";"):
-                raise ValueError(f"generated validator code has a forbidden token {tok.string!r}")
-            if tok.type == tokenize.NAME:
-                name = tok.string
-                ok = (keyword.iskeyword(name) or name in self.values or re.fullmatch(r"v\d+|o", name)
-                      or (prev == "." and name in allowed_attrs))
-                if not ok:
-                    raise ValueError(f"generated validator code names {name!r}, which it did not create")
-            prev = tok.string
-        scope = dict(self.values)
-        scope["__builtins__"] = {}
-        return eval(source, scope)  # noqa: S307 - checked above: only our own names, no literals, no builtins
-
-
-def _fast_string(fld: Field, v: str, ns: _Namespace) -> list[str]:
-    opts = fld.options
-    conds = [f"_type({v}) is str"]
-    if fld.enum is not None:
-        conds.append(f"{v} in {ns.add(frozenset(fld.enum), 'enum')}")
-    if opts.get("minLength") is not None:
-        conds.append(f"_len({v}) >= {int(opts['minLength'])}")
-    if opts.get("maxLength") is not None:
-        conds.append(f"_len({v}) <= {int(opts['maxLength'])}")
-    if fld.pattern:
-        conds.append(f"{ns.add(re.compile(fld.pattern).search, 'pat')}({v}) is not None")
-    if fld.format:
-        fmt = get_format(fld.format)
-        conds.append(f"{ns.add(re.compile(fmt.pattern).fullmatch, 'fmt')}({v}) is not None")
-        if fmt.semantic is not None:
-            conds.append(f"{ns.add(fmt.semantic, 'sem')}({v})")
-    return conds
-
-
-def _fast_number(fld: Field, v: str, ns: _Namespace) -> list[str]:
-    opts = fld.options
-    conds = [f"_type({v}) is int" if fld.logical_type == "integer"
-             else f"(_type({v}) is int or (_type({v}) is float and isfinite({v})))"]
-    if fld.enum is not None:
-        conds.append(f"{v} in {ns.add(frozenset(fld.enum), 'enum')}")
-    for key, op in (("minimum", ">="), ("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
-        if opts.get(key) is not None:
-            conds.append(f"{v} {op} {ns.add(opts[key], 'b')}")
-    if opts.get("multipleOf") is not None:
-        step = ns.add(opts["multipleOf"], "step")
-        conds.append(f"_abs({v} / {step} - _round({v} / {step})) <= 1e-6")
-    return conds
-
-
-def _fast_array(fld: Field, v: str, ns: _Namespace, contract: Contract) -> list[str]:
-    opts = fld.options
-    conds = [f"_type({v}) is list"]
-    if opts.get("minItems") is not None:
-        conds.append(f"_len({v}) >= {int(opts['minItems'])}")
-    if opts.get("maxItems") is not None:
-        conds.append(f"_len({v}) <= {int(opts['maxItems'])}")
-    if opts.get("uniqueItems"):
-        conds.append(f"_len(_set({v})) == _len({v})")  # unhashable items raise: explained
-    item_ok = _fast_item(fld, ns, contract)
-    if item_ok is not None:
-        x = ns.var()
-        conds.append(f"_all({x} is not None and {item_ok}({x}) for {x} in {v})")
-    return conds
-
-
-def _fast_map(fld: Field, v: str, ns: _Namespace, contract: Contract) -> list[str]:
-    conds = [f"_type({v}) is dict"]
-    value = fld.prop.map.value if fld.prop.map is not None else None
-    if value is not None:
-        from contracts.model import Field as _Field
-
-        pseudo = _Field(path=f"{fld.path}{{}}", name="", logical_type=value.logicalType or "string",
-                        required=True, tags=fld.tags, prop=value)
-        x = ns.var()
-        conds.append(f"_all({_fast_value(pseudo, x, ns, contract)} for {x} in {v}.values())")
-    return conds
-
-
-def _fast_value(fld: Field, v: str, ns: _Namespace, contract: Contract) -> str:
-    """A Python expression, true when the non-null value bound to ``v`` passes every field rule."""
-    lt = fld.logical_type
-    if lt in ("string", "date", "timestamp"):
-        conds = _fast_string(fld, v, ns)
-    elif lt in ("integer", "number"):
-        conds = _fast_number(fld, v, ns)
-    elif lt == "boolean":
-        conds = [f"_type({v}) is bool"]
-    elif lt == "array":
-        conds = _fast_array(fld, v, ns, contract)
-    elif lt == "map":
-        conds = _fast_map(fld, v, ns, contract)
-    else:  # object
-        inner = [f for f in contract.fields if f.path.startswith(f"{fld.path}.")
-                 and "." not in f.path[len(fld.path) + 1:] and "[]" not in f.path[len(fld.path) + 1:]]
-        conds = [f"_type({v}) is dict", f"{_fast_object(inner, [], ns, contract)}({v})"]
-    return "(" + " and ".join(conds) + ")"
-
-
-def _fast_item(fld: Field, ns: _Namespace, contract: Contract) -> str | None:
-    items = fld.prop.items
-    if items is None:
-        return None
-    lt = items.logicalType or "string"
-    if lt == "object":
-        inner = [f for f in contract.fields if f.path.startswith(f"{fld.path}[].")
-                 and "." not in f.path[len(fld.path) + 3:] and "[]" not in f.path[len(fld.path) + 3:]]
-        rules = [r for scope, r in contract.record_rules if scope == f"{fld.path}[]"]
-        obj = _fast_object(inner, rules, ns, contract)
-        return ns.add(lambda x, _obj=ns.values[obj]: type(x) is dict and _obj(x), "item")
-    from contracts.model import Field as _Field
-
-    pseudo = _Field(path=f"{fld.path}[]", name="", logical_type=lt, required=True, tags=fld.tags, prop=items)
-    x = ns.var()
-    return ns.add(ns.compile(f"lambda {x}: {_fast_value(pseudo, x, ns, contract)}"), "item")
-
-
-def _fast_object(fields: list[Field], rules: list[RecordRule], ns: _Namespace, contract: Contract) -> str:
-    """Name (in ``ns``) of a generated ``lambda o: bool`` for one object of the contract."""
-    conds: list[str] = []
-    if not contract.extra_fields_allowed:
-        conds.append(f"o.keys() <= {ns.add(frozenset(f.name for f in fields), 'allowed')}")
-    for f in fields:
-        v = ns.var()
-        key = ns.add(f.name, "k")
-        test = _fast_value(f, v, ns, contract)
-        if f.required:
-            conds.append(f"(({v} := o.get({key})) is not None and {test})")
-        else:
-            conds.append(f"(({v} := o.get({key})) is None or {test})")
-    for r in rules:
-        conds.append(f"not {ns.add(r.check, 'rule')}(o)")
-    source = "lambda o: " + (" and ".join(conds) or "True")
-    return ns.add(ns.compile(source), "obj")
-
-
-def compile_fast(contract: Contract) -> Callable[[dict], bool]:
-    """The generated fast-path predicate of a contract's record (True: no violation at all)."""
-    ns = _Namespace()
-    rules = [r for scope, r in contract.record_rules if scope == ""]
-    fast = ns.values[_fast_object(contract.top_fields, rules, ns, contract)]
-
-    def safe(record: dict) -> bool:
-        try:
-            return bool(fast(record))
-        except Exception:  # noqa: BLE001 - e.g. unhashable items under uniqueItems: let the explainer speak
-            return False
-
-    return safe
-
-
 class RecordValidator:
     """The compiled form of one contract. Thread-safe; build once, call per record."""
 
@@ -564,17 +372,15 @@ class RecordValidator:
             out.append(Violation("", MAX_BYTES, f"record is {size} bytes, the contract allows {limit}"))
             if size > PARSE_LIMIT_FACTOR * limit:
                 return None, out
-        try:
-            record = _decode(raw)
-        except (msgspec.DecodeError, ValueError, RecursionError):
-            record, failed = _decode_stdlib(raw)
-            if failed is not None:
-                out.append(failed)
-                return None, out
+        record, problems = decode_checked(raw)
+        if record is None:
+            out.extend(problems)
+            return None, out
         if type(record) is not dict:
             out.append(Violation("", NOT_OBJECT, f"record is a JSON {json_type_name(record)}, not an object",
                                  shape(record)))
             return None, out
+        out.extend(problems)
         if out or not self._fast(record):
             self._check(record, "", out)
         return record, out
@@ -587,6 +393,115 @@ class RecordValidator:
 #: (bad UTF-8, NaN, integers beyond 64 bits, other encodings json.loads detects) is decoded again
 #: by ``json.loads``, which accepts it exactly as before or names the error.
 _decode = msgspec.json.Decoder().decode
+
+
+# --- duplicate keys ---------------------------------------------------------------------------
+#
+# JSON decoders keep the last of two equal keys in one object (RFC 8259 section 4 leaves it to the
+# implementation), so {"person_no": A, ..., "person_no": B} would be read as B by us and perhaps
+# as A by someone else. Such a record is ambiguous and refused with rule ``duplicate-key``.
+#
+# Messages medshare wrote itself are proven clean by re-encoding: equal to the decoded value's own
+# compact sorted encoding means no key repeats. Any other text costs two counts: every key in the
+# raw text is a closing quote followed by optional whitespace and a colon, and a quote inside a
+# string is escaped, so the matches of
+# ``"\s*:`` are at least the keys written; the keys of the decoded objects are at most that many.
+# Equal counts prove there is no duplicate. Only otherwise (a duplicate, or a string value that
+# itself holds ``\":``) is the text parsed again with every key kept, to name the duplicates.
+
+_KEY_TOKEN = re.compile(rb'"[ \t\n\r]*:')
+_KEY_TOKEN_STR = re.compile(r'"[ \t\n\r]*:')
+
+
+def _key_tokens(raw: bytes | str) -> int:
+    r"""Matches of ``"\s*:`` in the raw text: at least the number of keys it writes."""
+    if isinstance(raw, str):
+        return len(_KEY_TOKEN_STR.findall(raw))
+    if b'" ' not in raw and b'"\n' not in raw and b'"\t' not in raw and b'"\r' not in raw:
+        return raw.count(b'":')  # no whitespace after any quote (compact JSON): one count in C
+    return len(_KEY_TOKEN.findall(raw))
+
+
+_IS_CONTAINER = frozenset({dict, list}).__contains__
+
+
+def _key_count(value: Any) -> int:
+    """The number of keys of every object in a decoded JSON value.
+
+    Only objects and arrays are visited (picked out of each container in C), so a record costs a
+    loop turn per container, not per value.
+    """
+    n = 0
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        v = pop()
+        if type(v) is dict:
+            n += len(v)
+            v = v.values()
+        elif type(v) is not list:
+            continue
+        push(compress(v, map(_IS_CONTAINER, map(type, v))))
+    return n
+
+
+def decode_checked(raw: bytes | str) -> tuple[Any, list[Violation]]:
+    """``(value, violations)`` of a JSON text: ``(None, [json])`` when it is not JSON, else the
+    decoded value with a ``duplicate-key`` violation for every key written twice in one object."""
+    try:
+        value = _decode(raw)
+    except (msgspec.DecodeError, ValueError, RecursionError):
+        value, failed = _decode_stdlib(raw)
+        if failed is not None:
+            return None, [failed]
+    if type(raw) is bytes and _is_canonical(value, raw):
+        return value, []  # the text is exactly the value's own encoding: no key was written twice
+    if _key_tokens(raw) != _key_count(value):
+        return value, duplicate_keys(raw)
+    return value, []
+
+
+#: the encoding every medshare producer writes (medshare.envelope.encode_value: compact JSON,
+#: sorted keys, UTF-8); a message equal to the re-encoding of its decoded value cannot hold a
+#: duplicate key, and the comparison (one C encode and a memcmp) is the cheapest proof
+_canonical = msgspec.json.Encoder(order="sorted").encode
+
+
+def _is_canonical(value: Any, raw: bytes) -> bool:
+    try:
+        return _canonical(value) == raw
+    except (msgspec.EncodeError, OverflowError, TypeError, ValueError):  # e.g. an int beyond 64 bits
+        return False
+
+
+class _Pairs(list):
+    """An object as decoded with every key kept (``object_pairs_hook``)."""
+
+
+def duplicate_keys(raw: bytes | str) -> list[Violation]:
+    """A ``duplicate-key`` violation for each key written twice in one object of ``raw``."""
+    try:
+        tree = json.loads(raw, object_pairs_hook=_Pairs)
+    except (ValueError, RecursionError):
+        return []
+    out: list[Violation] = []
+    stack: list[tuple[Any, str]] = [(tree, "")]
+    while stack:
+        node, path = stack.pop()
+        if type(node) is _Pairs:
+            counts: dict[str, int] = {}
+            for k, _ in node:
+                counts[k] = counts.get(k, 0) + 1
+            for k, n in counts.items():
+                if n > 1:
+                    out.append(Violation(f"{path}{_safe_key(k)}", DUPLICATE_KEY,
+                                         f"key {_safe_key(k)!r} appears {n} times in one object: "
+                                         "which value counts is ambiguous"))
+            stack.extend((v, f"{path}{_safe_key(k)}.") for k, v in reversed(node))
+        elif type(node) is list:
+            base = path[:-1] if path.endswith(".") else path
+            stack.extend((v, f"{base}[{i}].") for i, v in reversed(list(enumerate(node))))
+    return out
 
 
 def _decode_stdlib(raw: bytes | str) -> tuple[Any, Violation | None]:

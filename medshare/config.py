@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     #: consent registry / audit store: SQLite file by default, or a postgresql:// URL
     state_url: str | None = None
 
+    #: days the quarantine keeps readable payloads after the end of their month; then the month's
+    #: key is destroyed (``medshare quarantine shred``)
+    quarantine_retention_days: int = Field(default=90, ge=0)
+
     #: passphrase protecting demo private keys (optional)
     key_passphrase: SecretStr | None = None
 

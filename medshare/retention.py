@@ -7,8 +7,9 @@
   AlterConfigs, so other configs are left as they are).
 * An insurer without an agreement gets no retention set (broker default) and nothing flows to it.
 
-The quarantine's crypto-shredding and the lab's expiry live in ``contracts/quarantine.py`` and
-``medshare/lab/retention.py``.
+* Quarantine: :func:`shred_quarantine` destroys the period keys of months that ended more than
+  ``MEDSHARE_QUARANTINE_RETENTION_DAYS`` ago (``contracts/quarantine_keys.py``) and records the run.
+* Lab: ``medshare/lab/retention.py`` deletes lab rows past the longest mart grant's retention.
 """
 
 from __future__ import annotations
@@ -97,3 +98,19 @@ def topic_retention(topics: list[str], cfg: Settings | None = None) -> dict[str,
     finally:
         client.close()
     return out
+
+
+def shred_quarantine(cfg: Settings | None = None, keep_days: int | None = None, now: Any = None,
+                     dry_run: bool = False) -> dict[str, Any]:
+    """Destroy the quarantine keys of months past the retention; a real run is recorded for the report."""
+    from contracts.quarantine_keys import QuarantineKeyring
+    from medshare.rights_report import record_enforcement_run
+
+    cfg = cfg or settings()
+    days = cfg.quarantine_retention_days if keep_days is None else keep_days
+    result = QuarantineKeyring(cfg).shred(days, now=now, dry_run=dry_run)
+    if not dry_run:
+        record_enforcement_run(cfg, "quarantine-shred", {
+            "keep_days": days, "cutoff": result["cutoff"], "keys_destroyed": [k["key_id"] for k in result["shredded"]],
+            "keys_live": result["kept"]})
+    return result

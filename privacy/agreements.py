@@ -677,7 +677,7 @@ def _policy_problems(agreement: Agreement) -> Iterator[tuple[tuple[str | int, ..
         yield from ((at + loc, msg) for loc, msg in _grant_problems(agreement.insurer, g))
 
 
-def _grant_problems(insurer: str, g: Grant) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def _grant_problems(insurer: str, g: Grant) -> Iterator[tuple[tuple[str | int, ...], str]]:  # noqa: C901 - one check per rule
     if g.purpose == "claims" and g.mode is None:
         yield (), "a claims grant must declare its mode: detail (the fields go to the insurer) or result (only the claim result leaves)"
     elif g.purpose != "claims" and g.mode is not None:

@@ -131,5 +131,32 @@ def ledger_cmd(as_json: bool = JSON_OPTION) -> None:
                    f"rows={e['rows_released']} {e['release_id']}")
 
 
+@lab_app.command("retention", epilog="Example: medshare lab retention --dry-run --json")
+def retention_cmd(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count the rows that would be deleted; delete nothing."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete lab rows older than the longest retention of the grants that read a lab mart.
+
+    Rows whose event month is before the cutoff month go from lab_settlements and lab_emr_notes
+    (the next dbt run rebuilds the marts from what remains). The run is recorded for the report.
+    """
+    from medshare.lab.retention import enforce_lab_retention
+
+    result = enforce_lab_retention(dry_run=dry_run)
+    if as_json:
+        emit_json(result)
+        return
+    if result["rule"] is None:
+        typer.echo(result["note"])
+        return
+    r = result["rule"]
+    typer.echo(f"rule: keep {r['retention']} (longest mart grant: {r['insurer']} {r['purpose']} {r['source']}); "
+               f"cutoff {result['cutoff']}, rows before {result['cutoff_month']} "
+               f"{'would be ' if dry_run else ''}deleted")
+    for table, n in result["deleted"].items():
+        typer.echo(f"  {table:<16} {'would delete' if dry_run else 'deleted'} {n}, kept {result['kept'][table]}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(lab_app, name="lab")

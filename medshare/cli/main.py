@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "medshare.cli.insurer",
     "medshare.cli.insurer_sdk",
     "medshare.cli.simulate",
+    "medshare.cli.platform",
     "medshare.cli.run",
     "medshare.cli.contracts",
     "medshare.cli.quarantine",

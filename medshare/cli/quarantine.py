@@ -4,7 +4,9 @@ Reads ``pipeline.quarantine.v1`` with the pipeline principal. ``list`` and ``sho
 without decrypting anything; ``show --decrypt`` opens the sealed original (it contains
 identifiers: use it only to fix data). ``replay`` re-validates the original against the contract
 as it is now and republishes it to its source topic with ``ms-replay-of: <id>``; a ledger in the
-state folder makes each replay happen once.
+state folder makes each replay happen once. ``shred`` destroys the keys of months past the
+quarantine retention (crypto-shredding): those payloads can never be opened again, and ``show``
+and ``replay`` say so.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def _entries(principal: str):
         raise UserError(str(exc)) from None
 
 
-def _summary(entry, ledger) -> dict:
+def _summary(entry, ledger, writer) -> dict:
     r = entry.record
     return {
         "quarantine_id": r.get("quarantine_id"), "quarantined_at": r.get("quarantined_at"),
@@ -39,7 +41,16 @@ def _summary(entry, ledger) -> dict:
         "source_event_id": r.get("source_event_id"), "rules": r.get("rules", []),
         "violations": len(r.get("violations", [])), "payload_bytes": r.get("payload_bytes"),
         "replay": ledger.status(r.get("quarantine_id", "")) or "-",
+        "payload": _payload_state(r, writer),
     }
+
+
+def _payload_state(record, writer) -> str:
+    """``sealed`` or ``crypto-shredded on DATE`` (from the key's tombstone; nothing is decrypted)."""
+    tomb = writer.shredded(record)
+    if tomb is None:
+        return "sealed"
+    return f"crypto-shredded (key {tomb.key_id} destroyed on {tomb.shredded_at[:10] or 'an unknown date'})"
 
 
 @quarantine_app.command("list")
@@ -50,9 +61,9 @@ def list_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List quarantined records with their reasons (nothing is decrypted)."""
-    from contracts.quarantine import ReplayLedger
+    from contracts.quarantine import QuarantineWriter, ReplayLedger
 
-    ledger = ReplayLedger()
+    ledger, writer = ReplayLedger(), QuarantineWriter()
     rows = []
     for e in _entries(principal):
         r = e.record
@@ -60,13 +71,14 @@ def list_cmd(
             continue
         if topic and r.get("source_topic") != topic:
             continue
-        rows.append(_summary(e, ledger))
+        rows.append(_summary(e, ledger, writer))
     if as_json:
         emit_json(rows)
         return
     for s in rows:
         typer.echo(f"{s['quarantine_id']}  {s['quarantined_at']}  {s['source']:<36} "
-                   f"{','.join(s['rules']):<30} replay={s['replay']}")
+                   f"{','.join(s['rules']):<30} replay={s['replay']}"
+                   + (f"  {s['payload']}" if s["payload"] != "sealed" else ""))
     typer.echo(f"{len(rows)} quarantined record(s)")
 
 
@@ -89,11 +101,13 @@ def show_cmd(
     from contracts.quarantine import QuarantineWriter
 
     entry = _find(qid, principal)
+    writer = QuarantineWriter()
     rec = {k: v for k, v in entry.record.items() if k not in _CIPHERTEXT_FIELDS}
     rec["quarantine_topic_position"] = {"partition": entry.partition, "offset": entry.offset}
+    rec["payload_state"] = _payload_state(entry.record, writer)
     if decrypt:
         try:
-            opened = QuarantineWriter().open(entry.record)
+            opened = writer.open(entry.record)
         except QuarantineError as exc:
             raise UserError(str(exc)) from None
         rec["original"] = {
@@ -112,7 +126,10 @@ def show_cmd(
     typer.echo(f"  source     {rec.get('source_topic')}[{rec.get('source_partition')}]@{rec.get('source_offset')}"
                f"  event {rec.get('source_event_id')}  key-hash {rec.get('source_key_hash')}")
     typer.echo(f"  payload    {rec['payload_bytes']} bytes ({rec['payload_encoding']}, "
-               f"{'complete' if rec['payload_complete'] else 'TRUNCATED'}), {rec['cipher']} key {rec['key_fingerprint']}")
+               f"{'complete' if rec['payload_complete'] else 'TRUNCATED'}), {rec['cipher']} key "
+               f"{rec.get('key_id') or 'legacy'} {rec['key_fingerprint']}")
+    if rec["payload_state"] != "sealed":
+        typer.echo(f"  payload    {rec['payload_state']}: it can never be opened again; the reasons below remain")
     for v in rec["violations"]:
         value = f"  [{v['value']}]" if v.get("value") else ""
         typer.echo(f"  - {v['field'] or '(record)'}: {v['rule']}: {v['message']}{value}")
@@ -179,9 +196,42 @@ def replay_cmd(
         for r in rows:
             counts[r["status"]] = counts.get(r["status"], 0) + 1
         typer.echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to replay")
-    bad = {"failed", "not-found"} | (set() if replay_all else {"still-invalid", "not-replayable"})
+    bad = {"failed", "not-found"} | (set() if replay_all else {"still-invalid", "not-replayable", "shredded"})
     if any(r["status"] in bad for r in rows):
         raise typer.Exit(1)
+
+
+@quarantine_app.command(
+    "shred",
+    epilog="Example: medshare quarantine shred --keep-days 90 --dry-run --json",
+)
+def shred_cmd(
+    keep_days: int = typer.Option(None, "--keep-days", min=0,
+                                  help="Destroy keys of months that ended more than N days ago "
+                                       "(default MEDSHARE_QUARANTINE_RETENTION_DAYS, 90)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List the keys that would be destroyed; destroy nothing."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Crypto-shred the quarantine: destroy the keys of months past the retention period.
+
+    Each key is overwritten, then deleted, and a tombstone records when. Payloads sealed with it
+    can never be opened again (show and replay say so); reasons and metadata stay. Running it
+    again destroys nothing more. The run is recorded for the compliance report.
+    """
+    from medshare.config import settings
+    from medshare.retention import shred_quarantine
+
+    cfg = settings()
+    result = shred_quarantine(cfg, keep_days=keep_days, dry_run=dry_run)
+    if as_json:
+        emit_json(result)
+        return
+    verb = "would destroy" if dry_run else "destroyed"
+    for k in result["shredded"]:
+        typer.echo(f"{verb} quarantine key {k['key_id']} ({k['fingerprint']}, month ended {k['period_end'][:10]})")
+    typer.echo(f"{len(result['shredded'])} key(s) {verb}; kept {', '.join(result['kept']) or 'none'}; "
+               f"{result['already_shredded']} shredded before; cutoff {result['cutoff']} "
+               f"(keep {result['keep_days']} days)")
 
 
 def register(app: typer.Typer) -> None:

@@ -77,6 +77,16 @@ def rotate_keys(data_interval_start: datetime, *, max_age_days: int | None = Non
     return rotate_due(_config(), data_interval_start.isoformat(), max_age_days=max_age_days, run_id=run_id)
 
 
+def lab_retention(data_interval_end: datetime, *, dry_run: bool = False) -> dict[str, Any]:
+    """Delete lab rows past the longest mart grant's retention, as of the interval's end (recorded)."""
+    from medshare.lab.retention import enforce_lab_retention
+
+    result = enforce_lab_retention(_config().settings, now=data_interval_end, dry_run=dry_run)
+    log.info("lab retention: rule %s, cutoff month %s, deleted %s, kept %s", (result.get("rule") or {}).get(
+        "retention"), result.get("cutoff_month"), result.get("deleted"), result.get("kept"))
+    return result
+
+
 def live_keys() -> dict[str, list[dict[str, Any]]]:
     """Each insurer's live key versions."""
     from medshare.orchestration.keys import live_report

@@ -49,15 +49,25 @@ def test_record_conforms_to_its_own_contract(writer):
     assert q["source_event_id"] == "ev-42"
     assert q["rules"] == ["format"]
     assert q["key_name"] == "quarantine" and q["cipher"] == "AES-256-GCM"
-    assert q["source_key_hash"] == key_hash(b"3100000012345678", writer.key)
+    from datetime import datetime
+
+    from contracts.quarantine_keys import period_of
+
+    assert q["key_id"] == period_of(datetime.fromisoformat(q["quarantined_at"]))  # the month (UTC)
+    period_key = writer.keyring.key(q["key_id"])
+    assert q["source_key_hash"] == key_hash(b"3100000012345678", period_key)
     assert len(q["source_key_hash"]) == 32
 
 
-def test_the_key_is_the_pipeline_secret(home_cfg, writer):
-    path = home_cfg.pipeline_dir / "quarantine.key"
-    assert path.read_bytes() == writer.key and len(writer.key) == 32
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert QuarantineWriter(cfg=home_cfg).key == writer.key  # the same key next time
+def test_the_key_is_the_pipeline_secret_of_the_period(home_cfg, writer):
+    q = _quarantine(writer, _msg(b"{}", offset=1))
+    path = home_cfg.pipeline_dir / "quarantine-keys" / f"{q['key_id']}.key"
+    key = path.read_bytes()
+    assert len(key) == 32 and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert QuarantineWriter(cfg=home_cfg).keyring.key(q["key_id"]) == key  # the same key next time
+    assert writer.key != key  # the legacy key (records without key_id) is another one
+    legacy = home_cfg.pipeline_dir / "quarantine.key"
+    assert legacy.read_bytes() == writer.key and stat.S_IMODE(legacy.stat().st_mode) == 0o600
 
 
 def test_open_returns_the_original_value_key_and_headers(writer):

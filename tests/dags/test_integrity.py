@@ -24,6 +24,7 @@ EXPECTED = {
     "lab_load": ("0 0 * * *", {"medshare", "lab", "validation"}),
     "rotate_keys": ("0 3 * * 1", {"medshare", "keys"}),
     "compliance_report": ("0 0 * * *", {"medshare", "compliance"}),
+    "lab_retention": ("0 2 * * *", {"medshare", "lab", "retention"}),
 }
 #: DAGs scheduled on assets rather than a clock: dag id -> asset URIs
 ASSET_SCHEDULED: dict[str, tuple[str, set[str]]] = {

@@ -21,6 +21,7 @@ effective_from: 2026-01-01
 effective_to: 2026-07-01
 grants:
   - purpose: claims
+    mode: detail
     basis: consent
     mode: detail
     source: platform.settlements.v1
