@@ -23,7 +23,6 @@ grants:
   - purpose: claims
     mode: detail
     basis: consent
-    mode: detail
     source: platform.settlements.v1
     output: insurer.acme.claims.v1
     consent_categories: [settlement]
