@@ -205,9 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     acls.ensure_topics([acls.t.TopicSpec("lab.bench-passthrough.v1", cfg.partitions)], cfg)
     tune_gc()  # as `medshare run` does; the passthrough and the claims run in this process under it
     try:
-        say(f"generating {args.backlog} settlements ...")
-        bulk = _settlements(args.backlog, args.seed)
-        persons = _consent_and_enrol(bulk, cfg)
+        most_live = int(args.rate * args.seconds)
+        say(f"generating {args.backlog + most_live} settlements ...")
+        records = _settlements(args.backlog + most_live, args.seed)
+        bulk = records[: args.backlog]
+        persons = _consent_and_enrol(records, cfg)
         say(f"{persons} persons enrolled in both products with claims consent; publishing {len(bulk)} ...")
         _publish(bulk, cfg)
         say("passthrough (kafka-python consume -> produce) ...")
@@ -219,9 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         base = (pt1["records_per_s"] + pt2["records_per_s"]) / 2
         ratio = round(tp["records_per_s"] / base, 3)
         rate = round(min(args.rate, tp["records_per_s"] / 3), 1)
-        n_live = int(rate * args.seconds)
-        live = _settlements(args.backlog + n_live, args.seed)[args.backlog:]
-        _consent_and_enrol(live, cfg)
+        live = records[args.backlog: args.backlog + int(rate * args.seconds)]
         say(f"latency at {rate:.0f}/s for {args.seconds:.0f}s ...")
         lt = latency(cfg, live, rate, args.batch_size)
     finally:

@@ -36,6 +36,15 @@ PRODUCT_OF = {"hhb": "hhb-huibao", "shenlife": "shenlife-plus"}
 OWN = "3100999900000001"
 
 
+
+def _notice_id(insurer: str, at: str) -> str:
+    """The notice of the agreement in force at ``at`` (a grant must name it: privacy.notice)."""
+    from datetime import datetime
+
+    from privacy.notice import NoticeBook
+
+    return NoticeBook.load().current(insurer, "claims", datetime.fromisoformat(at)).notice_id
+
 def _publish(cfg, topic: str, records: list[dict], gap_s: float = 0.05) -> None:
     """Publish as the platform, one at a time, so each has its own (later) Kafka timestamp."""
     from medshare import kafka as mk
@@ -65,6 +74,7 @@ def _own_events(sim_settlements: list[dict]) -> tuple[list[tuple[str, dict]], di
                "resident_id": base[0]["resident_id"], "insurer_code": "hhb", "purpose": "claims",
                "data_categories": ["settlement"], "valid_from": "2026-03-01T00:00:00+08:00",
                "valid_to": "2027-03-01T00:00:00+08:00", "channel": "随申办", "event_time": "2026-03-01T08:00:00+08:00"}
+    consent["notice_id"] = _notice_id("hhb", consent["event_time"])  # a grant names its notice (privacy.notice)
     enrol = {"event_id": "EE-OWN-1", "enrolment_id": "EN-OWN-1", "action": "enrol", "person_no": OWN,
              "insurer_code": "hhb", "product_id": "hhb-huibao", "policy_no": "HHB2026OWN0001",
              "valid_from": "2026-01-01T00:00:00+08:00", "valid_to": "2027-01-01T00:00:00+08:00",

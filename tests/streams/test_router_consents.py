@@ -26,7 +26,17 @@ def _consent(event_id: str, consent_id: str, action: str, settlement: dict, insu
         "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
         "valid_to": "2027-01-01T00:00:00+08:00", "channel": "随申办",
         "event_time": "2026-03-01T08:00:00+08:00",
+        **({"notice_id": _notice_id(insurer)} if action == "grant" else {}),
     }
+
+
+def _notice_id(insurer: str) -> str:
+    """The notice of the agreement in force on 2026-03-01 (a grant must name it: privacy.notice)."""
+    from datetime import datetime
+
+    from privacy.notice import NoticeBook
+
+    return NoticeBook.load().current(insurer, "claims", datetime.fromisoformat("2026-03-01T08:00:00+08:00")).notice_id
 
 
 def _settlements(n: int) -> list[dict]:
