@@ -78,10 +78,18 @@ def _person_settlements(n: int) -> list[dict]:
 
 
 def _consent(eid: str, cid: str, action: str, s: dict, insurer: str = "hhb") -> dict:
+    from datetime import datetime
+
+    from privacy.notice import NoticeBook
+
+    when = "2026-03-01T08:00:00+08:00"
+    # a grant names the notice of the agreement in force (privacy.notice refuses one that does not)
+    notice = ({"notice_id": NoticeBook.load().current(insurer, "claims", datetime.fromisoformat(when)).notice_id}
+              if action == "grant" else {})
     return {"event_id": eid, "consent_id": cid, "action": action, "person_no": s["person_no"],
             "resident_id": s["resident_id"], "insurer_code": insurer, "purpose": "claims",
             "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
-            "valid_to": "2027-01-01T00:00:00+08:00", "channel": "随申办", "event_time": "2026-03-01T08:00:00+08:00"}
+            "valid_to": "2027-01-01T00:00:00+08:00", "channel": "随申办", "event_time": when, **notice}
 
 
 def _enrolment(eid: str, action: str, s: dict) -> dict:

@@ -146,36 +146,83 @@ def test_lab_table_holds_no_form_of_the_persons_identifiers(run):
         assert _leaks(rows[note["note_id"]], run["settlements"][note["person_no"]], note["_forms"]) == []
 
 
-def _insurer_notes(run) -> dict[str, dict]:
-    out = {}
+def test_no_note_reaches_an_insurer_topic_under_the_shipped_agreements(run):
+    """No shipped grant sends notes (hhb's claims grant is mode result; shenlife's has no notes)."""
     for code in INSURERS:
-        for m in read_topic(run["cfg"], t.insurer_claims(code)):
-            rec = json.loads(m.value)
-            if rec.get("note_id"):
-                out[f"{code}:{rec['note_id']}"] = rec
+        assert [m for m in read_topic(run["cfg"], t.insurer_claims(code)) if json.loads(m.value).get("note_id")] == []
+
+
+_NOTES_GRANT = """
+  - purpose: claims
+    basis: consent
+    mode: detail
+    description: test only - notes of authorised persons, identifiers redacted
+    source: platform.emr-notes.v1
+    output: insurer.shenlife.claims.v1
+    consent_categories: [settlement, emr]
+    method: test
+    retention: P1Y
+    fields:
+      note_id: plain
+      settlement_id: plain
+      person_no: encrypt
+      event_time: plain
+      institution_code: plain
+      note_type: plain
+      text: redact
+"""
+
+
+@pytest.fixture(scope="module")
+def routed_notes(run, tmp_path_factory):
+    """The crafted notes through the router's redaction, for an agreement that sends notes.
+
+    The shipped agreements send no notes to any insurer, so the insurer side is exercised with a
+    copy of them in which shenlife's agreement also sends redacted notes: the router (in process,
+    on this run's keys) sees each person's settlement, then the crafted note.
+    """
+    import shutil
+
+    from privacy.agreements import AGREEMENTS_DIR, load_agreements
+    from privacy.consent import ConsentRegistry
+    from streams.router import Router
+
+    folder = tmp_path_factory.mktemp("agreements")
+    for f in AGREEMENTS_DIR.glob("*.yaml"):
+        shutil.copy(f, folder / f.name)
+    text = (folder / "shenlife.yaml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("\ngrants:\n")
+    (folder / "shenlife.yaml").write_text(f"{head}\ngrants:\n{_NOTES_GRANT.lstrip(chr(10))}{rest}", encoding="utf-8")
+    registry = ConsentRegistry.in_memory()
+    router = Router(run["cfg"], registry=registry, agreements=load_agreements(folder))
+    out = {}
+    for i, note in enumerate(run["crafted"]):
+        settlement = run["settlements"][note["person_no"]]
+        registry.apply({"event_id": f"T-{i}", "consent_id": f"TC-{i}", "action": "grant",
+                        "person_no": note["person_no"], "insurer_code": "shenlife", "purpose": "claims",
+                        "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
+                        "valid_to": "2027-01-01T00:00:00+08:00", "event_time": "2026-01-01T00:00:00+08:00"})
+        router.route(t.PLATFORM_SETTLEMENTS, settlement, f"ev-s-{i}")
+        record = {k: v for k, v in note.items() if k != "_forms"}
+        for d in router.route(t.PLATFORM_EMR_NOTES, record, f"ev-n-{i}"):
+            out[note["note_id"]] = json.loads(d.output.value)
+    router.memory().close()
     return out
 
 
-def test_insurer_topics_hold_no_full_width_or_spaced_identifier(run):
-    """Full-width, spaced and dashed forms: the router's redaction finds them without the memory."""
-    got = _insurer_notes(run)
-    crafted_ids = {n["note_id"] for n in run["crafted"]}
-    crafted_there = [(k, v) for k, v in got.items() if k.split(":", 1)[1] in crafted_ids]
-    expected = {f"{code}:{rid}" for code, src, rid in run["expected"] if src == t.PLATFORM_EMR_NOTES and rid in crafted_ids}
-    assert {k for k, _ in crafted_there} == expected
-    assert crafted_there, "no crafted note was disclosed to an insurer: the insurer side is not exercised"
-    by_id = {n["note_id"]: n for n in run["crafted"]}
-    for key, rec in crafted_there:
-        note = by_id[key.split(":", 1)[1]]
+def test_an_insurer_receiving_notes_gets_no_full_width_or_spaced_identifier(run, routed_notes):
+    """Full-width, spaced and dashed forms: the router's redaction finds them."""
+    assert set(routed_notes) == {n["note_id"] for n in run["crafted"]}, "every crafted note is routed"
+    for note in run["crafted"]:
+        rec = routed_notes[note["note_id"]]
         assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"], masked_too=False) == []
 
 
-def test_insurer_topics_hold_no_masked_or_partial_identifier(run):
-    by_id = {n["note_id"]: n for n in run["crafted"]}
-    for key, rec in _insurer_notes(run).items():
-        note = by_id.get(key.split(":", 1)[1])
-        if note is not None:
-            assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"]) == []
+def test_an_insurer_receiving_notes_gets_no_masked_or_partial_identifier(run, routed_notes):
+    """Masked and partial forms: found with the person memory the router fills from settlements."""
+    for note in run["crafted"]:
+        rec = routed_notes[note["note_id"]]
+        assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"]) == []
 
 
 def test_a_note_failing_the_residual_check_is_quarantined_with_its_reason(run):
