@@ -2,8 +2,10 @@
 
 Credentials of the local principals are generated at first broker start and kept in
 ``$MEDSHARE_HOME/secrets/principals.json`` (mode 0600). A *bundle* is what a principal needs to
-connect with any standard Kafka client: bootstrap servers, security protocol, SASL mechanism,
-username and password (plus, for an insurer, its topics, group prefix and private key path).
+connect with any standard Kafka client: bootstrap servers, security protocol (``SASL_SSL``), the CA
+file that verifies the brokers' certificates (``ssl_cafile``), SASL mechanism, username and password
+(plus, for an insurer, its topics, group prefix and private key path). Every client built here
+verifies the broker's certificate and host name (TLS 1.2 or newer).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from medshare.config import Settings, private_dir, settings
 from medshare.errors import UserError
 
-# SASL_PLAINTEXT on loopback is the local design (TLS in deployments); don't warn on every connect
+# kafka-python warns about SCRAM on a connection it does not know to be encrypted; ours all are
 logging.getLogger("kafka.net.sasl.scram").setLevel(logging.ERROR)
 # "No partition metadata for topic" while a new consumer's first metadata arrives: noise
 logging.getLogger("kafka.coordinator.assignors.range").setLevel(logging.ERROR)
@@ -67,10 +69,13 @@ def bundle(principal: str, cfg: Settings | None = None) -> dict[str, Any]:
     if principal not in creds:
         known = ", ".join(sorted(creds)) or "none yet: run `medshare broker start`"
         raise UserError(f"unknown principal {principal!r} (known: {known})")
+    cafile = cfg.cafile
     return {
         "principal": principal,
         "bootstrap_servers": cfg.bootstrap,
-        "security_protocol": "SASL_PLAINTEXT",
+        "security_protocol": cfg.security_protocol,
+        # None on SASL_SSL: the system's trust store (an external cluster with a public CA)
+        "ssl_cafile": str(cafile) if cafile else None,
         "sasl_mechanism": cfg.sasl_mechanism,
         "username": principal,
         "password": creds[principal],
@@ -84,14 +89,23 @@ NO_CLIENT_METRICS: dict[str, Any] = {"metrics_enabled": False}
 
 
 def client_config(b: dict[str, Any]) -> dict[str, Any]:
-    """kafka-python keyword arguments for a bundle."""
-    return {
+    """kafka-python keyword arguments for a bundle.
+
+    On ``SASL_SSL`` the broker's certificate is verified against the bundle's ``ssl_cafile`` (the
+    system's trust store when it is empty) and its host name checked; kafka-python refuses
+    anything older than TLS 1.2.
+    """
+    kwargs = {
         "bootstrap_servers": b["bootstrap_servers"].split(","),
         "security_protocol": b["security_protocol"],
         "sasl_mechanism": b["sasl_mechanism"],
         "sasl_plain_username": b["username"],
         "sasl_plain_password": b["password"],
     }
+    if b["security_protocol"] == "SASL_SSL":
+        kwargs["ssl_cafile"] = b.get("ssl_cafile") or None
+        kwargs["ssl_check_hostname"] = True
+    return kwargs
 
 
 def _key_partitioner():
@@ -174,7 +188,9 @@ NO_FUTURE = True
 
 def producer(principal: str = "pipeline", cfg: Settings | None = None, record_futures: bool = True,
              **overrides: Any):
-    """A producer that waits for all in-sync replicas (``acks='all'``) and retries safely.
+    """A producer that waits for all in-sync replicas (``acks='all'``) and retries safely: idempotent
+    (the broker drops a retried batch it already has, so a leader change mid-send duplicates
+    nothing), retried until ``delivery_timeout_ms`` (2 minutes) rather than a count.
 
     ``record_futures=False``: ``send()`` returns no per-record future (a transactional processor
     learns of failures from the commit); see :func:`_without_record_futures`.
@@ -184,8 +200,10 @@ def producer(principal: str = "pipeline", cfg: Settings | None = None, record_fu
     kwargs: dict[str, Any] = {
         "partitioner": _key_partitioner(),
         "acks": "all",
+        "enable_idempotence": True,
         "linger_ms": 5,
-        "retries": 5,
+        "retries": 2**31 - 1,
+        "delivery_timeout_ms": 120_000,
         "max_in_flight_requests_per_connection": 1,
         "client_id": f"medshare-{principal}",
         **NO_CLIENT_METRICS,
