@@ -100,14 +100,13 @@ def _key_pem(key) -> bytes:
                              serialization.NoEncryption())
 
 
-def ensure_ca(cfg: Settings | None = None) -> tuple[Path, Path]:
-    """The local CA (certificate, key) of this home; made once."""
+def ensure_ca(cfg: Settings | None = None, folder: Path | None = None) -> tuple[Path, Path]:
+    """The CA (certificate, key) in ``folder`` (default: this home's ``tls``); made once."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.x509.oid import NameOID
 
-    cfg = cfg or settings()
-    d = cfg.tls_dir
+    d = folder or (cfg or settings()).tls_dir
     d.mkdir(parents=True, exist_ok=True)
     d.chmod(0o755)
     ca_pem, ca_key = d / "ca.pem", d / "ca.key"
@@ -166,17 +165,28 @@ def _broker_cert_ok(cert_pem: Path, ca_cert, names: list[str]) -> bool:
 
 
 def ensure_broker_certificate(cfg: Settings | None = None) -> BrokerTls:
-    """The broker's certificate and key, signed by the local CA; (re)issued when needed."""
+    """The local broker's certificate and key, signed by the local CA; (re)issued when needed."""
+    cfg = cfg or settings()
+    return issue_broker_certificate(cfg.tls_dir, required_names(cfg))
+
+
+def issue_broker_certificate(folder: Path, names: list[str]) -> BrokerTls:
+    """A CA in ``folder`` (made once) and a broker certificate for ``names`` signed by it, (re)issued
+    unless the one there covers ``names``, was signed by that CA and is valid for 30 more days.
+
+    ``medshare broker certificates`` uses it for a deployment (docker-compose.yml): one certificate
+    whose names are every broker's host name.
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    cfg = cfg or settings()
-    ca_pem, ca_key_path = ensure_ca(cfg)
+    if not names:
+        raise ValueError("a broker certificate needs at least one host name")
+    d = folder
+    ca_pem, ca_key_path = ensure_ca(folder=d)
     ca_cert = x509.load_pem_x509_certificate(ca_pem.read_bytes())
-    d = cfg.tls_dir
     cert_pem, key_pem = d / "broker.pem", d / "broker.key"
-    names = required_names(cfg)
     if key_pem.exists() and _broker_cert_ok(cert_pem, ca_cert, names):
         return BrokerTls(ca_pem, cert_pem, key_pem)
     ca_key = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from medshare.cli.output import JSON_OPTION, emit_json
@@ -92,6 +94,30 @@ def credentials_cmd(
         emit_json(b)
     else:
         for k, v in b.items():
+            typer.echo(f"{k}: {v}")
+
+
+@broker_app.command("certificates",
+                    epilog="Example: medshare broker certificates --host kafka-1 --host kafka-2 --host kafka-3 "
+                           "--host localhost --out secrets/kafka")
+def certificates_cmd(
+    hosts: list[str] = typer.Option(..., "--host", help="A host name or IP the brokers are reached at (repeat)."),
+    out: Path = typer.Option(..., "--out", help="Folder for ca.pem, ca.key, broker.pem, broker.key."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Make a CA and a broker certificate for a deployment's brokers (docker-compose.yml), once.
+
+    For a development or test deployment; in production use your organisation's PKI (docs/deployment.md).
+    Keys are written 0600: give the broker's user read access (the apache/kafka image runs as uid 1000).
+    """
+    from medshare import tls
+
+    b = tls.issue_broker_certificate(out.expanduser().absolute(), [h.strip().lower() for h in hosts])
+    files = {"ca": str(b.ca_pem), "certificate": str(b.cert_pem), "key": str(b.key_pem)}
+    if as_json:
+        emit_json({**files, "hosts": hosts})
+    else:
+        for k, v in files.items():
             typer.echo(f"{k}: {v}")
 
 
