@@ -186,6 +186,45 @@ def _without_record_futures(producer) -> None:
 NO_FUTURE = True
 
 
+class _SenderClient:
+    """The producer's network client as its sender thread sees it, with ``await_ready`` returning
+    False where kafka-python's raises.
+
+    kafka-python 3.0.12 loses a transactional request when the connection to its coordinator fails:
+    in ``Sender._maybe_send_transactional_request`` the node was already chosen when ``await_ready``
+    raises, so the ``except`` branch looks the coordinator up again but never re-queues the request
+    (``retry()`` runs only when no node was chosen). The transaction then waits for an
+    AddPartitionsToTxn that is never sent: measured on the three-broker cluster, a producer whose
+    transaction coordinator was killed stalled until its records expired (120 s) and the broker
+    aborted the transaction and fenced it. With ``False`` the sender takes its other branch, which
+    looks the coordinator up and re-queues the request (kafka-python's own handling of a node that
+    is not ready). Everything else goes to the real client.
+    """
+
+    def __init__(self, client: Any) -> None:
+        object.__setattr__(self, "_client", client)
+
+    def await_ready(self, node_id: Any, timeout_ms: int = 30000) -> bool:
+        from kafka.errors import KafkaConnectionError
+
+        try:
+            return self._client.await_ready(node_id, timeout_ms=timeout_ms)
+        except KafkaConnectionError:
+            return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._client, name, value)
+
+
+def _sender_survives_a_lost_coordinator(producer: Any) -> None:
+    sender = getattr(producer, "_sender", None)
+    if sender is not None and not isinstance(sender._client, _SenderClient):
+        sender._client = _SenderClient(sender._client)
+
+
 def producer(principal: str = "pipeline", cfg: Settings | None = None, record_futures: bool = True,
              **overrides: Any):
     """A producer that waits for all in-sync replicas (``acks='all'``) and retries safely: idempotent
@@ -211,6 +250,7 @@ def producer(principal: str = "pipeline", cfg: Settings | None = None, record_fu
     kwargs.update(client_config(bundle(principal, cfg)))
     kwargs.update(overrides)
     made = KafkaProducer(**kwargs)
+    _sender_survives_a_lost_coordinator(made)
     if not record_futures:
         _without_record_futures(made)
     return made

@@ -98,3 +98,27 @@ def test_topic_configs_never_ask_more_in_sync_replicas_than_replicas(tmp_path):
                                               "retention.ms": "-1"}
     # an existing topic with one replica keeps min ISR 1 until it is reassigned
     assert acls.topic_configs(audit, cfg, replication=1)["min.insync.replicas"] == "1"
+
+
+def test_the_producers_sender_treats_a_lost_coordinator_as_not_ready():
+    """kafka-python's sender drops a transactional request when await_ready raises (see
+    medshare.kafka._SenderClient); ours answers False, the branch that re-queues it."""
+    from kafka.errors import KafkaConnectionError
+
+    from medshare.kafka import _SenderClient
+
+    class Client:
+        cluster = "the cluster"
+
+        def await_ready(self, node_id, timeout_ms=30000):
+            if node_id == "coordinator-3":
+                raise KafkaConnectionError("Node coordinator-3 not ready after 30000 ms")
+            return True
+
+    real = Client()
+    wrapped = _SenderClient(real)
+    assert wrapped.await_ready("coordinator-3") is False
+    assert wrapped.await_ready(1) is True
+    assert wrapped.cluster == "the cluster"
+    wrapped.flag = 1
+    assert real.flag == 1
