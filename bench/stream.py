@@ -3,6 +3,8 @@
     python -m bench.stream [--settlements 20000] [--rate 1000] [--seconds 10] [--json]
 
 Runs against its own broker and state (``var/bench``, port 17092) so it never touches the demo.
+Every client speaks SASL_SSL (TLS, SCRAM-SHA-512) like every other medshare client: the
+passthrough's figure is a TLS passthrough, and ``transport`` in the result says what was negotiated.
 In one run, on the same broker, with the same client library (kafka-python):
 
 1. **passthrough** — a plain consume→produce loop: ``KafkaConsumer`` on ``platform.settlements.v1``,
@@ -396,6 +398,20 @@ def percentiles(lat: list[float]) -> dict[str, float | None]:
     return {"p50_ms": round(q[49], 1), "p99_ms": round(q[98], 1), "max_ms": round(lat[-1], 1) if lat else None}
 
 
+def transport(cfg) -> str:
+    """How the bench's clients reach the broker: protocol, negotiated TLS version, SASL mechanism."""
+    import socket
+    import ssl
+
+    if cfg.security_protocol != "SASL_SSL":
+        return f"{cfg.security_protocol}, {cfg.sasl_mechanism}"
+    host, port = cfg.bootstrap.split(",")[0].rsplit(":", 1)
+    ctx = ssl.create_default_context(cafile=str(cfg.cafile) if cfg.cafile else None)
+    with socket.create_connection((host, int(port)), timeout=10) as raw, \
+            ctx.wrap_socket(raw, server_hostname=host) as s:
+        return f"SASL_SSL ({s.version()}, {s.cipher()[0]}), {cfg.sasl_mechanism}"
+
+
 def fresh_bench(quiet: bool) -> tuple[Any, Any]:
     """(settings, progress printer) of a benchmark: its home's state wiped, its broker started and
     both insurers onboarded (the caller's ``_env`` chose the home and ports)."""
@@ -480,11 +496,13 @@ def main(argv: list[str] | None = None) -> int:
     lt = latency(cfg, live, args.rate, args.workers, args.latency_batch)
     result = {"consents": args.consents, "warmup": args.warmup, "passthrough": pt, "router": rt,
               "noop_ceiling": ceiling, "ratio_router_to_passthrough": round(rt["records_per_s"] / pt["records_per_s"], 3),
-              "latency": lt, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
+              "latency": lt, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)",
+              "transport": transport(cfg)}
     broker.stop(cfg)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
+        print(f"transport: {result['transport']} (passthrough and router alike)")
         print(f"passthrough: {pt['records_per_s']:>9.1f} records/s ({pt['records']} in {pt['seconds']}s, "
               f"{pt['workers']} process(es))")
         print(f"consents: {args.consents}; warm-up {args.warmup} settlements")

@@ -8,7 +8,10 @@ under ``MEDSHARE_HOME`` (default ``<project>/var``), which git ignores; download
 Layout of a home::
 
     var/
-      kafka/{data,logs,server.properties,broker.pid}
+      kafka/{data,logs,server.properties,broker.pid}   one local node (``broker start``)
+      kafka/node-<id>/{data,logs,...} and kafka/cluster.json   ``broker start --nodes 3``
+      tls/ca.pem                     the local CA certificate clients verify the broker with (0644)
+      tls/{ca.key,broker.key}        the CA's and the broker's private keys (0600); broker.pem
       secrets/principals.json        SCRAM credentials of every principal (0600)
       keyring/<insurer>/             public keys the pipeline encrypts to (never private keys)
       insurers/<insurer>/            the demo insurer's own side: its private key, its bundle
@@ -20,11 +23,12 @@ Layout of a home::
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +47,21 @@ class Settings(BaseSettings):
     kafka_port: int = 19092
     kafka_controller_port: int = 19093
     kafka_heap: str = "-Xms256m -Xmx768m"
+    #: local nodes (``broker start --nodes N`` records it in ``kafka/cluster.json``; set to override)
+    kafka_nodes: int | None = Field(default=None, ge=1, le=9)
     #: bootstrap servers of an external cluster; when set, the local broker is not managed
     bootstrap_servers: str | None = None
+    #: SASL_SSL (TLS 1.2+, the broker's certificate and host name verified) everywhere; SASL_PLAINTEXT
+    #: is accepted only for an external cluster that offers nothing else
+    security_protocol: str = "SASL_SSL"
+    #: CA certificate (PEM) that signed an external cluster's certificates; empty: the system's
+    #: trust store. The local broker's clients use the local CA (``tls/ca.pem``)
+    ssl_cafile: Path | None = None
     sasl_mechanism: str = "SCRAM-SHA-512"
+    #: replication factor / min.insync.replicas of medshare's topics; default: 3 / 2 on a cluster
+    #: (external, or 3+ local nodes), 1 / 1 on a single local broker
+    replication_factor: int | None = Field(default=None, ge=1)
+    min_insync_replicas: int | None = Field(default=None, ge=1)
     #: partitions for the high-volume topics (platform, lab, insurer); processors scale to this
     partitions: int = 6
 
@@ -68,6 +84,34 @@ class Settings(BaseSettings):
             raise ValueError(f"port {value} is outside 1024..65535")
         return value
 
+    @field_validator("security_protocol")
+    @classmethod
+    def _protocol(cls, value: str) -> str:
+        value = value.upper()
+        if value not in ("SASL_SSL", "SASL_PLAINTEXT"):
+            raise ValueError(f"security protocol {value!r}: use SASL_SSL (or SASL_PLAINTEXT for an external "
+                             "cluster without TLS)")
+        return value
+
+    @field_validator("sasl_mechanism")
+    @classmethod
+    def _mechanism(cls, value: str) -> str:
+        value = value.upper()
+        if value not in ("SCRAM-SHA-512", "SCRAM-SHA-256"):
+            raise ValueError(f"SASL mechanism {value!r}: use SCRAM-SHA-512 or SCRAM-SHA-256")
+        return value
+
+    @model_validator(mode="after")
+    def _tls_on_the_local_broker(self) -> Settings:
+        if self.bootstrap_servers is None and self.security_protocol != "SASL_SSL":
+            raise ValueError("the local broker speaks SASL_SSL only: MEDSHARE_SECURITY_PROTOCOL="
+                             f"{self.security_protocol} needs MEDSHARE_BOOTSTRAP_SERVERS (an external cluster)")
+        if (self.replication_factor and self.min_insync_replicas
+                and self.min_insync_replicas > self.replication_factor):
+            raise ValueError(f"min.insync.replicas {self.min_insync_replicas} exceeds the replication factor "
+                             f"{self.replication_factor}: every write would be refused")
+        return self
+
     @field_validator("home", "cache")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -75,9 +119,65 @@ class Settings(BaseSettings):
         folder from the lab folder) must find the same files as the process that configured them."""
         return Path(value).expanduser().absolute()
 
+    @field_validator("ssl_cafile", mode="before")
+    @classmethod
+    def _cafile(cls, value: str | Path | None) -> Path | None:
+        if value is None or str(value).strip() == "":
+            return None
+        return Path(value).expanduser().absolute()
+
     @property
     def bootstrap(self) -> str:
-        return self.bootstrap_servers or f"{self.kafka_host}:{self.kafka_port}"
+        if self.bootstrap_servers:
+            return self.bootstrap_servers
+        return ",".join(f"{self.kafka_host}:{port}" for port, _ in self.node_ports())
+
+    @property
+    def nodes(self) -> int:
+        """Local broker nodes: ``MEDSHARE_KAFKA_NODES``, else what ``broker start`` recorded, else 1."""
+        if self.kafka_nodes is not None:
+            return self.kafka_nodes
+        try:
+            return int(json.loads((self.kafka_dir / "cluster.json").read_text())["nodes"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 1
+
+    def node_ports(self, nodes: int | None = None) -> list[tuple[int, int]]:
+        """(client port, controller port) of each local node: node ``i`` (from 0) adds ``2*i`` to
+        ``kafka_port`` and ``kafka_controller_port`` (19092/19093, 19094/19095, 19096/19097)."""
+        n = self.nodes if nodes is None else nodes
+        return [(self.kafka_port + 2 * i, self.kafka_controller_port + 2 * i) for i in range(n)]
+
+    @property
+    def is_cluster(self) -> bool:
+        """An external cluster, or three or more local nodes."""
+        return not self.manages_broker or self.nodes >= 3
+
+    @property
+    def topic_replication(self) -> int:
+        if self.replication_factor is not None:
+            return self.replication_factor
+        return 3 if not self.manages_broker else min(self.nodes, 3)
+
+    @property
+    def topic_min_isr(self) -> int:
+        if self.min_insync_replicas is not None:
+            return self.min_insync_replicas
+        return 2 if self.topic_replication >= 3 else 1
+
+    @property
+    def tls_dir(self) -> Path:
+        """The local CA and broker certificate (``medshare.tls``)."""
+        return self.home / "tls"
+
+    @property
+    def cafile(self) -> Path | None:
+        """The CA file clients verify the brokers with; None: the system trust store (external only)."""
+        if self.security_protocol != "SASL_SSL":
+            return None
+        if self.ssl_cafile is not None:
+            return self.ssl_cafile
+        return self.tls_dir / "ca.pem" if self.manages_broker else None
 
     @property
     def manages_broker(self) -> bool:

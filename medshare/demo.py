@@ -38,7 +38,7 @@ class DemoReport:
 
 #: what the demo resets under MEDSHARE_HOME (never the whole folder: other homes, such as the
 #: tests' var/test or the benchmarks' var/bench*, may live inside the default var/)
-STATE_DIRS = ("kafka", "secrets", "keyring", "insurers", "pipeline", "state", "lab", "sim", "report", "reports")
+STATE_DIRS = ("kafka", "tls", "secrets", "keyring", "insurers", "pipeline", "state", "lab", "sim", "report", "reports")
 
 
 def reset_state(cfg: Settings) -> None:

@@ -2,8 +2,10 @@
 
 Credentials of the local principals are generated at first broker start and kept in
 ``$MEDSHARE_HOME/secrets/principals.json`` (mode 0600). A *bundle* is what a principal needs to
-connect with any standard Kafka client: bootstrap servers, security protocol, SASL mechanism,
-username and password (plus, for an insurer, its topics, group prefix and private key path).
+connect with any standard Kafka client: bootstrap servers, security protocol (``SASL_SSL``), the CA
+file that verifies the brokers' certificates (``ssl_cafile``), SASL mechanism, username and password
+(plus, for an insurer, its topics, group prefix and private key path). Every client built here
+verifies the broker's certificate and host name (TLS 1.2 or newer).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from medshare.config import Settings, private_dir, settings
 from medshare.errors import UserError
 
-# SASL_PLAINTEXT on loopback is the local design (TLS in deployments); don't warn on every connect
+# kafka-python warns about SCRAM on a connection it does not know to be encrypted; ours all are
 logging.getLogger("kafka.net.sasl.scram").setLevel(logging.ERROR)
 # "No partition metadata for topic" while a new consumer's first metadata arrives: noise
 logging.getLogger("kafka.coordinator.assignors.range").setLevel(logging.ERROR)
@@ -67,10 +69,13 @@ def bundle(principal: str, cfg: Settings | None = None) -> dict[str, Any]:
     if principal not in creds:
         known = ", ".join(sorted(creds)) or "none yet: run `medshare broker start`"
         raise UserError(f"unknown principal {principal!r} (known: {known})")
+    cafile = cfg.cafile
     return {
         "principal": principal,
         "bootstrap_servers": cfg.bootstrap,
-        "security_protocol": "SASL_PLAINTEXT",
+        "security_protocol": cfg.security_protocol,
+        # None on SASL_SSL: the system's trust store (an external cluster with a public CA)
+        "ssl_cafile": str(cafile) if cafile else None,
         "sasl_mechanism": cfg.sasl_mechanism,
         "username": principal,
         "password": creds[principal],
@@ -84,14 +89,23 @@ NO_CLIENT_METRICS: dict[str, Any] = {"metrics_enabled": False}
 
 
 def client_config(b: dict[str, Any]) -> dict[str, Any]:
-    """kafka-python keyword arguments for a bundle."""
-    return {
+    """kafka-python keyword arguments for a bundle.
+
+    On ``SASL_SSL`` the broker's certificate is verified against the bundle's ``ssl_cafile`` (the
+    system's trust store when it is empty) and its host name checked; kafka-python refuses
+    anything older than TLS 1.2.
+    """
+    kwargs = {
         "bootstrap_servers": b["bootstrap_servers"].split(","),
         "security_protocol": b["security_protocol"],
         "sasl_mechanism": b["sasl_mechanism"],
         "sasl_plain_username": b["username"],
         "sasl_plain_password": b["password"],
     }
+    if b["security_protocol"] == "SASL_SSL":
+        kwargs["ssl_cafile"] = b.get("ssl_cafile") or None
+        kwargs["ssl_check_hostname"] = True
+    return kwargs
 
 
 def _key_partitioner():
@@ -172,9 +186,50 @@ def _without_record_futures(producer) -> None:
 NO_FUTURE = True
 
 
+class _SenderClient:
+    """The producer's network client as its sender thread sees it, with ``await_ready`` returning
+    False where kafka-python's raises.
+
+    kafka-python 3.0.12 loses a transactional request when the connection to its coordinator fails:
+    in ``Sender._maybe_send_transactional_request`` the node was already chosen when ``await_ready``
+    raises, so the ``except`` branch looks the coordinator up again but never re-queues the request
+    (``retry()`` runs only when no node was chosen). The transaction then waits for an
+    AddPartitionsToTxn that is never sent: measured on the three-broker cluster, a producer whose
+    transaction coordinator was killed stalled until its records expired (120 s) and the broker
+    aborted the transaction and fenced it. With ``False`` the sender takes its other branch, which
+    looks the coordinator up and re-queues the request (kafka-python's own handling of a node that
+    is not ready). Everything else goes to the real client.
+    """
+
+    def __init__(self, client: Any) -> None:
+        object.__setattr__(self, "_client", client)
+
+    def await_ready(self, node_id: Any, timeout_ms: int = 30000) -> bool:
+        from kafka.errors import KafkaConnectionError
+
+        try:
+            return self._client.await_ready(node_id, timeout_ms=timeout_ms)
+        except KafkaConnectionError:
+            return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._client, name, value)
+
+
+def _sender_survives_a_lost_coordinator(producer: Any) -> None:
+    sender = getattr(producer, "_sender", None)
+    if sender is not None and not isinstance(sender._client, _SenderClient):
+        sender._client = _SenderClient(sender._client)
+
+
 def producer(principal: str = "pipeline", cfg: Settings | None = None, record_futures: bool = True,
              **overrides: Any):
-    """A producer that waits for all in-sync replicas (``acks='all'``) and retries safely.
+    """A producer that waits for all in-sync replicas (``acks='all'``) and retries safely: idempotent
+    (the broker drops a retried batch it already has, so a leader change mid-send duplicates
+    nothing), retried until ``delivery_timeout_ms`` (2 minutes) rather than a count.
 
     ``record_futures=False``: ``send()`` returns no per-record future (a transactional processor
     learns of failures from the commit); see :func:`_without_record_futures`.
@@ -184,8 +239,10 @@ def producer(principal: str = "pipeline", cfg: Settings | None = None, record_fu
     kwargs: dict[str, Any] = {
         "partitioner": _key_partitioner(),
         "acks": "all",
+        "enable_idempotence": True,
         "linger_ms": 5,
-        "retries": 5,
+        "retries": 2**31 - 1,
+        "delivery_timeout_ms": 120_000,
         "max_in_flight_requests_per_connection": 1,
         "client_id": f"medshare-{principal}",
         **NO_CLIENT_METRICS,
@@ -193,6 +250,7 @@ def producer(principal: str = "pipeline", cfg: Settings | None = None, record_fu
     kwargs.update(client_config(bundle(principal, cfg)))
     kwargs.update(overrides)
     made = KafkaProducer(**kwargs)
+    _sender_survives_a_lost_coordinator(made)
     if not record_futures:
         _without_record_futures(made)
     return made

@@ -132,13 +132,19 @@ def status_dir(cfg: Settings) -> Path:
     return d
 
 
-def write_status(cfg: Settings, name: str, instance: str, counters: Counters, state: str) -> None:
-    """Counters for ``medshare status`` and the Prometheus endpoint, written atomically."""
+def write_status(cfg: Settings, name: str, instance: str, counters: Counters, state: str,
+                 assignment: list[str] | None = None) -> None:
+    """Counters for ``medshare status`` and the Prometheus endpoint, written atomically.
+
+    ``assignment``: the input partitions this instance holds (``topic:partition``), so one can see
+    partitions move between the instances of a group.
+    """
     counters.updated_at = time.time()
     path = status_dir(cfg) / f"{name}-{instance}.json"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"processor": name, "instance": instance, "pid": os.getpid(),
-                               "host": socket.gethostname(), "state": state, **asdict(counters)}))
+                               "host": socket.gethostname(), "state": state, **asdict(counters),
+                               "assignment": assignment or []}))
     tmp.replace(path)
 
 
@@ -190,6 +196,7 @@ class Runner:
             retry_backoff_ms=20, retries=2**31 - 1, delivery_timeout_ms=120_000,
         )
         producer.init_transactions()
+        self._consumer = consumer
         idle_since = time.monotonic()
         self._reset_alignment()
         try:
@@ -360,6 +367,8 @@ class Runner:
         offsets: dict[Any, Any] = {}
         for msg in messages:
             offsets[TopicPartition(msg.topic, msg.partition)] = OffsetAndMetadata(msg.offset + 1, "", -1)
+        c = self.counters
+        before = (c.consumed, c.quarantined, c.disclosed, dict(c.extra))
         producer.begin_transaction()
         try:
             offsets_sent = mk.send_offsets_async(producer, offsets, consumer.group_metadata())
@@ -393,7 +402,18 @@ class Runner:
             self.h.before_commit()
             offsets_sent.wait()
             producer.commit_transaction()
-        except Exception:
+        except Exception as exc:
+            if _lost_generation(exc, producer):
+                # the group rebalanced while the batch was in hand (an instance joined or left): the
+                # broker refused its offsets for the old generation. Abort, give the batch back (its
+                # partitions' positions rewound), and go on: whoever owns them now reprocesses it
+                log.warning("%s: the group rebalanced during a batch (%s); aborted, its %d records will be "
+                            "reprocessed", self.h.name, exc, len(messages))
+                producer.abort_transaction()
+                self._rewind(consumer, messages)
+                c.consumed, c.quarantined, c.disclosed, c.extra = before  # it will be counted when redone
+                c.bump("rebalance_aborts")
+                return
             log.exception("%s: transaction failed; aborting, the batch will be reprocessed", self.h.name)
             try:
                 producer.abort_transaction()
@@ -413,12 +433,38 @@ class Runner:
         self.counters.last_batch_ms = round((time.monotonic() - t0) * 1000, 2)
         self._status("running")
 
+    def _rewind(self, consumer, messages: list[Any]) -> None:
+        """Set each partition of an aborted batch (and of the records buffered for alignment) back to
+        its first record not committed, so nothing of it is skipped if this instance keeps the
+        partition. (After the rebalance the consumer starts newly assigned partitions from their
+        committed offsets anyway.)"""
+        from kafka import TopicPartition
+
+        first: dict[Any, int] = {}
+        held = [buf[0][1] for buf in getattr(self, "_buffers", {}).values() if buf]  # (polled_at, message)
+        for m in [*messages, *held]:
+            tp = TopicPartition(m.topic, m.partition)
+            first[tp] = min(first.get(tp, m.offset), m.offset)
+        if getattr(self, "_buffers", None):
+            self._buffers.clear()
+            self._blocked.clear()
+        assigned = consumer.assignment()
+        paused = [tp for tp in getattr(self, "_paused", ()) if tp in assigned]
+        if paused:
+            consumer.resume(*paused)
+        self._paused = set()
+        for tp, offset in first.items():
+            if tp in assigned:
+                consumer.seek(tp, offset)
+
     def _status(self, state: str) -> None:
         """Write the status file on a change of state, else at most every ``status_every_s``
         (a write per batch cost ≈1 ms, and up to 15 ms on a busy disk, of a 30 ms batch)."""
         now = time.monotonic()
         if state != self._status_state or now - self._status_at >= self.opts.status_every_s:
-            write_status(self.cfg, self.h.name, self.opts.instance, self.counters, state)
+            consumer = getattr(self, "_consumer", None)
+            assignment = sorted(f"{tp.topic}:{tp.partition}" for tp in consumer.assignment()) if consumer else []
+            write_status(self.cfg, self.h.name, self.opts.instance, self.counters, state, assignment)
             self._status_state, self._status_at = state, now
 
     def _update_lag(self, consumer) -> None:
@@ -456,6 +502,27 @@ def _rebalance_listener(runner: Runner):
             pass
 
     return _Rebalance(runner)
+
+
+def _lost_generation(exc: BaseException, producer: Any = None) -> bool:
+    """Whether ``exc`` says the consumer's group generation moved on under the transaction (a
+    rebalance): an abortable error, after which the producer may begin a new transaction.
+
+    kafka-python raises it from the offsets' wait, or — when a ``send()`` of the same batch came
+    first — as a ``KafkaError`` that carries it ("at least one previous transactional request has
+    failed"); the transaction manager keeps it as its last error either way.
+    """
+    from kafka import errors as kerr
+
+    lost = (kerr.CommitFailedError, kerr.FencedInstanceIdError, kerr.IllegalGenerationError,
+            kerr.UnknownMemberIdError, kerr.RebalanceInProgressError)
+    tm = getattr(producer, "_transaction_manager", None)
+    if tm is not None and hasattr(tm, "has_fatal_error") and tm.has_fatal_error():
+        return False  # e.g. fenced by a newer instance with the same transactional id: stop
+    seen = [exc, exc.__cause__, exc.__context__, *(a for a in exc.args if isinstance(a, BaseException))]
+    if tm is not None and hasattr(tm, "has_abortable_error") and tm.has_abortable_error():
+        seen.append(tm.last_error)
+    return any(isinstance(e, lost) for e in seen)
 
 
 def read_statuses(cfg: Settings | None = None) -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ ENV_EXAMPLE = ROOT / ".env.example"
 CHECK = ROOT / "scripts" / "compose-check.sh"
 
 PROCESSORS = ("consent-sync", "router", "deidentify", "lab-sink", "audit-sink", "claims")
+KAFKA = ("kafka-1", "kafka-2", "kafka-3")
+BOOTSTRAP = "kafka-1:9092,kafka-2:9092,kafka-3:9092"
 AIRFLOW = ("airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
 #: broker settings that make up the security model; compose must match medshare/broker.py on each
 SECURITY_KEYS = (
@@ -31,6 +33,23 @@ SECURITY_KEYS = (
     "allow.everyone.if.no.acl.found",
     "super.users",
     "auto.create.topics.enable",
+    "ssl.protocol",
+    "ssl.enabled.protocols",
+    "ssl.client.auth",
+    "ssl.endpoint.identification.algorithm",
+    "ssl.keystore.type",
+    "ssl.truststore.type",
+    "unclean.leader.election.enable",
+)
+#: replication: a three-node cluster's settings, as medshare/broker.py writes them for --nodes 3
+REPLICATION_KEYS = (
+    "default.replication.factor",
+    "min.insync.replicas",
+    "offsets.topic.replication.factor",
+    "transaction.state.log.replication.factor",
+    "transaction.state.log.min.isr",
+    "share.coordinator.state.topic.replication.factor",
+    "share.coordinator.state.topic.min.isr",
 )
 
 
@@ -90,52 +109,95 @@ def _env_example() -> dict[str, str]:
     return dict(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", ENV_EXAMPLE.read_text(), re.M))
 
 
-# --- Kafka: the same security as the local broker ----------------------------------------------
-def test_kafka_is_the_official_image_in_kraft_combined_mode(services):
-    kafka = services["kafka"]
-    assert kafka["image"] == "apache/kafka:4.3.1"
-    assert "kafka-data:/var/lib/kafka/data" in kafka["volumes"]
-    assert kafka["healthcheck"]["test"]
+# --- Kafka: three nodes, the same security as the local broker ---------------------------------
+def _local_cluster_properties() -> dict[str, str]:
+    from medshare.broker import _server_properties, cluster_nodes
+    from medshare.config import Settings
+
+    cfg = Settings(kafka_nodes=3)
+    nodes = cluster_nodes(cfg)
+    tls = {"ssl.keystore.type": "PEM", "ssl.truststore.type": "PEM"}
+    return _properties(_server_properties(cfg, "not-a-password", nodes[0], nodes, tls))
+
+
+def test_kafka_is_three_official_images_in_kraft_combined_mode(services):
+    voters = set()
+    for i, name in enumerate(KAFKA, start=1):
+        kafka = services[name]
+        assert kafka["image"] == "apache/kafka:4.3.1"
+        assert kafka["hostname"] == name
+        assert f"{name}-data:/var/lib/kafka/data" in kafka["volumes"]
+        assert kafka["healthcheck"]["test"]
+        assert kafka["environment"]["MS_NODE_ID"] == str(i)
+        voters.add(kafka["environment"]["MS_VOTERS"])
+    assert voters == {"1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"}
 
 
 def test_kafka_security_matches_the_local_broker(compose):
-    from medshare.broker import _server_properties
-    from medshare.config import Settings
-
-    local = _properties(_server_properties(Settings(), "not-a-password"))
+    local = _local_cluster_properties()
     deployed = _broker_properties(compose)
     assert {k: deployed.get(k) for k in SECURITY_KEYS} == {k: local[k] for k in SECURITY_KEYS}
     assert deployed["allow.everyone.if.no.acl.found"] == "false"
     assert deployed["sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
     assert deployed["authorizer.class.name"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
     assert deployed["super.users"] == "User:admin"
+    assert deployed["ssl.enabled.protocols"] == "TLSv1.3,TLSv1.2"
 
 
-def test_every_kafka_listener_requires_sasl(compose):
+def test_kafka_replication_matches_a_local_three_node_cluster(compose):
+    local = _local_cluster_properties()
+    deployed = _broker_properties(compose)
+    assert {k: deployed.get(k) for k in REPLICATION_KEYS} == {k: local[k] for k in REPLICATION_KEYS}
+    assert (deployed["default.replication.factor"], deployed["min.insync.replicas"]) == ("3", "2")
+    assert deployed["unclean.leader.election.enable"] == "false"
+
+
+def test_every_kafka_listener_requires_tls_and_sasl(compose):
     props = _broker_properties(compose)
     protocols = dict(item.split(":") for item in props["listener.security.protocol.map"].split(","))
     listeners = [entry.split("://")[0] for entry in props["listeners"].split(",")]
-    assert listeners and all(protocols[name] == "SASL_PLAINTEXT" for name in listeners)
+    assert listeners and all(protocols[name] == "SASL_SSL" for name in listeners)
     for name in listeners:
         if name != "CONTROLLER":
             assert f"listener.name.{name.lower()}.scram-sha-512.sasl.jaas.config" in props
+    # the certificate and key come from Compose secrets, the CA is the truststore
+    assert props["ssl.truststore.location"] == "/run/secrets/kafka_ca"
+    script = _script(compose, "kafka-start")
+    assert "pem kafka_broker_cert" in script and "pem kafka_broker_key" in script
 
 
 def test_kafka_storage_is_formatted_with_the_core_scram_users(compose):
     from medshare.kafka import CORE_PRINCIPALS
 
     script = _script(compose, "kafka-start")
+    assert "--standalone" not in script  # a static three-voter quorum
     for name in CORE_PRINCIPALS:
         assert f'--add-scram "SCRAM-SHA-512=[name={name},password=${name}]"' in script
-        assert f"scram_{name}_password" in compose["services"]["kafka"]["secrets"]
+        for kafka in KAFKA:
+            assert f"scram_{name}_password" in compose["services"][kafka]["secrets"]
+    for kafka in KAFKA:
+        assert {"kafka_ca", "kafka_broker_cert", "kafka_broker_key"} <= set(compose["services"][kafka]["secrets"])
+
+
+def test_clients_verify_the_brokers_with_the_deployments_ca(services):
+    for name, svc in services.items():
+        env = svc.get("environment") or {}
+        if "MEDSHARE_BOOTSTRAP_SERVERS" not in env:
+            continue
+        assert env["MEDSHARE_BOOTSTRAP_SERVERS"] == BOOTSTRAP, name
+        assert env["MEDSHARE_SECURITY_PROTOCOL"] == "SASL_SSL", name
+        assert env["MEDSHARE_SSL_CAFILE"] == "/run/secrets/kafka_ca", name
+        assert (env["MEDSHARE_REPLICATION_FACTOR"], env["MEDSHARE_MIN_INSYNC_REPLICAS"]) == ("3", "2"), name
+        if name != "airflow-init":  # migrates Airflow's database only; never talks to Kafka
+            assert "kafka_ca" in [s if isinstance(s, str) else s["source"] for s in svc["secrets"]], name
 
 
 def test_kafka_init_ensures_topics_and_onboards_insurers_with_their_public_keys(services, compose):
     init = services["kafka-init"]
-    assert init["environment"]["MEDSHARE_BOOTSTRAP_SERVERS"] == "kafka:9092"
+    assert init["environment"]["MEDSHARE_BOOTSTRAP_SERVERS"] == BOOTSTRAP
     assert "hhb" in init["environment"]["MEDSHARE_ONBOARD_INSURERS"].split()
     assert {"source": "hhb_public_key", "target": "hhb.pub"} in init["secrets"]
-    assert init["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert {init["depends_on"][k]["condition"] for k in KAFKA} == {"service_healthy"}
     assert init["restart"] == "no"
     script = _script(compose, "kafka-init")
     assert "medshare topics ensure" in script
@@ -202,7 +264,7 @@ def test_every_processor_runs_from_the_project_image_after_kafka_init(services):
         assert svc["command"][:2] == ["run", name]
         assert svc["image"] == image and svc["build"]["context"] == "."
         assert svc["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
-        assert svc["environment"]["MEDSHARE_BOOTSTRAP_SERVERS"] == "kafka:9092"
+        assert svc["environment"]["MEDSHARE_BOOTSTRAP_SERVERS"] == BOOTSTRAP
         assert svc["environment"]["MEDSHARE_HOME"] == "/var/lib/medshare"
         assert "medshare-home:/var/lib/medshare" in svc["volumes"]
         assert svc["restart"] == "unless-stopped" and svc["healthcheck"]["test"]
@@ -225,7 +287,7 @@ def test_airflow_runs_on_postgres_with_the_local_executor(services):
         assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
         assert {k: env[k] for k in openlineage_env()} == openlineage_env(), name  # as `medshare airflow` sets it
         assert env["DO_NOT_TRACK"] == "1"
-        assert env["MEDSHARE_BOOTSTRAP_SERVERS"] == "kafka:9092"
+        assert env["MEDSHARE_BOOTSTRAP_SERVERS"] == BOOTSTRAP
         assert env["MEDSHARE_LAB_URL"].startswith("postgresql://")
         assert env["MEDSHARE_STATE_URL"].startswith("postgresql://")
         assert env["MEDSHARE_HOME"] == "/var/lib/medshare"
@@ -238,7 +300,7 @@ def test_airflow_runs_on_postgres_with_the_local_executor(services):
 
 def test_only_the_airflow_ui_and_kafka_are_published_on_loopback(services):
     published = {name: svc["ports"] for name, svc in services.items() if svc.get("ports")}
-    assert set(published) == {"airflow-apiserver", "kafka"}
+    assert set(published) == {"airflow-apiserver", *KAFKA}
     for ports in published.values():
         assert all(str(p).startswith("127.0.0.1:") for p in ports)
 

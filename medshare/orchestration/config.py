@@ -3,7 +3,8 @@
 Each value is looked up in this order; the first that is set wins:
 
 1. **Airflow** (only inside a running task): the connection ``medshare_kafka`` for the brokers
-   (``host``:``port``, or ``extra.bootstrap_servers`` for several) and the Variables
+   (``host``:``port``, or ``extra.bootstrap_servers`` for several; ``extra.security_protocol``,
+   ``extra.ssl_cafile`` and ``extra.sasl_mechanism`` for a secured cluster) and the Variables
    ``medshare_batch_dir``, ``medshare_lab_url`` and ``medshare_key_max_age_days``. Airflow itself
    also reads them from ``AIRFLOW_CONN_MEDSHARE_KAFKA`` / ``AIRFLOW_VAR_MEDSHARE_*``.
 2. **The environment**: ``MEDSHARE_BOOTSTRAP_SERVERS``, ``MEDSHARE_BATCH_DIR``, ``MEDSHARE_LAB_URL``,
@@ -87,20 +88,26 @@ def _airflow_variable(key: str) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-def _airflow_bootstrap(conn_id: str) -> str | None:
+#: connection extras that select how clients reach the cluster (medshare.config.Settings fields)
+KAFKA_EXTRAS = ("security_protocol", "ssl_cafile", "sasl_mechanism")
+
+
+def _airflow_kafka(conn_id: str) -> dict[str, Any]:
+    """Settings from the Airflow connection: ``bootstrap_servers`` and the TLS/SASL extras set there."""
     try:
         from airflow.sdk import BaseHook
 
         conn = BaseHook.get_connection(conn_id)
     except Exception as exc:  # noqa: BLE001 - connection not defined: use MEDSHARE_* / the local broker
         log.debug("Airflow connection %s not available: %s", conn_id, exc)
-        return None
+        return {}
     extra: dict[str, Any] = conn.extra_dejson or {}
+    out: dict[str, Any] = {k: str(extra[k]) for k in KAFKA_EXTRAS if extra.get(k)}
     if extra.get("bootstrap_servers"):
-        return str(extra["bootstrap_servers"])
-    if conn.host:
-        return f"{conn.host}:{conn.port}" if conn.port else conn.host
-    return None
+        out["bootstrap_servers"] = str(extra["bootstrap_servers"])
+    elif conn.host:
+        out["bootstrap_servers"] = f"{conn.host}:{conn.port}" if conn.port else conn.host
+    return out
 
 
 def resolve(use_airflow: bool = False, base: Settings | None = None) -> OrchestrationConfig:
@@ -111,9 +118,7 @@ def resolve(use_airflow: bool = False, base: Settings | None = None) -> Orchestr
     batch_dir = env.batch_dir
     max_age = env.key_max_age_days
     if use_airflow:
-        bootstrap = _airflow_bootstrap(KAFKA_CONN_ID)
-        if bootstrap:
-            updates["bootstrap_servers"] = bootstrap
+        updates.update(_airflow_kafka(KAFKA_CONN_ID))
         lab_url = _airflow_variable(VAR_LAB_URL)
         if lab_url:
             updates["lab_url"] = lab_url
@@ -123,5 +128,6 @@ def resolve(use_airflow: bool = False, base: Settings | None = None) -> Orchestr
         age = _airflow_variable(VAR_KEY_MAX_AGE_DAYS)
         if age:
             max_age = int(age)
-    cfg = base.model_copy(update=updates) if updates else base
+    # validated like the environment (model_copy would not check a protocol or CA file given in Airflow)
+    cfg = type(base)(**{**base.model_dump(), **updates}) if updates else base
     return OrchestrationConfig(settings=cfg, batch_dir=batch_dir, key_max_age_days=max_age)

@@ -111,6 +111,31 @@ def test_config_from_the_environment(monkeypatch, tmp_path):
         _config(tmp_path, key_max_age_days=-1)
 
 
+def test_kafka_connection_selects_a_secured_external_cluster(monkeypatch, tmp_path):
+    """The Airflow connection medshare_kafka names the brokers and how to reach them (TLS, CA, SASL)."""
+    import json
+
+    from medshare.kafka import bundle, client_config, ensure_credentials
+    from medshare.orchestration.config import resolve
+
+    monkeypatch.setenv("MEDSHARE_HOME", str(tmp_path))
+    monkeypatch.setenv("AIRFLOW_CONN_MEDSHARE_KAFKA", json.dumps({
+        "conn_type": "generic", "host": "kafka-1.example", "port": 9093,
+        "extra": {"security_protocol": "SASL_SSL", "ssl_cafile": "/etc/kafka/ca.pem",
+                  "sasl_mechanism": "SCRAM-SHA-256"}}))
+    cfg = resolve(use_airflow=True).settings
+    assert (cfg.bootstrap, cfg.security_protocol, str(cfg.cafile), cfg.sasl_mechanism) == (
+        "kafka-1.example:9093", "SASL_SSL", "/etc/kafka/ca.pem", "SCRAM-SHA-256")
+    ensure_credentials(["pipeline"], cfg)
+    conf = client_config(bundle("pipeline", cfg))
+    assert conf["ssl_cafile"] == "/etc/kafka/ca.pem" and conf["ssl_check_hostname"] is True
+    # a protocol that is neither is refused, not passed on to the client
+    monkeypatch.setenv("AIRFLOW_CONN_MEDSHARE_KAFKA", json.dumps({
+        "conn_type": "generic", "host": "kafka-1.example", "port": 9093, "extra": {"security_protocol": "SSL"}}))
+    with pytest.raises(ValueError, match="security protocol"):
+        resolve(use_airflow=True)
+
+
 def test_rotation_policy_by_age_once_per_interval(tmp_path, monkeypatch):
     from medshare.orchestration import keys as okeys
     from privacy import keys
