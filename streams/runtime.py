@@ -99,8 +99,10 @@ class RunOptions:
     #: longest the broker holds a fetch with nothing new (see ``Runner.run``)
     fetch_max_wait_ms: int = 100
     instance: str = "0"
-    #: with aligned inputs: how long a partition waits for a lagging co-partitioned topic
-    align_wait_s: float = 1.0
+    #: with aligned inputs: how long a partition may wait for a lagging co-partitioned topic before
+    #: its records go anyway. None (the default): as long as the other topic has records not yet
+    #: fetched, or its end cannot be read (a broker failing over): results never depend on timing
+    align_wait_s: float | None = None
     #: progress line (counters) at most this often
     log_every_s: float = 10.0
     #: the status file (``medshare status``, metrics) while running: at most this often
@@ -158,6 +160,11 @@ class Runner:
         self._status_state, self._status_at = "", 0.0
         self._stop = False
         self._last_log = 0.0
+        self._buffers: dict[Any, deque] = {}
+        self._blocked_since: dict[int, float] = {}
+        self._blocked_warned: set[int] = set()
+        self._ends: dict[Any, int] = {}
+        self._ends_at = 0.0
 
     # -- signals ---------------------------------------------------------------------------
     def _on_signal(self, signum, _frame) -> None:
@@ -198,6 +205,7 @@ class Runner:
         idle_since = time.monotonic()
         self._buffers: dict[Any, deque] = {}
         self._blocked_since: dict[int, float] = {}
+        self._blocked_warned: set[int] = set()
         self._ends: dict[Any, int] = {}
         self._ends_at = 0.0
         try:
@@ -248,8 +256,14 @@ class Runner:
         released in timestamp order across the topics of the same partition number, only while
         every such topic either has a buffered message or is caught up — the way Kafka Streams
         synchronises co-partitioned inputs — so a note is not handled before the settlement
-        published ahead of it. A partition that stays blocked longer than ``align_wait_s`` is
-        released anyway (a missing upstream must not stall the pipeline).
+        published ahead of it (on equal timestamps, in the order of ``handler.inputs``). A topic
+        with nothing to deliver (caught up) holds nothing back; one
+        whose records exist but have not arrived yet — or whose end offset cannot be read, e.g.
+        while its leader fails over — does, for as long as that lasts (KIP-695's rule for Kafka
+        Streams): releasing them after a timeout made a broker failover change results (a
+        settlement routed before the revocation published ahead of it; a claim evaluated before
+        its enrolment), found by tests/streams/test_cluster_fault.py. ``align_wait_s`` sets a
+        bound for whoever prefers availability; a partition blocked for more than 30 s is logged.
         """
         if not getattr(self.h, "align_inputs", False):
             return [m for records in polled.values() for m in records]
@@ -264,6 +278,10 @@ class Runner:
         out: list[Any] = []
         now = time.monotonic()
         caught_up: dict[Any, bool] = {}  # positions do not move while records are taken
+        # equal timestamps (one millisecond) go in the handler's input order — settlements before
+        # their notes — not in whatever order the assignment set yields: the cluster test once saw
+        # a note handled before its settlement that way, and the patient's name stayed in the note
+        rank = {topic: i for i, topic in enumerate(getattr(self.h, "inputs", ()))}
 
         def lagging(tp) -> bool:
             if tp not in caught_up:
@@ -279,9 +297,17 @@ class Runner:
                 waiting = [tp for tp in tps if not self._buffers.get(tp) and lagging(tp)]
                 if not waiting:
                     self._blocked_since.pop(p, None)
-                elif now - self._blocked_since.setdefault(p, now) < self.opts.align_wait_s:
-                    break
-                tp = min(heads, key=lambda x: self._buffers[x][0].timestamp)
+                else:
+                    blocked = now - self._blocked_since.setdefault(p, now)
+                    if self.opts.align_wait_s is None or blocked < self.opts.align_wait_s:
+                        if blocked > 30 and p not in self._blocked_warned:
+                            self._blocked_warned.add(p)
+                            log.warning("%s: partition %d has waited %.0f s for %s (records not fetched yet, "
+                                        "or its end offset unreadable)", self.h.name, p, blocked,
+                                        ", ".join(tp.topic for tp in waiting))
+                        break
+                self._blocked_warned.discard(p)
+                tp = min(heads, key=lambda x: (self._buffers[x][0].timestamp, rank.get(x.topic, len(rank))))
                 out.append(self._buffers[tp].popleft())
         return out
 
@@ -402,8 +428,8 @@ class Runner:
 
         The high watermark is known only once a fetch for ``tp`` came back; until then (an input
         topic nothing was published to yet, e.g. notes while settlements flow) the end offset is
-        asked of the broker, at most every 0.5 s, instead of treating the partition as lagging
-        for the whole ``align_wait_s``.
+        asked of the broker, at most every 0.5 s. An end or position that cannot be read counts as
+        not caught up: the co-partitioned records wait for it.
         """
         high = consumer.highwater(tp)
         if high is None:

@@ -40,7 +40,6 @@ class Aligned:
 
 def _runner(tmp_path, **opts) -> Runner:
     r = Runner(Aligned(), RunOptions(**opts), Settings(home=tmp_path, kafka_port=23999))
-    r._buffers, r._blocked_since, r._ends, r._ends_at = {}, {}, {}, 0.0
     return r
 
 
@@ -58,14 +57,29 @@ def test_a_never_fetched_empty_topic_does_not_hold_records_back(tmp_path):
 
 
 def test_a_lagging_topic_still_holds_records_back(tmp_path):
-    """Notes exist that were not fetched yet: the settlements wait (up to align_wait_s)."""
+    """Notes exist that were not fetched yet: the settlements wait for them, however long."""
     sp, np_ = TopicPartition(S, 0), TopicPartition(N, 0)
     consumer = FakeConsumer(highwater={sp: 3}, ends={sp: 3, np_: 5}, positions={sp: 3, np_: 0})
-    r = _runner(tmp_path, align_wait_s=60.0)
+    r = _runner(tmp_path)
     assert r._take(consumer, _settlements(3)) == []
     assert r._poll_timeout_ms() == 20  # blocked: poll briefly for the lagging topic's records
+    r._blocked_since[0] -= 3600  # an hour later: still waiting (no timeout decides a result)
+    assert r._take(consumer, {}) == []
+    # an operator who prefers availability may set a bound
     released = _runner(tmp_path, align_wait_s=0.0)._take(consumer, _settlements(3))
-    assert [m.offset for m in released] == [0, 1, 2]  # waited long enough: released anyway
+    assert [m.offset for m in released] == [0, 1, 2]
+
+
+def test_an_unreadable_end_offset_holds_records_back(tmp_path):
+    """The notes' end offset cannot be read (their leader failing over): settlements wait."""
+    sp, np_ = TopicPartition(S, 0), TopicPartition(N, 0)
+
+    class Failing(FakeConsumer):
+        def end_offsets(self, tps):
+            raise TimeoutError("no leader")
+
+    consumer = Failing(highwater={sp: 3}, ends={}, positions={sp: 3, np_: 0})
+    assert _runner(tmp_path)._take(consumer, _settlements(3)) == []
 
 
 def test_buffered_work_is_not_held_by_a_long_poll(tmp_path):
@@ -78,3 +92,18 @@ def test_buffered_work_is_not_held_by_a_long_poll(tmp_path):
     assert [m.offset for m in r._take(consumer, {})] == [4, 5, 6, 7]
     assert [m.offset for m in r._take(consumer, {})] == [8, 9]
     assert r._poll_timeout_ms() == 500
+
+
+def test_equal_timestamps_go_in_the_handlers_input_order(tmp_path):
+    """A settlement and its note in the same millisecond: the settlement first (its name is then
+    known when the note is redacted), whichever order the assignment set yields the partitions."""
+    sp, np_ = TopicPartition(S, 0), TopicPartition(N, 0)
+    for order in ((sp, np_), (np_, sp)):
+        class Ordered(FakeConsumer):
+            def assignment(self, order=order):
+                return dict.fromkeys(order)  # an ordered "set"
+
+        consumer = Ordered(highwater={sp: 1, np_: 1}, ends={}, positions={sp: 1, np_: 1})
+        r = _runner(tmp_path)
+        polled = {np_: [Msg(N, 0, 0, 1000)], sp: [Msg(S, 0, 0, 1000)]}
+        assert [m.topic for m in r._take(consumer, polled)] == [S, N]
