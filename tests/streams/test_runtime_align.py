@@ -107,3 +107,31 @@ def test_equal_timestamps_go_in_the_handlers_input_order(tmp_path):
         r = _runner(tmp_path)
         polled = {np_: [Msg(N, 0, 0, 1000)], sp: [Msg(S, 0, 0, 1000)]}
         assert [m.topic for m in r._take(consumer, polled)] == [S, N]
+
+
+def test_a_rebalance_drops_the_records_held_for_alignment(tmp_path):
+    """After a rebalance the consumer gives held partitions again from their committed offsets:
+    records held before must not be handled a second time (nor lost: the partition is set back
+    to the first of them)."""
+    from types import SimpleNamespace
+
+    sp, np_ = TopicPartition(S, 0), TopicPartition(N, 0)
+
+    class Grouped(FakeConsumer):
+        generation, seeks = 1, {}
+
+        def group_metadata(self):
+            return SimpleNamespace(generation_id=self.generation)
+
+        def seek(self, tp, offset):
+            self.seeks[tp] = offset
+
+    consumer = Grouped(highwater={sp: 10}, ends={sp: 10, np_: 5}, positions={sp: 10, np_: 0})
+    r = _runner(tmp_path)
+    assert r._take(consumer, _settlements(10)) == []  # held: the notes lag
+    consumer.generation = 2  # the group rebalanced; the consumer resumes from the committed offsets
+    consumer._pos[np_] = 5
+    again = {sp: [Msg(S, 0, i, 1000 + i) for i in range(10)]}
+    taken = r._take(consumer, again)
+    assert [m.offset for m in taken] == list(range(10))  # once each, not twice
+    assert consumer.seeks == {sp: 0}
