@@ -159,6 +159,7 @@ class Runner:
         self._status_state, self._status_at = "", 0.0
         self._stop = False
         self._last_log = 0.0
+        self._reset_alignment()
 
     # -- signals ---------------------------------------------------------------------------
     def _on_signal(self, signum, _frame) -> None:
@@ -229,6 +230,9 @@ class Runner:
         self._buffers: dict[Any, deque] = {}
         #: partition numbers whose head waits for a co-partitioned topic to be read further
         self._blocked: set[int] = set()
+        #: since when each blocked partition has waited (a wait over 30 s is logged once)
+        self._blocked_since: dict[int, float] = {}
+        self._blocked_warned: set[int] = set()
         #: end offsets (last stable offsets under read_committed) and the local time they were asked
         self._ends: dict[Any, int] = {}
         self._ends_at = 0.0
@@ -310,7 +314,14 @@ class Runner:
                         not buffers.get(other) and not self._read_to_end(consumer, other, polled_at)
                         for other in tps if other is not tp):
                     self._blocked.add(p)
+                    waited = time.monotonic() - self._blocked_since.setdefault(p, time.monotonic())
+                    if waited > 30 and p not in self._blocked_warned:
+                        self._blocked_warned.add(p)
+                        log.warning("%s: partition %d has waited %.0f s for a co-partitioned topic (records not "
+                                    "fetched yet, or its end offset unreadable)", self.h.name, p, waited)
                     break
+                self._blocked_since.pop(p, None)
+                self._blocked_warned.discard(p)
                 out.append(buffers[tp].popleft()[1])
         self._flow_control(consumer)
         return out

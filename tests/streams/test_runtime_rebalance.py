@@ -91,7 +91,7 @@ def _batch(partition: int, offsets) -> list[Msg]:
 
 def _runner(tmp_path) -> Runner:
     r = Runner(Echo(), RunOptions(), Settings(home=tmp_path, kafka_port=23997))
-    r._buffers, r._blocked_since = {}, {}
+    r._reset_alignment()
     return r
 
 
@@ -103,7 +103,7 @@ def _runner(tmp_path) -> Runner:
 def test_a_rebalance_mid_batch_gives_the_batch_back(tmp_path, error):
     r = _runner(tmp_path)
     p0, p1 = TopicPartition(S, 0), TopicPartition(S, 1)
-    r._buffers[p1] = deque(_batch(1, [12, 13]))  # polled, waiting for alignment
+    r._buffers[p1] = deque((0.0, m) for m in _batch(1, [12, 13]))  # (polled at, message), waiting for alignment
     consumer, producer = FakeConsumer({p0, p1}), FakeProducer(error)
     r._process_batch(consumer, producer, _batch(0, [5, 6, 7]) + _batch(1, [10, 11]))
     assert producer.events[0] == "begin" and producer.events[-1] == "abort" and "commit" not in producer.events
