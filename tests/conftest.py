@@ -4,7 +4,7 @@ Tests never touch the demo's state: they run with their own home (``var/test``) 
 broker ports (29092/29093). ``kafka_broker`` starts the real broker once per session (fresh
 state if it was not already running) and stops it at the end if it started it.
 
-Under pytest-xdist (``make test`` runs ``-n 2``) each worker is a session of its own with its own
+Under pytest-xdist (``make test TEST_WORKERS=2``) each worker is a session of its own with its own
 home (``var/test-gw0``, …), its own broker ports (base + 20 per worker) and its own Postgres
 database: workers never share a broker, a state file or a table.
 """
