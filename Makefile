@@ -29,8 +29,9 @@ demo: install
 # TEST_WORKERS pytest-xdist workers, each with its own broker, home and Postgres database
 # (tests/conftest.py); a test module stays on one worker (its module fixtures run once).
 # 0 (serial) by default: on 2 workers the whole suite took 16.7 min instead of ~30, but two DAG
-# lineage tests failed there (a test module run earlier on the same worker leaves its broker
-# unreachable; serially they pass) — parallel runs wait until that is found
+# lineage tests failed there — two tests that deleted MEDSHARE_HOME before reloading the settings
+# left later in-process CLI calls on the default home (fixed); 2 becomes the default once a whole
+# parallel run has passed again
 TEST_WORKERS ?= 0
 test: install
 	$(BIN)/medshare broker install

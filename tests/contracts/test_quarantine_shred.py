@@ -166,7 +166,9 @@ def test_cli_shred_show_and_replay(home_cfg, writer, records, monkeypatch):
         rows = {r["quarantine_id"]: r for r in json.loads(lst.output)}
         assert rows[old_id]["rules"] == ["json"] and rows[old_id]["payload"].startswith("crypto-shredded")
     finally:
-        monkeypatch.delenv("MEDSHARE_HOME")
+        # the session's own environment back (the test home, not none), then settings read from it:
+        # deleting MEDSHARE_HOME here left later in-process CLI calls on the default home
+        monkeypatch.undo()
         reload_settings()
 
 

@@ -117,6 +117,7 @@ def test_cli_lab_retention(lab, monkeypatch):
         # today's clock: everything before (today - 3 years)'s month is gone, 2026-11 stays
         assert "2026-11" in _months(url, "lab_settlements") and "2021-06" not in _months(url, "lab_settlements")
     finally:
-        monkeypatch.delenv("MEDSHARE_HOME")
-        monkeypatch.delenv("MEDSHARE_LAB_URL")
+        # the session's own environment back (the test home, not none), then settings read from it:
+        # deleting MEDSHARE_HOME here left later in-process CLI calls on the default home
+        monkeypatch.undo()
         reload_settings()
