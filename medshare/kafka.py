@@ -300,3 +300,33 @@ def admin(principal: str = "admin", cfg: Settings | None = None, **overrides: An
     kwargs.update(client_config(bundle(principal, cfg)))
     kwargs.update(overrides)
     return KafkaAdminClient(**kwargs)
+
+
+def read_whole_topic(principal: str, topic: str, cfg: Settings | None = None, timeout_s: float = 30.0,
+                     connect_timeout_s: float = 10.0, poll_ms: int = 500):
+    """Every committed message of ``topic``, from the beginning to the end offsets at the start.
+
+    No consumer group (nothing is committed): a compliance read of a governance topic. Raises
+    ``TimeoutError`` if the end is not reached within ``timeout_s``, and the client's own errors
+    when the broker cannot be reached.
+    """
+    from kafka import TopicPartition
+
+    c = consumer(principal, None, cfg=cfg, isolation_level="read_committed",
+                 bootstrap_timeout_ms=int(connect_timeout_s * 1000))
+    try:
+        parts = [TopicPartition(topic, p) for p in sorted(c.partitions_for_topic(topic) or [])]
+        if not parts:
+            return
+        c.assign(parts)
+        c.seek_to_beginning()
+        ends = c.end_offsets(parts)
+        deadline = time.monotonic() + timeout_s
+        while any(c.position(tp) < ends[tp] for tp in parts):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic} not read to its end within {timeout_s:.0f} s")
+            for records in c.poll(timeout_ms=poll_ms).values():
+                yield from records
+    finally:
+        c.close()
+

@@ -435,39 +435,21 @@ def read_published(cfg: Settings | None = None, principal: str = "compliance", t
     reason, never silently dropped. Raises ``kafka.errors.NoBrokersAvailable`` (or ``UserError``
     for an unknown principal) when the broker cannot be reached.
     """
-    from kafka import TopicPartition
-
     from medshare import kafka as mk
     from medshare import topics as t
 
     heads: list[merkle.TreeHead] = []
     rejected: list[str] = []
-    c = mk.consumer(principal, None, cfg=cfg, isolation_level="read_committed",
-                    bootstrap_timeout_ms=int(connect_timeout_s * 1000))
-    try:
-        parts = [TopicPartition(t.AUDIT_TREE_HEADS, p) for p in sorted(c.partitions_for_topic(t.AUDIT_TREE_HEADS) or [])]
-        if not parts:
-            return heads, rejected
-        c.assign(parts)
-        c.seek_to_beginning()
-        ends = c.end_offsets(parts)
-        deadline = time.monotonic() + timeout_s
-        while any(c.position(tp) < ends[tp] for tp in parts):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{t.AUDIT_TREE_HEADS} not read to its end within {timeout_s:.0f} s")
-            for records in c.poll(timeout_ms=500).values():
-                for m in records:
-                    where = f"{m.topic}[{m.partition}]@{m.offset}"
-                    try:
-                        data = json.loads(m.value)
-                        if not isinstance(data, dict) or data.get("kind") != "tree-head":
-                            raise merkle.ProofError("not a tree-head message")
-                        heads.append(merkle.TreeHead.from_json(data, source=f"topic {where}"))
-                    except (ValueError, TypeError) as exc:
-                        rejected.append(f"{where}: {exc}")
-        return heads, rejected
-    finally:
-        c.close()
+    for m in mk.read_whole_topic(principal, t.AUDIT_TREE_HEADS, cfg, timeout_s, connect_timeout_s):
+        where = f"{m.topic}[{m.partition}]@{m.offset}"
+        try:
+            data = json.loads(m.value)
+            if not isinstance(data, dict) or data.get("kind") != "tree-head":
+                raise merkle.ProofError("not a tree-head message")
+            heads.append(merkle.TreeHead.from_json(data, source=f"topic {where}"))
+        except (ValueError, TypeError) as exc:
+            rejected.append(f"{where}: {exc}")
+    return heads, rejected
 
 
 def read_published_events(cfg: Settings | None = None, principal: str = "compliance", timeout_s: float = 60.0,
@@ -481,37 +463,19 @@ def read_published_events(cfg: Settings | None = None, principal: str = "complia
     under read_committed, no consumer group. Messages that are not audit events (no ``audit_id``)
     are skipped: the sink quarantines them and they never enter the store.
     """
-    from kafka import TopicPartition
-
     from medshare import kafka as mk
     from medshare import topics as t
     from privacy.audit import canonical
 
     events: dict[str, bytes] = {}
-    c = mk.consumer(principal, None, cfg=cfg, isolation_level="read_committed",
-                    bootstrap_timeout_ms=int(connect_timeout_s * 1000))
-    try:
-        parts = [TopicPartition(t.AUDIT, p) for p in sorted(c.partitions_for_topic(t.AUDIT) or [])]
-        if not parts:
-            return events
-        c.assign(parts)
-        c.seek_to_beginning()
-        ends = c.end_offsets(parts)
-        deadline = time.monotonic() + timeout_s
-        while any(c.position(tp) < ends[tp] for tp in parts):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{t.AUDIT} not read to its end within {timeout_s:.0f} s")
-            for records in c.poll(timeout_ms=500).values():
-                for m in records:
-                    try:
-                        data = json.loads(m.value)
-                    except ValueError:
-                        continue
-                    if isinstance(data, dict) and isinstance(data.get("audit_id"), str):
-                        events.setdefault(data["audit_id"], canonical(data))
-        return events
-    finally:
-        c.close()
+    for m in mk.read_whole_topic(principal, t.AUDIT, cfg, timeout_s, connect_timeout_s):
+        try:
+            data = json.loads(m.value)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("audit_id"), str):
+            events.setdefault(data["audit_id"], canonical(data))
+    return events
 
 
 # --- the signer (run by the audit sink) ---------------------------------------------------------

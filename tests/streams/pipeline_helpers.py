@@ -16,18 +16,24 @@ from medshare.config import Settings
 INSURERS = ("hhb", "shenlife")
 
 
-def reset_pipeline(cfg: Settings, insurers: Iterable[str] = INSURERS) -> None:
-    """Delete every topic and the processors' consumer groups, wipe local state, recreate topics."""
+def reset_pipeline(cfg: Settings, insurers: Iterable[str] = INSURERS, *, keep_topics: tuple[str, ...] = (),
+                   wipe: tuple[str, ...] = ("state", "lab", "sim", "pipeline"), timeout_s: float = 60) -> None:
+    """Delete every topic and the processors' consumer groups, wipe local state, recreate topics.
+
+    ``keep_topics``: name prefixes of topics to keep (e.g. ``platform.``: rerun the processors over
+    the same published records); ``wipe``: the home's folders to remove (leave out ``pipeline`` to
+    keep the pipeline's keys, so a second run's pseudonyms equal the first's).
+    """
     client = mk.admin(cfg=cfg)
     try:
         groups = [g["group_id"] for g in client.list_groups()
                   if g["group_id"].startswith(("medshare-", "insurer-"))]
         if groups:
             client.delete_groups(groups)
-        names = [n for n in client.list_topics() if not n.startswith("__")]
+        names = [n for n in client.list_topics() if not n.startswith(("__", *keep_topics))]
         if names:
             client.delete_topics(names)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             left = [n for n in client.list_topics() if n in names]
             if not left:
@@ -35,10 +41,10 @@ def reset_pipeline(cfg: Settings, insurers: Iterable[str] = INSURERS) -> None:
             time.sleep(0.5)
     finally:
         client.close()
-    for sub in ("state", "lab", "sim", "pipeline"):
+    for sub in wipe:
         shutil.rmtree(cfg.home / sub, ignore_errors=True)
     # topics may take a moment to be creatable again after deletion
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout_s
     while True:
         try:
             acls.ensure_core(cfg)

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pipeline_helpers import INSURERS, read_topic
+from pipeline_helpers import INSURERS, read_topic, reset_pipeline
 
 from medshare import topics as t
 
@@ -122,36 +122,7 @@ def _reset(cfg) -> None:
     The pipeline's own keys (pseudonyms, quarantine) and the insurers' keys stay, so two runs give
     byte-comparable pseudonyms and both runs' insurer outputs open with the same private keys.
     """
-    from medshare import acls
-    from medshare import kafka as mk
-    from medshare.onboard import onboard_insurer
-
-    client = mk.admin(cfg=cfg)
-    try:
-        groups = [g["group_id"] for g in client.list_groups() if g["group_id"].startswith(("medshare-", "insurer-"))]
-        if groups:
-            client.delete_groups(groups)
-        names = [n for n in client.list_topics() if not n.startswith("__")]
-        if names:
-            client.delete_topics(names)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and set(client.list_topics()) & set(names):
-            time.sleep(0.5)
-    finally:
-        client.close()
-    for sub in ("state", "lab", "sim"):
-        shutil.rmtree(cfg.home / sub, ignore_errors=True)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            acls.ensure_core(cfg)
-            break
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(1)
-    for code in INSURERS:
-        onboard_insurer(code, cfg=cfg)
+    reset_pipeline(cfg, wipe=("state", "lab", "sim"), timeout_s=90)
 
 
 def _publish(cfg, state_url: str) -> list[Any]:
