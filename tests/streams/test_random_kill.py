@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -59,36 +58,9 @@ def _status(cfg, name: str) -> dict:
 
 
 def _reset_outputs(cfg) -> None:
-    """Everything but the platform topics and the keys: output topics, consumer groups, state, lab."""
-    from medshare import acls
-    from medshare import kafka as mk
-    from medshare.onboard import onboard_insurer
-
-    client = mk.admin(cfg=cfg)
-    try:
-        groups = [g["group_id"] for g in client.list_groups() if g["group_id"].startswith(("medshare-", "insurer-"))]
-        if groups:
-            client.delete_groups(groups)
-        names = [n for n in client.list_topics() if not n.startswith(("__", "platform."))]
-        client.delete_topics(names)
-        deadline = time.monotonic() + 60
-        while any(n in names for n in client.list_topics()) and time.monotonic() < deadline:
-            time.sleep(0.5)
-    finally:
-        client.close()
-    for sub in ("state", "lab"):  # pipeline/ keeps the pseudonym and quarantine keys: the same as run A
-        shutil.rmtree(cfg.home / sub, ignore_errors=True)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            acls.ensure_core(cfg)
-            break
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(1)
-    for code in INSURERS:
-        onboard_insurer(code, cfg=cfg)
+    """Everything but the platform topics and the keys: output topics, consumer groups, state, lab
+    (pipeline/ keeps the pseudonym and quarantine keys: the same as run A)."""
+    reset_pipeline(cfg, keep_topics=("platform.",), wipe=("state", "lab"))
 
 
 def _outputs(cfg) -> dict:
@@ -126,7 +98,7 @@ def two_runs(kafka_broker):
 
     cfg = kafka_broker
     reset_pipeline(cfg)
-    run_simulation(SimConfig(insurers=INSURERS, persons=600, days=30, seed=SEED, malformed_rate=0.01,
+    run_simulation(SimConfig(insurers=INSURERS, persons=1000, days=30, seed=SEED, malformed_rate=0.01,
                              start_date=date(2026, 3, 1)), cfg=cfg, batch=False)
 
     for name in PROCESSORS:  # run A: never killed
@@ -138,7 +110,10 @@ def two_runs(kafka_broker):
     procs = {name: _start(name) for name in PROCESSORS}
     kills = []
     for _ in range(KILLS):
-        name = rng.choice(PROCESSORS)
+        running = [n for n in PROCESSORS if procs[n].poll() is None]
+        if not running:
+            break
+        name = rng.choice(running)  # a processor still at work (one that finished cannot be killed mid-run)
         proc = procs[name]
         # once this process has committed a batch (its own status file), at a random moment after
         deadline = time.monotonic() + 120
