@@ -178,3 +178,20 @@ def compliance_report(cfg: Settings | None = None) -> tuple[list[Any], list[Any]
     inlets = [folder(cfg.state_dir / "lineage"), state_table("audit_log", cfg), state_table("consent_events", cfg),
               topic(t.QUARANTINE, cfg), *(lab_table(table, cfg=cfg) for table in LAB_TABLES.values())]
     return inlets, [folder(cfg.home / "reports" / "compliance")]
+
+
+def rights_erasure(cfg: Settings | None = None) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """(issue inlets, issue outlets, collect inlets, collect outlets) of the ``rights_erasure`` DAG.
+
+    ``issue``: the disclosure log and the consents -> each insurer's erasure topic and the ledger;
+    ``collect``: each insurer's acknowledgement topic and the ledger -> the disclosure log's topic.
+    """
+    from privacy.agreements import load_agreements
+
+    cfg = _settings(cfg)
+    codes = load_agreements().insurers
+    ledger = state_table("erasure_requests", cfg)
+    issue_in = [state_table("audit_log", cfg), state_table("consent_events", cfg), ledger]
+    issue_out = [*(topic(t.insurer_erasure(c), cfg) for c in codes), ledger]
+    collect_in = [*(topic(t.insurer_erasure_acks(c), cfg) for c in codes), ledger]
+    return issue_in, issue_out, collect_in, [topic(t.AUDIT, cfg), ledger]

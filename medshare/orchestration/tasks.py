@@ -87,6 +87,48 @@ def lab_retention(data_interval_end: datetime, *, dry_run: bool = False) -> dict
     return result
 
 
+def erasure_issue(data_interval_end: datetime) -> dict[str, Any]:
+    """Erasure requests for disclosures under revoked consents or past their retention (PIPL Art. 47)."""
+    from privacy.erasure import issue
+
+    result = issue(_config().settings, now=data_interval_end).as_dict()
+    log.info("erasure requests issued: %s (%s record(s)) by insurer %s", result["requests"], result["records"],
+             result["by_insurer"])
+    return result
+
+
+def erasure_collect() -> dict[str, Any]:
+    """Insurers' acknowledgements read; each complete one logged in the disclosure log."""
+    from privacy.erasure import collect_acks
+
+    result = collect_acks(_config().settings).as_dict()
+    for r in result["refused"]:
+        log.warning("erasure acknowledgement %s refused: %s", r["ack"], r["reason"])
+    log.info("erasure acknowledgements logged: %s, duplicates %s, refused %s", len(result["acked"]),
+             result["duplicates"], len(result["refused"]))
+    return result
+
+
+def erasure_overdue(data_interval_end: datetime, issued: dict[str, Any], collected: dict[str, Any]) -> dict[str, Any]:
+    """Requests past their deadline per insurer, as of the interval's end; the run is recorded for the report."""
+    from medshare.rights_report import record_enforcement_run
+    from privacy.audit import AuditStore
+    from privacy.erasure import overdue
+
+    cfg = _config().settings
+    store = AuditStore.open(cfg)
+    try:
+        late = {code: [r["request_id"] for r in reqs] for code, reqs in overdue(store.engine, data_interval_end).items()}
+    finally:
+        store.close()
+    summary = {"issued": issued["requests"], "records": issued["records"], "acked": len(collected["acked"]),
+               "refused": len(collected["refused"]), "overdue": {k: len(v) for k, v in late.items()}}
+    record_enforcement_run(cfg, "erasure", summary)
+    for code, ids in late.items():
+        log.warning("insurer %s has %d overdue erasure request(s): %s", code, len(ids), ids[:5])
+    return {**summary, "overdue_ids": late}
+
+
 def live_keys() -> dict[str, list[dict[str, Any]]]:
     """Each insurer's live key versions."""
     from medshare.orchestration.keys import live_report

@@ -25,6 +25,7 @@ EXPECTED = {
     "rotate_keys": ("0 3 * * 1", {"medshare", "keys"}),
     "compliance_report": ("0 0 * * *", {"medshare", "compliance"}),
     "lab_retention": ("0 2 * * *", {"medshare", "lab", "retention"}),
+    "rights_erasure": ("30 * * * *", {"medshare", "compliance", "erasure"}),
 }
 #: DAGs scheduled on assets rather than a clock: dag id -> asset URIs
 ASSET_SCHEDULED: dict[str, tuple[str, set[str]]] = {
