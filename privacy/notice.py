@@ -3,15 +3,20 @@
 PIPL Art. 17 and 23 require that, before an insurer receives a person's data, the person is told who
 receives it (name and contact), for what purpose, how, which categories and for how long; Art. 29
 requires separate consent for sensitive data (medical data is). A notice is rendered from an
-agreement, one per insurer and purpose (Chinese text, Jinja2 template ``templates/notice-v1``);
+agreement, one per insurer and purpose (Chinese text, Jinja2 templates ``templates/notice-v<N>``);
 its id is ``sha256:<hex>`` of the rendered UTF-8 text, so the id proves the exact words shown.
+New notices use the current template (v2: says, for a claims grant of mode ``result``, that the
+settlements are used inside the platform and only the claim result leaves; v1 listed the fields the
+rules read as if they were sent). Every earlier template's rendering of an agreement stays known,
+so a consent given on an earlier wording of the agreement in force stays valid: the terms, not
+the words, decide what it covers.
 
 A consent event names the notice it was given on (``notice_id``). :class:`NoticeBook` knows the
 notices of the current agreements and of earlier versions kept under
 ``contracts/agreements/history/`` and answers two questions:
 
-* :meth:`NoticeBook.problem`: may this grant event be accepted? Only if its notice is the notice
-  of the agreement version in effect for that insurer and purpose at the consent's time (or, when
+* :meth:`NoticeBook.problem`: may this grant event be accepted? Only if its notice is a notice (any
+  template version) of the agreement version in effect for that insurer and purpose at the consent's time (or, when
   none is in effect yet, of the next one to take effect). Anything else is refused with a reason.
 * :meth:`NoticeBook.coverage`: what of a current grant does a consent on notice ``N`` cover? The
   terms shown in ``N`` bound it. A grant is **not covered at all** (fresh consent required) if
@@ -42,7 +47,10 @@ from privacy.agreements import (
     load_agreements,
 )
 
-TEMPLATE_VERSION = 1
+#: the template new notices are rendered with; earlier ones stay known so consents given on them stay valid
+TEMPLATE_VERSION = 2
+TEMPLATE_VERSIONS = (1, 2)
+assert TEMPLATE_VERSIONS[-1] == TEMPLATE_VERSION
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 HISTORY_DIR = AGREEMENTS_DIR / "history"
 
@@ -138,20 +146,20 @@ class Notice:
                 "template_version": f"notice-v{self.template_version}", "text": self.text}
 
 
-def render_notice(agreement: Agreement, purpose: str) -> Notice:
-    """The notice of ``agreement`` for ``purpose`` (every grant of that purpose)."""
+def render_notice(agreement: Agreement, purpose: str, template_version: int = TEMPLATE_VERSION) -> Notice:
+    """The notice of ``agreement`` for ``purpose`` (every grant of that purpose), in one template version."""
     grants = agreement.grants_for(purpose)
     if not grants:
         raise NoticeError(f"agreement {agreement.label} ({agreement.insurer}) has no {purpose} grant: no notice")
     if agreement.recipient is None:
         raise NoticeError(f"agreement {agreement.label} names no recipient: a notice cannot be rendered")
-    text = _env().get_template(f"notice-v{TEMPLATE_VERSION}.zh.txt.j2").render(
+    text = _env().get_template(f"notice-v{template_version}.zh.txt.j2").render(
         a=agreement, r=agreement.recipient, grants=grants, purpose_label=PURPOSE_LABELS.get(purpose, purpose),
-        template_version=TEMPLATE_VERSION, source_labels=SOURCE_LABELS)
+        template_version=template_version, source_labels=SOURCE_LABELS)
     terms = {g.source: GrantTerms(g.source, frozenset(g.consent_categories), g.retention.approx_days,
                                   {p: str(t) for p, t in g.output_fields.items()}) for g in grants}
     return Notice(agreement.insurer, purpose, agreement.agreement_id, agreement.version, agreement.fingerprint,
-                  agreement.effective_from, agreement.effective_to, TEMPLATE_VERSION, text, terms)
+                  agreement.effective_from, agreement.effective_to, template_version, text, terms)
 
 
 @dataclass(frozen=True)
@@ -178,9 +186,10 @@ class NoticeBook:
             for purpose in dict.fromkeys(g.purpose for g in a.grants):
                 if a.recipient is None:
                     continue
-                n = render_notice(a, purpose)
-                self._by_id[n.notice_id] = n
-                self._versions.setdefault((a.insurer, purpose), []).append(n)
+                for tv in TEMPLATE_VERSIONS:  # earlier wordings of the same terms stay known
+                    n = render_notice(a, purpose, tv)
+                    self._by_id[n.notice_id] = n
+                self._versions.setdefault((a.insurer, purpose), []).append(n)  # the current wording
         for vs in self._versions.values():
             vs.sort(key=lambda n: n.effective_from)
         self._cov: dict[tuple[str, int], Coverage] = {}
@@ -228,7 +237,7 @@ class NoticeBook:
             return f"notice {nid} is for {n.insurer}/{n.purpose}, not {event.insurer_code}/{event.purpose}"
         if want is None:
             return f"no agreement for {event.insurer_code}/{event.purpose} is in force at {event.event_time.isoformat()}"
-        if want.notice_id != nid:
+        if want.agreement_fingerprint != n.agreement_fingerprint:  # any wording of the agreement in force
             return (f"notice {nid} is of agreement {n.agreement_id} v{n.agreement_version}, not of the one in force "
                     f"at {event.event_time.isoformat()} ({want.agreement_id} v{want.agreement_version}, "
                     f"notice {want.notice_id})")

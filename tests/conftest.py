@@ -17,6 +17,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# property tests judge behaviour, never speed: a loaded machine (CI, xdist) must not fail them
+settings.register_profile("medshare", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("medshare")
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -130,3 +130,26 @@ def test_within_orders_treatments_conservatively():
     assert within("drop", "plain") and within("encrypt", "plain") and within("generalise:age_band", "encrypt")
     assert not within("plain", "encrypt") and not within("encrypt", "pseudonymise")
     assert not within("generalise:birth_year", "generalise:age_band") and not within("plain", "redact")
+
+
+def test_a_result_mode_notice_says_only_the_claim_result_leaves():
+    result = V1.replace("mode: detail", "mode: result")
+    text = render_notice(parse_agreement(result, "acme.yaml"), "claims").text
+    assert "只有理赔结果离开平台" in text and "平台内用于计算的项目（不提供给接收方）" in text
+    assert "提供的项目及处理" not in text  # v1 listed the fields the rules read as if they were sent
+    detail = render_notice(parse_agreement(V1, "acme.yaml"), "claims").text
+    assert "明细提供" in detail and "提供的项目及处理" in detail and "person_no：加密提供" in detail
+    hhb = next(n for n in NoticeBook.load() if n.insurer == "hhb" and n.purpose == "claims"
+               and n.template_version == 2)
+    assert "只有理赔结果离开平台" in hhb.text
+
+
+def test_a_consent_on_an_earlier_wording_of_the_agreement_in_force_is_accepted():
+    a = parse_agreement(V1, "acme.yaml")
+    b = book(V1)
+    old, new = render_notice(a, "claims", 1), render_notice(a, "claims", 2)
+    assert old.notice_id != new.notice_id
+    assert b.current("acme", "claims", datetime(2026, 3, 1, tzinfo=SHANGHAI)).notice_id == new.notice_id
+    for n in (old, new):
+        assert b.problem(grant_event(n.notice_id)) is None
+    assert b.coverage(old.notice_id, a.grants[0]).complete
