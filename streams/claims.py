@@ -403,6 +403,11 @@ class ClaimsHandler:
         """Insurer -> distinct consent ids relied on in this run (the lineage disclosure facet counts them)."""
         return self.engine.consents_relied
 
+    def partitions_assigned(self) -> None:
+        """Fold every stored consent and enrolment again (the runtime calls it after an assignment)."""
+        self.engine.consents.rebuild()
+        self.engine.enrolments.rebuild()
+
     def begin_batch(self) -> None:
         self.engine.rollback()  # a batch that failed to commit left nothing behind
         self.consents.reset()

@@ -271,6 +271,10 @@ class RouterHandler:
         self.consents_relied: dict[str, set[str]] = {}
         self.consents = StreamConsents(self.router.registry, self.name)
 
+    def partitions_assigned(self) -> None:
+        """Fold every stored consent again (the runtime calls it after an assignment)."""
+        self.router.registry.rebuild()
+
     def begin_batch(self) -> None:
         self.consents.reset()
         self.router.refresh_consents()

@@ -77,6 +77,14 @@ class Handler(Protocol):
     def handle(self, msg: Any, counters: Counters) -> list[Outgoing]:
         """Outputs for one consumed message; raise :class:`Rejected` to quarantine it."""
 
+    # optional: ``partitions_assigned()`` is called before the first batch after the group gave
+    # this instance partitions (at start and after every rebalance). A handler that folds shared
+    # state incrementally (consents, enrolments: "rows with seq > the last one seen") rebuilds it
+    # there: on Postgres, concurrent writers (the other instances, consent-sync) commit sequence
+    # numbers out of order, so an incremental fold can step over a row that was still uncommitted;
+    # the previous owner of a partition committed its rows before it gave the partition up (it
+    # rejoins from poll(), between batches), so a full fold at assignment sees all of them.
+    #
     # optional: ``prepare(messages)`` is called with the whole batch before the first ``handle``
     # (the claims processor reads the batch's state in a few queries there); it must not raise
     # for a bad message: ``handle`` meets it and quarantines it.
@@ -158,6 +166,8 @@ class Runner:
         self.counters = Counters()
         self._status_state, self._status_at = "", 0.0
         self._stop = False
+        #: the group assigned partitions since the last batch (the handler rebuilds its shared state)
+        self._reassigned = True
         self._last_log = 0.0
         self._reset_alignment()
 
@@ -383,6 +393,11 @@ class Runner:
         producer.begin_transaction()
         try:
             offsets_sent = mk.send_offsets_async(producer, offsets, consumer.group_metadata())
+            if self._reassigned:
+                self._reassigned = False
+                assigned = getattr(self.h, "partitions_assigned", None)
+                if assigned is not None:
+                    assigned()
             self.h.begin_batch()
             prepare = getattr(self.h, "prepare", None)
             if prepare is not None:
@@ -510,7 +525,9 @@ def _rebalance_listener(runner: Runner):
             r._ends.clear()
 
         def on_partitions_assigned(self, assigned) -> None:
-            pass
+            # the handler rebuilds what it folded from shared state before the next batch (see
+            # ``Handler.partitions_assigned``): not here, inside poll(), but in the batch
+            self.runner._reassigned = True
 
     return _Rebalance(runner)
 

@@ -136,6 +136,13 @@ class EnrolmentRegistry:
     def close(self) -> None:
         self.engine.dispose()
 
+    def rebuild(self) -> int:
+        """Drop the index and fold every stored event again (after a rebalance: see
+        ``streams.runtime.Handler.partitions_assigned`` on why an incremental fold is not enough)."""
+        with self._lock:
+            self._by_person, self._by_id, self._cancelled, self._seq = {}, {}, {}, 0
+            return self.refresh()
+
     def refresh(self) -> int:
         with self._lock, self.engine.connect() as c:
             t = enrolment_table

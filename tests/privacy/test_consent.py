@@ -492,6 +492,42 @@ def test_postgres_store_round_trip(clock):
     reg.close()
 
 
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not os.environ.get("MEDSHARE_TEST_POSTGRES_URL"), reason="MEDSHARE_TEST_POSTGRES_URL not set"
+)
+def test_postgres_an_incremental_fold_can_step_over_a_late_commit_and_rebuild_finds_it(clock):
+    """Why the stream processors rebuild their registries after a rebalance (streams.runtime).
+
+    Two writers: the first takes sequence number n and commits after the second committed n+1. A
+    reader folding "seq > last seen" in between moves past n and never sees it; a rebuild does.
+    """
+    from privacy.consent import _row
+
+    url = os.environ["MEDSHARE_TEST_POSTGRES_URL"]
+    store = ConsentStore(url)
+    with store.engine.begin() as conn:
+        conn.execute(consent_events.delete())
+    reader = ConsentRegistry(ConsentStore(url), clock=clock)
+    late, early = (ConsentEvent.parse(grant(cid, person=p)) for cid, p in (("C-LATE", PERSON), ("C-EARLY", OTHER)))
+    slow = store.engine.connect()
+    tx = slow.begin()
+    slow.execute(consent_events.insert(), [_row(late, 1)])  # takes its sequence number now
+    with store.engine.begin() as conn:
+        conn.execute(consent_events.insert(), [_row(early, 2)])
+    reader.refresh()
+    tx.commit()
+    slow.close()
+    reader.refresh()
+    at = t("06-01")
+    assert reader.check(OTHER, "hhb", "claims", at, ("settlement",), now=at).allowed
+    assert not reader.check(PERSON, "hhb", "claims", at, ("settlement",), now=at).allowed  # stepped over
+    reader.rebuild()
+    assert reader.check(PERSON, "hhb", "claims", at, ("settlement",), now=at).allowed
+    reader.close()
+    store.close()
+
+
 # --- CLI ------------------------------------------------------------------------------------
 
 

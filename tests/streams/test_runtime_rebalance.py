@@ -153,3 +153,23 @@ def test_a_clean_batch_commits(tmp_path):
     r._process_batch(consumer, producer, _batch(0, [1, 2]))
     assert producer.events == ["begin", "send lab.echo.v1", "send lab.echo.v1", "commit"]
     assert (r.counters.consumed, r.counters.batches) == (2, 1)
+
+
+def test_the_handler_rebuilds_its_shared_state_before_the_first_batch_after_an_assignment(tmp_path):
+    """At start and after each rebalance, once, before begin_batch (streams.runtime: Handler.partitions_assigned)."""
+    from streams.runtime import _rebalance_listener
+
+    calls: list[str] = []
+    h = Echo()
+    h.partitions_assigned = lambda: calls.append("assigned")
+    h.begin_batch = lambda: calls.append("begin")
+    r = Runner(h, RunOptions(), Settings(home=tmp_path, kafka_port=23997))
+    r._reset_alignment()
+    p0 = TopicPartition(S, 0)
+    consumer = FakeConsumer({p0})
+    r._process_batch(consumer, FakeProducer(None), _batch(0, [1]))
+    r._process_batch(consumer, FakeProducer(None), _batch(0, [2]))
+    assert calls == ["assigned", "begin", "begin"]
+    _rebalance_listener(r).on_partitions_assigned({p0})
+    r._process_batch(consumer, FakeProducer(None), _batch(0, [3]))
+    assert calls[3:] == ["assigned", "begin"]
