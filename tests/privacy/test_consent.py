@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -449,26 +448,6 @@ def test_any_interleaving_of_grant_and_revoke_ends_not_allowed(
         assert not reg.check(PERSON, "hhb", "claims", at, now=t("03-02")).allowed
 
 
-# --- speed ----------------------------------------------------------------------------------
-
-
-def test_check_is_fast_enough_for_the_hot_path(capsys):
-    n = 20_000
-    events = [grant(f"C{i}", person=f"3100{i:012d}") for i in range(n)]
-    events += [revoke(f"C{i}", person=f"3100{i:012d}") for i in range(0, n, 10)]
-    with ConsentRegistry.in_memory() as reg:
-        reg.apply_many(events)
-        queries = [(f"3100{(i * 7919) % (2 * n):012d}", t("03-01")) for i in range(50_000)]
-        now = t("03-02")
-        best = 0.0
-        for _ in range(3):
-            start = time.perf_counter()
-            for person, at in queries:
-                reg.check(person, "hhb", "claims", at, ("settlement",), now=now)
-            best = max(best, len(queries) / (time.perf_counter() - start))
-    with capsys.disabled():
-        print(f"\n  consent check: {best:,.0f} checks/s (in-memory index, {n} consents)")
-    assert best > 100_000
 
 
 # --- a real Postgres, when one is configured ----------------------------------------------------

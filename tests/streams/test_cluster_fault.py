@@ -452,10 +452,6 @@ def test_every_processor_exited_cleanly_on_sigterm(fault_run):
          for n, rc in fault_run["exit"].items() if rc}
 
 
-@pytest.mark.xfail(strict=False, reason="after the merge of the TLS/cluster branch with main's exact alignment and "
-                   "as-of consent decisions (2026-12-07) one run found 62 claim results missing from the fault run "
-                   "(none extra); it passed once on the branch before the merge. Open in issue #17: find whether the "
-                   "alignment under a failover or the rebalance path drops them")
 def test_outputs_equal_the_run_without_a_fault(fault_run, reference, tmp_path_factory):
     problems = _compare(reference["outputs"], fault_run["outputs"])
     if problems:  # both runs' outputs beside the logs, for a diff
