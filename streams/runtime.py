@@ -19,6 +19,7 @@ Delivery semantics (docs/streams.md):
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import os
@@ -52,6 +53,7 @@ class Counters:
     quarantined: int = 0
     disclosed: int = 0
     batches: int = 0
+    #: records of the assigned partitions not handled yet; -1 unknown (see Runner._update_lag)
     lag: int = 0
     last_batch_ms: float = 0.0
     #: wall-clock time at the start of the first batch and at the last commit (throughput across processes)
@@ -141,18 +143,19 @@ def status_dir(cfg: Settings) -> Path:
 
 
 def write_status(cfg: Settings, name: str, instance: str, counters: Counters, state: str,
-                 assignment: list[str] | None = None) -> None:
+                 assignment: list[str] | None = None, buffered: int = 0, blocked: list[int] | None = None) -> None:
     """Counters for ``medshare status`` and the Prometheus endpoint, written atomically.
 
     ``assignment``: the input partitions this instance holds (``topic:partition``), so one can see
-    partitions move between the instances of a group.
+    partitions move between the instances of a group; ``buffered``: records fetched and held for
+    alignment; ``blocked``: partition numbers waiting for a co-partitioned topic.
     """
     counters.updated_at = time.time()
     path = status_dir(cfg) / f"{name}-{instance}.json"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"processor": name, "instance": instance, "pid": os.getpid(),
                                "host": socket.gethostname(), "state": state, **asdict(counters),
-                               "assignment": assignment or []}))
+                               "assignment": assignment or [], "buffered": buffered, "blocked": blocked or []}))
     tmp.replace(path)
 
 
@@ -168,6 +171,8 @@ class Runner:
         self._stop = False
         #: the group assigned partitions since the last batch (the handler rebuilds its shared state)
         self._reassigned = True
+        #: partition -> offset of its first record dropped from the alignment buffers at a revocation
+        self._rewind_to: dict[Any, int] = {}
         self._last_log = 0.0
         self._reset_alignment()
 
@@ -177,8 +182,11 @@ class Runner:
         self._stop = True
 
     def install_signal_handlers(self) -> None:
+        """SIGTERM/SIGINT: finish the current batch and stop. SIGUSR1: write every thread's stack
+        to stderr (the processor's log) and carry on — to see where a stuck instance waits."""
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
+        faulthandler.register(signal.SIGUSR1, all_threads=True, chain=False)
 
     # -- main loop -------------------------------------------------------------------------
     def run(self) -> Counters:
@@ -462,8 +470,8 @@ class Runner:
     def _rewind(self, consumer, messages: list[Any]) -> None:
         """Set each partition of an aborted batch (and of the records buffered for alignment) back to
         its first record not committed, so nothing of it is skipped if this instance keeps the
-        partition. (After the rebalance the consumer starts newly assigned partitions from their
-        committed offsets anyway.)"""
+        partition (kafka-python keeps the position of a partition the member gets back after the
+        rebalance; one that moves to another instance starts there from its committed offset)."""
         from kafka import TopicPartition
 
         first: dict[Any, int] = {}
@@ -490,18 +498,26 @@ class Runner:
         if state != self._status_state or now - self._status_at >= self.opts.status_every_s:
             consumer = getattr(self, "_consumer", None)
             assignment = sorted(f"{tp.topic}:{tp.partition}" for tp in consumer.assignment()) if consumer else []
-            write_status(self.cfg, self.h.name, self.opts.instance, self.counters, state, assignment)
+            write_status(self.cfg, self.h.name, self.opts.instance, self.counters, state, assignment,
+                         buffered=sum(len(d) for d in self._buffers.values()), blocked=sorted(self._blocked))
             self._status_state, self._status_at = state, now
 
     def _update_lag(self, consumer) -> None:
+        """Records of the assigned partitions not handled yet: not fetched (end offset - position)
+        plus fetched and buffered for alignment. -1 when an end offset or position cannot be read
+        (a partition without a reachable leader): unknown is never reported as caught up, so an
+        ``until_idle`` run cannot end on it."""
         parts = consumer.assignment()
         if not parts:
             return
+        buffered = sum(len(d) for d in self._buffers.values())
         try:
             ends = consumer.end_offsets(list(parts))
-            self.counters.lag = sum(max(0, ends[tp] - (consumer.position(tp) or 0)) for tp in parts)
-        except Exception:  # noqa: BLE001 - lag is informative only
-            pass
+            self.counters.lag = buffered + sum(max(0, ends[tp] - consumer.position(tp, timeout_ms=1000))
+                                               for tp in parts)
+        except Exception:  # noqa: BLE001 - unknown, said so
+            log.debug("%s: lag unknown", self.h.name, exc_info=True)
+            self.counters.lag = -1
 
 
 
@@ -510,24 +526,54 @@ def _rebalance_listener(runner: Runner):
     from kafka import ConsumerRebalanceListener
 
     class _Rebalance(ConsumerRebalanceListener):
-        """Drops the aligned buffers of partitions taken away (their records are fetched again by
-        whoever owns them next, from the committed offsets — also by this instance, if it gets them
-        back: kept, they would be handled twice)."""
+        """Keeps the aligned buffers consistent with the consumer's positions across a rebalance.
+
+        kafka-python (3.x, eager protocol) announces every partition as revoked before a rebalance
+        but keeps the fetch position (and the paused flag) of each partition the member gets back.
+        The records buffered for alignment were fetched (the position is past them) and not
+        handled, so on revocation the runtime drops them and remembers, per partition, the offset
+        of the first; a partition that comes back to this instance is sought back to it, and
+        resumed if it was paused. A partition that goes to another instance is fetched by it from
+        the committed offset, which is at or before that record. When the membership is lost
+        (session expiry, fenced) every partition restarts from its committed offset: the buffers
+        are dropped and nothing is sought.
+        """
 
         def __init__(self, runner: Runner) -> None:
             self.runner = runner
 
-        def on_partitions_revoked(self, revoked) -> None:
+        def _drop(self, partitions, remember: bool) -> None:
             r = self.runner
-            for tp in revoked:
-                r._buffers.pop(tp, None)
+            for tp in partitions:
+                buf = r._buffers.pop(tp, None)
+                if remember and buf:
+                    r._rewind_to[tp] = buf[0][1].offset
                 r._paused.discard(tp)
+            r._blocked.clear()
             r._ends.clear()
+            consumer = getattr(r, "_consumer", None)
+            if consumer is not None:
+                still = [tp for tp in partitions if tp in consumer.paused()]
+                if still:
+                    consumer.resume(*still)
+
+        def on_partitions_revoked(self, revoked) -> None:
+            self._drop(revoked, remember=True)
+
+        def on_partitions_lost(self, lost) -> None:
+            self._drop(lost, remember=False)
+            self.runner._rewind_to.clear()
 
         def on_partitions_assigned(self, assigned) -> None:
+            r = self.runner
+            consumer = getattr(r, "_consumer", None)
+            for tp, offset in r._rewind_to.items():
+                if tp in assigned and consumer is not None:
+                    consumer.seek(tp, offset)
+            r._rewind_to.clear()
             # the handler rebuilds what it folded from shared state before the next batch (see
             # ``Handler.partitions_assigned``): not here, inside poll(), but in the batch
-            self.runner._reassigned = True
+            r._reassigned = True
 
     return _Rebalance(runner)
 

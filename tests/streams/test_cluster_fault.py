@@ -152,13 +152,22 @@ def _statuses(cfg) -> dict[str, dict[str, Any]]:
 
 
 def _wait(cond, timeout: float, what: str, procs: dict[str, subprocess.Popen] | None = None,
-          every: float = 0.5) -> None:
-    """Wait for ``cond``; fail at once if a processor exits meanwhile (with its log's tail)."""
+          every: float = 0.5, cfg: Any = None) -> None:
+    """Wait for ``cond``; fail at once if a processor exits meanwhile (with its log's tail). On a
+    timeout each processor writes its threads' stacks to its log (SIGUSR1) and the failure shows
+    the statuses (``cfg``): where a stuck instance waits."""
     deadline = time.monotonic() + timeout
     while not cond():
         for name, p in (procs or {}).items():
             assert p.poll() is None, f"{name} exited with {p.returncode} while {what}: {_log_tail(p)}"
-        assert time.monotonic() < deadline, f"timed out after {timeout:.0f}s while {what}"
+        if time.monotonic() >= deadline:
+            for p in (procs or {}).values():  # each writes its threads' stacks to its log (SIGUSR1)
+                p.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+            keep = ("state", "consumed", "lag", "buffered", "blocked", "assignment")
+            where = {i: {k: v.get(k) for k in keep} for i, v in _statuses(cfg).items()} if cfg else {}
+            raise AssertionError(f"timed out after {timeout:.0f}s while {what}; stacks in the processor logs; "
+                                 f"statuses {where}")
         time.sleep(every)
 
 
@@ -175,7 +184,7 @@ def _drained(cfg, instances: list[str], since: dict[str, float]) -> bool:
     now = time.time()
     for inst in instances:
         s = st.get(inst)
-        if not s or s["state"] != "idle" or s["lag"] != 0 or now - s["updated_at"] > 3:
+        if not s or s["state"] != "idle" or s["lag"] != 0 or s.get("buffered") or now - s["updated_at"] > 3:
             since.pop("t", None)
             return False
     since.setdefault("t", now)
@@ -378,7 +387,7 @@ def fault_run(cluster, postgres_url, reference, tmp_path_factory):
         facts["down_s"] = round(time.monotonic() - t_kill, 1)
 
         since: dict[str, float] = {}
-        _wait(lambda: _drained(cfg, list(procs), since), 900, "draining the backlog", procs, every=1)
+        _wait(lambda: _drained(cfg, list(procs), since), 900, "draining the backlog", procs, every=1, cfg=cfg)
         _wait(lambda: not broker.cluster_health(cfg)[2], 300, "the restarted broker catches up", every=2)
         facts["final_health"] = broker.cluster_health(cfg)
         facts["statuses"] = st(cfg)

@@ -173,3 +173,54 @@ def test_the_handler_rebuilds_its_shared_state_before_the_first_batch_after_an_a
     _rebalance_listener(r).on_partitions_assigned({p0})
     r._process_batch(consumer, FakeProducer(None), _batch(0, [3]))
     assert calls[3:] == ["assigned", "begin"]
+
+
+class ListenerConsumer(FakeConsumer):
+    def __init__(self, tps) -> None:
+        super().__init__(tps)
+        self._paused: set = set()
+
+    def paused(self):
+        return set(self._paused)
+
+    def pause(self, *tps) -> None:
+        self._paused |= set(tps)
+
+    def resume(self, *tps) -> None:
+        self._paused -= set(tps)
+
+
+def test_buffered_records_of_a_partition_kept_across_a_rebalance_are_fetched_again(tmp_path):
+    """kafka-python keeps the position of a partition the member gets back: the records buffered
+    for alignment (fetched, not handled) are sought back to, not skipped; a paused one is resumed."""
+    from streams.runtime import _rebalance_listener
+
+    r = _runner(tmp_path)
+    p0, p1, p2 = TopicPartition(S, 0), TopicPartition(S, 1), TopicPartition(S, 2)
+    consumer = ListenerConsumer({p0, p1, p2})
+    r._consumer = consumer
+    r._buffers[p0] = deque((0.0, m) for m in _batch(0, [7, 8, 9]))
+    r._buffers[p1] = deque((0.0, m) for m in _batch(1, [4]))
+    consumer.pause(p0)
+    r._paused.add(p0)
+    listener = _rebalance_listener(r)
+    listener.on_partitions_revoked({p0, p1, p2})  # eager: everything is announced as revoked
+    assert r._buffers == {} and r._paused == set() and consumer.paused() == set()
+    consumer.tps = {p0, p2}  # p1 went to another instance (it starts from the committed offset)
+    listener.on_partitions_assigned({p0, p2})
+    assert consumer.seeks == {p0: 7}
+    assert r._reassigned and r._rewind_to == {}
+
+
+def test_lost_partitions_restart_from_their_committed_offsets(tmp_path):
+    from streams.runtime import _rebalance_listener
+
+    r = _runner(tmp_path)
+    p0 = TopicPartition(S, 0)
+    consumer = ListenerConsumer({p0})
+    r._consumer = consumer
+    r._buffers[p0] = deque((0.0, m) for m in _batch(0, [3, 4]))
+    listener = _rebalance_listener(r)
+    listener.on_partitions_lost({p0})
+    listener.on_partitions_assigned({p0})
+    assert r._buffers == {} and consumer.seeks == {}
