@@ -134,6 +134,7 @@ def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
         counters = Counters()
         warm = min(len(msgs) // 5, 1000)
         t_all = 0.0
+        produced = 0
         try:
             for i in range(0, len(msgs), batch_size):
                 if i == warm:
@@ -145,7 +146,7 @@ def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
                 handler.prepare(batch)
                 t1 = clock()
                 for m in batch:
-                    handler.handle(m, counters)
+                    produced += len(handler.handle(m, counters))
                 t2 = clock()
                 handler.before_commit()
                 t3 = clock()
@@ -156,14 +157,15 @@ def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
         finally:
             cs.eng.compute, cc.to_claimable, eng._records = real_compute, real_adapter, real_records
             handler.close()
+        if not produced:  # e.g. every consent refused: the profile would time nothing
+            raise SystemExit(f"the claims handler produced no message for {len(msgs)} settlements: {counters.extra}")
         n = len(msgs) - warm
         inner = sum(phases[k] for k in ("adapter", "engine (compute)", "records (result, audit, encryption)"))
         phases["handle (rest)"] -= inner
         return {"settlements": n, "ms_per_settlement": round(t_all / n * 1000, 3),
                 "settlements_per_s": round(n / t_all, 1),
                 "phases_ms_per_settlement": {k: round(v / n * 1000, 3) for k, v in phases.items()},
-                "messages_out_per_settlement": round(counters.published / len(msgs), 2)
-                if getattr(counters, "published", 0) else 4}
+                "messages_out_per_settlement": round(produced / len(msgs), 2), "counters": dict(counters.extra)}
 
 
 def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int) -> dict[str, Any]:

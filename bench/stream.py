@@ -83,10 +83,18 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
     from medshare.simulate.consents import claims_rate
     from privacy.consent import ConsentRegistry
 
+    from datetime import datetime
+
+    from privacy.notice import NoticeBook
+
     persons = sorted({r["person_no"] for r in records})
     rng = random.Random(seed)
     events = []
     granted: dict[str, tuple[str, ...]] = {}
+    given_at = "2026-01-01T00:00:00+08:00"
+    book = NoticeBook.load()
+    # a grant names the notice it was given on (PIPL Art. 17; the registry refuses one without)
+    notices = {code: book.current(code, "claims", datetime.fromisoformat(given_at)) for code in ("hhb", "shenlife")}
     for i, p in enumerate(persons):
         for k, code in enumerate(("hhb", "shenlife")):
             if consents == "simulated" and rng.random() >= claims_rate(k):
@@ -97,13 +105,15 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
                 "person_no": p, "resident_id": None, "insurer_code": code, "purpose": "claims",
                 "data_categories": list(categories), "valid_from": "2026-01-01T00:00:00+08:00",
                 "valid_to": "2028-01-01T00:00:00+08:00", "channel": "随申办",
-                "event_time": "2026-01-01T00:00:00+08:00",
+                "event_time": given_at, "notice_id": notices[code].notice_id,
             })
     reg = ConsentRegistry.open(cfg.state_database)
     try:
-        reg.apply_many(events)
+        result = reg.apply_many(events)
     finally:
         reg.close()
+    if result.rejected:  # a benchmark of refused consents measures nothing
+        raise SystemExit(f"bench consents refused ({len(result.rejected)}), e.g. {result.rejected[0]}")
     return granted
 
 
