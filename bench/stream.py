@@ -79,12 +79,10 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
     (``all``), or each at the simulator's rate for that insurer (``simulated``). Returns person ->
     insurers."""
     import random
+    from datetime import datetime
 
     from medshare.simulate.consents import claims_rate
     from privacy.consent import ConsentRegistry
-
-    from datetime import datetime
-
     from privacy.notice import NoticeBook
 
     persons = sorted({r["person_no"] for r in records})
