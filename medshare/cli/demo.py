@@ -15,6 +15,12 @@ def demo(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Run medshare end to end on synthetic data: broker, insurers, platform events, pipeline, outputs."""
+    import os
+
+    # multiprocessing's resource tracker (started by a library on first use, inherits this) would
+    # warn at the end about semaphores the quick exit below leaves it to clean up — it does clean them
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"),
+                                                          "ignore:resource_tracker:UserWarning")))
     from medshare.demo import DemoOptions, run_demo
 
     report = run_demo(DemoOptions(persons=persons, days=days, seed=seed, fresh=fresh),
