@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import time
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -61,20 +60,6 @@ def _produce_bad(cfg) -> None:
         producer.close()
 
 
-def _reset(cfg) -> None:
-    """reset_pipeline, waiting out a restarted broker's group coordinator still loading its offsets."""
-    from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError
-
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            return reset_pipeline(cfg)
-        except (CoordinatorLoadInProgressError, CoordinatorNotAvailableError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(1)
-
-
 @pytest.fixture(scope="module")
 def run(kafka_broker, tmp_path_factory):
     from medshare import kafka as mk
@@ -83,7 +68,7 @@ def run(kafka_broker, tmp_path_factory):
     from streams.registry import factory
 
     cfg = kafka_broker
-    _reset(cfg)
+    reset_pipeline(cfg)
     sim_cfg = SimConfig(insurers=INSURERS, **SIM)
     run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path_factory.mktemp("jsonl"))
     counters = {name: run_until_idle(factory(name)(cfg), cfg) for name in ("consent-sync", "router")}

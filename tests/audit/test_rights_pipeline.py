@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -33,19 +32,6 @@ def run_until_idle(handler, cfg) -> dict:
     return Runner(handler, RunOptions(until_idle=True, idle_s=1.5), cfg).run().__dict__
 
 
-def _reset(cfg) -> None:
-    from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError
-
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            return reset_pipeline(cfg)
-        except (CoordinatorLoadInProgressError, CoordinatorNotAvailableError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(1)
-
-
 def _bad_consents(person_no: str, resident_id: str) -> list[dict]:
     base = {"action": "grant", "person_no": person_no, "resident_id": resident_id, "insurer_code": "hhb",
             "purpose": "claims", "data_categories": ["settlement"], "valid_from": "2026-03-01T09:00:00+08:00",
@@ -65,7 +51,7 @@ def run(kafka_broker, tmp_path_factory):
     from streams.registry import factory
 
     cfg = kafka_broker
-    _reset(cfg)
+    reset_pipeline(cfg)
     sim_cfg = SimConfig(insurers=INSURERS, **SIM)
     run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path_factory.mktemp("jsonl"))
     events = list(Simulation(sim_cfg).events())

@@ -24,12 +24,22 @@ def reset_pipeline(cfg: Settings, insurers: Iterable[str] = INSURERS, *, keep_to
     the same published records); ``wipe``: the home's folders to remove (leave out ``pipeline`` to
     keep the pipeline's keys, so a second run's pseudonyms equal the first's).
     """
+    from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError
+
     client = mk.admin(cfg=cfg)
     try:
-        groups = [g["group_id"] for g in client.list_groups()
-                  if g["group_id"].startswith(("medshare-", "insurer-"))]
-        if groups:
-            client.delete_groups(groups)
+        deadline = time.monotonic() + max(timeout_s, 90)
+        while True:  # a restarted broker's group coordinator may still be loading its offsets
+            try:
+                groups = [g["group_id"] for g in client.list_groups()
+                          if g["group_id"].startswith(("medshare-", "insurer-"))]
+                if groups:
+                    client.delete_groups(groups)
+                break
+            except (CoordinatorLoadInProgressError, CoordinatorNotAvailableError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
         names = [n for n in client.list_topics() if not n.startswith(("__", *keep_topics))]
         if names:
             client.delete_topics(names)
