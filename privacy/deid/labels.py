@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from privacy.deid.entities import (
     BANK_CARD,
+    CONTACT_ID,
     DATE_OF_BIRTH,
     EMAIL,
     HOSPITAL_RECORD_NO,
@@ -36,7 +37,9 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "医保人员编号 参保人员编号 保障号 社会保障号码 医保码 医保电子凭证号 电子凭证 社保卡识别码 卡识别码 "
         "社保卡序列号 医保卡序列号 卡序列号 芯片号 卡面号 医疗证 医疗保险证 医疗保险证号 公费医疗证 公费医疗证号 "
         "新农合证号 新农合号 农合证号 合作医疗证 合作医疗证号 合作医疗号 就医记录册 就医记录册号 记录册号 "
-        "参保凭证号 参保人识别号 参保人员识别号 个人识别号 医疗证号 居民医保号 职工医保号".split(),
+        "参保凭证号 参保人识别号 参保人员识别号 个人识别号 医疗证号 居民医保号 职工医保号 "
+        # a commercial policy is the person's own account with an insurer (沪惠保保单号, 保险单号)
+        "保单号 保单号码 保单编号 保险单号 保险单号码 投保单号 保险合同号 保险卡号 理赔账号".split(),
         MEDICAL_CARD,
     ),
     **dict.fromkeys(
@@ -89,7 +92,16 @@ IDENTIFIER_LABELS: dict[str, str] = {
         PHONE,
     ),
     **dict.fromkeys("邮箱 电子邮箱 电子邮件 邮件 Email email E-mail e-mail".split(), EMAIL),
+    **dict.fromkeys(["Policy No", "Policy No.", "Policy Number", "Policy #"], MEDICAL_CARD),
 }
+
+#: labels of an instant-messaging or social account: the handle after one (letters, digits,
+#: ``_ - .``) is the person's contact, whatever its shape (wxid_…, a QQ number, a nickname_1985)
+CONTACT_LABELS = (
+    "QQ QQ号 QQ号码 qq qq号 Qq 扣扣 扣扣号 企鹅号 微信 微信号 微信号码 微信ID 威信 薇信 V信 v信 VX vx Vx WX wx "
+    "weixin Weixin WeChat Wechat wechat WECHAT 微博 微博号 钉钉 钉钉号 抖音 抖音号 快手号 飞书 "
+    "WhatsApp Whatsapp Telegram Skype LINE Kakao KakaoTalk Viber Signal Facebook Instagram"
+).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID"]
 
 #: labels of a date of birth (the date after them is one, in any common form)
 DOB_LABELS = (
@@ -105,7 +117,7 @@ DECOY_LABELS = (
     "订单号 流水号 交易号 交易流水号 结算流水号 结算号 单号 业务号 床号 床位号 房间号 标本号 样本号 条码 条码号 "
     "检验号 检验单号 检查号 报告号 报告单号 申请单号 处方号 医嘱号 药品编码 药品代码 项目编码 收费编码 诊断编码 "
     "疾病编码 手术编码 ICD 医保目录编码 耗材编码 器械编号 设备编号 序列号 型号 规格 版本号 机构编码 机构代码 "
-    "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 保单号 案件号 理赔号 "
+    "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 案件号 理赔号 理赔案件号 "
     "报案号 赔案号"
 ).split()
 
@@ -118,4 +130,4 @@ def label_kinds() -> dict[str, str | None]:
     return kinds
 
 
-__all__ = ["DATE_OF_BIRTH", "DECOY_LABELS", "DOB_LABELS", "ID_NUMBER", "IDENTIFIER_LABELS", "label_kinds"]
+__all__ = ["CONTACT_ID", "CONTACT_LABELS", "DATE_OF_BIRTH", "DECOY_LABELS", "DOB_LABELS", "ID_NUMBER", "IDENTIFIER_LABELS", "label_kinds"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from privacy.deid.t2s import SIMPLIFIED, TRADITIONAL
 
@@ -61,6 +62,28 @@ _CN_DATE = re.compile(
     rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
 _CN_RUN = re.compile(rf"[{_CN_D}幺壹贰叁肆伍陆柒捌玖]{{6,}}")
+#: Arabic and Chinese digits mixed in one number (138一二三四五六七八, 幺八幺14768862): seven
+#: characters or more with both kinds in them (a pure Chinese run is _CN_RUN's)
+_MIXED_RUN = re.compile(rf"[0-9{_CN_D}幺](?<![0-9{_CN_D}幺].)[0-9{_CN_D}幺]{{6,}}(?![0-9{_CN_D}幺])")
+#: digits in form boxes or spaced one by one (3|1|0|1|…, 3 | 1 | 0 …): seven single digits or more
+#: with one separator throughout, a final X allowed
+_BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[0-9]){5,}(?:(?P=sep)[0-9Xx])*(?![0-9A-Za-z])")
+#: a number cut by a line break (a wrapped table cell or header line): the two parts are joined
+#: only when together they make a mobile, a valid resident ID or a Luhn card (checked below)
+_WRAPPED = re.compile(r"[0-9](?<![0-9A-Za-z\-].)[0-9]{1,17}[ \t]?\r?\n[ \t]{0,3}[0-9]{2,17}[Xx]?(?![0-9A-Za-z])")
+#: Republic-of-China dates (民国72年3月2日, 民國六十三年一月二十一日): year 1 is 1912
+_CN_NUM = "一二三四五六七八九十〇零"
+_MINGUO = re.compile(
+    rf"民国([0-9]{{1,3}}|[{_CN_NUM}]{{1,4}})年(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})([日号]))?)?"
+)
+#: Chinese characters written apart (OCR of a spaced form, labels padded to line up): runs of
+#: single characters separated by one to three spaces (住 院 号, 姓  名, 出 生). Only the part of a
+#: run that spells a label is joined (the run 任 重  关  系 is a name and a label: 关系 is joined)
+_HAN = "\u4e00-\u9fff"
+_SPACED_RUN = re.compile(rf"[{_HAN}](?<![{_HAN}].)(?:[ ]{{1,3}}[{_HAN}](?![{_HAN}])){{1,6}}")
+#: a surname, spaces, and one or two characters (萧  瑞英, 章  程, 王 芳): a two-character name
+#: padded to line up with three-character ones; joined for the name recogniser to read
+_SPACED_NAME = re.compile(rf"[{_HAN}](?<![{_HAN}].)[ ]{{1,3}}[{_HAN}]{{1,2}}(?![{_HAN}])")
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -73,6 +96,93 @@ def _cn_small_number(text: str) -> str | None:
     if len(head) > 1 or len(tail) > 1 or (head and head not in CN_DIGITS) or (tail and tail not in CN_DIGITS):
         return None
     return str(tens * 10 + units)
+
+
+def _cn_year(text: str) -> int | None:
+    """``六十三`` → 63, ``九十三`` → 93, ``七`` → 7, ``一〇三`` → 103 (a 民国 year)."""
+    small = _cn_small_number(text)
+    if small is not None:
+        return int(small)
+    if all(ch in CN_DIGITS for ch in text):
+        return int("".join(CN_DIGITS[ch] for ch in text))
+    return None
+
+
+def _minguo(m: re.Match[str]) -> list[tuple[str, int, int]] | None:
+    """The 民国 date of ``m`` in the common era, Arabic (民国六十三年一月二十一日 → 1974年1月21日)."""
+    year = m.group(1)
+    number = int(year) if year.isdigit() else _cn_year(year)
+    if number is None or not 1 <= number <= 120:
+        return None
+    parts = [(ch, m.start(), m.end(1)) for ch in str(1911 + number)] + [("年", m.end(1), m.end(1) + 1)]
+    for group, unit_group in ((2, None), (3, 4)):
+        value = m.group(group)
+        if value is None:
+            break
+        arabic = value if value.isdigit() else _cn_small_number(value)
+        if arabic is None:
+            return None
+        parts += [(ch, m.start(group), m.end(group)) for ch in arabic]
+        unit_end = m.end(group) + 1
+        parts.append((m.group(unit_group) if unit_group else "月", m.end(group), unit_end))
+    return parts
+
+
+def _spaced_han(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Joins spaced labels (住 院 号 → 住院号) and spaced two-character names (萧  瑞英)."""
+    edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
+    runs: list[tuple[int, int]] = []
+    labels = _spaced_labels()
+    for m in _SPACED_RUN.finditer(folded):
+        chars = [(m.start() + i, ch) for i, ch in enumerate(m.group()) if ch != " "]
+        i = 0
+        while i < len(chars) - 1:
+            for j in range(min(len(chars), i + 7), i + 1, -1):
+                if "".join(ch for _, ch in chars[i:j]) in labels:
+                    start, end = chars[i][0], chars[j - 1][0] + 1
+                    edits.append((start, end, [(ch, p, p + 1) for p, ch in chars[i:j]]))
+                    runs.append((start, end))
+                    i = j
+                    break
+            else:
+                i += 1
+    from privacy.deid.name_model import SURNAMES
+
+    for m in _SPACED_NAME.finditer(folded):
+        start, end = m.span()
+        if m.group()[0] not in SURNAMES or any(s < end and start < e for s, e in runs):
+            continue
+        edits.append((start, end, [(ch, start + i, start + i + 1) for i, ch in enumerate(m.group()) if ch != " "]))
+    return edits
+
+
+@lru_cache(maxsize=1)
+def _spaced_labels() -> frozenset[str]:
+    """Every label a form spaces out: the identifier, look-alike and birth labels, and form fields."""
+    from privacy.deid.labels import DECOY_LABELS, DOB_LABELS, IDENTIFIER_LABELS
+
+    fields = (
+        "姓名 名字 性别 年龄 民族 职业 婚姻 婚否 籍贯 国籍 关系 与患者关系 住址 现住址 地址 家庭住址 户籍地址 "
+        "联系人 联系地址 紧急联系人 科室 入院科室 出院科室 病区 日期 入院日期 出院日期 签名 经办人 主诉 现病史 "
+        "既往史 过敏史 体重 身高 血型 出生地 工作单位 单位 邮编 文化程度 宗教 监护人 家属 患者 就诊人 参保人 "
+        "被保险人 申请人 医师 医生 护士 主治医师 住院医师 记录人 陪护人 代理人 委托人 工作 电话号码 手机号码"
+    ).split()
+    return frozenset(w for w in (*IDENTIFIER_LABELS, *DOB_LABELS, *DECOY_LABELS, *fields) if len(w) >= 2 and "\u4e00" <= w[0] <= "\u9fff")
+
+
+def _wrapped_number(digits: str) -> bool:
+    """Two parts of a number cut by a line break that together are a mobile, a resident ID
+    (valid check character) or a bank card (Luhn)."""
+    from contracts.formats import is_valid_resident_id, luhn_ok
+
+    n = len(digits)
+    if n == 11:
+        return digits[0] == "1" and digits[1] in "3456789" and digits.isdigit()
+    if n == 18:
+        return is_valid_resident_id(digits)
+    if 16 <= n <= 19:
+        return digits.isdigit() and luhn_ok(digits)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +281,29 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     for m in _CN_RUN.finditer(folded):
         parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
         edits.append((m.start(), m.end(), parts))
+    if "民国" in folded:
+        for m in _MINGUO.finditer(folded):
+            parts = _minguo(m)
+            if parts:
+                edits.append((m.start(), m.end(), parts))
+    for m in _MIXED_RUN.finditer(folded):
+        run = m.group()
+        if run.isdigit() or not any(ch.isdigit() for ch in run):
+            continue
+        parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run)]
+        edits.append((m.start(), m.end(), parts))
+    if "|" in folded or " " in folded:
+        for m in _BOXES.finditer(folded):
+            parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " |"]
+            edits.append((m.start(), m.end(), parts))
+    if "\n" in folded:
+        for m in _WRAPPED.finditer(folded):
+            digits = "".join(ch for ch in m.group() if ch.isalnum())
+            if _wrapped_number(digits):
+                parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
+                edits.append((m.start(), m.end(), parts))
+    if " " in folded:
+        edits += _spaced_han(folded)
     for m in _ZERO_WIDTH_RE.finditer(folded):
         edits.append((m.start(), m.end(), []))
     return edits

@@ -1,0 +1,127 @@
+"""A name in a name field: what follows ``姓名：``, ``联系人：``, ``经办人：``, ``Patient:`` is a name,
+whoever the person is.
+
+The statistical name recogniser (:mod:`~privacy.deid.recognizers.cn_person_name_recognizer`)
+opens names at surnames. Many people have none: Tibetan and Mongolian names (扎西多吉, 其其格),
+Japanese names (渡边由美), transliterated names (亚历山大·伊万诺夫), names in Latin letters
+(``TSE, CHI HO``, ``Aleksandr Ivanov``) — and some Han names are ordinary words (章程, 田野). As
+with numbers, the label decides: after a person-role label and a colon, the token up to the next
+space, punctuation or line end is a name (two to four characters, a dotted name, or two to four
+capitalised Latin words), a title after it (主任, 住院医师) is dropped, and a list (``参加人员：A、
+B副主任医师、C``) gives one name per item. A token just before a relative's role in brackets
+(``其其格（儿媳）``) is a name too. Field values that are not names (本人, 不详, 同上, 男) are left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from privacy.deid.entities import PERSON
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer, alternation
+from privacy.deid.recognizers.cn_person_name_recognizer import CUES, NOT_GIVEN_FIRST, RELATIONS, TITLES
+
+_HAN = "\u4e00-\u9fff"
+#: person-role labels (the name recogniser's cues) and English ones, each before a colon
+_ENGLISH = (
+    "Patient Name Full name Contact Emergency contact Interpreter Translator Physician Attending Resident Nurse "
+    "Doctor Dr Surgeon Consultant Signed Signature Guardian Relative Insured Applicant Policyholder Beneficiary "
+    "Next of kin Witness Recorded by Reviewed by Referred by Payee Account name Chinese name English name"
+)
+_LABELS = sorted(
+    {c for c in CUES if not c.isascii() or c[0].isupper()}
+    | set(_ENGLISH.split())
+    | {"Full name", "Emergency contact", "Next of kin", "Recorded by", "Reviewed by", "Referred by",
+       "Account name", "Chinese name", "English name", "中文名", "英文名", "中文姓名", "英文姓名", "拼音名",
+       "患者姓名", "病人姓名", "家属姓名", "联系人姓名", "紧急联系人", "开户名", "账户名", "开户人", "领款人",
+       "受托人", "法定代理人", "患者/授权委托人签名", "授权委托人", "授权委托人签名", "患者签名", "家属签名",
+       "医师签名", "主持人", "审核医师", "报告医师", "护理人员", "翻译", "口译"}
+)
+_LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})[ ]?[:=][ \t]{{0,4}}")
+#: one item: a dotted name, a Han token, or capitalised Latin words (SMITH, John; Chen Chih-Hao)
+_ITEM = re.compile(
+    rf"(?P<dot>[{_HAN}]{{1,8}}(?:[·.\-][{_HAN}]{{1,10}}){{1,3}})(?![{_HAN}·])"
+    rf"|(?P<han>[{_HAN}]{{2,9}})(?![{_HAN}·])"
+    r"|(?P<lat>[A-Z][A-Za-z'\-]+(?:,?[ ][A-Z][A-Za-z'\-]+){1,3})(?![A-Za-z])"
+)
+_TITLE_END = re.compile(rf"(?:{alternation(TITLES)})$")
+_RELATION = re.compile(rf"[ ]?[(（](?:{alternation(RELATIONS)})[)）]")
+#: a token right before a relative's role in brackets: 其其格（儿媳）, 额尔敦 (侄子)
+_BEFORE_RELATION = re.compile(rf"(?P<n>[{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}(?:·[{_HAN}]{{1,10}}){{1,3}})(?=[ ]?[(（](?:{alternation(RELATIONS)})[)）])")
+#: field values that are not names
+_NOT_NAMES = frozenset(
+    "本人 患者 患者本人 病人 家属 亲属 不详 未知 同上 暂无 没有 拒填 拒绝 未填 空 男 女 男性 女性 先生 女士 无 略 见上 "
+    "签字 已签 签名 待定 其他 自己 本院 我院 外院 医生 医师 护士 主任 家人 子女 配偶 丈夫 妻子 儿子 女儿 母亲 父亲".split()
+)
+_LIST_SEP = re.compile(r"[ ]{0,2}[、,，;；][ ]{0,2}")
+_ENGLISH_NOT_NAMES = frozenset("Male Female Unknown None Self Same Patient Yes No Mr Mrs Ms Dr".split())
+
+
+class LabelledNameRecognizer(Recognizer):
+    """Names after person-role labels, and before a relative's role in brackets."""
+
+    name = "LabelledNameRecognizer"
+    entities = (PERSON,)
+
+    def __init__(self) -> None:
+        from privacy.deid.name_model import SURNAMES, load_model
+
+        self._model = load_model()
+        self._surnames = frozenset(SURNAMES)
+
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits: list[Hit] = []
+        if ":" in text or "=" in text:
+            for m in _LABEL_RE.finditer(text):
+                if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                    continue
+                pos = m.end()
+                for _ in range(12):  # the items of a list, each a name (with or without a title)
+                    item = _ITEM.match(text, pos)
+                    if item is None:
+                        break
+                    span = self._name_in(item)
+                    if span is None:
+                        break
+                    hits.append(self.hit(span[0], span[1], score=0.8, labelled=True))
+                    sep = _LIST_SEP.match(text, item.end())
+                    if sep is None:
+                        break
+                    pos = sep.end()
+        if "(" in text:
+            for m in _BEFORE_RELATION.finditer(text):
+                start = m.start()
+                if start > 0 and ("\u4e00" <= text[start - 1] <= "\u9fff"):
+                    continue  # inside a longer run: the name recogniser reads it
+                if self._plausible(m.group("n")):
+                    hits.append(self.hit(start, m.end(), score=0.75))
+        return hits
+
+    def _name_in(self, item: re.Match[str]) -> tuple[int, int] | None:
+        """The span of the name in a field value, or None when it is not one."""
+        if item.group("lat") is not None:
+            words = item.group("lat").replace(",", " ").split()
+            if any(w in _ENGLISH_NOT_NAMES for w in words):
+                return None
+            return item.span()
+        value = item.group()
+        start, end = item.span()
+        title = _TITLE_END.search(value)
+        if title is not None and title.start() > 0:
+            end -= len(title.group())
+            value = value[: title.start()]
+        if item.group("dot") is not None:
+            return (start, end) if len(value) >= 3 else None
+        if not 2 <= len(value) <= 5 or not self._plausible(value):
+            return None
+        return start, end
+
+    def _plausible(self, value: str) -> bool:
+        if value in _NOT_NAMES or "·" in value:
+            return "·" in value
+        first = value[0]
+        if first in NOT_GIVEN_FIRST and first not in self._surnames:
+            return False
+        if first not in self._surnames and self._model.word_freq(value[:2]) >= 1000:
+            return False  # begins with a word (建议复查, 神志清楚, 上级), not a name
+        return True
