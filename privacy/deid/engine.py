@@ -163,6 +163,8 @@ class Deidentifier:
         if known is not None:
             hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
         threshold = self.score_threshold
+        if PERSON in wanted:
+            hits.extend(_name_elsewhere(doc.text, hits, threshold))
         decoys = doc.decoys
         kept = []
         for h in hits:
@@ -229,6 +231,24 @@ class Deidentifier:
             parts.append(text[pos:])
             pieces.append((length, length + len(text) - pos, pos, len(text)))
         return "".join(parts), pieces
+
+
+def _name_elsewhere(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
+    """A name found once is a name wherever else the note writes it, spaced or not (姓名：其其格 …
+    患者其其格诊断; 姓名：柴招娣 … 患者柴  招娣因)."""
+    import re
+
+    from privacy.deid.recognizers.base import Hit
+
+    names = {text[h.start : h.end].replace(" ", "") for h in hits if h.entity_type == PERSON and h.score >= threshold}
+    names = {n for n in names if len(n) >= 2 and not n.isascii()}
+    if not names:
+        return []
+    found = []
+    pattern = re.compile("|".join(" {0,3}".join(map(re.escape, n)) for n in sorted(names, key=len, reverse=True)))
+    for m in pattern.finditer(text):
+        found.append(Hit(m.start(), m.end(), PERSON, 0.9, "NameElsewhere"))
+    return found
 
 
 def resolve_overlaps(hits: Iterable[Hit]) -> list[Hit]:

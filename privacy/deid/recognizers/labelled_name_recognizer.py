@@ -36,12 +36,12 @@ _LABELS = sorted(
        "受托人", "法定代理人", "患者/授权委托人签名", "授权委托人", "授权委托人签名", "患者签名", "家属签名",
        "医师签名", "主持人", "审核医师", "报告医师", "护理人员", "翻译", "口译"}
 )
-_LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})[ ]?[:=][ \t]{{0,4}}")
+_LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})(?:[ ]?[:=][ \t]{{0,4}}|(?<=[名人])[ ](?=[{_HAN}]))")
 #: one item: a dotted name, a Han token, or capitalised Latin words (SMITH, John; Chen Chih-Hao)
 _ITEM = re.compile(
     rf"(?P<dot>[{_HAN}]{{1,8}}(?:[·.\-][{_HAN}]{{1,10}}){{1,3}})(?![{_HAN}·])"
     rf"|(?P<han>[{_HAN}]{{2,9}})(?![{_HAN}·])"
-    r"|(?P<lat>[A-Z][A-Za-z'\-]+(?:,?[ ][A-Z][A-Za-z'\-]+){1,3})(?![A-Za-z])"
+    r"|(?P<lat>[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+(?:,?[ ][A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+){1,3})(?![A-Za-zÀ-ÖØ-öø-ÿ])"
 )
 _TITLE_END = re.compile(rf"(?:{alternation(TITLES)})$")
 _RELATION = re.compile(rf"[ ]?[(（](?:{alternation(RELATIONS)})[)）]")
@@ -88,7 +88,7 @@ class LabelledNameRecognizer(Recognizer):
                     if sep is None:
                         break
                     pos = sep.end()
-        if "(" in text:
+        if "(" in text or "（" in text:
             for m in _BEFORE_RELATION.finditer(text):
                 start = m.start()
                 if start > 0 and ("\u4e00" <= text[start - 1] <= "\u9fff"):
