@@ -118,7 +118,11 @@ DECOY_LABELS = (
     "检验号 检验单号 检查号 报告号 报告单号 申请单号 处方号 医嘱号 药品编码 药品代码 项目编码 收费编码 诊断编码 "
     "疾病编码 手术编码 ICD 医保目录编码 耗材编码 器械编号 设备编号 序列号 型号 规格 版本号 机构编码 机构代码 "
     "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 案件号 理赔号 理赔案件号 "
-    "报案号 赔案号"
+    "报案号 赔案号 "
+    # codes of a settlement, a drug pack or a device, not of a person: 结算ID, 药品追溯码 (20 digits
+    # scanned at dispensing), 药品本位码, 医保药品编码, UDI
+    "结算ID 结算编号 结算单号 交易ID 订单ID 追溯码 药品追溯码 溯源码 监管码 电子监管码 本位码 药品本位码 "
+    "医保药品编码 医保药品代码 医保耗材编码 医保项目编码 医保目录编号 UDI DI码 条形码 二维码"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest

@@ -81,9 +81,10 @@ _MINGUO = re.compile(
 #: run that spells a label is joined (the run 任 重  关  系 is a name and a label: 关系 is joined)
 _HAN = "\u4e00-\u9fff"
 _SPACED_RUN = re.compile(rf"[{_HAN}](?<![{_HAN}].)(?:[ ]{{1,3}}[{_HAN}](?![{_HAN}])){{1,6}}")
-#: a surname, spaces, and one or two characters (萧  瑞英, 章  程, 王 芳): a two-character name
-#: padded to line up with three-character ones; joined for the name recogniser to read
-_SPACED_NAME = re.compile(rf"[{_HAN}](?<![{_HAN}].)[ ]{{1,3}}[{_HAN}]{{1,2}}(?![{_HAN}])")
+#: a surname, then one space before one or two characters standing alone (王 芳), or two or three
+#: spaces before anything (萧  瑞英住院医师, 尹  润生晚上): a two-character name padded to line up
+#: with three-character ones. Only the spaces are dropped; the name recogniser decides
+_SPACED_NAME = re.compile(rf"[{_HAN}](?<![{_HAN}].)(?:[ ](?=[{_HAN}]{{1,2}}(?![{_HAN}]))|[ ]{{2,3}}(?=[{_HAN}]))")
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -146,14 +147,22 @@ def _spaced_han(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]
                     break
             else:
                 i += 1
-    from privacy.deid.name_model import SURNAMES
-
+    surnames = _surnames()
+    given_end = -1
     for m in _SPACED_NAME.finditer(folded):
         start, end = m.span()
-        if m.group()[0] not in SURNAMES or any(s < end and start < e for s, e in runs):
-            continue
-        edits.append((start, end, [(ch, start + i, start + i + 1) for i, ch in enumerate(m.group()) if ch != " "]))
+        if start < given_end or m.group()[0] not in surnames or any(s < end and start < e for s, e in runs):
+            continue  # (the given name of the name before: 章 程 床号 is 章程, then 床号)
+        given_end = end + 1 + (end + 1 < len(folded) and "\u4e00" <= folded[end + 1] <= "\u9fff")
+        edits.append((start, end, [(m.group()[0], start, start + 1)]))
     return edits
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    from privacy.deid.surnames import all_single
+
+    return all_single()
 
 
 @lru_cache(maxsize=1)

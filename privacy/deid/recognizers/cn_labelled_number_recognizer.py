@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from privacy.deid.entities import BANK_CARD, DATE_OF_BIRTH, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE
+from privacy.deid.entities import BANK_CARD, DATE_OF_BIRTH, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE, RESIDENT_ID
 from privacy.deid.labels import DOB_LABELS, label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
@@ -73,6 +73,12 @@ _CONTEXT_CHARS = frozenset("卡证保份照户账")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
 
+#: labels a person's code and a drug's or consumable's national code share (药名（医保编码 X…）)
+_DRUG_CODE_LABELS = frozenset("医保编码 医保代码 医保编号 编码".split())
+#: the national 医保 code of a drug or consumable: a category letter then 19 letters and digits or more
+_DRUG_CODE = re.compile(r"[A-Z][A-Z0-9]{18,30}")
+
+
 def _is_date8(digits: str) -> bool:
     return digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:8] <= "31"
 
@@ -91,6 +97,8 @@ def _accept(value: str, entity: str) -> bool:
     digits = sum(ch.isdigit() for ch in value)
     if "*" in value:
         return digits >= 2 and len(value) >= 5
+    if entity in (RESIDENT_ID, ID_NUMBER) and len(value) >= 7 and value.isalnum() and digits >= 1:
+        return True  # a passport or permit: letters and as few as one digit (C2JLTHZ0V)
     if entity == PHONE:
         # a phone is 7 digits or more; 95xxx, 12320 and 400/800 numbers are services, not people
         return digits >= 7 and not re.match(r"\(?[48]00", value)
@@ -117,6 +125,8 @@ class CnLabelledNumberRecognizer(Recognizer):
                 end = start + m.group("v").index("/")  # 住院号/床号：1234567/12床: the first value is the label's
             taken.append(m.span())
             labels.append(m.span("l"))
+            if entity == MEDICAL_CARD and m.group("l") in _DRUG_CODE_LABELS and _DRUG_CODE.fullmatch(text[start:end]):
+                entity = None  # 医保编码 of a drug or a consumable (XA01ABD075A002010100483), not a person's
             if entity is None:
                 doc.decoys.append((start, end))
                 continue
