@@ -245,9 +245,15 @@ def _name_elsewhere(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
     if not names:
         return []
     found = []
-    pattern = re.compile("|".join(" {0,3}".join(map(re.escape, n)) for n in sorted(names, key=len, reverse=True)))
-    for m in pattern.finditer(text):
-        found.append(Hit(m.start(), m.end(), PERSON, 0.9, "NameElsewhere"))
+    for name in names:
+        pos = text.find(name)
+        while pos != -1:
+            found.append(Hit(pos, pos + len(name), PERSON, 0.9, "NameElsewhere"))
+            pos = text.find(name, pos + len(name))
+        if text.find(name[0] + " ") != -1:  # written spaced somewhere (患者柴  招娣因): rare, so a regex only then
+            for m in re.finditer(" {0,3}".join(map(re.escape, name)), text):
+                if " " in m.group():
+                    found.append(Hit(m.start(), m.end(), PERSON, 0.9, "NameElsewhere"))
     return found
 
 

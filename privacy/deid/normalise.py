@@ -68,6 +68,7 @@ _MIXED_RUN = re.compile(rf"[0-9{_CN_D}幺](?<![0-9{_CN_D}幺].)[0-9{_CN_D}幺]{{
 #: digits in form boxes or spaced one by one (3|1|0|1|…, 3 | 1 | 0 …): seven single digits or more
 #: with one separator throughout, a final X allowed
 _BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[0-9]){5,}(?:(?P=sep)[0-9Xx])*(?![0-9A-Za-z])")
+#: (digits spaced one by one, 3 1 0 1 …, are _SHORT_GROUPS')
 #: a number cut by a line break (a wrapped table cell or header line): the two parts are joined
 #: only when together they make a mobile, a valid resident ID or a Luhn card (checked below)
 _WRAPPED = re.compile(r"[0-9](?<![0-9A-Za-z\-].)[0-9]{1,17}[ \t]?\r?\n[ \t]{0,3}[0-9]{2,17}[Xx]?(?![0-9A-Za-z])")
@@ -77,14 +78,12 @@ _MINGUO = re.compile(
     rf"民国([0-9]{{1,3}}|[{_CN_NUM}]{{1,4}})年(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})([日号]))?)?"
 )
 #: Chinese characters written apart (OCR of a spaced form, labels padded to line up): runs of
-#: single characters separated by one to three spaces (住 院 号, 姓  名, 出 生). Only the part of a
-#: run that spells a label is joined (the run 任 重  关  系 is a name and a label: 关系 is joined)
-_HAN = "\u4e00-\u9fff"
-_SPACED_RUN = re.compile(rf"[{_HAN}](?<![{_HAN}].)(?:[ ]{{1,3}}[{_HAN}](?![{_HAN}])){{1,6}}")
-#: a surname, then one space before one or two characters standing alone (王 芳), or two or three
-#: spaces before anything (萧  瑞英住院医师, 尹  润生晚上): a two-character name padded to line up
-#: with three-character ones. Only the spaces are dropped; the name recogniser decides
-_SPACED_NAME = re.compile(rf"[{_HAN}](?<![{_HAN}].)(?:[ ](?=[{_HAN}]{{1,2}}(?![{_HAN}]))|[ ]{{2,3}}(?=[{_HAN}]))")
+#: single characters separated by one to three spaces (住 院 号, 姓  名, 出 生) — only the part of a
+#: run that spells a label is joined (in 任 重  关  系, 关系) — and a surname, then one space before
+#: one or two characters standing alone (王 芳) or two or three spaces before anything (萧  瑞英住院
+#: 医师): a two-character name padded to line up with three-character ones. Only the spaces are
+#: dropped; the name recogniser decides. Found from the gaps between two Chinese characters
+_GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -129,33 +128,66 @@ def _minguo(m: re.Match[str]) -> list[tuple[str, int, int]] | None:
     return parts
 
 
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def _spaced_han(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
-    """Joins spaced labels (住 院 号 → 住院号) and spaced two-character names (萧  瑞英)."""
+    """Joins spaced labels (住 院 号 → 住院号) and spaced two-character names (萧  瑞英).
+
+    Found from the gaps (one to three spaces between two Chinese characters), which are few: a
+    pattern starting at every Chinese character cost more than the rest of normalisation."""
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
-    runs: list[tuple[int, int]] = []
+    n = len(folded)
+    gaps = [m.span(1) for m in _GAP.finditer(folded)]
+    if not gaps:
+        return edits
+    # runs of single characters: X gap Y gap Z, each of X, Y, Z standing alone
     labels = _spaced_labels()
-    for m in _SPACED_RUN.finditer(folded):
-        chars = [(m.start() + i, ch) for i, ch in enumerate(m.group()) if ch != " "]
-        i = 0
-        while i < len(chars) - 1:
-            for j in range(min(len(chars), i + 7), i + 1, -1):
-                if "".join(ch for _, ch in chars[i:j]) in labels:
-                    start, end = chars[i][0], chars[j - 1][0] + 1
-                    edits.append((start, end, [(ch, p, p + 1) for p, ch in chars[i:j]]))
-                    runs.append((start, end))
-                    i = j
-                    break
-            else:
-                i += 1
+    runs: list[tuple[int, int]] = []
+    chars: list[int] = []
+    for gs, ge in gaps:
+        left_single = gs < 2 or not _is_han(folded[gs - 2])
+        right_single = ge + 1 >= n or not _is_han(folded[ge + 1])
+        if chars and chars[-1] == gs - 1 and right_single:
+            chars.append(ge)
+            continue
+        runs.extend(_join_labels(folded, chars, labels, edits))
+        chars = [gs - 1, ge] if left_single and right_single else []
+    runs.extend(_join_labels(folded, chars, labels, edits))
     surnames = _surnames()
     given_end = -1
-    for m in _SPACED_NAME.finditer(folded):
-        start, end = m.span()
-        if start < given_end or m.group()[0] not in surnames or any(s < end and start < e for s, e in runs):
+    for gs, ge in gaps:
+        start = gs - 1
+        if start < given_end or folded[start] not in surnames or (start > 0 and _is_han(folded[start - 1])):
             continue  # (the given name of the name before: 章 程 床号 is 章程, then 床号)
-        given_end = end + 1 + (end + 1 < len(folded) and "\u4e00" <= folded[end + 1] <= "\u9fff")
-        edits.append((start, end, [(m.group()[0], start, start + 1)]))
+        given = 1 + (ge + 1 < n and _is_han(folded[ge + 1]))
+        if ge - gs == 1 and (given == 2 and ge + 2 < n and _is_han(folded[ge + 2])):
+            continue  # one space, then three characters or more: not a padded name
+        if any(s < ge and start < e for s, e in runs):
+            continue
+        given_end = ge + given
+        edits.append((start, ge, [(folded[start], start, start + 1)]))
     return edits
+
+
+def _join_labels(
+    folded: str, chars: list[int], labels: frozenset[str], edits: list[tuple[int, int, list[tuple[str, int, int]]]]
+) -> list[tuple[int, int]]:
+    """The parts of a run of spaced single characters that spell a label, joined (edits added)."""
+    joined: list[tuple[int, int]] = []
+    i = 0
+    while i < len(chars) - 1:
+        for j in range(min(len(chars), i + 7), i + 1, -1):
+            if "".join(folded[p] for p in chars[i:j]) in labels:
+                start, end = chars[i], chars[j - 1] + 1
+                edits.append((start, end, [(folded[p], p, p + 1) for p in chars[i:j]]))
+                joined.append((start, end))
+                i = j
+                break
+        else:
+            i += 1
+    return joined
 
 
 @lru_cache(maxsize=1)
@@ -301,7 +333,7 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
             continue
         parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run)]
         edits.append((m.start(), m.end(), parts))
-    if "|" in folded or " " in folded:
+    if "|" in folded:
         for m in _BOXES.finditer(folded):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " |"]
             edits.append((m.start(), m.end(), parts))

@@ -49,11 +49,14 @@ _HOUSE_NUMBER = stdlib_re.compile(r"[0-9]")
 #: whatever places it names (香港北角英皇道317號14樓, 台中市西屯区台湾大道三段9号, a village's 队),
 #: when it holds a house number or a village's group; a value cut after its district by a line
 #: break goes on on the next line (现住址：静安区⏎平型关路700弄32号)
-_FIELD = stdlib_re.compile(
-    r"(?:现住址|家庭住址|家庭地址|户籍地址|常住地址|居住地址|联系地址|通讯地址|通信地址|邮寄地址|现居住地|居住地|户籍地|"
-    r"住址|地址|Home [Aa]ddress|Residential [Aa]ddress|Address|ADDRESS|Addr\.?)"
+_FIELD_LABELS = (
+    "现住址 家庭住址 家庭地址 户籍地址 常住地址 居住地址 联系地址 通讯地址 通信地址 邮寄地址 现居住地 居住地 户籍地 住址 "
+    "地址 Address ADDRESS Addr Addr."
+).split() + ["Home address", "Home Address", "Residential address", "Residential Address"]
+_FIELD_LABEL = stdlib_re.compile(trie_alternation(_FIELD_LABELS))
+_FIELD_VALUE = stdlib_re.compile(
     r"[ ]?[:=]?[ \t]{0,3}"
-    r"(?P<a>[^\s:;|](?:[^\n:;|]|[ ](?! )){2,70}?(?:(?<=[区县市省镇乡])\n(?=[^\n:]{2,40}[0-9号弄室楼])[^\n:;|]{2,40}?)?)"
+    r"(?P<a>[^\s:;|](?:[^\n:;| ]|[ ](?! )){2,70}?(?:(?<=[区县市省镇乡])\n(?=[^\n:]{2,40}[0-9号弄室楼])[^\n:;|]{2,40}?)?)"
     r"(?=[ ]{2}|[ ]?\n|[;|]|$|[,，][ ]?(?:Tel|Phone|电话|手机))"
 )
 _FIELD_UNIT = stdlib_re.compile(r"[0-9一二三四五六七八九十]+[ ]?(?:号|弄|室|楼|栋|幢|层|组|队|单元|座|户)|[村组队]$|No\.|Lane|Rd|Road|Street")
@@ -133,8 +136,11 @@ class CnAddressRecognizer(Recognizer):
                     hits.append(self.hit(*m.span("a"), score=self._after_word[1]))
                     done = max(done, m.end())
             anchor = next_anchor
-        if "址" in text or "地" in text or "Ad" in text:
-            for m in _FIELD.finditer(text):
+        if "址" in text or "居住地" in text or "户籍地" in text or "Ad" in text or "AD" in text:
+            for label in _FIELD_LABEL.finditer(text):
+                m = _FIELD_VALUE.match(text, label.end())
+                if m is None:
+                    continue
                 value = m.group("a")
                 if _FIELD_UNIT.search(value) and not value.startswith(("同", "详见", "不详", "无")):
                     hits.append(self.hit(*m.span("a"), score=0.75))
