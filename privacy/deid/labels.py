@@ -25,7 +25,9 @@ from privacy.deid.entities import (
 IDENTIFIER_LABELS: dict[str, str] = {
     **dict.fromkeys(
         "身份证号码 身份证号 身份证 身份证件号码 身份证件号 身份号码 公民身份号码 公民身份证号 居民身份证号 "
-        "居民身份证 证件号码 证件号 证件 证号 身份ID".split(),
+        "居民身份证 证件号码 证件号 证件 证号 身份ID "
+        # Taiwan (身分證字號, 統一編號) and Hong Kong / Macao identity cards
+        "身分证 身分证号 身分证号码 身分证字号 统一编号 统一证号 居留证 居留证号 香港身份证 澳门身份证 HKID".split(),
         RESIDENT_ID,
     ),
     **dict.fromkeys(

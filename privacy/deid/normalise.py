@@ -62,9 +62,12 @@ _CN_DATE = re.compile(
     rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
 _CN_RUN = re.compile(rf"[{_CN_D}幺壹贰叁肆伍陆柒捌玖]{{6,}}")
-#: Arabic and Chinese digits mixed in one number (138一二三四五六七八, 幺八幺14768862): seven
-#: characters or more with both kinds in them (a pure Chinese run is _CN_RUN's)
-_MIXED_RUN = re.compile(rf"[0-9{_CN_D}幺](?<![0-9{_CN_D}幺].)[0-9{_CN_D}幺]{{6,}}(?![0-9{_CN_D}幺])")
+#: Arabic and Chinese digits mixed in one number (138一二三四五六七八, 幺八幺14768862), or Chinese
+#: digits in groups (幺三八 幺二三四 五六七八, 一三八-一二三四-五六七八): seven digits or more with a
+#: Chinese one among them (a pure unbroken Chinese run is _CN_RUN's); the separators are dropped
+_MIXED_RUN = re.compile(
+    rf"[0-9{_CN_D}幺](?<![0-9{_CN_D}幺].)(?:[0-9{_CN_D}幺]{{6,}}|[0-9{_CN_D}幺]{{2,}}(?:[ \-]{{1,2}}[0-9{_CN_D}幺]{{3,}})+)(?![0-9{_CN_D}幺])"
+)
 #: digits in form boxes or spaced one by one (3|1|0|1|…, 3 | 1 | 0 …): seven single digits or more
 #: with one separator throughout, a final X allowed
 _BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[0-9]){5,}(?:(?P=sep)[0-9Xx])*(?![0-9A-Za-z])")
@@ -329,9 +332,10 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
                 edits.append((m.start(), m.end(), parts))
     for m in _MIXED_RUN.finditer(folded):
         run = m.group()
-        if run.isdigit() or not any(ch.isdigit() for ch in run):
+        digits = sum(ch not in " -" for ch in run)
+        if digits < 7 or all(ch.isdigit() or ch in " -" for ch in run) or (" " not in run and "-" not in run and not any(ch.isdigit() for ch in run)):
             continue
-        parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run)]
+        parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run) if ch not in " -"]
         edits.append((m.start(), m.end(), parts))
     if "|" in folded:
         for m in _BOXES.finditer(folded):

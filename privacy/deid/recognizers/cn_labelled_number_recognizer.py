@@ -36,8 +36,9 @@ _VALUE = (
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
     r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
-    # which admission or visit this is, after the patient's number: 456789(2)
-    r"(?:\([0-9]{1,2}\)(?![0-9A-Za-z]))?|[0-9]{3,})"
+    # which admission or visit this is, after the patient's number: 456789(2); a Hong Kong
+    # identity card's check digit: A123456(7)
+    r"(?:\([0-9A]{1,2}\)(?![0-9A-Za-z]))?|[0-9]{3,})"
 )
 _LABELLED = re.compile(
     rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?(?P<l2>/[{CJK}A-Za-z]{{1,6}})?{_SEP}{_ASIDE}{_VALUE}"

@@ -18,7 +18,7 @@ from privacy.deid.recognizers.base import Doc, Hit, Recognizer, alternation
 
 #: label, an optional 号/账号/ID, a colon or spaces (or 为/是), then the handle
 _CONTACT = re.compile(
-    rf"(?P<l>{alternation(CONTACT_LABELS)})(?:号码|号|账号|帐号|ID|Id|id|No\.?)?[ \t]{{0,3}}(?:为|是)?[ \t]{{0,2}}[:=]?[ \t]{{0,3}}"
+    rf"(?P<l>{alternation(CONTACT_LABELS)})(?:号码|号|账号|帐号|ID|Id|id|No\.?)?\)?[ \t]{{0,3}}(?:为|是)?[ \t]{{0,2}}[:=]?[ \t]{{0,3}}"
     r"(?P<v>[A-Za-z0-9@][A-Za-z0-9_\-.@]{3,38}[A-Za-z0-9])(?![A-Za-z0-9_\-@])"
 )
 #: the cheap test first: a note without any of these characters has no contact label
