@@ -74,7 +74,9 @@ _BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[
 #: (digits spaced one by one, 3 1 0 1 …, are _SHORT_GROUPS')
 #: a number cut by a line break (a wrapped table cell or header line): the two parts are joined
 #: only when together they make a mobile, a valid resident ID or a Luhn card (checked below)
-_WRAPPED = re.compile(r"[0-9](?<![0-9A-Za-z\-].)[0-9]{1,17}[ \t]?\r?\n[ \t]{0,3}[0-9]{2,17}[Xx]?(?![0-9A-Za-z])")
+_WRAPPED = re.compile(
+    r"[0-9](?<![0-9A-Za-z\-].)(?:[0-9]{0,5}[ \-])*[0-9]{0,17}[ \t]?\r?\n[ \t]{0,3}[0-9]{1,17}(?:[ \-][0-9]{1,6})*[Xx]?(?![0-9A-Za-z])"
+)
 #: Republic-of-China dates (民国72年3月2日, 民國六十三年一月二十一日): year 1 is 1912
 _CN_NUM = "一二三四五六七八九十〇零"
 _MINGUO = re.compile(
@@ -344,7 +346,10 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     if "\n" in folded:
         for m in _WRAPPED.finditer(folded):
             digits = "".join(ch for ch in m.group() if ch.isalnum())
-            if _wrapped_number(digits):
+            groups = re.split(r"[ \t\r\n\-]+", m.group().strip())
+            if len(groups) > 2 and min(len(g) for g in groups) < 3:
+                continue  # lab values in a row (130 80 72⏎36 5), not a number in groups
+            if len(digits) <= 19 and _wrapped_number(digits):
                 parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
                 edits.append((m.start(), m.end(), parts))
     if " " in folded:
