@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from privacy.deid.entities import DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON
+from privacy.deid.entities import DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON, RESIDENT_ID
 from privacy.deid.normalise import normalise
 
 if TYPE_CHECKING:
@@ -148,7 +148,12 @@ class Deidentifier:
         return wanted
 
     def _find(
-        self, text: str, known_names: tuple[str, ...], wanted: frozenset[str], known: KnownIdentifiers | None
+        self,
+        text: str,
+        known_names: tuple[str, ...],
+        wanted: frozenset[str],
+        known: KnownIdentifiers | None,
+        decoys_out: list[tuple[int, int]] | None = None,
     ) -> list[Span]:
         from privacy.deid.recognizers.base import Doc, Hit
 
@@ -174,6 +179,8 @@ class Deidentifier:
                 continue
             kept.append(h)
         to_original = doc.norm.to_original
+        if decoys_out is not None:  # the look-alike numbers, in the original's offsets (the residual check's)
+            decoys_out.extend(to_original(s, e) for s, e in decoys)
         spans = []
         for h in resolve_overlaps(kept):
             start, end = to_original(h.start, h.end)
@@ -195,9 +202,12 @@ class Deidentifier:
             return RedactResult(text=text, spans=(), counts_by_type={})
         from privacy.deid.residual import residual_findings
 
-        spans = self._find(text, tuple(known_names), frozenset(self.entities), known)
+        decoys: list[tuple[int, int]] = []
+        spans = self._find(text, tuple(known_names), frozenset(self.entities), known, decoys)
         out, pieces = self._replace(text, spans)
-        residual = tuple(residual_findings(out, pieces, known))
+        # (the shortcut through the first pass's look-alikes holds only when valid resident IDs,
+        # which the full check finds even after a look-alike label, were redacted in that pass)
+        residual = tuple(residual_findings(out, pieces, known, decoys if RESIDENT_ID in self.entities else None))
         if residual and on_residual == "redact":
             extra = [Span(r.start, r.end, ID_NUMBER, 0.5, f"residual:{r.rule}") for r in residual]
             spans = _merge_spans([*spans, *extra])

@@ -68,6 +68,8 @@ _CN_RUN = re.compile(rf"[{_CN_D}幺壹贰叁肆伍陆柒捌玖]{{6,}}")
 _MIXED_RUN = re.compile(
     rf"[0-9{_CN_D}幺](?<![0-9{_CN_D}幺].)(?:[0-9{_CN_D}幺]{{6,}}|[0-9{_CN_D}幺]{{2,}}(?:[ \-]{{1,2}}[0-9{_CN_D}幺]{{3,}})+)(?![0-9{_CN_D}幺])"
 )
+#: a Chinese digit next to another digit: the cheap test before _MIXED_RUN
+_CN_DIGIT_PAIR = re.compile(rf"[{_CN_D}幺][ \-]?[0-9{_CN_D}幺]|[0-9][ \-]?[{_CN_D}幺]")
 #: digits in form boxes or spaced one by one (3|1|0|1|…, 3 | 1 | 0 …): seven single digits or more
 #: with one separator throughout, a final X allowed
 _BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[0-9]){5,}(?:(?P=sep)[0-9Xx])*(?![0-9A-Za-z])")
@@ -332,7 +334,7 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
             parts = _minguo(m)
             if parts:
                 edits.append((m.start(), m.end(), parts))
-    for m in _MIXED_RUN.finditer(folded):
+    for m in _MIXED_RUN.finditer(folded) if _CN_DIGIT_PAIR.search(folded) else ():
         run = m.group()
         digits = sum(ch not in " -" for ch in run)
         if digits < 7 or all(ch.isdigit() or ch in " -" for ch in run) or (" " not in run and "-" not in run and not any(ch.isdigit() for ch in run)):

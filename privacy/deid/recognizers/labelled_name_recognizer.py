@@ -5,7 +5,8 @@ The statistical name recogniser (:mod:`~privacy.deid.recognizers.cn_person_name_
 opens names at surnames. Many people have none: Tibetan and Mongolian names (扎西多吉, 其其格),
 Japanese names (渡边由美), transliterated names (亚历山大·伊万诺夫), names in Latin letters
 (``TSE, CHI HO``, ``Aleksandr Ivanov``) — and some Han names are ordinary words (章程, 田野). As
-with numbers, the label decides: after a person-role label and a colon, the token up to the next
+with numbers, the label decides: after a person-role label (or any short label ending in 人 or
+者: 受检者, 陪诊人) and a colon, the token up to the next
 space, punctuation or line end is a name (two to four characters, a dotted name, or two to four
 capitalised Latin words), a title after it (主任, 住院医师) is dropped, and a list (``参加人员：A、
 B副主任医师、C``) gives one name per item. A token just before a relative's role in brackets
@@ -37,6 +38,9 @@ _LABELS = sorted(
        "医师签名", "主持人", "审核医师", "报告医师", "护理人员", "翻译", "口译"}
 )
 _LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})(?:[ ]?[:=][ \t]{{0,4}}|(?<=[名人])[ ](?=[{_HAN}]))")
+#: any other short label ending in 人 or 者 (受检者：, 陪诊人：): found from its colon
+_ROLE_END = re.compile(r"[人者](?P<sep>[ ]?[:=][ \t]{0,4})")
+_ROLE_HEAD = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{1,3}}$")
 #: one item: a dotted name, a Han token, or capitalised Latin words (SMITH, John; Chen Chih-Hao)
 _ITEM = re.compile(
     rf"(?P<dot>[{_HAN}]{{1,8}}(?:[·.\-][{_HAN}]{{1,10}}){{1,3}})(?![{_HAN}·])"
@@ -54,6 +58,8 @@ _NOT_NAMES = frozenset(
     "本人 患者 患者本人 病人 家属 亲属 不详 未知 同上 暂无 没有 拒填 拒绝 未填 空 男 女 男性 女性 先生 女士 无 略 见上 "
     "签字 已签 签名 待定 其他 自己 本院 我院 外院 医生 医师 护士 主任 家人 子女 配偶 丈夫 妻子 儿子 女儿 母亲 父亲".split()
 )
+_PLACE_ENDS = tuple("科 室 院 部 组 站 所 处 局 区 中心 门诊 病房 病区 公司 医院".split())
+_LABEL_AFTER = re.compile(r"[ ]?[:=]")
 _LIST_SEP = re.compile(r"[ ]{0,2}[、,，;；][ ]{0,2}")
 _ENGLISH_NOT_NAMES = frozenset("Male Female Unknown None Self Same Patient Yes No Mr Mrs Ms Dr".split())
 
@@ -74,22 +80,15 @@ class LabelledNameRecognizer(Recognizer):
         text = doc.text
         hits: list[Hit] = []
         if ":" in text or "=" in text:
+            starts = set()
             for m in _LABEL_RE.finditer(text):
                 if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
                     continue
-                pos = m.end()
-                for _ in range(12):  # the items of a list, each a name (with or without a title)
-                    item = _ITEM.match(text, pos)
-                    if item is None:
-                        break
-                    span = self._name_in(item)
-                    if span is None:
-                        break
-                    hits.append(self.hit(span[0], span[1], score=0.8, labelled=True))
-                    sep = _LIST_SEP.match(text, item.end())
-                    if sep is None:
-                        break
-                    pos = sep.end()
+                starts.add(m.end())
+                self._field(text, m.end(), hits)
+            for m in _ROLE_END.finditer(text):
+                if m.end() not in starts and _ROLE_HEAD.search(text, max(0, m.start() - 3), m.start()):
+                    self._field(text, m.end(), hits)
         if "(" in text:
             for m in _RELATION_BRACKET.finditer(text):
                 before = _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start())
@@ -101,6 +100,24 @@ class LabelledNameRecognizer(Recognizer):
                 if self._plausible(text[start:end]):
                     hits.append(self.hit(start, end, score=0.75))
         return hits
+
+    def _field(self, text: str, pos: int, hits: list[Hit]) -> None:
+        """The names of a field's value at ``pos``: one, or a list (A、B副主任医师、C)."""
+        start = pos
+        for _ in range(12):
+            item = _ITEM.match(text, pos)
+            if item is None:
+                return
+            if pos > start and _LABEL_AFTER.match(text, item.end()):
+                return  # 王芳，关系：妻子 — the next field's label, not a name in a list
+            span = self._name_in(item)
+            if span is None:
+                return
+            hits.append(self.hit(span[0], span[1], score=0.8, labelled=True))
+            sep = _LIST_SEP.match(text, item.end())
+            if sep is None:
+                return
+            pos = sep.end()
 
     def _name_in(self, item: re.Match[str]) -> tuple[int, int] | None:
         """The span of the name in a field value, or None when it is not one."""
@@ -124,6 +141,8 @@ class LabelledNameRecognizer(Recognizer):
     def _plausible(self, value: str) -> bool:
         if value in _NOT_NAMES or "·" in value:
             return "·" in value
+        if value.endswith(_PLACE_ENDS):
+            return False  # a department or a place (超声科, 护理部), not a person
         first = value[0]
         if first in NOT_GIVEN_FIRST and first not in self._surnames:
             return False
