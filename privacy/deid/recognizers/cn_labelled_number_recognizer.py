@@ -35,6 +35,8 @@ _VALUE = (
     r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
+    # a military or police document's number: 南字第123456号
+    r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号))?"
     r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
     # which admission or visit this is, after the patient's number: 456789(2); a Hong Kong
     # identity card's check digit: A123456(7)
