@@ -58,6 +58,7 @@ _NOT_NAMES = frozenset(
     "本人 患者 患者本人 病人 家属 亲属 不详 未知 同上 暂无 没有 拒填 拒绝 未填 空 男 女 男性 女性 先生 女士 无 略 见上 "
     "签字 已签 签名 待定 其他 自己 本院 我院 外院 医生 医师 护士 主任 家人 子女 配偶 丈夫 妻子 儿子 女儿 母亲 父亲".split()
 )
+_DISEASE_ENDS = tuple("征 病 症 炎 瘤 癌 术 试验 反射".split())
 _PLACE_ENDS = tuple("科 室 院 部 组 站 所 处 局 区 中心 门诊 病房 病区 公司 医院".split())
 _LABEL_AFTER = re.compile(r"[ ]?[:=]")
 _LIST_SEP = re.compile(r"[ ]{0,2}[、,，;；][ ]{0,2}")
@@ -133,7 +134,12 @@ class LabelledNameRecognizer(Recognizer):
             end -= len(title.group())
             value = value[: title.start()]
         if item.group("dot") is not None:
-            return (start, end) if len(value) >= 3 else None
+            parts = re.split(r"[·.\-]", value)
+            if len(value) < 3 or max(len(p) for p in parts) > 6 or value.endswith(_DISEASE_ENDS):
+                return None  # 小毛目前诊断格林-巴利综合征: a sentence, not a dotted name
+            if len(parts[0]) >= 2 and not self._plausible(parts[0]):
+                return None
+            return start, end
         if not 2 <= len(value) <= 5 or not self._plausible(value):
             return None
         return start, end
