@@ -107,7 +107,7 @@ CONTACT_LABELS = (
 
 #: labels of a date of birth (the date after them is one, in any common form)
 DOB_LABELS = (
-    "出生日期 出生年月日 出生年月 出生时间 出生年份 出生于 出生在 出生日 生日 生于 出生 生辰 诞生于 "
+    "出生日期 出生年月日 出生年月 出生时间 出生年份 出生于 出生在 出生日 生日 生于 出生 生辰 诞生于 生年月日 "
     "DOB D.O.B. D.O.B YOB Birthday Birthdate Born b."
 ).split() + ["Date of birth", "Date of Birth", "date of birth", "Birth date", "Birth Date", "born on", "born in",
              "Year of birth", "year of birth", "Birth year"]

@@ -61,7 +61,7 @@ _SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ \-.])[0-9]{1,4
 _CN_DATE = re.compile(
     rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
-_CN_RUN = re.compile(rf"[{_CN_D}幺壹贰叁肆伍陆柒捌玖]{{6,}}")
+_CN_RUN = re.compile(rf"[{_CN_D}幺两壹贰叁肆伍陆柒捌玖]{{6,}}")
 #: Arabic and Chinese digits mixed in one number (138一二三四五六七八, 幺八幺14768862), or Chinese
 #: digits in groups (幺三八 幺二三四 五六七八, 一三八-一二三四-五六七八): seven digits or more with a
 #: Chinese one among them (a pure unbroken Chinese run is _CN_RUN's); the separators are dropped
@@ -79,10 +79,13 @@ _BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[
 _WRAPPED = re.compile(
     r"[0-9](?<![0-9A-Za-z\-].)(?:[0-9]{0,5}[ \-])*[0-9]{0,17}[ \t]?\r?\n[ \t]{0,3}[0-9]{1,17}(?:[ \-][0-9]{1,6})*[Xx]?(?![0-9A-Za-z])"
 )
-#: Republic-of-China dates (民国72年3月2日, 民國六十三年一月二十一日): year 1 is 1912
+#: dates in an era's years: the Republic of China's (民国72年3月2日, 民國六十三年一月二十一日: year 1
+#: is 1912) and Japan's (昭和60年, 平成3年, 令和2年, 大正14年; 元年 is year 1), for Taiwanese and
+#: Japanese patients' documents
 _CN_NUM = "一二三四五六七八九十〇零"
+_ERAS = {"民国": 1911, "昭和": 1925, "平成": 1988, "令和": 2018, "大正": 1911}
 _MINGUO = re.compile(
-    rf"民国([0-9]{{1,3}}|[{_CN_NUM}]{{1,4}})年(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})([日号]))?)?"
+    rf"(民国|昭和|平成|令和|大正)([0-9]{{1,3}}|[{_CN_NUM}]{{1,4}}|元)年(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})([日号]))?)?"
 )
 #: Chinese characters written apart (OCR of a spaced form, labels padded to line up): runs of
 #: single characters separated by one to three spaces (住 院 号, 姓  名, 出 生) — only the part of a
@@ -117,12 +120,12 @@ def _cn_year(text: str) -> int | None:
 
 def _minguo(m: re.Match[str]) -> list[tuple[str, int, int]] | None:
     """The 民国 date of ``m`` in the common era, Arabic (民国六十三年一月二十一日 → 1974年1月21日)."""
-    year = m.group(1)
-    number = int(year) if year.isdigit() else _cn_year(year)
+    year = m.group(2)
+    number = 1 if year == "元" else int(year) if year.isdigit() else _cn_year(year)
     if number is None or not 1 <= number <= 120:
         return None
-    parts = [(ch, m.start(), m.end(1)) for ch in str(1911 + number)] + [("年", m.end(1), m.end(1) + 1)]
-    for group, unit_group in ((2, None), (3, 4)):
+    parts = [(ch, m.start(), m.end(2)) for ch in str(_ERAS[m.group(1)] + number)] + [("年", m.end(2), m.end(2) + 1)]
+    for group, unit_group in ((3, None), (4, 5)):
         value = m.group(group)
         if value is None:
             break
@@ -329,7 +332,7 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     for m in _CN_RUN.finditer(folded):
         parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
         edits.append((m.start(), m.end(), parts))
-    if "民国" in folded:
+    if "民国" in folded or "昭和" in folded or "平成" in folded or "令和" in folded or "大正" in folded:
         for m in _MINGUO.finditer(folded):
             parts = _minguo(m)
             if parts:
