@@ -18,8 +18,17 @@ from __future__ import annotations
 
 import re
 
-from privacy.deid.entities import BANK_CARD, DATE_OF_BIRTH, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE, RESIDENT_ID
-from privacy.deid.labels import DOB_LABELS, label_kinds
+from privacy.deid.entities import (
+    BANK_CARD,
+    CONTACT_ID,
+    DATE_OF_BIRTH,
+    ID_NUMBER,
+    MEDICAL_CARD,
+    PERSON,
+    PHONE,
+    RESIDENT_ID,
+)
+from privacy.deid.labels import CONTACT_LABELS, DOB_LABELS, label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
 _KINDS = label_kinds()
@@ -91,6 +100,7 @@ NAME_HEADERS = frozenset(
     "姓名 名字 患者 患者姓名 病人 病人姓名 联系人 家属 家属姓名 参保人 就诊人 医师 医生 护士 签名 经办人 户名 "
     "Name name 姓名/性别".split()
 )
+_CONTACT_HEADERS = frozenset(CONTACT_LABELS) | {w + "号" for w in CONTACT_LABELS} | {"QQ/微信", "微信/QQ"}
 _DOB_HEADERS = frozenset(DOB_LABELS) | {"出生日期/年龄", "生日/年龄"}
 _BANK_WORDS = ("银行", "银联", "信用", "储蓄", "借记", "工资", "开户", "农行", "工行", "建行", "中行", "交行")
 
@@ -112,7 +122,7 @@ class CnLabelledNumberRecognizer(Recognizer):
     """The number after an identifier label, whatever its shape; records look-alike numbers."""
 
     name = "CnLabelledNumberRecognizer"
-    entities = ("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", "ID_NUMBER", "PERSON")
+    entities = ("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", "ID_NUMBER", "PERSON", "CONTACT_ID")
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
@@ -253,7 +263,10 @@ class CnLabelledNumberRecognizer(Recognizer):
             for (start, end, cell), kind in zip(cells, header, strict=True):
                 if kind is None or kind == "":
                     continue
-                if kind == PERSON:
+                if kind == CONTACT_ID:
+                    if len(cell) >= 5 and cell.isascii() and not any(ch.isspace() for ch in cell):
+                        hits.append(Hit(start, end, CONTACT_ID, 0.9, self.name, True))
+                elif kind == PERSON:
                     if 2 <= len(cell) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in cell):
                         hits.append(Hit(start, end, PERSON, 0.9, self.name, True))
                 elif kind != "EMAIL" and _accept(cell, kind):
@@ -282,6 +295,8 @@ def _header_kind(cell: str) -> str | None:
     look-alike column, None for anything else."""
     if cell in NAME_HEADERS:
         return PERSON
+    if cell in _CONTACT_HEADERS:
+        return CONTACT_ID
     if cell in _DOB_HEADERS:
         return DATE_OF_BIRTH
     for suffix in ("", "号码", "号", "码"):

@@ -52,6 +52,7 @@ CASES = [
     ("或加vx gu-li92，医生回复", ["gu-li92"], []),
     ("WeChat: Xu_zhang51\n", ["Xu_zhang51"], []),
     ("联系方式（微信）：abc_123x", ["abc_123x"], []),
+    ("姓名\t电话\tQQ\t微信\n王芳\t13812345678\t242605475\tzhangwei_85\n", ["王芳", "242605475", "zhangwei_85"], []),
     ("电话13812345678（微信同号）", ["13812345678"], ["微信同号"]),
     # commercial policy numbers are the person's account
     ("沪惠保保单号：PSH22417446300583  出险日期", ["PSH22417446300583"], ["出险日期"]),
