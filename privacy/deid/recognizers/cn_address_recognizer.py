@@ -59,6 +59,9 @@ _FIELD_VALUE = stdlib_re.compile(
     r"(?P<a>[^\s:;|](?:[^\n:;| ]|[ ](?! )){2,70}?(?:(?<=[区县市省镇乡])\n(?=[^\n:]{2,40}[0-9号弄室楼])[^\n:;|]{2,40}?)?)"
     r"(?=[ ]{2}|[ ]?\n|[;|]|$|[,，][ ]?(?:Tel|Phone|电话|手机))"
 )
+#: an address after a verb of living, in a sentence (家住香港九龍…, 现居台北市…): up to the clause's end
+_LIVES = stdlib_re.compile(r"(?:家住|住在|现居住于|现居住在|现居于|现居|居住于|居住在|住于|定居于|定居在)(?P<a>[^\s，。；,;:]{4,60})")
+_IN_HOSPITAL = stdlib_re.compile(r"医院|病房|病区|监护|本院|我院|科|床")
 _FIELD_UNIT = stdlib_re.compile(r"[0-9一二三四五六七八九十]+[ ]?(?:号|弄|室|楼|栋|幢|层|组|队|单元|座|户)|[村组队]$|No\.|Lane|Rd|Road|Street")
 
 
@@ -144,6 +147,11 @@ class CnAddressRecognizer(Recognizer):
                 value = m.group("a")
                 if _FIELD_UNIT.search(value) and not value.startswith(("同", "详见", "不详", "无")):
                     hits.append(self.hit(*m.span("a"), score=0.75))
+        if "住" in text or "居" in text:
+            for m in _LIVES.finditer(text):
+                value = m.group("a")
+                if _FIELD_UNIT.search(value) and not _IN_HOSPITAL.search(value):
+                    hits.append(self.hit(*m.span("a"), score=0.7))
         if "Ad" in text or "Road" in text or "Rd" in text or "Lane" in text or "Street" in text or "es at" in text:
             hits += self._english(text)
         return hits
