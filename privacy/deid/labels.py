@@ -79,7 +79,9 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "住院号 住院号码 住院病案号 住院编号 门诊号 门诊号码 门诊编号 门诊病历号 门急诊号 急诊号 病案号 病历号 "
         "病案编号 病历编号 就诊号 就诊卡号 就诊卡 就诊编号 诊疗卡号 诊疗卡 登记号 患者ID 病人ID 患者编号 病人编号 "
         "患者号 病人号 ID号 ID 档案号 健康档案号 病历卡号 挂号号 影像号 放射号 PACS号 PACS "
-        "MRN MRNo 病历ID 住院ID 门诊ID".split()
+        "MRN MRNo 病历ID 住院ID 门诊ID "
+        # the serial of an admission or a visit identifies the patient's stay (not a payment's)
+        "住院流水号 门诊流水号 就诊流水号 挂号流水号 住院次号 健康档案编号 档案编号".split()
         + ["MR No", "PACS ID", "Inpatient No", "Outpatient No", "Hospital No", "Case No", "Patient ID"],
         HOSPITAL_RECORD_NO,
     ),

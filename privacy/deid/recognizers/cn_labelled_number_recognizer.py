@@ -72,7 +72,7 @@ _PERSONAL = re.compile(
 #: words that make an unknown label a look-alike's (drugs, items, documents, places, staff)
 _NOT_PERSONAL = re.compile(
     r"药|项目|目录|耗材|器械|设备|诊断|疾病|手术|操作|科室|机构|医院|收费|物价|批|发票|票据|订单|流水|床|标本|样本|"
-    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|案|工号|执业|信用|邮政|邮编|房|楼|"
+    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|案件|报案|赔案|立案|方案|工号|执业|信用|邮政|邮编|房|楼|"
     r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
 )
 #: a long number standing alone (8–14 digits, or letters then 6 digits or more), not an amount or a

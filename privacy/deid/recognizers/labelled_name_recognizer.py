@@ -35,11 +35,28 @@ _LABELS = sorted(
        "Account name", "Chinese name", "English name", "中文名", "英文名", "中文姓名", "英文姓名", "拼音名",
        "患者姓名", "病人姓名", "家属姓名", "联系人姓名", "紧急联系人", "开户名", "账户名", "开户人", "领款人",
        "受托人", "法定代理人", "患者/授权委托人签名", "授权委托人", "授权委托人签名", "患者签名", "家属签名",
-       "医师签名", "主持人", "审核医师", "报告医师", "护理人员", "翻译", "口译"}
+       "医师签名", "主持人", "审核医师", "报告医师", "护理人员", "翻译", "口译", "麻醉", "巡回", "器械护士",
+       "洗手护士", "术者", "复核", "核对", "核对人", "发药", "配药", "执行人", "操作人", "经手人", "录入", "录入人"}
 )
-_LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})(?:[ ]?[:=][ \t]{{0,4}}|(?<=[名人])[ ](?=[{_HAN}]))")
+_LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})(?:[ ]?[:=][ \t_]{{0,6}}|(?<=[名人])[ ](?=[{_HAN}]))")
 #: any other short label ending in 人 or 者 (受检者：, 陪诊人：): found from its colon
-_ROLE_END = re.compile(r"[人者](?P<sep>[ ]?[:=][ \t]{0,4})")
+_ROLE_END = re.compile(r"[人者](?P<sep>[ ]?[:=][ \t_]{0,6})")
+#: the commonest elements of Tibetan names (each two characters; a name is two of them or more:
+#: 扎西多吉, 次仁卓玛, 格桑央金) and of Mongolian names (其其格, 乌云其木格, 巴特尔): people with no
+#: surname, whose names the surname model cannot open. Public name lists; two elements in a row
+#: are a name (one alone is a name in a name field or before a relative's role, by the rules above)
+_TIBETAN = (
+    "扎西 多吉 次仁 卓玛 央金 拉姆 格桑 达瓦 尼玛 旦增 丹增 索朗 平措 普布 巴桑 边巴 顿珠 德吉 洛桑 强巴 白玛 措姆 "
+    "曲珍 仁增 益西 贡布 拉巴 米玛 晋美 桑珠 多布杰 群培 次旦 罗布 欧珠 琼达 索南 嘎玛 才让 卓嘎 泽仁 扎巴 "
+    "阿旺 贡嘎 土登 曲吉 德庆 旺堆 旺姆 加措 嘉措 桑吉 梅朵 吉美 次珠 普琼 边珍 拉珍 达娃 卓玛"
+).split()
+_MONGOLIAN = (
+    "巴特尔 其其格 斯琴 图雅 乌云 萨仁 塔娜 苏日娜 额尔敦 巴图 朝鲁 宝力德 孟和 阿拉坦 格日勒 乌兰 那仁 哈斯 "
+    "敖登 其木格 高娃 满都拉 吉日嘎拉 布仁 特木尔 呼和 阿古拉 娜仁 乌力吉 那日苏 包音 宝音 额日很 毕力格 "
+    "巴雅尔 达来 通拉嘎 萨日娜 阿拉腾 图门 扎那 查干 赛音 乌日娜 格根 其劳"
+).split()
+_MINORITY = re.compile(rf"(?:{alternation(_TIBETAN + _MONGOLIAN)}){{2,3}}")
+_MINORITY_FIRST = frozenset(w[0] for w in _TIBETAN + _MONGOLIAN)
 _ROLE_HEAD = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{1,3}}$")
 #: one item: a dotted name, a Han token, or capitalised Latin words (SMITH, John; Chen Chih-Hao)
 _ITEM = re.compile(
@@ -90,6 +107,9 @@ class LabelledNameRecognizer(Recognizer):
             for m in _ROLE_END.finditer(text):
                 if m.end() not in starts and _ROLE_HEAD.search(text, max(0, m.start() - 3), m.start()):
                     self._field(text, m.end(), hits)
+        if not _MINORITY_FIRST.isdisjoint(text):
+            for m in _MINORITY.finditer(text):
+                hits.append(self.hit(m.start(), m.end(), score=0.75))
         if "(" in text:
             for m in _RELATION_BRACKET.finditer(text):
                 before = _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start())
