@@ -332,6 +332,16 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     for m in _CN_RUN.finditer(folded):
         parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
         edits.append((m.start(), m.end(), parts))
+    edits += _layout_edits(folded)
+    for m in _ZERO_WIDTH_RE.finditer(folded):
+        edits.append((m.start(), m.end(), []))
+    return edits
+
+
+def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Round 3's rewrites: era years, mixed and grouped Chinese digits, form boxes, numbers cut by
+    a line break, spaced labels and names (see the patterns' comments)."""
+    edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     if "民国" in folded or "昭和" in folded or "平成" in folded or "令和" in folded or "大正" in folded:
         for m in _MINGUO.finditer(folded):
             parts = _minguo(m)
@@ -359,8 +369,6 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
                 edits.append((m.start(), m.end(), parts))
     if " " in folded:
         edits += _spaced_han(folded)
-    for m in _ZERO_WIDTH_RE.finditer(folded):
-        edits.append((m.start(), m.end(), []))
     return edits
 
 

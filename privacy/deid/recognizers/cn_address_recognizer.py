@@ -139,6 +139,14 @@ class CnAddressRecognizer(Recognizer):
                     hits.append(self.hit(*m.span("a"), score=self._after_word[1]))
                     done = max(done, m.end())
             anchor = next_anchor
+        hits += self._fields(text)
+        if "Ad" in text or "Road" in text or "Rd" in text or "Lane" in text or "Street" in text or "es at" in text:
+            hits += self._english(text)
+        return hits
+
+    def _fields(self, text: str) -> list[Hit]:
+        """Addresses by their field label or a verb of living, whatever places they name."""
+        hits: list[Hit] = []
         if "址" in text or "居住地" in text or "户籍地" in text or "Ad" in text or "AD" in text:
             for label in _FIELD_LABEL.finditer(text):
                 m = _FIELD_VALUE.match(text, label.end())
@@ -152,8 +160,6 @@ class CnAddressRecognizer(Recognizer):
                 value = m.group("a")
                 if _FIELD_UNIT.search(value) and not _IN_HOSPITAL.search(value):
                     hits.append(self.hit(*m.span("a"), score=0.7))
-        if "Ad" in text or "Road" in text or "Rd" in text or "Lane" in text or "Street" in text or "es at" in text:
-            hits += self._english(text)
         return hits
 
     def _english(self, text: str) -> list[Hit]:

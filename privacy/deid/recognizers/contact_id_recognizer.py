@@ -38,7 +38,12 @@ class ContactIdRecognizer(Recognizer):
         hits = []
         for m in _CONTACT.finditer(text):
             start = m.start()
-            if start > 0 and text[start].isascii() and text[start - 1].isascii() and text[start - 1].isalnum():
+            if (
+                start > 0
+                and text[start].isascii()
+                and text[start - 1].isascii()
+                and text[start - 1].isalnum()
+            ):
                 continue  # an ASCII label inside a word
             value = m.group("v")
             if not any(ch.isdigit() for ch in value) and len(value) < 6:

@@ -31,12 +31,60 @@ _ENGLISH = (
 _LABELS = sorted(
     {c for c in CUES if not c.isascii() or c[0].isupper()}
     | set(_ENGLISH.split())
-    | {"Full name", "Emergency contact", "Next of kin", "Recorded by", "Reviewed by", "Referred by",
-       "Account name", "Chinese name", "English name", "中文名", "英文名", "中文姓名", "英文姓名", "拼音名",
-       "患者姓名", "病人姓名", "家属姓名", "联系人姓名", "紧急联系人", "开户名", "账户名", "开户人", "领款人",
-       "受托人", "法定代理人", "患者/授权委托人签名", "授权委托人", "授权委托人签名", "患者签名", "家属签名",
-       "医师签名", "主持人", "审核医师", "报告医师", "护理人员", "翻译", "口译", "麻醉", "巡回", "器械护士",
-       "洗手护士", "术者", "复核", "核对", "核对人", "发药", "配药", "执行人", "操作人", "经手人", "录入", "录入人"}
+    | {
+        "Full name",
+        "Emergency contact",
+        "Next of kin",
+        "Recorded by",
+        "Reviewed by",
+        "Referred by",
+        "Account name",
+        "Chinese name",
+        "English name",
+        "中文名",
+        "英文名",
+        "中文姓名",
+        "英文姓名",
+        "拼音名",
+        "患者姓名",
+        "病人姓名",
+        "家属姓名",
+        "联系人姓名",
+        "紧急联系人",
+        "开户名",
+        "账户名",
+        "开户人",
+        "领款人",
+        "受托人",
+        "法定代理人",
+        "患者/授权委托人签名",
+        "授权委托人",
+        "授权委托人签名",
+        "患者签名",
+        "家属签名",
+        "医师签名",
+        "主持人",
+        "审核医师",
+        "报告医师",
+        "护理人员",
+        "翻译",
+        "口译",
+        "麻醉",
+        "巡回",
+        "器械护士",
+        "洗手护士",
+        "术者",
+        "复核",
+        "核对",
+        "核对人",
+        "发药",
+        "配药",
+        "执行人",
+        "操作人",
+        "经手人",
+        "录入",
+        "录入人",
+    }
 )
 _LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})(?:[ ]?[:=][ \t_]{{0,6}}|(?<=[名人])[ ](?=[{_HAN}]))")
 #: any other short label ending in 人 or 者 (受检者：, 陪诊人：): found from its colon
@@ -100,7 +148,12 @@ class LabelledNameRecognizer(Recognizer):
         if ":" in text or "=" in text:
             starts = set()
             for m in _LABEL_RE.finditer(text):
-                if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                if (
+                    m.start() > 0
+                    and text[m.start()].isascii()
+                    and text[m.start() - 1].isascii()
+                    and text[m.start() - 1].isalpha()
+                ):
                     continue
                 starts.add(m.end())
                 self._field(text, m.end(), hits)
