@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from privacy.deid.entities import DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON
+from privacy.deid.entities import DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON, RESIDENT_ID
 from privacy.deid.normalise import normalise
 
 if TYPE_CHECKING:
@@ -148,7 +148,12 @@ class Deidentifier:
         return wanted
 
     def _find(
-        self, text: str, known_names: tuple[str, ...], wanted: frozenset[str], known: KnownIdentifiers | None
+        self,
+        text: str,
+        known_names: tuple[str, ...],
+        wanted: frozenset[str],
+        known: KnownIdentifiers | None,
+        decoys_out: list[tuple[int, int]] | None = None,
     ) -> list[Span]:
         from privacy.deid.recognizers.base import Doc, Hit
 
@@ -163,6 +168,8 @@ class Deidentifier:
         if known is not None:
             hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
         threshold = self.score_threshold
+        if PERSON in wanted:
+            hits.extend(_name_elsewhere(doc.text, hits, threshold))
         decoys = doc.decoys
         kept = []
         for h in hits:
@@ -172,6 +179,8 @@ class Deidentifier:
                 continue
             kept.append(h)
         to_original = doc.norm.to_original
+        if decoys_out is not None:  # the look-alike numbers, in the original's offsets (the residual check's)
+            decoys_out.extend(to_original(s, e) for s, e in decoys)
         spans = []
         for h in resolve_overlaps(kept):
             start, end = to_original(h.start, h.end)
@@ -193,9 +202,12 @@ class Deidentifier:
             return RedactResult(text=text, spans=(), counts_by_type={})
         from privacy.deid.residual import residual_findings
 
-        spans = self._find(text, tuple(known_names), frozenset(self.entities), known)
+        decoys: list[tuple[int, int]] = []
+        spans = self._find(text, tuple(known_names), frozenset(self.entities), known, decoys)
         out, pieces = self._replace(text, spans)
-        residual = tuple(residual_findings(out, pieces, known))
+        # (the shortcut through the first pass's look-alikes holds only when valid resident IDs,
+        # which the full check finds even after a look-alike label, were redacted in that pass)
+        residual = tuple(residual_findings(out, pieces, known, decoys if RESIDENT_ID in self.entities else None))
         if residual and on_residual == "redact":
             extra = [Span(r.start, r.end, ID_NUMBER, 0.5, f"residual:{r.rule}") for r in residual]
             spans = _merge_spans([*spans, *extra])
@@ -229,6 +241,30 @@ class Deidentifier:
             parts.append(text[pos:])
             pieces.append((length, length + len(text) - pos, pos, len(text)))
         return "".join(parts), pieces
+
+
+def _name_elsewhere(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
+    """A name found once is a name wherever else the note writes it, spaced or not (姓名：其其格 …
+    患者其其格诊断; 姓名：柴招娣 … 患者柴  招娣因)."""
+    import re
+
+    from privacy.deid.recognizers.base import Hit
+
+    names = {text[h.start : h.end].replace(" ", "") for h in hits if h.entity_type == PERSON and h.score >= threshold}
+    names = {n for n in names if len(n) >= 2 and not n.isascii()}
+    if not names:
+        return []
+    found = []
+    for name in names:
+        pos = text.find(name)
+        while pos != -1:
+            found.append(Hit(pos, pos + len(name), PERSON, 0.9, "NameElsewhere"))
+            pos = text.find(name, pos + len(name))
+        if text.find(name[0] + " ") != -1:  # written spaced somewhere (患者柴  招娣因): rare, so a regex only then
+            for m in re.finditer(" {0,3}".join(map(re.escape, name)), text):
+                if " " in m.group():
+                    found.append(Hit(m.start(), m.end(), PERSON, 0.9, "NameElsewhere"))
+    return found
 
 
 def resolve_overlaps(hits: Iterable[Hit]) -> list[Hit]:

@@ -12,6 +12,9 @@ HOSPITAL_RECORD_NO = "HOSPITAL_RECORD_NO"
 ID_NUMBER = "ID_NUMBER"
 DATE_OF_BIRTH = "DATE_OF_BIRTH"
 EMAIL = "EMAIL"
+#: an instant-messaging or social account after its label (QQ号, 微信, WeChat, VX…): reaches the
+#: person as surely as a phone number
+CONTACT_ID = "CONTACT_ID"
 PERSON = "PERSON"
 ADDRESS = "ADDRESS"
 INSTITUTION = "INSTITUTION"
@@ -26,6 +29,7 @@ ENTITY_TYPES: tuple[str, ...] = (
     ID_NUMBER,
     DATE_OF_BIRTH,
     EMAIL,
+    CONTACT_ID,
     PERSON,
     ADDRESS,
     INSTITUTION,

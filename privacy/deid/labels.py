@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from privacy.deid.entities import (
     BANK_CARD,
+    CONTACT_ID,
     DATE_OF_BIRTH,
     EMAIL,
     HOSPITAL_RECORD_NO,
@@ -24,7 +25,9 @@ from privacy.deid.entities import (
 IDENTIFIER_LABELS: dict[str, str] = {
     **dict.fromkeys(
         "身份证号码 身份证号 身份证 身份证件号码 身份证件号 身份号码 公民身份号码 公民身份证号 居民身份证号 "
-        "居民身份证 证件号码 证件号 证件 证号 身份ID".split(),
+        "居民身份证 证件号码 证件号 证件 证号 身份ID "
+        # Taiwan (身分證字號, 統一編號) and Hong Kong / Macao identity cards
+        "身分证 身分证号 身分证号码 身分证字号 统一编号 统一证号 居留证 居留证号 香港身份证 澳门身份证 HKID".split(),
         RESIDENT_ID,
     ),
     **dict.fromkeys(
@@ -36,7 +39,9 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "医保人员编号 参保人员编号 保障号 社会保障号码 医保码 医保电子凭证号 电子凭证 社保卡识别码 卡识别码 "
         "社保卡序列号 医保卡序列号 卡序列号 芯片号 卡面号 医疗证 医疗保险证 医疗保险证号 公费医疗证 公费医疗证号 "
         "新农合证号 新农合号 农合证号 合作医疗证 合作医疗证号 合作医疗号 就医记录册 就医记录册号 记录册号 "
-        "参保凭证号 参保人识别号 参保人员识别号 个人识别号 医疗证号 居民医保号 职工医保号".split(),
+        "参保凭证号 参保人识别号 参保人员识别号 个人识别号 医疗证号 居民医保号 职工医保号 "
+        # a commercial policy is the person's own account with an insurer (沪惠保保单号, 保险单号)
+        "保单号 保单号码 保单编号 保险单号 保险单号码 投保单号 保险合同号 保险卡号 理赔账号".split(),
         MEDICAL_CARD,
     ),
     **dict.fromkeys(
@@ -74,7 +79,9 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "住院号 住院号码 住院病案号 住院编号 门诊号 门诊号码 门诊编号 门诊病历号 门急诊号 急诊号 病案号 病历号 "
         "病案编号 病历编号 就诊号 就诊卡号 就诊卡 就诊编号 诊疗卡号 诊疗卡 登记号 患者ID 病人ID 患者编号 病人编号 "
         "患者号 病人号 ID号 ID 档案号 健康档案号 病历卡号 挂号号 影像号 放射号 PACS号 PACS "
-        "MRN MRNo 病历ID 住院ID 门诊ID".split()
+        "MRN MRNo 病历ID 住院ID 门诊ID "
+        # the serial of an admission or a visit identifies the patient's stay (not a payment's)
+        "住院流水号 门诊流水号 就诊流水号 挂号流水号 住院次号 健康档案编号 档案编号".split()
         + ["MR No", "PACS ID", "Inpatient No", "Outpatient No", "Hospital No", "Case No", "Patient ID"],
         HOSPITAL_RECORD_NO,
     ),
@@ -89,11 +96,20 @@ IDENTIFIER_LABELS: dict[str, str] = {
         PHONE,
     ),
     **dict.fromkeys("邮箱 电子邮箱 电子邮件 邮件 Email email E-mail e-mail".split(), EMAIL),
+    **dict.fromkeys(["Policy No", "Policy No.", "Policy Number", "Policy #"], MEDICAL_CARD),
 }
+
+#: labels of an instant-messaging or social account: the handle after one (letters, digits,
+#: ``_ - .``) is the person's contact, whatever its shape (wxid_…, a QQ number, a nickname_1985)
+CONTACT_LABELS = (
+    "QQ QQ号 QQ号码 qq qq号 Qq 扣扣 扣扣号 企鹅号 微信 微信号 微信号码 微信ID 威信 薇信 V信 v信 VX vx Vx WX wx "
+    "weixin Weixin WeChat Wechat wechat WECHAT 微博 微博号 钉钉 钉钉号 抖音 抖音号 快手号 飞书 "
+    "WhatsApp Whatsapp Telegram Skype LINE Kakao KakaoTalk Viber Signal Facebook Instagram"
+).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID"]
 
 #: labels of a date of birth (the date after them is one, in any common form)
 DOB_LABELS = (
-    "出生日期 出生年月日 出生年月 出生时间 出生年份 出生于 出生在 出生日 生日 生于 出生 生辰 诞生于 "
+    "出生日期 出生年月日 出生年月 出生时间 出生年份 出生于 出生在 出生日 生日 生于 出生 生辰 诞生于 生年月日 "
     "DOB D.O.B. D.O.B YOB Birthday Birthdate Born b."
 ).split() + ["Date of birth", "Date of Birth", "date of birth", "Birth date", "Birth Date", "born on", "born in",
              "Year of birth", "year of birth", "Birth year"]
@@ -105,8 +121,12 @@ DECOY_LABELS = (
     "订单号 流水号 交易号 交易流水号 结算流水号 结算号 单号 业务号 床号 床位号 房间号 标本号 样本号 条码 条码号 "
     "检验号 检验单号 检查号 报告号 报告单号 申请单号 处方号 医嘱号 药品编码 药品代码 项目编码 收费编码 诊断编码 "
     "疾病编码 手术编码 ICD 医保目录编码 耗材编码 器械编号 设备编号 序列号 型号 规格 版本号 机构编码 机构代码 "
-    "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 保单号 案件号 理赔号 "
-    "报案号 赔案号"
+    "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 案件号 理赔号 理赔案件号 "
+    "报案号 赔案号 "
+    # codes of a settlement, a drug pack or a device, not of a person: 结算ID, 药品追溯码 (20 digits
+    # scanned at dispensing), 药品本位码, 医保药品编码, UDI
+    "结算ID 结算编号 结算单号 交易ID 订单ID 追溯码 药品追溯码 溯源码 监管码 电子监管码 本位码 药品本位码 "
+    "医保药品编码 医保药品代码 医保耗材编码 医保项目编码 医保目录编号 UDI DI码 条形码 二维码"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest
@@ -118,4 +138,4 @@ def label_kinds() -> dict[str, str | None]:
     return kinds
 
 
-__all__ = ["DATE_OF_BIRTH", "DECOY_LABELS", "DOB_LABELS", "ID_NUMBER", "IDENTIFIER_LABELS", "label_kinds"]
+__all__ = ["CONTACT_ID", "CONTACT_LABELS", "DATE_OF_BIRTH", "DECOY_LABELS", "DOB_LABELS", "ID_NUMBER", "IDENTIFIER_LABELS", "label_kinds"]

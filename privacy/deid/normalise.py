@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from privacy.deid.t2s import SIMPLIFIED, TRADITIONAL
 
@@ -60,7 +61,39 @@ _SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ \-.])[0-9]{1,4
 _CN_DATE = re.compile(
     rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
-_CN_RUN = re.compile(rf"[{_CN_D}幺壹贰叁肆伍陆柒捌玖]{{6,}}")
+_CN_RUN = re.compile(rf"[{_CN_D}幺两壹贰叁肆伍陆柒捌玖]{{6,}}")
+#: Arabic and Chinese digits mixed in one number (138一二三四五六七八, 幺八幺14768862), or Chinese
+#: digits in groups (幺三八 幺二三四 五六七八, 一三八-一二三四-五六七八): seven digits or more with a
+#: Chinese one among them (a pure unbroken Chinese run is _CN_RUN's); the separators are dropped
+_MIXED_RUN = re.compile(
+    rf"[0-9{_CN_D}幺](?<![0-9{_CN_D}幺].)(?:[0-9{_CN_D}幺]{{6,}}|[0-9{_CN_D}幺]{{2,}}(?:[ \-]{{1,2}}[0-9{_CN_D}幺]{{3,}})+)(?![0-9{_CN_D}幺])"
+)
+#: a Chinese digit next to another digit: the cheap test before _MIXED_RUN
+_CN_DIGIT_PAIR = re.compile(rf"[{_CN_D}幺][ \-]?[0-9{_CN_D}幺]|[0-9][ \-]?[{_CN_D}幺]")
+#: digits in form boxes or spaced one by one (3|1|0|1|…, 3 | 1 | 0 …): seven single digits or more
+#: with one separator throughout, a final X allowed
+_BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[0-9]){5,}(?:(?P=sep)[0-9Xx])*(?![0-9A-Za-z])")
+#: (digits spaced one by one, 3 1 0 1 …, are _SHORT_GROUPS')
+#: a number cut by a line break (a wrapped table cell or header line): the two parts are joined
+#: only when together they make a mobile, a valid resident ID or a Luhn card (checked below)
+_WRAPPED = re.compile(
+    r"[0-9](?<![0-9A-Za-z\-].)(?:[0-9]{0,5}[ \-])*[0-9]{0,17}[ \t]?\r?\n[ \t]{0,3}[0-9]{1,17}(?:[ \-][0-9]{1,6})*[Xx]?(?![0-9A-Za-z])"
+)
+#: dates in an era's years: the Republic of China's (民国72年3月2日, 民國六十三年一月二十一日: year 1
+#: is 1912) and Japan's (昭和60年, 平成3年, 令和2年, 大正14年; 元年 is year 1), for Taiwanese and
+#: Japanese patients' documents
+_CN_NUM = "一二三四五六七八九十〇零"
+_ERAS = {"民国": 1911, "昭和": 1925, "平成": 1988, "令和": 2018, "大正": 1911}
+_MINGUO = re.compile(
+    rf"(民国|昭和|平成|令和|大正)([0-9]{{1,3}}|[{_CN_NUM}]{{1,4}}|元)年(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})([日号]))?)?"
+)
+#: Chinese characters written apart (OCR of a spaced form, labels padded to line up): runs of
+#: single characters separated by one to three spaces (住 院 号, 姓  名, 出 生) — only the part of a
+#: run that spells a label is joined (in 任 重  关  系, 关系) — and a surname, then one space before
+#: one or two characters standing alone (王 芳) or two or three spaces before anything (萧  瑞英住院
+#: 医师): a two-character name padded to line up with three-character ones. Only the spaces are
+#: dropped; the name recogniser decides. Found from the gaps between two Chinese characters
+_GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -73,6 +106,134 @@ def _cn_small_number(text: str) -> str | None:
     if len(head) > 1 or len(tail) > 1 or (head and head not in CN_DIGITS) or (tail and tail not in CN_DIGITS):
         return None
     return str(tens * 10 + units)
+
+
+def _cn_year(text: str) -> int | None:
+    """``六十三`` → 63, ``九十三`` → 93, ``七`` → 7, ``一〇三`` → 103 (a 民国 year)."""
+    small = _cn_small_number(text)
+    if small is not None:
+        return int(small)
+    if all(ch in CN_DIGITS for ch in text):
+        return int("".join(CN_DIGITS[ch] for ch in text))
+    return None
+
+
+def _minguo(m: re.Match[str]) -> list[tuple[str, int, int]] | None:
+    """The 民国 date of ``m`` in the common era, Arabic (民国六十三年一月二十一日 → 1974年1月21日)."""
+    year = m.group(2)
+    number = 1 if year == "元" else int(year) if year.isdigit() else _cn_year(year)
+    if number is None or not 1 <= number <= 120:
+        return None
+    parts = [(ch, m.start(), m.end(2)) for ch in str(_ERAS[m.group(1)] + number)] + [("年", m.end(2), m.end(2) + 1)]
+    for group, unit_group in ((3, None), (4, 5)):
+        value = m.group(group)
+        if value is None:
+            break
+        arabic = value if value.isdigit() else _cn_small_number(value)
+        if arabic is None:
+            return None
+        parts += [(ch, m.start(group), m.end(group)) for ch in arabic]
+        unit_end = m.end(group) + 1
+        parts.append((m.group(unit_group) if unit_group else "月", m.end(group), unit_end))
+    return parts
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _spaced_han(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Joins spaced labels (住 院 号 → 住院号) and spaced two-character names (萧  瑞英).
+
+    Found from the gaps (one to three spaces between two Chinese characters), which are few: a
+    pattern starting at every Chinese character cost more than the rest of normalisation."""
+    edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
+    n = len(folded)
+    gaps = [m.span(1) for m in _GAP.finditer(folded)]
+    if not gaps:
+        return edits
+    # runs of single characters: X gap Y gap Z, each of X, Y, Z standing alone
+    labels = _spaced_labels()
+    runs: list[tuple[int, int]] = []
+    chars: list[int] = []
+    for gs, ge in gaps:
+        left_single = gs < 2 or not _is_han(folded[gs - 2])
+        right_single = ge + 1 >= n or not _is_han(folded[ge + 1])
+        if chars and chars[-1] == gs - 1 and right_single:
+            chars.append(ge)
+            continue
+        runs.extend(_join_labels(folded, chars, labels, edits))
+        chars = [gs - 1, ge] if left_single and right_single else []
+    runs.extend(_join_labels(folded, chars, labels, edits))
+    surnames = _surnames()
+    given_end = -1
+    for gs, ge in gaps:
+        start = gs - 1
+        if start < given_end or folded[start] not in surnames or (start > 0 and _is_han(folded[start - 1])):
+            continue  # (the given name of the name before: 章 程 床号 is 章程, then 床号)
+        given = 1 + (ge + 1 < n and _is_han(folded[ge + 1]))
+        if ge - gs == 1 and (given == 2 and ge + 2 < n and _is_han(folded[ge + 2])):
+            continue  # one space, then three characters or more: not a padded name
+        if any(s < ge and start < e for s, e in runs):
+            continue
+        given_end = ge + given
+        edits.append((start, ge, [(folded[start], start, start + 1)]))
+    return edits
+
+
+def _join_labels(
+    folded: str, chars: list[int], labels: frozenset[str], edits: list[tuple[int, int, list[tuple[str, int, int]]]]
+) -> list[tuple[int, int]]:
+    """The parts of a run of spaced single characters that spell a label, joined (edits added)."""
+    joined: list[tuple[int, int]] = []
+    i = 0
+    while i < len(chars) - 1:
+        for j in range(min(len(chars), i + 7), i + 1, -1):
+            if "".join(folded[p] for p in chars[i:j]) in labels:
+                start, end = chars[i], chars[j - 1] + 1
+                edits.append((start, end, [(folded[p], p, p + 1) for p in chars[i:j]]))
+                joined.append((start, end))
+                i = j
+                break
+        else:
+            i += 1
+    return joined
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    from privacy.deid.surnames import all_single
+
+    return all_single()
+
+
+@lru_cache(maxsize=1)
+def _spaced_labels() -> frozenset[str]:
+    """Every label a form spaces out: the identifier, look-alike and birth labels, and form fields."""
+    from privacy.deid.labels import DECOY_LABELS, DOB_LABELS, IDENTIFIER_LABELS
+
+    fields = (
+        "姓名 名字 性别 年龄 民族 职业 婚姻 婚否 籍贯 国籍 关系 与患者关系 住址 现住址 地址 家庭住址 户籍地址 "
+        "联系人 联系地址 紧急联系人 科室 入院科室 出院科室 病区 日期 入院日期 出院日期 签名 经办人 主诉 现病史 "
+        "既往史 过敏史 体重 身高 血型 出生地 工作单位 单位 邮编 文化程度 宗教 监护人 家属 患者 就诊人 参保人 "
+        "被保险人 申请人 医师 医生 护士 主治医师 住院医师 记录人 陪护人 代理人 委托人 工作 电话号码 手机号码"
+    ).split()
+    return frozenset(w for w in (*IDENTIFIER_LABELS, *DOB_LABELS, *DECOY_LABELS, *fields) if len(w) >= 2 and "\u4e00" <= w[0] <= "\u9fff")
+
+
+def _wrapped_number(digits: str) -> bool:
+    """Two parts of a number cut by a line break that together are a mobile, a resident ID
+    (valid check character) or a bank card (Luhn)."""
+    from contracts.formats import is_valid_resident_id, luhn_ok
+
+    n = len(digits)
+    if n == 11:
+        return digits[0] == "1" and digits[1] in "3456789" and digits.isdigit()
+    if n == 18:
+        return is_valid_resident_id(digits)
+    if 16 <= n <= 19:
+        return digits.isdigit() and luhn_ok(digits)
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +332,43 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     for m in _CN_RUN.finditer(folded):
         parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
         edits.append((m.start(), m.end(), parts))
+    edits += _layout_edits(folded)
     for m in _ZERO_WIDTH_RE.finditer(folded):
         edits.append((m.start(), m.end(), []))
+    return edits
+
+
+def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Round 3's rewrites: era years, mixed and grouped Chinese digits, form boxes, numbers cut by
+    a line break, spaced labels and names (see the patterns' comments)."""
+    edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
+    if "民国" in folded or "昭和" in folded or "平成" in folded or "令和" in folded or "大正" in folded:
+        for m in _MINGUO.finditer(folded):
+            parts = _minguo(m)
+            if parts:
+                edits.append((m.start(), m.end(), parts))
+    for m in _MIXED_RUN.finditer(folded) if _CN_DIGIT_PAIR.search(folded) else ():
+        run = m.group()
+        digits = sum(ch not in " -" for ch in run)
+        if digits < 7 or all(ch.isdigit() or ch in " -" for ch in run) or (" " not in run and "-" not in run and not any(ch.isdigit() for ch in run)):
+            continue
+        parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run) if ch not in " -"]
+        edits.append((m.start(), m.end(), parts))
+    if "|" in folded:
+        for m in _BOXES.finditer(folded):
+            parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " |"]
+            edits.append((m.start(), m.end(), parts))
+    if "\n" in folded:
+        for m in _WRAPPED.finditer(folded):
+            digits = "".join(ch for ch in m.group() if ch.isalnum())
+            groups = re.split(r"[ \t\r\n\-]+", m.group().strip())
+            if len(groups) > 2 and min(len(g) for g in groups) < 3:
+                continue  # lab values in a row (130 80 72⏎36 5), not a number in groups
+            if len(digits) <= 19 and _wrapped_number(digits):
+                parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
+                edits.append((m.start(), m.end(), parts))
+    if " " in folded:
+        edits += _spaced_han(folded)
     return edits
 
 

@@ -38,17 +38,28 @@ _RAW_QUICK = re.compile(r"[0-9０-９](?:[ \-－—–‐\u3000]{0,3}[0-9０-９
 
 
 def residual_findings(
-    redacted: str, pieces: list[tuple[int, int, int, int]], known: KnownIdentifiers | None = None
+    redacted: str,
+    pieces: list[tuple[int, int, int, int]],
+    known: KnownIdentifiers | None = None,
+    decoys: list[tuple[int, int]] | None = None,
 ) -> Iterator[Residual]:
     """What is still shaped like an identifier in ``redacted``, with offsets into the original.
 
     ``pieces`` are ``(out_start, out_end, orig_start, orig_end)`` of the redacted text (a tag maps
-    to the whole span it replaced).
+    to the whole span it replaced). ``decoys`` (original offsets) are the numbers the first pass
+    found after look-alike labels: when every long number left lies in one, the note is clean
+    without normalising it again (the same decoys the full check would compute).
     """
     from privacy.deid.engine import Residual
 
-    if known is None and not _RAW_QUICK.search(redacted):
-        return  # no eleven digits in a row (spaces and dashes allowed, any width): nothing to find
+    if known is None:
+        quick = [m.span() for m in _RAW_QUICK.finditer(redacted)]
+        if not quick:
+            return  # no eleven digits in a row (spaces and dashes allowed, any width): nothing to find
+        if decoys and all(
+            any(s <= a and b <= e for s, e in decoys) for a, b in (_to_input(qs, qe, pieces) for qs, qe in quick)
+        ):
+            return  # every long number left is one the first pass found after a look-alike label
     norm = normalise(redacted)
     text = norm.text
     found: list[tuple[str, int, int]] = []

@@ -21,8 +21,10 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.cn_medical_card_recognizer", "CnMedicalCardRecognizer"),
     ("privacy.deid.recognizers.cn_dob_recognizer", "CnDateOfBirthRecognizer"),
     ("privacy.deid.recognizers.email_recognizer", "AsciiEmailRecognizer"),
+    ("privacy.deid.recognizers.contact_id_recognizer", "ContactIdRecognizer"),
     ("privacy.deid.recognizers.cn_person_name_recognizer", "CnPersonNameRecognizer"),
     ("privacy.deid.recognizers.pinyin_name_recognizer", "PinyinNameRecognizer"),
+    ("privacy.deid.recognizers.labelled_name_recognizer", "LabelledNameRecognizer"),
     ("privacy.deid.recognizers.cn_address_recognizer", "CnAddressRecognizer"),
     ("privacy.deid.recognizers.cn_institution_recognizer", "CnInstitutionRecognizer"),
 )

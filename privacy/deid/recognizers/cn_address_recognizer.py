@@ -45,6 +45,24 @@ _EN_STREET = stdlib_re.compile(
     r"(?:Road|Rd\.?|Street|St\.|Avenue|Ave\.?|Lu|Highway|Hwy|Boulevard|Blvd|Lane)(?![A-Za-z])"
 )
 _HOUSE_NUMBER = stdlib_re.compile(r"[0-9]")
+#: an address field: after its label, the value up to the line end or a wide gap is the address,
+#: whatever places it names (香港北角英皇道317號14樓, 台中市西屯区台湾大道三段9号, a village's 队),
+#: when it holds a house number or a village's group; a value cut after its district by a line
+#: break goes on on the next line (现住址：静安区⏎平型关路700弄32号)
+_FIELD_LABELS = (
+    "现住址 家庭住址 家庭地址 户籍地址 常住地址 居住地址 联系地址 通讯地址 通信地址 邮寄地址 现居住地 居住地 户籍地 住址 "
+    "地址 Address ADDRESS Addr Addr."
+).split() + ["Home address", "Home Address", "Residential address", "Residential Address"]
+_FIELD_LABEL = stdlib_re.compile(trie_alternation(_FIELD_LABELS))
+_FIELD_VALUE = stdlib_re.compile(
+    r"[ ]?[:=]?[ \t]{0,3}"
+    r"(?P<a>[^\s:;|](?:[^\n:;| ]|[ ](?! )){2,70}?(?:(?<=[区县市省镇乡])\n(?=[^\n:]{2,40}[0-9号弄室楼])[^\n:;|]{2,40}?)?)"
+    r"(?=[ ]{2}|[ ]?\n|[;|]|$|[,，][ ]?(?:Tel|Phone|电话|手机))"
+)
+#: an address after a verb of living, in a sentence (家住香港九龍…, 现居台北市…): up to the clause's end
+_LIVES = stdlib_re.compile(r"(?:家住|住在|现居住于|现居住在|现居于|现居|居住于|居住在|住于|定居于|定居在)(?P<a>[^\s，。；,;:]{4,60})")
+_IN_HOSPITAL = stdlib_re.compile(r"医院|病房|病区|监护|本院|我院|科|床")
+_FIELD_UNIT = stdlib_re.compile(r"[0-9一二三四五六七八九十]+[ ]?(?:号|弄|室|楼|栋|幢|层|组|队|单元|座|户)|[村组队]$|No\.|Lane|Rd|Road|Street")
 
 
 class CnAddressRecognizer(Recognizer):
@@ -121,8 +139,27 @@ class CnAddressRecognizer(Recognizer):
                     hits.append(self.hit(*m.span("a"), score=self._after_word[1]))
                     done = max(done, m.end())
             anchor = next_anchor
+        hits += self._fields(text)
         if "Ad" in text or "Road" in text or "Rd" in text or "Lane" in text or "Street" in text or "es at" in text:
             hits += self._english(text)
+        return hits
+
+    def _fields(self, text: str) -> list[Hit]:
+        """Addresses by their field label or a verb of living, whatever places they name."""
+        hits: list[Hit] = []
+        if "址" in text or "居住地" in text or "户籍地" in text or "Ad" in text or "AD" in text:
+            for label in _FIELD_LABEL.finditer(text):
+                m = _FIELD_VALUE.match(text, label.end())
+                if m is None:
+                    continue
+                value = m.group("a")
+                if _FIELD_UNIT.search(value) and not value.startswith(("同", "详见", "不详", "无")):
+                    hits.append(self.hit(*m.span("a"), score=0.75))
+        if "住" in text or "居" in text:
+            for m in _LIVES.finditer(text):
+                value = m.group("a")
+                if _FIELD_UNIT.search(value) and not _IN_HOSPITAL.search(value):
+                    hits.append(self.hit(*m.span("a"), score=0.7))
         return hits
 
     def _english(self, text: str) -> list[Hit]:

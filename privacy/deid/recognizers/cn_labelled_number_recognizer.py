@@ -18,8 +18,17 @@ from __future__ import annotations
 
 import re
 
-from privacy.deid.entities import BANK_CARD, DATE_OF_BIRTH, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE
-from privacy.deid.labels import DOB_LABELS, label_kinds
+from privacy.deid.entities import (
+    BANK_CARD,
+    CONTACT_ID,
+    DATE_OF_BIRTH,
+    ID_NUMBER,
+    MEDICAL_CARD,
+    PERSON,
+    PHONE,
+    RESIDENT_ID,
+)
+from privacy.deid.labels import CONTACT_LABELS, DOB_LABELS, label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
 _KINDS = label_kinds()
@@ -35,7 +44,12 @@ _VALUE = (
     r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
-    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*|[0-9]{3,})"
+    # a military or police document's number: 南字第123456号
+    r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号))?"
+    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
+    # which admission or visit this is, after the patient's number: 456789(2); a Hong Kong
+    # identity card's check digit: A123456(7)
+    r"(?:\([0-9A]{1,2}\)(?![0-9A-Za-z]))?|[0-9]{3,})"
 )
 _LABELLED = re.compile(
     rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?(?P<l2>/[{CJK}A-Za-z]{{1,6}})?{_SEP}{_ASIDE}{_VALUE}"
@@ -53,12 +67,12 @@ _WEAK_ENDS = frozenset("号 码 卡 证 代码 序号 序列号 凭证号 No No.
 _PERSONAL = re.compile(
     r"社保|医保|参保|保障|保险|身份|证件|护照|通行证|居住证|驾驶|驾照|军官|士兵|警官|残疾|低保|户口|户籍|公民|居民|"
     r"个人|人员|患者|病人|病案|病历|住院|门诊|急诊|就诊|就医|诊疗|健康|市民|农合|合作医疗|公费|医疗证|医疗卡|银行|信用|"
-    r"储蓄|借记|账户|帐户|会员|客户|家属|联系人|本人|电子凭证|永久居留|出生证|出生医学"
+    r"储蓄|借记|账户|帐户|会员|客户|家属|联系人|本人|电子凭证|永久居留|出生证|出生医学|保单|投保|被保险"
 )
 #: words that make an unknown label a look-alike's (drugs, items, documents, places, staff)
 _NOT_PERSONAL = re.compile(
     r"药|项目|目录|耗材|器械|设备|诊断|疾病|手术|操作|科室|机构|医院|收费|物价|批|发票|票据|订单|流水|床|标本|样本|"
-    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|保单|案|工号|执业|信用|邮政|邮编|房|楼|"
+    r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|案件|报案|赔案|立案|方案|工号|执业|信用|邮政|邮编|房|楼|"
     r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
 )
 #: a long number standing alone (8–14 digits, or letters then 6 digits or more), not an amount or a
@@ -71,6 +85,12 @@ _CONTEXT_CHARS = frozenset("卡证保份照户账")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
 
+#: labels a person's code and a drug's or consumable's national code share (药名（医保编码 X…）)
+_DRUG_CODE_LABELS = frozenset("医保编码 医保代码 医保编号 编码".split())
+#: the national 医保 code of a drug or consumable: a category letter then 19 letters and digits or more
+_DRUG_CODE = re.compile(r"[A-Z][A-Z0-9]{18,30}")
+
+
 def _is_date8(digits: str) -> bool:
     return digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:8] <= "31"
 
@@ -80,6 +100,7 @@ NAME_HEADERS = frozenset(
     "姓名 名字 患者 患者姓名 病人 病人姓名 联系人 家属 家属姓名 参保人 就诊人 医师 医生 护士 签名 经办人 户名 "
     "Name name 姓名/性别".split()
 )
+_CONTACT_HEADERS = frozenset(CONTACT_LABELS) | {w + "号" for w in CONTACT_LABELS} | {"QQ/微信", "微信/QQ"}
 _DOB_HEADERS = frozenset(DOB_LABELS) | {"出生日期/年龄", "生日/年龄"}
 _BANK_WORDS = ("银行", "银联", "信用", "储蓄", "借记", "工资", "开户", "农行", "工行", "建行", "中行", "交行")
 
@@ -89,6 +110,8 @@ def _accept(value: str, entity: str) -> bool:
     digits = sum(ch.isdigit() for ch in value)
     if "*" in value:
         return digits >= 2 and len(value) >= 5
+    if entity in (RESIDENT_ID, ID_NUMBER) and len(value) >= 7 and value.isalnum() and digits >= 1:
+        return True  # a passport or permit: letters and as few as one digit (C2JLTHZ0V)
     if entity == PHONE:
         # a phone is 7 digits or more; 95xxx, 12320 and 400/800 numbers are services, not people
         return digits >= 7 and not re.match(r"\(?[48]00", value)
@@ -99,7 +122,7 @@ class CnLabelledNumberRecognizer(Recognizer):
     """The number after an identifier label, whatever its shape; records look-alike numbers."""
 
     name = "CnLabelledNumberRecognizer"
-    entities = ("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", "ID_NUMBER", "PERSON")
+    entities = ("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", "ID_NUMBER", "PERSON", "CONTACT_ID")
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
@@ -115,6 +138,8 @@ class CnLabelledNumberRecognizer(Recognizer):
                 end = start + m.group("v").index("/")  # 住院号/床号：1234567/12床: the first value is the label's
             taken.append(m.span())
             labels.append(m.span("l"))
+            if entity == MEDICAL_CARD and m.group("l") in _DRUG_CODE_LABELS and _DRUG_CODE.fullmatch(text[start:end]):
+                entity = None  # 医保编码 of a drug or a consumable (XA01ABD075A002010100483), not a person's
             if entity is None:
                 doc.decoys.append((start, end))
                 continue
@@ -238,7 +263,10 @@ class CnLabelledNumberRecognizer(Recognizer):
             for (start, end, cell), kind in zip(cells, header, strict=True):
                 if kind is None or kind == "":
                     continue
-                if kind == PERSON:
+                if kind == CONTACT_ID:
+                    if len(cell) >= 5 and cell.isascii() and not any(ch.isspace() for ch in cell):
+                        hits.append(Hit(start, end, CONTACT_ID, 0.9, self.name, True))
+                elif kind == PERSON:
                     if 2 <= len(cell) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in cell):
                         hits.append(Hit(start, end, PERSON, 0.9, self.name, True))
                 elif kind != "EMAIL" and _accept(cell, kind):
@@ -267,6 +295,8 @@ def _header_kind(cell: str) -> str | None:
     look-alike column, None for anything else."""
     if cell in NAME_HEADERS:
         return PERSON
+    if cell in _CONTACT_HEADERS:
+        return CONTACT_ID
     if cell in _DOB_HEADERS:
         return DATE_OF_BIRTH
     for suffix in ("", "号码", "号", "码"):

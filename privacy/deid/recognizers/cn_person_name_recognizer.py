@@ -70,7 +70,7 @@ VERBS = (
 ).split()
 #: characters that never start a given name (function words, kinship and clinical words)
 NOT_GIVEN_FIRST = frozenset(
-    "的了是在因于诉述称今昨自入出到与及等为现已曾无被由将把对从说表签陪送均也都亦又再还就即需"
+    "的了是在因于诉述称今昨自入出到与及等为现已曾无被由将把对从说表签陪送均也都又再还就即需"
     "能不未没系拒请告着过携代处办领患女男性年岁主既近反多突伴否诊术住每仍持后同意要去回共病症"
     "情况经某氏你我他她它们这那哪个本该此各诸医护院科室床号姓名先女"
 )
@@ -115,6 +115,9 @@ _RIGHT = re.compile(
 #: a transliterated or minority name: parts joined by a middle dot (阿依古丽·买买提, 约翰·史密斯);
 #: normalisation wrote every middle-dot variant (•・‧∙) as ``·``
 _DOTTED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:[ ]?[·.][ ]?[\u4e00-\u9fff]{1,10})+")
+#: where a dotted name's last part ends when the sentence runs on: a verb of two characters or
+#: more, 诉, or a title (吐尔逊诊断…, 阿不都拉诉心悸, 艾海提主任)
+_DOT_NAME_END = re.compile(alternation([v for v in VERBS if len(v) >= 2] + ["诉", *TITLES]))
 #: first characters of the titles after which a bare surname is a name (a cheap test before the regex)
 _TITLE_FIRST = frozenset(t[0] for t in SURNAME_TITLES)
 #: characters before a surname that do not make it mid-sentence (_left_context scores them 0.5 or more)
@@ -355,6 +358,12 @@ class CnPersonNameRecognizer(Recognizer):
             for cue_end in sorted(cues):
                 if start < cue_end < start + len(parts[0]):
                     start = cue_end
+            # the last part runs on into the sentence (热依拉·吐尔逊诊断尿路感染): end it at a verb
+            last_start = end - len(value.rsplit("·" if "·" in value else ".", 1)[-1].lstrip(" "))
+            for k in range(last_start + 2, end):
+                if _DOT_NAME_END.match(text, k):
+                    end = k
+                    break
             if self._right_context(text, end) <= -5.0 or _NOT_NAME_AFTER.match(text, end):
                 continue  # 格林·巴利综合征
             if all(self.model.word_freq(p) >= 50 and len(p) >= 2 for p in parts):

@@ -33,6 +33,9 @@ _PHONE_WORDS = re.compile(
     r"[(（](?:丈夫|妻子|爱人|儿子|女儿|母亲|父亲|孙子|孙女|外孙女?|儿媳|女婿|哥哥|姐姐|弟弟|妹妹|侄子|侄女|"
     r"外甥女?|祖父|祖母|外公|外婆|爷爷|奶奶|配偶|本人|家属|朋友|同事)[)）] ?$"
 )
+#: an international number: + and a country code, then groups as that country writes them
+#: (+852 9123 4567, +1 646-555-0134, +7 912 443-58-95, +81 90-1234-5678, +44 (0)20 7946 0958)
+_INTL = re.compile(r"\+[1-9][0-9]{0,3}[ \-.]?(?:\([0-9]{1,4}\)[ ]?)?[0-9]+(?:[ \-.][0-9]+){0,5}(?![0-9])")
 _DATE8 = re.compile(r"(?:19[0-9]{2}|20[0-3][0-9])(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 
 
@@ -59,6 +62,10 @@ class CnPhoneRecognizer(Recognizer):
                 continue  # 86 was part of a longer number
             hits.append(self.hit(start, m.end(), score=0.85))
         hits += [self.hit(m, score=0.8) for m in _LANDLINE.finditer(text)]
+        if "+" in text:
+            for m in _INTL.finditer(text):
+                if 8 <= sum(ch.isdigit() for ch in m.group()) <= 16:
+                    hits.append(self.hit(m, score=0.8, labelled=True))
         for m in _LOCAL.finditer(text):
             if _DATE8.fullmatch(m.group()):
                 continue

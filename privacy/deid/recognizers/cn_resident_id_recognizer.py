@@ -25,6 +25,35 @@ _ID18 = re.compile(rf"[1-9]{AFTER_FIRST_NO_ALNUM}[0-9]{{5}}(?:18|19|20)[0-9]{{2}
 _ID15 = re.compile(rf"[1-9]{AFTER_FIRST_NO_ALNUM}[0-9]{{5}}[0-9]{{2}}[01][0-9][0-3][0-9][0-9]{{3}}{NO_ALNUM_AFTER}")
 
 
+#: a Taiwan identity card number (身分證字號): a letter for the place of registration, 1/2 for
+#: the sex (8/9 on the 2021 resident certificate), seven digits and a check digit
+_TW_ID = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}[1289][0-9]{{8}}{NO_ALNUM_AFTER}")
+#: a Hong Kong identity card number: one or two letters, six digits, the check digit (0-9 or A) in brackets
+_HK_ID = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}[A-Z]?[0-9]{{6}}[ ]?\(?[0-9A]\)?(?![0-9A-Za-z])")
+_TW_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
+
+
+def valid_taiwan(value: str) -> bool:
+    """The check digit of a Taiwan identity number (letter → two digits, weights 1 9 8 7 … 1)."""
+    code = _TW_LETTERS.get(value[0])
+    if code is None or len(value) != 10 or not value[1:].isdigit():
+        return False
+    digits = [code // 10, code % 10, *map(int, value[1:])]
+    weights = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
+    return sum(d * w for d, w in zip(digits, weights, strict=True)) % 10 == 0
+
+
+def valid_hongkong(value: str) -> bool:
+    """The check digit of a Hong Kong identity card number (weights 9 … 2 with a space as 36, MOD 11)."""
+    core = "".join(ch for ch in value if ch.isalnum())
+    letters, rest = (core[:2], core[2:]) if core[1].isalpha() else (" " + core[0], core[1:])
+    if len(rest) != 7 or not rest[:6].isdigit():
+        return False
+    values = [36 if ch == " " else ord(ch) - 55 for ch in letters] + [int(ch) for ch in rest[:6]]
+    check = (11 - sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True)) % 11) % 11
+    return rest[6] == ("A" if check == 10 else str(check))
+
+
 def valid_15(value: str) -> bool:
     """A 15-digit ID: a province code and a real YYMMDD (19YY) birth date."""
     if len(value) != 15 or not value.isdigit() or value[:2] not in PROVINCE_CODES:
@@ -48,4 +77,6 @@ class CnResidentIdRecognizer(Recognizer):
         # (条码, 流水号): one number in a few hundred passes both by chance
         hits = [self.hit(m, score=0.95, labelled=True) for m in _ID18.finditer(text) if is_valid_resident_id(m.group())]
         hits += [self.hit(m, score=0.75) for m in _ID15.finditer(text) if valid_15(m.group())]
+        hits += [self.hit(m, score=0.75) for m in _TW_ID.finditer(text) if valid_taiwan(m.group())]
+        hits += [self.hit(m, score=0.75) for m in _HK_ID.finditer(text) if "(" in m.group() and valid_hongkong(m.group())]
         return hits

@@ -22,6 +22,13 @@ _OBFUSCATED = re.compile(
 )
 
 
+#: an address whose dots an input method wrote as 。 (zhangwei@163。com): only before a common ending
+_CJK_DOT = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9\-]{1,63}(?:[.。][A-Za-z0-9\-]{1,63})*"
+    r"。(?:com|cn|net|org|edu|gov|hk|tw)(?![A-Za-z0-9\-])"
+)
+
+
 class AsciiEmailRecognizer(Recognizer):
     """An ASCII e-mail address (full-width ``＠`` and letters are folded by normalisation).
 
@@ -37,6 +44,8 @@ class AsciiEmailRecognizer(Recognizer):
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits = [self.hit(m) for m in _EMAIL.finditer(text)] if "@" in text else []
+        if "@" in text and "。" in text:
+            hits += [self.hit(m) for m in _CJK_DOT.finditer(text)]
         if "at" in text or "AT" in text or "#" in text:
             hits += [self.hit(m, score=0.8) for m in _OBFUSCATED.finditer(text)]
         return hits

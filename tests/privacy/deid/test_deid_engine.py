@@ -155,6 +155,7 @@ def test_entity_types_are_the_documented_ones():
         "ID_NUMBER",
         "DATE_OF_BIRTH",
         "EMAIL",
+        "CONTACT_ID",
         "PERSON",
         "ADDRESS",
         "INSTITUTION",

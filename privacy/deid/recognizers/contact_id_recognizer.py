@@ -1,0 +1,54 @@
+"""Instant-messaging and social accounts after their label: ``QQ：242605475``, ``微信号 wxid_…``,
+``加vx zhang-wei85``, ``WeChat: Xu_zhang51``.
+
+A QQ number or a WeChat ID reaches the person as surely as a phone number, and neither has one
+shape (QQ: 5–11 digits; WeChat: 6–20 letters, digits, ``_`` and ``-``, or the person's mobile), so
+the label decides: the ASCII handle right after a contact label (:data:`~privacy.deid.labels.
+CONTACT_LABELS`) is the account. ``微信同号`` (the WeChat account is the phone number) has no handle
+after it and is left to the phone recogniser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from privacy.deid.entities import CONTACT_ID
+from privacy.deid.labels import CONTACT_LABELS
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer, alternation
+
+#: label, an optional 号/账号/ID, a colon or spaces (or 为/是), then the handle
+_CONTACT = re.compile(
+    rf"(?P<l>{alternation(CONTACT_LABELS)})(?:号码|号|账号|帐号|ID|Id|id|No\.?)?\)?[ \t]{{0,3}}(?:为|是)?[ \t]{{0,2}}[:=]?[ \t]{{0,3}}"
+    r"(?P<v>[A-Za-z0-9@][A-Za-z0-9_\-.@]{3,38}[A-Za-z0-9])(?![A-Za-z0-9_\-@])"
+)
+#: the cheap test first: a note without any of these characters has no contact label
+_FIRST = frozenset(w[0] for w in CONTACT_LABELS)
+
+
+class ContactIdRecognizer(Recognizer):
+    """The handle after a QQ / WeChat / other messaging label."""
+
+    name = "ContactIdRecognizer"
+    entities = (CONTACT_ID,)
+
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        if _FIRST.isdisjoint(text):
+            return []
+        hits = []
+        for m in _CONTACT.finditer(text):
+            start = m.start()
+            if (
+                start > 0
+                and text[start].isascii()
+                and text[start - 1].isascii()
+                and text[start - 1].isalnum()
+            ):
+                continue  # an ASCII label inside a word
+            value = m.group("v")
+            if not any(ch.isdigit() for ch in value) and len(value) < 6:
+                continue  # a word, not a handle (微信 ok, QQ no)
+            if value.isdigit() and len(value) < 5:
+                continue  # QQ numbers have five digits or more
+            hits.append(self.hit(m.start("v"), m.end("v"), score=0.85, labelled=True))
+        return hits

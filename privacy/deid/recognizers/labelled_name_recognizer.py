@@ -1,0 +1,230 @@
+"""A name in a name field: what follows ``姓名：``, ``联系人：``, ``经办人：``, ``Patient:`` is a name,
+whoever the person is.
+
+The statistical name recogniser (:mod:`~privacy.deid.recognizers.cn_person_name_recognizer`)
+opens names at surnames. Many people have none: Tibetan and Mongolian names (扎西多吉, 其其格),
+Japanese names (渡边由美), transliterated names (亚历山大·伊万诺夫), names in Latin letters
+(``TSE, CHI HO``, ``Aleksandr Ivanov``) — and some Han names are ordinary words (章程, 田野). As
+with numbers, the label decides: after a person-role label (or any short label ending in 人 or
+者: 受检者, 陪诊人) and a colon, the token up to the next
+space, punctuation or line end is a name (two to four characters, a dotted name, or two to four
+capitalised Latin words), a title after it (主任, 住院医师) is dropped, and a list (``参加人员：A、
+B副主任医师、C``) gives one name per item. A token just before a relative's role in brackets
+(``其其格（儿媳）``) is a name too. Field values that are not names (本人, 不详, 同上, 男) are left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from privacy.deid.entities import PERSON
+from privacy.deid.recognizers.base import Doc, Hit, Recognizer, alternation
+from privacy.deid.recognizers.cn_person_name_recognizer import CUES, NOT_GIVEN_FIRST, RELATIONS, TITLES
+
+_HAN = "\u4e00-\u9fff"
+#: person-role labels (the name recogniser's cues) and English ones, each before a colon
+_ENGLISH = (
+    "Patient Name Full name Contact Emergency contact Interpreter Translator Physician Attending Resident Nurse "
+    "Doctor Dr Surgeon Consultant Signed Signature Guardian Relative Insured Applicant Policyholder Beneficiary "
+    "Next of kin Witness Recorded by Reviewed by Referred by Payee Account name Chinese name English name"
+)
+_LABELS = sorted(
+    {c for c in CUES if not c.isascii() or c[0].isupper()}
+    | set(_ENGLISH.split())
+    | {
+        "Full name",
+        "Emergency contact",
+        "Next of kin",
+        "Recorded by",
+        "Reviewed by",
+        "Referred by",
+        "Account name",
+        "Chinese name",
+        "English name",
+        "中文名",
+        "英文名",
+        "中文姓名",
+        "英文姓名",
+        "拼音名",
+        "患者姓名",
+        "病人姓名",
+        "家属姓名",
+        "联系人姓名",
+        "紧急联系人",
+        "开户名",
+        "账户名",
+        "开户人",
+        "领款人",
+        "受托人",
+        "法定代理人",
+        "患者/授权委托人签名",
+        "授权委托人",
+        "授权委托人签名",
+        "患者签名",
+        "家属签名",
+        "医师签名",
+        "主持人",
+        "审核医师",
+        "报告医师",
+        "护理人员",
+        "翻译",
+        "口译",
+        "麻醉",
+        "巡回",
+        "器械护士",
+        "洗手护士",
+        "术者",
+        "复核",
+        "核对",
+        "核对人",
+        "发药",
+        "配药",
+        "执行人",
+        "操作人",
+        "经手人",
+        "录入",
+        "录入人",
+    }
+)
+_LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})(?:[ ]?[:=][ \t_]{{0,6}}|(?<=[名人])[ ](?=[{_HAN}]))")
+#: any other short label ending in 人 or 者 (受检者：, 陪诊人：): found from its colon
+_ROLE_END = re.compile(r"[人者](?P<sep>[ ]?[:=][ \t_]{0,6})")
+#: the commonest elements of Tibetan names (each two characters; a name is two of them or more:
+#: 扎西多吉, 次仁卓玛, 格桑央金) and of Mongolian names (其其格, 乌云其木格, 巴特尔): people with no
+#: surname, whose names the surname model cannot open. Public name lists; two elements in a row
+#: are a name (one alone is a name in a name field or before a relative's role, by the rules above)
+_TIBETAN = (
+    "扎西 多吉 次仁 卓玛 央金 拉姆 格桑 达瓦 尼玛 旦增 丹增 索朗 平措 普布 巴桑 边巴 顿珠 德吉 洛桑 强巴 白玛 措姆 "
+    "曲珍 仁增 益西 贡布 拉巴 米玛 晋美 桑珠 多布杰 群培 次旦 罗布 欧珠 琼达 索南 嘎玛 才让 卓嘎 泽仁 扎巴 "
+    "阿旺 贡嘎 土登 曲吉 德庆 旺堆 旺姆 加措 嘉措 桑吉 梅朵 吉美 次珠 普琼 边珍 拉珍 达娃 卓玛"
+).split()
+_MONGOLIAN = (
+    "巴特尔 其其格 斯琴 图雅 乌云 萨仁 塔娜 苏日娜 额尔敦 巴图 朝鲁 宝力德 孟和 阿拉坦 格日勒 乌兰 那仁 哈斯 "
+    "敖登 其木格 高娃 满都拉 吉日嘎拉 布仁 特木尔 呼和 阿古拉 娜仁 乌力吉 那日苏 包音 宝音 额日很 毕力格 "
+    "巴雅尔 达来 通拉嘎 萨日娜 阿拉腾 图门 扎那 查干 赛音 乌日娜 格根 其劳"
+).split()
+_MINORITY = re.compile(rf"(?:{alternation(_TIBETAN + _MONGOLIAN)}){{2,3}}")
+_MINORITY_FIRST = frozenset(w[0] for w in _TIBETAN + _MONGOLIAN)
+_ROLE_HEAD = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{1,3}}$")
+#: one item: a dotted name, a Han token, or capitalised Latin words (SMITH, John; Chen Chih-Hao)
+_ITEM = re.compile(
+    rf"(?P<dot>[{_HAN}]{{1,8}}(?:[·.\-][{_HAN}]{{1,10}}){{1,3}})(?![{_HAN}·])"
+    rf"|(?P<han>[{_HAN}]{{2,9}})(?![{_HAN}·])"
+    r"|(?P<lat>[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+(?:,?[ ][A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+){1,3})(?![A-Za-zÀ-ÖØ-öø-ÿ])"
+)
+_TITLE_END = re.compile(rf"(?:{alternation(TITLES)})$")
+_RELATION = re.compile(rf"[ ]?[(（](?:{alternation(RELATIONS)})[)）]")
+#: a relative's role in brackets (normalisation made the brackets ASCII); the token right before it
+#: is a name: 其其格（儿媳）, 额尔敦 (侄子) — found from the bracket back, which is quicker
+_RELATION_BRACKET = re.compile(rf"\((?:{alternation(RELATIONS)})\)")
+_NAME_BEFORE = re.compile(rf"(?:[{_HAN}]{{1,8}}·)*[{_HAN}]{{2,4}}[ ]?$")
+#: field values that are not names
+_NOT_NAMES = frozenset(
+    "本人 患者 患者本人 病人 家属 亲属 不详 未知 同上 暂无 没有 拒填 拒绝 未填 空 男 女 男性 女性 先生 女士 无 略 见上 "
+    "签字 已签 签名 待定 其他 自己 本院 我院 外院 医生 医师 护士 主任 家人 子女 配偶 丈夫 妻子 儿子 女儿 母亲 父亲".split()
+)
+_DISEASE_ENDS = tuple("征 病 症 炎 瘤 癌 术 试验 反射".split())
+_PLACE_ENDS = tuple("科 室 院 部 组 站 所 处 局 区 中心 门诊 病房 病区 公司 医院".split())
+_LABEL_AFTER = re.compile(r"[ ]?[:=]")
+_LIST_SEP = re.compile(r"[ ]{0,2}[、,，;；][ ]{0,2}")
+_ENGLISH_NOT_NAMES = frozenset("Male Female Unknown None Self Same Patient Yes No Mr Mrs Ms Dr".split())
+
+
+class LabelledNameRecognizer(Recognizer):
+    """Names after person-role labels, and before a relative's role in brackets."""
+
+    name = "LabelledNameRecognizer"
+    entities = (PERSON,)
+
+    def __init__(self) -> None:
+        from privacy.deid.name_model import SURNAMES, load_model
+
+        self._model = load_model()
+        self._surnames = frozenset(SURNAMES)
+
+    def find(self, doc: Doc) -> list[Hit]:
+        text = doc.text
+        hits: list[Hit] = []
+        if ":" in text or "=" in text:
+            starts = set()
+            for m in _LABEL_RE.finditer(text):
+                if (
+                    m.start() > 0
+                    and text[m.start()].isascii()
+                    and text[m.start() - 1].isascii()
+                    and text[m.start() - 1].isalpha()
+                ):
+                    continue
+                starts.add(m.end())
+                self._field(text, m.end(), hits)
+            for m in _ROLE_END.finditer(text):
+                if m.end() not in starts and _ROLE_HEAD.search(text, max(0, m.start() - 3), m.start()):
+                    self._field(text, m.end(), hits)
+        if not _MINORITY_FIRST.isdisjoint(text):
+            for m in _MINORITY.finditer(text):
+                hits.append(self.hit(m.start(), m.end(), score=0.75))
+        if "(" in text:
+            for m in _RELATION_BRACKET.finditer(text):
+                before = _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start())
+                if before is None:
+                    continue
+                start, end = before.start(), before.end() - (text[before.end() - 1] == " ")
+                if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+                    continue  # inside a longer run: the name recogniser reads it
+                if self._plausible(text[start:end]):
+                    hits.append(self.hit(start, end, score=0.75))
+        return hits
+
+    def _field(self, text: str, pos: int, hits: list[Hit]) -> None:
+        """The names of a field's value at ``pos``: one, or a list (A、B副主任医师、C)."""
+        start = pos
+        for _ in range(12):
+            item = _ITEM.match(text, pos)
+            if item is None:
+                return
+            if pos > start and _LABEL_AFTER.match(text, item.end()):
+                return  # 王芳，关系：妻子 — the next field's label, not a name in a list
+            span = self._name_in(item)
+            if span is None:
+                return
+            hits.append(self.hit(span[0], span[1], score=0.8, labelled=True))
+            sep = _LIST_SEP.match(text, item.end())
+            if sep is None:
+                return
+            pos = sep.end()
+
+    def _name_in(self, item: re.Match[str]) -> tuple[int, int] | None:
+        """The span of the name in a field value, or None when it is not one."""
+        if item.group("lat") is not None:
+            words = item.group("lat").replace(",", " ").split()
+            if any(w in _ENGLISH_NOT_NAMES for w in words):
+                return None
+            return item.span()
+        value = item.group()
+        start, end = item.span()
+        title = _TITLE_END.search(value)
+        if title is not None and title.start() > 0:
+            end -= len(title.group())
+            value = value[: title.start()]
+        if item.group("dot") is not None:
+            parts = re.split(r"[·.\-]", value)
+            if len(value) < 3 or max(len(p) for p in parts) > 6 or value.endswith(_DISEASE_ENDS):
+                return None  # 小毛目前诊断格林-巴利综合征: a sentence, not a dotted name
+            if len(parts[0]) >= 2 and not self._plausible(parts[0]):
+                return None
+            return start, end
+        if not 2 <= len(value) <= 5 or not self._plausible(value):
+            return None
+        return start, end
+
+    def _plausible(self, value: str) -> bool:
+        if value in _NOT_NAMES or "·" in value:
+            return "·" in value
+        if value.endswith(_PLACE_ENDS):
+            return False  # a department or a place (超声科, 护理部), not a person
+        first = value[0]
+        if first in NOT_GIVEN_FIRST and first not in self._surnames:
+            return False
+        if first not in self._surnames and self._model.word_freq(value[:2]) >= 1000:
+            return False  # begins with a word (建议复查, 神志清楚, 上级), not a name
+        return True
