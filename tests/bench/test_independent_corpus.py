@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.deid_eval import heldout3 as h3
 from bench.deid_eval import independent as ind
 
 N = 600
@@ -24,6 +25,11 @@ SEED = 1
 @cache
 def corpus(split: str, n: int = N, seed: int = SEED) -> tuple[dict, ...]:
     return tuple(ind.generate(n, seed, split))
+
+
+# heldout3's own forms are checked in test_heldout3_corpus.py (kept apart: deid developers must not
+# read what they are); the format checks below skip them
+_H3_ONLY = {(k, f) for k, fs in h3.HELDOUT3_ONLY.items() if k != "style" for f in fs}
 
 
 def _ascii(s: str) -> str:
@@ -210,7 +216,7 @@ def test_resident_ids_have_valid_check_characters(split):
     n18 = n15 = 0
     for note in corpus(split):
         for e in note["identifiers"]:
-            if e["kind"] != "resident_id":
+            if e["kind"] != "resident_id" or (e["kind"], e["form"]) in _H3_ONLY:
                 continue
             rid = _ascii(e["value"])
             if e["form"] in ("passport", "hmt_travel_permit"):  # travel documents: no check character
@@ -240,13 +246,15 @@ def test_resident_ids_have_valid_check_characters(split):
 def test_date_of_birth_agrees_with_resident_id(split):
     checked = 0
     for note in corpus(split):
-        if note["style"] == "consent":  # the 委托人's ID may come first there
+        # the 委托人's (consent), 监护人's (pediatric) or 代办人's (yb_filing) ID may come first there
+        if note["style"] in ("consent", "pediatric", "yb_filing"):
             continue
         ids = note["identifiers"]
         patient_rids = [
             _ascii(e["value"])
             for e in ids
             if e["kind"] == "resident_id" and e["form"] not in ("old15", "passport", "hmt_travel_permit")
+            and (e["kind"], e["form"]) not in _H3_ONLY
         ]
         dobs = [e for e in ids if e["kind"] == "date_of_birth" and e["form"] in ("iso", "dotted", "compact8")]
         for dob in dobs:
@@ -255,7 +263,7 @@ def test_date_of_birth_agrees_with_resident_id(split):
             if patient_rids:
                 assert patient_rids[0][6:14] == ymd, (note["note_id"], dob, patient_rids)
                 checked += 1
-    assert checked > 20
+    assert checked > (12 if split == "heldout3" else 20)  # heldout3: fewer dev-form IDs and dates
 
 
 @pytest.mark.parametrize("split", ind.SPLITS)
@@ -263,14 +271,14 @@ def test_bank_cards_pass_luhn_with_real_looking_bins(split):
     seen = 0
     for note in corpus(split):
         for e in note["identifiers"]:
-            if e["kind"] != "bank_card":
+            if e["kind"] != "bank_card" or (e["kind"], e["form"]) in _H3_ONLY:
                 continue
             num = _ascii(e["value"])
             assert num.isdigit() and _luhn(num), e
             prefix = {"visa": "4", "mastercard": "5"}.get(e["form"], "62")  # the others are UnionPay
             assert num.startswith(prefix) and len(num) in (16, 19), e
             seen += 1
-    assert seen > 100
+    assert seen > (60 if split == "heldout3" else 100)  # heldout3 writes 40 % of its cards in its own forms
 
 
 _H2_MOBILE_FORMS = {"cn_numerals", "mixed_numerals", "line_break", "odd_grouping"}
@@ -293,6 +301,8 @@ def test_phone_and_card_formats(split):
     }
     for note in corpus(split):
         for e in note["identifiers"]:
+            if (e["kind"], e["form"]) in _H3_ONLY:
+                continue
             if e["kind"] == "card_number":
                 value = e["value"]
                 if e["form"] == "sscard_fullwidth":
@@ -329,7 +339,8 @@ def test_credit_codes_are_valid_and_as_long_as_resident_ids():
 def test_masked_identifiers_are_decoys_not_identifiers():
     for split in ind.SPLITS:
         for note in corpus(split):
-            assert not any("*" in e["value"] for e in note["identifiers"])
+            # (a heldout3 form legitimately holds "*": the wristband barcode's start and stop characters)
+            assert not any("*" in e["value"] for e in note["identifiers"] if (e["kind"], e["form"]) not in _H3_ONLY)
     masked = [d for n in corpus("dev") for d in n["decoys"] if d["kind"] == "masked_identifier"]
     assert masked and all("*" in d["value"] for d in masked)
 
