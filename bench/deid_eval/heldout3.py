@@ -19,7 +19,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bench.deid_eval import independent as ind
-from bench.deid_eval.independent import _CN_DIGITS, _D, _I, _Person, _Pools, _cn_small, _digits, _fw, gb11643_check
+from bench.deid_eval.independent import (
+    _CN_DIGITS,
+    _D,
+    _I,
+    _cn_small,
+    _digits,
+    _fw,
+    _Person,
+    _Pools,
+    gb11643_check,
+)
 
 HELDOUT3_ONLY: dict[str, tuple[str, ...]] = {
     "person_name": (
@@ -32,13 +42,27 @@ HELDOUT3_ONLY: dict[str, tuple[str, ...]] = {
         "english_given_name",
         "surname_other_title",
     ),
-    "resident_id": ("ocr_confusion", "cn_numerals", "birth_cert_no", "student_no", "cn_passport", "military_id"),
+    "resident_id": (
+        "ocr_confusion",
+        "cn_numerals",
+        "birth_cert_no",
+        "student_no",
+        "cn_passport",
+        "military_id",
+    ),
     "phone": ("intl_prefix", "landline_ext", "landline_intl", "ocr_confusion", "char_spaced"),
     "card_number": ("yb_code_spaced", "yb_code_wrapped", "disability_cert", "ocr_confusion"),
     "hospital_record_no": ("empi_id", "health_file_no", "barcode_asterisk"),
     "date_of_birth": ("day_first", "en_long", "fullwidth", "year_month_numeric", "hao_day"),
     "bank_card": ("amex", "unionpay_dashed", "fullwidth"),
-    "address": ("lilong_name", "hamlet_zhai", "estate_phase", "cn_numeral_numbers", "with_postcode", "care_home"),
+    "address": (
+        "lilong_name",
+        "hamlet_zhai",
+        "estate_phase",
+        "cn_numeral_numbers",
+        "with_postcode",
+        "care_home",
+    ),
     "email": ("mobile_local", "hash_at", "at_word"),
     "other_contact": ("qq_cn_numerals", "wechat_fullwidth"),
     "style": ("case_front_page", "wechat_followup", "pediatric", "yb_filing", "ocr_referral"),
@@ -106,7 +130,22 @@ _ENGLISH_GIVEN = {
     "女": ("Linda", "Cindy", "Vivian", "Grace", "Amy", "Sophia", "Iris", "Joyce", "Wendy", "Coco"),
 }
 _OTHER_TITLES = ("大夫", "药师", "技师", "护师", "院长", "医师", "博士")
-_MILK_NAMES = ("豆豆", "乐乐", "朵朵", "糖糖", "壮壮", "贝贝", "可可", "球球", "元宝", "团团", "妞妞", "皮皮", "丁丁", "蛋蛋")
+_MILK_NAMES = (
+    "豆豆",
+    "乐乐",
+    "朵朵",
+    "糖糖",
+    "壮壮",
+    "贝贝",
+    "可可",
+    "球球",
+    "元宝",
+    "团团",
+    "妞妞",
+    "皮皮",
+    "丁丁",
+    "蛋蛋",
+)
 _HONORIFIC = {"男": ("先生", "师傅", "老伯", "阿叔"), "女": ("女士", "阿姨", "阿婆", "师母")}
 
 
@@ -225,9 +264,11 @@ def name(c, person: _Person, context_form: str, labelled: bool):
     english = 0.4 if c.style == "english_mixed" else 0.25 if context_form == "relative" else 0.0
     if person.kind == "ordinary" and person.surname in _SURNAME_PINYIN and c.chance(english):
         return _I("person_name", "english_given_name", english_name(c, person), labelled)
-    if context_form == "relative" and person.kind == "ordinary" and c.chance(0.55):
+    if context_form == "relative" and person.kind == "ordinary" and c.chance(0.6):
         return [_I("person_name", "surname_honorific", person.surname, labelled), _honorific(c, person)]
-    return _I("person_name", context_form if person.kind == "ordinary" else person.kind, person.full, labelled)
+    return _I(
+        "person_name", context_form if person.kind == "ordinary" else person.kind, person.full, labelled
+    )
 
 
 def english_name(c, person: _Person) -> str:
@@ -240,7 +281,7 @@ def english_name(c, person: _Person) -> str:
 
 def surname_title(c, person: _Person | None, title: str | None) -> list | None:
     """王大夫, 陈药师: a surname with a title dev does not use (span = the surname)."""
-    if title not in (None, "医生", "主任") or not c.chance(0.45):
+    if title not in (None, "医生", "主任") or not c.chance(0.55):
         return None
     person = person or c.staff()
     if person.kind == "married_name":
@@ -307,19 +348,28 @@ def rid_form(c, form: str, labelled: bool, person: _Person | None = None) -> _I:
         v = ocr(c, full, 1, 3)
     elif form == "cn_numerals":
         v = _cn(c, full)
-    elif form == "birth_cert_no":  # 出生医学证明编号: one letter and nine digits
+    elif form == "birth_cert_no":  # 出生医学证明编号: one letter (the print run) and nine digits
         if "birth_cert" not in p.cache:
-            p.cache["birth_cert"] = c.pick("OPQRST") + "31" + _digits(rng, 7)
+            p.cache["birth_cert"] = c.pick("OPQRSTX") + "31" + _digits(rng, 7)
         v = p.cache["birth_cert"]
     elif form == "student_no":  # 全国中小学生学籍号: G + the citizen number
         v = "G" + full
     elif form == "cn_passport":  # PRC ordinary passport of an overseas Chinese without a hukou
         if "cn_passport" not in p.cache:
-            p.cache["cn_passport"] = c.pick(("E" + _digits(rng, 8), "E" + c.pick("ABCDEFGH") + _digits(rng, 7)))
+            p.cache["cn_passport"] = c.pick(
+                ("E" + _digits(rng, 8), "E" + c.pick("ABCDEFGH") + _digits(rng, 7))
+            )
         v = p.cache["cn_passport"]
-    else:  # military_id: 军官证 / 文职干部证
+    else:  # military_id: 军官证 (2016 form: 军 + 7 digits; older ones: the service's or region's character)
         if "military" not in p.cache:
-            p.cache["military"] = f"{c.pick(('军', '海', '空', '南', '东'))}字第{_digits(rng, c.pick((7, 8)), True)}号"
+            n7 = _digits(rng, 7, True)
+            p.cache["military"] = c.pick(
+                (
+                    f"军字第{n7}号",
+                    f"军{n7}",
+                    f"{c.pick('海空南北')}字第{_digits(rng, c.pick((7, 8)), True)}号",
+                )
+            )
         v = p.cache["military"]
     return _I("resident_id", form, v, labelled)
 
@@ -335,11 +385,17 @@ def rid(c, labelled: bool) -> _I | None:
     if not c.chance(_style_p(c, 0.38, ocr_referral=0.75, wechat_followup=0.6, case_front_page=0.45)):
         return None
     if c.style == "ocr_referral":
-        form = c.rng.choices(("ocr_confusion", "cn_numerals", "cn_passport", "military_id"), weights=(80, 0, 8, 12))[0]
+        form = c.rng.choices(
+            ("ocr_confusion", "cn_numerals", "cn_passport", "military_id"), weights=(80, 0, 8, 12)
+        )[0]
     elif c.style == "wechat_followup":
-        form = c.rng.choices(("ocr_confusion", "cn_numerals", "cn_passport", "military_id"), weights=(5, 85, 5, 5))[0]
+        form = c.rng.choices(
+            ("ocr_confusion", "cn_numerals", "cn_passport", "military_id"), weights=(5, 85, 5, 5)
+        )[0]
     else:
-        form = c.rng.choices(("ocr_confusion", "cn_numerals", "cn_passport", "military_id"), weights=(30, 25, 18, 32))[0]
+        form = c.rng.choices(
+            ("ocr_confusion", "cn_numerals", "cn_passport", "military_id"), weights=(30, 25, 18, 32)
+        )[0]
     if form == "military_id" and not 18 <= c.age <= 65:  # serving officers only
         form = "cn_passport"
     return rid_form(c, form, labelled)
@@ -355,7 +411,9 @@ _RID_LABELS = {
 
 def rid_labelled(c) -> list:
     v = c.rid(True)
-    labels = _RID_LABELS.get(v.form, ("身份证号：", "身份证：", "公民身份号码 ", "证件号码：", "身份证号码:", "ID:"))
+    labels = _RID_LABELS.get(
+        v.form, ("身份证号：", "身份证：", "公民身份号码 ", "证件号码：", "身份证号码:", "ID:")
+    )
     return [c.pick(labels), v]
 
 
@@ -391,17 +449,33 @@ def phone_form(c, person: _Person, form: str, labelled: bool) -> _I:
         n = _landline(c, person)
         if form == "landline_ext":
             ext = _digits(c.rng, c.pick((3, 4)), True)
-            v = c.pick((f"021-{n}转{ext}", f"{n}转{ext}", f"021-{n}-{ext}", f"021-{n} ext.{ext}", f"(021){n} 分机{ext}"))
+            v = c.pick(
+                (
+                    f"021-{n}转{ext}",
+                    f"{n}转{ext}",
+                    f"021-{n}-{ext}",
+                    f"021-{n} ext.{ext}",
+                    f"(021){n} 分机{ext}",
+                )
+            )
         else:  # landline_intl: a Shanghai number as written for callers from abroad
-            v = c.pick((f"+86-21-{n}", f"+86 21 {n[:4]} {n[4:]}", f"0086-21-{n}", f"+86 (21) {n}", f"(86-21){n}"))
+            v = c.pick(
+                (f"+86-21-{n}", f"+86 21 {n[:4]} {n[4:]}", f"0086-21-{n}", f"+86 (21) {n}", f"(86-21){n}")
+            )
     return _I("phone", form, v, labelled)
 
 
 def phone(c, person: _Person, labelled: bool, landline_ok: bool) -> _I | None:
-    if not c.chance(_style_p(c, 0.3, ocr_referral=0.6, wechat_followup=0.5, yb_filing=0.5, case_front_page=0.45)):
+    if not c.chance(
+        _style_p(c, 0.3, ocr_referral=0.6, wechat_followup=0.5, yb_filing=0.5, case_front_page=0.45)
+    ):
         return None
     forms = ["intl_prefix", "ocr_confusion", "char_spaced"]
-    weights = [3, 5 if c.style == "ocr_referral" else 2, 2 if c.style in ("ocr_referral", "case_front_page") else 1]
+    weights = [
+        3,
+        5 if c.style == "ocr_referral" else 2,
+        2 if c.style in ("ocr_referral", "case_front_page") else 1,
+    ]
     if landline_ok:
         forms += ["landline_ext", "landline_intl"]
         weights += [3 if c.style == "yb_filing" else 2, 1]
@@ -466,9 +540,13 @@ def rec_form(c, form: str, labelled: bool) -> list:
         elif form == "health_file_no":
             # 居民健康档案编号, 17 digits: county 6 + township/street 3 + village/居委 3 + person 5
             area = p.area if p.area.startswith("31") else c.pick(ind._SH_AREA_CODES)
-            p.cache[key] = area + f"{rng.randrange(1, 20):03d}" + f"{rng.randrange(1, 45):03d}" + _digits(rng, 5)
+            p.cache[key] = (
+                area + f"{rng.randrange(1, 20):03d}" + f"{rng.randrange(1, 45):03d}" + _digits(rng, 5)
+            )
         else:  # barcode_asterisk: Code 39 human-readable line of a wristband, read back by OCR
-            p.cache[key] = "*" + c.pick((_digits(rng, 7, True), "ZY" + _digits(rng, 7), _digits(rng, 10))) + "*"
+            p.cache[key] = (
+                "*" + c.pick((_digits(rng, 7, True), "ZY" + _digits(rng, 7), _digits(rng, 10))) + "*"
+            )
     span = _I("hospital_record_no", form, p.cache[key], labelled)
     if not labelled:
         return [span]
@@ -501,16 +579,46 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 def dob_form(c, form: str, labelled: bool, person: _Person) -> _I:
     d = person.dob
     if form == "day_first":
-        v = c.pick((f"{d.day}.{d.month}.{d.year}", f"{d.day:02d}/{d.month:02d}/{d.year}", f"{d.day:02d}.{d.month:02d}.{d.year}"))
+        v = c.pick(
+            (
+                f"{d.day}.{d.month}.{d.year}",
+                f"{d.day:02d}/{d.month:02d}/{d.year}",
+                f"{d.day:02d}.{d.month:02d}.{d.year}",
+            )
+        )
     elif form == "en_long":
         mon = _MONTHS[d.month - 1]
-        v = c.pick((f"{d.day} {mon} {d.year}", f"{mon} {d.day}, {d.year}", f"{d.day} {mon[:3]} {d.year}", f"{mon} {d.day} {d.year}"))
+        v = c.pick(
+            (
+                f"{d.day} {mon} {d.year}",
+                f"{mon} {d.day}, {d.year}",
+                f"{d.day} {mon[:3]} {d.year}",
+                f"{mon} {d.day} {d.year}",
+            )
+        )
     elif form == "fullwidth":
-        v = _fw(c.pick((f"{d.year}年{d.month}月{d.day}日", d.isoformat(), f"{d.year}年{d.month:02d}月{d.day:02d}日")))
+        v = _fw(
+            c.pick(
+                (f"{d.year}年{d.month}月{d.day}日", d.isoformat(), f"{d.year}年{d.month:02d}月{d.day:02d}日")
+            )
+        )
     elif form == "year_month_numeric":
-        v = c.pick((f"{d.year}-{d.month:02d}", f"{d.year}.{d.month:02d}", f"{d.year}{d.month:02d}", f"{d.year}/{d.month}"))
+        v = c.pick(
+            (
+                f"{d.year}-{d.month:02d}",
+                f"{d.year}.{d.month:02d}",
+                f"{d.year}{d.month:02d}",
+                f"{d.year}/{d.month}",
+            )
+        )
     else:  # hao_day: the day with 号 instead of 日, as said aloud
-        y = c.pick((str(d.year), "".join(_CN_DIGITS[int(x)] for x in str(d.year)), "".join(_CN_DIGITS[int(x)] for x in f"{d.year % 100:02d}")))
+        y = c.pick(
+            (
+                str(d.year),
+                "".join(_CN_DIGITS[int(x)] for x in str(d.year)),
+                "".join(_CN_DIGITS[int(x)] for x in f"{d.year % 100:02d}"),
+            )
+        )
         if y.isdigit():
             v = f"{y}年{d.month}月{d.day}号"
         else:
@@ -519,7 +627,9 @@ def dob_form(c, form: str, labelled: bool, person: _Person) -> _I:
 
 
 def dob(c, labelled: bool, person: _Person) -> _I | None:
-    if not c.chance(_style_p(c, 0.33, case_front_page=0.45, pediatric=0.45, wechat_followup=0.6, ocr_referral=0.45)):
+    if not c.chance(
+        _style_p(c, 0.33, case_front_page=0.45, pediatric=0.45, wechat_followup=0.6, ocr_referral=0.45)
+    ):
         return None
     forms = list(HELDOUT3_ONLY["date_of_birth"])
     if c.style == "wechat_followup":
@@ -582,14 +692,23 @@ def email(c, labelled: bool) -> _I | None:
     rng = c.rng
     a, b = c.pick(ind._PINYIN_SYL), c.pick(ind._PINYIN_SYL)
     form = c.pick(HELDOUT3_ONLY["email"])
-    local = c.pick((f"{a}{b}{rng.randrange(60, 99)}", f"{a}.{b}", f"{a}{b}{rng.randrange(1960, 2005)}", f"{a}_{b}"))
+    local = c.pick(
+        (f"{a}{b}{rng.randrange(60, 99)}", f"{a}.{b}", f"{a}{b}{rng.randrange(1960, 2005)}", f"{a}_{b}")
+    )
     if form == "mobile_local":
         v = f"{c.mobile_digits(c.patient)}@{c.pick(_MOBILE_MAIL)}"
     elif form == "hash_at":  # '#' typed for '@' to beat address harvesters
         v = f"{local}#{c.pick(ind._WEBMAIL)}"
     else:
         dom = c.pick(("163", "126", "qq", "sina", "foxmail"))
-        v = c.pick((f"{local} at {dom} dot com", f"{local}(at){dom}.com", f"{local}[at]{dom}.com", f"{local} AT {dom} DOT com"))
+        v = c.pick(
+            (
+                f"{local} at {dom} dot com",
+                f"{local}(at){dom}.com",
+                f"{local}[at]{dom}.com",
+                f"{local} AT {dom} DOT com",
+            )
+        )
     return _I("email", form, v, labelled)
 
 
@@ -648,7 +767,18 @@ ind._OUT_OF_TOWN["heldout3"] = (
     ("广西壮族自治区桂林市全州县", "全州镇", "湘山路"),
     ("黑龙江省齐齐哈尔市龙江县", "龙江镇", "繁荣大街"),
 )
-_LILONG = ("步高里", "尚贤坊", "四明邨", "涌泉坊", "建业里", "慎余里", "淮海坊", "福明邨", "大胜胡同", "德安里")
+_LILONG = (
+    "步高里",
+    "尚贤坊",
+    "四明邨",
+    "涌泉坊",
+    "建业里",
+    "慎余里",
+    "淮海坊",
+    "福明邨",
+    "大胜胡同",
+    "德安里",
+)
 _ESTATES = (
     ("浦东新区", "世纪花园"),
     ("闵行区", "万源城"),
@@ -665,7 +795,14 @@ _CARE_HOMES = (
     ("宝山区", "第一社会福利院"),
     ("浦东新区", "康桥老年护理院"),
 )
-_POSTCODES = {"长宁区": "200050", "普陀区": "200333", "虹口区": "200081", "闵行区": "201100", "浦东新区": "200125", "宝山区": "201900"}
+_POSTCODES = {
+    "长宁区": "200050",
+    "普陀区": "200333",
+    "虹口区": "200081",
+    "闵行区": "201100",
+    "浦东新区": "200125",
+    "宝山区": "201900",
+}
 
 
 def _cn_number(n: int) -> str:
@@ -694,22 +831,60 @@ def address_form(c, form: str, labelled: bool) -> _I:
     room = rng.randrange(1, 24) * 100 + rng.randrange(1, 6)
     if form == "lilong_name":  # old Shanghai 里弄: the lane has a name (…里, …坊, …邨)
         li = c.pick(_LILONG)
-        v = c.pick((f"{district}{road}{lane}弄{li}{bldg}号", f"{road}{li}{bldg}号{c.pick(('前楼', '亭子间', '后厢房', '三层阁'))}", f"{li}{bldg}号"))
+        v = c.pick(
+            (
+                f"{district}{road}{lane}弄{li}{bldg}号",
+                f"{road}{li}{bldg}号{c.pick(('前楼', '亭子间', '后厢房', '三层阁'))}",
+                f"{li}{bldg}号",
+            )
+        )
     elif form == "hamlet_zhai":  # rural Shanghai: the natural hamlet named after a family (陆家宅)
         dist, town, village = c.pick(ind._VILLAGES["heldout3"])
-        zhai = c.pick(("陆", "沈", "顾", "朱", "姚", "杨", "倪", "金")) + c.pick(("家宅", "家宅", "家埭", "家角"))
-        v = c.pick((f"{dist}{town}{village}{zhai}{rng.randrange(1, 90)}号", f"{town}{village}{zhai}{rng.randrange(1, 90)}号", f"{village}{zhai}"))
+        zhai = c.pick(("陆", "沈", "顾", "朱", "姚", "杨", "倪", "金")) + c.pick(
+            ("家宅", "家宅", "家埭", "家角")
+        )
+        v = c.pick(
+            (
+                f"{dist}{town}{village}{zhai}{rng.randrange(1, 90)}号",
+                f"{town}{village}{zhai}{rng.randrange(1, 90)}号",
+                f"{village}{zhai}",
+            )
+        )
     elif form == "estate_phase":  # commercial estates: 期 (phase) and 座 (tower)
         dist, est = c.pick(_ESTATES)
-        v = c.pick((f"{dist}{est}{rng.randrange(1, 5)}期{bldg}号楼{room}", f"{est}{c.pick('ABCDEF')}座{room}室", f"{dist}{est}{_cn_small(rng.randrange(1, 5))}期{bldg}幢{room}室"))
+        v = c.pick(
+            (
+                f"{dist}{est}{rng.randrange(1, 5)}期{bldg}号楼{room}",
+                f"{est}{c.pick('ABCDEF')}座{room}室",
+                f"{dist}{est}{_cn_small(rng.randrange(1, 5))}期{bldg}幢{room}室",
+            )
+        )
     elif form == "cn_numeral_numbers":  # numbers said aloud and typed as heard
-        v = c.pick((f"{district}{road}{_cn_number(lane)}弄{_cn_number(bldg)}号{_cn(c, str(room))}室", f"{road}{_cn_number(rng.randrange(1, 2000))}号", f"{road}{_cn_number(lane)}弄{_cn_number(bldg)}号"))
+        v = c.pick(
+            (
+                f"{district}{road}{_cn_number(lane)}弄{_cn_number(bldg)}号{_cn(c, str(room))}室",
+                f"{road}{_cn_number(rng.randrange(1, 2000))}号",
+                f"{road}{_cn_number(lane)}弄{_cn_number(bldg)}号",
+            )
+        )
     elif form == "with_postcode":
         pc = _POSTCODES[district]
-        v = c.pick((f"{pc} 上海市{district}{road}{lane}弄{bldg}号{room}室", f"上海市{district}{road}{lane}弄{bldg}号（{pc}）", f"{pc}上海{district}{road}{rng.randrange(1, 2000)}号"))
+        v = c.pick(
+            (
+                f"{pc} 上海市{district}{road}{lane}弄{bldg}号{room}室",
+                f"上海市{district}{road}{lane}弄{bldg}号（{pc}）",
+                f"{pc}上海{district}{road}{rng.randrange(1, 2000)}号",
+            )
+        )
     else:  # care_home: elderly patients who live in a nursing home
         dist, home = c.pick(_CARE_HOMES)
-        v = c.pick((f"{dist}{home}{rng.randrange(1, 6)}号楼{rng.randrange(1, 6)}{rng.randrange(1, 30):02d}房", f"{home}{rng.randrange(1, 6)}楼{rng.randrange(1, 40)}床", f"{dist}{home}"))
+        v = c.pick(
+            (
+                f"{dist}{home}{rng.randrange(1, 6)}号楼{rng.randrange(1, 6)}{rng.randrange(1, 30):02d}房",
+                f"{home}{rng.randrange(1, 6)}楼{rng.randrange(1, 40)}床",
+                f"{dist}{home}",
+            )
+        )
     return _I("address", form, v, labelled)
 
 
@@ -748,38 +923,73 @@ def capital_amount(yuan: int, jiao: int) -> str:
 
 def pathology(c) -> list:
     y = c.visit.year
-    v = c.pick((f"S{y}-{_digits(c.rng, 5)}", f"F{y % 100}-{_digits(c.rng, 5)}", f"B{y}{_digits(c.rng, 5)}", f"{y % 100}-{_digits(c.rng, 5)}"))
+    v = c.pick(
+        (
+            f"S{y}-{_digits(c.rng, 5)}",
+            f"F{y % 100}-{_digits(c.rng, 5)}",
+            f"B{y}{_digits(c.rng, 5)}",
+            f"{y % 100}-{_digits(c.rng, 5)}",
+        )
+    )
     return [c.pick(("病理号：", "病理号 ", "冰冻病理号：")), _D("pathology_no", v)]
 
 
 def prescription(c) -> list:
-    return [c.pick(("处方号：", "处方编号 ")), _D("prescription_no", c.pick(("CF", "RX", "")) + c.visit.strftime("%Y%m%d") + _digits(c.rng, 5))]
+    return [
+        c.pick(("处方号：", "处方编号 ")),
+        _D("prescription_no", c.pick(("CF", "RX", "")) + c.visit.strftime("%Y%m%d") + _digits(c.rng, 5)),
+    ]
 
 
 def blood_unit(c) -> list:
-    return [c.pick(("血袋号：", "献血条码 ")), _D("blood_unit_no", "31" + c.visit.strftime("%y") + _digits(c.rng, 10))]
+    return [
+        c.pick(("血袋号：", "献血条码 ")),
+        _D("blood_unit_no", "31" + c.visit.strftime("%y") + _digits(c.rng, 10)),
+    ]
 
 
 def courier(c) -> list:
-    v = c.pick(("SF" + _digits(c.rng, 13, True), "JD" + _digits(c.rng, 13), "YT" + _digits(c.rng, 13), "EMS" + _digits(c.rng, 10)))
+    v = c.pick(
+        (
+            "SF" + _digits(c.rng, 13, True),
+            "JD" + _digits(c.rng, 13),
+            "YT" + _digits(c.rng, 13),
+            "EMS" + _digits(c.rng, 10),
+        )
+    )
     return [c.pick(("快递单号", "顺丰单号 ", "物流单号：")), _D("courier_no", v)]
 
 
 def capital(c) -> list:
-    v = capital_amount(c.rng.randrange(30, 99999), c.rng.randrange(0, 10))
-    return ["金额（大写）：", _D("amount_capital", v)]
+    """An amount in figures and in 大写 (the same amount, as a receipt writes both)."""
+    yuan, jiao = c.rng.randrange(30, 99999), c.rng.randrange(0, 10)
+    return [
+        "金额：",
+        _D("amount", f"{yuan}.{jiao}0元"),
+        "（大写：",
+        _D("amount_capital", capital_amount(yuan, jiao)),
+        "）",
+    ]
 
 
 def cn_date(c, d: date | None = None) -> _D:
     d = d or c.visit
-    return _D("doc_date_cn", "".join(_CN_DIGITS[int(x)] for x in str(d.year)) + f"年{_cn_small(d.month)}月{_cn_small(d.day)}日")
+    return _D(
+        "doc_date_cn",
+        "".join(_CN_DIGITS[int(x)] for x in str(d.year)) + f"年{_cn_small(d.month)}月{_cn_small(d.day)}日",
+    )
 
 
 def age_detail(c) -> _D:
     if c.patient.cache.get("newborn"):
         return _D("age_detail", f"生后{(c.visit - c.patient.dob).days + 1}天")
     if c.age < 1:
-        return _D("age_detail", c.pick((f"生后{c.rng.randrange(1, 28)}天", f"{c.rng.randrange(1, 11)}月{c.rng.randrange(1, 28)}天")))
+        return _D(
+            "age_detail",
+            c.pick(
+                (f"生后{c.rng.randrange(1, 28)}天", f"{c.rng.randrange(1, 11)}月{c.rng.randrange(1, 28)}天")
+            ),
+        )
     if c.age < 15:
         return _D("age_detail", f"{c.age}岁{c.rng.randrange(1, 12)}个月")
     return _D("age_detail", f"{c.age}岁{c.rng.randrange(1, 12)}月")
@@ -789,7 +999,7 @@ def sci_lab(c) -> list:
     return c.pick(
         (
             ["HBV-DNA ", _D("sci_lab_value", f"{c.rng.uniform(1, 9.9):.2f}E+0{c.rng.randrange(3, 8)} IU/mL")],
-            ["WBC ", _D("sci_lab_value", f"{c.rng.uniform(2, 25):.1f}×10^9/L")],
+            ["HBsAg ", _D("sci_lab_value", f">{c.rng.uniform(1, 9.9):.1f}E+0{c.rng.randrange(2, 5)} IU/mL")],
             ["ANA ", _D("sci_lab_value", f"1:{c.pick(('80', '160', '320', '640', '1000'))}")],
             ["PLT ", _D("sci_lab_value", f"{c.rng.randrange(40, 480)}×10⁹/L")],
         )
@@ -797,13 +1007,24 @@ def sci_lab(c) -> list:
 
 
 def proc_code(c) -> _D:
-    return _D("proc_code", c.pick((f"{c.rng.randrange(1, 99):02d}.{_digits(c.rng, 2)}", f"{c.rng.randrange(1, 99):02d}.{_digits(c.rng, 4)}", f"{c.rng.randrange(1, 99):02d}.{_digits(c.rng, 2)}00x0{_digits(c.rng, 2)}")))
+    return _D(
+        "proc_code",
+        c.pick(
+            (
+                f"{c.rng.randrange(1, 99):02d}.{_digits(c.rng, 2)}",
+                f"{c.rng.randrange(1, 99):02d}.{_digits(c.rng, 4)}",
+                f"{c.rng.randrange(1, 99):02d}.{_digits(c.rng, 2)}00x0{_digits(c.rng, 2)}",
+            )
+        ),
+    )
 
 
 def masked_name(c) -> _D:
     p = c.patient
     sur = p.surname if p.kind != "married_name" else p.surname[0]
-    return _D("masked_name", c.pick((sur + "**", sur + "某某", sur + "某", sur + "*" + (p.given[-1:] or "*"))))
+    return _D(
+        "masked_name", c.pick((sur + "**", sur + "某某", sur + "某", sur + "*" + (p.given[-1:] or "*")))
+    )
 
 
 def _crf(c) -> list:
@@ -811,7 +1032,11 @@ def _crf(c) -> list:
     p = c.patient
     if p.cache.get("newborn"):
         p = p.cache["mother"]
-    ini = initials(c, p) if p.kind != "married_name" else initials(c, _Person(p.surname[:1], p.given, p.sex, ""))
+    ini = (
+        initials(c, p)
+        if p.kind != "married_name"
+        else initials(c, _Person(p.surname[:1], p.given, p.sex, ""))
+    )
     v = c.pick((ini, ".".join(ini) + ".", "-".join(ini)))
     return [
         "受试者筛选号：",
@@ -836,7 +1061,12 @@ def _s_case_front_page(c) -> None:
     d.put(c.rid_labelled())
     d.f("  现住址：{a}\n", a=c.address(True))
     rel, relation = c.relative()
-    d.f("联系人：{r}  关系：{rel}  电话：{ph}\n", r=c.name(rel, "relative", True), rel=relation, ph=c.phone(rel, False))
+    d.f(
+        "联系人：{r}  关系：{rel}  电话：{ph}\n",
+        r=c.name(rel, "relative", True),
+        rel=relation,
+        ph=c.phone(rel, False),
+    )
     dxn, icd = c.dx()
     d.f(
         "出院诊断：{dx}（{icd}） {patho}\n手术操作编码：{pc} {proc}\n科主任：{st}  主治医师：{doc}  质控日期：{qd}",
@@ -901,12 +1131,18 @@ def _s_pediatric(c) -> None:
     d.put(c.rid_labelled())
     d.f(
         "\n监护人：{mo}（母亲）  身份证号：{mrid}  电话：{ph}\n",
-        mo=c.name(mother, "relative", True) if not p.cache.get("newborn") else _I("person_name", "relative", mother.full, True),
+        mo=c.name(mother, "relative", True)
+        if not p.cache.get("newborn")  # the newborn is named after her: her full name, as the baby's is
+        else _I("person_name", "relative" if mother.kind == "ordinary" else mother.kind, mother.full, True),
         mrid=ind._relative_rid(c, mother),
         ph=c.phone(mother, False, landline_ok=False),
     )
     if p.cache.get("newborn"):
-        d.f("胎龄{ga}，出生体重{w}g。", ga=_D("age_detail", f"{c.rng.randrange(34, 42)}+{c.rng.randrange(0, 7)}周"), w=str(c.rng.randrange(1900, 4300)))
+        d.f(
+            "胎龄{ga}，出生体重{w}g。",
+            ga=_D("age_detail", f"{c.rng.randrange(34, 42)}+{c.rng.randrange(0, 7)}周"),
+            w=str(c.rng.randrange(1900, 4300)),
+        )
     d.f("主诉：{s}{k}天，{pm}", s=c.sym(), k=str(c.rng.randrange(1, 8)), pm=ind._patient_mention(c))
     dxn, icd = c.dx()
     d.f("伴{s2}。\n诊断：{dx}（{icd}）  医师：{doc}", s2=c.sym(), dx=dxn, icd=icd, doc=ind._doctor(c))
@@ -921,7 +1157,15 @@ def _s_yb_filing(c) -> None:
     d.put(c.card(True))
     d.f("  联系地址：{a}\n", a=c.address(True))
     rel, relation = c.relative()
-    d.f("代办人：{r}（{relation}） 证件号：{rrid}\n单位电话：{wp}  ", r=c.name(rel, "relative", True), relation=relation, rrid=ind._relative_rid(c, rel), wp=phone_form(c, rel, c.pick(("landline_ext", "landline_ext", "landline_intl")), True) if c.chance(0.6) else c.phone(rel, True))
+    d.f(
+        "代办人：{r}（{relation}） 证件号：{rrid}\n单位电话：{wp}  ",
+        r=c.name(rel, "relative", True),
+        relation=relation,
+        rrid=ind._relative_rid(c, rel),
+        wp=phone_form(c, rel, c.pick(("landline_ext", "landline_ext", "landline_intl")), True)
+        if c.chance(0.6)
+        else c.phone(rel, True),
+    )
     dxn, icd = c.dx()
     d.f("\n登记病种：{dx}（{icd}）  申请日期：{dt}\n", dx=dxn, icd=icd, dt=cn_date(c))
     d.f("经办：{op}  {cap}", op=ind._nurse(c), cap=capital(c) if c.chance(0.5) else prescription(c))
@@ -932,7 +1176,11 @@ _COMMUNITIES = ("华阳", "周家桥", "程家桥", "北新泾", "宜川", "长�
 
 def _s_ocr_referral(c) -> None:
     d = c.d
-    d.f("转诊单（扫描件，OCR）\n转出：{a}社区卫生服务中心  转入：{b}\n", a=c.pick(_COMMUNITIES), b=c.facility())
+    d.f(
+        "转诊单（扫描件，OCR）\n转出：{a}社区卫生服务中心  转入：{b}\n",
+        a=c.pick(_COMMUNITIES),
+        b=c.facility(),
+    )
     d.f("姓名：{n}  性别：{sex}  ", n=c.pname(True), sex=c.patient.sex)
     d.put(c.dob_labelled())
     d.put("\n")
@@ -941,7 +1189,14 @@ def _s_ocr_referral(c) -> None:
     d.put(c.rec(True) if c.chance(0.5) else rec_form(c, "health_file_no", True))
     d.f("\n住址：{a}  电话：{ph}\n", a=c.address(True), ph=c.phone(None, True))
     dxn, icd = c.dx()
-    d.f("初步诊断：{dx}（{icd}）  {lab}\n家庭医生：{doc}  {dt}", dx=dxn, icd=icd, lab=c.lab(), doc=ind._doctor(c), dt=c.date_decoy())
+    d.f(
+        "初步诊断：{dx}（{icd}）  {lab}\n家庭医生：{doc}  {dt}",
+        dx=dxn,
+        icd=icd,
+        lab=c.lab(),
+        doc=ind._doctor(c),
+        dt=c.date_decoy(),
+    )
 
 
 ind._STYLE_FUNCS.update(
@@ -959,9 +1214,14 @@ ind._EXTRAS.update(
         "contact3": lambda c: contact(c) if c.chance(0.6) else [*c.phone_labelled(), "（微信同号）"],
         "crf": lambda c: _crf(c) if c.chance(0.55) else ind._emergency_contact(c),
         "patho": lambda c: [*pathology(c), "  ", *prescription(c)],
-        "blood": lambda c: ["输血：", c.pick(("悬浮红细胞2U", "新鲜冰冻血浆200ml", "单采血小板1治疗量")), "  ", *blood_unit(c)],
+        "blood": lambda c: [
+            "输血：",
+            c.pick(("悬浮红细胞2U", "新鲜冰冻血浆200ml", "单采血小板1治疗量")),
+            "  ",
+            *blood_unit(c),
+        ],
         "courier": lambda c: ["药品配送：", *courier(c)],
-        "capital": lambda c: ["自费金额：", c.amount(50, 9000), "  ", *capital(c)],
+        "capital": lambda c: ["自费", *capital(c)],
         "signdate": lambda c: ["签署日期：", cn_date(c), "  ", masked_name(c)],
         "sci": lambda c: ["复查：", *sci_lab(c), "，", c.pick(("", "年龄 ")), age_detail(c)],
         "proc": lambda c: ["手术编码：", proc_code(c), " ", c.term(c.pick(c.sp["procs"]))],
@@ -991,4 +1251,12 @@ ind.STYLES["heldout3"] = ind._SHARED_STYLES + HELDOUT3_ONLY["style"]
 ind.SPLIT_KINDS["heldout3"] = KINDS
 ind.SPLIT_DECOY_KINDS["heldout3"] = ind.DECOY_KINDS + HELDOUT3_DECOY_KINDS
 
-__all__ = ["BASELINE_FORMS", "HELDOUT3_DECOY_KINDS", "HELDOUT3_ONLY", "KINDS", "capital_amount", "initials", "pools"]
+__all__ = [
+    "BASELINE_FORMS",
+    "HELDOUT3_DECOY_KINDS",
+    "HELDOUT3_ONLY",
+    "KINDS",
+    "capital_amount",
+    "initials",
+    "pools",
+]

@@ -66,19 +66,19 @@ def _uscc_ok(code: str) -> bool:
 # --- determinism ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_same_arguments_same_corpus(split):
     assert ind.generate(40, 7, split) == ind.generate(40, 7, split)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_other_seed_other_corpus_and_prefix_is_stable(split):
     assert [n["text"] for n in ind.generate(20, 7, split)] != [n["text"] for n in ind.generate(20, 8, split)]
     assert ind.generate(15, 7, split) == ind.generate(40, 7, split)[:15]
 
 
 def test_note_ids_are_unique_and_name_the_split():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         ids = [n["note_id"] for n in corpus(split)]
         assert len(set(ids)) == N
         assert all(i.startswith(f"{split}-{SEED}-") for i in ids)
@@ -94,7 +94,7 @@ def test_bad_arguments_are_refused():
 # --- offsets, overlaps, unannotated leaks --------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_every_span_matches_its_text(split):
     for note in corpus(split):
         text = note["text"]
@@ -104,7 +104,7 @@ def test_every_span_matches_its_text(split):
                 assert text[e["start"] : e["end"]] == e["value"], (note["note_id"], e)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_no_span_overlaps_another(split):
     for note in corpus(split):
         spans = sorted(
@@ -114,7 +114,7 @@ def test_no_span_overlaps_another(split):
             assert e1 <= s2, (note["note_id"], g1, g2, note["text"])
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_no_decoy_overlaps_an_identifier(split):
     for note in corpus(split):
         for d in note["decoys"]:
@@ -122,7 +122,7 @@ def test_no_decoy_overlaps_an_identifier(split):
                 assert d["end"] <= i["start"] or i["end"] <= d["start"], (note["note_id"], d, i)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_every_long_digit_run_is_annotated(split):
     # a number of 5+ digits outside every span would be an unlabelled identifier or decoy
     for note in corpus(split):
@@ -134,7 +134,7 @@ def test_every_long_digit_run_is_annotated(split):
 # --- kinds, forms, styles -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_every_kind_and_form_of_the_split_occurs(split):
     seen = Counter((e["kind"], e["form"]) for n in corpus(split) for e in n["identifiers"])
     expected = {(k, f) for k, forms in ind.FORMS[split].items() for f in forms}
@@ -173,7 +173,7 @@ def test_heldout_only_values_do_not_leak_into_dev_text():
 _CONTEXT_FORMS = {"patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"}
 
 
-_SPLIT_PAIRS = [(a, b) for a in ind.SPLITS for b in ind.SPLITS if a < b]
+_SPLIT_PAIRS = [(a, b) for a in ind.ALL_SPLITS for b in ind.ALL_SPLITS if a < b]
 
 
 @pytest.mark.parametrize(("one", "two"), _SPLIT_PAIRS)
@@ -211,7 +211,7 @@ def test_unusual_names_are_present():
 # --- checksums and formats ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_resident_ids_have_valid_check_characters(split):
     n18 = n15 = 0
     for note in corpus(split):
@@ -242,7 +242,7 @@ def test_resident_ids_have_valid_check_characters(split):
     assert n18 > 100 and n15 > 5
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_date_of_birth_agrees_with_resident_id(split):
     checked = 0
     for note in corpus(split):
@@ -266,7 +266,7 @@ def test_date_of_birth_agrees_with_resident_id(split):
     assert checked > (12 if split == "heldout3" else 20)  # heldout3: fewer dev-form IDs and dates
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_bank_cards_pass_luhn_with_real_looking_bins(split):
     seen = 0
     for note in corpus(split):
@@ -284,7 +284,7 @@ def test_bank_cards_pass_luhn_with_real_looking_bins(split):
 _H2_MOBILE_FORMS = {"cn_numerals", "mixed_numerals", "line_break", "odd_grouping"}
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_phone_and_card_formats(split):
     patterns = {
         "sscard_digits9": r"[1-9]\d{8}",
@@ -327,7 +327,7 @@ def test_phone_and_card_formats(split):
 
 
 def test_credit_codes_are_valid_and_as_long_as_resident_ids():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         codes = [d["value"] for n in corpus(split) for d in n["decoys"] if d["kind"] == "credit_code"]
         assert len(codes) > 10
         # 12: public institutions (hospitals); 91: enterprises (insurers, heldout2 only)
@@ -337,7 +337,7 @@ def test_credit_codes_are_valid_and_as_long_as_resident_ids():
 
 
 def test_masked_identifiers_are_decoys_not_identifiers():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         for note in corpus(split):
             # (a heldout3 form legitimately holds "*": the wristband barcode's start and stop characters)
             assert not any("*" in e["value"] for e in note["identifiers"] if (e["kind"], e["form"]) not in _H3_ONLY)
@@ -352,12 +352,12 @@ def test_clinical_term_pool_is_large_and_holds_name_like_terms():
     assert len(set(ind.CLINICAL_TERMS)) >= 250
     for t in ("白芍", "黄芩", "王不留行", "金银花", "川芎", "石斛", "徐长卿", "华法林钠片", "桥本甲状腺炎", "川崎病"):
         assert t in ind.CLINICAL_TERMS, t
-    used = {t["value"] for s in ind.SPLITS for n in corpus(s) for t in n["clinical_terms"]}
+    used = {t["value"] for s in ind.ALL_SPLITS for n in corpus(s) for t in n["clinical_terms"]}
     assert len(used) >= 250
     assert used <= set(ind.CLINICAL_TERMS)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_distribution_roughly_as_briefed(split):
     notes = corpus(split)
     lengths = [len(n["text"]) for n in notes]
@@ -375,7 +375,7 @@ def test_distribution_roughly_as_briefed(split):
 
 
 def test_labelled_flag_covers_both_cases():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         flags = Counter((e["kind"], e["labelled"]) for n in corpus(split) for e in n["identifiers"])
         for kind in ("person_name", "resident_id", "phone", "card_number", "hospital_record_no"):
             assert flags[(kind, True)] > 0 and flags[(kind, False)] > 0, (split, kind)
