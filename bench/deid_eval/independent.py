@@ -31,6 +31,7 @@ CLI::
     python -m bench.deid_eval.independent --split dev --n 600 --seed 1 --out dev.jsonl
     python -m bench.deid_eval.independent --split heldout --n 600 --seed 1 --out heldout.jsonl
     python -m bench.deid_eval.independent --split heldout2 --n 600 --seed 1 --out heldout2.jsonl
+    python -m bench.deid_eval.independent --split heldout3 --n 600 --seed 1 --out heldout3.jsonl
 
 Decisions
 ---------
@@ -119,6 +120,16 @@ code after the "heldout2 internals" fence near the end of this module; people de
 de-identifier should read neither. Per-split kinds and decoy kinds: ``SPLIT_KINDS``,
 ``SPLIT_DECOY_KINDS``; dev and heldout output is byte-identical to before heldout2 was added.
 
+heldout3
+--------
+A third held-out split, ``heldout3``, now that heldout2 is known too: dev's forms plus forms in none
+of dev, heldout and heldout2. Its code is in ``bench/deid_eval/heldout3.py`` and its description in
+``bench/deid_eval/HELDOUT3.md``; people developing the de-identifier should read neither. This
+module only calls into it through ``_h3.*`` hooks that run when the split is "heldout3"; dev,
+heldout and heldout2 output is byte-identical to before heldout3 was added. ``generate()`` and the
+CLI accept it (``ALL_SPLITS``); it is deliberately not in ``SPLITS``, so code that loops over the
+splits does not run it by accident.
+
 Decoy kinds: invoice_no, batch_no, drug_approval_no, device_reg_no, device_model, lab_value,
 vital_sign, amount, visit_date, age, bed_no, room_no, dose, icd_code, order_no, specimen_no,
 exam_no, ward_phone_extension, hotline, credit_code, facility_code, facility_name,
@@ -142,6 +153,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 __all__ = [
+    "ALL_SPLITS",
     "CLINICAL_TERMS",
     "FORMS",
     "HELDOUT2_ONLY",
@@ -158,6 +170,10 @@ __all__ = [
 ]
 
 SPLITS = ("dev", "heldout", "heldout2")
+#: every split generate() accepts. heldout3 is left out of SPLITS on purpose, so that code iterating
+#: over the splits (the de-identifier's own tests and tools) does not run it by accident: it is
+#: measured once, by whoever runs the evaluation (bench/deid_eval/HELDOUT3.md).
+ALL_SPLITS = SPLITS + ("heldout3",)
 
 # ---------------------------------------------------------------------------------------------
 # Kinds, forms, styles
@@ -1050,6 +1066,8 @@ _POOLS: dict[str, _Pools] = {}
 def _pools(split: str) -> _Pools:
     if split == "heldout2":
         return _h2_pools()
+    if split == "heldout3":
+        return _h3.pools()
     if split not in _POOLS:
         fm, ff = _faker_given()
         sur = _split_alternate(_COMMON_SURNAMES)
@@ -1080,8 +1098,10 @@ class _Ctx:
         self.d = _Doc()
         self.heldout = split == "heldout"
         self.h2 = split == "heldout2"
-        # the dev forms every split has; heldout2 adds its own forms through the _h2_* hooks
-        self.fsplit = "dev" if self.h2 else split
+        self.h3 = split == "heldout3"
+        # the dev forms every split has; heldout2 and heldout3 add their own forms through hooks
+        # (_h2_* below, _h3.* in bench/deid_eval/heldout3.py), which run only for their split
+        self.fsplit = "dev" if self.h2 or self.h3 else split
         self.visit = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 1276))
         self.dept = rng.choice(_DEPTS)
         self.sp = _SPECIALTIES[self.dept]
@@ -1107,6 +1127,8 @@ class _Ctx:
     ) -> _Person:
         if self.h2:
             return _h2_new_person(self, with_identity, child, sex, role)
+        if self.h3:
+            return _h3.new_person(self, with_identity, child, sex, role)
         rng, pl = self.rng, self.pools
         sex = sex or rng.choice("男女")
         r = rng.random()
@@ -1242,6 +1264,8 @@ class _Ctx:
     def name(self, person: _Person, context_form: str, labelled: bool) -> _I:
         if self.h2:
             return _h2_name(self, person, context_form, labelled)
+        if self.h3:
+            return _h3.name(self, person, context_form, labelled)
         form = context_form if person.kind == "ordinary" else person.kind
         return _I("person_name", form, person.full, labelled)
 
@@ -1252,6 +1276,10 @@ class _Ctx:
         """``王主任``: the span is the surname only; ``title=""`` leaves the title to the template."""
         if self.h2:
             return _h2_surname_title(self, person, title)
+        if self.h3:
+            alt = _h3.surname_title(self, person, title)
+            if alt is not None:
+                return alt
         person = person or self.staff()
         title = self.pick(_TITLES) if title is None else title
         return [_I("person_name", "surname_title", person.surname, True), title]
@@ -1271,6 +1299,10 @@ class _Ctx:
     def rid(self, labelled: bool = True, allow_old: bool = True) -> _I:
         if self.h2:
             alt = _h2_rid(self, labelled)
+            if alt is not None:
+                return alt
+        if self.h3:
+            alt = _h3.rid(self, labelled)
             if alt is not None:
                 return alt
         p = self.patient
@@ -1305,6 +1337,10 @@ class _Ctx:
             alt = _h2_phone(self, person, labelled, landline_ok)
             if alt is not None:
                 return alt
+        if self.h3:
+            alt = _h3.phone(self, person, labelled, landline_ok)
+            if alt is not None:
+                return alt
         forms = ["mobile_plain", "mobile_plain", "mobile_plus86", "mobile_spaced", "mobile_dashed", "mobile_fullwidth"]
         if landline_ok:
             forms += ["landline_021", "landline_no_area"]
@@ -1333,6 +1369,10 @@ class _Ctx:
             alt = _h2_dob(self, labelled, person or self.patient)
             if alt is not None:
                 return alt
+        if self.h3:
+            alt = _h3.dob(self, labelled, person or self.patient)
+            if alt is not None:
+                return alt
         d = (person or self.patient).dob
         form = self.pick(FORMS[self.fsplit]["date_of_birth"])
         mon = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[d.month - 1]
@@ -1353,6 +1393,8 @@ class _Ctx:
         """A date of birth with one of the labels clinicians use, before or after it."""
         if self.h2:
             return _h2_dob_labelled(self)
+        if self.h3:
+            return _h3.dob_labelled(self)
         v = self.dob(True)
         if v.form == "en_month":
             return ["DOB: ", v]
@@ -1367,6 +1409,11 @@ class _Ctx:
         p = self.patient
         if self.h2:
             alt = _h2_card(self, labelled, forms)
+            if isinstance(alt, list):
+                return alt
+            forms = (alt,)
+        if self.h3:
+            alt = _h3.card(self, labelled, forms)
             if isinstance(alt, list):
                 return alt
             forms = (alt,)
@@ -1412,6 +1459,10 @@ class _Ctx:
             alt = _h2_rec(self, labelled)
             if alt is not None:
                 return alt
+        if self.h3 and form is None:
+            alt = _h3.rec(self, labelled)
+            if alt is not None:
+                return alt
         form = form or self.pick(FORMS[self.fsplit]["hospital_record_no"])
         key = "rec_" + form
         if key not in p.cache:
@@ -1443,6 +1494,10 @@ class _Ctx:
             alt = _h2_bank(self, labelled)
             if alt is not None:
                 return alt
+        if self.h3:
+            alt = _h3.bank(self, labelled)
+            if alt is not None:
+                return alt
         form = self.pick(FORMS[self.fsplit]["bank_card"])
         if form.startswith("unionpay"):
             bin_, n = self.pick(_UNIONPAY_BINS)
@@ -1457,6 +1512,10 @@ class _Ctx:
         rng = self.rng
         if self.h2:
             alt = _h2_email(self, labelled)
+            if alt is not None:
+                return alt
+        if self.h3:
+            alt = _h3.email(self, labelled)
             if alt is not None:
                 return alt
         form = self.pick(FORMS[self.fsplit]["email"])
@@ -1474,6 +1533,10 @@ class _Ctx:
         rng = self.rng
         if self.h2:
             alt = _h2_address(self, labelled)
+            if alt is not None:
+                return alt
+        if self.h3:
+            alt = _h3.address(self, labelled)
             if alt is not None:
                 return alt
         form = self.pick(FORMS[self.fsplit]["address"])
@@ -1511,6 +1574,8 @@ class _Ctx:
     def rid_labelled(self) -> list:
         if self.h2:
             return _h2_rid_labelled(self)
+        if self.h3:
+            return _h3.rid_labelled(self)
         return [self.pick(("身份证号：", "身份证：", "公民身份号码 ", "证件号码：", "身份证号码:", "ID:")), self.rid(True)]
 
     def phone_labelled(self, person: _Person | None = None) -> list:
@@ -1623,6 +1688,10 @@ def _nurse(c: _Ctx, person: _Person | None = None) -> _I:
 
 def _patient_mention(c: _Ctx) -> list:
     """The patient named again inside the prose: with 患者, bare, or (held-out) by nickname."""
+    if c.h3:
+        alt = _h3.patient_mention(c)
+        if alt is not None:
+            return alt
     r = c.rng.random()
     if c.heldout and r < 0.2:
         return [c.nickname(c.patient)]
@@ -3211,6 +3280,8 @@ def _one(split: str, seed: int, i: int) -> dict:
     rng = random.Random(f"independent-note:{split}:{seed}:{i}")
     id_pool = _H2_ID_EXTRAS if split == "heldout2" else _ID_EXTRAS
     decoy_pool = _H2_DECOY_EXTRAS if split == "heldout2" else _DECOY_EXTRAS
+    if split == "heldout3":
+        id_pool, decoy_pool = _h3.ID_EXTRAS, _h3.DECOY_EXTRAS
     best: _Ctx | None = None
     for _attempt in range(40):
         c = _Ctx(rng, split, style)
@@ -3246,9 +3317,10 @@ def _one(split: str, seed: int, i: int) -> dict:
 
 
 def generate(n: int, seed: int, split: str) -> list[dict]:
-    """``n`` synthetic notes of ``split`` ("dev", "heldout" or "heldout2"), the same for the same arguments."""
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2" or "heldout3"), the same for the same
+    arguments."""
+    if split not in ALL_SPLITS:
+        raise ValueError(f"split must be one of {ALL_SPLITS}, got {split!r}")
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
     return [_one(split, seed, i) for i in range(n)]
@@ -3261,7 +3333,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Independent synthetic Shanghai-style clinical notes for de-identifier evaluation.",
         epilog="example: python -m bench.deid_eval.independent --split heldout --n 600 --seed 1 --out h.jsonl",
     )
-    ap.add_argument("--split", choices=SPLITS, required=True, help="dev, heldout or heldout2")
+    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2 or heldout3")
     ap.add_argument("--n", type=int, default=600, help="number of notes (default 600)")
     ap.add_argument("--seed", type=int, default=1, help="seed (default 1)")
     ap.add_argument("--out", type=Path, required=True, help="output .jsonl file ('-' for stdout)")
@@ -3280,5 +3352,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# heldout3 lives in its own module (its forms must stay unread by the de-identifier's developers);
+# importing it registers the split in FORMS, STYLES, SPLIT_KINDS, SPLIT_DECOY_KINDS and the pools.
+from bench.deid_eval import heldout3 as _h3  # noqa: E402  (needs everything above)
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # run through the package module, not this __main__ copy, so heldout3 registers where main() looks
+    from bench.deid_eval.independent import main as _main
+
+    raise SystemExit(_main())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.deid_eval import heldout3 as h3
 from bench.deid_eval import independent as ind
 
 N = 600
@@ -24,6 +25,11 @@ SEED = 1
 @cache
 def corpus(split: str, n: int = N, seed: int = SEED) -> tuple[dict, ...]:
     return tuple(ind.generate(n, seed, split))
+
+
+# heldout3's own forms are checked in test_heldout3_corpus.py (kept apart: deid developers must not
+# read what they are); the format checks below skip them
+_H3_ONLY = {(k, f) for k, fs in h3.HELDOUT3_ONLY.items() if k != "style" for f in fs}
 
 
 def _ascii(s: str) -> str:
@@ -60,19 +66,19 @@ def _uscc_ok(code: str) -> bool:
 # --- determinism ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_same_arguments_same_corpus(split):
     assert ind.generate(40, 7, split) == ind.generate(40, 7, split)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_other_seed_other_corpus_and_prefix_is_stable(split):
     assert [n["text"] for n in ind.generate(20, 7, split)] != [n["text"] for n in ind.generate(20, 8, split)]
     assert ind.generate(15, 7, split) == ind.generate(40, 7, split)[:15]
 
 
 def test_note_ids_are_unique_and_name_the_split():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         ids = [n["note_id"] for n in corpus(split)]
         assert len(set(ids)) == N
         assert all(i.startswith(f"{split}-{SEED}-") for i in ids)
@@ -88,7 +94,7 @@ def test_bad_arguments_are_refused():
 # --- offsets, overlaps, unannotated leaks --------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_every_span_matches_its_text(split):
     for note in corpus(split):
         text = note["text"]
@@ -98,7 +104,7 @@ def test_every_span_matches_its_text(split):
                 assert text[e["start"] : e["end"]] == e["value"], (note["note_id"], e)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_no_span_overlaps_another(split):
     for note in corpus(split):
         spans = sorted(
@@ -108,7 +114,7 @@ def test_no_span_overlaps_another(split):
             assert e1 <= s2, (note["note_id"], g1, g2, note["text"])
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_no_decoy_overlaps_an_identifier(split):
     for note in corpus(split):
         for d in note["decoys"]:
@@ -116,7 +122,7 @@ def test_no_decoy_overlaps_an_identifier(split):
                 assert d["end"] <= i["start"] or i["end"] <= d["start"], (note["note_id"], d, i)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_every_long_digit_run_is_annotated(split):
     # a number of 5+ digits outside every span would be an unlabelled identifier or decoy
     for note in corpus(split):
@@ -128,7 +134,7 @@ def test_every_long_digit_run_is_annotated(split):
 # --- kinds, forms, styles -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_every_kind_and_form_of_the_split_occurs(split):
     seen = Counter((e["kind"], e["form"]) for n in corpus(split) for e in n["identifiers"])
     expected = {(k, f) for k, forms in ind.FORMS[split].items() for f in forms}
@@ -167,7 +173,7 @@ def test_heldout_only_values_do_not_leak_into_dev_text():
 _CONTEXT_FORMS = {"patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"}
 
 
-_SPLIT_PAIRS = [(a, b) for a in ind.SPLITS for b in ind.SPLITS if a < b]
+_SPLIT_PAIRS = [(a, b) for a in ind.ALL_SPLITS for b in ind.ALL_SPLITS if a < b]
 
 
 @pytest.mark.parametrize(("one", "two"), _SPLIT_PAIRS)
@@ -205,12 +211,12 @@ def test_unusual_names_are_present():
 # --- checksums and formats ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_resident_ids_have_valid_check_characters(split):
     n18 = n15 = 0
     for note in corpus(split):
         for e in note["identifiers"]:
-            if e["kind"] != "resident_id":
+            if e["kind"] != "resident_id" or (e["kind"], e["form"]) in _H3_ONLY:
                 continue
             rid = _ascii(e["value"])
             if e["form"] in ("passport", "hmt_travel_permit"):  # travel documents: no check character
@@ -236,17 +242,19 @@ def test_resident_ids_have_valid_check_characters(split):
     assert n18 > 100 and n15 > 5
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_date_of_birth_agrees_with_resident_id(split):
     checked = 0
     for note in corpus(split):
-        if note["style"] == "consent":  # the 委托人's ID may come first there
+        # the 委托人's (consent), 监护人's (pediatric) or 代办人's (yb_filing) ID may come first there
+        if note["style"] in ("consent", "pediatric", "yb_filing"):
             continue
         ids = note["identifiers"]
         patient_rids = [
             _ascii(e["value"])
             for e in ids
             if e["kind"] == "resident_id" and e["form"] not in ("old15", "passport", "hmt_travel_permit")
+            and (e["kind"], e["form"]) not in _H3_ONLY
         ]
         dobs = [e for e in ids if e["kind"] == "date_of_birth" and e["form"] in ("iso", "dotted", "compact8")]
         for dob in dobs:
@@ -255,28 +263,28 @@ def test_date_of_birth_agrees_with_resident_id(split):
             if patient_rids:
                 assert patient_rids[0][6:14] == ymd, (note["note_id"], dob, patient_rids)
                 checked += 1
-    assert checked > 20
+    assert checked > (12 if split == "heldout3" else 20)  # heldout3: fewer dev-form IDs and dates
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_bank_cards_pass_luhn_with_real_looking_bins(split):
     seen = 0
     for note in corpus(split):
         for e in note["identifiers"]:
-            if e["kind"] != "bank_card":
+            if e["kind"] != "bank_card" or (e["kind"], e["form"]) in _H3_ONLY:
                 continue
             num = _ascii(e["value"])
             assert num.isdigit() and _luhn(num), e
             prefix = {"visa": "4", "mastercard": "5"}.get(e["form"], "62")  # the others are UnionPay
             assert num.startswith(prefix) and len(num) in (16, 19), e
             seen += 1
-    assert seen > 100
+    assert seen > (60 if split == "heldout3" else 100)  # heldout3 writes 40 % of its cards in its own forms
 
 
 _H2_MOBILE_FORMS = {"cn_numerals", "mixed_numerals", "line_break", "odd_grouping"}
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_phone_and_card_formats(split):
     patterns = {
         "sscard_digits9": r"[1-9]\d{8}",
@@ -293,6 +301,8 @@ def test_phone_and_card_formats(split):
     }
     for note in corpus(split):
         for e in note["identifiers"]:
+            if (e["kind"], e["form"]) in _H3_ONLY:
+                continue
             if e["kind"] == "card_number":
                 value = e["value"]
                 if e["form"] == "sscard_fullwidth":
@@ -317,7 +327,7 @@ def test_phone_and_card_formats(split):
 
 
 def test_credit_codes_are_valid_and_as_long_as_resident_ids():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         codes = [d["value"] for n in corpus(split) for d in n["decoys"] if d["kind"] == "credit_code"]
         assert len(codes) > 10
         # 12: public institutions (hospitals); 91: enterprises (insurers, heldout2 only)
@@ -327,9 +337,10 @@ def test_credit_codes_are_valid_and_as_long_as_resident_ids():
 
 
 def test_masked_identifiers_are_decoys_not_identifiers():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         for note in corpus(split):
-            assert not any("*" in e["value"] for e in note["identifiers"])
+            # (a heldout3 form legitimately holds "*": the wristband barcode's start and stop characters)
+            assert not any("*" in e["value"] for e in note["identifiers"] if (e["kind"], e["form"]) not in _H3_ONLY)
     masked = [d for n in corpus("dev") for d in n["decoys"] if d["kind"] == "masked_identifier"]
     assert masked and all("*" in d["value"] for d in masked)
 
@@ -341,12 +352,12 @@ def test_clinical_term_pool_is_large_and_holds_name_like_terms():
     assert len(set(ind.CLINICAL_TERMS)) >= 250
     for t in ("白芍", "黄芩", "王不留行", "金银花", "川芎", "石斛", "徐长卿", "华法林钠片", "桥本甲状腺炎", "川崎病"):
         assert t in ind.CLINICAL_TERMS, t
-    used = {t["value"] for s in ind.SPLITS for n in corpus(s) for t in n["clinical_terms"]}
+    used = {t["value"] for s in ind.ALL_SPLITS for n in corpus(s) for t in n["clinical_terms"]}
     assert len(used) >= 250
     assert used <= set(ind.CLINICAL_TERMS)
 
 
-@pytest.mark.parametrize("split", ind.SPLITS)
+@pytest.mark.parametrize("split", ind.ALL_SPLITS)
 def test_distribution_roughly_as_briefed(split):
     notes = corpus(split)
     lengths = [len(n["text"]) for n in notes]
@@ -364,7 +375,7 @@ def test_distribution_roughly_as_briefed(split):
 
 
 def test_labelled_flag_covers_both_cases():
-    for split in ind.SPLITS:
+    for split in ind.ALL_SPLITS:
         flags = Counter((e["kind"], e["labelled"]) for n in corpus(split) for e in n["identifiers"])
         for kind in ("person_name", "resident_id", "phone", "card_number", "hospital_record_no"):
             assert flags[(kind, True)] > 0 and flags[(kind, False)] > 0, (split, kind)
