@@ -18,6 +18,9 @@ PLATFORM_CONSENTS = "platform.consents.v1"
 #: 投保/退保 events (who holds which insurer product); co-partitioned with the settlements (see below)
 PLATFORM_ENROLMENTS = "platform.enrolments.v1"
 LAB_SETTLEMENTS = "lab.settlements.v1"
+#: de-identified settlements and settlement revocations from platform.settlements.v2 (docs/lab.md):
+#: what the de-identifier writes since the platform speaks the national interface
+LAB_SETTLEMENTS_V2 = "lab.settlements.v2"
 LAB_EMR_NOTES = "lab.emr-notes.v1"
 QUARANTINE = "pipeline.quarantine.v1"
 AUDIT = "governance.audit.v1"
@@ -94,6 +97,7 @@ def pipeline_topic_specs(partitions: int) -> list[TopicSpec]:
         TopicSpec(PLATFORM_CONSENTS, partitions),
         TopicSpec(PLATFORM_ENROLMENTS, partitions),
         TopicSpec(LAB_SETTLEMENTS, partitions),
+        TopicSpec(LAB_SETTLEMENTS_V2, partitions),
         TopicSpec(LAB_EMR_NOTES, partitions),
         TopicSpec(QUARANTINE, max(1, partitions // 2), retention_ms=-1),
         # the disclosure log is kept forever: it is the compliance record
