@@ -170,10 +170,12 @@ class Deidentifier:
         from privacy import generalise
 
         rv = r["revoke"]
+        local = published.astimezone(CST).isoformat()
         return {
             "revoked_setl_id": rv["setl_id"],
             "person_key": self.pseudo.pseudonym(rv["psn_no"], domain="person"),
-            "revoked_hour": generalise.apply("hour", published.astimezone(CST).isoformat()),
+            "revoked_hour": generalise.apply("hour", local),
+            "revoked_month": generalise.apply("month", local),
         }
 
     def platform_record(self, r: dict[str, Any], published: datetime) -> dict[str, Any]:

@@ -84,6 +84,7 @@ LAB_REVOCATIONS_V2 = Table("lab_revocations_v2", "revoked_setl_id", (
     ("revoked_setl_id", "VARCHAR", "TEXT"),
     ("person_key", "VARCHAR", "TEXT"),
     ("revoked_hour", "TIMESTAMPTZ", "TIMESTAMPTZ"),
+    ("revoked_month", "VARCHAR", "TEXT"),
     ("loaded_at", "TIMESTAMPTZ", "TIMESTAMPTZ"),
 ))
 

@@ -22,10 +22,10 @@ def _extra_rows(base: dict) -> dict[str, list[dict]]:
     settlements, revocations = [], []
     # a revocation in February of a January settlement (netted out of January)
     revocations.append({"revoked_setl_id": base["setl_id"], "person_key": base["person_key"],
-                        "revoked_hour": "2026-02-02T10:00:00+08:00", "loaded_at": now})
+                        "revoked_hour": "2026-02-02T10:00:00+08:00", "revoked_month": "2026-02", "loaded_at": now})
     # a revocation whose settlement is not in the lab (nothing to net out)
     revocations.append({"revoked_setl_id": "310099999999999999", "person_key": base["person_key"],
-                        "revoked_hour": "2026-02-10T09:00:00+08:00", "loaded_at": now})
+                        "revoked_hour": "2026-02-10T09:00:00+08:00", "revoked_month": "2026-02", "loaded_at": now})
     # 多卡聚集: five cards at one institution in the same hour, on two days of one week
     for day, hour in (("2026-01-13", "10"), ("2026-01-15", "15")):
         for n in range(5):

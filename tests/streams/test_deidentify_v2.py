@@ -96,7 +96,7 @@ def test_same_person_same_key_across_settlements_and_revocation(deid):
     outpatient, inpatient, revoke = _lab(deid, rec[0]), _lab(deid, rec[2]), _lab(deid, rec[5])
     assert outpatient["person_key"] == inpatient["person_key"] == revoke["person_key"]
     assert revoke == {"revoked_setl_id": rec[0]["setl_id"], "person_key": outpatient["person_key"],
-                      "revoked_hour": "2026-03-23T09:00:00+08:00"}
+                      "revoked_hour": "2026-03-23T09:00:00+08:00", "revoked_month": "2026-03"}
 
 
 def test_pharmacy_purchase_has_no_main_diagnosis(deid):
