@@ -118,40 +118,57 @@ def test_start_event_has_datasets_but_no_lineage_and_complete_has_counters(cfg):
 
 
 def test_deidentifier_lineage_matches_its_output(cfg):
+    from datetime import UTC, datetime
+
+    from medshare.ingest import to_record
     from privacy.deid import get_deidentifier  # noqa: F401 - only to be sure the module imports
     from streams.deidentify import Deidentifier
+    from tests.platform import interface_examples as ex
 
-    pl = ml.ProcessorLineage(SimpleNamespace(name="deidentify", inputs=(t.PLATFORM_SETTLEMENTS,
+    pl = ml.ProcessorLineage(SimpleNamespace(name="deidentify", inputs=(t.PLATFORM_SETTLEMENTS_V2,
                                                                         t.PLATFORM_EMR_NOTES)), cfg)
     e = ml.to_dict(pl.event(ml.RunState.COMPLETE, Counters()))
-    fields = _output(e, t.LAB_SETTLEMENTS)["facets"]["columnLineage"]["fields"]
+    fields = _output(e, t.LAB_SETTLEMENTS_V2)["facets"]["columnLineage"]["fields"]
     assert fields["person_key"]["transformationDescription"] == "pseudonymise"
-    assert [i["field"] for i in fields["person_key"]["inputFields"]] == ["person_no"]
+    assert [i["field"] for i in fields["person_key"]["inputFields"]] == ["psn_no", "revoke.psn_no"]
     assert fields["age_band"]["transformationDescription"] == "generalise:age_band"
-    assert fields["district"]["inputFields"][0]["field"] == "resident_id"
-    # the mapping names exactly the fields the de-identifier writes
-    record = {"settlement_id": "ST2026030100000001", "event_type": "settlement", "refund_of": None,
-              "event_time": "2026-03-05T10:21:07+08:00", "person_no": "P1", "name": "x", "resident_id":
-              "110101199003071234", "gender": "M", "birth_date": "1990-03-07", "insurance_type": "310",
-              "visit_type": "11", "institution_code": "H1", "admission_date": "2026-03-05",
-              "discharge_date": "2026-03-05", "diagnosis_code": "J06.9", "items": [{"item_code": "a"}],
-              "total_amount": 1, "fund_paid": 1, "account_paid": 0, "self_pay": 0, "self_expense": 0}
-    out = Deidentifier(cfg).settlement(record)
+    assert [i["field"] for i in fields["age_band"]["inputFields"]] == ["brdy", "setl_time"]
+    assert fields["district"]["inputFields"][0]["field"] == "certno"
+    assert fields["hifob_pay"]["transformationDescription"] == "plain"
+    assert fields["main_diag_code"]["transformationDescription"] == "derive:main_diagnosis"
+    # no lab field is fed by the name, and the identifiers feed only masking treatments
+    sources = {(i["field"], f["transformationDescription"]) for f in fields.values() for i in f["inputFields"]}
+    assert not any(src == "psn_name" for src, _ in sources)
+    assert all(tr.split(":")[0] in ("pseudonymise", "generalise") for src, tr in sources
+               if src in ("psn_no", "certno", "brdy"))
+    # the mapping names exactly the fields the de-identifier writes, for both record kinds
+    records = [to_record(line)[1] for line in ex.lines()]
+    deid = Deidentifier(cfg)
+    outs = [deid.platform_record(r, datetime.now(UTC)) for r in records]
     top = {f.split("[]")[0] for f in ml.DEID_SETTLEMENT}
-    assert top == set(out)
-    assert {f.split(".")[1] for f in ml.DEID_SETTLEMENT if f.startswith("items[]")} == set(out["items"][0])
+    assert top == set().union(*(set(o) for o in outs))
+    settlement = outs[2]
+    assert {f.split(".")[1] for f in ml.DEID_SETTLEMENT if f.startswith("feedetail[]")} == \
+        set(settlement["feedetail"][0])
+    assert {f.split(".")[1] for f in ml.DEID_SETTLEMENT if f.startswith("diseinfo[]")} == \
+        set(settlement["diseinfo"][0])
     notes = _output(e, t.LAB_EMR_NOTES)["facets"]["columnLineage"]["fields"]
     assert notes["text_redacted"]["transformationDescription"] == "redact"
 
 
 def test_lab_sink_and_sinks_name_their_tables(cfg):
-    e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="lab-sink", inputs=(t.LAB_SETTLEMENTS,)), cfg)
+    e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="lab-sink", inputs=(t.LAB_SETTLEMENTS_V2,)), cfg)
                    .event(ml.RunState.COMPLETE, Counters()))
-    out = _output(e, "lab.main.lab_settlements")
+    out = _output(e, "lab.main.lab_settlements_v2")
     assert out["namespace"] == "duckdb://lab"
-    assert out["facets"]["columnLineage"]["fields"]["person_key"]["inputFields"][0]["name"] == t.LAB_SETTLEMENTS
+    lineage = out["facets"]["columnLineage"]["fields"]
+    assert lineage["person_key"]["inputFields"][0]["name"] == t.LAB_SETTLEMENTS_V2
+    assert "hifp_pay" in lineage and "feedetail" in lineage
+    revocations = _output(e, "lab.main.lab_revocations_v2")["facets"]["columnLineage"]["fields"]
+    assert revocations["revoked_setl_id"]["inputFields"][0]["name"] == t.LAB_SETTLEMENTS_V2
+    _output(e, "lab.main.lab_emr_notes")
     pg = Settings(home=cfg.home, lab_url="postgresql://u@db.example:5433/lab")
-    assert ml.lab_dataset(pg, "lab_settlements") == ("postgres://db.example:5433", "lab.public.lab_settlements")
+    assert ml.lab_dataset(pg, "lab_settlements_v2") == ("postgres://db.example:5433", "lab.public.lab_settlements_v2")
     e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="audit-sink", inputs=(t.AUDIT,)), cfg)
                    .event(ml.RunState.START))
     assert e["outputs"][0]["name"] == "audit_log"
