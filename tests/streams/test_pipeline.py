@@ -156,10 +156,13 @@ def test_lab_has_each_valid_settlement_once(run):
 
     cfg = run["cfg"]
     db = LabDB(cfg=cfg)
-    valid = {e.record["settlement_id"] for e in _valid(run["events"], t.PLATFORM_SETTLEMENTS)}
-    rows = db.query("select settlement_id from lab_settlements")
+    platform = [e.record for e in _valid(run["events"], t.PLATFORM_SETTLEMENTS_V2)]
+    valid = {r["setl_id"] for r in platform if "revoke" not in r}
+    rows = db.query("select setl_id from lab_settlements_v2")
     assert len(rows) == len(valid)
     assert {r[0] for r in rows} == valid
+    revoked = {r["revoke"]["setl_id"] for r in platform if "revoke" in r}
+    assert {r[0] for r in db.query("select revoked_setl_id from lab_revocations_v2")} == revoked
     notes = {e.record["note_id"] for e in _valid(run["events"], t.PLATFORM_EMR_NOTES)}
     assert {r[0] for r in db.query("select note_id from lab_emr_notes")} == notes
 
@@ -193,12 +196,12 @@ def test_no_plaintext_identifier_anywhere_downstream(run):
     cfg = run["cfg"]
     ids = _identifiers(run["events"])
     texts: list[tuple[str, str]] = []
-    for topic in [t.LAB_SETTLEMENTS, t.LAB_EMR_NOTES, *(t.insurer_claims(c) for c in INSURERS),
+    for topic in [t.LAB_SETTLEMENTS_V2, t.LAB_EMR_NOTES, *(t.insurer_claims(c) for c in INSURERS),
                   *(t.insurer_marts(c) for c in INSURERS)]:
         for m in read_topic(cfg, topic, committed_only=False):
             texts.append((topic, (m.key or b"").decode() + " " + m.value.decode()))
     db = LabDB(cfg=cfg)
-    for table in ("lab_settlements", "lab_emr_notes"):
+    for table in ("lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes"):
         for row in db.query(f"select * from {table}"):
             texts.append((table, " ".join(str(c) for c in row)))
     assert len(texts) > 100
