@@ -17,7 +17,7 @@ The split follows the shape of Shanghai's rules, simplified:
 * outpatient visits may fall under the year's 起付线 (a chance), stays have a per-stay 起付线 by
   hospital level (``act_pay_dedc``);
 * 统筹 (``hifp_pay``) pays a ratio of the in-scope amount above the 起付线 by insurance type, visit
-  type, hospital level and age, up to a per-settlement ceiling (15,000 元 职工, 10,000 元 居民: a
+  type, hospital level and age, up to a per-settlement ceiling (8,000 元 职工, 10,000 元 居民: a
   simulation's stand-in for the yearly 最高支付限额); above it 职工大额 (``hifob_pay``,
   insutype 310) pays 80 %; for 居民 (390) 大病保险 (``hifmi_pay``) pays 60 % of the in-scope co-pay
   above 2,000 元; 医疗救助 (``maf_pay``) pays half of what is left in scope for persons on aid;
@@ -232,7 +232,7 @@ def inpatient_lines(rng: random.Random, diagnosis: Diagnosis, los: int) -> list[
 # --- the split -----------------------------------------------------------------------------
 
 #: 统筹 pays at most this much in-scope amount per settlement (above it: 大额 for 职工)
-_POOL_CEILING_FEN = {"310": 1_500_000, "390": 1_000_000}
+_POOL_CEILING_FEN = {"310": 800_000, "390": 1_000_000}
 #: 居民大病保险 starts above this in-scope co-pay of one settlement
 _BIG_ILLNESS_FROM_FEN = 200_000
 #: the share of persons on 医疗救助 (低保/特困)
