@@ -27,10 +27,8 @@ def _lab_settlements() -> list[dict]:
     from medshare.config import settings
     from medshare.ingest import to_record
     from privacy.deid.memory import PersonMemory
-    from streams.deidentify import Deidentifier
+    from streams.deidentify import CST, Deidentifier
     from tests.platform import interface_examples as ex
-
-    from streams.deidentify import CST
 
     deid = Deidentifier(settings(), memory=PersonMemory(b"g" * 32))
     base = deid.platform_record(to_record(ex.lines()[1])[1], datetime.now(UTC))

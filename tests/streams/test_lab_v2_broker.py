@@ -48,9 +48,9 @@ def test_interface_output_reaches_the_lab_de_identified(kafka_broker, tmp_path):
     assert result.published == 6
 
     # a lab record that slipped a full-width resident ID into a field: the sink must refuse it
+    from medshare.ingest import to_record
     from privacy.deid.memory import PersonMemory
     from streams.deidentify import Deidentifier
-    from medshare.ingest import to_record
 
     forged = Deidentifier(cfg, memory=PersonMemory(b"f" * 32)).platform_record(to_record(lines[1])[1],
                                                                                  datetime.now(UTC))
