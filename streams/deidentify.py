@@ -52,6 +52,8 @@ AMOUNT_FIELDS = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "prese
 OPTIONAL_FUNDS = ("cvlserv_pay", "hifes_pay", "hifdm_pay")
 #: every field of a platform.settlements.v2 record that is a direct identifier: none reaches the lab
 V2_DIRECT_IDENTIFIERS = ("psn_no", "psn_name", "certno", "brdy")
+#: the lab record's hour fields (generalised times)
+HOUR_FIELDS = ("setl_hour", "revoked_hour")
 
 
 def interface_time(value: str) -> datetime:
@@ -75,6 +77,10 @@ def identifier_echoes(source: dict[str, Any], lab: Any) -> list[str]:
     found: list[str] = []
 
     def walk(value: Any, path: str) -> None:
+        if path in HOUR_FIELDS:
+            # the settlement's own date: a newborn settles on its date of birth (the contract pins
+            # these fields to an ISO hour, so nothing else can sit there)
+            return
         if isinstance(value, str):
             found.extend(path for v in values if v in value)
         elif isinstance(value, dict):

@@ -105,6 +105,15 @@ def test_pharmacy_purchase_has_no_main_diagnosis(deid):
     assert pharmacy["fixmedins_code"].startswith("P") and pharmacy["med_type"] == "41"
 
 
+def test_a_newborn_settling_on_its_birthday_is_not_an_echo(deid):
+    record = {**_records()[1], "brdy": "2026-03-06", "age": 0.0, "psn_cert_type": "99", "certno": "CS2026030600123"}
+    lab = _lab(deid, record)
+    assert lab["setl_hour"].startswith("2026-03-06") and lab["age_band"] == "0-4"
+    assert identifier_echoes(record, lab) == [] and lab_leaks(t.LAB_SETTLEMENTS_V2, lab) == []
+    # anywhere else the date of birth is an echo
+    assert identifier_echoes(record, {**lab, "district": "2026-03-06"}) == ["district"]
+
+
 def test_non_resident_id_has_no_district(deid):
     record = {**_records()[1], "psn_cert_type": "08", "certno": "E12345678"}
     assert _lab(deid, record)["district"] is None
