@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from claims_helpers import as_v2
 
 from medshare.claims.calculator import calculate
 from medshare.claims.claimable import Claimable, ClaimItem, apportion, from_settlement_v1
@@ -122,7 +123,7 @@ def spec(events, history=(), plan=None, claim_free_years=0, others=None) -> dict
     return {"enrolment": {"product": "test-product", "plan": plan, "start": "2026-01-01",
                           "claim_free_years": claim_free_years},
             "history": [{"date": d, "diagnosis": c} for d, c in history],
-            "settlements": events, "other_payments": others or {}}
+            "settlements": [as_v2(e) for e in events], "other_payments": others or {}}
 
 
 def run(product, s):
