@@ -50,6 +50,8 @@ class ClaimItem:
     #: its part of the settlement's 目录内个人自付 (分, apportioned when the record gives it per settlement)
     self_pay: int
     supply_days: int | None = None
+    #: 医疗收费项目类别 (v2 ``med_chrgitm_type``; None from v1 records)
+    med_chrgitm_type: str | None = None
 
     def part(self, name: str) -> int:
         return self.self_pay if name == "self_pay" else self.self_expense
@@ -182,7 +184,8 @@ def from_settlement_v2(record: Mapping[str, Any]) -> Claimable:
     items = tuple(
         ClaimItem(str(x.get("med_list_codg", "")), x.get("medins_list_name"),
                   _CATEGORY.get(str(x.get("med_chrgitm_type")), "service"), _CLASS.get(str(x.get("chrgitm_lv"))),
-                  float(x.get("cnt") or 0), fen(x.get("det_item_fee_sumamt") or 0), own[i], shares[i], None)
+                  float(x.get("cnt") or 0), fen(x.get("det_item_fee_sumamt") or 0), own[i], shares[i], None,
+                  x.get("med_chrgitm_type"))
         for i, x in enumerate(raw))
     at = parse_interface_time(record["setl_time"])
     code = str(record.get("fixmedins_code", ""))
