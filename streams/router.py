@@ -217,13 +217,15 @@ class Router:
                     projected[k] = enc.encrypt(v.value, topic=topic, record_id=rid, field=k)
         key = pseudo.pseudonym(person, domain="partition-key")
         out_id = f"{code}:revoke:{rid}" if revocation else f"{code}:{rid}"
+        #: the disclosure's id in the audit log: a revocation's is ``<setl_id>-R`` (as its claim result's)
+        audit_rid = f"{rid}-R" if revocation else rid
         output = Outgoing.record(topic, projected, key=key, producer="router", event_id=out_id, trace=ev_id)
         output.headers.append(("ms-source", source.encode()))
         agreement = self.agreements.for_insurer(code)
         resident = record.get("certno") if record.get("psn_cert_type", "01") == "01" else None
         resident = resident or record.get("resident_id")
         audit = {
-            "audit_id": audit_id(code, source, rid, ev_id),
+            "audit_id": audit_id(code, source, audit_rid, ev_id),
             "kind": "record",
             "disclosed_at": datetime.now().astimezone().isoformat(timespec="milliseconds"),
             "event_time": at.isoformat(),
@@ -233,7 +235,7 @@ class Router:
             "mode": grant.mode,
             "source": source,
             "dataset": topic,
-            "record_id": rid,
+            "record_id": audit_rid,
             "person_ref": self._audit.pseudonym(person, domain="person_no"),
             "resident_ref": (self._audit.pseudonym(resident, domain="resident_id") if resident else None),
             "fields": {path: tr for path, tr, head in self._audit_fields(grant)
