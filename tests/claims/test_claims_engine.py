@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from claims_helpers import as_v2
 
 from medshare.claims.calculator import calculate
 from medshare.claims.claimable import Claimable, ClaimItem, apportion, from_settlement_v1
@@ -71,7 +72,7 @@ duties:
   - id: inpatient
     name: 住院自费
     parts: [self_expense]
-    when: {visit_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
+    when: {med_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
     deductible: {amount: 2000}
     ratio: 0.6
     pre_existing_ratio: 0.4
@@ -79,7 +80,7 @@ duties:
 exclusions:
   - id: cosmetic
     reason: cosmetic procedures
-    when: {item_code: ["999999999"]}
+    when: {med_list_codg: ["999999999"]}
 """
 
 SPECIAL = "XL01FFK063A000003131090"
@@ -122,7 +123,7 @@ def spec(events, history=(), plan=None, claim_free_years=0, others=None) -> dict
     return {"enrolment": {"product": "test-product", "plan": plan, "start": "2026-01-01",
                           "claim_free_years": claim_free_years},
             "history": [{"date": d, "diagnosis": c} for d, c in history],
-            "settlements": events, "other_payments": others or {}}
+            "settlements": [as_v2(e) for e in events], "other_payments": others or {}}
 
 
 def run(product, s):
@@ -240,7 +241,7 @@ def test_refusals_name_their_reasons(product):
     assert "supply of 42 days exceeds 31" in reasons[1]
     assert any(r.startswith("no diagnosis of the settlement is an indication") for r in reasons[2])
     assert "institution H31010130457 is level 一级/社区, the duty needs 二级 or higher" in reasons[3]
-    assert all(any("visit type 11" in x for x in rs) for rs in reasons[:3])  # and inpatient says why not
+    assert all(any("med_type 11" in x for x in rs) for rs in reasons[:3])  # and inpatient says why not
 
 
 def test_pre_existing_evidence_in_the_explanation(product):
@@ -390,7 +391,7 @@ def test_shipped_products_load_with_the_reported_shape():
     (lambda t: t.replace("    ratio: 0.8\n", "    ratio: 0.8\n    bogus: 1\n"), "duties[0].bogus: unknown key"),
     (lambda t: t.replace("id: in-catalogue\n", "id: drug\n"), "repeats duties[0]"),
     (lambda t: t.replace("version: \"t1\"", "version: \"t1\"\nversion: t2"), "duplicate key 'version'"),
-    (lambda t: t.replace("{visit_type: [\"21\"]", "{visit_typo: [\"21\"]"), "unknown key 'visit_typo'"),
+    (lambda t: t.replace("{med_type: [\"21\"]", "{visit_typo: [\"21\"]"), "unknown key 'visit_typo'"),
     (lambda t: t.replace("claim_free_steps: [900, 800]", "claim_free_steps: [900, 1100]"),
      "a claim-free step may not raise the deductible"),
     (lambda t: t.replace("in-catalogue: {ratio: 0.4}", "nope: {ratio: 0.4}"), "no duty 'nope' to override"),

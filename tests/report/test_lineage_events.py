@@ -13,7 +13,7 @@ from medshare.config import Settings
 from streams.runtime import Counters
 
 #: direct identifiers (docs/conventions.md): in a claims topic each is encrypted or absent
-IDENTITY = ("person_no", "resident_id", "name", "phone", "address", "card_no")
+IDENTITY = ("psn_no", "certno", "psn_name", "brdy", "person_no", "resident_id", "name", "phone", "address", "card_no")
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_claims_column_lineage_encrypts_identity_and_omits_dropped_fields(cfg, i
     _, e = _router_event(cfg)
     fields = _output(e, t.insurer_claims(insurer))["facets"]["columnLineage"]["fields"]
     present = [f for f in IDENTITY if f in fields]
-    assert "person_no" in present
+    assert "psn_no" in present
     for f in present:
         assert fields[f]["transformationDescription"] == "encrypt", f
         assert all(i["transformations"][0]["masking"] for i in fields[f]["inputFields"])
@@ -62,14 +62,14 @@ def test_claims_treatments_come_from_the_agreement(cfg):
     # hhb (mode result): the router writes nothing to hhb's topic; only the claims processor does
     assert t.insurer_claims("hhb") not in {o["name"] for o in e["outputs"]}
     fields = _output(e, "insurer.shenlife.claims.v1")["facets"]["columnLineage"]["fields"]
-    assert fields["resident_id"]["transformationDescription"] == "encrypt"
-    assert fields["resident_id"]["inputFields"] == [{
-        "namespace": ml.kafka_namespace(cfg), "name": t.PLATFORM_SETTLEMENTS, "field": "resident_id",
+    assert fields["certno"]["transformationDescription"] == "encrypt"
+    assert fields["certno"]["inputFields"] == [{
+        "namespace": ml.kafka_namespace(cfg), "name": t.PLATFORM_SETTLEMENTS, "field": "certno",
         "transformations": [{"type": "DIRECT", "subtype": "TRANSFORMATION", "description": "encrypt",
                              "masking": True}]}]
-    assert "text" not in fields and "birth_date" not in fields  # no notes; birth_date dropped
-    assert {i["name"] for i in fields["person_no"]["inputFields"]} == {t.PLATFORM_SETTLEMENTS}
-    assert fields["settlement_id"]["transformationType"] == "IDENTITY"
+    assert "text" not in fields and "brdy" not in fields  # no notes; brdy dropped
+    assert {i["name"] for i in fields["psn_no"]["inputFields"]} == {t.PLATFORM_SETTLEMENTS}
+    assert fields["setl_id"]["transformationType"] == "IDENTITY"
 
 
 def test_claims_processor_lineage_names_its_claim_results(cfg):
