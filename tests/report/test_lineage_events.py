@@ -203,31 +203,31 @@ def test_failed_run_carries_the_error(cfg):
     assert e["run"]["facets"]["errorMessage"]["message"] == "RuntimeError: boom"
 
 
-def _table_run(table="lab_settlements", unique_ok=False, fresh_ok=True):
+def _table_run(table="lab_settlements_v2", unique_ok=False, fresh_ok=True):
     from contracts.gx import Outcome, TableRun
 
-    return TableRun(table, "lab.settlements.v1", "1.0.0", "x", 3, "now", 0.1,
+    return TableRun(table, "lab.settlements.v2", "2.0.0", "x", 3, "now", 0.1,
                     [Outcome("expect_column_values_to_not_be_null", "required", "person_key", True, "critical", "",
                              unexpected_count=0),
-                     Outcome("expect_column_values_to_be_unique", "unique", "settlement_id", unique_ok, "critical",
+                     Outcome("expect_column_values_to_be_unique", "unique", "setl_id", unique_ok, "critical",
                              "", unexpected_count=0 if unique_ok else 2),
-                     Outcome("expect_column_max_to_be_between", "freshness", "event_hour", fresh_ok, "warning", "",
+                     Outcome("expect_column_max_to_be_between", "freshness", "setl_hour", fresh_ok, "warning", "",
                              observed="2026-03-01T10:00:00+00:00")],
-                    null_counts={"person_key": 0, "refund_of": 3})
+                    null_counts={"person_key": 0, "main_diag_code": 3})
 
 
 def test_quality_event_carries_gx_assertions_and_metrics(cfg):
     e = ml.to_dict(ml.quality_event([_table_run()], cfg))
     facets = e["inputs"][0]["inputFacets"]
-    assert (e["inputs"][0]["namespace"], e["inputs"][0]["name"]) == ("duckdb://lab", "lab.main.lab_settlements")
+    assert (e["inputs"][0]["namespace"], e["inputs"][0]["name"]) == ("duckdb://lab", "lab.main.lab_settlements_v2")
     assert [(a["assertion"], a["success"], a["column"], a["severity"], a["name"], a["actual"])
             for a in facets["dataQualityAssertions"]["assertions"]] == [
         ("expect_column_values_to_not_be_null", True, "person_key", "critical", "required", "0"),
-        ("expect_column_values_to_be_unique", False, "settlement_id", "critical", "unique", "2"),
-        ("expect_column_max_to_be_between", True, "event_hour", "warning", "freshness", "2026-03-01T10:00:00+00:00")]
+        ("expect_column_values_to_be_unique", False, "setl_id", "critical", "unique", "2"),
+        ("expect_column_max_to_be_between", True, "setl_hour", "warning", "freshness", "2026-03-01T10:00:00+00:00")]
     metrics = facets["dataQualityMetrics"]
     assert metrics["rowCount"] == 3
-    assert {c: m["nullCount"] for c, m in metrics["columnMetrics"].items()} == {"person_key": 0, "refund_of": 3}
+    assert {c: m["nullCount"] for c, m in metrics["columnMetrics"].items()} == {"person_key": 0, "main_diag_code": 3}
     assert metrics["_schemaURL"].endswith("/DataQualityMetricsInputDatasetFacet.json#/$defs/"
                                           "DataQualityMetricsInputDatasetFacet")
     from medshare.lineage_schema import validate_event
@@ -242,7 +242,7 @@ def _task_event(state, runs, cfg, at, run_id):
             "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
             "run": {"runId": run_id, "facets": {}},
             "job": {"namespace": "airflow", "name": "lab_load.load_and_validate", "facets": {}},
-            "inputs": [{"namespace": ml.kafka_namespace(cfg), "name": t.LAB_SETTLEMENTS}, *validated],
+            "inputs": [{"namespace": ml.kafka_namespace(cfg), "name": t.LAB_SETTLEMENTS_V2}, *validated],
             "outputs": [{"namespace": d["namespace"], "name": d["name"]} for d in validated]}
 
 
@@ -252,22 +252,22 @@ def test_report_reads_each_tables_latest_validation_from_the_facets(cfg):
     ok = _task_event("COMPLETE", [_table_run(unique_ok=True, fresh_ok=False)], cfg, "2026-03-02T00:00:05.000Z",
                      "01956d3c-0000-7000-8000-000000000011")
     bad = _task_event("FAIL", [_table_run()], cfg, "2026-03-03T00:00:05.000Z", "01956d3c-0000-7000-8000-000000000012")
-    first = quality_results([ok], cfg)["lab_settlements"]
+    first = quality_results([ok], cfg)["lab_settlements_v2"]
     assert first["status"] == "passed", "a failed warning (freshness) does not fail the validation"
     assert (first["expectations"], first["failed"], first["rows"]) == (3, 1, 3)
     latest = quality_results([ok, bad], cfg)
-    assert set(latest) == {"lab_settlements"}
-    got = latest["lab_settlements"]
+    assert set(latest) == {"lab_settlements_v2"}
+    got = latest["lab_settlements_v2"]
     assert (got["status"], got["job"], got["event"], got["at"]) == (
         "failed", "airflow/lab_load.load_and_validate", "FAIL", "2026-03-03T00:00:05.000Z")
     assert (got["validations"], got["failed_validations"]) == (2, 1)
     assert got["failures"] == [{"expectation": "expect_column_values_to_be_unique", "rule": "unique",
-                                "column": "settlement_id", "severity": "critical", "actual": "2"}]
+                                "column": "setl_id", "severity": "critical", "actual": "2"}]
     # the report's section, without running GX (no lab here): what the store holds
     section = _quality(cfg, [ok, bad], validate=False)
-    assert section["status"] == "ok" and [tb["table"] for tb in section["tables"]] == ["lab_settlements"]
+    assert section["status"] == "ok" and [tb["table"] for tb in section["tables"]] == ["lab_settlements_v2"]
     html = _quality_html(section)
-    assert "unique on settlement_id (critical, observed 2)" in html and "lab_load.load_and_validate" in html
+    assert "unique on setl_id (critical, observed 2)" in html and "lab_load.load_and_validate" in html
     assert "2 validation(s) in the window, 1 failed" in html
     assert _quality(cfg, [], validate=False)["tables"] == []
     # dbt's source tests on the same table (their own producer) are not the contract's suite
@@ -275,8 +275,8 @@ def test_report_reads_each_tables_latest_validation_from_the_facets(cfg):
            "inputs": [{**ok["inputs"][1], "inputFacets": {"dataQualityAssertions": {
                "_producer": "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/integration/dbt",
                "_schemaURL": "https://openlineage.io/spec/facets/1-1-0/DataQualityAssertionsDatasetFacet.json",
-               "assertions": [{"assertion": "not_null", "success": True, "column": "settlement_id"}]}}}]}
-    assert quality_results([ok, bad, dbt], cfg)["lab_settlements"] == got
+               "assertions": [{"assertion": "not_null", "success": True, "column": "setl_id"}]}}}]}
+    assert quality_results([ok, bad, dbt], cfg)["lab_settlements_v2"] == got
 
 
 def test_graph_draws_a_table_the_task_validates_after_writing_it_as_an_output_only(cfg):
@@ -286,10 +286,10 @@ def test_graph_draws_a_table_the_task_validates_after_writing_it_as_an_output_on
     e = _task_event("COMPLETE", [_table_run()], cfg, "2026-03-02T00:00:05.000Z", "01956d3c-0000-7000-8000-000000000013")
     graph = lineage_graph([e], load_agreements(), cfg)
     job = "job:airflow/lab_load.load_and_validate"
-    table = "/".join(ml.lab_dataset(cfg, "lab_settlements"))
+    table = "/".join(ml.lab_dataset(cfg, "lab_settlements_v2"))
     edges = {(x["source"], x["target"]) for x in graph["edges"] if x["observed"]}
     assert (job, table) in edges and (table, job) not in edges
-    assert (f"{ml.kafka_namespace(cfg)}/{t.LAB_SETTLEMENTS}", job) in edges
+    assert (f"{ml.kafka_namespace(cfg)}/{t.LAB_SETTLEMENTS_V2}", job) in edges
 
 
 def test_store_appends_reads_dedups_and_accepts_foreign_events(cfg):

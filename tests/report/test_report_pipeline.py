@@ -118,7 +118,7 @@ def test_report_data_matches_the_stores_and_leaks_nothing(run):
     assert data["quarantine"]["source"] == "topic" and data["quarantine"]["total"] > 0
     assert data["quarantine"]["by_rule"]
     assert data["consents"]["granted"] > 0
-    assert {tb["table"] for tb in data["quality"]["tables"]} == {"lab_settlements", "lab_emr_notes"}
+    assert {tb["table"] for tb in data["quality"]["tables"]} == {"lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes"}
     observed = {(e["source"], e["target"]) for e in data["lineage"]["edges"] if e["observed"]}
     # the router feeds shenlife's claims topic (mode detail), never hhb's (mode result)
     assert any(s.endswith("streams.router") and d.endswith("insurer.shenlife.claims.v1") for s, d in observed)
