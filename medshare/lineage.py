@@ -357,12 +357,15 @@ class ProcessorLineage:
             sources=[t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS], agreementId=agreement.agreement_id,
             agreementVersion=agreement.fingerprint, producer=PRODUCER,
         )
-        # identity leaves encrypted; the amounts are computed from the settlement by the product's rules
+        # identity leaves encrypted; the amounts are computed from the settlement by the product's rules.
+        # A claim result keeps its own names; their inputs are the v2 settlement's (psn_no, setl_id,
+        # setl_time; a revocation's revoke.setl_id)
         lineage = column_lineage({
-            "person_no": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "person_no", "encrypt")],
+            "person_no": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "psn_no", "encrypt")],
             "policy_no": [(self.kafka_ns, t.PLATFORM_ENROLMENTS, "policy_no", "encrypt")],
-            "settlement_id": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "settlement_id", "plain")],
-            "event_time": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "event_time", "plain")],
+            "settlement_id": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "setl_id", "plain"),
+                              (self.kafka_ns, t.PLATFORM_SETTLEMENTS, "revoke.setl_id", "plain")],
+            "event_time": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "setl_time", "plain")],
         })
         return _ds(OutputDataset, self.kafka_ns, topic, {"columnLineage": lineage},
                    output_facets={"medshare_disclosure": disclosure})

@@ -37,7 +37,9 @@ SIM = {"persons": 120, "days": 10, "seed": 31, "malformed_rate": 0.02, "start_da
 PROCESSORS = ("consent-sync", "router", "deidentify", "lab-sink")
 DAGS = ("lab_load", "lab_transform", "release_marts")
 #: direct identifiers (docs/conventions.md): in a claims topic each is encrypted or absent
-IDENTITY = ("person_no", "resident_id", "name", "phone", "address", "card_no")
+#: direct identifiers of the platform records (v2, the national interface; and v1's names)
+IDENTITY = ("psn_no", "certno", "psn_name", "brdy", "revoke.psn_no",
+            "person_no", "resident_id", "name", "phone", "address", "card_no")
 TIMES: dict[str, float] = {}
 
 
@@ -212,7 +214,7 @@ def test_claims_column_lineage_encrypts_identity_and_omits_dropped_fields(run):
         out = next(o for o in router["outputs"] if o["name"] == t.insurer_claims(code))
         fields = out["facets"]["columnLineage"]["fields"]
         present = [f for f in IDENTITY if f in fields]
-        assert "person_no" in present, code
+        assert "psn_no" in present and "certno" in present, code
         for f in present:
             assert fields[f]["transformationDescription"] == "encrypt", f"{code}: {f}"
             assert all(i["transformations"][0]["masking"] for i in fields[f]["inputFields"])

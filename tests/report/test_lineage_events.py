@@ -87,6 +87,10 @@ def test_claims_processor_lineage_names_its_claim_results(cfg):
     fields = out["facets"]["columnLineage"]["fields"]
     assert {f for f in fields if f in IDENTITY} == {"person_no"}
     assert fields["person_no"]["transformationDescription"] == "encrypt"
+    # the claim result's own names, read from the v2 settlement's fields
+    assert [i["field"] for i in fields["person_no"]["inputFields"]] == ["psn_no"]
+    assert [i["field"] for i in fields["settlement_id"]["inputFields"]] == ["setl_id", "revoke.setl_id"]
+    assert [i["field"] for i in fields["event_time"]["inputFields"]] == ["setl_time"]
     assert fields["policy_no"]["inputFields"][0]["name"] == t.PLATFORM_ENROLMENTS
     assert not {"diagnosis_code", "items", "name", "resident_id"} & set(fields)
     facet = out["outputFacets"]["medshare_disclosure"]
