@@ -165,6 +165,5 @@ def disclosed(cfg: Settings, insurers: Iterable[str] = INSURERS) -> Counter[tupl
             if rec.get("record_type") == "claim-result":
                 got[(code, "claims-engine", rec["claim_id"])] += 1
             else:
-                rid = rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]
-                got[(code, source, rid)] += 1
+                got[(code, source, disclosure_id(source, rec))] += 1
     return got
