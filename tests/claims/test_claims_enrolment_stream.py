@@ -306,9 +306,9 @@ def test_insurer_consume_decrypts_claim_results(run):
     items = list(consume(bundle, "claims", max_records=500, timeout_s=5, group_suffix="enrol-test"))
     results = [i["record"] for i in items if i["record"].get("record_type") == "claim-result"]
     assert results
-    persons = {e.record["settlement_id"]: e.record["person_no"] for e in run["events"]
-               if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None}
-    persons.update({s["settlement_id"]: OWN for s in run["own"]["settlements"]})
+    persons = {v["settlement_id"]: v["person_no"] for v in (_view(e.record) for e in run["events"]
+                                                           if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None)}
+    persons.update({s["setl_id"]: OWN for s in run["own"]["settlements"]})
     for r in results:
         assert r["person_no"] == persons[r["settlement_id"]]
         assert r["policy_no"].startswith("HHB")
