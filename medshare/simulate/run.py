@@ -1,7 +1,7 @@
 """The simulated platform's event stream and the run that sends it to the sinks.
 
 Time runs day by day from ``start_date``. Each day is first *planned* as a list of light jobs
-(who visits, who authorises, which stays end, which refunds are due), sorted by time of day, and
+(who visits, who authorises, which stays end, which 2208 revocations are due), sorted by time of day, and
 then each job is *materialised* into records only when the consumer of :meth:`Simulation.events`
 asks for the next event. Memory therefore depends on one day's plan, never on the number of
 settlements; persons are rebuilt from ``(seed, index)`` when needed (with an LRU cache).

@@ -436,3 +436,35 @@ def test_yuan_is_the_amount_rounded_to_two_decimals():
     values += [rng.randint(-10**12, 10**12) for _ in range(50000)] + [rng.randint(-999, 999) for _ in range(5000)]
     wrong = [v for v in values if yuan(v) != round(v / 100, 2) or type(yuan(v)) is not float]
     assert not wrong, wrong[:5]
+
+
+def test_adapter_v2_fund_split_diagnoses_and_institution():
+    from medshare.claims.claimable import claims_view, from_settlement_v2
+
+    rec = as_v2(settlement("ST1", "2026-02-01", 3.0, [item(DRUG, 10.0), item(DRUG, 5.0)], inst=L2, fund=12.0))
+    rec.update({"hifp_pay": 8.0, "hifmi_pay": 2.5, "hifob_pay": 0.0, "maf_pay": 1.0, "oth_pay": 0.5,
+                "fund_pay_sumamt": 12.0, "medfee_sumamt": 20.0, "psn_part_amt": 8.0, "acct_pay": 1.0,
+                "psn_cash_pay": 7.0, "fulamt_ownpay_amt": 2.0, "overlmt_selfpay": 2.0})
+    rec["feedetail"][0].update({"fulamt_ownpay_amt": 0.0, "overlmt_amt": 2.0, "inscp_scp_amt": 8.0})
+    rec["feedetail"][1].update({"fulamt_ownpay_amt": 2.0, "inscp_scp_amt": 3.0, "preselfpay_amt": 0.0})
+    rec["diseinfo"] = [{"diag_type": "1", "diag_srt_no": 2, "diag_code": "I10.x00x002", "diag_name": "高血压",
+                        "maindiag_flag": "0"},
+                       {"diag_type": "1", "diag_srt_no": 1, "diag_code": "C34.900x001", "diag_name": "肺癌",
+                        "maindiag_flag": "1"}]
+    c = from_settlement_v2(rec)
+    # the real split: one payer per fund, zero funds left out; the own share is what they leave
+    assert c.funds == {"basic": 800, "critical_illness": 250, "medical_aid": 100, "other": 50}
+    assert c.own_share == 800 and c.account_paid == 100
+    # 目录外自费 = 全自费 + 超限价; 目录内自付 = personal part - account - 自费, apportioned 8:3
+    assert c.self_expense == 400 and c.self_pay == 300
+    assert [(i.self_expense, i.self_pay) for i in c.items] == [(200, 218), (200, 82)]
+    assert c.diagnoses == ("C34.900x001", "I10.x00x002"), "main diagnosis first"
+    assert (c.institution_level, c.institution_type, c.visit_type) == (2, "hospital", "11")
+    assert c.event_time == "2026-02-01T10:00:00+08:00" and c.year == 2026
+    pharmacy = from_settlement_v2({**rec, "fixmedins_code": "P31010140155", "med_type": "41", "diseinfo": []})
+    assert (pharmacy.institution_level, pharmacy.institution_type, pharmacy.diagnoses) == (0, "pharmacy", ())
+    # a 2208 revocation is the refund of its settlement's claim, with an id of its own
+    view = claims_view({"revoke": {"setl_id": "ST1", "mdtrt_id": "MDST1", "psn_no": "3100000000000001"}},
+                       published_us=1_780_000_000_000_000)
+    assert (view["settlement_id"], view["event_type"], view["refund_of"], view["person_no"]) == \
+        ("ST1-R", "refund", "ST1", "3100000000000001")

@@ -91,7 +91,8 @@ def test_claims_column_lineage_and_disclosure_facet(run):
     for code in ("shenlife",):
         out = next(o for o in done["outputs"] if o["name"] == t.insurer_claims(code))
         fields = out["facets"]["columnLineage"]["fields"]
-        assert fields["person_no"]["transformationDescription"] == "encrypt"
+        assert fields["psn_no"]["transformationDescription"] == "encrypt"
+        assert fields["certno"]["transformationDescription"] == "encrypt"
         for ref in agreements.grants("claims"):
             if ref.insurer != code:
                 continue
@@ -128,7 +129,8 @@ def test_report_data_matches_the_stores_and_leaks_nothing(run):
     secrets = set()
     for e in run["events"]:
         r = e.record if isinstance(e.record, dict) else {}
-        for k in ("name", "resident_id", "phone", "person_no", "card_no", "address"):
+        for k in ("name", "resident_id", "phone", "person_no", "card_no", "address", "psn_no", "psn_name", "certno",
+                  "brdy"):
             if isinstance(r.get(k), str) and len(r[k]) >= 2:
                 secrets.add(r[k])
     assert secrets

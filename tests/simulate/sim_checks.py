@@ -102,17 +102,38 @@ def problems(topic: str, value: bytes) -> set[str]:
             found.add("unknown_code")
     if "institution_code" in typed and not f.fullmatch(f.INSTITUTION_CODE, typed["institution_code"]):
         found.add("unknown_code")
-    for name in ("resident_id", "certno"):
-        if name not in typed:
-            continue
-        rid = typed[name]
-        if f.fullmatch(f.RESIDENT_ID, rid) and not f.is_valid_resident_id(rid):
-            found.add("bad_check_digit")
+    found |= _check_digit_problems(typed)
     if topic == PLATFORM_SETTLEMENTS:
         found |= _settlement_problems(typed)
     if topic == PLATFORM_CONSENTS and "data_categories" in typed:
         if not set(typed["data_categories"]) <= {"settlement", "emr"}:
             found.add("unknown_code")
+    return found
+
+
+def _check_digit_problems(typed: dict[str, Any]) -> set[str]:
+    for name in ("resident_id", "certno"):
+        rid = typed.get(name)
+        if rid is not None and f.fullmatch(f.RESIDENT_ID, rid) and not f.is_valid_resident_id(rid):
+            return {"bad_check_digit"}
+    return set()
+
+
+def _fee_problems(fees: list[Any]) -> set[str]:
+    import re
+
+    found: set[str] = set()
+    for fee in fees:
+        if not all(_type_ok(k, fee.get(n)) for n, k in FEE_FIELDS.items()):
+            found.add("wrong_type")
+            continue
+        pattern = FEE_CODE.get(fee["med_chrgitm_type"])
+        if pattern is None or fee["chrgitm_lv"] not in {"01", "02", "03"} \
+                or not re.fullmatch(pattern, fee["med_list_codg"]):
+            found.add("unknown_code")
+        parts = fen(fee["fulamt_ownpay_amt"]) + fen(fee["overlmt_amt"]) + fen(fee["preselfpay_amt"])
+        if parts + fen(fee["inscp_scp_amt"]) != fen(fee["det_item_fee_sumamt"]):
+            found.add("amounts_mismatch")
     return found
 
 
@@ -136,17 +157,7 @@ def _settlement_problems(rec: dict[str, Any]) -> set[str]:
                 found.add("unknown_code")
     fees = rec.get("feedetail")
     if fees is not None:
-        for fee in fees:
-            if not all(_type_ok(k, fee.get(n)) for n, k in FEE_FIELDS.items()):
-                found.add("wrong_type")
-                continue
-            pattern = FEE_CODE.get(fee["med_chrgitm_type"])
-            if pattern is None or fee["chrgitm_lv"] not in {"01", "02", "03"} \
-                    or not re.fullmatch(pattern, fee["med_list_codg"]):
-                found.add("unknown_code")
-            parts = fen(fee["fulamt_ownpay_amt"]) + fen(fee["overlmt_amt"]) + fen(fee["preselfpay_amt"])
-            if parts + fen(fee["inscp_scp_amt"]) != fen(fee["det_item_fee_sumamt"]):
-                found.add("amounts_mismatch")
+        found |= _fee_problems(fees)
     funds = ("hifp_pay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay")
     money = (*funds, "medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay")
     if all(m in rec for m in money):

@@ -96,6 +96,20 @@ def disclosure_id(topic: str, record: dict[str, Any]) -> str:
     return record["setl_id"]
 
 
+def _consents_as_of(events: list[tuple[int, dict[str, Any]]], timestamp: int) -> tuple[dict[str, Any], set[str]]:
+    """(grants by consent id, revoked consent ids) of one person's consent events published by ``timestamp``."""
+    grants: dict[str, dict[str, Any]] = {}
+    revoked: set[str] = set()
+    for ts, c in sorted(events, key=lambda x: x[0]):
+        if ts > timestamp:
+            break
+        if c["action"] == "grant":
+            grants[c["consent_id"]] = c
+        else:
+            revoked.add(c["consent_id"])
+    return grants, revoked
+
+
 def expected_disclosures(cfg: Settings, events: Iterable[Any]) -> set[tuple[str, str, str]]:
     """(insurer, source topic, record id) the router must disclose, from the platform topics as published.
 
@@ -127,15 +141,7 @@ def expected_disclosures(cfg: Settings, events: Iterable[Any]) -> set[tuple[str,
             r = json.loads(m.value)
             at = event_time(r, m.timestamp * 1000)  # a 2208 revocation: its publish time
             revocation = is_revocation(r)
-            grants: dict[str, dict[str, Any]] = {}
-            revoked: set[str] = set()
-            for ts, c in sorted(by_person[psn_no(r)], key=lambda x: x[0]):
-                if ts > m.timestamp:
-                    break
-                if c["action"] == "grant":
-                    grants[c["consent_id"]] = c
-                else:
-                    revoked.add(c["consent_id"])
+            grants, revoked = _consents_as_of(by_person[psn_no(r)], m.timestamp)
             for ref in agreements.grants("claims", source=topic):
                 if ref.grant.mode != "detail":  # a result grant: only claim results leave (not the router's)
                     continue
@@ -165,6 +171,5 @@ def disclosed(cfg: Settings, insurers: Iterable[str] = INSURERS) -> Counter[tupl
             if rec.get("record_type") == "claim-result":
                 got[(code, "claims-engine", rec["claim_id"])] += 1
             else:
-                rid = rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]
-                got[(code, source, rid)] += 1
+                got[(code, source, disclosure_id(source, rec))] += 1
     return got

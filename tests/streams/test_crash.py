@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pipeline_helpers import INSURERS, expected_disclosures, read_topic, reset_pipeline, values
+from pipeline_helpers import INSURERS, disclosure_id, expected_disclosures, read_topic, reset_pipeline, values
 
 from medshare import topics as t
 
@@ -120,7 +120,7 @@ def test_every_consented_disclosure_arrived_once(crashed_run):
         for m in read_topic(cfg, t.insurer_claims(code)):
             rec = json.loads(m.value)
             source = dict((k, v.decode()) for k, v in m.headers)["ms-source"]
-            got[(code, source, rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"])] += 1
+            got[(code, source, disclosure_id(source, rec))] += 1
     assert set(got) == expected
     assert max(got.values()) == 1, "a disclosure was duplicated by the crash"
     audits = Counter((a["insurer"], a["source"], a["record_id"]) for a in values(read_topic(cfg, t.AUDIT)))
