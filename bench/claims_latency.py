@@ -57,7 +57,7 @@ def _consent_and_enrol(records: list[dict[str, Any]], cfg) -> int:
     from medshare.claims.enrolment import EnrolmentRegistry, enrolment_events
     from medshare.claims.state import claims_database
 
-    persons = sorted({r["person_no"] for r in records})
+    persons = sorted({r["psn_no"] for r in records})
     _grant_everyone(records, cfg, categories=("settlement",))
     enrol = EnrolmentRegistry(claims_database(cfg))
     try:
@@ -96,8 +96,8 @@ def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
 
         def __init__(self, r: dict[str, Any], n: int) -> None:
             self.topic, self.value, self.key, self.offset, self.partition = (
-                t.PLATFORM_SETTLEMENTS, encode_value(r), r["person_no"].encode(), n, 0)
-            self.headers, self.timestamp = make_headers(t.PLATFORM_SETTLEMENTS, "bench", event_id=r["settlement_id"]), 0
+                t.PLATFORM_SETTLEMENTS, encode_value(r), r["psn_no"].encode(), n, 0)
+            self.headers, self.timestamp = make_headers(t.PLATFORM_SETTLEMENTS, "bench", event_id=r["setl_id"]), 0
 
     with tempfile.TemporaryDirectory() as home:
         cfg = Settings(home=Path(home))

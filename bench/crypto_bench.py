@@ -19,16 +19,16 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from privacy.crypto import Encryptor, wrap_data_key
 from privacy.sdk import InsurerDecryptor
 
-TOPIC = "insurer.hhb.claims.v1"
+TOPIC = "insurer.shenlife.claims.v1"
+#: the direct identifiers of a platform.settlements.v2 record (docs/platform-interface.md)
 RECORD = {
-    "settlement_id": "ST2026030500000001",
-    "name": "欧阳建国",
-    "resident_id": "31011519840305123X",
-    "phone": "13812345678",
-    "address": "上海市浦东新区张杨路1500弄12号802室",
-    "card_no": "A12345678",
+    "setl_id": "ST2026030500000001",
+    "psn_no": "3100123456789012",
+    "psn_name": "欧阳建国",
+    "certno": "31011519840305123X",
+    "brdy": "1984-03-05",
 }
-FIELDS = ("name", "resident_id", "phone", "address", "card_no")
+FIELDS = ("psn_no", "psn_name", "certno", "brdy")
 
 
 def _rate(n: int, seconds: float) -> float:
@@ -43,7 +43,7 @@ def run(records: int, max_values: int) -> dict[str, float | int]:
     out = []
     t0 = time.perf_counter()
     for i in range(records):
-        rec = dict(RECORD, settlement_id=f"ST20260305{i:08d}")
+        rec = dict(RECORD, setl_id=f"ST20260305{i:08d}")
         out.append(enc.encrypt_fields(rec, FIELDS, topic=TOPIC))
     t_enc = time.perf_counter() - t0
 
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"decrypt: {r['decrypt_fields_per_s']:>9,} fields/s  {r['decrypt_records_per_s']:>8,} records/s")
     print(f"data-key wrap (HPKE X25519): {r['wrap_us_median']} us; "
           f"first decrypt under a new data key (unwrap + open): {r['unwrap_and_decrypt_us_median']} us")
-    print(f"size of the 5 fields: {r['plaintext_bytes_5_fields']} bytes plain -> "
+    print(f"size of the {len(FIELDS)} fields: {r['plaintext_bytes_5_fields']} bytes plain -> "
           f"{r['ciphertext_chars_5_fields']} chars encrypted")
 
 

@@ -8,17 +8,18 @@ Runs in its own home (``MEDSHARE_HOME``, default ``var/bench-lab``) so it never 
    (:func:`medshare.lab.simlab.build_simulated_lab`; ``--seed-persons`` over ``--seed-days`` from
    2025-01-01), built once and kept under ``<home>/lab/seed-*.duckdb``.
 2. **lab** — the seed multiplied inside DuckDB to exactly ``--settlements`` rows of
-   ``lab_settlements`` (:func:`multiply`): copy *c* gets new settlement ids (``<id>-<c>``, refunds
-   follow their settlement), new person keys (so persons are distinct across copies) and, for
-   ``c % --institution-groups != 0``, its own institutions (``<code>/<group>``); times, diagnoses,
-   amounts and the items JSON are the seed's. ``loaded_at`` is set to two hours after the event,
+   ``lab_settlements_v2`` (:func:`multiply`): copy *c* gets new settlement ids (``<setl_id>-<c>``;
+   the 2208 revocations in ``lab_revocations_v2`` follow their settlement), new person keys (so
+   persons are distinct across copies) and, for ``c % --institution-groups != 0``, its own
+   institutions (``<fixmedins_code>/<group>``); times, diagnoses, amounts, the fund split and the
+   ``diseinfo``/``feedetail`` JSON are the seed's. ``loaded_at`` is set to two hours after the event,
    as if the lab sink had loaded the lab day by day, so an incremental run sees only what is new.
    ``lab_emr_notes`` stays empty: no model below staging reads notes.
 3. **full** — ``dbt build --full-refresh`` (12 models, the data tests, the unit test) through
    :func:`medshare.lab.dbt.build`, in a child process: wall time, and its peak RSS (``ru_maxrss``
    from ``os.wait4``: dbt and DuckDB both run in that process).
-4. **incremental** — one more day appended (the last day's settlements, and the refunds of them,
-   moved one day on with new ids), then ``dbt build`` without ``--full-refresh``: the incremental
+4. **incremental** — one more day appended (the last day's settlements, and the revocations of
+   them, moved one day on with new ids), then ``dbt build`` without ``--full-refresh``: the incremental
    marts rebuild only the months that received rows; the intermediate tables and
    ``claim_frequency_severity`` are rebuilt whole, and every test runs again.
 
@@ -44,11 +45,15 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 SEED_START = date(2025, 1, 1)
 
-#: lab_settlements columns, in LabDB order
-COLUMNS = ("settlement_id", "event_type", "refund_of", "person_key", "event_hour", "event_month", "gender",
-           "age_band", "district", "insurance_type", "visit_type", "institution_code", "admission_month",
-           "length_of_stay", "diagnosis_code", "items", "total_amount", "fund_paid", "account_paid", "self_pay",
-           "self_expense", "loaded_at")
+#: lab_settlements_v2 / lab_revocations_v2 columns, in LabDB order
+COLUMNS = ("setl_id", "person_key", "setl_hour", "setl_month", "gend", "age_band", "district", "insutype",
+           "psn_type", "med_type", "fixmedins_code", "length_of_stay", "main_diag_code", "diseinfo", "feedetail",
+           "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "hifp_pay",
+           "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "oth_fund_pay", "fund_pay_sumamt", "psn_part_amt",
+           "acct_pay", "acct_mulaid_pay", "psn_cash_pay", "hosp_part_amt", "loaded_at")
+REVOCATION_COLUMNS = ("revoked_setl_id", "person_key", "revoked_hour", "revoked_month", "loaded_at")
+#: the keyed pseudonym of copy c: same width as the seed's (32 hex), distinct per copy
+_PERSON = "substr(sha256(person_key || ':' || cast({copy} as varchar)), 1, length(person_key))"
 
 
 def _env() -> None:
@@ -63,70 +68,90 @@ def _settings():
 
 # --- the lab ------------------------------------------------------------------------------------
 def _copy_select(source: str, copy: str, groups: int) -> str:
-    """SELECT list of ``source`` rows as copy ``copy`` (a SQL integer expression)."""
+    """SELECT list of ``source`` settlement rows as copy ``copy`` (a SQL integer expression)."""
     repl = {
-        "settlement_id": f"settlement_id || '-' || cast({copy} as varchar)",
-        "refund_of": f"case when refund_of is null then null else refund_of || '-' || cast({copy} as varchar) end",
-        # same width as the seed's keyed pseudonyms (32 hex), distinct per copy
-        "person_key": f"substr(sha256(person_key || ':' || cast({copy} as varchar)), 1, length(person_key))",
-        "institution_code": (f"case when {copy} % {groups} = 0 then institution_code "
-                             f"else institution_code || '/' || cast({copy} % {groups} as varchar) end"),
-        "loaded_at": "event_hour + interval 2 hour",
+        "setl_id": f"setl_id || '-' || cast({copy} as varchar)",
+        "person_key": _PERSON.format(copy=copy),
+        "fixmedins_code": (f"case when {copy} % {groups} = 0 then fixmedins_code "
+                           f"else fixmedins_code || '/' || cast({copy} % {groups} as varchar) end"),
+        "loaded_at": "setl_hour + interval 2 hour",
     }
     return ", ".join(f"{repl[c]} as {c}" if c in repl else f"{source}.{c}" for c in COLUMNS)
 
 
-def multiply(con, seed: str, n: int, institution_groups: int = 20, table: str = "lab_settlements") -> dict[str, int]:
+def _revocation_select(source: str, copy: str) -> str:
+    repl = {"revoked_setl_id": f"revoked_setl_id || '-' || cast({copy} as varchar)",
+            "person_key": _PERSON.format(copy=copy), "loaded_at": "revoked_hour + interval 2 hour"}
+    return ", ".join(f"{repl[c]} as {c}" if c in repl else f"{source}.{c}" for c in REVOCATION_COLUMNS)
+
+
+def multiply(con, seed: str, n: int, institution_groups: int = 20, table: str = "lab_settlements_v2",
+             seed_revocations: str | None = None, revocations_table: str = "lab_revocations_v2") -> dict[str, int]:
     """Fill ``table`` (created by LabDB's schema, empty) with exactly ``n`` rows made from ``seed``.
 
-    ``seed`` is a relation with the lab_settlements columns. Full copies ``0 .. n // rows - 1`` of
-    every seed row, then the first ``n % rows`` seed rows (by settlement id) as one more copy.
-    Returns ``{"seed_rows", "copies", "partial_rows", "rows"}``.
+    ``seed`` is a relation with the lab_settlements_v2 columns. Full copies ``0 .. n // rows - 1`` of
+    every seed row, then the first ``n % rows`` seed rows (by setl_id) as one more copy. With
+    ``seed_revocations`` (lab_revocations_v2 columns), each copy gets the revocations of its own
+    settlements. Returns ``{"seed_rows", "copies", "partial_rows", "rows", "revocations"}``.
     """
     rows = con.execute(f"select count(*) from {seed}").fetchone()[0]
     if rows == 0:
         raise ValueError("the seed lab is empty")
     full, rest = divmod(n, rows)
-    cols = ", ".join(COLUMNS)
+    cols, rcols = ", ".join(COLUMNS), ", ".join(REVOCATION_COLUMNS)
     if full:
         con.execute(f"insert into {table} ({cols}) select {_copy_select('s', 'r.range', institution_groups)} "
                     f"from {seed} as s cross join range({full}) as r")
+        if seed_revocations:
+            con.execute(f"insert into {revocations_table} ({rcols}) select {_revocation_select('v', 'r.range')} "
+                        f"from {seed_revocations} as v semi join {seed} as s on s.setl_id = v.revoked_setl_id "
+                        f"cross join range({full}) as r")
     if rest:
+        part = f"(select * from {seed} order by setl_id limit {rest})"
         con.execute(f"insert into {table} ({cols}) select {_copy_select('s', str(full), institution_groups)} "
-                    f"from (select * from {seed} order by settlement_id limit {rest}) as s")
+                    f"from {part} as s")
+        if seed_revocations:
+            con.execute(f"insert into {revocations_table} ({rcols}) select {_revocation_select('v', str(full))} "
+                        f"from {seed_revocations} as v semi join {part} as s on s.setl_id = v.revoked_setl_id")
     got = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return {"seed_rows": rows, "copies": full + (1 if rest else 0), "partial_rows": rest, "rows": got}
+    revoked = con.execute(f"select count(*) from {revocations_table}").fetchone()[0] if seed_revocations else 0
+    return {"seed_rows": rows, "copies": full + (1 if rest else 0), "partial_rows": rest, "rows": got,
+            "revocations": revoked}
 
 
-def append_day(con, table: str = "lab_settlements") -> dict[str, Any]:
+def append_day(con, table: str = "lab_settlements_v2", revocations_table: str = "lab_revocations_v2"
+               ) -> dict[str, Any]:
     """Append the lab's last (Shanghai) day again, one day later, with new ids: a daily load.
 
-    Settlements of that day, and the refunds of them made the same day, move one day on (ids
-    ``<id>n``, ``refund_of`` follows); ``event_month`` is recomputed; ``loaded_at`` two hours after.
+    Settlements of that day move one day on (ids ``<setl_id>n``) and so do the revocations of them
+    (``revoked_setl_id`` follows); months are recomputed; ``loaded_at`` two hours after.
     """
-    local = "(event_hour at time zone 'Asia/Shanghai')"
+    local = "(setl_hour at time zone 'Asia/Shanghai')"
     day = con.execute(f"select max(cast({local} as date)) from {table}").fetchone()[0]
-    cols = ", ".join(COLUMNS)
+    cols, rcols = ", ".join(COLUMNS), ", ".join(REVOCATION_COLUMNS)
     repl = {
-        "settlement_id": "settlement_id || 'n'",
-        "refund_of": "case when refund_of is null then null else refund_of || 'n' end",
-        "event_hour": "event_hour + interval 1 day",
-        "event_month": "strftime((event_hour + interval 1 day) at time zone 'Asia/Shanghai', '%Y-%m')",
-        "loaded_at": "event_hour + interval 1 day + interval 2 hour",
+        "setl_id": "setl_id || 'n'",
+        "setl_hour": "setl_hour + interval 1 day",
+        "setl_month": "strftime((setl_hour + interval 1 day) at time zone 'Asia/Shanghai', '%Y-%m')",
+        "loaded_at": "setl_hour + interval 1 day + interval 2 hour",
     }
     select = ", ".join(f"{repl[c]} as {c}" if c in repl else c for c in COLUMNS)
     same_day = f"cast({local} as date) = date '{day}'"
-    con.execute(f"""
-        insert into {table} ({cols})
-        select {select} from {table}
-        where {same_day}
-          and (event_type = 'settlement'
-               or refund_of in (select settlement_id from {table} where {same_day}))
-    """)
-    added = con.execute(f"select count(*) from {table} where settlement_id like '%n'").fetchone()[0]
+    con.execute(f"insert into {table} ({cols}) select {select} from {table} where {same_day}")
+    rrepl = {
+        "revoked_setl_id": "revoked_setl_id || 'n'",
+        "revoked_hour": "revoked_hour + interval 1 day",
+        "revoked_month": "strftime((revoked_hour + interval 1 day) at time zone 'Asia/Shanghai', '%Y-%m')",
+        "loaded_at": "revoked_hour + interval 1 day + interval 2 hour",
+    }
+    rselect = ", ".join(f"{rrepl[c]} as {c}" if c in rrepl else c for c in REVOCATION_COLUMNS)
+    con.execute(f"insert into {revocations_table} ({rcols}) select {rselect} from {revocations_table} "
+                f"where revoked_setl_id in (select setl_id from {table} where {same_day})")
+    added = con.execute(f"select count(*) from {table} where setl_id like '%n'").fetchone()[0]
     months = [r[0] for r in con.execute(
-        f"select distinct event_month from {table} where settlement_id like '%n' order by 1").fetchall()]
-    return {"day": str(day), "rows": added, "months": months}
+        f"select distinct setl_month from {table} where setl_id like '%n' order by 1").fetchall()]
+    revoked = con.execute(f"select count(*) from {revocations_table} where revoked_setl_id like '%n'").fetchone()[0]
+    return {"day": str(day), "rows": added, "revocations": revoked, "months": months}
 
 
 def _seed(cfg, persons: int, days: int, seed: int, say) -> tuple[Path, dict[str, Any]]:
@@ -146,7 +171,8 @@ def _seed(cfg, persons: int, days: int, seed: int, say) -> tuple[Path, dict[str,
     started = time.perf_counter()
     counts = build_simulated_lab(str(path), SimConfig(persons=persons, days=days, seed=seed, start_date=SEED_START,
                                                       malformed_rate=0.0), cfg=cfg, notes=0)
-    info = {"persons": persons, "days": days, "seed": seed, "rows": counts["lab_settlements"],
+    info = {"persons": persons, "days": days, "seed": seed, "rows": counts["lab_settlements_v2"],
+            "revocations": counts["lab_revocations_v2"],
             "seconds": round(time.perf_counter() - started, 1)}
     meta.write_text(json.dumps(info))
     say(f"seed lab: {info['rows']:,} settlements in {info['seconds']} s")
@@ -166,18 +192,19 @@ def make_lab(cfg, seed_path: Path, n: int, institution_groups: int) -> dict[str,
     try:
         LabDB(url=str(lab), cfg=cfg).ensure_schema(con)
         con.execute(f"attach '{seed_path}' as seed (read_only)")
-        out = multiply(con, "seed.main.lab_settlements", n, institution_groups)
+        out = multiply(con, "seed.main.lab_settlements_v2", n, institution_groups,
+                       seed_revocations="seed.main.lab_revocations_v2")
         con.execute("detach seed")
         con.execute("checkpoint")
         stats = con.execute("""
-            select count(*), count(distinct person_key), count(distinct institution_code),
-                   sum(case when event_type = 'refund' then 1 else 0 end), min(event_month), max(event_month),
-                   sum(json_array_length(items))
-            from lab_settlements""").fetchone()
+            select count(*), count(distinct person_key), count(distinct fixmedins_code),
+                   (select count(*) from lab_revocations_v2), min(setl_month), max(setl_month),
+                   sum(json_array_length(feedetail))
+            from lab_settlements_v2""").fetchone()
     finally:
         con.close()
     seconds = time.perf_counter() - started
-    return {**out, "persons": stats[1], "institutions": stats[2], "refunds": stats[3],
+    return {**out, "persons": stats[1], "institutions": stats[2], "revocations": stats[3],
             "months": f"{stats[4]}..{stats[5]}", "items": int(stats[6]), "seconds": round(seconds, 1),
             "file_bytes": lab.stat().st_size, "institution_groups": institution_groups}
 
@@ -287,7 +314,7 @@ def _machine() -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--settlements", type=int, default=10_000_000, help="rows of lab_settlements")
+    ap.add_argument("--settlements", type=int, default=10_000_000, help="rows of lab_settlements_v2")
     ap.add_argument("--seed-persons", type=int, default=3000)
     ap.add_argument("--seed-days", type=int, default=364, help="days of the seed from 2025-01-01")
     ap.add_argument("--seed", type=int, default=7)
@@ -313,7 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"lab: multiplying to {args.settlements:,} settlements ...")
     result["lab"] = make_lab(cfg, seed_path, args.settlements, args.institution_groups)
     lab = result["lab"]
-    say(f"lab: {lab['rows']:,} settlements ({lab['items']:,} items, {lab['persons']:,} persons, "
+    say(f"lab: {lab['rows']:,} settlements ({lab['items']:,} fee lines, {lab['revocations']:,} revocations, "
+        f"{lab['persons']:,} persons, "
         f"{lab['institutions']:,} institutions, {lab['months']}) from {lab['copies']} copies in {lab['seconds']} s, "
         f"{lab['file_bytes'] / 2**20:,.0f} MiB")
     say("full build:")

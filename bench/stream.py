@@ -65,7 +65,7 @@ def _settlements(n: int, seed: int) -> list[dict[str, Any]]:
         sim = Simulation(SimConfig(persons=persons, days=120, seed=seed, malformed_rate=0.0,
                                    start_date=date(2026, 3, 1)))
         for e in sim.events():
-            if e.topic == "platform.settlements.v1" and e.record and e.record["event_type"] == "settlement":
+            if e.topic == "platform.settlements.v2" and e.record and "revoke" not in e.record:
                 out.append(e.record)
                 if len(out) >= n:
                     break
@@ -85,7 +85,7 @@ def _grant_everyone(records: list[dict[str, Any]], cfg, consents: str = "all", s
     from privacy.consent import ConsentRegistry
     from privacy.notice import NoticeBook
 
-    persons = sorted({r["person_no"] for r in records})
+    persons = sorted({r["psn_no"] for r in records})
     rng = random.Random(seed)
     events = []
     granted: dict[str, tuple[str, ...]] = {}
@@ -123,7 +123,7 @@ class _NoopRouter:
     (the one piece of the router's work every record needs, whoever it goes to).
     """
 
-    inputs = ("platform.settlements.v1", "platform.consents.v1")
+    inputs = ("platform.settlements.v2", "platform.consents.v1")
     align_inputs = True
 
     def __init__(self, granted: dict[str, tuple[str, ...]], validate: bool = False) -> None:
@@ -176,17 +176,17 @@ def _publish(records: list[dict[str, Any]], cfg, rate: float | None = None,
         # a new producer's first send() waits for the topic's metadata, once for up to 60 s
         # (max_block_ms) in ~45 runs: learn it before the clock starts, so the records do not
         # go out late and in a burst
-        prod.partitions_for("platform.settlements.v1")
+        prod.partitions_for("platform.settlements.v2")
         t0 = time.perf_counter()
         for i, r in enumerate(records):
             if rate:
                 due = t0 + i / rate
                 while (now := time.perf_counter()) < due:
                     time.sleep(min(0.002, due - now))
-            msg = Outgoing.record("platform.settlements.v1", r, key=r["person_no"], producer="bench",
-                                  event_id=r["settlement_id"])
+            msg = Outgoing.record("platform.settlements.v2", r, key=r["psn_no"], producer="bench",
+                                  event_id=r["setl_id"])
             if sent_at is not None:
-                sent_at[r["settlement_id"]] = time.time()
+                sent_at[r["setl_id"]] = time.time()
             prod.send(msg.topic, value=msg.value, key=msg.key, headers=msg.headers)
             if rate:
                 prod.flush() if i % 10 == 0 else None
@@ -204,7 +204,7 @@ def passthrough(cfg, expected: int, group: str, idle_s: float | None = None) -> 
     """
     from medshare import kafka as mk
 
-    consumer = mk.consumer("pipeline", group, ["platform.settlements.v1"], cfg=cfg, max_poll_records=500)
+    consumer = mk.consumer("pipeline", group, ["platform.settlements.v2"], cfg=cfg, max_poll_records=500)
     # the same producer settings as the processors' runtime (streams/runtime.py)
     producer = mk.producer("pipeline", cfg=cfg, linger_ms=10, batch_size=262144,
                            max_in_flight_requests_per_connection=5)
@@ -393,7 +393,8 @@ def collect_latencies(reader, records: list[dict[str, Any]], cfg, rate: float) -
         for ms in reader.poll(timeout_ms=100).values():
             now = time.time()
             for m in ms:
-                sid = json.loads(m.value).get("settlement_id")
+                value = json.loads(m.value)
+                sid = value.get("setl_id") or value.get("settlement_id")
                 if sid in sent:
                     lat.append((now - sent[sid]) * 1000)
     pub.join()

@@ -11,8 +11,8 @@ load on the machine matters less):
   same contract, minus what JSON Schema cannot say: check digits, cross-field rules, size), its
   ``is_valid`` on the parsed records, and ``json.loads`` + ``is_valid`` on the messages.
 
-``platform.consents.v1`` is the "simple record" (12 flat fields); ``platform.settlements.v1`` has
-line items and five cross-field rules.
+``platform.consents.v1`` is the "simple record" (12 flat fields); ``platform.settlements.v2`` has
+fee lines, diagnoses, the fund split and the interface's consistency rules (to the fen).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from contracts import registry
 from contracts.formats import resident_id_check_char
 from medshare.envelope import encode_value
 
-DEFAULT_CONTRACTS = ("platform.consents.v1", "platform.settlements.v1")
+DEFAULT_CONTRACTS = ("platform.consents.v1", "platform.settlements.v2")
 
 
 def _rid(rng: random.Random) -> tuple[str, str, str]:
@@ -54,36 +54,24 @@ def consent(rng: random.Random, i: int) -> dict[str, Any]:
     }
 
 
+_POOL: list[dict[str, Any]] = []
+
+
 def settlement(rng: random.Random, i: int) -> dict[str, Any]:
-    rid, birth, gender = _rid(rng)
-    items = []
-    for _ in range(rng.randint(1, 6)):
-        cat = rng.choice(["drug", "device", "service"])
-        code = {"drug": "XA10BAA010A0010101" + f"{rng.randrange(10**5):05d}",
-                "device": "C" + f"{rng.randrange(10**19):019d}", "service": f"{rng.randrange(10**9):09d}"}[cat]
-        amount = round(rng.uniform(1, 500), 2)
-        items.append({"item_code": code, "item_name": "项目", "category": cat,
-                      "catalogue_class": rng.choice("ABC"), "special_drug": False, "quantity": 1,
-                      "unit_price": amount, "amount": amount, "self_expense": 0.0})
-    total = round(sum(it["amount"] for it in items), 2)
-    fund = round(total * 0.7, 2)
-    return {
-        "settlement_id": f"ST20260305{i:08d}", "event_type": "settlement", "refund_of": None,
-        "event_time": "2026-03-05T10:21:07+08:00", "person_no": f"3100{rng.randrange(10**12):012d}",
-        "name": "张伟", "resident_id": rid, "gender": gender, "birth_date": birth, "phone": "13812345678",
-        "address": "上海市徐汇区漕溪北路100弄5号301室", "card_no": "A12345678",
-        "insurance_type": rng.choice(["310", "390"]), "visit_type": rng.choice(["11", "14", "21"]),
-        "institution_code": "H31010400001", "institution_name": "上海市第六人民医院",
-        "admission_date": "2026-03-01", "discharge_date": "2026-03-05",
-        "diagnosis_code": "E11.9", "diagnosis_name": "2型糖尿病", "items": items,
-        "total_amount": total, "fund_paid": fund, "account_paid": 0.0, "self_pay": round(total - fund, 2),
-        "self_expense": 0.0,
-    }
+    """A platform.settlements.v2 settlement: one of the simulator's (2207 fields, fee lines, diagnoses,
+    the fund split), renumbered."""
+    if not _POOL:
+        from medshare.simulate import SimConfig, Simulation
+
+        sim = Simulation(SimConfig(persons=2000, days=10, seed=3, malformed_rate=0.0))
+        _POOL.extend(e.record for e in sim.events()
+                     if e.topic == "platform.settlements.v2" and "revoke" not in e.record)
+    return {**rng.choice(_POOL), "setl_id": f"ST20260305{i:08d}"}
 
 
 GENERATORS: dict[str, Callable[[random.Random, int], dict[str, Any]]] = {
     "platform.consents.v1": consent,
-    "platform.settlements.v1": settlement,
+    "platform.settlements.v2": settlement,
 }
 
 

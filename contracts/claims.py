@@ -159,7 +159,9 @@ def _kept_rules(quality: list[Any] | None, grant: Any, scope: str = "") -> list[
 
 
 def _object_properties(src: Contract, grant: Any) -> list[dict[str, Any]]:
-    known = {f.path for f in src.fields}
+    from contracts import registry
+
+    known = {f.path for f in registry.load(grant.source).fields}  # every record kind's fields
     unknown = sorted(p for p, t in grant.fields.items() if t.passes and p not in known)
     if unknown:
         raise ContractError(f"the {grant.purpose} grant from {grant.source} names fields its contract lacks: "
@@ -170,6 +172,15 @@ def _object_properties(src: Contract, grant: Any) -> list[dict[str, Any]]:
         if whole is not None:
             if whole.passes:
                 props.append(_treated(_dump(f.prop), whole))
+            continue
+        if f.logical_type == "object" and f.prop.properties:  # a nested object (a revocation's revoke)
+            prefix = f"{f.name}."
+            inner = [(p, grant.fields.get(prefix + p.name)) for p in f.prop.properties]
+            inner = [(p, t) for p, t in inner if t is not None and t.passes]
+            if inner:
+                obj = _dump(f.prop)
+                obj["properties"] = [_treated(_dump(p), t) for p, t in inner]
+                props.append(obj)
             continue
         if f.logical_type == "array" and f.prop.items is not None and f.prop.items.properties:
             prefix = f"{f.name}[]."
@@ -239,13 +250,15 @@ def claim_result_object(code: str, topic: str, settlement_id_pattern: str) -> di
              "enum": [{"value": CLAIM_RESULT, "label": "理赔结果"}]},
             {"name": "claim_id", "primaryKey": True, "primaryKeyPosition": 1, "required": True, "unique": True,
              "logicalType": "string", "description": "<insurer>-<settlement_id>: one per insurer and settlement "
-             "(a refund's result has its own).", "logicalTypeOptions": {"pattern": f"^{code}-{sid}$"},
+             "(a revocation's result has its own: <insurer>-<setl_id>-R).",
+             "logicalTypeOptions": {"pattern": f"^{code}-{sid}(?:-R)?$"},
              "quality": [{"dimension": "uniqueness", "type": "library", "metric": "duplicateValues", "mustBe": 0}]},
             {"name": "settlement_id", "required": True, "logicalType": "string",
-             "description": "The settlement (or refund) the result is for.",
-             "logicalTypeOptions": {"pattern": f"^{sid}$"}},
+             "description": "The settlement's setl_id (a 2208 revocation's result: <setl_id>-R).",
+             "logicalTypeOptions": {"pattern": f"^{sid}(?:-R)?$"}},
             {"name": "event_type", "required": True, "logicalType": "string",
-             "enum": [{"value": "settlement", "label": "结算"}, {"value": "refund", "label": "退费 (negative result)"}]},
+             "enum": [{"value": "settlement", "label": "结算"},
+                      {"value": "refund", "label": "结算撤销 (2208): the claim refunded, negative result"}]},
             {"name": "reverses", "logicalType": "string",
              "description": "A refund's result: the settlement whose claim it takes back (null otherwise).",
              "logicalTypeOptions": {"pattern": f"^{sid}$"}},
@@ -291,7 +304,7 @@ def claim_result_object(code: str, topic: str, settlement_id_pattern: str) -> di
             "implementation": {"rule": "refund", "type_field": "event_type", "ref_field": "reverses",
                                "amounts": ["total_payable"]},
         }],
-        "customProperties": [{"property": "source", "value": "platform.settlements.v1"},
+        "customProperties": [{"property": "source", "value": "platform.settlements.v2"},
                              {"property": "producer", "value": "claims-engine"},
                              {"property": "selectWhenPresent", "value": RECORD_TYPE_FIELD}],
     }
@@ -318,17 +331,22 @@ def claims_document(agreement: Any) -> dict[str, Any]:
         if g.mode == "result":  # only the claim result leaves: no record kind of the source
             continue
         src = registry.load(g.source)
-        obj: dict[str, Any] = {
-            "name": src.schema.name, "physicalName": topic, "physicalType": "topic", "logicalType": "object",
-            "description": g.description or f"{g.purpose} records from {g.source}",
-            "properties": _object_properties(src, g),
-            "customProperties": [{"property": "source", "value": g.source}],
-        }
-        rules = _kept_rules(src.schema.quality, g)
-        if rules:
-            obj["quality"] = rules
-        objects.append(obj)
-        sources.append(src)
+        for part in src.parts:  # one object per record kind of the source (v2: settlements, revocations)
+            props = _object_properties(part, g)
+            if not props:
+                continue  # the grant names nothing of this kind: it does not reach the insurer
+            obj: dict[str, Any] = {
+                "name": part.schema.name, "physicalName": topic, "physicalType": "topic", "logicalType": "object",
+                "description": (g.description or f"{g.purpose} records from {g.source}")
+                + (f" ({part.schema.description})" if len(src.parts) > 1 and part.schema.description else ""),
+                "properties": props,
+                "customProperties": [{"property": "source", "value": g.source}],
+            }
+            rules = _kept_rules(part.schema.quality, g)
+            if rules:
+                obj["quality"] = rules
+            objects.append(obj)
+            sources.append(part)
     if len(objects) > 1:
         _selectors(objects, sources)
     purpose = " ".join(g.description for g in grants if g.description) or "claims"
@@ -337,10 +355,12 @@ def claims_document(agreement: Any) -> dict[str, Any]:
         raise ContractNotFound(f"agreement {agreement.label}: result-mode claims grant but no product of "
                                f"{agreement.insurer} in contracts/products/")
     if has_claim_results(agreement.insurer):
-        settlements = registry.load("platform.settlements.v1")
+        from medshare.topics import PLATFORM_SETTLEMENTS
+
+        settlements = registry.load(PLATFORM_SETTLEMENTS)
         # before the kind that goes without a selector (the router's settlements), after the others
         objects.insert(max(0, len(objects) - 1), claim_result_object(
-            agreement.insurer, topic, settlements.field("settlement_id").pattern or ""))
+            agreement.insurer, topic, settlements.field("setl_id").pattern or "^[0-9A-Za-z]{1,30}$"))
         if result_only:
             sources.append(settlements)
             purpose += " Mode result (主动赔): only claim results leave; no settlement or note record."
@@ -356,7 +376,9 @@ def claims_document(agreement: Any) -> dict[str, Any]:
         # major 2 for a result-only topic: removing the router's record kinds (hhb's agreement v2,
         # mode result) breaks a consumer of those kinds; the claim-result kind is unchanged, so the
         # topic stays .v1 (docs/claims.md "hhb receives results only")
-        "version": f"{2 if result_only else 1}.{agreement.version}.{GENERATOR_REVISION}",
+        # and one more major for every topic since the platform's records became the national
+        # interface's (platform.settlements.v2: setl_id ids, 2208 revocations; docs/platform-interface.md)
+        "version": f"{3 if result_only else 2}.{agreement.version}.{GENERATOR_REVISION}",
         "status": "active",
         "domain": "insurer",
         "dataProduct": f"{agreement.insurer}-claims",

@@ -438,7 +438,15 @@ def validate_table(
 
     if contract is None:
         contract = registry.for_table(table)
-    table = contract.table or table
+    if len(contract.parts) > 1:
+        # one record kind per lab table (lab.settlements.v2: settlements and revocations)
+        part = next((p for p in contract.parts if p.schema.physicalName == table), None)
+        if part is None:
+            part = next((p for p in contract.parts if p.schema.physicalName == contract.table), contract)
+        table = part.schema.physicalName or table
+        contract = part
+    else:
+        table = contract.table or table
     if database is None:
         from medshare.config import settings
 

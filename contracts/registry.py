@@ -125,7 +125,7 @@ def for_table(table: str) -> Contract:
     """The contract describing lab table ``table`` (``lab_settlements``) or with that id."""
     for cid in ids():
         c = load(cid)
-        if table in (c.table, c.id):
+        if table in (c.table, c.id) or (c.table and table in {p.schema.physicalName for p in c.parts}):
             if not c.table:
                 raise ContractError(f"contract {c.id} describes a topic, not a lab table")
             return c

@@ -1,14 +1,16 @@
 """
 ### lab_load — drain the lab topics into the lab and validate it
 
-Runs the lab sink (`streams.lab_sink`) until `lab.settlements.v1` and `lab.emr-notes.v1` are
+Runs the lab sink (`streams.lab_sink`) until `lab.settlements.v2` and `lab.emr-notes.v1` are
 caught up — upserts by key, so a rerun or a lab sink service running beside it never duplicates
-a row — then validates `lab_settlements` and `lab_emr_notes` with the Great Expectations suites
-generated from their contracts. A failed critical expectation **fails the run** (no retries: the
+a row — then validates `lab_settlements_v2`, `lab_revocations_v2` and `lab_emr_notes` with the
+Great Expectations suites generated from their contracts (each record kind of lab.settlements.v2
+against its own table). A failed critical expectation **fails the run** (no retries: the
 data will not fix itself) and the task log names each failed expectation, column and sample keys;
 JSON and HTML reports land in `$MEDSHARE_HOME/reports/gx/<run>/`.
 
-On success it updates the asset `medshare://lab/lab_settlements`, which schedules `lab_transform`.
+On success it updates the asset `medshare://lab/lab_settlements` (the lab's settlements, whatever
+the table's version), which schedules `lab_transform`.
 The task's OpenLineage COMPLETE (or FAIL) event lists the validated tables as inputs carrying the
 results as `dataQualityAssertions` and `dataQualityMetrics` facets (docs/lineage.md).
 Business logic: `medshare.orchestration.load`.

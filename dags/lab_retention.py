@@ -2,9 +2,9 @@
 ### lab_retention — delete lab rows no agreement needs any more (PIPL Art. 19, 47)
 
 Each day, computes from the agreements the longest retention of the grants whose source is a lab
-mart (`mart:<model>`: the lab tables feed the marts) and deletes the rows of `lab_settlements` and
-`lab_emr_notes` whose event month is before the month of the cutoff (data interval end minus that
-retention). DuckDB by default, Postgres when `MEDSHARE_LAB_URL` (or the Variable) says so. With
+mart (`mart:<model>`: the lab tables feed the marts) and deletes the rows of `lab_settlements_v2`,
+`lab_revocations_v2`, `lab_emr_notes` and the kept v1 `lab_settlements` whose month is before the
+month of the cutoff (data interval end minus that retention). DuckDB by default, Postgres when `MEDSHARE_LAB_URL` (or the Variable) says so. With
 no mart grant nothing is deleted. The marts are rebuilt from what remains by the next
 `lab_transform` run, not here. Each run is recorded for the compliance report's "last enforcement
 runs" (PIPL section). A rerun of the same interval deletes nothing more.
@@ -35,7 +35,9 @@ from medshare.orchestration.tasks import TIMEZONE
     doc_md=__doc__,
 )
 def lab_retention():
-    tables = [lineage.lab_table("lab_settlements"), lineage.lab_table("lab_emr_notes")]
+    from medshare.lab.retention import TABLE_MONTH_COLUMNS
+
+    tables = [lineage.lab_table(table) for table in TABLE_MONTH_COLUMNS]
 
     @task(execution_timeout=timedelta(minutes=30), inlets=tables, outlets=tables)
     def enforce(data_interval_end=None, params=None) -> dict:

@@ -4,8 +4,9 @@
 For platforms that cannot publish events themselves: reads the day of the data interval
 (a Shanghai calendar day) from the platform's database snapshot
 (`<batch>/<table>/date=YYYY-MM-DD/part-*.parquet`: settlements, e-medical notes, consents) and
-publishes it to `platform.settlements.v1`, `platform.emr-notes.v1` and `platform.consents.v1` as
-the `platform` principal — key `person_no`, envelope headers with `ms-event-id` taken from the
+publishes it to `platform.settlements.v2` (settlements and 2208 revocations in the national
+interface's shape, docs/platform-interface.md), `platform.emr-notes.v1` and `platform.consents.v1`
+as the `platform` principal — key `person_no` (`psn_no`), envelope headers with `ms-event-id` taken from the
 batch, broken rows as their raw bytes (the contract check quarantines them).
 
 **Idempotent per day**: an extract ledger records each published day; rerunning or backfilling a

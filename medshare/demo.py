@@ -193,8 +193,8 @@ def _insurer_sample(cfg: Settings, code: str) -> dict[str, Any]:
     bundle = json.loads((cfg.insurers_dir / code / "bundle.json").read_text())
     records = [item["record"] for item in consume(bundle, "claims", max_records=5000, timeout_s=5,
                                                    group_suffix="demo")]
-    sample = next((r for r in records if "settlement_id" in r and "note_id" not in r and "record_type" not in r),
-                  None)
+    # a routed v2 settlement (not a claim result, a note or a 2208 revocation)
+    sample = next((r for r in records if "setl_id" in r and "note_id" not in r and "record_type" not in r), None)
     results = [r for r in records if r.get("record_type") == "claim-result"]
     paying = sorted((r for r in results if r["total_payable"] > 0),
                     key=lambda r: (r["settlement_id"][10:12] != "99", r["settlement_id"]))  # a story first

@@ -17,7 +17,7 @@ from typing import Any
 from medshare.envelope import header_map
 
 #: the record id field of each kind of record on a claims topic
-_ID_FIELDS = ("settlement_id", "note_id", "claim_id", "release_id")
+_ID_FIELDS = ("setl_id", "note_id", "claim_id", "release_id")
 
 
 #: ``record_type`` of the claims engine's results (docs/claims.md); ``ms-source`` header it sets
@@ -30,13 +30,16 @@ def record_id_field(record: dict[str, Any], source: str | None = None) -> str:
 
     A claim result's envelopes are bound to its ``claim_id`` (it carries a ``settlement_id`` too,
     so it must be recognised first: by its ``record_type``, or the ``ms-source`` header); a note's
-    to its ``note_id``; the router's settlement records to their ``settlement_id``.
+    to its ``note_id``; the router's settlement records to their ``setl_id``, its 2208 revocations to
+    ``revoke.setl_id``.
     """
     if record.get("record_type") == CLAIM_RESULT or (source == CLAIMS_ENGINE and "claim_id" in record):
         return "claim_id"
     if (source and source.endswith("emr-notes.v1")) or "note_id" in record:
         return "note_id"
-    return next((f for f in _ID_FIELDS if f in record), "settlement_id")
+    if isinstance(record.get("revoke"), dict):
+        return "revoke.setl_id"
+    return next((f for f in _ID_FIELDS if f in record), "setl_id")
 
 
 def consume(

@@ -166,27 +166,41 @@ def topic_schema(topic: str) -> schema_dataset.SchemaDatasetFacet | None:
 
 # --- column lineage ------------------------------------------------------------------------------
 
-#: lab.settlements.v1 field <- (platform.settlements.v1 input fields, treatment); Deidentifier.settlement
+#: lab.settlements.v2 field <- (platform.settlements.v2 input fields, treatment); Deidentifier.settlement
+#: and, for the revocation kind, Deidentifier.revocation. psn_name, certno (beyond its region),
+#: brdy (beyond the band), age, naty and the names, doctors and times of 2203/2204 feed nothing.
+_FEE_KEPT = ("feedetl_sn", "med_list_codg", "med_chrgitm_type", "chrgitm_lv", "cnt", "pric", "det_item_fee_sumamt",
+             "fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt", "list_sp_item_flag",
+             "hi_nego_drug_flag")
+_AMOUNTS_KEPT = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+                 "hifp_pay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt",
+                 "acct_pay", "acct_mulaid_pay", "psn_cash_pay", "hosp_part_amt")
 DEID_SETTLEMENT: dict[str, tuple[tuple[str, ...], str]] = {
-    "settlement_id": (("settlement_id",), "plain"),
-    "event_type": (("event_type",), "plain"),
-    "refund_of": (("refund_of",), "plain"),
-    "person_key": (("person_no",), "pseudonymise"),
-    "event_hour": (("event_time",), "generalise:hour"),
-    "event_month": (("event_time",), "generalise:month"),
-    "gender": (("gender",), "generalise:gender"),
-    "age_band": (("birth_date", "event_time"), "generalise:age_band"),
-    "district": (("resident_id",), "generalise:district"),
-    "insurance_type": (("insurance_type",), "plain"),
-    "visit_type": (("visit_type",), "plain"),
-    "institution_code": (("institution_code",), "plain"),
-    "admission_month": (("admission_date",), "generalise:month"),
-    "length_of_stay": (("admission_date", "discharge_date"), "derive:length_of_stay"),
-    "diagnosis_code": (("diagnosis_code",), "plain"),
-    **{f"items[].{k}": ((f"items[].{k}",), "plain")
-       for k in ("item_code", "category", "catalogue_class", "special_drug", "quantity", "amount", "self_expense")},
-    **{k: ((k,), "plain") for k in ("total_amount", "fund_paid", "account_paid", "self_pay", "self_expense")},
+    "setl_id": (("setl_id",), "plain"),
+    "person_key": (("psn_no",), "pseudonymise"),
+    "setl_hour": (("setl_time",), "generalise:hour"),
+    "setl_month": (("setl_time",), "generalise:month"),
+    "gend": (("gend",), "plain"),
+    "age_band": (("brdy", "setl_time"), "generalise:age_band"),
+    "district": (("certno", "psn_cert_type"), "generalise:district"),
+    "insutype": (("insutype",), "plain"),
+    "psn_type": (("psn_type",), "plain"),
+    "med_type": (("med_type",), "plain"),
+    "fixmedins_code": (("fixmedins_code",), "plain"),
+    "length_of_stay": (("feedetail[].fee_ocur_time", "setl_time"), "derive:length_of_stay"),
+    "main_diag_code": (("diseinfo[].diag_code", "diseinfo[].maindiag_flag"), "derive:main_diagnosis"),
+    **{f"diseinfo[].{k}": ((f"diseinfo[].{k}",), "plain")
+       for k in ("diag_type", "diag_srt_no", "diag_code", "maindiag_flag")},
+    **{f"feedetail[].{k}": ((f"feedetail[].{k}",), "plain") for k in _FEE_KEPT},
+    **{k: ((k,), "plain") for k in _AMOUNTS_KEPT},
+    "oth_fund_pay": (("cvlserv_pay", "hifes_pay", "hifdm_pay"), "derive:sum"),
+    # the revocation kind (2208)
+    "revoked_setl_id": (("revoke.setl_id",), "plain"),
+    "revoked_hour": (("revoke.setl_id",), "derive:publish_time_hour"),
+    "revoked_month": (("revoke.setl_id",), "derive:publish_time_month"),
 }
+#: the revocation's person key comes from revoke.psn_no (listed with the settlement's psn_no)
+DEID_SETTLEMENT["person_key"] = (("psn_no", "revoke.psn_no"), "pseudonymise")
 #: lab.emr-notes.v1 field <- (platform.emr-notes.v1 input fields, treatment); Deidentifier.note
 DEID_NOTE: dict[str, tuple[tuple[str, ...], str]] = {
     "note_id": (("note_id",), "plain"),
@@ -198,7 +212,7 @@ DEID_NOTE: dict[str, tuple[tuple[str, ...], str]] = {
     "text_redacted": (("text",), "redact"),
     "entities": (("text",), "derive:entity_counts"),
 }
-DEID_MAPPINGS = {t.LAB_SETTLEMENTS: (t.PLATFORM_SETTLEMENTS, DEID_SETTLEMENT),
+DEID_MAPPINGS = {t.LAB_SETTLEMENTS_V2: (t.PLATFORM_SETTLEMENTS_V2, DEID_SETTLEMENT),
                  t.LAB_EMR_NOTES: (t.PLATFORM_EMR_NOTES, DEID_NOTE)}
 
 
@@ -312,7 +326,8 @@ class ProcessorLineage:
                 outs.append(_ds(OutputDataset, k, lab_topic, facets))
             return outs
         if name == "lab-sink":
-            return [self._lab_table_output(topic, counters) for topic in (t.LAB_SETTLEMENTS, t.LAB_EMR_NOTES)]
+            return [*self._lab_table_outputs(t.LAB_SETTLEMENTS_V2, counters),
+                    self._lab_table_output(t.LAB_EMR_NOTES, counters)]
         if name == "claims":
             return [*(self._claim_results_output(code, counters) for code in self._claims_insurers()),
                     _ds(OutputDataset, k, t.AUDIT), _ds(OutputDataset, *state_dataset(self.cfg, "claim_ledger"))]
@@ -342,12 +357,15 @@ class ProcessorLineage:
             sources=[t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS], agreementId=agreement.agreement_id,
             agreementVersion=agreement.fingerprint, producer=PRODUCER,
         )
-        # identity leaves encrypted; the amounts are computed from the settlement by the product's rules
+        # identity leaves encrypted; the amounts are computed from the settlement by the product's rules.
+        # A claim result keeps its own names; their inputs are the v2 settlement's (psn_no, setl_id,
+        # setl_time; a revocation's revoke.setl_id)
         lineage = column_lineage({
-            "person_no": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "person_no", "encrypt")],
+            "person_no": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "psn_no", "encrypt")],
             "policy_no": [(self.kafka_ns, t.PLATFORM_ENROLMENTS, "policy_no", "encrypt")],
-            "settlement_id": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "settlement_id", "plain")],
-            "event_time": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "event_time", "plain")],
+            "settlement_id": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "setl_id", "plain"),
+                              (self.kafka_ns, t.PLATFORM_SETTLEMENTS, "revoke.setl_id", "plain")],
+            "event_time": [(self.kafka_ns, t.PLATFORM_SETTLEMENTS, "setl_time", "plain")],
         })
         return _ds(OutputDataset, self.kafka_ns, topic, {"columnLineage": lineage},
                    output_facets={"medshare_disclosure": disclosure})
@@ -379,10 +397,17 @@ class ProcessorLineage:
         return _ds(OutputDataset, self.kafka_ns, topic, {"schema": schema, "columnLineage": lineage},
                    output_facets={"medshare_disclosure": disclosure})
 
-    def _lab_table_output(self, topic: str, counters: Any | None) -> OutputDataset:
+    def _lab_table_outputs(self, topic: str, counters: Any | None) -> list[OutputDataset]:
+        """Every table a lab topic lands in (lab.settlements.v2: settlements and revocations)."""
+        from streams.labdb import LAB_REVOCATIONS_V2, TOPIC_TABLES
+
+        tables = [TOPIC_TABLES[topic], *([LAB_REVOCATIONS_V2] if topic == t.LAB_SETTLEMENTS_V2 else [])]
+        return [self._lab_table_output(topic, counters, table) for table in tables]
+
+    def _lab_table_output(self, topic: str, counters: Any | None, table: Any = None) -> OutputDataset:
         from streams.labdb import TOPIC_TABLES
 
-        table = TOPIC_TABLES[topic]
+        table = table or TOPIC_TABLES[topic]
         ns, name = lab_dataset(self.cfg, table.name)
         if counters is None:
             return _ds(OutputDataset, ns, name)

@@ -43,7 +43,9 @@ SECTIONS = (
     ("runs", "Processor runs"),
     ("rights", "Personal-information rights (PIPL)"),
 )
-LAB_TABLES = ("lab_settlements", "lab_emr_notes")
+#: the lab tables the lab sink fills since the national interface (docs/lab.md); the v1 table
+#: lab_settlements is kept for its old rows but no longer loaded, validated or read by the marts
+LAB_TABLES = ("lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes")
 
 
 class ReportLeak(RuntimeError):
@@ -594,7 +596,7 @@ def lineage_graph(events: list[dict[str, Any]], agreements, cfg: Settings) -> di
     declared = {"consent-sync": (t.PLATFORM_CONSENTS,), "router": (*sources, t.PLATFORM_CONSENTS),
                 "claims": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_ENROLMENTS, t.PLATFORM_CONSENTS),
                 "deidentify": (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES),
-                "lab-sink": (t.LAB_SETTLEMENTS, t.LAB_EMR_NOTES), "audit-sink": (t.AUDIT,)}
+                "lab-sink": (t.LAB_SETTLEMENTS_V2, t.LAB_EMR_NOTES), "audit-sink": (t.AUDIT,)}
     for name, inputs in declared.items():
         pl = ProcessorLineage(SimpleNamespace(name=name, inputs=inputs), cfg, agreements=agreements)
         g.add_event(to_dict(pl.event(RunState.COMPLETE, Counters())), observed=False)

@@ -9,15 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PLATFORM_SETTLEMENTS = "platform.settlements.v1"
-#: settlements in the national interface's vocabulary (2207/2204/2203, 2208 revocations):
-#: ``medshare platform ingest`` publishes them (docs/platform-interface.md)
-PLATFORM_SETTLEMENTS_V2 = "platform.settlements.v2"
+#: settlements in the national interface's vocabulary (2207/2204/2203, 2208 revocations on the same
+#: topic): the simulator and ``medshare platform ingest`` publish them (docs/platform-interface.md)
+PLATFORM_SETTLEMENTS = "platform.settlements.v2"
+PLATFORM_SETTLEMENTS_V2 = PLATFORM_SETTLEMENTS
+#: the retired v1 topic (medshare's own invention): nothing produces or reads it any more; a
+#: deployment drains it with the previous release before starting this one (docs/platform-interface.md)
+PLATFORM_SETTLEMENTS_V1 = "platform.settlements.v1"
 PLATFORM_EMR_NOTES = "platform.emr-notes.v1"
 PLATFORM_CONSENTS = "platform.consents.v1"
 #: 投保/退保 events (who holds which insurer product); co-partitioned with the settlements (see below)
 PLATFORM_ENROLMENTS = "platform.enrolments.v1"
 LAB_SETTLEMENTS = "lab.settlements.v1"
+#: de-identified settlements and settlement revocations from platform.settlements.v2 (docs/lab.md):
+#: what the de-identifier writes since the platform speaks the national interface
+LAB_SETTLEMENTS_V2 = "lab.settlements.v2"
 LAB_EMR_NOTES = "lab.emr-notes.v1"
 QUARANTINE = "pipeline.quarantine.v1"
 AUDIT = "governance.audit.v1"
@@ -89,11 +95,11 @@ def pipeline_topic_specs(partitions: int) -> list[TopicSpec]:
     week = 7 * 24 * 3600 * 1000
     return [
         TopicSpec(PLATFORM_SETTLEMENTS, partitions),
-        TopicSpec(PLATFORM_SETTLEMENTS_V2, partitions),
         TopicSpec(PLATFORM_EMR_NOTES, partitions),
         TopicSpec(PLATFORM_CONSENTS, partitions),
         TopicSpec(PLATFORM_ENROLMENTS, partitions),
         TopicSpec(LAB_SETTLEMENTS, partitions),
+        TopicSpec(LAB_SETTLEMENTS_V2, partitions),
         TopicSpec(LAB_EMR_NOTES, partitions),
         TopicSpec(QUARANTINE, max(1, partitions // 2), retention_ms=-1),
         # the disclosure log is kept forever: it is the compliance record

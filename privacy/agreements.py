@@ -76,8 +76,11 @@ BASIS_OF_PURPOSE: dict[str, str] = {"claims": "consent", "actuarial": "aggregate
 
 TREATMENT_KINDS: tuple[str, ...] = ("plain", "encrypt", "pseudonymise", "generalise", "redact", "drop")
 
-#: fields tagged *direct identifier* in the platform records (docs/conventions.md)
-DIRECT_IDENTIFIERS = frozenset({"name", "resident_id", "phone", "address", "card_no", "person_no"})
+#: fields tagged *direct identifier* in the platform records (docs/conventions.md): the v1 names the
+#: notes, consents and enrolments still use, and platform.settlements.v2's (psn_no, psn_name, certno,
+#: brdy, and the diagnosing doctor's name; docs/platform-interface.md)
+DIRECT_IDENTIFIERS = frozenset({"name", "resident_id", "phone", "address", "card_no", "person_no",
+                                "psn_no", "psn_name", "certno", "brdy", "dise_dor_name"})
 #: what a direct identifier may get: never plain, never merely generalised
 IDENTIFIER_TREATMENTS = frozenset({"encrypt", "pseudonymise", "redact", "drop"})
 #: free-text fields that embed identifiers (EMR notes mention name, ID, phone, address)
@@ -682,8 +685,8 @@ def _grant_problems(insurer: str, g: Grant) -> Iterator[tuple[tuple[str | int, .
         yield (), "a claims grant must declare its mode: detail (the fields go to the insurer) or result (only the claim result leaves)"
     elif g.purpose != "claims" and g.mode is not None:
         yield ("mode",), f"mode applies to claims grants only, not {g.purpose!r}"
-    elif g.mode == "result" and g.source != "platform.settlements.v1":
-        yield ("source",), "a result grant reads platform.settlements.v1 (the claims engine's input)"
+    elif g.mode == "result" and g.source != PLATFORM_SETTLEMENTS:
+        yield ("source",), f"a result grant reads {PLATFORM_SETTLEMENTS} (the claims engine's input)"
     want = BASIS_OF_PURPOSE[g.purpose]
     if g.basis != want:
         yield ("basis",), f"purpose {g.purpose!r} must rest on basis {want!r}, not {g.basis!r}"

@@ -75,7 +75,8 @@ _US = timedelta(microseconds=1)
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 _REF = r"^[0-9a-f]{32}$"
 #: top-level keys that would mean the event carries a direct identifier in plaintext
-IDENTIFIER_KEYS = frozenset({"name", "resident_id", "person_no", "phone", "mobile", "address", "card_no"})
+IDENTIFIER_KEYS = frozenset({"name", "resident_id", "person_no", "phone", "mobile", "address", "card_no",
+                             "psn_no", "psn_name", "certno", "brdy"})
 _CHUNK = 500
 
 

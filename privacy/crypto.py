@@ -42,7 +42,7 @@ The associated data binds the value to its place and to the whole header::
 
 so moving a ciphertext to another topic, record or field, or editing any part (the decoder also
 rejects non-canonical base64), makes decryption fail. ``record_id`` is the record's id as text
-(``settlement_id`` on the claims topic); ``field`` is the top-level field name, or for a value
+(``setl_id`` of a routed settlement, ``claim_id`` of a claim result); ``field`` is the top-level field name, or for a value
 nested inside a field the path joined with ``.`` (list positions as decimal indices:
 ``items.0.item_name``).
 
@@ -350,7 +350,7 @@ class Encryptor:
         fields: Iterable[str],
         *,
         topic: str,
-        record_id_field: str = "settlement_id",
+        record_id_field: str = "setl_id",
     ) -> dict[str, Any]:
         """A copy of ``record`` with the named top-level fields encrypted (absent ones skipped)."""
         fields = tuple(fields)

@@ -57,7 +57,7 @@ HISTORY_DIR = AGREEMENTS_DIR / "history"
 PURPOSE_LABELS = {"claims": "商业健康保险理赔（快赔/直赔/主动赔）", "actuarial": "保险产品精算定价（仅汇总统计）",
                   "supervision": "反欺诈与过度医疗监督（仅机构层面汇总）"}
 CATEGORY_LABELS = {"settlement": "医保结算数据", "emr": "电子病历"}
-SOURCE_LABELS = {"platform.settlements.v1": "医保结算记录", "platform.emr-notes.v1": "电子病历记录"}
+SOURCE_LABELS = {"platform.settlements.v2": "医保结算记录", "platform.emr-notes.v1": "电子病历记录"}
 TREATMENT_LABELS = {"plain": "原样提供", "encrypt": "加密提供（仅接收方可解密）", "pseudonymise": "以假名提供（不可还原）",
                     "redact": "去除姓名、身份证号、电话、地址等身份信息后提供", "drop": "不提供"}
 RULE_LABELS = {"age_band": "年龄段", "birth_year": "出生年份", "district": "区", "month": "月份", "week": "周",

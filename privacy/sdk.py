@@ -216,15 +216,17 @@ class InsurerDecryptor:
             raise DecryptionError(GENERIC_FAILURE) from None
 
     def decrypt_record(
-        self, record: Mapping[str, Any], topic: str, record_id_field: str = "settlement_id"
+        self, record: Mapping[str, Any], topic: str, record_id_field: str = "setl_id"
     ) -> dict[str, Any]:
         """A copy of ``record`` with every ``mse1`` envelope in it (at any depth) decrypted.
 
         Raises :class:`DecryptionError` naming the field (never its content) when one fails.
         """
-        if record_id_field not in record:
-            raise DecryptionError(f"record has no id field {record_id_field!r}")
-        record_id = record[record_id_field]
+        record_id: Any = record
+        for part in record_id_field.split("."):  # a nested id: a revocation's ``revoke.setl_id``
+            if not isinstance(record_id, Mapping) or part not in record_id:
+                raise DecryptionError(f"record has no id field {record_id_field!r}")
+            record_id = record_id[part]
         if is_envelope(record_id):
             raise DecryptionError(f"record id field {record_id_field!r} is itself encrypted")
         return self._walk(record, topic, record_id, "")

@@ -1,6 +1,6 @@
 """The claims engine: insurer rules evaluated inside the pipeline, only the claim result leaves.
 
-商保规则请进来 / 原始数据不出域: for each settlement on ``platform.settlements.v1`` of a person who is
+商保规则请进来 / 原始数据不出域: for each settlement on ``platform.settlements.v2`` of a person who is
 enrolled in an insurer's product (``medshare.claims.enrolment``) **and** holds an active ``claims``
 consent for that insurer (``privacy.consent``), the product version in effect computes what the
 insurer pays (``medshare.claims.engine``) against the person-year accumulators
@@ -11,9 +11,12 @@ state after it — and **no** diagnosis, no line item. Each result is an audit e
 ``governance.audit.v1`` (kind ``claim-result``) naming the consent, the product version and the
 rules, so a compliance officer can recompute it (``medshare claims explain``).
 
-A refund (``event_type: refund``) of a settlement that produced a claim reverses exactly the
-recorded effect and is published as a negative claim result under the consent the original relied
-on (the insurer already holds that claim; the reversal discloses nothing new).
+A 2208 revocation (``{"revoke": {"setl_id", …}}``) of a settlement that produced a claim reverses
+exactly the recorded effect and is published as a negative claim result (``event_type: refund``,
+``settlement_id`` ``<setl_id>-R``, ``reverses`` the setl_id) under the consent the original relied
+on (the insurer already holds that claim; the reversal discloses nothing new). The engine reads a
+settlement only through its claimable view (``medshare.claims.claimable.from_settlement_v2``);
+:func:`claims_view` gives the processor the few envelope fields it keys the ledger and audit on.
 
 Enrolments (投保/退保) arrive on ``platform.enrolments.v1``, which this processor reads as a second
 input **co-partitioned** with the settlements (both keyed by ``person_no``, the same partition
@@ -49,8 +52,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from medshare import topics as t
+from medshare.claims.claimable import REVOCATION_SUFFIX, claims_view  # noqa: F401 - re-exported
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
+from medshare.platform_records import is_revocation
 from privacy.agreements import SHANGHAI
 from streams.common import (
     ContractCheck,
@@ -139,6 +144,8 @@ class ClaimsEngine:
         """
         from medshare.claims.claimable import to_claimable
 
+        if "settlement_id" not in record:
+            record = claims_view(record, asof_us)
         self.flush_enrolments()  # the enrolments published before it
         out = []
         mark = self.batch.savepoint()
@@ -353,6 +360,8 @@ class ClaimsEngine:
         """Read the ledger entries and accumulators a batch of settlements will need, at once."""
         settlements, persons, hkeys = [], [], []
         for record in records:
+            if "settlement_id" not in record and ("setl_id" in record or is_revocation(record)):
+                record = claims_view(record)
             sid, person = record.get("settlement_id"), record.get("person_no")
             if not sid or not isinstance(person, str) or not person:
                 continue
@@ -424,6 +433,8 @@ class ClaimsHandler:
                 record = self.check(msg)
             except Rejected:
                 continue  # handle() checks it again and quarantines it with the reason
+            if msg.topic == t.PLATFORM_SETTLEMENTS:
+                record = claims_view(record, publish_us(msg))
             self._checked[(msg.topic, msg.partition, msg.offset)] = record
             records.append(record)
         self.engine.prefetch(records)
@@ -436,6 +447,8 @@ class ClaimsHandler:
         if msg.topic == t.PLATFORM_ENROLMENTS:
             self.engine.enrol(record, counters, publish_us(msg))
             return []
+        if "settlement_id" not in record:  # not prepared (a direct call): the view of the v2 record
+            record = claims_view(record, publish_us(msg))
         self.consents.before(record.get("person_no"))  # its consent events published before it
         outs: list[Outgoing] = []
         for code, result, audit in self.engine.apply(record, f"{msg.topic}:{msg.partition}:{msg.offset}",

@@ -52,6 +52,42 @@ LAB_SETTLEMENTS = Table("lab_settlements", "settlement_id", (
     ("loaded_at", "TIMESTAMPTZ", "TIMESTAMPTZ"),
 ))
 
+#: de-identified platform.settlements.v2 settlements (lab.settlements.v2): the marts read these.
+#: Arrays as JSON (diseinfo, feedetail); amounts as the interface gives them (yuan, 2 decimals).
+_AMOUNT = ("DECIMAL(14,2)", "NUMERIC(14,2)")
+LAB_SETTLEMENTS_V2 = Table("lab_settlements_v2", "setl_id", (
+    ("setl_id", "VARCHAR", "TEXT"),
+    ("person_key", "VARCHAR", "TEXT"),
+    ("setl_hour", "TIMESTAMPTZ", "TIMESTAMPTZ"),
+    ("setl_month", "VARCHAR", "TEXT"),
+    ("gend", "VARCHAR", "TEXT"),
+    ("age_band", "VARCHAR", "TEXT"),
+    ("district", "VARCHAR", "TEXT"),
+    ("insutype", "VARCHAR", "TEXT"),
+    ("psn_type", "VARCHAR", "TEXT"),
+    ("med_type", "VARCHAR", "TEXT"),
+    ("fixmedins_code", "VARCHAR", "TEXT"),
+    ("length_of_stay", "INTEGER", "INTEGER"),
+    ("main_diag_code", "VARCHAR", "TEXT"),
+    ("diseinfo", "JSON", "JSONB"),
+    ("feedetail", "JSON", "JSONB"),
+    *((c, *_AMOUNT) for c in (
+        "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+        "hifp_pay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "oth_fund_pay", "fund_pay_sumamt",
+        "psn_part_amt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay", "hosp_part_amt")),
+    ("loaded_at", "TIMESTAMPTZ", "TIMESTAMPTZ"),
+))
+
+#: 2208 revocations (lab.settlements.v2, kind selected by revoked_setl_id): one row per revoked
+#: settlement (a repeated revocation upserts the same row)
+LAB_REVOCATIONS_V2 = Table("lab_revocations_v2", "revoked_setl_id", (
+    ("revoked_setl_id", "VARCHAR", "TEXT"),
+    ("person_key", "VARCHAR", "TEXT"),
+    ("revoked_hour", "TIMESTAMPTZ", "TIMESTAMPTZ"),
+    ("revoked_month", "VARCHAR", "TEXT"),
+    ("loaded_at", "TIMESTAMPTZ", "TIMESTAMPTZ"),
+))
+
 LAB_EMR_NOTES = Table("lab_emr_notes", "note_id", (
     ("note_id", "VARCHAR", "TEXT"),
     ("settlement_id", "VARCHAR", "TEXT"),
@@ -64,9 +100,18 @@ LAB_EMR_NOTES = Table("lab_emr_notes", "note_id", (
     ("loaded_at", "TIMESTAMPTZ", "TIMESTAMPTZ"),
 ))
 
-TABLES = {t.name: t for t in (LAB_SETTLEMENTS, LAB_EMR_NOTES)}
-#: which table a lab topic lands in
-TOPIC_TABLES = {"lab.settlements.v1": LAB_SETTLEMENTS, "lab.emr-notes.v1": LAB_EMR_NOTES}
+#: lab_settlements (v1) is kept: its rows stay readable, nothing writes it any more (docs/lab.md)
+TABLES = {t.name: t for t in (LAB_SETTLEMENTS, LAB_SETTLEMENTS_V2, LAB_REVOCATIONS_V2, LAB_EMR_NOTES)}
+#: which table a lab topic lands in (lab.settlements.v2: see :func:`table_for`)
+TOPIC_TABLES = {"lab.settlements.v1": LAB_SETTLEMENTS, "lab.settlements.v2": LAB_SETTLEMENTS_V2,
+                "lab.emr-notes.v1": LAB_EMR_NOTES}
+
+
+def table_for(topic: str, record: Mapping[str, Any]) -> Table:
+    """The table a lab record lands in: a lab.settlements.v2 revocation in lab_revocations_v2."""
+    if topic == "lab.settlements.v2" and "revoked_setl_id" in record:
+        return LAB_REVOCATIONS_V2
+    return TOPIC_TABLES[topic]
 
 
 def _is_postgres(url: str) -> bool:

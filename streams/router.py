@@ -10,6 +10,11 @@ insurers), and writes the disclosure to ``governance.audit.v1``.
 
 Nothing leaves that a grant does not name (``Grant.project``), and nothing leaves without a consent
 decision that says yes; the audit event names the consent relied on.
+
+Settlements are ``platform.settlements.v2`` records (docs/platform-interface.md): a settlement is
+judged at its ``setl_time``; a 2208 revocation (``{"revoke": {...}}``) at its publish time, and goes
+to an insurer whose grant names ``revoke.*`` fields and whose consent holds then (the insurer had
+the settlement; it learns it was revoked).
 """
 
 from __future__ import annotations
@@ -22,11 +27,24 @@ from typing import Any
 from medshare import topics as t
 from medshare.config import Settings, settings
 from medshare.envelope import Outgoing
+from medshare.platform_records import event_time, is_revocation, psn_no
 from streams.common import ContractCheck, Quarantiner, StreamConsents, audit_id, event_id, publish_us
 from streams.runtime import Counters, Rejected
 
 #: the record id field of each source topic
-RECORD_ID = {t.PLATFORM_SETTLEMENTS: "settlement_id", t.PLATFORM_EMR_NOTES: "note_id"}
+RECORD_ID = {t.PLATFORM_SETTLEMENTS: "setl_id", t.PLATFORM_EMR_NOTES: "note_id"}
+
+
+def record_id(source: str, record: dict[str, Any]) -> str:
+    """The id a disclosure is bound to: ``setl_id`` (a revocation's ``revoke.setl_id``), ``note_id``."""
+    if is_revocation(record):
+        return str(record["revoke"]["setl_id"])
+    return str(record[RECORD_ID[source]])
+
+
+def _memory_view(record: dict[str, Any]) -> dict[str, Any]:
+    """The identifiers a v2 settlement names, in the shape the person memory (privacy.deid) reads."""
+    return {"person_no": record["psn_no"], "name": record.get("psn_name"), "resident_id": record.get("certno")}
 
 
 class _Encrypt:
@@ -118,9 +136,9 @@ class Router:
     def route(self, source: str, record: dict[str, Any], ev_id: str, asof_us: int | None = None) -> list[Disclosure]:
         """The disclosures of one record. ``asof_us``: the record's publish time — consent events
         count for it only if published at or before it (the stream decides, not the store's state)."""
-        person = record["person_no"]
-        at = datetime.fromisoformat(record["event_time"])
-        if source == t.PLATFORM_SETTLEMENTS and self._note_grants and any(
+        person = psn_no(record)
+        at = event_time(record, asof_us)
+        if source == t.PLATFORM_SETTLEMENTS and not is_revocation(record) and self._note_grants and any(
                 self.registry.check(person, ref.insurer, "claims", at, categories=tuple(ref.grant.consent_categories),
                                     asof_us=asof_us) for ref in self._note_grants):
             # the person's notes may go (redacted) to an insurer: remember the identifiers this
@@ -128,12 +146,14 @@ class Router:
             # then: remembering costs ≈1 ms a settlement (≈100 keyed digests). The lab
             # de-identifier remembers every settlement in the same table, which covers a person
             # who consents later once it has passed that settlement.
-            self.memory().remember_settlement(record)
+            self.memory().remember_settlement(_memory_view(record))
         out = []
         for ref in self.grants:
             grant = ref.grant
             if grant.source != source or not self.agreements.for_insurer(ref.insurer).in_effect(at):
                 continue
+            if is_revocation(record) and not any(p.startswith("revoke.") for p in grant.output_fields):
+                continue  # the grant sends no revocations
             decision = self.registry.check(person, ref.insurer, "claims", at,
                                            categories=tuple(grant.consent_categories), asof_us=asof_us)
             if not decision.allowed:
@@ -156,8 +176,11 @@ class Router:
         from privacy.agreements import DROP
 
         topic = grant.output
-        record_id = str(record[RECORD_ID[source]])
-        known_names = (record["name"],) if record.get("name") else ()
+        rid = record_id(source, record)
+        revocation = is_revocation(record)
+        person = psn_no(record)
+        name = record.get("psn_name") or record.get("name")
+        known_names = (name,) if name else ()
         known = None
         pseudo = self._keys[code]
 
@@ -177,7 +200,7 @@ class Router:
                 if isinstance(value, str):
                     nonlocal known
                     if known is None:
-                        known = self.memory().known(record["person_no"])
+                        known = self.memory().known(person)
                     # on_residual="redact": what still looks like an identifier after redaction is
                     # redacted too (fail closed) — an insurer gets less text, never an identifier
                     return self.deidentifier().redact(value, known_names=known_names, known=known).text
@@ -187,31 +210,34 @@ class Router:
         projected = grant.project(record, treat=treat, treat_plain=covered is not None)
         enc = self.encryptor(code)
         if _has_nested_encrypt(grant):
-            projected = _encrypt_marked(projected, enc, topic, record_id, prefix="")
+            projected = _encrypt_marked(projected, enc, topic, rid, prefix="")
         else:
             for k, v in projected.items():
                 if isinstance(v, _Encrypt):
-                    projected[k] = enc.encrypt(v.value, topic=topic, record_id=record_id, field=k)
-        key = pseudo.pseudonym(record["person_no"], domain="partition-key")
-        output = Outgoing.record(topic, projected, key=key, producer="router", event_id=f"{code}:{record_id}",
-                                 trace=ev_id)
+                    projected[k] = enc.encrypt(v.value, topic=topic, record_id=rid, field=k)
+        key = pseudo.pseudonym(person, domain="partition-key")
+        out_id = f"{code}:revoke:{rid}" if revocation else f"{code}:{rid}"
+        #: the disclosure's id in the audit log: a revocation's is ``<setl_id>-R`` (as its claim result's)
+        audit_rid = f"{rid}-R" if revocation else rid
+        output = Outgoing.record(topic, projected, key=key, producer="router", event_id=out_id, trace=ev_id)
         output.headers.append(("ms-source", source.encode()))
         agreement = self.agreements.for_insurer(code)
+        resident = record.get("certno") if record.get("psn_cert_type", "01") == "01" else None
+        resident = resident or record.get("resident_id")
         audit = {
-            "audit_id": audit_id(code, source, record_id, ev_id),
+            "audit_id": audit_id(code, source, audit_rid, ev_id),
             "kind": "record",
             "disclosed_at": datetime.now().astimezone().isoformat(timespec="milliseconds"),
-            "event_time": record["event_time"],
+            "event_time": at.isoformat(),
             "insurer": code,
             "purpose": grant.purpose,
             "basis": grant.basis,
             "mode": grant.mode,
             "source": source,
             "dataset": topic,
-            "record_id": record_id,
-            "person_ref": self._audit.pseudonym(record["person_no"], domain="person_no"),
-            "resident_ref": (self._audit.pseudonym(record["resident_id"], domain="resident_id")
-                             if record.get("resident_id") else None),
+            "record_id": audit_rid,
+            "person_ref": self._audit.pseudonym(person, domain="person_no"),
+            "resident_ref": (self._audit.pseudonym(resident, domain="resident_id") if resident else None),
             "fields": {path: tr for path, tr, head in self._audit_fields(grant)
                        if record.get(head) is not None and (covered is None or path in covered)},
             "consent_id": decision.consent_id,
@@ -286,7 +312,7 @@ class RouterHandler:
             self.consents.read(msg, self.check, counters)
             return []
         record = self.check(msg)
-        self.consents.before(record.get("person_no"))  # its consent events published before it
+        self.consents.before(psn_no(record))  # its consent events published before it
         outs: list[Outgoing] = []
         for d in self.router.route(msg.topic, record, event_id(msg), asof_us=publish_us(msg)):
             outs.append(d.output)

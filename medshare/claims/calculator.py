@@ -5,7 +5,7 @@ Input (JSON; docs/claims.md "The calculator")::
     {"enrolment": {"product": "hhb-huibao", "plan": "standard", "start": "2026-01-01",
                    "claim_free_years": 0},
      "history": [{"date": "2024-05-01", "diagnosis": "C50.900"}],
-     "settlements": [<platform.settlements.v1 records, in order; refunds too>],
+     "settlements": [<platform.settlements.v2 records, in order; 2208 revocations too>],
      "other_payments": {"ST2026…": {"other-insurer": 1200.00}}}
 
 It runs exactly the stream processor's path below the Kafka layer: each record through the one
@@ -25,8 +25,9 @@ from typing import Any
 from medshare.claims.engine import Terms, yuan
 from medshare.claims.products import ProductSet, fen
 
-_NEEDED = ("settlement_id", "event_time", "visit_type", "institution_code", "items", "total_amount",
-           "fund_paid", "self_pay", "self_expense")
+#: what a settlement line needs (platform.settlements.v2, docs/platform-interface.md)
+_NEEDED = ("setl_id", "psn_no", "setl_time", "med_type", "fixmedins_code", "feedetail", "medfee_sumamt",
+           "fund_pay_sumamt", "psn_part_amt")
 
 
 class CalculatorInputError(ValueError):
@@ -46,14 +47,20 @@ def _check(spec: Mapping[str, Any]) -> None:
     sts = spec.get("settlements")
     if not isinstance(sts, list) or not sts:
         raise CalculatorInputError("settlements: a non-empty list of settlement records")
+    seen: set[str] = set()
     for i, s in enumerate(sts):
         if not isinstance(s, Mapping):
             raise CalculatorInputError(f"settlements[{i}]: not an object")
+        if "revoke" in s:
+            rev = s["revoke"]
+            if not isinstance(rev, Mapping) or rev.get("setl_id") not in seen:
+                raise CalculatorInputError(f"settlements[{i}]: a revocation (revoke.setl_id) must name a settlement "
+                                           "listed before it")
+            continue
         missing = [k for k in _NEEDED if k not in s]
         if missing:
-            raise CalculatorInputError(f"settlements[{i}] ({s.get('settlement_id', '?')}): missing {', '.join(missing)}")
-        if s.get("event_type", "settlement") == "refund" and not s.get("refund_of"):
-            raise CalculatorInputError(f"settlements[{i}] ({s['settlement_id']}): a refund needs refund_of")
+            raise CalculatorInputError(f"settlements[{i}] ({s.get('setl_id', '?')}): missing {', '.join(missing)}")
+        seen.add(str(s["setl_id"]))
     for j, h in enumerate(spec.get("history") or []):
         if not isinstance(h, Mapping) or not h.get("date") or not h.get("diagnosis"):
             raise CalculatorInputError(f"history[{j}]: needs date and diagnosis")
@@ -63,7 +70,7 @@ def calculate(products: ProductSet, spec: Mapping[str, Any], product_id: str | N
     """Per settlement: payable per duty, deductibles, caps, pre-existing decision, coordination, refusals."""
     from datetime import datetime
 
-    from medshare.claims.claimable import to_claimable
+    from medshare.claims.claimable import claims_view, to_claimable
     from medshare.claims.state import ClaimStore
 
     _check(spec)
@@ -78,8 +85,14 @@ def calculate(products: ProductSet, spec: Mapping[str, Any], product_id: str | N
     batch = store.batch()
     insurer = None
     rows = []
+    times: dict[str, str] = {}
     try:
-        for s in spec["settlements"]:
+        for line in spec["settlements"]:
+            s = claims_view(line)
+            if "revoke" in line:  # a 2208 has no time of its own: the product version of its settlement
+                s["event_time"] = times[line["revoke"]["setl_id"]]
+            else:
+                times[s["settlement_id"]] = s["event_time"]
             claim = to_claimable(s)
             at = datetime.fromisoformat(s["event_time"])
             product = products.find(pid, at)

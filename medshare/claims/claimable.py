@@ -1,15 +1,15 @@
 """The claimable settlement: the engine's only view of a settlement, built by ONE adapter.
 
-The claims engine never reads a platform record directly. :func:`from_settlement_v1` turns a
-``platform.settlements.v1`` record into a :class:`Claimable` — the self-pay parts, what each basic
-fund paid, the institution's level and type, the diagnoses (main first) and the items with their
-category, catalogue class, quantity and supply. When the national 医保 interface records (2207
-settlements with the fund split ``hifp_pay`` 统筹 / ``hifmi_pay`` 大病 / ``hifob_pay`` 大额 /
-``maf_pay`` 医疗救助 / ``oth_pay``, ``psn_part_amt``, ``diseinfo[]``, ``feedetail[]``) reach the
-platform topic, a second adapter builds the same view from them and nothing else changes
-(docs/claims.md, "The claimable settlement").
+The claims engine never reads a platform record directly. :func:`from_settlement_v2` turns a
+``platform.settlements.v2`` record (the national 医保 interface's 2207 settlement with the fund
+split ``hifp_pay`` 统筹 / ``hifmi_pay`` 大病 / ``hifob_pay`` 大额 / ``maf_pay`` 医疗救助 / ``oth_pay``,
+``psn_part_amt``, ``diseinfo[]``, ``feedetail[]``) into a :class:`Claimable` — the self-pay parts,
+what each basic fund paid, the institution's level and type, the diagnoses (main first) and the
+items with their category, catalogue class, quantity and supply (docs/claims.md, "The claimable
+settlement"). A 2208 revocation is not a claimable: the processor reverses the claim it revokes.
 
-What v1 cannot tell, and what the adapter does about it:
+:func:`from_settlement_v1` is the earlier adapter of ``platform.settlements.v1`` records (no longer
+published). What v1 cannot tell, and what that adapter does about it:
 
 * **the fund split**: v1 collapses every basic fund into ``fund_paid``; the view has one payer
   ``basic`` (so 大病/救助 payments are inside it and cannot be told apart);
@@ -50,6 +50,8 @@ class ClaimItem:
     #: its part of the settlement's 目录内个人自付 (分, apportioned when the record gives it per settlement)
     self_pay: int
     supply_days: int | None = None
+    #: 医疗收费项目类别 (v2 ``med_chrgitm_type``; None from v1 records)
+    med_chrgitm_type: str | None = None
 
     def part(self, name: str) -> int:
         return self.self_pay if name == "self_pay" else self.self_expense
@@ -97,10 +99,12 @@ def apportion(total: int, weights: Sequence[int]) -> list[int]:
 
 @lru_cache(maxsize=1)
 def _directory() -> dict[str, tuple[int, str]]:
-    """institution code -> (level, type): the 定点医药机构 directory (synthetic: the simulator's)."""
-    from medshare.simulate.catalogue import INSTITUTIONS
+    """institution code -> (level, type): the 定点医药机构 directory (synthetic: the simulator's),
+    hospitals ``H…`` (level 1-3, ``community`` or ``hospital``) and pharmacies ``P…`` (level 0, ``pharmacy``)."""
+    from medshare.simulate.catalogue import INSTITUTIONS, PHARMACIES
 
-    return {i.code: (i.level, "community" if i.kind == "community" else "hospital") for i in INSTITUTIONS}
+    kinds = {"community": "community", "pharmacy": "pharmacy"}
+    return {i.code: (i.level, kinds.get(i.kind, "hospital")) for i in (*INSTITUTIONS, *PHARMACIES)}
 
 
 def institution(code: str) -> tuple[int | None, str | None]:
@@ -137,5 +141,92 @@ def from_settlement_v1(record: Mapping[str, Any]) -> Claimable:
         self_pay=fen(record.get("self_pay") or 0), self_expense=fen(record.get("self_expense") or 0), items=items)
 
 
-#: the one adapter in use (v2 records will select theirs by the record's shape here)
-to_claimable = from_settlement_v1
+#: 医疗收费项目类别 -> the engine's item category (09 西药, 10 中药饮片, 11 中成药; 08 卫生材料)
+_CATEGORY = {"08": "device", "09": "drug", "10": "drug", "11": "drug"}
+#: 收费项目等级 -> catalogue class (01 甲类 A, 02 乙类 B, 03 丙类 C)
+_CLASS = {"01": "A", "02": "B", "03": "C"}
+#: the 2207 funds, by the payer name the engine reports (``basic_funds`` in a claim's explanation)
+FUNDS_V2 = (("basic", ("hifp_pay",)), ("critical_illness", ("hifmi_pay",)), ("large_amount", ("hifob_pay",)),
+            ("medical_aid", ("maf_pay",)), ("other", ("oth_pay", "cvlserv_pay", "hifes_pay", "hifdm_pay")))
+
+
+def from_settlement_v2(record: Mapping[str, Any]) -> Claimable:
+    """THE adapter for ``platform.settlements.v2`` (a contract-checked 2207 settlement, not a revocation).
+
+    What the national interface tells that v1 could not, and how it maps:
+
+    * **the real fund split**: ``funds`` has one payer per fund — ``basic`` (``hifp_pay`` 统筹),
+      ``critical_illness`` (``hifmi_pay`` 居民大病), ``large_amount`` (``hifob_pay`` 职工大额),
+      ``medical_aid`` (``maf_pay`` 医疗救助) and ``other`` (``oth_pay`` + 公务员补助, 企业补充, 伤残);
+      zero funds are left out. The own share is ``medfee_sumamt`` minus all of them;
+    * **diagnoses**: every ``diseinfo[].diag_code``, the main one (``maindiag_flag`` 1) first, then by
+      ``diag_srt_no``;
+    * **the institution**: level and type from the directory by ``fixmedins_code`` (a ``P…`` pharmacy
+      is level 0, type ``pharmacy``: it fails any ``institution_level_min``);
+    * **own expense** (``self_expense``, 目录外自费 in the products' words) is 全自费 + 超限价
+      (``fulamt_ownpay_amt + overlmt_selfpay``), per line ``fulamt_ownpay_amt + overlmt_amt``;
+    * **in-catalogue co-pay** (``self_pay``) is what the person pays in cash inside the catalogue:
+      ``psn_part_amt − acct_pay − self_expense`` (at least 0), apportioned over the lines' in-catalogue
+      amounts (``preselfpay_amt + inscp_scp_amt``) pro rata, leftover 分 to the largest remainders;
+    * items: ``med_list_codg`` (code), ``medins_list_name``, category from ``med_chrgitm_type``
+      (drug 09/10/11, device 08, else service), class from ``chrgitm_lv``, quantity ``cnt``;
+    * ``med_type`` is the visit type; ``setl_time`` (China Standard Time) the time.
+    """
+    from medshare.platform_records import diagnoses, parse_interface_time
+
+    raw = record.get("feedetail") or []
+    own = [max(0, fen(x.get("fulamt_ownpay_amt") or 0) + fen(x.get("overlmt_amt") or 0)) for x in raw]
+    in_cat = [max(0, fen(x.get("preselfpay_amt") or 0) + fen(x.get("inscp_scp_amt") or 0)) for x in raw]
+    self_expense = fen(record.get("fulamt_ownpay_amt") or 0) + fen(record.get("overlmt_selfpay") or 0)
+    account = fen(record.get("acct_pay") or 0)
+    self_pay = max(0, fen(record.get("psn_part_amt") or 0) - account - self_expense)
+    shares = apportion(self_pay, in_cat)
+    items = tuple(
+        ClaimItem(str(x.get("med_list_codg", "")), x.get("medins_list_name"),
+                  _CATEGORY.get(str(x.get("med_chrgitm_type")), "service"), _CLASS.get(str(x.get("chrgitm_lv"))),
+                  float(x.get("cnt") or 0), fen(x.get("det_item_fee_sumamt") or 0), own[i], shares[i], None,
+                  x.get("med_chrgitm_type"))
+        for i, x in enumerate(raw))
+    at = parse_interface_time(record["setl_time"])
+    code = str(record.get("fixmedins_code", ""))
+    level, kind = institution(code)
+    funds = {name: sum(fen(record.get(f) or 0) for f in names) for name, names in FUNDS_V2}
+    return Claimable(
+        settlement_id=str(record["setl_id"]), event_type="settlement", refund_of=None,
+        event_time=at.isoformat(), year=at.year, day=at.date().isoformat(), visit_type=str(record.get("med_type", "")),
+        settlement_type="basic-insurance", institution_code=code, institution_level=level, institution_type=kind,
+        diagnoses=tuple(diagnoses(dict(record))), total=fen(record.get("medfee_sumamt") or 0),
+        funds={k: v for k, v in funds.items() if v}, account_paid=account, self_pay=self_pay,
+        self_expense=self_expense, items=items)
+
+
+#: suffix of a revocation's own id in the claims ledger and its claim result (``<setl_id>-R``)
+REVOCATION_SUFFIX = "-R"
+
+
+def claims_view(record: Mapping[str, Any], published_us: int | None = None) -> dict[str, Any]:
+    """A contract-checked ``platform.settlements.v2`` record with the ledger's keys added.
+
+    ``settlement_id`` (a revocation: ``<setl_id>-R``), ``event_type`` (``settlement``, or ``refund``
+    for a 2208 revocation: it refunds the claim), ``refund_of``, ``event_time`` (ISO 8601 with the
+    offset; a revocation's publish time), ``person_no`` and ``resident_id`` (``certno`` of a resident
+    ID card). The 2207 fields stay as they are; the claimable view is built from them.
+    """
+    from medshare.platform_records import event_time, is_revocation
+
+    at = event_time(dict(record), published_us).isoformat()
+    if is_revocation(record):
+        rev = record["revoke"]
+        return {**record, "settlement_id": f"{rev['setl_id']}{REVOCATION_SUFFIX}", "event_type": "refund",
+                "refund_of": rev["setl_id"], "event_time": at, "person_no": rev["psn_no"], "resident_id": None}
+    resident = record.get("certno") if record.get("psn_cert_type") == "01" else None
+    return {**record, "settlement_id": record["setl_id"], "event_type": "settlement", "refund_of": None,
+            "event_time": at, "person_no": record["psn_no"], "resident_id": resident}
+
+
+def to_claimable(record: Mapping[str, Any]) -> Claimable:
+    """The claimable view of a settlement record, by its shape: v2 (``setl_id``) or v1 (``settlement_id``).
+
+    v1 records are no longer published (docs/platform-interface.md, the cut-over); the v1 adapter
+    stays for the ledger's and the tests' v1-shaped inputs."""
+    return from_settlement_v2(record) if "setl_id" in record else from_settlement_v1(record)

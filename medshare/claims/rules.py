@@ -2,22 +2,26 @@
 
 A condition is a mapping of tests that must all hold (an empty condition matches everything)::
 
-    when: {visit_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
+    when: {med_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
+
+The keys use the national interface's names (platform.settlements.v2, docs/platform-interface.md).
 
 ======================  ===========================================================================
 key                     holds when
 ======================  ===========================================================================
-visit_type              the settlement's visit type is one of the listed codes
+med_type                the settlement's 医疗类别 is one of the listed codes (11 门诊, 13 急诊,
+                        14 门诊慢特病, 21 住院, 41 药店购药 …)
 settlement              how it was settled: ``basic-insurance`` (医保结算) or ``self-funded``
 institution_level_min   the institution's level (1 一级/社区, 2 二级, 3 三级) is at least this
 institution_type        the institution's type is one of the listed (``hospital``, ``pharmacy`` …)
 designated_channel      (bool) the institution is / is not on the product's designated list
 diagnosis_prefix        one of the settlement's ICD-10 diagnoses starts with one of the prefixes
 pre_existing            (bool) the settlement is / is not judged pre-existing (from history)
-category                the item's ``category`` is one of the listed (``drug``/``device``/``service``)
-catalogue_class         the item's ``catalogue_class`` is one of the listed (``A``/``B``/``C``)
-item_code               the item's code is one of the listed codes
-item_code_prefix        the item's code starts with one of the prefixes
+med_chrgitm_type        the item's 医疗收费项目类别 is one of the listed (``01`` 床位费 … ``09`` 西药费,
+                        ``11`` 中成药费, ``08`` 卫生材料费 …)
+chrgitm_lv              the item's 收费项目等级 is one of the listed (``01`` 甲类, ``02`` 乙类, ``03`` 丙类)
+med_list_codg           the item's national code (医疗目录编码) is one of the listed codes
+med_list_codg_prefix    the item's national code starts with one of the prefixes
 special_drug_list       (bool) the item's code is / is not on the product's 特药 list
 indication              (bool) the item is a listed drug and one of the settlement's diagnoses is /
                         is not one of its indications (ICD-10 prefixes in the drug list)
@@ -50,7 +54,7 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    visit_type: Codes | None = Field(default=None, min_length=1)
+    med_type: Codes | None = Field(default=None, min_length=1)
     settlement: tuple[Literal["basic-insurance", "self-funded"], ...] | None = Field(default=None, min_length=1)
     institution_level_min: int | None = Field(default=None, ge=1, le=3)
     institution_type: tuple[Literal["hospital", "pharmacy", "community"], ...] | None = Field(default=None,
@@ -58,10 +62,10 @@ class Condition(BaseModel):
     designated_channel: bool | None = None
     diagnosis_prefix: Codes | None = Field(default=None, min_length=1)
     pre_existing: bool | None = None
-    category: tuple[Literal["drug", "device", "service"], ...] | None = Field(default=None, min_length=1)
-    catalogue_class: tuple[Literal["A", "B", "C"], ...] | None = Field(default=None, min_length=1)
-    item_code: Codes | None = Field(default=None, min_length=1)
-    item_code_prefix: Codes | None = Field(default=None, min_length=1)
+    med_chrgitm_type: Codes | None = Field(default=None, min_length=1)
+    chrgitm_lv: tuple[Literal["01", "02", "03"], ...] | None = Field(default=None, min_length=1)
+    med_list_codg: Codes | None = Field(default=None, min_length=1)
+    med_list_codg_prefix: Codes | None = Field(default=None, min_length=1)
     special_drug_list: bool | None = None
     indication: bool | None = None
     max_supply_days: int | None = Field(default=None, ge=1, le=366)
@@ -69,8 +73,8 @@ class Condition(BaseModel):
     @cached_property
     def item_level(self) -> bool:
         """True if the condition looks at items (not only at the settlement)."""
-        return any(v is not None for v in (self.category, self.catalogue_class, self.item_code,
-                                           self.item_code_prefix, self.special_drug_list, self.indication,
+        return any(v is not None for v in (self.med_chrgitm_type, self.chrgitm_lv, self.med_list_codg,
+                                           self.med_list_codg_prefix, self.special_drug_list, self.indication,
                                            self.max_supply_days))
 
 
@@ -99,8 +103,8 @@ def _level(v: int | None) -> str:
 def settlement_why_not(cond: Condition, ctx: Context) -> str | None:
     """The first settlement-level test of ``cond`` that fails, in words; None if all hold."""
     c = ctx.claim
-    if cond.visit_type is not None and c.visit_type not in cond.visit_type:
-        return f"visit type {c.visit_type} is not one of {', '.join(cond.visit_type)}"
+    if cond.med_type is not None and c.visit_type not in cond.med_type:
+        return f"med_type {c.visit_type} is not one of {', '.join(cond.med_type)}"
     if cond.settlement is not None and c.settlement_type not in cond.settlement:
         return f"settled as {c.settlement_type}, the duty needs {' or '.join(cond.settlement)}"
     if cond.institution_level_min is not None and (c.institution_level or 0) < cond.institution_level_min:
@@ -121,14 +125,15 @@ def settlement_why_not(cond: Condition, ctx: Context) -> str | None:
 def item_why_not(cond: Condition, ctx: Context, item: ClaimItem) -> str | None:
     """The first item-level test of ``cond`` that fails for ``item``, in words; None if all hold."""
     code = item.code
-    if cond.category is not None and item.category not in cond.category:
-        return f"category {item.category} is not one of {', '.join(cond.category)}"
-    if cond.catalogue_class is not None and item.catalogue_class not in cond.catalogue_class:
-        return f"catalogue class {item.catalogue_class} is not one of {', '.join(cond.catalogue_class)}"
-    if cond.item_code is not None and code not in cond.item_code:
-        return "item code is not one the duty lists"
-    if cond.item_code_prefix is not None and not code.startswith(cond.item_code_prefix):
-        return f"item code does not start with {', '.join(cond.item_code_prefix)}"
+    if cond.med_chrgitm_type is not None and item.med_chrgitm_type not in cond.med_chrgitm_type:
+        return f"med_chrgitm_type {item.med_chrgitm_type} is not one of {', '.join(cond.med_chrgitm_type)}"
+    lv = {"A": "01", "B": "02", "C": "03"}.get(item.catalogue_class or "")
+    if cond.chrgitm_lv is not None and lv not in cond.chrgitm_lv:
+        return f"chrgitm_lv {lv} is not one of {', '.join(cond.chrgitm_lv)}"
+    if cond.med_list_codg is not None and code not in cond.med_list_codg:
+        return "med_list_codg is not one the duty lists"
+    if cond.med_list_codg_prefix is not None and not code.startswith(cond.med_list_codg_prefix):
+        return f"med_list_codg does not start with {', '.join(cond.med_list_codg_prefix)}"
     drug = ctx.special_drugs.get(code)
     if cond.special_drug_list is not None and (drug is not None) != cond.special_drug_list:
         return "not on the product's drug list" if cond.special_drug_list else "on the product's drug list"

@@ -20,32 +20,52 @@ stories need no state of their own.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from medshare import topics as t
+from medshare.platform_records import CST
 
 STORY_DAY_OFFSET = -1  # the last simulated day
 CANCER_CENTRE = "H31010410078"
 TERTIARY = "H31010110021"
 
 
-def _item(code: str, name: str, category: str, cls: str, qty: int, price: float, self_expense_all: bool) -> dict:
-    amount = round(qty * price, 2)
-    return {"item_code": code, "item_name": name, "category": category, "catalogue_class": cls,
-            "special_drug": code.startswith("XL01EFK071"), "quantity": qty, "unit_price": price, "amount": amount,
-            "self_expense": amount if self_expense_all else 0.0}
+#: the identity fields a story copies from a simulated settlement of its person
+PERSON_FIELDS = ("psn_no", "psn_name", "psn_cert_type", "certno", "gend", "naty", "brdy", "age", "insutype",
+                 "psn_type", "cvlserv_flag")
 
 
-def _record(template: dict, sid: str, at: str, admitted: str, visit: str, inst: tuple[str, str],
-            dx: tuple[str, str], items: list[dict], fund: float) -> dict:
-    total = round(sum(i["amount"] for i in items), 2)
-    self_expense = round(sum(i["self_expense"] for i in items), 2)
-    return {**template, "settlement_id": sid, "event_type": "settlement", "refund_of": None, "event_time": at,
-            "visit_type": visit, "institution_code": inst[0], "institution_name": inst[1], "admission_date": admitted,
-            "discharge_date": at[:10], "diagnosis_code": dx[0], "diagnosis_name": dx[1], "items": items,
-            "total_amount": total, "fund_paid": fund, "account_paid": 0.0,
-            "self_pay": round(total - self_expense - fund, 2), "self_expense": self_expense}
+def _record(template: dict, sid: str, at: datetime, admitted: datetime, med_type: str, inst: str,
+            dx: tuple[str, str], lines: list[tuple[str, int]], fund_fen: int) -> dict:
+    """A platform.settlements.v2 settlement of ``template``'s person: catalogue items by name and
+    quantity, 统筹 (``hifp_pay``) ``fund_fen``, the rest paid by the person in cash."""
+    import random
+
+    from medshare.simulate import catalogue as cat
+    from medshare.simulate import settlements as st
+    from medshare.simulate.persons import make_person
+
+    items = {i.name: i for i in (*cat.SERVICES, *cat.DRUGS, *cat.DEVICES)}
+    fee_lines = [st.Line(items[name], qty) for name, qty in lines]
+    for line in fee_lines:
+        if line.item.catalogue_class == "C":
+            line.full_own_fen = line.amount_fen
+    total = sum(x.amount_fen for x in fee_lines)
+    full = sum(x.full_own_fen for x in fee_lines)
+    pre = sum(x.pre_self_fen for x in fee_lines)
+    split = st.Split(total, full, 0, pre, total - full - pre, 0, 0.8, fund_fen, 0, 0, 0, 0, 0, total - fund_fen)
+    institution = cat.FIXMEDINS_BY_CODE[inst]
+    visit = st.Visit(sid, f"MD{sid[2:]}", at, make_person(0, 0, at.date()), institution, med_type,
+                     f"D{inst[1:]}001", cat.DEPARTMENTS.get("surg" if med_type == "21" else "onc", "全科医学科"),
+                     admitted)
+    record = st.settlement_record(random.Random(sid), visit, None, fee_lines, split)
+    record.update({k: template[k] for k in PERSON_FIELDS if k in template})
+    record["mdtrt_cert_type"] = "01"
+    record["diseinfo"] = [{"diag_type": "1", "diag_srt_no": 1, "diag_code": dx[0], "diag_name": dx[1],
+                           "maindiag_flag": "1", "diag_dept": visit.dept, "dise_dor_no": visit.doctor,
+                           "diag_time": st.interface_time(admitted), "vali_flag": "1"}]
+    return record
 
 
 def _eligible(events: list[Any], day: date) -> tuple[dict[str, set[str]], dict[str, dict]]:
@@ -71,8 +91,8 @@ def _eligible(events: list[Any], day: date) -> tuple[dict[str, set[str]], dict[s
             elif (r["purpose"] == "claims" and "settlement" in r["data_categories"]
                   and r["valid_from"][:10] <= when < r["valid_to"][:10]):
                 consented.setdefault(r["insurer_code"], set()).add(r["person_no"])
-        elif ev.topic == t.PLATFORM_SETTLEMENTS and r["event_type"] == "settlement":
-            templates.setdefault(r["person_no"], r)
+        elif ev.topic == t.PLATFORM_SETTLEMENTS and "revoke" not in r:
+            templates.setdefault(r["psn_no"], r)
     ok = {code: (persons & consented.get(code, set())) - spoiled for code, persons in enrolled.items()}
     return ok, templates
 
@@ -89,25 +109,24 @@ def story_records(sim_config: Any) -> list[dict]:
     hhb_only = sorted((ok.get("hhb", set()) - set(both[:1])) & set(templates))
     stamp = day.strftime("%Y%m%d")
     out = []
+    noon = datetime(day.year, day.month, day.day, 10, tzinfo=CST)
     if both:
         tpl = templates[both[0]]
-        items = [_item("120200001", "特需病房床位费", "service", "C", 25, 600.0, True),
-                 _item("331005008", "腹腔镜胆囊切除术", "service", "A", 1, 2100.0, False),
-                 _item("330100005", "全身麻醉", "service", "A", 1, 850.0, False)]
-        out.append(_record(tpl, f"ST{stamp}99000001", f"{day.isoformat()}T10:00:00+08:00",
-                           (day - timedelta(days=25)).isoformat(), "21", (TERTIARY, "上海市申江第一人民医院"),
-                           ("K80.100", "胆囊结石伴胆囊炎"), items, fund=2360.0))
+        lines = [("特需病房床位费", 25), ("腹腔镜胆囊切除术", 1), ("全身麻醉", 1)]
+        out.append(_record(tpl, f"ST{stamp}99000001", noon, noon - timedelta(days=25), "21", TERTIARY,
+                           ("K80.100", "胆囊结石伴胆囊炎"), lines, fund_fen=236_000))
     if hhb_only:
         tpl = templates[hhb_only[0]]
-        items = [_item("XL01EFK071A000003517258", "哌柏西利胶囊", "drug", "B", 1, 2288.0, False)]
-        out.append(_record(tpl, f"ST{stamp}99000002", f"{day.isoformat()}T11:00:00+08:00", day.isoformat(), "14",
-                           (CANCER_CENTRE, "上海市肿瘤防治中心"), ("C50.900", "乳房恶性肿瘤"), items, fund=1830.4))
+        out.append(_record(tpl, f"ST{stamp}99000002", noon + timedelta(hours=1), noon + timedelta(minutes=30), "14",
+                           CANCER_CENTRE, ("C50.900x001", "乳腺恶性肿瘤"), [("哌柏西利胶囊", 1)],
+                           fund_fen=183_040))
     return out
 
 
 def publish(sim_config: Any, cfg: Any) -> dict[str, Any]:
-    """Publish the stories to ``platform.settlements.v1`` as the platform (the simulator's sink)."""
+    """Publish the stories to ``platform.settlements.v2`` as the platform (the simulator's sink)."""
     from medshare.envelope import encode_value
+    from medshare.ingest import event_id
     from medshare.simulate.run import SimEvent
     from medshare.simulate.sinks import KafkaSink
 
@@ -116,9 +135,9 @@ def publish(sim_config: Any, cfg: Any) -> dict[str, Any]:
     ok = False
     try:
         for r in records:
-            sink.write(SimEvent(t.PLATFORM_SETTLEMENTS, r["person_no"], r["settlement_id"], encode_value(r), r,
-                                date.fromisoformat(r["event_time"][:10])))
+            sink.write(SimEvent(t.PLATFORM_SETTLEMENTS, r["psn_no"], event_id("settlement", r), encode_value(r), r,
+                                date.fromisoformat(r["setl_time"][:10])))
         ok = True
     finally:
         sent = sink.close(ok)
-    return {"published": [r["settlement_id"] for r in records], **(sent or {})}
+    return {"published": [r["setl_id"] for r in records], **(sent or {})}

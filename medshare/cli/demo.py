@@ -48,9 +48,11 @@ def demo(
     typer.echo(f"\ninsurer shenlife (mode detail) read {sample.get('records_read', 0)} claims records with its own "
                "credentials; one, identity decrypted with shenlife's private key:")
     rec = sample.get("sample_decrypted") or {}
-    shown = {k: rec[k] for k in ("settlement_id", "name", "resident_id", "person_no", "birth_date", "event_time",
-                                 "institution_name", "diagnosis_code", "total_amount", "fund_paid") if k in rec}
-    shown["items"] = f"{len(rec.get('items') or [])} line items"
+    shown = {k: rec[k] for k in ("setl_id", "psn_name", "certno", "psn_no", "brdy", "setl_time", "med_type",
+                                 "fixmedins_code", "medfee_sumamt", "hifp_pay", "hifmi_pay", "hifob_pay", "maf_pay",
+                                 "psn_cash_pay") if k in rec}
+    shown["diseinfo"] = [d.get("diag_code") for d in rec.get("diseinfo") or []]
+    shown["feedetail"] = f"{len(rec.get('feedetail') or [])} fee lines"
     typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
     claims = results.get("run claims until caught up", {}).get("extra", {})
     stories = results.get("publish demo claim stories", {}).get("published", [])

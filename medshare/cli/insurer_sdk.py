@@ -26,7 +26,7 @@ def decrypt_cmd(
         "default insurer.CODE.claims.v1."),
     record_id_field: str | None = typer.Option(
         None, help="Field holding the record id the envelopes are bound to (default: per record - claim_id "
-        "for a claim result, note_id for a note, else settlement_id)."),
+        "for a claim result, note_id for a note, revoke.setl_id for a 2208 revocation, else setl_id)."),
     key_dir: Path | None = typer.Option(
         None, help="The insurer's folder holding keys/v<N>.key (default MEDSHARE_HOME/insurers/CODE)."),
     passphrase_env: str | None = typer.Option(

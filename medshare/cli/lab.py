@@ -138,7 +138,8 @@ def retention_cmd(
 ) -> None:
     """Delete lab rows older than the longest retention of the grants that read a lab mart.
 
-    Rows whose event month is before the cutoff month go from lab_settlements and lab_emr_notes
+    Rows whose month is before the cutoff month go from every lab table (v2 settlements and
+    revocations, notes, the kept v1 settlements)
     (the next dbt run rebuilds the marts from what remains). The run is recorded for the report.
     """
     from medshare.lab.retention import enforce_lab_retention

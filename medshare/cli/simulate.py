@@ -72,7 +72,7 @@ def simulate_cmd(
     typer.echo(
         f"simulated {summary['events']:,} events for {persons:,} persons over {days} days "
         f"({summary['start_date']}..{summary['end_date']}): "
-        f"{topics['platform.settlements.v1']:,} settlements, {topics['platform.emr-notes.v1']:,} notes, "
+        f"{topics['platform.settlements.v2']:,} settlements, {topics['platform.emr-notes.v1']:,} notes, "
         f"{topics['platform.consents.v1']:,} consents, {topics['platform.enrolments.v1']:,} enrolment events; "
         f"{summary['malformed_total']:,} malformed "
         f"({summary['consents']['out_of_order']} consents out of order)"

@@ -36,7 +36,10 @@ from contracts.model import DIRECT_IDENTIFIER, QUASI_IDENTIFIER, custom
 
 #: names that always mean a person-level column, whatever the contract says
 PERSON_COLUMNS = frozenset({"person_key", "person_no", "resident_id", "name", "phone", "address", "card_no",
-                            "settlement_id", "note_id"})
+                            "settlement_id", "note_id",
+                            # the national interface's (platform.settlements.v2, lab.settlements.v2)
+                            "psn_no", "psn_name", "certno", "brdy", "setl_id", "mdtrt_id", "revoked_setl_id",
+                            "feedetl_sn"})
 PSEUDONYM = "pseudonym"
 MART_PREFIX = "mart:"
 

@@ -1,11 +1,13 @@
 """Lab retention: delete lab rows no grant needs any more (PIPL Art. 19: keep no longer than needed).
 
-The lab tables (``lab_settlements``, ``lab_emr_notes``) exist to feed the dbt marts, and the marts
+The lab tables (``lab_settlements_v2``, ``lab_revocations_v2``, ``lab_emr_notes``, and the v1
+``lab_settlements`` kept from before the national interface) exist to feed the dbt marts, and the marts
 are what insurers receive under aggregate grants (``source: mart:<model>``). So the lab keeps a
 row as long as the *longest* retention among the grants whose source is a lab mart, counted back
 from now in calendar terms (``P5Y`` → five calendar years). The rule works on whole months: a row
-is removed when its ``event_month`` (both tables carry it, ``YYYY-MM``) is before the month of the
-cutoff; the cutoff month itself is kept whole, so a mart's monthly aggregate never loses half a
+is removed when its month (``event_month``, ``setl_month``, ``revoked_month``: ``YYYY-MM``) is
+before the month of the cutoff (a revocation may outlive its settlement by the months between
+them: it is then an orphan, which nets nothing out); the cutoff month itself is kept whole, so a mart's monthly aggregate never loses half a
 month. With no mart grant at all, nothing is deleted (no agreement says how long to keep — the
 lab is not emptied by accident) and the result says so.
 
@@ -23,7 +25,8 @@ from typing import Any
 from medshare.config import Settings, settings
 
 #: lab tables and the column their age is read from
-TABLE_MONTH_COLUMNS = {"lab_settlements": "event_month", "lab_emr_notes": "event_month"}
+TABLE_MONTH_COLUMNS = {"lab_settlements": "event_month", "lab_settlements_v2": "setl_month",
+                       "lab_revocations_v2": "revoked_month", "lab_emr_notes": "event_month"}
 RUN_NAME = "lab-retention"
 
 

@@ -4,10 +4,11 @@ For platforms that cannot publish events themselves, the platform's database sna
 simulator's Parquet batch: ``<root>/<table>/date=YYYY-MM-DD/part-*.parquet``) is the source. One
 run publishes one day, as the ``platform`` principal, exactly as the platform would have:
 
-* key ``person_no``; value the record as one JSON object; headers per :mod:`medshare.envelope`
-  with ``ms-event-id`` = the batch's ``ms_event_id``, so a day published twice (a forced rerun)
-  is recognisable downstream, and ``ms-trace`` as the platform sets it (a note's settlement, a
-  refund's original);
+* key ``person_no`` (``psn_no`` of a settlement or a 2208 revocation); value the record as one
+  JSON object (a ``platform.settlements.v2`` row: the 2207 fields and its arrays, or ``revoke``);
+  headers per :mod:`medshare.envelope` with ``ms-event-id`` = the batch's ``ms_event_id``, so a day
+  published twice (a forced rerun) is recognisable downstream, and ``ms-trace`` as the platform
+  sets it (a note's settlement, a revocation's settlement);
 * a row whose value could not be typed (broken JSON, wrong JSON types) is published as its
   ``raw`` bytes, unchanged, so the contract check quarantines it as it would the live event;
 * a required field that is null in the batch was absent in the source, and stays absent;
@@ -45,7 +46,7 @@ STEP = "platform_extract"
 PRODUCER = "platform-extract"
 #: merge order of tables publishing at the same instant: a consent or an enrolment before what it covers
 _ORDER = {PLATFORM_CONSENTS: 0, PLATFORM_ENROLMENTS: 1, PLATFORM_SETTLEMENTS: 2, PLATFORM_EMR_NOTES: 3}
-_PERSON_RE = re.compile(r'"person_no"\s*:\s*"([^"\\]{1,64})"')
+_PERSON_RE = re.compile(r'"(?:person_no|psn_no)"\s*:\s*"([^"\\]{1,64})"')
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,13 @@ def read_rows(root: Path, table: str, day: date) -> list[dict[str, Any]]:
 def record_of(topic: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
     """The record a faithful batch row was made from (JSON columns parsed back)."""
     required = set(REQUIRED.get(topic, ()))
+    if topic == PLATFORM_SETTLEMENTS and row.get("revoke") is not None:
+        return {"revoke": json.loads(row["revoke"])}  # a 2208 revocation is only its revoke object
     record: dict[str, Any] = {}
     for name, kind in COLUMNS[table]:
         value = row.get(name)
-        if value is None and name in required:
-            continue  # a required field is never null in the source: it was missing
+        if value is None and (name in required or topic == PLATFORM_SETTLEMENTS):
+            continue  # never null in the source (v2 settlements write no nulls): it was missing
         if kind == "json" and value is not None:
             value = json.loads(value)
         record[name] = value
@@ -95,9 +98,25 @@ def record_of(topic: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
 def _trace(topic: str, row: dict[str, Any]) -> str | None:
     if topic == PLATFORM_EMR_NOTES:
         return row.get("settlement_id")
-    if topic == PLATFORM_SETTLEMENTS:
-        return row.get("refund_of")
+    if topic == PLATFORM_SETTLEMENTS and row.get("revoke") is not None:
+        return json.loads(row["revoke"]).get("setl_id")
     return None
+
+
+def _person(topic: str, row: dict[str, Any]) -> str | None:
+    if topic != PLATFORM_SETTLEMENTS:
+        return row.get("person_no")
+    if row.get("revoke") is not None:
+        return json.loads(row["revoke"]).get("psn_no")
+    return row.get("psn_no")
+
+
+def _event_time(topic: str, row: dict[str, Any]) -> str:
+    """ISO 8601 with the offset (a settlement's ``setl_time`` is China Standard Time without one)."""
+    if topic == PLATFORM_SETTLEMENTS:
+        setl_time = row.get("setl_time")
+        return f"{setl_time.replace(' ', 'T')}+08:00" if setl_time else ""  # a revocation keeps its place
+    return row.get("event_time") or ""
 
 
 def message_of(topic: str, table: str, row: dict[str, Any]) -> BatchMessage:
@@ -107,16 +126,16 @@ def message_of(topic: str, table: str, row: dict[str, Any]) -> BatchMessage:
     event_id = row["ms_event_id"]
     if row.get("raw") is not None:
         value = row["raw"].encode("utf-8")
-        person = row.get("person_no")
+        person = _person(topic, row)
         if person is None:
             m = _PERSON_RE.search(row["raw"])
             person = m.group(1) if m else None
     else:
         value = encode_value(record_of(topic, table, row))
-        person = row.get("person_no")
+        person = _person(topic, row)
     headers = make_headers(topic, PRODUCER, event_id=event_id, trace=_trace(topic, row))
     return BatchMessage(topic=topic, key=person.encode() if person else None, value=value, headers=headers,
-                        event_id=event_id, event_time=row.get("event_time") or "")
+                        event_id=event_id, event_time=_event_time(topic, row))
 
 
 def _timed(topic: str, table: str, rows: list[dict[str, Any]]) -> Iterator[tuple[str, int, int, BatchMessage]]:

@@ -43,7 +43,10 @@ TRANSPORT = "medshare.lineage.MedshareTransport"
 #: the platform tables of the batch snapshot -> the topic each is published to
 BATCH_TABLES = {"settlements": t.PLATFORM_SETTLEMENTS, "emr_notes": t.PLATFORM_EMR_NOTES,
                 "consents": t.PLATFORM_CONSENTS}
-LAB_TABLES = {t.LAB_SETTLEMENTS: "lab_settlements", t.LAB_EMR_NOTES: "lab_emr_notes"}
+#: the lab tables the lab sink fills -> the lab topic each is loaded from (lab.settlements.v2 fills
+#: two: settlements and revocations; the v1 table lab_settlements is no longer loaded)
+LAB_TABLES = {"lab_settlements_v2": t.LAB_SETTLEMENTS_V2, "lab_revocations_v2": t.LAB_SETTLEMENTS_V2,
+              "lab_emr_notes": t.LAB_EMR_NOTES}
 
 
 def openlineage_env(kafka: bool = True) -> dict[str, str]:
@@ -109,8 +112,8 @@ def platform_extract(cfg: Settings | None = None) -> tuple[list[Any], list[Any]]
 def lab_load(cfg: Settings | None = None) -> tuple[list[Any], list[Any]]:
     """(inlets, outlets) of ``lab_load.load_and_validate``: lab topics -> lab tables."""
     cfg = _settings(cfg)
-    return ([topic(name, cfg) for name in LAB_TABLES],
-            [lab_table(table, cfg=cfg) for table in LAB_TABLES.values()])
+    return ([topic(name, cfg) for name in dict.fromkeys(LAB_TABLES.values())],
+            [lab_table(table, cfg=cfg) for table in LAB_TABLES])
 
 
 def attach_quality(task: Any, runs: list[Any], cfg: Settings | None = None) -> None:
@@ -176,7 +179,7 @@ def compliance_report(cfg: Settings | None = None) -> tuple[list[Any], list[Any]
     """(inlets, outlets) of ``compliance_report.write_report``: stores and lab -> the report folder."""
     cfg = _settings(cfg)
     inlets = [folder(cfg.state_dir / "lineage"), state_table("audit_log", cfg), state_table("consent_events", cfg),
-              topic(t.QUARANTINE, cfg), *(lab_table(table, cfg=cfg) for table in LAB_TABLES.values())]
+              topic(t.QUARANTINE, cfg), *(lab_table(table, cfg=cfg) for table in LAB_TABLES)]
     return inlets, [folder(cfg.home / "reports" / "compliance")]
 
 

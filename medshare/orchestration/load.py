@@ -22,8 +22,9 @@ from medshare.orchestration.exceptions import LabValidationError
 
 log = logging.getLogger(__name__)
 
-#: the lab tables validated after each load, in order
-LAB_TABLES = ("lab_settlements", "lab_emr_notes")
+#: the lab tables validated after each load, in order (the v1 table lab_settlements is kept but no
+#: longer loaded, so no longer validated: docs/lab.md)
+LAB_TABLES = ("lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes")
 
 
 def drain(config: OrchestrationConfig, idle_s: float = 2.0) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def interval_rows(config: OrchestrationConfig, start: datetime, end: datetime) -
     db = LabDB(cfg=config.settings)
     counts = {t: int(db.query(f"select count(*) from {t}")[0][0]) for t in LAB_TABLES}
     counts["lab_settlements_in_interval"] = int(db.query(
-        "select count(*) from lab_settlements where event_hour >= ? and event_hour < ?", (start, end))[0][0])
+        "select count(*) from lab_settlements_v2 where setl_hour >= ? and setl_hour < ?", (start, end))[0][0])
     return counts
 
 

@@ -4,7 +4,7 @@ Everything here is synthetic and deterministic for a seed. Modules:
 
 ``catalogue``   designated institutions, ICD-10 diagnoses, drug/device/service catalogue, roads
 ``persons``     enrollees (参保人) with resident IDs, phones, addresses, cards, families
-``settlements`` 医保结算 records with line items and an exact fund/account/self-pay split
+``settlements`` 医保结算 records (platform.settlements.v2: 2207 + fee lines, diagnoses, the fund split; 2208 revocations)
 ``notes``       e-medical-record notes with gold entity spans (:func:`compose_note`)
 ``consents``    个人授权 grant/revoke plans per insurer and purpose
 ``malformed``   deliberate corruptions, one function per kind

@@ -1,8 +1,12 @@
 """The fixed world of the simulated platform: institutions, diagnoses, the 医保目录 and Shanghai roads.
 
-Names are realistic-sounding but the institutions are fictional; codes follow
-:mod:`contracts.formats` (``INSTITUTION_CODE``, ``ICD10``, ``DRUG_CODE``, ``DEVICE_CODE``,
-``SERVICE_CODE``). Prices are 元 per unit, kept in integer 分 (``price_fen``) so amounts add up exactly.
+Names are realistic-sounding but the institutions are fictional; codes follow the national
+interface's code systems (:mod:`contracts.formats`, docs/platform-interface.md): institutions
+``H31…`` (定点医疗机构) and ``P31…`` (定点零售药店), ICD-10 医保版 diagnoses (with ``x`` extension
+codes in :data:`CHS_VARIANTS`), national drug codes (西药 ``X…``, 中成药 ``Z…``), 15-digit medical
+service codes and 20-character consumable codes ``C…``. Each item also has the institution's own
+code (``local_code``, the interface's ``medins_list_codg``). Prices are 元 per unit, kept in integer
+分 (``price_fen``) so amounts add up exactly.
 """
 
 from __future__ import annotations
@@ -21,8 +25,12 @@ class Institution:
     district_code: str
     #: 3 三级, 2 二级, 1 社区卫生服务中心
     level: int
-    #: ``general``, ``community``, ``cancer``, ``psych``, ``women_children``
+    #: ``general``, ``community``, ``cancer``, ``psych``, ``women_children``, ``pharmacy``
     kind: str = "general"
+
+    @property
+    def is_pharmacy(self) -> bool:
+        return self.code.startswith("P")
 
 
 def _inst(region: str, serial: int, name: str, level: int, kind: str = "general") -> Institution:
@@ -62,7 +70,25 @@ INSTITUTIONS: tuple[Institution, ...] = (
     _inst("310151", 20017, "上海市崇明区堡镇人民医院", 2),
 )
 
+#: 定点零售药店 (designated retail pharmacies): ``P`` + region + 5 digits; level 0 (not a hospital)
+PHARMACIES: tuple[Institution, ...] = tuple(
+    Institution(f"P{region}{serial:05d}", name, region, 0, "pharmacy") for region, serial, name in (
+        ("310101", 40155, "上海市黄浦区雷允上大药房南京东路店"),
+        ("310104", 40155, "上海市徐汇区华氏大药房漕溪北路店"),
+        ("310105", 40217, "上海市长宁区第一医药商店天山店"),
+        ("310106", 40093, "上海市静安区益丰大药房共和新路店"),
+        ("310110", 40381, "上海市杨浦区童涵春堂控江路店"),
+        ("310112", 40246, "上海市闵行区老百姓大药房莘庄店"),
+        ("310115", 40158, "上海市浦东新区国大药房张杨路店"),
+        ("310115", 40422, "上海市浦东新区养和堂川沙路店"),
+        ("310117", 40064, "上海市松江区华氏大药房人民北路店"),
+        ("310120", 40077, "上海市奉贤区一丹大药房南桥店"),
+    )
+)
+
 INSTITUTIONS_BY_CODE = {i.code: i for i in INSTITUTIONS}
+#: hospitals and pharmacies: every ``fixmedins_code`` the simulator writes
+FIXMEDINS_BY_CODE = {i.code: i for i in (*INSTITUTIONS, *PHARMACIES)}
 
 # --- departments, by clinical area ---------------------------------------------------------
 DEPARTMENTS: dict[str, str] = {
@@ -210,6 +236,26 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
 
 DIAGNOSES_BY_CODE = {d.code: d for d in DIAGNOSES}
 
+#: ICD-10 医保版 2.0 extension codes (``x`` + 3 digits) a diagnosis is written with on a settlement
+#: (diseinfo.diag_code); the catalogue code stays the person's condition (prefix rules still match)
+CHS_VARIANTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "I10.x00": (("I10.x00x002", "高血压1级"), ("I10.x00x003", "高血压2级"), ("I10.x00x004", "高血压3级")),
+    "C34.900": (("C34.900x001", "肺恶性肿瘤"), ("C34.900", "支气管或肺恶性肿瘤")),
+    "C50.900": (("C50.900x001", "乳腺恶性肿瘤"),),
+    "C16.900": (("C16.900x001", "胃恶性肿瘤"),),
+    "C22.000": (("C22.000x001", "肝细胞癌"),),
+    "R50.900": (("R50.900x001", "发热"),),
+    "I25.100": (("I25.103", "冠状动脉粥样硬化性心脏病"),),
+    "E11.900": (("E11.900", "2型糖尿病"), ("E11.900x001", "2型糖尿病不伴有并发症")),
+    "J44.900": (("J44.900", "慢性阻塞性肺疾病"), ("J44.100x001", "慢性阻塞性肺疾病急性加重")),
+    "K80.200": (("K80.200x002", "胆囊结石"),),
+    "I63.900": (("I63.900", "脑梗死"), ("I63.900x002", "多发性脑梗死")),
+    "J18.900": (("J18.900", "肺炎"), ("J18.900x001", "社区获得性肺炎")),
+}
+
+#: conditions commonly written as secondary diagnoses (comorbidities of older patients)
+COMORBIDITIES: tuple[str, ...] = ("I10.x00", "E11.900", "E78.500", "I25.100", "M81.900")
+
 
 def diagnoses_of(kind: str) -> tuple[Diagnosis, ...]:
     return tuple(d for d in DIAGNOSES if d.kind == kind)
@@ -230,23 +276,60 @@ class CatalogueItem:
     unit: str
     special_drug: bool = False
     tags: tuple[str, ...] = field(default=())
+    #: the institution's own catalogue code (medins_list_codg); services: the 9-digit Shanghai code
+    local_code: str = ""
+
+    @property
+    def chrgitm_lv(self) -> str:
+        """收费项目等级: 01 甲类, 02 乙类, 03 丙类."""
+        return {"A": "01", "B": "02", "C": "03"}[self.catalogue_class]
+
+    @property
+    def med_chrgitm_type(self) -> str:
+        """医疗收费项目类别 (01 床位费 … 14 其他费)."""
+        if self.category == "drug":
+            return "11" if self.code.startswith("Z") else "09"
+        if self.category == "device":
+            return "08"
+        return _service_type(self.local_code)
 
 
 def _drug(prefix: str, atc: str, serial: int, name: str, cls: str, price: float, unit: str,
           tags: str, special: bool = False) -> CatalogueItem:
     # X/Z + 5-char class + dosage-form letter + 3-digit product + A + 12-digit manufacturer/pack
     code = f"{prefix}{atc}{'ETLK'[serial % 4]}{serial:03d}A{(serial * 48_271 + 90_017) % 10**12:012d}"
-    return CatalogueItem(code, name, "drug", cls, round(price * 100), unit, special, tuple(tags.split()))
+    return CatalogueItem(code, name, "drug", cls, round(price * 100), unit, special, tuple(tags.split()),
+                         local_code=f"{'YP' if prefix == 'X' else 'ZY'}{serial:05d}")
 
 
 def _device(group: str, serial: int, name: str, cls: str, price: float, unit: str) -> CatalogueItem:
     # C + 4-digit class (group) + 15 digits
     code = f"C{group[1:]}{(serial * 7_919 + 104_729) % 10**15:015d}"
-    return CatalogueItem(code, name, "device", cls, round(price * 100), unit, tags=(group,))
+    return CatalogueItem(code, name, "device", cls, round(price * 100), unit, tags=(group,),
+                         local_code=f"CL{serial:05d}")
 
 
 def _service(code: str, name: str, price: float, unit: str = "次", cls: str = "A") -> CatalogueItem:
-    return CatalogueItem(code, name, "service", cls, round(price * 100), unit)
+    # the national 15-digit 医疗服务项目 code: "00" + the 9-digit item + "0000" (诊查费 110200001 ->
+    # 001102000010000, as in the public 2204 examples); the Shanghai 9-digit code stays the local one
+    return CatalogueItem(f"00{code}0000", name, "service", cls, round(price * 100), unit, local_code=code)
+
+
+def _service_type(code9: str) -> str:
+    """医疗收费项目类别 of a service by its 9-digit code's chapter."""
+    if code9.startswith(("1109", "1202000")):
+        return "01"  # 床位费
+    if code9.startswith("1102"):
+        return "02"  # 诊察费
+    if code9.startswith("1201"):
+        return "07"  # 护理费
+    if code9.startswith(("25", "27")):
+        return "04"  # 化验费 (检验, 病理)
+    if code9.startswith(("21", "22", "3107", "3106")):
+        return "03"  # 检查费
+    if code9.startswith(("33", "3206", "3310", "3312", "3313")):
+        return "06"  # 手术费
+    return "05"  # 治疗费
 
 
 DRUGS: tuple[CatalogueItem, ...] = (
@@ -352,6 +435,7 @@ DEVICES: tuple[CatalogueItem, ...] = (
 SERVICES: tuple[CatalogueItem, ...] = (
     _service("110200001", "门诊诊查费", 25.00),
     _service("110200002", "副主任医师门诊诊查费", 40.00),
+    _service("110200003", "急诊诊查费", 30.00),
     _service("110900001", "普通病房床位费", 80.00, "日"),
     _service("120100002", "二级护理", 30.00, "日"),
     _service("120400006", "静脉输液", 8.00),
@@ -387,7 +471,8 @@ SERVICES: tuple[CatalogueItem, ...] = (
     _service("120200001", "特需病房床位费", 600.00, "日", cls="C"),
 )
 
-SERVICES_BY_CODE = {s.code: s for s in SERVICES}
+#: by the 9-digit local code (diagnoses name their procedures that way)
+SERVICES_BY_CODE = {s.local_code: s for s in SERVICES}
 DEVICES_BY_GROUP = {d.tags[0]: d for d in DEVICES}
 SERVICE = {s.name: s for s in SERVICES}
 

@@ -1,7 +1,7 @@
 """The simulated platform's event stream and the run that sends it to the sinks.
 
 Time runs day by day from ``start_date``. Each day is first *planned* as a list of light jobs
-(who visits, who authorises, which stays end, which refunds are due), sorted by time of day, and
+(who visits, who authorises, which stays end, which 2208 revocations are due), sorted by time of day, and
 then each job is *materialised* into records only when the consumer of :meth:`Simulation.events`
 asks for the next event. Memory therefore depends on one day's plan, never on the number of
 settlements; persons are rebuilt from ``(seed, index)`` when needed (with an LRU cache).
@@ -26,6 +26,7 @@ from typing import Any
 
 from medshare.config import private_dir, private_file
 from medshare.envelope import encode_value
+from medshare.ingest import event_id
 from medshare.simulate import catalogue as cat
 from medshare.simulate import consents as cons
 from medshare.simulate import enrolments as enr
@@ -33,6 +34,7 @@ from medshare.simulate import malformed as mal_mod
 from medshare.simulate import notes, settlements
 from medshare.simulate.ids import DayCounters, at, iso, sub_rng
 from medshare.simulate.persons import MAX_WEIGHT, Person, make_person, profile
+from medshare.simulate.settlements import VISIT_EMERGENCY, VISIT_INPATIENT, VISIT_PHARMACY, VISIT_SPECIAL
 from medshare.topics import (
     PLATFORM_CONSENTS,
     PLATFORM_EMR_NOTES,
@@ -45,6 +47,7 @@ from medshare.topics import (
 VISIT_RATE = 0.02
 #: chance an outpatient settlement has an e-medical-record note (stays always have two)
 OUTPATIENT_NOTE_RATE = 0.7
+#: chance a settlement is revoked (2208 结算撤销) one to seven days later
 REFUND_RATE = 0.005
 #: weekday visit factors, Monday first
 _WEEKDAY = (1.1, 1.05, 1.0, 1.0, 1.0, 0.55, 0.45)
@@ -98,9 +101,10 @@ class SimEvent:
     """One message of the platform, ready for any sink."""
 
     topic: str
-    #: Kafka key: the person's ``person_no``
+    #: Kafka key: the person's ``person_no`` (``psn_no`` on settlements)
     key: str
-    #: ``ms-event-id``: the record's natural id (set even when the value is broken)
+    #: ``ms-event-id``: the record's natural id (set even when the value is broken); settlements and
+    #: revocations: UUID5 of ``settlement:<setl_id>`` / ``revoke:<setl_id>``, as ``platform ingest``
     event_id: str
     value: bytes
     #: the record as published; ``None`` when ``value`` is not JSON (``broken_json``)
@@ -109,7 +113,7 @@ class SimEvent:
     day: date
     malformed: str | None = None
     detail: str | None = None
-    #: ``ms-trace``: the event this one derives from (a note's settlement, a refund's original)
+    #: ``ms-trace``: the event this one derives from (a note's settlement, a revocation's settlement)
     trace: str | None = None
 
 
@@ -123,6 +127,7 @@ class Stay:
     discharge_second: int
     settlement_id: str
     record_no: str
+    mdtrt_id: str = ""
 
 
 @dataclass
@@ -288,15 +293,18 @@ class Simulation:
 
     @staticmethod
     def _visit_type(rng: random.Random, condition: str | None, age: int) -> str:
+        """med_type: 11 outpatient, 13 emergency, 14 门诊慢特病, 21 inpatient, 41 pharmacy purchase."""
         dx = cat.DIAGNOSES_BY_CODE.get(condition) if condition else None
         roll = rng.random()
         if dx is not None and dx.kind == "cancer":
-            return "14" if roll < 0.45 else "21" if roll < 0.51 else "11"
+            return "14" if roll < 0.45 else "21" if roll < 0.51 else "41" if roll < 0.55 else \
+                "13" if roll < 0.57 else "11"
         if dx is not None:
             if dx.special_outpatient and roll < 0.4:
                 return "14"
-            return "21" if roll > 0.97 else "11"
-        return "21" if roll < (0.03 if age >= 65 else 0.012) else "11"
+            return "21" if roll > 0.97 else "41" if roll > 0.80 else "13" if roll > 0.77 else "11"
+        stay = 0.03 if age >= 65 else 0.012
+        return "21" if roll < stay else "13" if roll < stay + 0.04 else "41" if roll < stay + 0.12 else "11"
 
     @staticmethod
     def _time_of_day(rng: random.Random, visit_type: str) -> int:
@@ -304,6 +312,10 @@ class Simulation:
             return rng.randrange(8 * 3600, 17 * 3600) if rng.random() < 0.6 else rng.randrange(24 * 3600)
         if visit_type == "14":
             return rng.randrange(8 * 3600, 16 * 3600)
+        if visit_type == "13":
+            return rng.randrange(24 * 3600)
+        if visit_type == "41":
+            return rng.randrange(8 * 3600, 21 * 3600)
         roll = rng.random()
         if roll < 0.6:
             return rng.randrange(7 * 3600 + 1800, 12 * 3600)
@@ -349,7 +361,13 @@ class Simulation:
         fits = [x for x in cat.diagnoses_of(kind) if person.age >= x.min_age and x.sex in (None, person.gender)]
         return rng.choice(fits)
 
-    def _institution(self, rng: random.Random, person: Person, dx: cat.Diagnosis, visit_type: str) -> cat.Institution:
+    def _institution(self, rng: random.Random, person: Person, dx: cat.Diagnosis | None,
+                     visit_type: str) -> cat.Institution:
+        if visit_type == VISIT_PHARMACY or dx is None:
+            near = [p for p in cat.PHARMACIES if p.district_code == person.district_code]
+            return rng.choice(near) if near and rng.random() < 0.7 else rng.choice(cat.PHARMACIES)
+        if visit_type == VISIT_EMERGENCY:
+            return rng.choice([i for i in cat.INSTITUTIONS if i.level >= 2 and i.kind == "general"])
         specialist = {"onc": "cancer", "heme": "cancer", "psych": "psych", "obst": "women_children",
                       "gyn": "women_children"}.get(dx.tag)
         if specialist and rng.random() < 0.5:
@@ -368,12 +386,15 @@ class Simulation:
         return rng.choice(hospitals)
 
     def _emit(self, topic: str, key: str, event_id: str, record: dict[str, Any], day: date,
-              trace: str | None = None, mal_rng: random.Random | None = None) -> SimEvent:
-        """Publish ``record`` as is, or, at the malformed rate, broken in a way that fits ``topic``."""
+              trace: str | None = None, mal_rng: random.Random | None = None, when: str | None = None) -> SimEvent:
+        """Publish ``record`` as is, or, at the malformed rate, broken in a way that fits ``topic``.
+
+        ``when``: the event's time for the summary (ISO with offset) if the record has no ``event_time``.
+        """
         s = self.stats
         mal = mal_rng or self._mal_rng
         s.topics[topic] += 1
-        when = record["event_time"]
+        when = when or record["event_time"]
         if s.first_event_time is None or when < s.first_event_time:
             s.first_event_time = when
         if s.last_event_time is None or when > s.last_event_time:
@@ -404,10 +425,10 @@ class Simulation:
         return ev
 
     def _settlement(self, rng: random.Random, d: int, day: date, record: dict[str, Any],
-                    lines: list[settlements.Line]) -> SimEvent:
+                    lines: list[settlements.Line], settled: datetime) -> SimEvent:
         s = self.stats
         s.event_types["settlement"] += 1
-        s.visit_types[record["visit_type"]] += 1
+        s.visit_types[record["med_type"]] += 1
         s.total_amount_fen += sum(line.amount_fen for line in lines)
         if any(line.item.special_drug for line in lines):
             s.special_drug_settlements += 1
@@ -416,26 +437,46 @@ class Simulation:
             if refund_day < self.cfg.days:
                 self._pending[refund_day].append(
                     (rng.randrange(8 * 3600, 17 * 3600), self._next_seq(), "refund", record))
-        return self._emit(PLATFORM_SETTLEMENTS, record["person_no"], record["settlement_id"], record, day)
+        return self._emit(PLATFORM_SETTLEMENTS, record["psn_no"], event_id("settlement", record), record, day,
+                          when=iso(settled))
+
+    def _visit(self, rng: random.Random, setl_id: str, mdtrt_id: str, settled: datetime, first_fee: datetime,
+               person: Person, inst: cat.Institution, med_type: str, dx: cat.Diagnosis | None) -> settlements.Visit:
+        tag = dx.tag if dx is not None else "general"
+        dept = "药房" if inst.is_pharmacy else "急诊科" if med_type == VISIT_EMERGENCY else \
+            cat.DEPARTMENTS.get(tag, "全科医学科")
+        doctor = f"D{inst.code[1:]}{rng.randrange(1000):03d}"
+        return settlements.Visit(setl_id, mdtrt_id, settled, person, inst, med_type, doctor, dept, first_fee)
 
     def _outpatient(self, d: int, day: date, second: int, seq: int, i: int, visit_type: str) -> Iterator[SimEvent]:
         rng = sub_rng(self.cfg.seed, "visit", d, seq)
         person = self._person(i)
-        dx = self._diagnosis(rng, person, visit_type)
+        if visit_type == VISIT_PHARMACY:
+            own = cat.DIAGNOSES_BY_CODE.get(person.condition) if person.condition else None
+            dx = own if own is not None and own.kind == "chronic" and rng.random() < 0.8 else None
+        else:
+            dx = self._diagnosis(rng, person, visit_type)
         inst = self._institution(rng, person, dx, visit_type)
-        if visit_type == "14":
+        if visit_type == VISIT_PHARMACY:
+            lines = settlements.pharmacy_lines(rng, dx)
+        elif visit_type == VISIT_SPECIAL:
             lines = settlements.special_outpatient_lines(rng, dx)
+        elif visit_type == VISIT_EMERGENCY:
+            lines = settlements.emergency_lines(rng, dx)
         else:
             lines = settlements.outpatient_lines(rng, dx, inst, long_prescription=dx.kind == "chronic")
-        split = settlements.split_amounts(rng, person, visit_type, inst.level, lines)
+        split = settlements.split_amounts(rng, person, visit_type, max(inst.level, 1), lines)
         settled = at(day, second)
         sid = self._counters.next_id("ST", day)
-        record = settlements.settlement_record(sid, settled, person, inst, dx, visit_type, day, day, lines, split)
-        if rng.random() < OUTPATIENT_NOTE_RATE:
+        visit = self._visit(rng, sid, self._counters.next_id("MD", day), settled,
+                            settled - timedelta(minutes=rng.randint(5, 90 if visit_type != VISIT_PHARMACY else 10)),
+                            person, inst, visit_type, dx)
+        record = settlements.settlement_record(rng, visit, dx, lines, split)
+        if dx is not None and not inst.is_pharmacy and rng.random() < OUTPATIENT_NOTE_RATE:
             written = settled - timedelta(minutes=rng.randint(5, 60))
             yield self._note(rng, "outpatient", written, sid, person, inst, dx, day, visit_date=day,
                              drug_names=[ln.item.name for ln in lines if ln.item.category == "drug"][:4])
-        yield self._settlement(rng, d, day, record, lines)
+        yield self._settlement(rng, d, day, record, lines, settled)
 
     def _admission(self, d: int, day: date, second: int, seq: int, i: int) -> Iterator[SimEvent]:
         cfg = self.cfg
@@ -448,7 +489,7 @@ class Simulation:
         admitted = at(day, second)
         stay = Stay(i, dx.code, inst.code, admitted, discharge_day, rng.randrange(9 * 3600, 16 * 3600),
                     self._counters.next_id("ST", cfg.start_date + timedelta(days=discharge_day)),
-                    notes.record_no(rng, "admission", day))
+                    notes.record_no(rng, "admission", day), self._counters.next_id("MD", day))
         self._inpatient[i] = discharge_day
         if discharge_day < cfg.days:
             self._pending[discharge_day].append((stay.discharge_second, self._next_seq(), "discharge", stay))
@@ -465,22 +506,24 @@ class Simulation:
         inst = cat.INSTITUTIONS_BY_CODE[stay.institution]
         admission = stay.admitted.date()
         lines = settlements.inpatient_lines(rng, dx, (day - admission).days)
-        split = settlements.split_amounts(rng, person, "21", inst.level, lines)
+        split = settlements.split_amounts(rng, person, VISIT_INPATIENT, inst.level, lines)
         settled = at(day, stay.discharge_second)
-        record = settlements.settlement_record(stay.settlement_id, settled, person, inst, dx, "21", admission, day,
-                                               lines, split)
+        visit = self._visit(rng, stay.settlement_id, stay.mdtrt_id, settled, stay.admitted, person, inst,
+                            VISIT_INPATIENT, dx)
+        record = settlements.settlement_record(rng, visit, dx, lines, split)
         written = max(settled - timedelta(minutes=rng.randint(30, 240)), at(day, 0))
         yield self._note(rng, "discharge", written, stay.settlement_id, person, inst, dx, day, visit_date=day,
                          admission_date=admission, discharge_date=day, record_number=stay.record_no,
                          drug_names=[ln.item.name for ln in lines if ln.item.category == "drug"][-3:])
         self._inpatient.pop(stay.person, None)
-        yield self._settlement(rng, d, day, record, lines)
+        yield self._settlement(rng, d, day, record, lines, settled)
 
     def _refund(self, day: date, second: int, original: dict[str, Any]) -> Iterator[SimEvent]:
-        sid = self._counters.next_id("ST", day)
-        record = settlements.refund_record(original, sid, at(day, second))
-        self.stats.event_types["refund"] += 1
-        yield self._emit(PLATFORM_SETTLEMENTS, record["person_no"], sid, record, day, trace=original["settlement_id"])
+        """A 2208 结算撤销 of ``original`` (published on the same topic and key, so after it)."""
+        record = settlements.revocation_record(original)
+        self.stats.event_types["revocation"] += 1
+        yield self._emit(PLATFORM_SETTLEMENTS, original["psn_no"], event_id("revoke", record), record, day,
+                         trace=original["setl_id"], when=iso(at(day, second)))
 
     def _consent_session(self, d: int, day: date, second: int, i: int) -> Iterator[SimEvent]:
         cfg = self.cfg

@@ -99,14 +99,21 @@ _LIST = "list<string>"
 _JSON = "json"
 
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    # platform.settlements.v2: the 2207 setlinfo fields, the arrays and a revocation's 2208 object as JSON
     "settlements": (
-        ("settlement_id", _STR), ("event_type", _STR), ("refund_of", _STR), ("event_time", _STR),
-        ("person_no", _STR), ("name", _STR), ("resident_id", _STR), ("gender", _STR), ("birth_date", _STR),
-        ("phone", _STR), ("address", _STR), ("card_no", _STR), ("insurance_type", _STR), ("visit_type", _STR),
-        ("institution_code", _STR), ("institution_name", _STR), ("admission_date", _STR),
-        ("discharge_date", _STR), ("diagnosis_code", _STR), ("diagnosis_name", _STR), ("items", _JSON),
-        ("total_amount", _NUM), ("fund_paid", _NUM), ("account_paid", _NUM), ("self_pay", _NUM),
-        ("self_expense", _NUM),
+        *((name, _STR) for name in (
+            "setl_id", "mdtrt_id", "psn_no", "psn_name", "psn_cert_type", "certno", "gend", "naty", "brdy")),
+        ("age", _NUM),
+        *((name, _STR) for name in (
+            "insutype", "psn_type", "cvlserv_flag", "mdtrt_cert_type", "med_type", "fixmedins_code",
+            "fixmedins_name", "setl_time")),
+        *((name, _NUM) for name in (
+            "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+            "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "cvlserv_pay", "hifes_pay", "hifmi_pay", "hifob_pay",
+            "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay",
+            "hosp_part_amt")),
+        *((name, _STR) for name in ("medins_setl_id", "clr_optins", "clr_way", "clr_type")),
+        ("setldetail", _JSON), ("diseinfo", _JSON), ("feedetail", _JSON), ("revoke", _JSON),
     ),
     "emr_notes": (
         ("note_id", _STR), ("settlement_id", _STR), ("person_no", _STR), ("event_time", _STR),

@@ -14,7 +14,7 @@ RESIDENT_A = "c" * 32
 
 def record_event(i: int, *, insurer: str = "hhb", person_ref: str = PERSON_A, resident_ref: str | None = RESIDENT_A,
                  consent_id: str = "CS0001", disclosed_at: str = "2026-03-05T10:21:07.123+08:00",
-                 source: str = "platform.settlements.v1", **extra: Any) -> dict[str, Any]:
+                 source: str = "platform.settlements.v2", **extra: Any) -> dict[str, Any]:
     """An audit event shaped exactly as streams/router.py writes one."""
     return {
         "audit_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{insurer}|{source}|{i}")),

@@ -21,7 +21,7 @@ from audit_helpers import record_event, sql, swap_entries
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "streams"))
-from pipeline_helpers import INSURERS, read_topic, reset_pipeline, values  # noqa: E402
+from pipeline_helpers import INSURERS, disclosure_id, read_topic, reset_pipeline, values  # noqa: E402
 
 from contracts.formats import resident_id_check_char  # noqa: E402
 from medshare import topics as t  # noqa: E402
@@ -116,7 +116,7 @@ def _disclosed(cfg) -> set[tuple[str, str, str]]:
         for m in read_topic(cfg, t.insurer_claims(code)):
             rec = json.loads(m.value)
             source = dict((k, v.decode()) for k, v in m.headers)["ms-source"]
-            out.add((code, source, rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]))
+            out.add((code, source, disclosure_id(source, rec)))
     return out
 
 
@@ -162,8 +162,11 @@ def _person_index(events):
             continue
         r = e.record
         if e.topic == t.PLATFORM_SETTLEMENTS:
-            resident[r["person_no"]] = r["resident_id"]
-            owner[(t.PLATFORM_SETTLEMENTS, r["settlement_id"])] = r["person_no"]
+            if "revoke" in r:
+                owner[(t.PLATFORM_SETTLEMENTS, r["revoke"]["setl_id"] + "-R")] = r["revoke"]["psn_no"]
+                continue
+            resident[r["psn_no"]] = r["certno"]
+            owner[(t.PLATFORM_SETTLEMENTS, r["setl_id"])] = r["psn_no"]
         elif e.topic == t.PLATFORM_EMR_NOTES:
             owner[(t.PLATFORM_EMR_NOTES, r["note_id"])] = r["person_no"]
     return resident, owner
@@ -222,8 +225,8 @@ def test_no_plaintext_identifier_in_the_log(run):
     raw = (cfg.state_dir / "audit.sqlite").read_bytes().decode("utf-8", errors="replace")
     leaks = []
     for e in run["events"]:
-        if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None:
-            for f in ("resident_id", "person_no", "phone", "card_no", "name"):
+        if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None and "revoke" not in e.record:
+            for f in ("certno", "psn_no", "psn_name", "brdy"):
                 if e.record[f] in raw:
                     leaks.append(f)
     assert not leaks, Counter(leaks)

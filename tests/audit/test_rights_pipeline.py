@@ -55,7 +55,9 @@ def run(kafka_broker, tmp_path_factory):
     sim_cfg = SimConfig(insurers=INSURERS, **SIM)
     run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path_factory.mktemp("jsonl"))
     events = list(Simulation(sim_cfg).events())
-    first = next(e.record for e in events if e.topic == t.PLATFORM_SETTLEMENTS)
+    first_settlement = next(e.record for e in events if e.topic == t.PLATFORM_SETTLEMENTS
+                            and e.malformed is None and "revoke" not in e.record)
+    first = {"person_no": first_settlement["psn_no"], "resident_id": first_settlement["certno"]}
     producer = mk.producer("platform", cfg=cfg)
     try:
         for rec in _bad_consents(first["person_no"], first["resident_id"]):
@@ -183,8 +185,12 @@ def test_the_statement_lists_exactly_the_persons_disclosures(run, tmp_path):
         if e.record is None:
             continue
         if e.topic == t.PLATFORM_SETTLEMENTS:
-            owner[(t.PLATFORM_SETTLEMENTS, e.record["settlement_id"])] = e.record["person_no"]
-            resident[e.record["person_no"]] = e.record["resident_id"]
+            r = e.record
+            if "revoke" in r:
+                owner[(t.PLATFORM_SETTLEMENTS, r["revoke"]["setl_id"] + "-R")] = r["revoke"]["psn_no"]
+                continue
+            owner[(t.PLATFORM_SETTLEMENTS, r["setl_id"])] = r["psn_no"]
+            resident[r["psn_no"]] = r["certno"]
         elif e.topic == t.PLATFORM_EMR_NOTES:
             owner[(t.PLATFORM_EMR_NOTES, e.record["note_id"])] = e.record["person_no"]
     by_person: dict[str, set[str]] = {}

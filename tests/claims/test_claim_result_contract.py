@@ -10,7 +10,6 @@ claim results (their envelopes are bound to ``claim_id``, not to the settlement 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import pytest
 from claims_helpers import INSURERS, Feed, engine, run_batch, settlements
@@ -29,7 +28,8 @@ def cfg(tmp_path_factory):
 @pytest.fixture(scope="module")
 def results(cfg):
     """insurer -> the claim-result messages the processor published (settlements and a refund)."""
-    from medshare.simulate.settlements import refund_record
+    from claims_helpers import revocation
+
     from streams.claims import ClaimsHandler
 
     records = settlements()
@@ -43,7 +43,7 @@ def results(cfg):
                key=lambda r: r["total_payable"])
     assert paid["total_payable"] > 0
     original = next(r for r in records if r["settlement_id"] == paid["settlement_id"])
-    refund = refund_record(original, "ST2026043099999999", datetime.fromisoformat("2026-04-30T10:00:00+08:00"))
+    refund = revocation(original)
     outs += run_batch(handler, [feed.msg(t.PLATFORM_SETTLEMENTS, refund, refund["settlement_id"],
                                          refund["person_no"])])
     handler.close()
@@ -84,9 +84,10 @@ def test_claim_results_kind_in_the_contract(code):
     assert part.selector == "record_type" and part.primary_key == ["claim_id"]
     if code == "hhb":  # mode result: only claim results leave, no record kind of the router
         assert [p.schema.name for p in contract.parts] == ["claim_results"]
-        assert contract.version.startswith("2.")
+        assert contract.version.startswith("3.")
     else:
-        assert contract.parts[-1].schema.name == "settlements" and contract.parts[-1].selector is None
+        assert [p.schema.name for p in contract.parts] == ["settlements", "claim_results", "revocations"]
+        assert contract.parts[-1].selector is None
     for name in ("person_no", "policy_no"):
         f = part.field(name)
         assert f.format == "envelope" and "direct-identifier" in f.tags and "encrypted" in f.tags
@@ -180,8 +181,9 @@ def test_insurer_client_decrypts_claim_results(cfg, results):
             assert plain["person_no"].isdigit() and plain["policy_no"].startswith(code.upper())
             assert plain["claim_id"] == f"{code}-{plain['settlement_id']}"
     # the router's records keep their ids
-    assert record_id_field({"settlement_id": "ST1", "name": "mse1.x"}) == "settlement_id"
-    assert record_id_field({"note_id": "N1", "settlement_id": "ST1"}) == "note_id"
+    assert record_id_field({"setl_id": "ST1", "certno": "mse1.x"}) == "setl_id"
+    assert record_id_field({"revoke": {"setl_id": "ST1", "psn_no": "mse1.x"}}) == "revoke.setl_id"
+    assert record_id_field({"note_id": "N1", "setl_id": "ST1"}) == "note_id"
 
 
 def test_insurer_decrypt_cli_reads_claim_results(cfg, results, tmp_path, monkeypatch):

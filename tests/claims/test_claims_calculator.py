@@ -14,7 +14,17 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-from claims_helpers import INSURERS, PRODUCT_OF, Feed, engine, run_batch, settlements
+from claims_helpers import (
+    INSURERS,
+    PRODUCT_OF,
+    Feed,
+    crafted,
+    engine,
+    fee,
+    revocation,
+    run_batch,
+    settlements,
+)
 
 from medshare import topics as t
 
@@ -26,46 +36,23 @@ def cfg(tmp_path):
     return Settings(home=tmp_path / "home")
 
 
-def _item(code, name, category, cls, qty, price, self_expense_all):
-    amount = round(qty * price, 2)
-    return {"item_code": code, "item_name": name, "category": category, "catalogue_class": cls,
-            "special_drug": code.startswith("XL0"), "quantity": qty, "unit_price": price, "amount": amount,
-            "self_expense": amount if self_expense_all else 0.0}
-
-
-def crafted(template: dict, sid: str, when: str, visit: str, inst: str, dx: str, items: list[dict],
-            self_pay: float) -> dict:
-    """A contract-valid settlement of ``template``'s person with these items (fund = the rest)."""
-    total = round(sum(i["amount"] for i in items), 2)
-    self_expense = round(sum(i["self_expense"] for i in items), 2)
-    return {**template, "settlement_id": sid, "event_type": "settlement", "refund_of": None,
-            "event_time": f"{when}T10:00:00+08:00", "visit_type": visit, "institution_code": inst,
-            "diagnosis_code": dx, "items": items, "total_amount": total, "account_paid": 0.0, "self_pay": self_pay,
-            "self_expense": self_expense, "fund_paid": round(total - self_pay - self_expense, 2),
-            "admission_date": when, "discharge_date": when}
-
-
 def paying_stories(records: list[dict]) -> list[dict]:
     """Hand-made settlements of two simulated persons that cross the deductibles (the simulated
     population of 120 rarely does in a few months): a cancer history in 2025 and a 特药 and an
     inpatient stay with it in 2026 (pre-existing), a large inpatient 自费 (both products pay,
-    coordinated), and its refund."""
-    a, b = records[0], next(r for r in records if r["person_no"] != records[0]["person_no"])
-    bed = lambda days: _item("120200001", "特需病房床位费", "service", "C", days, 600.0, True)  # noqa: E731
-    drug = _item("XL01EFK071A000003517258", "哌柏西利胶囊", "drug", "B", 1, 2288.0, False)
+    coordinated), and its 2208 revocation."""
+    a = next(r for r in records if "revoke" not in r)
+    b = next(r for r in records if "revoke" not in r and r["person_no"] != a["person_no"])
+    bed = lambda days: fee("001202000010000", "特需病房床位费", "01", "03", days, 600.0, True)  # noqa: E731
+    drug = fee("XL01EFK071A000003517258", "哌柏西利胶囊", "09", "02", 1, 2288.0, False)
     big = crafted(b, "ST2026031500000902", "2026-03-15", "21", "H31010110021", "K80.200",
-                  [bed(50), _item("331005008", "腹腔镜胆囊切除术", "service", "A", 1, 2100.0, False)], 2100.0)
-    refund = {**big, "settlement_id": "ST2026032000000903", "event_type": "refund",
-              "refund_of": big["settlement_id"], "event_time": "2026-03-20T10:00:00+08:00",
-              "items": [{**i, "quantity": -i["quantity"], "amount": -i["amount"], "self_expense": -i["self_expense"]}
-                        for i in big["items"]],
-              **{k: -big[k] for k in ("total_amount", "fund_paid", "account_paid", "self_pay", "self_expense")}}
+                  [bed(50), fee("003310050080000", "腹腔镜胆囊切除术", "06", "01", 1, 2100.0, False)], 2100.0)
     return [
         crafted(a, "ST2025110100000801", "2025-11-01", "11", "H31010410078", "C50.900",
-                [_item("250402035", "肿瘤标志物检测", "service", "A", 1, 120.0, False)], 40.0),
-        crafted(a, "ST2026030500000802", "2026-03-05", "14", "H31010410078", "C50.900", [drug], 688.0),
+                [fee("002504020350000", "肿瘤标志物检测", "04", "01", 1, 120.0, False)], 40.0),
+        crafted(a, "ST2026030500000802", "2026-03-05", "14", "H31010410078", "C50.900x001", [drug], 688.0),
         crafted(a, "ST2026031000000803", "2026-03-10", "21", "H31010410078", "C50.900", [bed(40)], 0.0),
-        big, refund,
+        big, revocation(big),
     ]
 
 
@@ -124,4 +111,4 @@ def test_calculator_and_processor_agree(cfg):
     assert total[("hhb", "ST2026031500000902")] == 12600.0  # (30000 - 12000) x 0.7
     # shenlife computes (32100 - 5000) x 1.0 = 27100, but only 32100 - 12600 = 19500 of the own share is left
     assert total[("shenlife", "ST2026031500000902")] == 19500.0
-    assert (total[("hhb", "ST2026032000000903")], total[("shenlife", "ST2026032000000903")]) == (-12600.0, -19500.0)
+    assert (total[("hhb", "ST2026031500000902-R")], total[("shenlife", "ST2026031500000902-R")]) == (-12600.0, -19500.0)

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 import typer
+from claims_helpers import as_v2, platform_record
 from test_claims_engine import item, settlement
 from typer.testing import CliRunner
 
@@ -94,7 +95,7 @@ def test_calculate_prints_duties_deductible_coordination_and_refusals(app, tmp_p
                      inst="H31010130457")
     f = tmp_path / "case.json"
     f.write_text(json.dumps({"enrolment": {"product": "hhb-huibao", "start": "2026-01-01", "claim_free_years": 2},
-                             "history": [], "settlements": [rec, low],
+                             "history": [], "settlements": [platform_record(as_v2(rec)), platform_record(as_v2(low))],
                              "other_payments": {rec["settlement_id"]: {"other": 10000}}}))
     out = json.loads(_invoke(app, "claims", "calculate", "--product", "hhb-huibao", "--input", str(f),
                              "--json").output)
@@ -107,6 +108,6 @@ def test_calculate_prints_duties_deductible_coordination_and_refusals(app, tmp_p
     text = _invoke(app, "claims", "calculate", "--product", "hhb-huibao", "--input", str(f)).output
     assert "deductible 10,000.00 (claim-free years 2)" in text and "refused item 0 120200001" in text
     f.write_text(json.dumps({"enrolment": {"product": "hhb-huibao", "start": "2026-01-01"},
-                             "settlements": [{"settlement_id": "ST1"}]}))
+                             "settlements": [{"setl_id": "ST1"}]}))
     err = _invoke(app, "claims", "calculate", "--product", "hhb-huibao", "--input", str(f))
-    assert "settlements[0] (ST1): missing event_time" in str(err)
+    assert "settlements[0] (ST1): missing psn_no, setl_time" in str(err)

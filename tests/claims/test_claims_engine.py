@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from claims_helpers import as_v2
 
 from medshare.claims.calculator import calculate
 from medshare.claims.claimable import Claimable, ClaimItem, apportion, from_settlement_v1
@@ -71,7 +72,7 @@ duties:
   - id: inpatient
     name: 住院自费
     parts: [self_expense]
-    when: {visit_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
+    when: {med_type: ["21"], institution_level_min: 2, settlement: [basic-insurance]}
     deductible: {amount: 2000}
     ratio: 0.6
     pre_existing_ratio: 0.4
@@ -79,7 +80,7 @@ duties:
 exclusions:
   - id: cosmetic
     reason: cosmetic procedures
-    when: {item_code: ["999999999"]}
+    when: {med_list_codg: ["999999999"]}
 """
 
 SPECIAL = "XL01FFK063A000003131090"
@@ -122,7 +123,7 @@ def spec(events, history=(), plan=None, claim_free_years=0, others=None) -> dict
     return {"enrolment": {"product": "test-product", "plan": plan, "start": "2026-01-01",
                           "claim_free_years": claim_free_years},
             "history": [{"date": d, "diagnosis": c} for d, c in history],
-            "settlements": events, "other_payments": others or {}}
+            "settlements": [as_v2(e) for e in events], "other_payments": others or {}}
 
 
 def run(product, s):
@@ -240,7 +241,7 @@ def test_refusals_name_their_reasons(product):
     assert "supply of 42 days exceeds 31" in reasons[1]
     assert any(r.startswith("no diagnosis of the settlement is an indication") for r in reasons[2])
     assert "institution H31010130457 is level 一级/社区, the duty needs 二级 or higher" in reasons[3]
-    assert all(any("visit type 11" in x for x in rs) for rs in reasons[:3])  # and inpatient says why not
+    assert all(any("med_type 11" in x for x in rs) for rs in reasons[:3])  # and inpatient says why not
 
 
 def test_pre_existing_evidence_in_the_explanation(product):
@@ -390,7 +391,7 @@ def test_shipped_products_load_with_the_reported_shape():
     (lambda t: t.replace("    ratio: 0.8\n", "    ratio: 0.8\n    bogus: 1\n"), "duties[0].bogus: unknown key"),
     (lambda t: t.replace("id: in-catalogue\n", "id: drug\n"), "repeats duties[0]"),
     (lambda t: t.replace("version: \"t1\"", "version: \"t1\"\nversion: t2"), "duplicate key 'version'"),
-    (lambda t: t.replace("{visit_type: [\"21\"]", "{visit_typo: [\"21\"]"), "unknown key 'visit_typo'"),
+    (lambda t: t.replace("{med_type: [\"21\"]", "{visit_typo: [\"21\"]"), "unknown key 'visit_typo'"),
     (lambda t: t.replace("claim_free_steps: [900, 800]", "claim_free_steps: [900, 1100]"),
      "a claim-free step may not raise the deductible"),
     (lambda t: t.replace("in-catalogue: {ratio: 0.4}", "nope: {ratio: 0.4}"), "no duty 'nope' to override"),
@@ -435,3 +436,35 @@ def test_yuan_is_the_amount_rounded_to_two_decimals():
     values += [rng.randint(-10**12, 10**12) for _ in range(50000)] + [rng.randint(-999, 999) for _ in range(5000)]
     wrong = [v for v in values if yuan(v) != round(v / 100, 2) or type(yuan(v)) is not float]
     assert not wrong, wrong[:5]
+
+
+def test_adapter_v2_fund_split_diagnoses_and_institution():
+    from medshare.claims.claimable import claims_view, from_settlement_v2
+
+    rec = as_v2(settlement("ST1", "2026-02-01", 3.0, [item(DRUG, 10.0), item(DRUG, 5.0)], inst=L2, fund=12.0))
+    rec.update({"hifp_pay": 8.0, "hifmi_pay": 2.5, "hifob_pay": 0.0, "maf_pay": 1.0, "oth_pay": 0.5,
+                "fund_pay_sumamt": 12.0, "medfee_sumamt": 20.0, "psn_part_amt": 8.0, "acct_pay": 1.0,
+                "psn_cash_pay": 7.0, "fulamt_ownpay_amt": 2.0, "overlmt_selfpay": 2.0})
+    rec["feedetail"][0].update({"fulamt_ownpay_amt": 0.0, "overlmt_amt": 2.0, "inscp_scp_amt": 8.0})
+    rec["feedetail"][1].update({"fulamt_ownpay_amt": 2.0, "inscp_scp_amt": 3.0, "preselfpay_amt": 0.0})
+    rec["diseinfo"] = [{"diag_type": "1", "diag_srt_no": 2, "diag_code": "I10.x00x002", "diag_name": "高血压",
+                        "maindiag_flag": "0"},
+                       {"diag_type": "1", "diag_srt_no": 1, "diag_code": "C34.900x001", "diag_name": "肺癌",
+                        "maindiag_flag": "1"}]
+    c = from_settlement_v2(rec)
+    # the real split: one payer per fund, zero funds left out; the own share is what they leave
+    assert c.funds == {"basic": 800, "critical_illness": 250, "medical_aid": 100, "other": 50}
+    assert c.own_share == 800 and c.account_paid == 100
+    # 目录外自费 = 全自费 + 超限价; 目录内自付 = personal part - account - 自费, apportioned 8:3
+    assert c.self_expense == 400 and c.self_pay == 300
+    assert [(i.self_expense, i.self_pay) for i in c.items] == [(200, 218), (200, 82)]
+    assert c.diagnoses == ("C34.900x001", "I10.x00x002"), "main diagnosis first"
+    assert (c.institution_level, c.institution_type, c.visit_type) == (2, "hospital", "11")
+    assert c.event_time == "2026-02-01T10:00:00+08:00" and c.year == 2026
+    pharmacy = from_settlement_v2({**rec, "fixmedins_code": "P31010140155", "med_type": "41", "diseinfo": []})
+    assert (pharmacy.institution_level, pharmacy.institution_type, pharmacy.diagnoses) == (0, "pharmacy", ())
+    # a 2208 revocation is the refund of its settlement's claim, with an id of its own
+    view = claims_view({"revoke": {"setl_id": "ST1", "mdtrt_id": "MDST1", "psn_no": "3100000000000001"}},
+                       published_us=1_780_000_000_000_000)
+    assert (view["settlement_id"], view["event_type"], view["refund_of"], view["person_no"]) == \
+        ("ST1-R", "refund", "ST1", "3100000000000001")

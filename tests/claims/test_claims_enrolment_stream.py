@@ -53,9 +53,9 @@ def _publish(cfg, topic: str, records: list[dict], gap_s: float = 0.05) -> None:
     prod = mk.producer("platform", cfg=cfg)
     try:
         for r in records:
-            key = r.get("person_no") or r.get("event_id")
+            key = r.get("person_no") or r.get("psn_no") or r.get("event_id")
             out = Outgoing.record(topic, r, key=key, producer="test",
-                                  event_id=r.get("event_id") or r.get("settlement_id"))
+                                  event_id=r.get("event_id") or r.get("setl_id"))
             prod.send(out.topic, value=out.value, key=out.key, headers=out.headers).get(timeout=30)
             time.sleep(gap_s)
     finally:
@@ -65,13 +65,13 @@ def _publish(cfg, topic: str, records: list[dict], gap_s: float = 0.05) -> None:
 def _own_events(sim_settlements: list[dict]) -> tuple[list[tuple[str, dict]], dict]:
     """The test person's story, in publication order: consent, settlement (no claim: not enrolled yet),
     enrol, settlement (claim), a bad enrolment, cancel, settlement (no claim)."""
-    base = [r for r in sim_settlements if r["event_type"] == "settlement"][:3]
+    base = [r for r in sim_settlements if "revoke" not in r][:3]
     own = []
     for n, r in enumerate(base):
-        own.append({**r, "settlement_id": f"ST2026040{n + 1}9999000{n}", "person_no": OWN,
-                    "event_time": f"2026-04-0{n + 1}T10:00:00+08:00"})
+        own.append({**r, "setl_id": f"ST2026040{n + 1}9999000{n}", "psn_no": OWN,
+                    "setl_time": f"2026-04-0{n + 1} 10:00:00"})
     consent = {"event_id": "CE-OWN-1", "consent_id": "CS-OWN-1", "action": "grant", "person_no": OWN,
-               "resident_id": base[0]["resident_id"], "insurer_code": "hhb", "purpose": "claims",
+               "resident_id": base[0]["certno"], "insurer_code": "hhb", "purpose": "claims",
                "data_categories": ["settlement"], "valid_from": "2026-03-01T00:00:00+08:00",
                "valid_to": "2027-03-01T00:00:00+08:00", "channel": "随申办", "event_time": "2026-03-01T08:00:00+08:00"}
     consent["notice_id"] = _notice_id("hhb", consent["event_time"])  # a grant names its notice (privacy.notice)
@@ -110,8 +110,8 @@ def run(kafka_broker):
                and e.record["action"] == "enrol"} & \
         {(e.record["person_no"], e.record["insurer_code"]) for e in events if e.malformed is None
          and e.topic == t.PLATFORM_CONSENTS and e.record["action"] == "grant" and e.record["purpose"] == "claims"}
-    resent_settlements = [r for r in settlements if r["event_type"] == "settlement"
-                          and any((r["person_no"], c) in covered for c in INSURERS)][:25]
+    resent_settlements = [r for r in settlements if "revoke" not in r
+                          and any((r["psn_no"], c) in covered for c in INSURERS)][:25]
     _publish(cfg, t.PLATFORM_ENROLMENTS, resent_enrolments, gap_s=0)
     _publish(cfg, t.PLATFORM_SETTLEMENTS, resent_settlements, gap_s=0)
 
@@ -152,6 +152,16 @@ def _input_stream(cfg) -> list[tuple[int, str, dict]]:
     return sorted(stream, key=lambda x: (x[0], x[1] == t.PLATFORM_SETTLEMENTS))
 
 
+def _view(r: dict) -> dict:
+    """A platform.settlements.v2 record as this check reads it: a 2208 revocation refunds its
+    settlement's claim (result id ``<setl_id>-R``); a settlement's time is its setl_time (CST)."""
+    if "revoke" in r:
+        return {"settlement_id": r["revoke"]["setl_id"] + "-R", "event_type": "refund",
+                "refund_of": r["revoke"]["setl_id"], "person_no": r["revoke"]["psn_no"]}
+    return {"settlement_id": r["setl_id"], "event_type": "settlement", "person_no": r["psn_no"],
+            "event_time": r["setl_time"].replace(" ", "T") + "+08:00"}
+
+
 def _expected(cfg, run) -> tuple[set, set]:
     """(expected claims, ambiguous ones) as (insurer, settlement_id), judged from the topics' timestamps."""
     from medshare.claims.products import PRODUCTS_DIR
@@ -179,6 +189,7 @@ def _expected(cfg, run) -> tuple[set, set]:
             else:
                 enrolments.setdefault(r["enrolment_id"], r)
             continue
+        r = _view(r)
         for code in INSURERS:
             key = (code, r["settlement_id"])
             if r["event_type"] == "refund":
@@ -218,7 +229,7 @@ def test_claims_exactly_for_enrolled_and_consenting_persons(run):
 
 def test_the_test_persons_story(run):
     cfg = run["cfg"]
-    own = [s["settlement_id"] for s in run["own"]["settlements"]]
+    own = [s["setl_id"] for s in run["own"]["settlements"]]
     mine = [(code, r) for code, r in _results(cfg) if r["settlement_id"] in own]
     # before the enrolment: nothing; between enrolment and cancel: one hhb claim; after the cancel: nothing
     assert [(code, r["settlement_id"]) for code, r in mine] == [("hhb", own[1])]
@@ -282,7 +293,7 @@ def test_events_sent_twice_change_nothing(run):
     assert counts.get("enrolment.enrol", 0) + counts.get("enrolment.cancel", 0) == \
         len(valid) + 2 + len(run["resent"]["enrolments"])
     # the settlements sent again made no second claim (each insurer has each settlement once)
-    resent = {r["settlement_id"] for r in run["resent"]["settlements"]}
+    resent = {r["setl_id"] for r in run["resent"]["settlements"]}
     per = Counter((code, r["settlement_id"]) for code, r in _results(cfg) if r["settlement_id"] in resent)
     assert per and max(per.values()) == 1
 
@@ -295,9 +306,9 @@ def test_insurer_consume_decrypts_claim_results(run):
     items = list(consume(bundle, "claims", max_records=500, timeout_s=5, group_suffix="enrol-test"))
     results = [i["record"] for i in items if i["record"].get("record_type") == "claim-result"]
     assert results
-    persons = {e.record["settlement_id"]: e.record["person_no"] for e in run["events"]
-               if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None}
-    persons.update({s["settlement_id"]: OWN for s in run["own"]["settlements"]})
+    persons = {v["settlement_id"]: v["person_no"] for v in (_view(e.record) for e in run["events"]
+                                                           if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None)}
+    persons.update({s["setl_id"]: OWN for s in run["own"]["settlements"]})
     for r in results:
         assert r["person_no"] == persons[r["settlement_id"]]
         assert r["policy_no"].startswith("HHB")

@@ -64,7 +64,7 @@ def _cond(when: dict, rec: dict, item: dict | None, pre: bool, product: dict) ->
     drugs = {d["code"]: d for d in product.get("special_drugs", [])}
     for k, v in (when or {}).items():
         code = str(item.get("item_code")) if item else ""
-        if k == "visit_type" and rec["visit_type"] not in v:
+        if k == "med_type" and rec["visit_type"] not in v:
             return False
         if k == "settlement" and "basic-insurance" not in v:  # every platform settlement is one
             return False
@@ -72,23 +72,23 @@ def _cond(when: dict, rec: dict, item: dict | None, pre: bool, product: dict) ->
             return False
         if k == "designated_channel" and (rec["institution_code"] in product.get("designated_institutions", [])) != v:
             return False
-        if k == "diagnosis_prefix" and not any(rec["diagnosis_code"].startswith(p) for p in v):
+        if k == "diagnosis_prefix" and not any(d.startswith(p) for p in v for d in rec["diagnoses"]):
             return False
         if k == "pre_existing" and pre != v:
             return False
-        if k == "item_code" and (item is None or code not in v):
+        if k == "med_list_codg" and (item is None or code not in v):
             return False
-        if k == "item_code_prefix" and (item is None or not code.startswith(tuple(v))):
+        if k == "med_list_codg_prefix" and (item is None or not code.startswith(tuple(v))):
             return False
         if k == "special_drug_list" and (item is None or (code in drugs) != v):
             return False
         if k == "indication" and (item is None or (code in drugs and any(
-                rec["diagnosis_code"].startswith(p) for p in drugs[code].get("indications", []))) != v):
+                d.startswith(p) for p in drugs[code].get("indications", []) for d in rec["diagnoses"])) != v):
             return False
         if k == "max_supply_days" and (item is None or code not in drugs or
                                        abs(item["quantity"]) * drugs[code]["days_per_unit"] > v):
             return False
-        if k in ("category", "catalogue_class", "institution_type"):
+        if k in ("med_chrgitm_type", "chrgitm_lv", "institution_type"):
             raise AssertionError(f"the recomputation does not know {k}")
     return True
 
@@ -139,6 +139,23 @@ def _recompute(product: dict, rec: dict, ded_used: dict, paid: dict, others: int
     return out, ded_after
 
 
+def _reading(r: dict) -> dict:
+    """What the recomputation reads of a platform.settlements.v2 record, written from the interface's
+    meaning (docs/platform-interface.md), not from the claims adapter: 目录外自费 = 全自费 + 超限价;
+    目录内自付 = the personal part less the account and 目录外自费; every diagnosis counts."""
+    if "revoke" in r:
+        return {"event_type": "refund", "refund_of": r["revoke"]["setl_id"],
+                "settlement_id": r["revoke"]["setl_id"] + "-R", "person_no": r["revoke"]["psn_no"]}
+    items = [{"item_code": f["med_list_codg"], "amount": f["det_item_fee_sumamt"], "quantity": f["cnt"],
+              "self_expense": round(f["fulamt_ownpay_amt"] + f["overlmt_amt"], 2)} for f in r["feedetail"]]
+    own = _fen(r["fulamt_ownpay_amt"]) + _fen(r["overlmt_selfpay"])
+    return {"event_type": "settlement", "refund_of": None, "settlement_id": r["setl_id"], "person_no": r["psn_no"],
+            "event_time": r["setl_time"].replace(" ", "T") + "+08:00", "visit_type": r["med_type"],
+            "institution_code": r["fixmedins_code"], "diagnoses": [d["diag_code"] for d in r["diseinfo"]],
+            "items": items, "total_amount": r["medfee_sumamt"], "fund_paid": r["fund_pay_sumamt"],
+            "self_pay": (_fen(r["psn_part_amt"]) - _fen(r["acct_pay"]) - own) / 100}
+
+
 def _expected(events, consents, pre_existing, published: dict[str, int]) -> dict:
     """(insurer, settlement_id) -> (total fen, deductible used after fen) for every claim result expected.
 
@@ -154,9 +171,9 @@ def _expected(events, consents, pre_existing, published: dict[str, int]) -> dict
     applied: dict = {}
     out = {}
     for ev in events:
-        rec = ev.record
         if ev.topic != t.PLATFORM_SETTLEMENTS or ev.malformed is not None:
             continue
+        rec = _reading(ev.record)
         for code in INSURERS:
             if rec["event_type"] == "refund":
                 orig = applied.pop((code, rec["refund_of"]), None)
@@ -227,13 +244,13 @@ def claims_run(kafka_broker):
     events = list(Simulation(sim_cfg).events())
     _run_inline(cfg, consent_sync.build)
 
-    persons = sorted({e.record["person_no"] for e in events if e.topic == t.PLATFORM_SETTLEMENTS and e.record
-                      and isinstance(e.record.get("person_no"), str)})
-    # one enrolled person in four declares the diagnosis of their first settlement as pre-existing
+    persons = sorted({e.record["psn_no"] for e in events if e.topic == t.PLATFORM_SETTLEMENTS and e.record
+                      and isinstance(e.record.get("psn_no"), str)})
+    # one enrolled person in four declares the main diagnosis of their first settlement as pre-existing
     first_dx = {}
     for e in events:
-        if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None:
-            first_dx.setdefault(e.record["person_no"], e.record["diagnosis_code"][:3])
+        if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None and e.record.get("diseinfo"):
+            first_dx.setdefault(e.record["psn_no"], e.record["diseinfo"][0]["diag_code"][:3])
     pre = {p: (first_dx[p],) for p in persons if p in first_dx and _bucket(p, "pre") < 64}
     reg = EnrolmentRegistry(claims_database(cfg))
     for code in INSURERS:
@@ -258,7 +275,7 @@ def claims_run(kafka_broker):
     assert done.returncode == 0, done.stderr[-3000:]
 
     consents = ConsentRegistry.open(cfg.state_database)
-    published = {json.loads(m.value)["settlement_id"]: m.timestamp for m in read_topic(cfg, t.PLATFORM_SETTLEMENTS)
+    published = {json.loads(m.value)["setl_id"]: m.timestamp for m in read_topic(cfg, t.PLATFORM_SETTLEMENTS)
                  if _json_ok(m.value)}
     expected = _expected(events, consents, pre, published)
     consents.close()
@@ -267,7 +284,7 @@ def claims_run(kafka_broker):
 
 def _json_ok(value: bytes) -> bool:
     try:
-        return isinstance(json.loads(value).get("settlement_id"), str)
+        return isinstance(json.loads(value).get("setl_id"), str)
     except ValueError:
         return False
 
@@ -313,8 +330,8 @@ def test_only_enrolled_and_consenting_persons_get_claims(claims_run):
 
     cfg = claims_run["cfg"]
     results = _results(cfg)
-    settlements = {e.record["settlement_id"]: e.record for e in claims_run["events"]
-                   if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None}
+    settlements = {r["settlement_id"]: r for r in (_reading(e.record) for e in claims_run["events"]
+                                                   if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None)}
     for code in INSURERS:
         dec = InsurerDecryptor.from_dir(cfg.insurers_dir / code)
         mine = [r for c, r, _ in results if c == code]
@@ -335,7 +352,8 @@ def test_only_enrolled_and_consenting_persons_get_claims(claims_run):
 def test_results_carry_no_diagnosis_or_items_and_are_audited(claims_run):
     cfg = claims_run["cfg"]
     results = _results(cfg)
-    forbidden = {"diagnosis_code", "diagnosis_name", "items", "name", "resident_id", "phone", "address"}
+    forbidden = {"diagnosis_code", "diagnosis_name", "items", "name", "resident_id", "phone", "address",
+                 "diseinfo", "feedetail", "psn_name", "certno", "brdy", "psn_no"}
     for _code, r, h in results:
         assert not forbidden & set(r)
         assert r["record_type"] == "claim-result" and r["claim_id"] and r["rule_ids"] is not None

@@ -26,11 +26,11 @@ def _apply(store, record, source=None):
 def test_same_settlement_twice_counts_once(tmp_path):
     store = ClaimStore(f"sqlite:///{tmp_path / 'c.sqlite'}")
     s1 = settlement("S1", "2026-02-01", 1500)
-    first = _apply(store, s1, source="platform.settlements.v1:0:10")
+    first = _apply(store, s1, source="platform.settlements.v2:0:10")
     assert first.status == "new" and first.outcome.total == 250_00
-    again = _apply(store, s1, source="platform.settlements.v1:0:99")  # the platform sent it twice
+    again = _apply(store, s1, source="platform.settlements.v2:0:99")  # the platform sent it twice
     assert again.status == "duplicate"
-    replay = _apply(store, s1, source="platform.settlements.v1:0:10")  # the batch is replayed after a crash
+    replay = _apply(store, s1, source="platform.settlements.v2:0:10")  # the batch is replayed after a crash
     assert replay.status == "replay" and replay.entry.total_payable == 250_00
     store.close()
     reopened = ClaimStore(f"sqlite:///{tmp_path / 'c.sqlite'}")  # survives a restart

@@ -195,7 +195,22 @@ def lab_note(**overrides: Any) -> dict[str, Any]:
     return rec
 
 
+def settlements_v2() -> list[dict[str, Any]]:
+    """platform.settlements.v2 records built from the public-example-shaped interface lines
+    (tests/platform/interface_examples.py): five settlements, then the 2208 revocation."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
+    import interface_examples
+
+    from medshare.ingest import to_record
+
+    return [to_record(line)[1] for line in interface_examples.lines()]
+
+
 VALID: dict[str, list[dict[str, Any]]] = {
+    "platform.settlements.v2": settlements_v2(),
     "platform.settlements.v1": [settlement(), refund(),
                                 settlement(settlement_id="ST2026030500000002", visit_type="11",
                                            resident_id=RID_FEMALE, gender="F", birth_date="1962-07-04",

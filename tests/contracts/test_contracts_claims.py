@@ -32,27 +32,30 @@ def test_claims_contract_follows_the_agreement():
     # hhb: mode result (主动赔, rules inside) — the topic carries claim results only, a new major
     hhb = registry.load("insurer.hhb.claims.v1")
     assert [p.schema.name for p in hhb.parts] == ["claim_results"]
-    assert hhb.version == f"2.{claims._agreement('hhb').version}.{claims.GENERATOR_REVISION}"
+    assert hhb.version == f"3.{claims._agreement('hhb').version}.{claims.GENERATOR_REVISION}"
     assert {"settlement_id", "payable", "person_no"} <= set(hhb.parts[0].field_names())
-    assert not {"diagnosis_code", "items", "name", "resident_id"} & set(hhb.parts[0].field_names())
+    assert not {"diseinfo", "feedetail", "psn_name", "certno", "diagnosis_code", "items"} & \
+        set(hhb.parts[0].field_names())
     # shenlife: mode detail — the router's settlements as its grant names them, and claim results
     agreement = claims._agreement("shenlife")
-    grant = agreement.grant("claims", "platform.settlements.v1")
+    grant = agreement.grant("claims", "platform.settlements.v2")
     shen = registry.load("insurer.shenlife.claims.v1")
-    assert [p.schema.name for p in shen.parts] == ["claim_results", "settlements"]
-    settlements = shen.parts[-1]
-    assert shen.parts[0].selector == "record_type" and settlements.selector is None
-    named = {p.split("[]")[0] for p, t in grant.fields.items() if t.passes}
+    # v2 settlements (selected by setl_id), claim results (record_type), 2208 revocations (the rest)
+    assert [p.schema.name for p in shen.parts] == ["settlements", "claim_results", "revocations"]
+    settlements, revocations = shen.parts[0], shen.parts[-1]
+    assert settlements.selector == "setl_id" and shen.parts[1].selector == "record_type"
+    assert revocations.selector is None and revocations.field_names() == ["revoke"]
+    named = {p.split("[]")[0] for p, t in grant.fields.items() if t.passes and not p.startswith("revoke.")}
     assert set(settlements.field_names()) == named  # dropped fields are absent
-    assert not {"phone", "address", "card_no"} & set(settlements.field_names())
-    f = settlements.field("person_no")
-    assert f.format == "envelope" and "encrypted" in f.tags and DIRECT_IDENTIFIER in f.tags
+    assert not {"psn_name", "brdy", "gend", "acct_pay", "fixmedins_name"} & set(settlements.field_names())
+    for name in ("psn_no", "certno"):
+        f = settlements.field(name)
+        assert f.format == "envelope" and "encrypted" in f.tags and DIRECT_IDENTIFIER in f.tags
+    assert revocations.field("revoke.psn_no").format == "envelope"
     rules = {r.name for _, r in settlements.record_rules}
-    assert {"items-sum", "item-code-by-category"} <= rules
-    shen_settlements = shen.parts[-1]
-    assert "name" not in shen_settlements.field_names() and "account_paid" not in shen_settlements.field_names()
-    assert "payment-parts-sum" not in {r.name for _, r in shen.record_rules}  # account_paid is dropped
-    assert shen.version == f"1.{claims._agreement('shenlife').version}.{claims.GENERATOR_REVISION}"
+    assert "fee-lines-sum" in rules
+    assert "personal-part-sum" not in rules  # acct_pay is dropped
+    assert shen.version == f"2.{claims._agreement('shenlife').version}.{claims.GENERATOR_REVISION}"
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def _as_router(grant, record, enc, topic, record_id):
         if t.kind == "encrypt":
             return enc.encrypt(value, topic=topic, record_id=record_id, field=path)
         if t.kind == "generalise":
-            return generalise.apply(t.rule, value, at=record["event_time"])
+            return generalise.apply(t.rule, value, at=record.get("event_time") or record.get("setl_time"))
         if t.kind == "redact":
             return "患者<PERSON>，身份证号<CN_RESIDENT_ID>，因2型糖尿病入院。"
         raise AssertionError(t.kind)
@@ -95,17 +98,24 @@ def test_router_output_passes_the_claims_contract(shen_encryptor):
     topic = "insurer.shenlife.claims.v1"
     agreement = claims._agreement("shenlife")
     validator = registry.validator(topic)
-    s = _as_router(agreement.grant("claims", "platform.settlements.v1"), fresh("platform.settlements.v1"),
-                   shen_encryptor, topic, "ST2026030500012345")
-    assert s["person_no"].startswith("mse1.") and "phone" not in s and "name" not in s
+    record = fresh("platform.settlements.v2")
+    s = _as_router(agreement.grant("claims", "platform.settlements.v2"), record, shen_encryptor, topic,
+                   record["setl_id"])
+    assert s["psn_no"].startswith("mse1.") and s["certno"].startswith("mse1.") and "psn_name" not in s
     assert validator.validate(s) == [], [str(v) for v in validator.validate(s)]
     raw = json.dumps(s, ensure_ascii=False).encode()
     assert validator.validate_bytes(raw)[1] == []
 
     # a plaintext identifier, or a field the agreement does not name, is a violation
-    leaked = dict(s, person_no=fresh("platform.settlements.v1")["person_no"])
+    leaked = dict(s, psn_no=fresh("platform.settlements.v2")["psn_no"])
     [v] = validator.validate(leaked)
-    assert (v.field, v.rule) == ("person_no", "format") and leaked["person_no"] not in str(v)
+    assert (v.field, v.rule) == ("psn_no", "format") and leaked["psn_no"] not in str(v)
+    # a revocation: its psn_no encrypted, nothing else of the settlement
+    revocation = fresh("platform.settlements.v2", -1)
+    r = _as_router(agreement.grant("claims", "platform.settlements.v2"), revocation, shen_encryptor, topic,
+                   revocation["revoke"]["setl_id"])
+    assert set(r) == {"revoke"} and r["revoke"]["psn_no"].startswith("mse1.")
+    assert validator.validate(r) == [], [str(v) for v in validator.validate(r)]
     # hhb's topic (mode result) takes no settlement record at all: it is judged as a claim result
     hhb_validator = registry.validator("insurer.hhb.claims.v1")
     assert hhb_validator.validate(s)

@@ -17,22 +17,22 @@ from medshare.envelope import H_EVENT_ID, encode_value, header_map, make_headers
 
 pytestmark = pytest.mark.integration
 
-S = "platform.settlements.v1"
+S = "platform.settlements.v2"
 
 
 def _inputs(tag: str) -> list[tuple[str, bytes, str | None]]:
     big = fresh(S)
-    big["address"] = "上" * 100_000
+    big["fixmedins_name"] = "上" * 310_000  # over the contract's 900 KiB, under the broker's 1 MiB
     return [
-        (f"{tag}-json", b'{"settlement_id": ', "json"),
-        (f"{tag}-type", encode_value(fresh(S) | {"total_amount": "1260.50"}), "type"),
-        (f"{tag}-required", encode_value({k: v for k, v in fresh(S).items() if k != "name"}), "required"),
-        (f"{tag}-check-digit", encode_value(fresh(S) | {"resident_id": BAD_RID_CASES[0]}), "format"),
-        (f"{tag}-unknown-code", encode_value(fresh(S) | {"visit_type": "99"}), "enum"),
-        (f"{tag}-amounts", encode_value(fresh(S) | {"fund_paid": 1.0}), "payment-parts-sum"),
+        (f"{tag}-json", b'{"setl_id": ', "json"),
+        (f"{tag}-type", encode_value(fresh(S) | {"medfee_sumamt": "1260.50"}), "type"),
+        (f"{tag}-required", encode_value({k: v for k, v in fresh(S).items() if k != "psn_name"}), "required"),
+        (f"{tag}-check-digit", encode_value(fresh(S) | {"certno": BAD_RID_CASES[0]}), "certno-by-cert-type"),
+        (f"{tag}-unknown-code", encode_value(fresh(S) | {"med_type": "99"}), "enum"),
+        (f"{tag}-amounts", encode_value(fresh(S) | {"fund_pay_sumamt": 1.0}), "funds-sum"),
         (f"{tag}-oversized", encode_value(big), "max-bytes"),
         (f"{tag}-extra", encode_value(fresh(S) | {"wechat_id": "wx123"}), "extra-field"),
-        (f"{tag}-valid", encode_value(fresh(S, 2) | {"settlement_id": "ST2026030599999999"}), None),
+        (f"{tag}-valid", encode_value(fresh(S, 2) | {"setl_id": "ST2026030599999999"}), None),
     ]
 
 
@@ -102,14 +102,14 @@ def test_bad_inputs_end_in_quarantine_and_the_processor_keeps_running(kafka_brok
     listed = {r["source_event_id"]: r for r in json.loads(res.output)}
     assert f"ct-{unique}-oversized" in listed and f"ct-{unique}-json" not in listed
     res = CliRunner().invoke(app, ["quarantine", "show", entries[f"ct-{unique}-check-digit"]["quarantine_id"]])
-    assert res.exit_code == 0 and "resident_id: format: resident_id: 18 chars, check digit mismatch" in res.output
+    assert res.exit_code == 0 and "certno: certno-by-cert-type:" in res.output and "check digit" in res.output
     assert BAD_RID_CASES[0] not in res.output
 
 
 def test_replay_republishes_once(kafka_broker, unique):
     cfg = kafka_broker
     writer = QuarantineWriter(cfg=cfg, processor="contracts-test")
-    record = fresh(S) | {"settlement_id": f"ST20260305{int(unique[:7], 16) % 10**8:08d}"}
+    record = fresh(S) | {"setl_id": f"ST20260305{int(unique[:7], 16) % 10**8:08d}"}
     value = encode_value(record)
     eid = f"ct-replay-{unique}"
     # quarantined for a reason that has since gone away (a processor timeout): replayable as is

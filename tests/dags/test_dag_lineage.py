@@ -37,7 +37,9 @@ SIM = {"persons": 120, "days": 10, "seed": 31, "malformed_rate": 0.02, "start_da
 PROCESSORS = ("consent-sync", "router", "deidentify", "lab-sink")
 DAGS = ("lab_load", "lab_transform", "release_marts")
 #: direct identifiers (docs/conventions.md): in a claims topic each is encrypted or absent
-IDENTITY = ("person_no", "resident_id", "name", "phone", "address", "card_no")
+#: direct identifiers of the platform records (v2, the national interface; and v1's names)
+IDENTITY = ("psn_no", "certno", "psn_name", "brdy", "revoke.psn_no",
+            "person_no", "resident_id", "name", "phone", "address", "card_no")
 TIMES: dict[str, float] = {}
 
 
@@ -129,18 +131,19 @@ def test_dag_and_dbt_datasets_join_the_processors_graph(run):
     streams, airflow = _completes(events, JOB_NAMESPACE), _completes(events, AIRFLOW_JOB_NAMESPACE)
     dbt = _completes(events, DBT_JOB_NAMESPACE)
     kafka = kafka_namespace(cfg)
-    lab_tables = {lab_dataset(cfg, "lab_settlements"), lab_dataset(cfg, "lab_emr_notes")}
+    lab_tables = {lab_dataset(cfg, "lab_settlements_v2"), lab_dataset(cfg, "lab_revocations_v2"),
+                  lab_dataset(cfg, "lab_emr_notes")}
     # lab_load writes the very tables the lab sink writes, reading the topics the de-identifier writes
     # (and reading the tables back to validate them: test_lab_load_lineage_carries_the_gx_results)
     load = airflow["lab_load.load_and_validate"]
     assert _names(load["outputs"]) == _names(streams["streams.lab-sink"]["outputs"]) == lab_tables
-    topics = {(kafka, t.LAB_SETTLEMENTS), (kafka, t.LAB_EMR_NOTES)}
+    topics = {(kafka, t.LAB_SETTLEMENTS_V2), (kafka, t.LAB_EMR_NOTES)}
     assert _names(load["inputs"]) == topics | lab_tables
     assert topics <= _names(streams["streams.deidentify"]["outputs"])
     # dbt (outside Airflow and through cosmos) reads the lab tables under the same names
     for jobs, name in ((dbt, "stg_settlements.build.run"), (airflow, "lab_transform.dbt.stg_settlements.run")):
         job = next(e for n, e in jobs.items() if n.endswith(name))
-        assert _names(job["inputs"]) == {lab_dataset(cfg, "lab_settlements")}, name
+        assert _names(job["inputs"]) == {lab_dataset(cfg, "lab_settlements_v2")}, name
         assert _names(job["outputs"]) == {lab_dataset(cfg, "stg_settlements", "staging")}, name
     for mart in ("cost_by_disease_age_band", "claim_frequency_severity"):
         assert lab_dataset(cfg, mart, "marts") in _names(airflow[f"lab_transform.dbt.{mart}.run"]["outputs"])
@@ -178,7 +181,7 @@ def test_lab_load_lineage_carries_the_gx_results(run):
     assert not any(i.get("inputFacets") for i in start["inputs"]), "nothing is validated before the task runs"
     airflow_run = done["run"]["facets"]["airflow"]["dagRun"]["run_id"]
     reports = cfg.home / "reports" / "gx" / re.sub(r"[^A-Za-z0-9_.-]+", "_", airflow_run)
-    for table in ("lab_settlements", "lab_emr_notes"):
+    for table in ("lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes"):
         gx = json.loads((reports / f"{table}.json").read_text())
         ds = next(i for i in done["inputs"] if (i["namespace"], i["name"]) == lab_dataset(cfg, table))
         assertions = ds["inputFacets"]["dataQualityAssertions"]["assertions"]
@@ -191,7 +194,7 @@ def test_lab_load_lineage_carries_the_gx_results(run):
         assert {c: m["nullCount"] for c, m in metrics["columnMetrics"].items()} == gx["null_counts"], table
     # the report (written without running GX itself) shows these results, read from the lineage
     quality = {tb["table"]: tb for tb in run["data"]["quality"]["tables"]}
-    assert set(quality) == {"lab_settlements", "lab_emr_notes"}
+    assert set(quality) == {"lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes"}
     for table, tb in quality.items():
         ds = next(i for i in done["inputs"] if (i["namespace"], i["name"]) == lab_dataset(cfg, table))
         assert (tb["job"], tb["event"], tb["run_id"], tb["status"]) == (
@@ -211,7 +214,7 @@ def test_claims_column_lineage_encrypts_identity_and_omits_dropped_fields(run):
         out = next(o for o in router["outputs"] if o["name"] == t.insurer_claims(code))
         fields = out["facets"]["columnLineage"]["fields"]
         present = [f for f in IDENTITY if f in fields]
-        assert "person_no" in present, code
+        assert "psn_no" in present and "certno" in present, code
         for f in present:
             assert fields[f]["transformationDescription"] == "encrypt", f"{code}: {f}"
             assert all(i["transformations"][0]["masking"] for i in fields[f]["inputFields"])
@@ -317,7 +320,7 @@ def test_report_draws_dag_and_dbt_jobs_on_the_observed_path(run):
     def ds(ns_name):
         return "/".join(ns_name)
 
-    table = ds(lab_dataset(cfg, "lab_settlements"))
+    table = ds(lab_dataset(cfg, "lab_settlements_v2"))
     stg = ds(lab_dataset(cfg, "stg_settlements", "staging"))
     mart = ds(lab_dataset(cfg, "cost_by_disease_age_band", "marts"))
     release = f"job:{AIRFLOW_JOB_NAMESPACE}/release_marts.release"

@@ -129,7 +129,7 @@ def loaded(pipeline, extracted):
     return {"proc": proc}
 
 
-def _lab_ids(cfg, table: str = "lab_settlements", key: str = "settlement_id") -> list[str]:
+def _lab_ids(cfg, table: str = "lab_settlements_v2", key: str = "setl_id") -> list[str]:
     from streams.labdb import LabDB
 
     return [r[0] for r in LabDB(cfg=cfg).query(f"select {key} from {table}")]
@@ -138,8 +138,9 @@ def _lab_ids(cfg, table: str = "lab_settlements", key: str = "settlement_id") ->
 def test_lab_load_fills_the_lab_with_the_days_valid_settlements(pipeline, loaded):
     cfg = pipeline["cfg"]
     bad = _malformed_ids(pipeline["run_dir"])
-    expected = {r["settlement_id"] for r in _batch_rows(pipeline["batch"], "settlements", DAY)
-                if r["ms_event_id"] not in bad}
+    # the batch's settlements (v2: setl_id; a 2208 revocation row has no settlement of its own)
+    expected = {r["setl_id"] for r in _batch_rows(pipeline["batch"], "settlements", DAY)
+                if r["ms_event_id"] not in bad and r.get("setl_id") and not r.get("revoke")}
     assert expected, "the day should have valid settlements"
     ids = _lab_ids(cfg)
     assert sorted(ids) == sorted(expected)
@@ -164,17 +165,17 @@ def test_lab_load_fails_on_a_contract_violation_and_logs_the_expectation(pipelin
     cfg = pipeline["cfg"]
     con = duckdb.connect(cfg.lab_database)
     try:
-        con.execute("insert into lab_settlements select * replace ('ST2026030199999999' as settlement_id, "
-                    "null as person_key) from lab_settlements limit 1")
+        con.execute("insert into lab_settlements_v2 select * replace ('310000000099999999' as setl_id, "
+                    "null as person_key) from lab_settlements_v2 limit 1")
     finally:
         con.close()
     try:
         proc = _dags_test("lab_load", pipeline["env"], ok=False)
         assert proc.returncode != 0, "the run must fail"
         out = proc.stdout + proc.stderr
-        assert "lab validation failed for lab_settlements" in out
+        assert "lab validation failed for lab_settlements_v2" in out
         assert "expect_column_values_to_not_be_null on person_key" in out
-        assert "settlement_id=ST2026030199999999" in out
+        assert "setl_id=310000000099999999" in out
         assert "AirflowFailException" in out  # failed at once: a retry cannot fix data
         # the task's FAIL event carries the results: exactly the broken expectation is success: false
         from medshare.lineage import LineageStore, lab_dataset
@@ -182,7 +183,7 @@ def test_lab_load_fails_on_a_contract_violation_and_logs_the_expectation(pipelin
         fails = LineageStore.open(cfg).events(job="lab_load.load_and_validate")
         fail = [e for e in fails if e["eventType"] == "FAIL"][-1]
         inputs = {(i["namespace"], i["name"]): i.get("inputFacets") or {} for i in fail["inputs"]}
-        assertions = inputs[lab_dataset(cfg, "lab_settlements")]["dataQualityAssertions"]["assertions"]
+        assertions = inputs[lab_dataset(cfg, "lab_settlements_v2")]["dataQualityAssertions"]["assertions"]
         assert [(a["assertion"], a.get("column"), a["actual"]) for a in assertions
                 if not a["success"] and a["severity"] == "critical"] == [
             ("expect_column_values_to_not_be_null", "person_key", "1")]
@@ -192,7 +193,7 @@ def test_lab_load_fails_on_a_contract_violation_and_logs_the_expectation(pipelin
     finally:
         con = duckdb.connect(cfg.lab_database)
         try:
-            con.execute("delete from lab_settlements where settlement_id = 'ST2026030199999999'")
+            con.execute("delete from lab_settlements_v2 where setl_id = '310000000099999999'")
         finally:
             con.close()
 

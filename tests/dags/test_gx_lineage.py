@@ -1,6 +1,6 @@
 """The ``lab_load`` task's OpenLineage carries its Great Expectations results (no broker, no Airflow run).
 
-A lab table with a null in a required column fails ``expect_column_values_to_not_be_null`` on
+A lab table (lab_settlements_v2) with a null in a required column fails ``expect_column_values_to_not_be_null`` on
 purpose. :func:`medshare.orchestration.lineage.attach_quality` puts the results on the real
 ``lab_load`` task (parsed from ``dags/lab_load.py``), and the provider's own extraction — what its
 listener calls for the task's FAIL and COMPLETE events — returns the lab table as an input whose
@@ -12,29 +12,46 @@ the same is checked in test_dag_lineage.py (COMPLETE) and test_dag_runs.py (FAIL
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contracts"))
-from contract_records import lab_settlement  # noqa: E402
-
 DAGS = Path(__file__).resolve().parents[2] / "dags"
+
+
+def _lab_settlements() -> list[dict]:
+    """Six de-identified v2 settlements (the interface examples' first, with six setl_ids)."""
+    from datetime import UTC, datetime
+
+    from medshare.config import settings
+    from medshare.ingest import to_record
+    from privacy.deid.memory import PersonMemory
+    from streams.deidentify import CST, Deidentifier
+    from tests.platform import interface_examples as ex
+
+    deid = Deidentifier(settings(), memory=PersonMemory(b"g" * 32))
+    base = deid.platform_record(to_record(ex.lines()[1])[1], datetime.now(UTC))
+    hour = datetime.now(CST).replace(minute=0, second=0, microsecond=0)  # fresh: no freshness warning
+    return [{**base, "setl_id": f"3100000000001{i:05d}", "setl_hour": hour.isoformat(),
+             "setl_month": hour.strftime("%Y-%m")} for i in range(6)]
 
 
 @pytest.fixture(scope="module")
 def failed_run():
-    """A GX run of lab_settlements (6 rows) where one row has no person_key."""
+    """A GX run of lab_settlements_v2 (6 rows) where one row has no person_key."""
     import pandas as pd
 
     from contracts import gx as cgx
     from contracts import registry
 
-    rows = [lab_settlement(i) for i in range(5)] + [lab_settlement(5, person_key=None)]
-    df = pd.DataFrame([dict(r, items=json.dumps(r["items"])) for r in rows])
-    run = cgx.validate_dataframe(registry.load("lab.settlements.v1"), df, table="lab_settlements")
+    rows = _lab_settlements()
+    rows[5]["person_key"] = None
+    df = pd.DataFrame([dict(r, diseinfo=json.dumps(r["diseinfo"]), feedetail=json.dumps(r["feedetail"]))
+                       for r in rows])
+    contract = next(p for p in registry.load("lab.settlements.v2").parts
+                    if p.schema.physicalName == "lab_settlements_v2")
+    run = cgx.validate_dataframe(contract, df, table="lab_settlements_v2")
     assert [(o.expectation, o.column) for o in run.failed] == [("expect_column_values_to_not_be_null",
                                                                   "person_key")]
     return run
@@ -72,8 +89,8 @@ def test_a_failed_expectation_travels_in_the_tasks_fail_lineage(failed_run, lab_
     from medshare.orchestration.lineage import attach_quality
 
     cfg = settings()
-    table = lab_dataset(cfg, "lab_settlements")
-    topics = {(kafka_namespace(cfg), "lab.settlements.v1"), (kafka_namespace(cfg), "lab.emr-notes.v1")}
+    table = lab_dataset(cfg, "lab_settlements_v2")
+    topics = {(kafka_namespace(cfg), "lab.settlements.v2"), (kafka_namespace(cfg), "lab.emr-notes.v1")}
     before = _extract(lab_load_task, TaskInstanceState.FAILED)
     assert _names(before.inputs) == topics, "before validating, the task reads the lab topics only"
 
@@ -81,7 +98,7 @@ def test_a_failed_expectation_travels_in_the_tasks_fail_lineage(failed_run, lab_
     attach_quality(lab_load_task, [failed_run])  # a second call replaces, never duplicates
     meta = _extract(lab_load_task, TaskInstanceState.FAILED)
     assert _names(meta.inputs) == topics | {table}
-    assert len(meta.inputs) == 3
+    assert len(meta.inputs) == 3  # only the validated table is added
     event = to_dict(RunEvent(
         eventType=RunState.FAIL, eventTime="2026-03-02T00:00:05.000Z",
         producer="https://github.com/apache/airflow/tree/providers-openlineage/2.20.3",
@@ -100,8 +117,8 @@ def test_a_failed_expectation_travels_in_the_tasks_fail_lineage(failed_run, lab_
     metrics = facets["dataQualityMetrics"]
     assert metrics["rowCount"] == 6
     assert metrics["columnMetrics"]["person_key"]["nullCount"] == 1
-    assert metrics["columnMetrics"]["settlement_id"]["nullCount"] == 0
-    assert metrics["columnMetrics"]["refund_of"]["nullCount"] == 6  # optional: null in every settlement
+    assert metrics["columnMetrics"]["setl_id"]["nullCount"] == 0
+    assert metrics["columnMetrics"]["main_diag_code"]["nullCount"] == 0
 
     # the COMPLETE event reads the same inlets
     done = _extract(lab_load_task, TaskInstanceState.SUCCESS)
@@ -114,4 +131,4 @@ def test_attaching_the_results_never_fails_the_task(failed_run, caplog):
     broken = SimpleNamespace()  # no inlets: what a lineage bug would look like
     with caplog.at_level("WARNING", logger="medshare.orchestration.lineage"):
         attach_quality(broken, [failed_run])
-    assert "the GX results of lab_settlements were not attached" in caplog.text
+    assert "the GX results of lab_settlements_v2 were not attached" in caplog.text

@@ -18,6 +18,9 @@ pytestmark = pytest.mark.integration
 
 RUN_AFTER = "2026-03-02T02:00:00+08:00"
 MONTHS = ["2022-12", "2023-02", "2023-03", "2024-07", "2026-02"]
+#: every lab table and its month column (the v1 table is kept and trimmed too)
+TABLES = {"lab_settlements": "event_month", "lab_settlements_v2": "setl_month",
+          "lab_revocations_v2": "revoked_month", "lab_emr_notes": "event_month"}
 
 
 def _months(url: str, table: str) -> list[str]:
@@ -25,7 +28,7 @@ def _months(url: str, table: str) -> list[str]:
 
     con = duckdb.connect(url, read_only=True)
     try:
-        return sorted(r[0] for r in con.execute(f"select event_month from {table}").fetchall())
+        return sorted(r[0] for r in con.execute(f"select {TABLES[table]} from {table}").fetchall())
     finally:
         con.close()
 
@@ -39,6 +42,10 @@ def lab(kafka_broker, airflow_db, tmp_path):
     LabDB(url=url, cfg=cfg).write({
         "lab_settlements": [{"settlement_id": f"ST{i}", "person_key": "pk", "event_month": m}
                             for i, m in enumerate(MONTHS)],
+        "lab_settlements_v2": [{"setl_id": f"31{i}", "person_key": "pk", "setl_month": m}
+                               for i, m in enumerate(MONTHS)],
+        "lab_revocations_v2": [{"revoked_setl_id": f"31{i}", "person_key": "pk", "revoked_month": m}
+                               for i, m in enumerate(MONTHS)],
         "lab_emr_notes": [{"note_id": f"N{i}", "settlement_id": f"ST{i}", "event_month": m}
                           for i, m in enumerate(MONTHS)],
     })
@@ -56,16 +63,16 @@ def test_lab_retention_dag_deletes_old_rows_and_the_report_shows_the_run(lab):
     print(f"airflow dags test lab_retention: {seconds:.1f} s (rc {proc.returncode})")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     assert "end task task_id=enforce" in proc.stdout or "task_id=enforce" in proc.stdout
-    for table in ("lab_settlements", "lab_emr_notes"):
+    for table in TABLES:
         assert _months(url, table) == ["2023-03", "2024-07", "2026-02"], table
     report = collect(cfg, broker=False)
     run = report["enforcement_runs"]["lab-retention"]
     assert run["cutoff_month"] == "2023-03" and run["retention"] == "P3Y"
-    assert run["deleted"] == {"lab_settlements": 2, "lab_emr_notes": 2}
+    assert run["deleted"] == dict.fromkeys(TABLES, 2)
     assert "lab-retention at " in render_html(report)
 
     proc, _ = dags_test("lab_retention", RUN_AFTER, env={"MEDSHARE_LAB_URL": url})
     assert proc.returncode == 0, proc.stdout[-4000:]
     again = json.loads((cfg.state_dir / "retention-runs.json").read_text())["lab-retention"]
-    assert again["deleted"] == {"lab_settlements": 0, "lab_emr_notes": 0}
+    assert again["deleted"] == dict.fromkeys(TABLES, 0)
     assert _months(url, "lab_settlements") == ["2023-03", "2024-07", "2026-02"]

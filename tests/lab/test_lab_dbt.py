@@ -34,37 +34,55 @@ def test_dbt_build_passes(sim_lab):
 
 def test_marts_reconcile_with_raw_lab_totals(sim_lab):
     _, path, _, _ = sim_lab
-    # raw: every settlement event's amount, a refund counted in the month of the settlement it reverses
-    raw = dict(_q(path, """
-        select coalesce(o.event_month, s.event_month) as m, sum(s.total_amount)
-        from lab_settlements s
-        left join lab_settlements o on s.event_type = 'refund' and o.settlement_id = s.refund_of
-        group by 1"""))
+    # raw: every settlement not revoked, in the month of the care
+    not_revoked = """from lab_settlements_v2 s where not exists
+                     (select 1 from lab_revocations_v2 r where r.revoked_setl_id = s.setl_id)"""
+    raw = dict(_q(path, f"select setl_month, sum(medfee_sumamt) {not_revoked} group by 1"))
     mart = dict(_q(path, "select event_month, sum(total_amount) from marts.cost_by_disease_age_band group by 1"))
     assert mart == raw
     assert len(raw) >= 2
-    # and by the refunds' own months, the overall total is the same
-    (total,), = _q(path, "select sum(total_amount) from lab_settlements")
-    assert sum(mart.values()) == total
-    # settlements net of refunds: settlements minus refunds
-    (n,), = _q(path, "select sum(case when event_type = 'refund' then -1 else 1 end) from lab_settlements")
+    # the fund split and the personal part reconcile too, to the fen
+    for lab_col, mart_col in (("hifp_pay", "hifp_pay"), ("hifmi_pay", "hifmi_pay"), ("hifob_pay", "hifob_pay"),
+                              ("maf_pay", "maf_pay"), ("acct_pay", "account_paid"),
+                              ("psn_cash_pay", "cash_paid"), ("fulamt_ownpay_amt", "self_expense"),
+                              ("fund_pay_sumamt", "fund_paid")):
+        (a,), = _q(path, f"select sum({lab_col}) {not_revoked}")
+        (b,), = _q(path, f"select sum({mart_col}) from marts.cost_by_disease_age_band")
+        assert a == b, lab_col
+    (parts,), = _q(path, "select sum(fund_paid + self_pay + self_expense) from marts.cost_by_disease_age_band")
+    (total,), = _q(path, "select sum(total_amount) from marts.cost_by_disease_age_band")
+    assert parts == total  # hosp_part_amt is 0 in these records
+    # settlements net of revocations
+    (n,), = _q(path, f"select count(*) {not_revoked}")
     (m,), = _q(path, "select sum(settlements) from marts.cost_by_disease_age_band")
     assert m == n
-    # the netted January settlement: its refund (in February) takes it out of January
-    (refunded,), = _q(path, """select count(*) from intermediate.int_settlements_netted
-                              where refunds > 0 and net_settlements = 0 and event_month = '2026-01'""")
-    assert refunded >= 1
-    # institution outliers and multi-card signals cover the same (non-reversed) cost
+    # the January settlement revoked in February is out of January; the orphan revocation is counted
+    (revoked,), = _q(path, """select count(*) from intermediate.int_settlements_netted
+                             where revocations = 1 and net_settlements = 0 and event_month = '2026-01'""")
+    assert revoked >= 1
+    assert _q(path, "select settlement_id from intermediate.int_orphan_revocations") == [("310099999999999999",)]
+    # the main diagnosis is the settlement's diagnosis; a pharmacy purchase has none
+    (groups,), = _q(path, "select count(*) from marts.cost_by_disease_age_band where diagnosis_group = 'NONE'")
+    assert groups >= 1
+    (mains,), = _q(path, """select count(*) from staging.stg_settlements s join staging.stg_settlement_diagnoses d
+                           on d.settlement_id = s.settlement_id and d.is_main where d.diag_code <> s.diagnosis_code""")
+    assert mains == 0
+    # institution outliers and multi-card signals cover the same (non-revoked) cost
     (outl,), = _q(path, "select sum(total_amount) from marts.institution_cost_outliers")
     (pos,), = _q(path, "select sum(total_amount) from intermediate.int_settlements_netted where net_settlements > 0")
     assert outl == pos
 
 
-def test_special_drug_use_reconciles_with_items(sim_lab):
+def test_special_drug_use_reconciles_with_fee_lines(sim_lab):
     _, path, _, _ = sim_lab
-    (raw,), = _q(path, """select sum(amount) from staging.stg_settlement_items where special_drug""")
+    (raw,), = _q(path, """select sum(i.amount) from staging.stg_settlement_items i
+                         where i.special_drug and not exists (select 1 from lab_revocations_v2 r
+                                                              where r.revoked_setl_id = i.settlement_id)""")
     (mart,), = _q(path, "select sum(amount) from marts.innovative_drug_use")
-    assert raw is not None and mart == raw
+    assert raw is not None and raw > 0 and mart == raw
+    # only drug lines flagged 目录特项 or 谈判 count
+    codes = {c for (c,) in _q(path, "select distinct item_code from marts.innovative_drug_use")}
+    assert codes == {"XL01XEA123B001010100001"}
 
 
 def test_claim_frequency_is_distributions_not_persons(sim_lab):

@@ -114,6 +114,13 @@ def test_person_key_column_is_refused(agreements):
     assert not res.ok and "person_key" in res.reason and res.checks[-1].name == "per-person"
 
 
+@pytest.mark.parametrize("column", ["psn_no", "certno", "setl_id", "revoked_setl_id"])
+def test_national_interface_person_level_columns_are_refused(agreements, column):
+    rows = [{**_cell("40-44", 12), column: "310000000000123456"}]
+    res = check(rows, agreements=agreements)
+    assert not res.ok and column in res.reason and res.checks[-1].name == "per-person"
+
+
 def test_per_person_rows_are_refused(agreements):
     res = check([_cell("40-44", 1), _cell("45-49", 1, dx="J06")], agreements=agreements)
     assert not res.ok and "per-person" in res.reason

@@ -41,7 +41,8 @@ def pg_lab(sim_lab):
             for table in TABLES:
                 cur = src.execute(f"select * from {table}")
                 names = [d[0] for d in cur.description]
-                rows[table] = [{k: (json.loads(v) if k in ("items", "entities") and isinstance(v, str) else v)
+                rows[table] = [{k: (json.loads(v) if k in ("items", "entities", "diseinfo", "feedetail")
+                                    and isinstance(v, str) else v)
                                 for k, v in zip(names, r, strict=True)} for r in cur.fetchall()]
         finally:
             src.close()
@@ -63,10 +64,16 @@ def test_postgres_build_and_reconcile(pg_lab):
     con = psycopg2.connect(url)
     try:
         cur = con.cursor()
-        cur.execute("select sum(total_amount) from lab_settlements")
-        (raw,) = cur.fetchone()
-        cur.execute("select sum(total_amount) from marts.cost_by_disease_age_band")
-        (mart,) = cur.fetchone()
+        cur.execute("""select sum(medfee_sumamt), sum(hifp_pay), sum(psn_cash_pay) from lab_settlements_v2 s
+                       where not exists (select 1 from lab_revocations_v2 r where r.revoked_setl_id = s.setl_id)""")
+        raw = cur.fetchone()
+        cur.execute("select sum(total_amount), sum(hifp_pay), sum(cash_paid) from marts.cost_by_disease_age_band")
+        mart = cur.fetchone()
+        cur.execute("select sum(amount) from marts.innovative_drug_use")
+        (drugs,) = cur.fetchone()
+        cur.execute("select count(*) from staging.stg_settlement_diagnoses")
+        (diagnoses,) = cur.fetchone()
     finally:
         con.close()
     assert mart == raw
+    assert drugs > 0 and diagnoses > 0

@@ -32,10 +32,19 @@ def lab(tmp_path):
     LabDB(url=url, cfg=cfg).write({
         "lab_settlements": [{"settlement_id": f"ST{i}", "person_key": "pk", "event_month": m}
                             for i, m in enumerate(MONTHS)],
+        "lab_settlements_v2": [{"setl_id": f"31{i}", "person_key": "pk", "setl_month": m}
+                               for i, m in enumerate(MONTHS)],
+        "lab_revocations_v2": [{"revoked_setl_id": f"31{i}", "person_key": "pk", "revoked_month": m}
+                               for i, m in enumerate(MONTHS)],
         "lab_emr_notes": [{"note_id": f"N{i}", "settlement_id": f"ST{i}", "event_month": m}
                           for i, m in enumerate(MONTHS)],
     })
     return cfg, url
+
+
+MONTH_COLUMNS = {"lab_settlements": "event_month", "lab_settlements_v2": "setl_month",
+                 "lab_revocations_v2": "revoked_month", "lab_emr_notes": "event_month"}
+ALL_THREE = dict.fromkeys(MONTH_COLUMNS, 3)
 
 
 def _months(url: str, table: str) -> list[str]:
@@ -43,7 +52,7 @@ def _months(url: str, table: str) -> list[str]:
 
     con = duckdb.connect(url, read_only=True)
     try:
-        return sorted(r[0] for r in con.execute(f"select event_month from {table}").fetchall())
+        return sorted(r[0] for r in con.execute(f"select {MONTH_COLUMNS[table]} from {table}").fetchall())
     finally:
         con.close()
 
@@ -72,20 +81,20 @@ def test_rows_before_the_cutoff_month_are_deleted_newer_kept(lab):
     result = enforce_lab_retention(cfg, now=NOW, url=url)
     assert result["rule"]["retention"] == "P3Y" and result["cutoff"] == "2023-12-07"
     assert result["cutoff_month"] == "2023-12"
-    for table in ("lab_settlements", "lab_emr_notes"):
+    for table in MONTH_COLUMNS:
         assert _months(url, table) == ["2023-12", "2024-01", "2026-11"], table
         assert result["deleted"][table] == 3 and result["kept"][table] == 3
     runs = json.loads((cfg.state_dir / "retention-runs.json").read_text())
-    assert runs["lab-retention"]["deleted"] == {"lab_settlements": 3, "lab_emr_notes": 3}
+    assert runs["lab-retention"]["deleted"] == ALL_THREE
     again = enforce_lab_retention(cfg, now=NOW, url=url)
-    assert again["deleted"] == {"lab_settlements": 0, "lab_emr_notes": 0}
+    assert again["deleted"] == dict.fromkeys(MONTH_COLUMNS, 0)
 
 
 def test_dry_run_deletes_nothing(lab):
     cfg, url = lab
     result = enforce_lab_retention(cfg, now=NOW, dry_run=True, url=url)
-    assert result["deleted"] == {"lab_settlements": 3, "lab_emr_notes": 3}
-    assert _months(url, "lab_settlements") == sorted(MONTHS) and _months(url, "lab_emr_notes") == sorted(MONTHS)
+    assert result["deleted"] == ALL_THREE
+    assert all(_months(url, table) == sorted(MONTHS) for table in MONTH_COLUMNS)
     assert not (cfg.state_dir / "retention-runs.json").exists()
 
 

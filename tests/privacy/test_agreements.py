@@ -58,7 +58,7 @@ def test_shipped_agreements_differ_in_fields(shipped):
     assert hhb.treatment("name") == Treatment("drop") and hhb.treatment("resident_id") == Treatment("drop")
     # no e-medical notes for either
     for code in ("hhb", "shenlife"):
-        assert [g.source for g in shipped.for_insurer(code).grants_for("claims")] == ["platform.settlements.v1"]
+        assert [g.source for g in shipped.for_insurer(code).grants_for("claims")] == ["platform.settlements.v2"]
 
 
 def test_shipped_identity_fields_never_plain(shipped):
@@ -78,12 +78,12 @@ def test_shipped_identity_fields_never_plain(shipped):
 def test_agreement_set_lookups(shipped):
     claims = shipped.grants("claims")
     assert [(ref.insurer, ref.grant.source) for ref in claims] == [
-        ("hhb", "platform.settlements.v1"),
-        ("shenlife", "platform.settlements.v1"),
+        ("hhb", "platform.settlements.v2"),
+        ("shenlife", "platform.settlements.v2"),
     ]
     insurer, grant = claims[0]  # unpacks as (insurer, grant)
     assert insurer == "hhb" and grant.purpose == "claims"
-    assert [r.insurer for r in shipped.by_source("platform.settlements.v1")] == ["hhb", "shenlife"]
+    assert [r.insurer for r in shipped.by_source("platform.settlements.v2")] == ["hhb", "shenlife"]
     assert [r.insurer for r in shipped.grants("supervision")] == ["hhb"]
     with pytest.raises(KeyError, match="grants no supervision"):
         shipped.grant("shenlife", "supervision")
@@ -124,7 +124,7 @@ grants:
   - purpose: claims
     basis: consent
     mode: detail
-    source: platform.settlements.v1
+    source: platform.settlements.v2
     output: insurer.acme.claims.v1
     consent_categories: [settlement]
     retention: P1Y
@@ -243,7 +243,7 @@ MALFORMED = [
     ),
     (
         "unknown-source",
-        [("source: platform.settlements.v1", "source: platform.nope.v1  # <-")],
+        [("source: platform.settlements.v2", "source: platform.nope.v1  # <-")],
         "unknown source",
     ),
     ("bad-retention", [("retention: P1Y", "retention: 5 years  # <-")], "not an ISO 8601 duration"),
@@ -298,8 +298,8 @@ def test_malformed_agreement_names_file_and_line(tmp_path, edits, fragment):
     ("    mode: detail\n", "", "a claims grant must declare its mode"),
     ("    mode: detail\n", "    mode: both\n", "grants[0].mode"),
     ("    basis: aggregate\n", "    basis: aggregate\n    mode: result\n", "mode applies to claims grants only"),
-    ("    mode: detail\n    source: platform.settlements.v1", "    mode: result\n    source: platform.emr-notes.v1",
-     "a result grant reads platform.settlements.v1"),
+    ("    mode: detail\n    source: platform.settlements.v2", "    mode: result\n    source: platform.emr-notes.v1",
+     "a result grant reads platform.settlements.v2"),
 ])
 def test_claims_grants_declare_their_mode(old, new, fragment):
     with pytest.raises(AgreementError) as info:
@@ -524,7 +524,7 @@ def test_cli_list_show_validate(cli):
     assert [a["insurer"] for a in json.loads(res.stdout)] == ["hhb", "shenlife"]
     res = runner.invoke(cli, ["agreements", "show", "shenlife", "--json"])
     detail = json.loads(res.stdout)
-    assert detail["grants"][0]["fields"]["resident_id"] == "encrypt"
+    assert detail["grants"][0]["fields"]["certno"] == "encrypt"
     res = runner.invoke(cli, ["agreements", "validate"])
     assert res.exit_code == 0 and res.stdout.count("ok ") == 2
 

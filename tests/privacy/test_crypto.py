@@ -436,13 +436,13 @@ def test_key_source_is_followed_on_each_new_data_key():
 
 
 def test_encrypt_fields():
-    record = {"settlement_id": RID, "name": "张三", "phone": "13800138000", "total_amount": 12.5}
+    record = {"setl_id": RID, "name": "张三", "phone": "13800138000", "total_amount": 12.5}
     out = ENC.encrypt_fields(record, iter(["name", "phone", "absent"]), topic=TOPIC)
-    assert out["total_amount"] == 12.5 and out["settlement_id"] == RID
+    assert out["total_amount"] == 12.5 and out["setl_id"] == RID
     assert is_envelope(out["name"]) and is_envelope(out["phone"]) and "absent" not in out
     assert record["name"] == "张三"  # input untouched
     assert DEC.decrypt_record(out, TOPIC) == record
     with pytest.raises(EncryptionError):
-        ENC.encrypt_fields(record, ["settlement_id"], topic=TOPIC)
+        ENC.encrypt_fields(record, ["setl_id"], topic=TOPIC)
     with pytest.raises(EncryptionError):
         ENC.encrypt_fields({"name": "x"}, ["name"], topic=TOPIC)

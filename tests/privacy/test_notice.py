@@ -23,7 +23,7 @@ grants:
   - purpose: claims
     mode: detail
     basis: consent
-    source: platform.settlements.v1
+    source: platform.settlements.v2
     output: insurer.acme.claims.v1
     consent_categories: [settlement]
     method: claims adjudication

@@ -20,7 +20,7 @@ from privacy.sdk import InsurerDecryptor, envelope_paths, generate_private_key
 ROOT = Path(__file__).resolve().parents[2]
 TOPIC = "insurer.hhb.claims.v1"
 RECORD = {
-    "settlement_id": "ST2026030500000001",
+    "setl_id": "ST2026030500000001",
     "event_type": "settlement",
     "name": "张三",
     "resident_id": "310115198401011234",
@@ -42,7 +42,7 @@ def _encrypted(record: dict = RECORD, topic: str = TOPIC) -> dict:
     # a nested value, encrypted with its path as the field name
     out["items"] = [dict(out["items"][0])]
     out["items"][0]["item_name"] = ENC.encrypt(
-        "二甲双胍片", topic=topic, record_id=record["settlement_id"], field="items.0.item_name"
+        "二甲双胍片", topic=topic, record_id=record["setl_id"], field="items.0.item_name"
     )
     return out
 
@@ -61,7 +61,7 @@ def test_decrypt_record_leaves_plain_records_alone():
 
 def test_decrypt_record_names_the_field_that_failed():
     a = _encrypted()
-    b = _encrypted({**RECORD, "settlement_id": "ST2026030500000002"})
+    b = _encrypted({**RECORD, "setl_id": "ST2026030500000002"})
     a["phone"] = b["phone"]  # moved from another record
     with pytest.raises(DecryptionError, match="^field 'phone': value could not be decrypted") as info:
         DEC.decrypt_record(a, TOPIC)
@@ -84,7 +84,7 @@ def test_decrypt_record_needs_a_plain_record_id():
     enc = _encrypted()
     with pytest.raises(DecryptionError, match="no id field 'note_id'"):
         DEC.decrypt_record(enc, TOPIC, record_id_field="note_id")
-    enc["settlement_id"] = enc["name"]
+    enc["setl_id"] = enc["name"]
     with pytest.raises(DecryptionError, match="itself encrypted"):
         DEC.decrypt_record(enc, TOPIC)
 
@@ -155,7 +155,7 @@ def _run(*args: str, input: str | None = None):
 
 def test_cli_insurer_decrypt(home, tmp_path):
     enc = Encryptor.for_insurer("hhb", home)
-    records = [enc.encrypt_fields({**RECORD, "settlement_id": f"ST202603050000000{i}"}, IDENTITY, topic=TOPIC)
+    records = [enc.encrypt_fields({**RECORD, "setl_id": f"ST202603050000000{i}"}, IDENTITY, topic=TOPIC)
                for i in range(3)]
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
@@ -163,7 +163,7 @@ def test_cli_insurer_decrypt(home, tmp_path):
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["name"] for r in out] == ["张三"] * 3
-    assert out[1]["settlement_id"] == "ST2026030500000001"
+    assert out[1]["setl_id"] == "ST2026030500000001"
 
     # from stdin, machine-readable, one bad record
     records[1]["name"] = records[0]["name"]

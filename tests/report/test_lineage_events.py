@@ -13,7 +13,7 @@ from medshare.config import Settings
 from streams.runtime import Counters
 
 #: direct identifiers (docs/conventions.md): in a claims topic each is encrypted or absent
-IDENTITY = ("person_no", "resident_id", "name", "phone", "address", "card_no")
+IDENTITY = ("psn_no", "certno", "psn_name", "brdy", "person_no", "resident_id", "name", "phone", "address", "card_no")
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_claims_column_lineage_encrypts_identity_and_omits_dropped_fields(cfg, i
     _, e = _router_event(cfg)
     fields = _output(e, t.insurer_claims(insurer))["facets"]["columnLineage"]["fields"]
     present = [f for f in IDENTITY if f in fields]
-    assert "person_no" in present
+    assert "psn_no" in present
     for f in present:
         assert fields[f]["transformationDescription"] == "encrypt", f
         assert all(i["transformations"][0]["masking"] for i in fields[f]["inputFields"])
@@ -62,14 +62,14 @@ def test_claims_treatments_come_from_the_agreement(cfg):
     # hhb (mode result): the router writes nothing to hhb's topic; only the claims processor does
     assert t.insurer_claims("hhb") not in {o["name"] for o in e["outputs"]}
     fields = _output(e, "insurer.shenlife.claims.v1")["facets"]["columnLineage"]["fields"]
-    assert fields["resident_id"]["transformationDescription"] == "encrypt"
-    assert fields["resident_id"]["inputFields"] == [{
-        "namespace": ml.kafka_namespace(cfg), "name": t.PLATFORM_SETTLEMENTS, "field": "resident_id",
+    assert fields["certno"]["transformationDescription"] == "encrypt"
+    assert fields["certno"]["inputFields"] == [{
+        "namespace": ml.kafka_namespace(cfg), "name": t.PLATFORM_SETTLEMENTS, "field": "certno",
         "transformations": [{"type": "DIRECT", "subtype": "TRANSFORMATION", "description": "encrypt",
                              "masking": True}]}]
-    assert "text" not in fields and "birth_date" not in fields  # no notes; birth_date dropped
-    assert {i["name"] for i in fields["person_no"]["inputFields"]} == {t.PLATFORM_SETTLEMENTS}
-    assert fields["settlement_id"]["transformationType"] == "IDENTITY"
+    assert "text" not in fields and "brdy" not in fields  # no notes; brdy dropped
+    assert {i["name"] for i in fields["psn_no"]["inputFields"]} == {t.PLATFORM_SETTLEMENTS}
+    assert fields["setl_id"]["transformationType"] == "IDENTITY"
 
 
 def test_claims_processor_lineage_names_its_claim_results(cfg):
@@ -87,6 +87,10 @@ def test_claims_processor_lineage_names_its_claim_results(cfg):
     fields = out["facets"]["columnLineage"]["fields"]
     assert {f for f in fields if f in IDENTITY} == {"person_no"}
     assert fields["person_no"]["transformationDescription"] == "encrypt"
+    # the claim result's own names, read from the v2 settlement's fields
+    assert [i["field"] for i in fields["person_no"]["inputFields"]] == ["psn_no"]
+    assert [i["field"] for i in fields["settlement_id"]["inputFields"]] == ["setl_id", "revoke.setl_id"]
+    assert [i["field"] for i in fields["event_time"]["inputFields"]] == ["setl_time"]
     assert fields["policy_no"]["inputFields"][0]["name"] == t.PLATFORM_ENROLMENTS
     assert not {"diagnosis_code", "items", "name", "resident_id"} & set(fields)
     facet = out["outputFacets"]["medshare_disclosure"]
@@ -118,40 +122,57 @@ def test_start_event_has_datasets_but_no_lineage_and_complete_has_counters(cfg):
 
 
 def test_deidentifier_lineage_matches_its_output(cfg):
+    from datetime import UTC, datetime
+
+    from medshare.ingest import to_record
     from privacy.deid import get_deidentifier  # noqa: F401 - only to be sure the module imports
     from streams.deidentify import Deidentifier
+    from tests.platform import interface_examples as ex
 
-    pl = ml.ProcessorLineage(SimpleNamespace(name="deidentify", inputs=(t.PLATFORM_SETTLEMENTS,
+    pl = ml.ProcessorLineage(SimpleNamespace(name="deidentify", inputs=(t.PLATFORM_SETTLEMENTS_V2,
                                                                         t.PLATFORM_EMR_NOTES)), cfg)
     e = ml.to_dict(pl.event(ml.RunState.COMPLETE, Counters()))
-    fields = _output(e, t.LAB_SETTLEMENTS)["facets"]["columnLineage"]["fields"]
+    fields = _output(e, t.LAB_SETTLEMENTS_V2)["facets"]["columnLineage"]["fields"]
     assert fields["person_key"]["transformationDescription"] == "pseudonymise"
-    assert [i["field"] for i in fields["person_key"]["inputFields"]] == ["person_no"]
+    assert [i["field"] for i in fields["person_key"]["inputFields"]] == ["psn_no", "revoke.psn_no"]
     assert fields["age_band"]["transformationDescription"] == "generalise:age_band"
-    assert fields["district"]["inputFields"][0]["field"] == "resident_id"
-    # the mapping names exactly the fields the de-identifier writes
-    record = {"settlement_id": "ST2026030100000001", "event_type": "settlement", "refund_of": None,
-              "event_time": "2026-03-05T10:21:07+08:00", "person_no": "P1", "name": "x", "resident_id":
-              "110101199003071234", "gender": "M", "birth_date": "1990-03-07", "insurance_type": "310",
-              "visit_type": "11", "institution_code": "H1", "admission_date": "2026-03-05",
-              "discharge_date": "2026-03-05", "diagnosis_code": "J06.9", "items": [{"item_code": "a"}],
-              "total_amount": 1, "fund_paid": 1, "account_paid": 0, "self_pay": 0, "self_expense": 0}
-    out = Deidentifier(cfg).settlement(record)
+    assert [i["field"] for i in fields["age_band"]["inputFields"]] == ["brdy", "setl_time"]
+    assert fields["district"]["inputFields"][0]["field"] == "certno"
+    assert fields["hifob_pay"]["transformationDescription"] == "plain"
+    assert fields["main_diag_code"]["transformationDescription"] == "derive:main_diagnosis"
+    # no lab field is fed by the name, and the identifiers feed only masking treatments
+    sources = {(i["field"], f["transformationDescription"]) for f in fields.values() for i in f["inputFields"]}
+    assert not any(src == "psn_name" for src, _ in sources)
+    assert all(tr.split(":")[0] in ("pseudonymise", "generalise") for src, tr in sources
+               if src in ("psn_no", "certno", "brdy"))
+    # the mapping names exactly the fields the de-identifier writes, for both record kinds
+    records = [to_record(line)[1] for line in ex.lines()]
+    deid = Deidentifier(cfg)
+    outs = [deid.platform_record(r, datetime.now(UTC)) for r in records]
     top = {f.split("[]")[0] for f in ml.DEID_SETTLEMENT}
-    assert top == set(out)
-    assert {f.split(".")[1] for f in ml.DEID_SETTLEMENT if f.startswith("items[]")} == set(out["items"][0])
+    assert top == set().union(*(set(o) for o in outs))
+    settlement = outs[2]
+    assert {f.split(".")[1] for f in ml.DEID_SETTLEMENT if f.startswith("feedetail[]")} == \
+        set(settlement["feedetail"][0])
+    assert {f.split(".")[1] for f in ml.DEID_SETTLEMENT if f.startswith("diseinfo[]")} == \
+        set(settlement["diseinfo"][0])
     notes = _output(e, t.LAB_EMR_NOTES)["facets"]["columnLineage"]["fields"]
     assert notes["text_redacted"]["transformationDescription"] == "redact"
 
 
 def test_lab_sink_and_sinks_name_their_tables(cfg):
-    e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="lab-sink", inputs=(t.LAB_SETTLEMENTS,)), cfg)
+    e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="lab-sink", inputs=(t.LAB_SETTLEMENTS_V2,)), cfg)
                    .event(ml.RunState.COMPLETE, Counters()))
-    out = _output(e, "lab.main.lab_settlements")
+    out = _output(e, "lab.main.lab_settlements_v2")
     assert out["namespace"] == "duckdb://lab"
-    assert out["facets"]["columnLineage"]["fields"]["person_key"]["inputFields"][0]["name"] == t.LAB_SETTLEMENTS
+    lineage = out["facets"]["columnLineage"]["fields"]
+    assert lineage["person_key"]["inputFields"][0]["name"] == t.LAB_SETTLEMENTS_V2
+    assert "hifp_pay" in lineage and "feedetail" in lineage
+    revocations = _output(e, "lab.main.lab_revocations_v2")["facets"]["columnLineage"]["fields"]
+    assert revocations["revoked_setl_id"]["inputFields"][0]["name"] == t.LAB_SETTLEMENTS_V2
+    _output(e, "lab.main.lab_emr_notes")
     pg = Settings(home=cfg.home, lab_url="postgresql://u@db.example:5433/lab")
-    assert ml.lab_dataset(pg, "lab_settlements") == ("postgres://db.example:5433", "lab.public.lab_settlements")
+    assert ml.lab_dataset(pg, "lab_settlements_v2") == ("postgres://db.example:5433", "lab.public.lab_settlements_v2")
     e = ml.to_dict(ml.ProcessorLineage(SimpleNamespace(name="audit-sink", inputs=(t.AUDIT,)), cfg)
                    .event(ml.RunState.START))
     assert e["outputs"][0]["name"] == "audit_log"
@@ -186,31 +207,31 @@ def test_failed_run_carries_the_error(cfg):
     assert e["run"]["facets"]["errorMessage"]["message"] == "RuntimeError: boom"
 
 
-def _table_run(table="lab_settlements", unique_ok=False, fresh_ok=True):
+def _table_run(table="lab_settlements_v2", unique_ok=False, fresh_ok=True):
     from contracts.gx import Outcome, TableRun
 
-    return TableRun(table, "lab.settlements.v1", "1.0.0", "x", 3, "now", 0.1,
+    return TableRun(table, "lab.settlements.v2", "2.0.0", "x", 3, "now", 0.1,
                     [Outcome("expect_column_values_to_not_be_null", "required", "person_key", True, "critical", "",
                              unexpected_count=0),
-                     Outcome("expect_column_values_to_be_unique", "unique", "settlement_id", unique_ok, "critical",
+                     Outcome("expect_column_values_to_be_unique", "unique", "setl_id", unique_ok, "critical",
                              "", unexpected_count=0 if unique_ok else 2),
-                     Outcome("expect_column_max_to_be_between", "freshness", "event_hour", fresh_ok, "warning", "",
+                     Outcome("expect_column_max_to_be_between", "freshness", "setl_hour", fresh_ok, "warning", "",
                              observed="2026-03-01T10:00:00+00:00")],
-                    null_counts={"person_key": 0, "refund_of": 3})
+                    null_counts={"person_key": 0, "main_diag_code": 3})
 
 
 def test_quality_event_carries_gx_assertions_and_metrics(cfg):
     e = ml.to_dict(ml.quality_event([_table_run()], cfg))
     facets = e["inputs"][0]["inputFacets"]
-    assert (e["inputs"][0]["namespace"], e["inputs"][0]["name"]) == ("duckdb://lab", "lab.main.lab_settlements")
+    assert (e["inputs"][0]["namespace"], e["inputs"][0]["name"]) == ("duckdb://lab", "lab.main.lab_settlements_v2")
     assert [(a["assertion"], a["success"], a["column"], a["severity"], a["name"], a["actual"])
             for a in facets["dataQualityAssertions"]["assertions"]] == [
         ("expect_column_values_to_not_be_null", True, "person_key", "critical", "required", "0"),
-        ("expect_column_values_to_be_unique", False, "settlement_id", "critical", "unique", "2"),
-        ("expect_column_max_to_be_between", True, "event_hour", "warning", "freshness", "2026-03-01T10:00:00+00:00")]
+        ("expect_column_values_to_be_unique", False, "setl_id", "critical", "unique", "2"),
+        ("expect_column_max_to_be_between", True, "setl_hour", "warning", "freshness", "2026-03-01T10:00:00+00:00")]
     metrics = facets["dataQualityMetrics"]
     assert metrics["rowCount"] == 3
-    assert {c: m["nullCount"] for c, m in metrics["columnMetrics"].items()} == {"person_key": 0, "refund_of": 3}
+    assert {c: m["nullCount"] for c, m in metrics["columnMetrics"].items()} == {"person_key": 0, "main_diag_code": 3}
     assert metrics["_schemaURL"].endswith("/DataQualityMetricsInputDatasetFacet.json#/$defs/"
                                           "DataQualityMetricsInputDatasetFacet")
     from medshare.lineage_schema import validate_event
@@ -225,7 +246,7 @@ def _task_event(state, runs, cfg, at, run_id):
             "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
             "run": {"runId": run_id, "facets": {}},
             "job": {"namespace": "airflow", "name": "lab_load.load_and_validate", "facets": {}},
-            "inputs": [{"namespace": ml.kafka_namespace(cfg), "name": t.LAB_SETTLEMENTS}, *validated],
+            "inputs": [{"namespace": ml.kafka_namespace(cfg), "name": t.LAB_SETTLEMENTS_V2}, *validated],
             "outputs": [{"namespace": d["namespace"], "name": d["name"]} for d in validated]}
 
 
@@ -235,22 +256,22 @@ def test_report_reads_each_tables_latest_validation_from_the_facets(cfg):
     ok = _task_event("COMPLETE", [_table_run(unique_ok=True, fresh_ok=False)], cfg, "2026-03-02T00:00:05.000Z",
                      "01956d3c-0000-7000-8000-000000000011")
     bad = _task_event("FAIL", [_table_run()], cfg, "2026-03-03T00:00:05.000Z", "01956d3c-0000-7000-8000-000000000012")
-    first = quality_results([ok], cfg)["lab_settlements"]
+    first = quality_results([ok], cfg)["lab_settlements_v2"]
     assert first["status"] == "passed", "a failed warning (freshness) does not fail the validation"
     assert (first["expectations"], first["failed"], first["rows"]) == (3, 1, 3)
     latest = quality_results([ok, bad], cfg)
-    assert set(latest) == {"lab_settlements"}
-    got = latest["lab_settlements"]
+    assert set(latest) == {"lab_settlements_v2"}
+    got = latest["lab_settlements_v2"]
     assert (got["status"], got["job"], got["event"], got["at"]) == (
         "failed", "airflow/lab_load.load_and_validate", "FAIL", "2026-03-03T00:00:05.000Z")
     assert (got["validations"], got["failed_validations"]) == (2, 1)
     assert got["failures"] == [{"expectation": "expect_column_values_to_be_unique", "rule": "unique",
-                                "column": "settlement_id", "severity": "critical", "actual": "2"}]
+                                "column": "setl_id", "severity": "critical", "actual": "2"}]
     # the report's section, without running GX (no lab here): what the store holds
     section = _quality(cfg, [ok, bad], validate=False)
-    assert section["status"] == "ok" and [tb["table"] for tb in section["tables"]] == ["lab_settlements"]
+    assert section["status"] == "ok" and [tb["table"] for tb in section["tables"]] == ["lab_settlements_v2"]
     html = _quality_html(section)
-    assert "unique on settlement_id (critical, observed 2)" in html and "lab_load.load_and_validate" in html
+    assert "unique on setl_id (critical, observed 2)" in html and "lab_load.load_and_validate" in html
     assert "2 validation(s) in the window, 1 failed" in html
     assert _quality(cfg, [], validate=False)["tables"] == []
     # dbt's source tests on the same table (their own producer) are not the contract's suite
@@ -258,8 +279,8 @@ def test_report_reads_each_tables_latest_validation_from_the_facets(cfg):
            "inputs": [{**ok["inputs"][1], "inputFacets": {"dataQualityAssertions": {
                "_producer": "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/integration/dbt",
                "_schemaURL": "https://openlineage.io/spec/facets/1-1-0/DataQualityAssertionsDatasetFacet.json",
-               "assertions": [{"assertion": "not_null", "success": True, "column": "settlement_id"}]}}}]}
-    assert quality_results([ok, bad, dbt], cfg)["lab_settlements"] == got
+               "assertions": [{"assertion": "not_null", "success": True, "column": "setl_id"}]}}}]}
+    assert quality_results([ok, bad, dbt], cfg)["lab_settlements_v2"] == got
 
 
 def test_graph_draws_a_table_the_task_validates_after_writing_it_as_an_output_only(cfg):
@@ -269,10 +290,10 @@ def test_graph_draws_a_table_the_task_validates_after_writing_it_as_an_output_on
     e = _task_event("COMPLETE", [_table_run()], cfg, "2026-03-02T00:00:05.000Z", "01956d3c-0000-7000-8000-000000000013")
     graph = lineage_graph([e], load_agreements(), cfg)
     job = "job:airflow/lab_load.load_and_validate"
-    table = "/".join(ml.lab_dataset(cfg, "lab_settlements"))
+    table = "/".join(ml.lab_dataset(cfg, "lab_settlements_v2"))
     edges = {(x["source"], x["target"]) for x in graph["edges"] if x["observed"]}
     assert (job, table) in edges and (table, job) not in edges
-    assert (f"{ml.kafka_namespace(cfg)}/{t.LAB_SETTLEMENTS}", job) in edges
+    assert (f"{ml.kafka_namespace(cfg)}/{t.LAB_SETTLEMENTS_V2}", job) in edges
 
 
 def test_store_appends_reads_dedups_and_accepts_foreign_events(cfg):

@@ -16,8 +16,8 @@ def test_agreements_section_names_each_claims_grants_mode():
 
     rows = {(a["insurer"], g["purpose"], g["source"]): g["mode"] for a in _agreements(load_agreements(), None, None)
             for g in a["grants"]}
-    assert rows[("hhb", "claims", "platform.settlements.v1")] == "result"
-    assert rows[("shenlife", "claims", "platform.settlements.v1")] == "detail"
+    assert rows[("hhb", "claims", "platform.settlements.v2")] == "result"
+    assert rows[("shenlife", "claims", "platform.settlements.v2")] == "detail"
     assert rows[("hhb", "actuarial", "mart:cost_by_disease_age_band")] is None
 
 

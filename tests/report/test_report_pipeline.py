@@ -91,7 +91,8 @@ def test_claims_column_lineage_and_disclosure_facet(run):
     for code in ("shenlife",):
         out = next(o for o in done["outputs"] if o["name"] == t.insurer_claims(code))
         fields = out["facets"]["columnLineage"]["fields"]
-        assert fields["person_no"]["transformationDescription"] == "encrypt"
+        assert fields["psn_no"]["transformationDescription"] == "encrypt"
+        assert fields["certno"]["transformationDescription"] == "encrypt"
         for ref in agreements.grants("claims"):
             if ref.insurer != code:
                 continue
@@ -118,7 +119,7 @@ def test_report_data_matches_the_stores_and_leaks_nothing(run):
     assert data["quarantine"]["source"] == "topic" and data["quarantine"]["total"] > 0
     assert data["quarantine"]["by_rule"]
     assert data["consents"]["granted"] > 0
-    assert {tb["table"] for tb in data["quality"]["tables"]} == {"lab_settlements", "lab_emr_notes"}
+    assert {tb["table"] for tb in data["quality"]["tables"]} == {"lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes"}
     observed = {(e["source"], e["target"]) for e in data["lineage"]["edges"] if e["observed"]}
     # the router feeds shenlife's claims topic (mode detail), never hhb's (mode result)
     assert any(s.endswith("streams.router") and d.endswith("insurer.shenlife.claims.v1") for s, d in observed)
@@ -128,7 +129,8 @@ def test_report_data_matches_the_stores_and_leaks_nothing(run):
     secrets = set()
     for e in run["events"]:
         r = e.record if isinstance(e.record, dict) else {}
-        for k in ("name", "resident_id", "phone", "person_no", "card_no", "address"):
+        for k in ("name", "resident_id", "phone", "person_no", "card_no", "address", "psn_no", "psn_name", "certno",
+                  "brdy"):
             if isinstance(r.get(k), str) and len(r[k]) >= 2:
                 secrets.add(r[k])
     assert secrets

@@ -31,7 +31,7 @@ def test_json_summary(tmp_path: Path) -> None:
     assert set(summary["consents"]["consenting_persons"]) == {"hhb", "shenlife", "abc"}
     assert (tmp_path / "run" / "summary.json").exists()
     assert (tmp_path / "run" / "malformed.jsonl").exists()
-    assert (tmp_path / "jsonl" / "platform.settlements.v1.jsonl").exists()
+    assert (tmp_path / "jsonl" / "platform.settlements.v2.jsonl").exists()
     assert "kafka" not in summary["sinks"]
     # enrolment events for the insurers with a product, in the sidecar's topics when malformed
     assert summary["topics"]["platform.enrolments.v1"] > 0

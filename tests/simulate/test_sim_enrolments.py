@@ -75,8 +75,8 @@ def test_cancels_come_after_their_enrolment_and_name_it(small_run: Run) -> None:
 
 
 def test_pre_existing_declarations_are_the_persons_condition(small_run: Run) -> None:
-    by_person = {e.record["person_no"]: e for e in small_run.events
-                 if e.topic == PLATFORM_SETTLEMENTS and e.malformed is None}
+    by_person = {e.record["psn_no"]: e for e in small_run.events
+                 if e.topic == PLATFORM_SETTLEMENTS and e.malformed is None and "revoke" not in e.record}
     declared = [r for r in _valid(small_run) if r["pre_existing"]]
     assert declared
     assert sum(small_run.summary["enrolments"]["declaring_pre_existing"].values()) == len(declared)
@@ -84,7 +84,8 @@ def test_pre_existing_declarations_are_the_persons_condition(small_run: Run) -> 
         assert len(r["pre_existing"]) == 1 and len(r["pre_existing"][0]) == 3
     # a person who declares a condition and visits the doctor often has it diagnosed
     matches = sum(1 for r in declared if r["person_no"] in by_person
-                  and by_person[r["person_no"]].record["diagnosis_code"].startswith(r["pre_existing"][0]))
+                  and any(d["diag_code"].startswith(r["pre_existing"][0])
+                          for d in by_person[r["person_no"]].record["diseinfo"]))
     assert matches > 0
 
 

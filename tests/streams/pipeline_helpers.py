@@ -96,6 +96,30 @@ def values(messages: Iterable[Any]) -> list[dict[str, Any]]:
     return [json.loads(m.value) for m in messages]
 
 
+def disclosure_id(topic: str, record: dict[str, Any]) -> str:
+    """The id of a record on an insurer topic and in its audit event: ``note_id``, ``setl_id``, or
+    ``<setl_id>-R`` for a 2208 revocation."""
+    if "note_id" in record:
+        return record["note_id"]
+    if isinstance(record.get("revoke"), dict):
+        return f"{record['revoke']['setl_id']}-R"
+    return record["setl_id"]
+
+
+def _consents_as_of(events: list[tuple[int, dict[str, Any]]], timestamp: int) -> tuple[dict[str, Any], set[str]]:
+    """(grants by consent id, revoked consent ids) of one person's consent events published by ``timestamp``."""
+    grants: dict[str, dict[str, Any]] = {}
+    revoked: set[str] = set()
+    for ts, c in sorted(events, key=lambda x: x[0]):
+        if ts > timestamp:
+            break
+        if c["action"] == "grant":
+            grants[c["consent_id"]] = c
+        else:
+            revoked.add(c["consent_id"])
+    return grants, revoked
+
+
 def expected_disclosures(cfg: Settings, events: Iterable[Any]) -> set[tuple[str, str, str]]:
     """(insurer, source topic, record id) the router must disclose, from the platform topics as published.
 
@@ -117,24 +141,21 @@ def expected_disclosures(cfg: Settings, events: Iterable[Any]) -> set[tuple[str,
         if m.value in valid:
             r = json.loads(m.value)
             by_person[r["person_no"]].append((m.timestamp, r))
+    from medshare.platform_records import event_time, is_revocation, psn_no
+
     expected = set()
-    for topic, id_field in ((t.PLATFORM_SETTLEMENTS, "settlement_id"), (t.PLATFORM_EMR_NOTES, "note_id")):
+    for topic in (t.PLATFORM_SETTLEMENTS, t.PLATFORM_EMR_NOTES):
         for m in read_topic(cfg, topic):
             if m.value not in valid:
                 continue
             r = json.loads(m.value)
-            at = datetime.fromisoformat(r["event_time"])
-            grants: dict[str, dict[str, Any]] = {}
-            revoked: set[str] = set()
-            for ts, c in sorted(by_person[r["person_no"]], key=lambda x: x[0]):
-                if ts > m.timestamp:
-                    break
-                if c["action"] == "grant":
-                    grants[c["consent_id"]] = c
-                else:
-                    revoked.add(c["consent_id"])
+            at = event_time(r, m.timestamp * 1000)  # a 2208 revocation: its publish time
+            revocation = is_revocation(r)
+            grants, revoked = _consents_as_of(by_person[psn_no(r)], m.timestamp)
             for ref in agreements.grants("claims", source=topic):
                 if ref.grant.mode != "detail":  # a result grant: only claim results leave (not the router's)
+                    continue
+                if revocation and not any(p.startswith("revoke.") for p in ref.grant.output_fields):
                     continue
                 if not agreements.for_insurer(ref.insurer).in_effect(at):
                     continue
@@ -142,7 +163,7 @@ def expected_disclosures(cfg: Settings, events: Iterable[Any]) -> set[tuple[str,
                     if (cid not in revoked and g["insurer_code"] == ref.insurer and g["purpose"] == "claims"
                             and datetime.fromisoformat(g["valid_from"]) <= at < datetime.fromisoformat(g["valid_to"])
                             and set(ref.grant.consent_categories) <= set(g["data_categories"])):
-                        expected.add((ref.insurer, topic, r[id_field]))
+                        expected.add((ref.insurer, topic, disclosure_id(topic, r)))
                         break
     return expected
 
@@ -160,6 +181,5 @@ def disclosed(cfg: Settings, insurers: Iterable[str] = INSURERS) -> Counter[tupl
             if rec.get("record_type") == "claim-result":
                 got[(code, "claims-engine", rec["claim_id"])] += 1
             else:
-                rid = rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]
-                got[(code, source, rid)] += 1
+                got[(code, source, disclosure_id(source, rec))] += 1
     return got

@@ -426,7 +426,7 @@ def test_the_cluster_replicates_every_topic(cluster):
 
 def test_reference_run_produced_every_kind_of_output(reference):
     out = reference["outputs"]
-    for name in (t.insurer_claims("hhb"), t.insurer_claims("shenlife"), "audit_ids", "lab_settlements",
+    for name in (t.insurer_claims("hhb"), t.insurer_claims("shenlife"), "audit_ids", "lab_settlements_v2",
                  "lab_emr_notes", "claim_ledger", "quarantine"):
         assert sum(out[name].values()) > 0, name
     assert max(out["audit_ids"].values()) == 1

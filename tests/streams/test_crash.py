@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pipeline_helpers import INSURERS, expected_disclosures, read_topic, reset_pipeline, values
+from pipeline_helpers import INSURERS, disclosure_id, expected_disclosures, read_topic, reset_pipeline, values
 
 from medshare import topics as t
 
@@ -102,13 +102,14 @@ def test_lab_has_each_valid_settlement_exactly_once(crashed_run):
     from streams.labdb import LabDB
 
     db = LabDB(cfg=crashed_run["cfg"])
-    valid = [e.record["settlement_id"] for e in crashed_run["events"]
-             if e.topic == t.PLATFORM_SETTLEMENTS and e.malformed is None]
-    rows = [r[0] for r in db.query("select settlement_id from lab_settlements")]
+    platform = [e.record for e in crashed_run["events"]
+                if e.topic == t.PLATFORM_SETTLEMENTS_V2 and e.malformed is None]
+    valid = [r["setl_id"] for r in platform if "revoke" not in r]
+    rows = [r[0] for r in db.query("select setl_id from lab_settlements_v2")]
     assert sorted(rows) == sorted(valid)
     # the lab topic itself (read_committed) has no duplicates either
-    lab = values(read_topic(crashed_run["cfg"], t.LAB_SETTLEMENTS))
-    assert len(lab) == len(valid) == len({r["settlement_id"] for r in lab})
+    lab = [r for r in values(read_topic(crashed_run["cfg"], t.LAB_SETTLEMENTS_V2)) if "setl_id" in r]
+    assert len(lab) == len(valid) == len({r["setl_id"] for r in lab})
 
 
 def test_every_consented_disclosure_arrived_once(crashed_run):
@@ -119,7 +120,7 @@ def test_every_consented_disclosure_arrived_once(crashed_run):
         for m in read_topic(cfg, t.insurer_claims(code)):
             rec = json.loads(m.value)
             source = dict((k, v.decode()) for k, v in m.headers)["ms-source"]
-            got[(code, source, rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"])] += 1
+            got[(code, source, disclosure_id(source, rec))] += 1
     assert set(got) == expected
     assert max(got.values()) == 1, "a disclosure was duplicated by the crash"
     audits = Counter((a["insurer"], a["source"], a["record_id"]) for a in values(read_topic(cfg, t.AUDIT)))

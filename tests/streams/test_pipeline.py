@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 import pytest
-from pipeline_helpers import INSURERS, expected_disclosures, read_topic, reset_pipeline, values
+from pipeline_helpers import INSURERS, disclosure_id, expected_disclosures, read_topic, reset_pipeline, values
 
 from medshare import topics as t
 
@@ -59,10 +59,8 @@ def test_disclosures_are_exactly_the_consented_ones(run):
         for m in ms:
             rec = json.loads(m.value)
             source = dict((k, v.decode()) for k, v in m.headers)["ms-source"]
-            rid = rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]
-            actual.add((code, source, rid))
-        assert len(ms) == len({json.loads(m.value).get("note_id") or json.loads(m.value)["settlement_id"]
-                               for m in ms}), f"duplicates on {code}'s topic"
+            actual.add((code, source, disclosure_id(source, rec)))
+        assert len(ms) == len({disclosure_id("", json.loads(m.value)) for m in ms}), f"duplicates on {code}'s topic"
     expected = expected_disclosures(run["cfg"], run["events"])
     assert expected, "the simulation should produce some consented settlements"
     assert actual == expected
@@ -85,11 +83,13 @@ def test_identity_encrypted_and_only_the_entitled_insurer_decrypts(run):
         other = next(c for c in INSURERS if c != code)
         for m in ms[:40]:
             rec = json.loads(m.value)
-            assert is_envelope(rec["person_no"]), "person_no must arrive encrypted"
+            body = rec.get("revoke") or rec
+            assert is_envelope(body["psn_no"]), "psn_no must arrive encrypted"
+            assert "revoke" in rec or is_envelope(rec["certno"]), "certno must arrive encrypted"
             topic = t.insurer_claims(code)
             id_field = record_id_field(rec)
             plain = decryptors[code].decrypt_record(rec, topic, record_id_field=id_field)
-            assert plain["person_no"].startswith("3100")
+            assert (plain.get("revoke") or plain)["psn_no"].startswith("3100")
             with pytest.raises(DecryptionError):
                 decryptors[other].decrypt_record(rec, topic, record_id_field=id_field)
             checked += 1
@@ -110,10 +110,12 @@ def test_fields_outside_the_agreement_never_appear(run):
             for path, tr in grant.fields.items():
                 if tr.kind == "drop":
                     assert path not in rec
-            if "items" in rec:
-                item_allowed = {p.split("[].")[1] for p in grant.output_fields if p.startswith("items[].")}
-                for item in rec["items"]:
-                    assert set(item) <= item_allowed
+            for array in ("feedetail", "diseinfo"):
+                allowed = {p.split("[].")[1] for p in grant.output_fields if p.startswith(f"{array}[].")}
+                for line in rec.get(array, []):
+                    assert set(line) <= allowed, f"{code}: {array} carries {set(line) - allowed}"
+            if "revoke" in rec:
+                assert set(rec["revoke"]) <= {p.split(".")[1] for p in grant.output_fields if p.startswith("revoke.")}
 
 
 def test_every_disclosure_has_an_audit_event(run):
@@ -125,12 +127,12 @@ def test_every_disclosure_has_an_audit_event(run):
         for m in ms:
             rec = json.loads(m.value)
             source = dict((k, v.decode()) for k, v in m.headers)["ms-source"]
-            rid = rec["note_id"] if source == t.PLATFORM_EMR_NOTES else rec["settlement_id"]
-            assert (code, source, rid) in audit_keys
+            assert (code, source, disclosure_id(source, rec)) in audit_keys
     assert sum(audit_keys.values()) == sum(len(ms) for ms in _insurer_messages(cfg).values())
     for a in audits:
         assert a["consent_id"] and a["agreement_version"].startswith("sha256:")
-        assert "resident_id" not in json.dumps(a["fields"]) or a["fields"].get("resident_id") == "encrypt"
+        for identifier in ("resident_id", "certno", "psn_no", "psn_name", "brdy"):
+            assert a["fields"].get(identifier) in (None, "encrypt"), (identifier, a["fields"].get(identifier))
 
 
 def test_malformed_events_all_quarantined_with_reasons(run):
@@ -156,20 +158,31 @@ def test_lab_has_each_valid_settlement_once(run):
 
     cfg = run["cfg"]
     db = LabDB(cfg=cfg)
-    valid = {e.record["settlement_id"] for e in _valid(run["events"], t.PLATFORM_SETTLEMENTS)}
-    rows = db.query("select settlement_id from lab_settlements")
+    platform = [e.record for e in _valid(run["events"], t.PLATFORM_SETTLEMENTS_V2)]
+    valid = {r["setl_id"] for r in platform if "revoke" not in r}
+    rows = db.query("select setl_id from lab_settlements_v2")
     assert len(rows) == len(valid)
     assert {r[0] for r in rows} == valid
+    revoked = {r["revoke"]["setl_id"] for r in platform if "revoke" in r}
+    assert {r[0] for r in db.query("select revoked_setl_id from lab_revocations_v2")} == revoked
     notes = {e.record["note_id"] for e in _valid(run["events"], t.PLATFORM_EMR_NOTES)}
     assert {r[0] for r in db.query("select note_id from lab_emr_notes")} == notes
 
 
 def _identifiers(events) -> dict[str, set[str]]:
+    """Every direct identifier of every simulated person (settlements carry only psn_no, psn_name,
+    certno and brdy; phone, card and address live in the person's record and the notes)."""
+    from medshare.simulate.persons import make_person
+
     ids: dict[str, set[str]] = defaultdict(set)
+    for i in range(SIM["persons"]):
+        p = make_person(SIM["seed"], i, SIM["start_date"])
+        for f, v in (("name", p.name), ("resident_id", p.resident_id), ("phone", p.phone), ("card_no", p.card_no),
+                     ("address", p.address), ("person_no", p.person_no), ("brdy", p.birth_date.isoformat())):
+            ids[f].add(v)
     for e in _valid(events, t.PLATFORM_SETTLEMENTS):
-        r = e.record
-        for f in ("name", "resident_id", "phone", "card_no", "address", "person_no"):
-            ids[f].add(r[f])
+        if "revoke" not in e.record:
+            assert e.record["psn_name"] in ids["name"] and e.record["certno"] in ids["resident_id"]
     return ids
 
 
@@ -193,19 +206,19 @@ def test_no_plaintext_identifier_anywhere_downstream(run):
     cfg = run["cfg"]
     ids = _identifiers(run["events"])
     texts: list[tuple[str, str]] = []
-    for topic in [t.LAB_SETTLEMENTS, t.LAB_EMR_NOTES, *(t.insurer_claims(c) for c in INSURERS),
+    for topic in [t.LAB_SETTLEMENTS_V2, t.LAB_EMR_NOTES, *(t.insurer_claims(c) for c in INSURERS),
                   *(t.insurer_marts(c) for c in INSURERS)]:
         for m in read_topic(cfg, topic, committed_only=False):
             texts.append((topic, (m.key or b"").decode() + " " + m.value.decode()))
     db = LabDB(cfg=cfg)
-    for table in ("lab_settlements", "lab_emr_notes"):
+    for table in ("lab_settlements_v2", "lab_revocations_v2", "lab_emr_notes"):
         for row in db.query(f"select * from {table}"):
             texts.append((table, " ".join(str(c) for c in row)))
     assert len(texts) > 100
     cat = _catalogue_strings()
     leaks = []
     for where, text in texts:
-        for field in ("resident_id", "phone", "card_no", "person_no", "address"):
+        for field in ("resident_id", "phone", "card_no", "person_no", "address", "brdy"):
             for v in ids[field]:
                 if v in text:
                     leaks.append((where, field))

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.integration
 def _consent(event_id: str, consent_id: str, action: str, settlement: dict, insurer: str = "shenlife") -> dict:
     """A consent event of the settlement's person (the platform's consents name the resident id)."""
     return {
-        "event_id": event_id, "consent_id": consent_id, "action": action, "person_no": settlement["person_no"],
-        "resident_id": settlement["resident_id"], "insurer_code": insurer, "purpose": "claims",
+        "event_id": event_id, "consent_id": consent_id, "action": action, "person_no": settlement["psn_no"],
+        "resident_id": settlement["certno"], "insurer_code": insurer, "purpose": "claims",
         "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
         "valid_to": "2027-01-01T00:00:00+08:00", "channel": "随申办",
         "event_time": "2026-03-01T08:00:00+08:00",
@@ -47,9 +47,9 @@ def _settlements(n: int) -> list[dict]:
     sim = Simulation(SimConfig(persons=60, days=60, seed=3, malformed_rate=0.0, start_date=date(2026, 3, 1)))
     for e in sim.events():
         r = e.record
-        if e.topic == t.PLATFORM_SETTLEMENTS and r["event_type"] == "settlement" and r["person_no"] not in persons:
+        if e.topic == t.PLATFORM_SETTLEMENTS and "revoke" not in r and r["psn_no"] not in persons:
             out.append(r)
-            persons.add(r["person_no"])
+            persons.add(r["psn_no"])
             if len(out) == n:
                 break
     return out
@@ -69,7 +69,7 @@ def _publish(cfg, messages: list[tuple[str, dict | bytes, str]]) -> None:
                 prod.send(topic, value=value, key=key.encode(), headers=[("ms-event-id", b"broken-1")]).get(30)
             else:
                 o = Outgoing.record(topic, value, key=key, producer="test",
-                                    event_id=value.get("event_id") or value.get("settlement_id"))
+                                    event_id=value.get("event_id") or value.get("setl_id"))
                 prod.send(o.topic, value=o.value, key=o.key, headers=o.headers).get(30)
             time.sleep(0.005)
     finally:
@@ -77,7 +77,7 @@ def _publish(cfg, messages: list[tuple[str, dict | bytes, str]]) -> None:
 
 
 def _routed(cfg, insurer: str = "shenlife") -> set[str]:
-    return {json.loads(m.value)["settlement_id"] for m in read_topic(cfg, t.insurer_claims(insurer))}
+    return {json.loads(m.value)["setl_id"] for m in read_topic(cfg, t.insurer_claims(insurer))}
 
 
 def test_consents_take_effect_in_stream_order_without_consent_sync(kafka_broker):
@@ -87,8 +87,8 @@ def test_consents_take_effect_in_stream_order_without_consent_sync(kafka_broker)
     cfg = kafka_broker
     reset_pipeline(cfg)
     granted, revoked, never = _settlements(3)
-    a, b, c = (r["person_no"] for r in (granted, revoked, never))
-    second = {**revoked, "settlement_id": revoked["settlement_id"][:-1] + ("0" if revoked["settlement_id"][-1] != "0"
+    a, b, c = (r["psn_no"] for r in (granted, revoked, never))
+    second = {**revoked, "setl_id": revoked["setl_id"][:-1] + ("0" if revoked["setl_id"][-1] != "0"
                                                                            else "1")}
     _publish(cfg, [
         (t.PLATFORM_CONSENTS, _consent("E1", "C1", "grant", granted), a),
@@ -103,7 +103,7 @@ def test_consents_take_effect_in_stream_order_without_consent_sync(kafka_broker)
     counters = Runner(factory("router")(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
 
     # shenlife's claims grant is mode detail (hhb's is result: the router sends hhb nothing)
-    assert _routed(cfg) == {granted["settlement_id"], revoked["settlement_id"]}
+    assert _routed(cfg) == {granted["setl_id"], revoked["setl_id"]}
     assert _routed(cfg, "hhb") == set()
     # the router stored the consents it read (consent-sync finds them already there, idempotent)
     from privacy.consent import ConsentRegistry
@@ -128,7 +128,7 @@ def test_claims_processor_takes_consents_in_stream_order_too(kafka_broker):
     cfg = kafka_broker
     reset_pipeline(cfg)
     first, second = _settlements(2)
-    p, q = first["person_no"], second["person_no"]
+    p, q = first["psn_no"], second["psn_no"]
 
     def enrol(person: str, n: int) -> dict:
         return {"event_id": f"EE-T-{n}", "enrolment_id": f"EN-T-{n}", "action": "enrol", "person_no": person,
@@ -145,7 +145,7 @@ def test_claims_processor_takes_consents_in_stream_order_too(kafka_broker):
     ])
     counters = Runner(factory("claims")(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
     results = [json.loads(m.value) for m in read_topic(cfg, t.insurer_claims("hhb"))]
-    assert [r["settlement_id"] for r in results] == [first["settlement_id"]]
+    assert [r["settlement_id"] for r in results] == [first["setl_id"]]  # a claim result names the setl_id
     assert results[0]["record_type"] == "claim-result"
     assert counters.extra.get("consent.grant") == 1
     assert [q for q in values(read_topic(cfg, t.QUARANTINE)) if q["quarantined_by"] == "claims"] == []

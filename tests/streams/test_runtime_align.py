@@ -17,7 +17,7 @@ from medshare.config import Settings
 from streams.runtime import Runner, RunOptions
 
 Msg = namedtuple("Msg", "topic partition offset timestamp")
-C, S, N = "platform.consents.v1", "platform.settlements.v1", "platform.emr-notes.v1"
+C, S, N = "platform.consents.v1", "platform.settlements.v2", "platform.emr-notes.v1"
 
 
 class FakeConsumer:

@@ -19,7 +19,7 @@ from medshare.envelope import Outgoing
 from streams.runtime import Runner, RunOptions
 
 Msg = namedtuple("Msg", "topic partition offset timestamp key value headers")
-S = "platform.settlements.v1"
+S = "platform.settlements.v2"
 
 
 class _Result:

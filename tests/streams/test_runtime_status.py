@@ -10,7 +10,7 @@ from streams.runtime import Runner, RunOptions, status_dir
 
 
 class Named:
-    name, inputs = "t", ("platform.settlements.v1",)
+    name, inputs = "t", ("platform.settlements.v2",)
 
 
 def test_status_is_throttled_while_running_but_every_change_is_written(tmp_path, monkeypatch):

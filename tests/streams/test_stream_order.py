@@ -73,8 +73,8 @@ def _person_settlements(n: int) -> list[dict]:
 
     sim = Simulation(SimConfig(persons=20, days=30, seed=5, malformed_rate=0.0, start_date=date(2026, 3, 1)))
     first = next(e.record for e in sim.events()
-                 if e.topic == t.PLATFORM_SETTLEMENTS and e.record["event_type"] == "settlement")
-    return [{**first, "settlement_id": f"{first['settlement_id'][:-4]}{i:04d}"} for i in range(n)]
+                 if e.topic == t.PLATFORM_SETTLEMENTS and "revoke" not in e.record)
+    return [{**first, "setl_id": f"{first['setl_id'][:-4]}{i:04d}"} for i in range(n)]
 
 
 def _consent(eid: str, cid: str, action: str, s: dict, insurer: str = "hhb") -> dict:
@@ -86,14 +86,14 @@ def _consent(eid: str, cid: str, action: str, s: dict, insurer: str = "hhb") -> 
     # a grant names the notice of the agreement in force (privacy.notice refuses one that does not)
     notice = ({"notice_id": NoticeBook.load().current(insurer, "claims", datetime.fromisoformat(when)).notice_id}
               if action == "grant" else {})
-    return {"event_id": eid, "consent_id": cid, "action": action, "person_no": s["person_no"],
-            "resident_id": s["resident_id"], "insurer_code": insurer, "purpose": "claims",
+    return {"event_id": eid, "consent_id": cid, "action": action, "person_no": s["psn_no"],
+            "resident_id": s["certno"], "insurer_code": insurer, "purpose": "claims",
             "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
             "valid_to": "2027-01-01T00:00:00+08:00", "channel": "随申办", "event_time": when, **notice}
 
 
 def _enrolment(eid: str, action: str, s: dict) -> dict:
-    return {"event_id": eid, "enrolment_id": "EN-WINDOW-1", "action": action, "person_no": s["person_no"],
+    return {"event_id": eid, "enrolment_id": "EN-WINDOW-1", "action": action, "person_no": s["psn_no"],
             "insurer_code": "hhb", "product_id": "hhb-huibao", "policy_no": "HHB2026W000001",
             "valid_from": "2026-01-01T00:00:00+08:00", "valid_to": "2027-01-01T00:00:00+08:00",
             "pre_existing": [], "channel": "随申办", "event_time": "2026-02-01T12:00:00+08:00"}
@@ -109,8 +109,8 @@ def _publish(cfg, messages: list[tuple[str, dict]]) -> None:
     prod = mk.producer("platform", cfg=cfg)
     try:
         for topic, value in messages:
-            o = Outgoing.record(topic, value, key=value["person_no"], producer="test",
-                                event_id=value.get("event_id") or value.get("settlement_id"))
+            o = Outgoing.record(topic, value, key=value.get("psn_no") or value["person_no"], producer="test",
+                                event_id=value.get("event_id") or value.get("setl_id"))
             prod.send(o.topic, value=o.value, key=o.key, headers=o.headers).get(30)
             if topic != t.PLATFORM_SETTLEMENTS:
                 time.sleep(0.003)  # a distinct millisecond on each side of a consent or enrolment event
@@ -138,13 +138,13 @@ def test_router_killed_after_storing_a_revocation_still_discloses_what_came_befo
     from privacy.consent import ConsentRegistry
 
     with ConsentRegistry.open(cfg.state_database) as reg:
-        assert {e.event_id for e in reg.history(s[0]["person_no"])} == {"W-G", "W-R"}
+        assert {e.event_id for e in reg.history(s[0]["psn_no"])} == {"W-G", "W-R"}
 
     proc = _run("router", "--batch-size", "500")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert dict(disclosed(cfg)) == {("shenlife", t.PLATFORM_SETTLEMENTS, s[0]["settlement_id"]): 1}
+    assert dict(disclosed(cfg)) == {("shenlife", t.PLATFORM_SETTLEMENTS, s[0]["setl_id"]): 1}
     audits = [a for a in values(read_topic(cfg, t.AUDIT)) if a.get("kind") == "record"]
-    assert [(a["record_id"], a["consent_id"]) for a in audits] == [(s[0]["settlement_id"], "W-C")]
+    assert [(a["record_id"], a["consent_id"]) for a in audits] == [(s[0]["setl_id"], "W-C")]
 
 
 @pytest.mark.parametrize("cut", ["revoke", "cancel"])
@@ -163,4 +163,4 @@ def test_claims_killed_after_storing_a_revocation_or_cancel_still_pays_what_came
     proc = _run("claims", "--batch-size", "500")
     assert proc.returncode == 0, proc.stderr[-2000:]
     results = [json.loads(m.value) for m in read_topic(cfg, t.insurer_claims("hhb"))]
-    assert [r["settlement_id"] for r in results] == [s[0]["settlement_id"]]
+    assert [r["settlement_id"] for r in results] == [s[0]["setl_id"]]

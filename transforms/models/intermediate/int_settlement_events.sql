@@ -1,25 +1,26 @@
--- Every lab settlement event with the settlement it counts against: a refund counts against the
--- settlement it reverses when that settlement is in the lab, otherwise against itself.
+-- Every lab settlement with its 2208 revocation, if the lab has one: a revocation revokes its
+-- settlement in full. The row's load time is the later of the two, so a late revocation re-opens
+-- the month of the settlement it revokes in the incremental marts.
 with
 
-events as (
+settlements as (
     select * from {{ ref('stg_settlements') }}
 ),
 
-originals as (
-    select settlement_id from events where not is_refund
+revocations as (
+    select * from {{ ref('stg_revocations') }}
 ),
 
-based as (
+joined as (
     select
-        events.*,
+        settlements.*,
+        revocations.settlement_id is not null as is_revoked,
         case
-            when events.is_refund and originals.settlement_id is not null then events.refund_of
-            else events.settlement_id
-        end as base_settlement_id
-    from events
-    left join originals
-        on events.is_refund and originals.settlement_id = events.refund_of
+            when revocations.loaded_at > settlements.loaded_at then revocations.loaded_at
+            else settlements.loaded_at
+        end as source_loaded_at
+    from settlements
+    left join revocations on revocations.settlement_id = settlements.settlement_id
 )
 
-select * from based
+select * from joined

@@ -1,7 +1,6 @@
--- One row per settlement with its refunds netted in (refunds reverse a settlement in full, so a
--- reversed settlement has zero amounts and net_settlements 0). A refund whose settlement is not
--- in the lab stands alone with net_settlements -1. Attributes (month, person, diagnosis, ...) are
--- those of the settlement, so a refund lands in the month of the care it reverses.
+-- One row per settlement with its revocation netted in: a revoked settlement has zero amounts and
+-- net_settlements 0 (2208 revokes in full). A revocation whose settlement is not in the lab has no
+-- row here (it carries no amounts; int_orphan_revocations counts them).
 -- month_age_band / year_age_band: the person's band at their first settlement of the month / year,
 -- so each person is in exactly one band per month (year): persons add up across bands.
 with
@@ -10,54 +9,42 @@ events as (
     select * from {{ ref('int_settlement_events') }}
 ),
 
-sums as (
+netted as (
     select
-        base_settlement_id,
-        cast(sum(case when is_refund then -1 else 1 end) as bigint) as net_settlements,
-        cast(sum(case when is_refund then 1 else 0 end) as bigint) as refunds,
-        cast(sum(total_amount) as decimal(18, 2)) as total_amount,
-        cast(sum(fund_paid) as decimal(18, 2)) as fund_paid,
-        cast(sum(account_paid) as decimal(18, 2)) as account_paid,
-        cast(sum(self_pay) as decimal(18, 2)) as self_pay,
-        cast(sum(self_expense) as decimal(18, 2)) as self_expense,
-        cast(sum(out_of_pocket) as decimal(18, 2)) as out_of_pocket,
-        max(loaded_at) as source_loaded_at
-    from events
-    group by base_settlement_id
-),
-
-joined as (
-    select
-        base.settlement_id,
-        base.is_refund as is_orphan_refund,
-        base.person_key,
-        base.event_hour,
-        base.event_month,
-        base.event_week,
-        {{ year_month("cast(base.event_hour at time zone 'Asia/Shanghai' as date)"
-                      ~ " + cast(4 - extract(isodow from base.event_hour at time zone 'Asia/Shanghai') as integer)") }}
+        settlement_id,
+        person_key,
+        event_hour,
+        event_month,
+        event_week,
+        {{ year_month("cast(event_hour at time zone 'Asia/Shanghai' as date)"
+                      ~ " + cast(4 - extract(isodow from event_hour at time zone 'Asia/Shanghai') as integer)") }}
             as week_month,
-        base.event_year,
-        base.gender,
-        base.age_band as age_band_at_settlement,
-        base.insurance_type,
-        base.visit_type,
-        base.institution_code,
-        base.length_of_stay,
-        base.diagnosis_code,
-        base.diagnosis_group,
-        base.diagnosis_chapter,
-        sums.net_settlements,
-        sums.refunds,
-        sums.total_amount,
-        sums.fund_paid,
-        sums.account_paid,
-        sums.self_pay,
-        sums.self_expense,
-        sums.out_of_pocket,
-        sums.source_loaded_at
-    from sums
-    inner join events as base on base.settlement_id = sums.base_settlement_id
+        event_year,
+        gender,
+        age_band as age_band_at_settlement,
+        insurance_type,
+        visit_type,
+        institution_code,
+        length_of_stay,
+        diagnosis_code,
+        diagnosis_group,
+        diagnosis_chapter,
+        cast(case when is_revoked then 0 else 1 end as bigint) as net_settlements,
+        cast(case when is_revoked then 1 else 0 end as bigint) as revocations,
+        cast(case when is_revoked then 0 else total_amount end as decimal(18, 2)) as total_amount,
+        cast(case when is_revoked then 0 else fund_paid end as decimal(18, 2)) as fund_paid,
+        cast(case when is_revoked then 0 else hifp_pay end as decimal(18, 2)) as hifp_pay,
+        cast(case when is_revoked then 0 else hifmi_pay end as decimal(18, 2)) as hifmi_pay,
+        cast(case when is_revoked then 0 else hifob_pay end as decimal(18, 2)) as hifob_pay,
+        cast(case when is_revoked then 0 else maf_pay end as decimal(18, 2)) as maf_pay,
+        cast(case when is_revoked then 0 else other_fund_paid end as decimal(18, 2)) as other_fund_paid,
+        cast(case when is_revoked then 0 else account_paid end as decimal(18, 2)) as account_paid,
+        cast(case when is_revoked then 0 else cash_paid end as decimal(18, 2)) as cash_paid,
+        cast(case when is_revoked then 0 else self_pay end as decimal(18, 2)) as self_pay,
+        cast(case when is_revoked then 0 else self_expense end as decimal(18, 2)) as self_expense,
+        cast(case when is_revoked then 0 else out_of_pocket end as decimal(18, 2)) as out_of_pocket,
+        source_loaded_at
+    from events
 ),
 
 banded as (
@@ -69,7 +56,7 @@ banded as (
         first_value(age_band_at_settlement) over (
             partition by person_key, event_year order by event_hour, settlement_id
         ) as year_age_band
-    from joined
+    from netted
 )
 
 select * from banded

@@ -1,14 +1,10 @@
--- Special-list (特药) drug lines per settlement and drug, refunds netted in, with the settlement's
--- month, person and person-month age band.
+-- Special (目录特项 特殊药品) and negotiated (医保谈判) drug lines per settlement and drug, with the
+-- settlement's month, person and person-month age band; a revoked settlement's lines count 0.
 with
 
 items as (
     select * from {{ ref('stg_settlement_items') }}
     where special_drug
-),
-
-events as (
-    select settlement_id, base_settlement_id from {{ ref('int_settlement_events') }}
 ),
 
 settlements as (
@@ -17,14 +13,15 @@ settlements as (
 
 per_drug as (
     select
-        events.base_settlement_id as settlement_id,
-        items.item_code,
-        sum(items.quantity) as quantity,
-        cast(sum(items.amount) as decimal(18, 2)) as amount,
-        cast(sum(items.self_expense) as decimal(18, 2)) as self_expense
+        settlement_id,
+        item_code,
+        max(list_sp_item_flag) as list_sp_item_flag,
+        max(hi_nego_drug_flag) as hi_nego_drug_flag,
+        sum(quantity) as quantity,
+        cast(sum(amount) as decimal(18, 2)) as amount,
+        cast(sum(self_expense) as decimal(18, 2)) as self_expense
     from items
-    inner join events on events.settlement_id = items.settlement_id
-    group by events.base_settlement_id, items.item_code
+    group by settlement_id, item_code
 ),
 
 joined as (
@@ -32,13 +29,15 @@ joined as (
         per_drug.settlement_id || '#' || per_drug.item_code as settlement_drug_key,
         per_drug.settlement_id,
         per_drug.item_code,
+        per_drug.list_sp_item_flag,
+        per_drug.hi_nego_drug_flag,
         settlements.person_key,
         settlements.event_month,
         settlements.month_age_band,
         settlements.net_settlements,
-        per_drug.quantity,
-        per_drug.amount,
-        per_drug.self_expense,
+        per_drug.quantity * settlements.net_settlements as quantity,
+        cast(per_drug.amount * settlements.net_settlements as decimal(18, 2)) as amount,
+        cast(per_drug.self_expense * settlements.net_settlements as decimal(18, 2)) as self_expense,
         settlements.source_loaded_at
     from per_drug
     inner join settlements on settlements.settlement_id = per_drug.settlement_id

@@ -5,8 +5,10 @@
     on_schema_change='fail',
 ) }}
 -- Cost and utilisation per month × ICD-10 category × age band × gender × insurance type × visit
--- type: what a supplemental-insurance actuary prices on. Refunds are netted into the settlement
--- they reverse. Incremental: every month that received new lab rows is rebuilt whole.
+-- type (diagnosis = the main diagnosis, maindiag_flag 1; NONE for a purchase without one): what a
+-- supplemental-insurance actuary prices on, with the fund split (统筹/大病/大额/救助/其他) that says
+-- what basic insurance already paid. A revoked settlement (2208) counts 0 in the month of the
+-- care. Incremental: every month that received new lab rows is rebuilt whole.
 with
 
 netted as (
@@ -29,7 +31,13 @@ cells as (
         sum(net_settlements) as settlements,
         sum(total_amount) as total_amount,
         sum(fund_paid) as fund_paid,
+        sum(hifp_pay) as hifp_pay,
+        sum(hifmi_pay) as hifmi_pay,
+        sum(hifob_pay) as hifob_pay,
+        sum(maf_pay) as maf_pay,
+        sum(other_fund_paid) as other_fund_paid,
         sum(account_paid) as account_paid,
+        sum(cash_paid) as cash_paid,
         sum(self_pay) as self_pay,
         sum(self_expense) as self_expense,
         sum(out_of_pocket) as out_of_pocket,
@@ -57,7 +65,13 @@ final as (
         cast(settlements as bigint) as settlements,
         cast(total_amount as decimal(18, 2)) as total_amount,
         cast(fund_paid as decimal(18, 2)) as fund_paid,
+        cast(hifp_pay as decimal(18, 2)) as hifp_pay,
+        cast(hifmi_pay as decimal(18, 2)) as hifmi_pay,
+        cast(hifob_pay as decimal(18, 2)) as hifob_pay,
+        cast(maf_pay as decimal(18, 2)) as maf_pay,
+        cast(other_fund_paid as decimal(18, 2)) as other_fund_paid,
         cast(account_paid as decimal(18, 2)) as account_paid,
+        cast(cash_paid as decimal(18, 2)) as cash_paid,
         cast(self_pay as decimal(18, 2)) as self_pay,
         cast(self_expense as decimal(18, 2)) as self_expense,
         cast(out_of_pocket as decimal(18, 2)) as out_of_pocket,

@@ -1,26 +1,40 @@
--- One row per line item of a lab settlement event (the JSON array `items` unnested).
+-- One row per fee line (2204) of a lab settlement (the JSON array `feedetail` unnested), with the
+-- marts' names beside the interface's.
 with
 
 source as (
-    select * from {{ source('lab', 'lab_settlements') }}
+    select * from {{ source('lab', 'lab_settlements_v2') }}
 ),
 
 unnested as (
-    {{ unnest_items('source') }}
+    {{ unnest_fee_lines('source') }}
 ),
 
 renamed as (
     select
-        settlement_id || '#' || cast(item_index as varchar) as settlement_item_id,
-        settlement_id,
+        setl_id || '#' || feedetl_sn as settlement_item_id,
+        setl_id as settlement_id,
         item_index,
-        item_code,
-        category,
-        catalogue_class,
-        coalesce(special_drug, false) as special_drug,
-        quantity,
-        amount,
-        self_expense
+        feedetl_sn,
+        med_list_codg as item_code,
+        med_chrgitm_type,
+        case
+            when med_chrgitm_type in ('09', '10', '11') then 'drug'
+            when med_chrgitm_type = '08' then 'device'
+            else 'service'
+        end as category,
+        chrgitm_lv,
+        list_sp_item_flag,
+        hi_nego_drug_flag,
+        -- 特药 / innovative drug: a drug line flagged 目录特项 (特殊药品) or 医保谈判药品
+        (med_chrgitm_type in ('09', '10', '11') and (list_sp_item_flag = '1' or hi_nego_drug_flag = '1'))
+            as special_drug,
+        cnt as quantity,
+        det_item_fee_sumamt as amount,
+        fulamt_ownpay_amt as self_expense,
+        overlmt_amt,
+        preselfpay_amt,
+        inscp_scp_amt
     from unnested
 )
 
