@@ -22,6 +22,7 @@ from privacy.deid.entities import (
     BANK_CARD,
     CONTACT_ID,
     DATE_OF_BIRTH,
+    HOSPITAL_RECORD_NO,
     ID_NUMBER,
     MEDICAL_CARD,
     PERSON,
@@ -45,7 +46,7 @@ _VALUE = (
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
     # a military or police document's number: 南字第123456号
-    r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号))?"
+    r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号)|[军警武][字]?(?=[0-9]{5,}))?"
     r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
     # which admission or visit this is, after the patient's number: 456789(2); a Hong Kong
     # identity card's check digit: A123456(7)
@@ -83,6 +84,11 @@ _LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
 _LONG_CODE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z\-_./@].)[0-9A-Za-z]{15,47}(?![0-9A-Za-z\-_@])")
 _CONTEXT_CHARS = frozenset("卡证保份照户账")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
+
+
+#: the text line of a Code 39 barcode (a wristband's, a record's): the number between asterisks
+#: (*ZY7122891*, *2144806*); a look-alike label before it (标本条码) still keeps it
+_CODE39 = re.compile(r"\*(?<![A-Za-z0-9*].)[A-Z0-9][A-Z0-9\-]{4,18}[A-Z0-9]\*(?![A-Za-z0-9*])")
 
 
 #: labels a person's code and a drug's or consumable's national code share (药名（医保编码 X…）)
@@ -154,6 +160,9 @@ class CnLabelledNumberRecognizer(Recognizer):
         if "\t" in text or "|" in text:
             hits += self._table(text)
         hits += self._generic(doc, taken)
+        if "*" in text:
+            hits += [Hit(m.start(), m.end(), HOSPITAL_RECORD_NO, 0.7, self.name) for m in _CODE39.finditer(text)
+                     if sum(ch.isdigit() for ch in m.group()) >= 5]
         hits += self._in_context(doc, hits)
         hits += self._long_codes(doc, hits)
         return hits
