@@ -139,7 +139,11 @@ DECOY_LABELS = (
     # codes of a settlement, a drug pack or a device, not of a person: 结算ID, 药品追溯码 (20 digits
     # scanned at dispensing), 药品本位码, 医保药品编码, UDI
     "结算ID 结算编号 结算单号 交易ID 订单ID 追溯码 药品追溯码 溯源码 监管码 电子监管码 本位码 药品本位码 "
-    "医保药品编码 医保药品代码 医保耗材编码 医保项目编码 医保目录编号 UDI DI码 条形码 二维码"
+    "医保药品编码 医保药品代码 医保耗材编码 医保项目编码 医保目录编号 UDI DI码 条形码 二维码 "
+    # round 4: numbers of a specimen, a blood unit, a parcel or a trial's code, not of the person
+    "病理号 病理编号 冰冻病理号 快速病理号 病理检查号 病理会诊号 切片号 蜡块号 细胞学号 免疫组化号 会诊号 "
+    "血袋号 血袋编号 献血码 献血编号 输血编号 快递单号 物流单号 运单号 快递号 处方编号 处方单号 "
+    "筛选号 随机号 随机编号 受试者编号 受试者筛选号 入组号 药物编号 药盒号 标本条码 检验条码"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest
