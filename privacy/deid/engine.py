@@ -278,22 +278,23 @@ def _given_only(text: str, names: set[str]) -> list[Hit]:
     from privacy.deid.recognizers.base import Hit
     from privacy.deid.surnames import all_compound, all_single
 
-    found: list[Hit] = []
     single, compound = all_single(), all_compound()
+    givens = set()
     for name in names:
-        if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
-            continue
         if len(name) == 3 and name[0] in single:
-            given = name[1:]
+            givens.add(name[1:])
         elif len(name) == 4 and name[:2] in compound:
-            given = name[2:]
-        else:
-            continue
-        pos = text.find(given)
+            givens.add(name[2:])
+    if not givens:
+        return []
+    found: list[Hit] = []
+    for cue in _GIVEN_CUES:
+        pos = text.find(cue)
         while pos != -1:
-            if pos == 0 or text[pos - 1] != name[0] and any(text.endswith(c, 0, pos) for c in _GIVEN_CUES):
-                found.append(Hit(pos, pos + 2, PERSON, 0.8, "GivenName"))
-            pos = text.find(given, pos + 2)
+            start = pos + len(cue)
+            if text[start : start + 2] in givens:
+                found.append(Hit(start, start + 2, PERSON, 0.8, "GivenName"))
+            pos = text.find(cue, start)
     return found
 
 

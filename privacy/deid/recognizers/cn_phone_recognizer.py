@@ -56,7 +56,10 @@ _PHONE_CUE_ROLE = re.compile(
     r"\((?:丈夫|妻子|爱人|儿子|女儿|母亲|父亲|孙子|孙女|外孙女?|儿媳|女婿|哥哥|姐姐|弟弟|妹妹|侄子|侄女|"
     r"外甥女?|祖父|祖母|外公|外婆|爷爷|奶奶|配偶|本人|家属|朋友|同事|监护人)\)" + _CUE_TAIL
 )
-_CUED_VALUE = re.compile(rf"[+(]?[0-9{_OCR_CHARS}](?:[0-9{_OCR_CHARS}()\-+]|[ ]{{1,2}}(?=[0-9(])|转|分机|ext\.?)*")
+_CUED_VALUE = re.compile(
+    rf"[+(]?[0-9{_OCR_CHARS}](?:[0-9{_OCR_CHARS}()\-+]|[ ]{{1,2}}(?=[0-9(]|[{_OCR_CHARS}][0-9])"
+    rf"|[ ]?(?:转|分机|ext\.?)[ ]?(?=[0-9]))*"
+)
 _DATE_LIKE = re.compile(r"(?:19|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])(?:[-/.][0-9]{1,2})?$")
 _DATE8 = re.compile(r"(?:19[0-9]{2}|20[0-3][0-9])(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])")
 
@@ -119,7 +122,7 @@ class CnPhoneRecognizer(Recognizer):
                 continue  # a word or an e-mail address goes on
             letters = sum(ch in _OCR_CHARS for ch in value)
             digits = sum(ch.isdigit() for ch in value)
-            if not 7 <= digits + letters <= 16 or letters > 3 or (letters and digits < 8):
+            if not 7 <= digits + letters <= 16 or letters > 3 or (letters and (digits < 6 or digits + letters < 8)):
                 continue
             if _DATE_LIKE.match(value) or _DATE8.fullmatch(value):
                 continue
