@@ -131,6 +131,9 @@ _SOFT_BEFORE = frozenset("老小阿与和及由请经向给被让叫找把同跟
 _DOT_BETWEEN = re.compile(r"[\u4e00-\u9fff][ ]?[·.][ ]?[\u4e00-\u9fff]")
 #: what after a rare surname and one or two characters makes it a name without a cue before it
 _STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
+#: a married woman's name: two surnames and 氏 (张王氏)
+_MARRIED = re.compile(r"[\u4e00-\u9fff]{2}氏(?!族|杆菌|菌|病|症|征|综合|试验|反射|法|染色|涂片|手术|线|结节|小体|点|孔)")
+_CUE_SET = frozenset(c for c in CUES if len(c) == 2)
 #: a nickname: 老 / 小 before a surname, 阿 before a surname or a given-name character (老王, 小李, 阿芳)
 _NICK = re.compile(r"[老小阿][\u4e00-\u9fff]")
 
@@ -179,6 +182,8 @@ class CnPersonNameRecognizer(Recognizer):
             candidates.extend(self._score_at(text, i, slen, cues))
         if "老" in text or "小" in text or "阿" in text:
             candidates.extend(self._nicknames(text, cues))
+        if "氏" in text:
+            candidates.extend(self._married(text))
         if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
         hits: list[Hit] = []
@@ -336,7 +341,12 @@ class CnPersonNameRecognizer(Recognizer):
                     continue
                 if m.word_freq(pair) >= 60:
                     continue  # 阿姨, 阿婆
-            elif x not in SURNAMES or m.word_freq(pair) >= 500:
+            elif x not in SURNAMES:
+                # a rare surname (老缑, 小佴) only with a colon, a line or a clause before it and no word
+                if x not in self._rare or m.word_freq(pair) or self._left_context(text, i, cues) < 1.0 \
+                        or self._right_context(text, i + 2) < 1.5:
+                    continue
+            elif m.word_freq(pair) >= 500:
                 continue  # 小时, 老师, 小于
             if i > 0 and text[i - 1] in "老小阿":
                 continue
@@ -352,6 +362,20 @@ class CnPersonNameRecognizer(Recognizer):
             if self._inside_word(text, i, i + 2) or _DRUG_PART.search(text, i, min(len(text), i + 4)):
                 continue  # 阿司匹林, 阿莫西林
             out.append((score, i, i + 2))
+        return out
+
+    def _married(self, text: str) -> list[tuple[float, int, int]]:
+        """A married woman registered by her husband's surname and her own, then 氏 (张王氏, 岑关氏):
+        two surnames before 氏, not an eponym's (布氏杆菌, 格林氏综合征)."""
+        out: list[tuple[float, int, int]] = []
+        for match in _MARRIED.finditer(text):
+            i = match.start()
+            known = self._surnames
+            if (text[i] in known or text[i] in self._rare) and (text[i + 1] in known or text[i + 1] in self._rare) \
+                    and not _NOT_NAME_AFTER.match(text, i + 3):
+                if i == 0 or not "\u4e00" <= text[i - 1] <= "\u9fff" or self._left_context(text, i) >= 0.5 \
+                        or text[i - 1] in "是叫" or text[i - 2 : i] in _CUE_SET:
+                    out.append((6.0, i, i + 3))
         return out
 
     def _dotted(self, text: str, cues: dict[int, float]) -> list[tuple[float, int, int]]:

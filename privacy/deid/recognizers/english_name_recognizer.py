@@ -68,6 +68,19 @@ _INITIALS = re.compile(
 )
 
 
+#: after a name field's label and colon, initials stand for the name (姓名：ZJH, 受试者：Z.J.H.)
+_FIELD_INITIALS = re.compile(
+    r"(?:姓名|受试者|患者姓名|受试者姓名|Name|Subject)[ ]?[:：=][ \t]{0,3}(?P<v>[A-Z](?:[.\-]?[A-Z]){1,3}\.?)(?=[ \t\n,，;；)]|$)"
+)
+#: after a person cue, any capitalised Latin given name with a Han surname (患者Kobe陈, 家属 钱Ashlyn),
+#: listed or not; the Han character must be a surname
+_CUED_MIXED = re.compile(
+    r"(?:姓名|患者|病人|患儿|家属|联系人|监护人|委托人|代办人|陪护|签名|受试者|丈夫|妻子|爱人|儿子|女儿|母亲|父亲|儿媳|"
+    r"女婿|侄子|侄女|外甥女?|孙子|孙女|Pt|Patient|Contact)[ ]?[:：]?[ ]{0,2}"
+    r"(?P<v>[A-Z][a-z]{1,12}[ ]?(?P<s1>[\u4e00-\u9fff])|(?P<s2>[\u4e00-\u9fff])[ ]?[A-Z][a-z]{1,12}(?![A-Za-z]))"
+)
+
+
 class EnglishNameRecognizer(Recognizer):
     """English given names with a Han or Latin surname; initials after a label of initials."""
 
@@ -85,6 +98,14 @@ class EnglishNameRecognizer(Recognizer):
         hits: list[Hit] = []
         if "缩写" in text or "nitials" in text or "INITIALS" in text:
             hits += [self.hit(*m.span("v"), score=0.85, labelled=True) for m in _INITIALS.finditer(text)]
+        if "姓名" in text or "受试者" in text or "Name" in text or "Subject" in text:
+            hits += [self.hit(*m.span("v"), score=0.8, labelled=True) for m in _FIELD_INITIALS.finditer(text)]
+        for m in _CUED_MIXED.finditer(text):
+            latin = "".join(ch for ch in m.group("v") if ch.isascii() and ch.isalpha())
+            if len(latin) < 3 and latin not in ENGLISH_GIVEN:
+                continue  # Hb, Na, Cr: a lab's abbreviation, not a name
+            if (m.group("s1") or m.group("s2")) in self._surnames:
+                hits.append(self.hit(*m.span("v"), score=0.8))
         for m in _GIVEN_RE.finditer(text):
             start, end = m.span()
             if start and text[start - 1].isascii() and text[start - 1].isalpha():

@@ -87,6 +87,18 @@ _LABELS = sorted(
         "经手人",
         "录入",
         "录入人",
+        # round 4: a title as a field label (科主任：时光  主治医师：…) on case front pages
+        "科主任",
+        "主任",
+        "护士长",
+        "院长",
+        "主管护师",
+        "质控医师",
+        "质控护士",
+        "编码员",
+        "实习医师",
+        "进修医师",
+        "研究生",
         # round 4: the names a child or a person is called by (小名：豆豆, 乳名 元宝, 昵称)
         *MILK_LABELS,
     }
@@ -109,6 +121,9 @@ _MONGOLIAN = (
     "巴雅尔 达来 通拉嘎 萨日娜 阿拉腾 图门 扎那 查干 赛音 乌日娜 格根 其劳"
 ).split()
 _MINORITY = re.compile(rf"(?:{alternation(_TIBETAN + _MONGOLIAN)}){{2,3}}")
+_MINORITY_TITLED = re.compile(
+    rf"(?:{alternation(_TIBETAN + _MONGOLIAN)})(?=主任|医生|医师|护士|护师|大夫|老师|教授|院长|主治|药师|技师)"
+)
 _MINORITY_FIRST = frozenset(w[0] for w in _TIBETAN + _MONGOLIAN)
 _ROLE_HEAD = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{1,3}}$")
 #: one item: a dotted name, a Han token, or capitalised Latin words (SMITH, John; Chen Chih-Hao)
@@ -182,6 +197,9 @@ class LabelledNameRecognizer(Recognizer):
         if not _MINORITY_FIRST.isdisjoint(text):
             for m in _MINORITY.finditer(text):
                 hits.append(self.hit(m.start(), m.end(), score=0.75))
+            for m in _MINORITY_TITLED.finditer(text):  # one element before a title: 那日苏主任, 洛桑医生
+                if m.start() == 0 or not "\u4e00" <= text[m.start() - 1] <= "\u9fff":
+                    hits.append(self.hit(m.start(), m.end(), score=0.75))
         if "(" in text:
             for m in _RELATION_BRACKET.finditer(text):
                 before = _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start())

@@ -70,6 +70,18 @@ CASES = [
     # chat transcripts and 我是X的<relative>
     ("[03月11日 09:02] 樊奕航：请拍化验单。", ["樊奕航"], []),
     ("家属：医生好，我是卜立群的女儿，他又发热了", ["卜立群"], []),
+    # initials after a name field, a Latin given name not on any list with a Han surname after a cue
+    ("姓名：ZJH  性别：男", ["ZJH"], []),
+    ("受试者：Z.J.H.  组别：A", ["Z.J.H."], []),
+    ("患者Kobe陈，男，45岁", ["Kobe陈"], []),
+    ("患者Hb高于正常，患者：CT示结节", [], ["Hb", "CT"]),
+    # 冠夫姓 with 氏, a title as a field label, a rare surname after 老/小, one minority element before a title
+    ("家属：医生好，我是祁邝氏的儿媳", ["祁邝氏"], []),
+    ("布氏杆菌感染，格林氏综合征", [], ["布氏杆菌", "格林氏综合征"]),
+    ("科主任：常青  主治医师：邬雪根", ["常青", "邬雪根"], []),
+    ("现病史：老缑3天前无明显诱因", ["老缑"], ["3天前"]),
+    ("08:10 巴特尔主任查房", ["巴特尔"], []),
+    ("小便正常，皮肤老化", [], ["小便", "老化"]),
     # care homes are where their residents live
     ("居住地：徐汇区华泾镇敬老院3楼\n入院日期：2024-03-01", ["徐汇区华泾镇敬老院3楼"], ["2024-03-01"]),
     ("现住址：闵行区颐乐老年护理院\n联系人", ["闵行区颐乐老年护理院"], []),
