@@ -97,6 +97,21 @@ _DRUG_CODE_LABELS = frozenset("医保编码 医保代码 医保编号 编码".sp
 _DRUG_CODE = re.compile(r"[A-Z][A-Z0-9]{18,30}")
 
 
+#: the letters OCR reads for digits (O/o/D 0, l/I 1, Z 2, S 5, b 6, B 8, q/g 9)
+_OCR_DIGITS = str.maketrans("OoDlIZSbBqg", "00011256899")
+
+
+def _ocr_resident_id(code: str) -> bool:
+    """True when an 18-character code with letters is a valid resident ID once OCR's letters are
+    read as digits (a final X stays the check character)."""
+    from contracts.formats import is_valid_resident_id
+
+    body = code[:17].translate(_OCR_DIGITS)
+    last = code[17] if code[17] in "Xx" else code[17].translate(_OCR_DIGITS)
+    return body.isdigit() and (last.isdigit() or last in "Xx") and sum(ch.isalpha() for ch in code[:17]) <= 4 \
+        and is_valid_resident_id(body + last.upper())
+
+
 def _is_date8(digits: str) -> bool:
     return digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:8] <= "31"
 
@@ -213,6 +228,11 @@ class CnLabelledNumberRecognizer(Recognizer):
         for m in _LONG_CODE.finditer(text):
             start, end = m.span()
             code = m.group()
+            if len(code) == 18 and not code.isdigit() and _ocr_resident_id(code):
+                # a resident ID read back by OCR (3101O4l99003O74211): valid once the letters are
+                # read as the digits they were, even after a look-alike label (a check digit is proof)
+                hits.append(Hit(start, end, RESIDENT_ID, 0.8, CnLabelledNumberRecognizer.name, True))
+                continue
             if sum(ch.isdigit() for ch in code) < 8 or sum(ch.isalpha() for ch in code) < 2:
                 continue
             if any(s < end and start < e for s, e in doc.decoys) or any(h.start < end and start < h.end for h in found):
