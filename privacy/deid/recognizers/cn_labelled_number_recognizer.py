@@ -228,7 +228,9 @@ class CnLabelledNumberRecognizer(Recognizer):
         for m in _LONG_CODE.finditer(text):
             start, end = m.span()
             code = m.group()
-            if len(code) == 18 and not code.isdigit() and _ocr_resident_id(code):
+            if len(code) == 18 and not code[:17].isdigit() and _ocr_resident_id(code):
+                if any(h.start < end and start < h.end for h in found):
+                    continue
                 # a resident ID read back by OCR (3101O4l99003O74211): valid once the letters are
                 # read as the digits they were, even after a look-alike label (a check digit is proof)
                 hits.append(Hit(start, end, RESIDENT_ID, 0.8, CnLabelledNumberRecognizer.name, True))

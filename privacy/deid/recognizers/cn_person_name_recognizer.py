@@ -286,7 +286,7 @@ class CnPersonNameRecognizer(Recognizer):
             score = base + right
             if score < threshold:
                 continue  # what follows only lowers the score
-            score -= self._penalties(text, i, slen, end, left, right)
+            score -= self._penalties(text, i, slen, end, left, right, score)
             out.append((score, i, end))
         return out
 
@@ -406,7 +406,9 @@ class CnPersonNameRecognizer(Recognizer):
             out.append((6.0, start, end))
         return out
 
-    def _penalties(self, text: str, i: int, slen: int, end: int, left: float, right: float) -> float:
+    def _penalties(
+        self, text: str, i: int, slen: int, end: int, left: float, right: float, score: float = float("inf")
+    ) -> float:
         """What the words around a candidate take off its score (never negative)."""
         m = self.model
         n = len(text)
@@ -437,6 +439,8 @@ class CnPersonNameRecognizer(Recognizer):
             cross_right = m.word_freq(text[end - 1 : end + 1])
             if cross_right:
                 penalty += min(5.0, 1.5 + cross_right**0.5 / 5)
+        if score - penalty < self.threshold:
+            return penalty  # already below the threshold: the costlier tests below cannot raise it
         # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
         if self._inside_word(text, i, end):
             penalty += 5.0 * soften
