@@ -81,6 +81,12 @@ _CUED_MIXED = re.compile(
 )
 
 
+#: a person's title right after a given name (Linda护士, Kevin医生, Amy 老师)
+_TITLE_AFTER = re.compile(
+    r"[ ]?(?:护士长|护士|护师|医生|医师|主任|主治|大夫|老师|教授|院长|药师|技师|阿姨|师傅|先生|女士|小姐|同学|宝宝)"
+)
+
+
 class EnglishNameRecognizer(Recognizer):
     """English given names with a Han or Latin surname; initials after a label of initials."""
 
@@ -124,6 +130,9 @@ class EnglishNameRecognizer(Recognizer):
             latin = _LATIN_SURNAME.match(text, end)
             if latin is not None and latin.group("s") not in _NOT_SURNAMES:
                 hits.append(self.hit(start, latin.end(), score=0.75))
+                continue
+            if _TITLE_AFTER.match(text, end) and m.group() not in _ALSO_WORDS:
+                hits.append(self.hit(start, end, score=0.75))  # Linda护士, Tony 主任
                 continue
             if m.group() not in _ALSO_WORDS and _CUE_BEFORE.search(text, max(0, start - 8), start):
                 hits.append(self.hit(start, end, score=0.7))

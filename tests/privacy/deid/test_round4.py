@@ -65,6 +65,7 @@ CASES = [
     ("Pt Nancy LIU, 52y F, DOB: 1972-03-01", ["Nancy LIU"], []),
     ("Contact: 费Oscar (侄子)", ["费Oscar"], []),
     ("[05月02日 20:11] 柴Kelly：医生好，我是病人家属", ["柴Kelly"], []),
+    ("今日由Linda护士宣教，Kevin医生查房", ["Linda", "Kevin"], ["宣教", "查房"]),
     # English words and lab abbreviations next to Han characters stay
     ("Hb 120g/L，Na 138mmol/L，复查", [], ["Hb", "Na"]),
     # initials on a clinical trial's form
