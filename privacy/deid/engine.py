@@ -169,6 +169,7 @@ class Deidentifier:
             hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
         threshold = self.score_threshold
         if PERSON in wanted:
+            hits = _drop_false_names(doc.text, hits)
             hits.extend(_name_elsewhere(doc.text, hits, threshold))
         decoys = doc.decoys
         kept = []
@@ -254,7 +255,7 @@ def _name_elsewhere(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
     names = {n for n in names if len(n) >= 2 and not n.isascii()}
     if not names:
         return []
-    found = []
+    found = _given_only(text, names)
     for name in names:
         pos = text.find(name)
         while pos != -1:
@@ -265,6 +266,64 @@ def _name_elsewhere(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
                 if " " in m.group():
                     found.append(Hit(m.start(), m.end(), PERSON, 0.9, "NameElsewhere"))
     return found
+
+
+#: what a note calls a child or a patient by their given name alone (患儿星河诉…, 宝宝梦洁)
+_GIVEN_CUES = ("患儿", "患者", "病人", "宝宝", "小朋友", "孩子", "患童", "我家", "我儿子", "我女儿", "其子", "其女", "叫")
+
+
+def _given_only(text: str, names: set[str]) -> list[Hit]:
+    """The given name alone, where the note has written the full name and a cue introduces the
+    given name (姓名：羿梦洁 … 患儿梦洁伴发热)."""
+    from privacy.deid.recognizers.base import Hit
+    from privacy.deid.surnames import all_compound, all_single
+
+    single, compound = all_single(), all_compound()
+    givens = set()
+    for name in names:
+        if len(name) == 3 and name[0] in single:
+            givens.add(name[1:])
+        elif len(name) == 4 and name[:2] in compound:
+            givens.add(name[2:])
+    if not givens:
+        return []
+    found: list[Hit] = []
+    for cue in _GIVEN_CUES:
+        pos = text.find(cue)
+        while pos != -1:
+            start = pos + len(cue)
+            if text[start : start + 2] in givens:
+                found.append(Hit(start, start + 2, PERSON, 0.8, "GivenName"))
+            pos = text.find(cue, start)
+    return found
+
+
+#: a run of financial numerals (大写 amounts: 壹万玖仟伍佰玖拾壹元玖角) holds no name (伍佰 is not Mr 伍)
+_AMOUNT_CHARS = frozenset("零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整圆")
+#: clinical words the name model reads as names: TCM therapies and herbs, signs (jieba lists many as names)
+CLINICAL_NOT_NAMES = frozenset(
+    "艾灸 针灸 拔罐 火罐 刮痧 推拿 按摩 艾条 艾叶 杨梅舌 杨梅 徐长卿 柴胡 白术 白芍 白芷 白及 白果 甘草 甘遂 黄芪 黄连 "
+    "黄芩 黄柏 黄精 连翘 防风 防己 牛膝 牛黄 车前子 车前草 何首乌 马齿苋 马勃 常山 胡黄连 刘寄奴 苏木 苏子 苏叶 "
+    "丁香 桑叶 桑枝 桑白皮 桂枝 桂圆 杜仲 秦艽 石斛 石膏 龙骨 龙胆 龙眼 钩藤 金银花 金钱草 麻黄 麦冬 梅花 姜黄 "
+    "高良姜 田七 熊胆 郁金 薄荷 葛根 葛花 谷芽 扁豆 柏子仁 蔓荆子 茯苓 党参 丹参 沙参 元参 贝母 浙贝 川贝 "
+    # what staff do, after a title that reads as a cue (医生查房, 护士宣教)
+    "查房 查体 查看 宣教 会诊 随访 随诊 康复 安排 安慰 复查 复诊 包扎 封管 冲管 计划 管理 祝福 解释 周知".split()
+)
+
+
+def _drop_false_names(text: str, hits: list[Hit]) -> list[Hit]:
+    """Name hits that are not names: inside a financial-numeral amount, or a clinical word."""
+    out = []
+    for h in hits:
+        if h.entity_type == PERSON:
+            value = text[h.start : h.end]
+            if value in CLINICAL_NOT_NAMES or (value[:2] in CLINICAL_NOT_NAMES and not h.labelled):
+                continue
+            if (h.start > 0 and text[h.start - 1] in _AMOUNT_CHARS) or (h.end < len(text) and text[h.end] in _AMOUNT_CHARS):
+                if sum(ch in _AMOUNT_CHARS for ch in value) >= 1:
+                    continue
+        out.append(h)
+    return out
 
 
 def resolve_overlaps(hits: Iterable[Hit]) -> list[Hit]:

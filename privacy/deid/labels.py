@@ -72,7 +72,12 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "护照 护照号 护照号码 通行证 港澳通行证 往来港澳通行证 台胞证 台湾居民来往大陆通行证 回乡证 军官证 士兵证 "
         "警官证 居住证 居住证号 驾驶证 驾驶证号 驾照 户口簿 户口本 户口簿号 出生证 出生证号 出生医学证明 "
         "出生医学证明编号 残疾证 残疾人证 残疾证号 低保证 低保证号 永久居留证 外国人永久居留身份证 永居证 "
-        "Passport passport".split(),
+        "Passport passport "
+        # round 4: every identity document of the armed forces and police (军官证 2016 form 军1234567,
+        # older ones 南字第123456号), of foreigners and of travellers, with or without 号/件
+        "军人证件 军人证 军官证件 军官证号码 士兵证件 文职干部证 文职人员证 警官证件 武警警官证 军人身份证 "
+        "军人保障卡 军人保障卡号 学员证 离休证 退休证 护照号码 旅行证 出入境证件 外国人居留证 居留许可 "
+        "港澳居民居住证 台湾居民居住证 来往内地通行证 回乡证号 台胞证号 签证号".split(),
         ID_NUMBER,
     ),
     **dict.fromkeys(
@@ -81,8 +86,16 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "患者号 病人号 ID号 ID 档案号 健康档案号 病历卡号 挂号号 影像号 放射号 PACS号 PACS "
         "MRN MRNo 病历ID 住院ID 门诊ID "
         # the serial of an admission or a visit identifies the patient's stay (not a payment's)
-        "住院流水号 门诊流水号 就诊流水号 挂号流水号 住院次号 健康档案编号 档案编号".split()
-        + ["MR No", "PACS ID", "Inpatient No", "Outpatient No", "Hospital No", "Case No", "Patient ID"],
+        "住院流水号 门诊流水号 就诊流水号 挂号流水号 住院次号 健康档案编号 档案编号 "
+        # round 4: the master patient index, a patient's unique number on any HIS, the barcode of
+        # a wristband or of the record (its Code 39 text line: *ZY7122891*)
+        "EMPI EMPI号 EMPIID MPI 主索引 主索引号 患者主索引 患者主索引号 主索引ID 患者索引号 索引号 患者唯一号 "
+        "唯一号 患者唯一标识 唯一标识号 患者标识 患者标识号 患者卡号 HIS号 His号 HIS码 就诊ID 病人唯一号 "
+        "腕带 腕带号 腕带码 腕带条码 腕带编号 手腕带 住院号条码 病案号条码 门诊号条码 病历号条码 就诊条码 "
+        "患者条码 病人条码 住院条码 档案号码 病案首页号 居民健康档案号 居民健康档案编号 健康档案号码 "
+        "IP号 OP号 住院登记号".split()
+        + ["MR No", "PACS ID", "Inpatient No", "Outpatient No", "Hospital No", "Case No", "Patient ID",
+           "EMPI ID", "EMPI No", "MPI ID", "Master Patient Index", "Wristband", "Wristband No", "Barcode ID"],
         HOSPITAL_RECORD_NO,
     ),
     **dict.fromkeys(
@@ -126,7 +139,11 @@ DECOY_LABELS = (
     # codes of a settlement, a drug pack or a device, not of a person: 结算ID, 药品追溯码 (20 digits
     # scanned at dispensing), 药品本位码, 医保药品编码, UDI
     "结算ID 结算编号 结算单号 交易ID 订单ID 追溯码 药品追溯码 溯源码 监管码 电子监管码 本位码 药品本位码 "
-    "医保药品编码 医保药品代码 医保耗材编码 医保项目编码 医保目录编号 UDI DI码 条形码 二维码"
+    "医保药品编码 医保药品代码 医保耗材编码 医保项目编码 医保目录编号 UDI DI码 条形码 二维码 "
+    # round 4: numbers of a specimen, a blood unit, a parcel or a trial's code, not of the person
+    "病理号 病理编号 冰冻病理号 快速病理号 病理检查号 病理会诊号 切片号 蜡块号 细胞学号 免疫组化号 会诊号 "
+    "血袋号 血袋编号 献血码 献血编号 输血编号 快递单号 物流单号 运单号 快递号 处方编号 处方单号 "
+    "筛选号 随机号 随机编号 受试者编号 受试者筛选号 入组号 药物编号 药盒号 标本条码 检验条码"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest

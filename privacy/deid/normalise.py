@@ -57,7 +57,7 @@ _CN_SMALL = "一二三四五六七八九十"
 _GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[Xx]?)+(?![0-9A-Za-z]|[\-./:][0-9])")
 #: short groups (3101 0419 9003 0742 11, 1 3 8 1 2 3 4 5 6 7 8): one separator throughout, and as
 #: many digits as a phone, an ID or a card has (11 to 19)
-_SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ \-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z]|\.[0-9])")
+_SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ ]{1,2}|[\-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z]|\.[0-9])")
 _CN_DATE = re.compile(
     rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
@@ -74,6 +74,10 @@ _CN_DIGIT_PAIR = re.compile(rf"[{_CN_D}幺][ \-]?[0-9{_CN_D}幺]|[0-9][ \-]?[{_C
 #: with one separator throughout, a final X allowed
 _BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[0-9]){5,}(?:(?P=sep)[0-9Xx])*(?![0-9A-Za-z])")
 #: (digits spaced one by one, 3 1 0 1 …, are _SHORT_GROUPS')
+#: digits in drawn boxes, one per box, typed out: [1][3][8]…, 【1】【3】…, 1□3□8… (seven or more)
+_DRAWN_BOXES = re.compile(
+    r"(?:[\[【][0-9Xx][\]】][ ]?){7,}|[0-9](?<![0-9A-Za-z].)(?:[ ]?□[ ]?[0-9Xx]){6,}(?![0-9A-Za-z])"
+)
 #: a number cut by a line break (a wrapped table cell or header line): the two parts are joined
 #: only when together they make a mobile, a valid resident ID or a Luhn card (checked below)
 _WRAPPED = re.compile(
@@ -358,6 +362,11 @@ def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]
         for m in _BOXES.finditer(folded):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " |"]
             edits.append((m.start(), m.end(), parts))
+    if "□" in folded or "][" in folded or "】【" in folded:
+        for m in _DRAWN_BOXES.finditer(folded):
+            parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
+            end = m.end() - (m.group().endswith(" "))
+            edits.append((m.start(), end, parts))
     if "\n" in folded:
         for m in _WRAPPED.finditer(folded):
             digits = "".join(ch for ch in m.group() if ch.isalnum())

@@ -23,6 +23,8 @@ colon, a line or cell start, a list, a title or a gender after it).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 BAIJIAXING = (
     "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎"
     "鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄"
@@ -51,6 +53,7 @@ IN_USE = (
 COMPOUND_IN_USE = "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 令狐 长孙 独孤 西门 锺离 谷粱 东门 西郭 范姜 张简 张廖".split()
 
 
+@lru_cache(maxsize=1)
 def all_single() -> frozenset[str]:
     """Every single-character surname of the three sources."""
     from privacy.deid.name_model import SURNAMES
@@ -58,6 +61,7 @@ def all_single() -> frozenset[str]:
     return frozenset(SURNAMES) | frozenset(BAIJIAXING) | frozenset(IN_USE)
 
 
+@lru_cache(maxsize=1)
 def all_compound() -> frozenset[str]:
     from privacy.deid.name_model import COMPOUND_SURNAMES
 

@@ -24,6 +24,7 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.contact_id_recognizer", "ContactIdRecognizer"),
     ("privacy.deid.recognizers.cn_person_name_recognizer", "CnPersonNameRecognizer"),
     ("privacy.deid.recognizers.pinyin_name_recognizer", "PinyinNameRecognizer"),
+    ("privacy.deid.recognizers.english_name_recognizer", "EnglishNameRecognizer"),
     ("privacy.deid.recognizers.labelled_name_recognizer", "LabelledNameRecognizer"),
     ("privacy.deid.recognizers.cn_address_recognizer", "CnAddressRecognizer"),
     ("privacy.deid.recognizers.cn_institution_recognizer", "CnInstitutionRecognizer"),

@@ -62,7 +62,11 @@ _FIELD_VALUE = stdlib_re.compile(
 #: an address after a verb of living, in a sentence (家住香港九龍…, 现居台北市…): up to the clause's end
 _LIVES = stdlib_re.compile(r"(?:家住|住在|现居住于|现居住在|现居于|现居|居住于|居住在|住于|定居于|定居在)(?P<a>[^\s，。；,;:]{4,60})")
 _IN_HOSPITAL = stdlib_re.compile(r"医院|病房|病区|监护|本院|我院|科|床")
-_FIELD_UNIT = stdlib_re.compile(r"[0-9一二三四五六七八九十]+[ ]?(?:号|弄|室|楼|栋|幢|层|组|队|单元|座|户)|[村组队]$|No\.|Lane|Rd|Road|Street")
+_FIELD_UNIT = stdlib_re.compile(r"[0-9一二三四五六七八九十]+[ ]?(?:号|弄|室|楼|栋|幢|层|组|队|单元|座|户)|[村组队]$|No\.|Lane|Rd|Road|Street"
+    # round 4: a residential institution is where an elderly or disabled patient lives (康桥老年护理院,
+    # 梅陇镇敬老院): the field's value is their address with or without a room number
+    r"|护理院|敬老院|养老院|福利院|老年公寓|养老公寓|养老中心|颐养院|颐养中心|康养中心|疗养院|托老所|照护之家|养护院|"
+    r"老人院|安养院|护养院|光荣院|救助站|宿舍")
 
 
 class CnAddressRecognizer(Recognizer):

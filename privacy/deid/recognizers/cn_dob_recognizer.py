@@ -46,7 +46,9 @@ _DATE = (
 _LABELLED_DATE = (
     rf"(?:{_DATE}|{_D}{_S}{_M}{_S}[0-9]{{2}}|{_M}{_S}{_D}{_S}[0-9]{{2}}|[0-9]{{2}}{_S}{_M}{_S}{_D}"
     rf"|{_CN_MONTH}[ ]?{_CN_DAY}|{_EN_DAY}{_EN_SEP}{_MON}|{_MON}{_EN_SEP}{_EN_DAY}|{_Y}(?![0-9年/.-])"
-    rf"|[0-9]{{2}}[ ]?年(?![0-9])|[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
+    rf"|[0-9]{{2}}[ ]?年(?![0-9])|[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
+    # a year and month in six digits, as 出生年月 boxes on a case front page are filled (195307)
+    rf"|{_Y}(?:0[1-9]|1[0-2])(?![0-9]))"
 )
 #: what may stand between a label and its date: a colon, 为/是/于, spaces, a table cell's bar, one
 #: line break, a remark in brackets (（农历）) and a calendar word (农历, 阴历, 公历)

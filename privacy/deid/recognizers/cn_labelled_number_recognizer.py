@@ -22,6 +22,7 @@ from privacy.deid.entities import (
     BANK_CARD,
     CONTACT_ID,
     DATE_OF_BIRTH,
+    HOSPITAL_RECORD_NO,
     ID_NUMBER,
     MEDICAL_CARD,
     PERSON,
@@ -45,7 +46,7 @@ _VALUE = (
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
     # a military or police document's number: 南字第123456号
-    r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号))?"
+    r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号)|[军警武][字]?(?=[0-9]{5,}))?"
     r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
     # which admission or visit this is, after the patient's number: 456789(2); a Hong Kong
     # identity card's check digit: A123456(7)
@@ -85,10 +86,30 @@ _CONTEXT_CHARS = frozenset("卡证保份照户账")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
 
+#: the text line of a Code 39 barcode (a wristband's, a record's): the number between asterisks
+#: (*ZY7122891*, *2144806*); a look-alike label before it (标本条码) still keeps it
+_CODE39 = re.compile(r"\*(?<![A-Za-z0-9*].)[A-Z0-9][A-Z0-9\-]{4,18}[A-Z0-9]\*(?![A-Za-z0-9*])")
+
+
 #: labels a person's code and a drug's or consumable's national code share (药名（医保编码 X…）)
 _DRUG_CODE_LABELS = frozenset("医保编码 医保代码 医保编号 编码".split())
 #: the national 医保 code of a drug or consumable: a category letter then 19 letters and digits or more
 _DRUG_CODE = re.compile(r"[A-Z][A-Z0-9]{18,30}")
+
+
+#: the letters OCR reads for digits (O/o/D 0, l/I 1, Z 2, S 5, b 6, B 8, q/g 9)
+_OCR_DIGITS = str.maketrans("OoDlIZSbBqg", "00011256899")
+
+
+def _ocr_resident_id(code: str) -> bool:
+    """True when an 18-character code with letters is a valid resident ID once OCR's letters are
+    read as digits (a final X stays the check character)."""
+    from contracts.formats import is_valid_resident_id
+
+    body = code[:17].translate(_OCR_DIGITS)
+    last = code[17] if code[17] in "Xx" else code[17].translate(_OCR_DIGITS)
+    return body.isdigit() and (last.isdigit() or last in "Xx") and sum(ch.isalpha() for ch in code[:17]) <= 4 \
+        and is_valid_resident_id(body + last.upper())
 
 
 def _is_date8(digits: str) -> bool:
@@ -154,6 +175,9 @@ class CnLabelledNumberRecognizer(Recognizer):
         if "\t" in text or "|" in text:
             hits += self._table(text)
         hits += self._generic(doc, taken)
+        if "*" in text:
+            hits += [Hit(m.start(), m.end(), HOSPITAL_RECORD_NO, 0.7, self.name) for m in _CODE39.finditer(text)
+                     if sum(ch.isdigit() for ch in m.group()) >= 5]
         hits += self._in_context(doc, hits)
         hits += self._long_codes(doc, hits)
         return hits
@@ -204,6 +228,13 @@ class CnLabelledNumberRecognizer(Recognizer):
         for m in _LONG_CODE.finditer(text):
             start, end = m.span()
             code = m.group()
+            if len(code) == 18 and not code[:17].isdigit() and _ocr_resident_id(code):
+                if any(h.start < end and start < h.end for h in found):
+                    continue
+                # a resident ID read back by OCR (3101O4l99003O74211): valid once the letters are
+                # read as the digits they were, even after a look-alike label (a check digit is proof)
+                hits.append(Hit(start, end, RESIDENT_ID, 0.8, CnLabelledNumberRecognizer.name, True))
+                continue
             if sum(ch.isdigit() for ch in code) < 8 or sum(ch.isalpha() for ch in code) < 2:
                 continue
             if any(s < end and start < e for s, e in doc.decoys) or any(h.start < end and start < h.end for h in found):

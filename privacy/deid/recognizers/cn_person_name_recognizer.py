@@ -36,7 +36,7 @@ CUES = (
     "主治医师 住院医师 主任医师 副主任医师 主管医师 责任护士 值班医生 值班医师 接诊医生 接诊医师 管床医生 送检医师 "
     "经治医师 上级医师 会诊医师 申请医师 谈话医师 记录医师 药师 技师 主诊 主治 床位医生 医生签名 医师签名 签字 护士签名 "
     "主持人 参加人员 参会人员 出席人员 交班 接班 沟通对象 谈话对象 告知对象 "
-    "护工 护理员 保姆 病友 室友 邻床 工友 好友 老乡 家长 陪诊 同住 "
+    "护工 护理员 保姆 病友 室友 邻床 工友 好友 老乡 家长 陪诊 同住 我是 我叫 "
     "Pt Patient patient Name name Contact contact Attending Dr Dr. Doctor Nurse RN Signed Consultant Surgeon Referrer"
 ).split()
 TITLES = (
@@ -81,9 +81,13 @@ _LIST_SEP = set("、,，和及与/")
 #: surnames that are also words linking a name to what precedes it
 _LINKING = frozenset("和与及同跟向对给由为")
 THRESHOLD = 3.0
+#: characters popular in the given names of people born since the 1990s (奕航, 梓萱, 若汐, 芊芊),
+#: which the model's 1998 newspaper corpus scores low or not at all: their score is raised to 1.5
+MODERN_GIVEN = frozenset("奕萱汐航骁珂艺睿熙涵芊若沐梓彦昕玥歆妤煊琦瑜晞朵翊烨铄骞弈祎霏馨蕾媛婧瑶钰宸睿锐恺灏晟珺玮璇")
 
 _CUE_RE = re.compile(alternation(CUES) + r"(?P<sep>[ ]?(?:[:=]|为|是|叫)?[ ]?)")
 _COLON_RE = re.compile(r"[:：][ ]{0,2}")
+_CHAT_SPEAKER = re.compile(r"[0-9]\][ ]?(?=[\u4e00-\u9fff]{2,4}[:：])")
 _TITLE_AT = re.compile(alternation(TITLES))
 _SURNAME_TITLE_AT = re.compile(alternation(SURNAME_TITLES))
 _RELATION_AT = re.compile(r"[ ]?[(（]" + alternation(RELATIONS) + r"[)）]")
@@ -104,10 +108,12 @@ _DRUG_PART = re.compile(
     "巴曲|缬沙|甲状|胰岛|肝素|吗啡|卡因|洛芬|昔康|替丁|匹林|氯吡|格雷|奥美|地塞|泼尼|甲泼|头孢|阿莫|"
     "布洛|对乙|氨基|二甲|双胍|曲松|唑仑|西泮|帕米|米松|奥沙|普勒|多普"
 )
+#: a relative's role after 的 (我是王芳的女儿): the person before it is named
+_OF_RELATION = r"的(?:" + alternation([r for r in RELATIONS if len(r) >= 2] + ["外婆", "外公", "女婿", "儿媳"]) + ")"
 _GENDER_AT = re.compile(r"[ ,，、]{0,2}(?:[男女](?:[,，、 性]|$|[0-9])|[0-9]{1,3}[ ]?(?:岁|y|Y)|[MF](?![A-Za-z]))")
 #: everything the right context tells, in one match (alternatives in priority order)
 _RIGHT = re.compile(
-    "(?P<no>" + _NOT_NAME_AFTER.pattern + ")|(?P<strong>" + _TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|"
+    "(?P<no>" + _NOT_NAME_AFTER.pattern + ")|(?P<strong>" + _TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _OF_RELATION + "|"
     + _GENDER_AT.pattern + ")|(?P<verb>" + _VERB_AT.pattern + ")"
 )
 
@@ -125,6 +131,9 @@ _SOFT_BEFORE = frozenset("老小阿与和及由请经向给被让叫找把同跟
 _DOT_BETWEEN = re.compile(r"[\u4e00-\u9fff][ ]?[·.][ ]?[\u4e00-\u9fff]")
 #: what after a rare surname and one or two characters makes it a name without a cue before it
 _STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
+#: a married woman's name: two surnames and 氏 (张王氏)
+_MARRIED = re.compile(r"[\u4e00-\u9fff]{2}氏(?!族|杆菌|菌|病|症|征|综合|试验|反射|法|染色|涂片|手术|线|结节|小体|点|孔)")
+_CUE_SET = frozenset(c for c in CUES if len(c) == 2)
 #: a nickname: 老 / 小 before a surname, 阿 before a surname or a given-name character (老王, 小李, 阿芳)
 _NICK = re.compile(r"[老小阿][\u4e00-\u9fff]")
 
@@ -147,6 +156,8 @@ class CnPersonNameRecognizer(Recognizer):
         self._compound = self.model.compound | all_compound()
         #: given-name character scores, clipped to [-2.5, 3] (one character never decides alone)
         self._given = {ch: max(-2.5, min(3.0, v)) for ch, v in self.model.given.items()}
+        for ch in MODERN_GIVEN:  # given-name characters of people born since the 1990s (the corpus is older)
+            self._given[ch] = max(self._given.get(ch, -2.5), 1.5)
         #: where a name can start: a surname character, or the first of a compound surname
         self._starts = re.compile(
             "[" + "".join(sorted(self._surnames | self._rare | {c[0] for c in self._compound})) + "]"
@@ -171,6 +182,8 @@ class CnPersonNameRecognizer(Recognizer):
             candidates.extend(self._score_at(text, i, slen, cues))
         if "老" in text or "小" in text or "阿" in text:
             candidates.extend(self._nicknames(text, cues))
+        if "氏" in text:
+            candidates.extend(self._married(text))
         if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
         hits: list[Hit] = []
@@ -200,6 +213,9 @@ class CnPersonNameRecognizer(Recognizer):
     def _cues(self, text: str) -> dict[int, float]:
         """Where a cue or a label's colon ends (a name may start there), and how strongly."""
         cues: dict[int, float] = {m.end(): 2.5 for m in _COLON_RE.finditer(text)}
+        if "]" in text:  # a chat transcript's speaker after the time stamp ([03月10日 20:43] 莫某：…)
+            for m in _CHAT_SPEAKER.finditer(text):
+                cues[m.end()] = 4.0
         for m in _CUE_RE.finditer(text):
             if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
                 continue  # an English cue inside a word
@@ -270,7 +286,7 @@ class CnPersonNameRecognizer(Recognizer):
             score = base + right
             if score < threshold:
                 continue  # what follows only lowers the score
-            score -= self._penalties(text, i, slen, end, left, right)
+            score -= self._penalties(text, i, slen, end, left, right, score)
             out.append((score, i, end))
         return out
 
@@ -325,7 +341,12 @@ class CnPersonNameRecognizer(Recognizer):
                     continue
                 if m.word_freq(pair) >= 60:
                     continue  # 阿姨, 阿婆
-            elif x not in SURNAMES or m.word_freq(pair) >= 500:
+            elif x not in SURNAMES:
+                # a rare surname (老缑, 小佴) only with a colon, a line or a clause before it and no word
+                if x not in self._rare or m.word_freq(pair) or self._left_context(text, i, cues) < 1.0 \
+                        or self._right_context(text, i + 2) < 1.5:
+                    continue
+            elif m.word_freq(pair) >= 500:
                 continue  # 小时, 老师, 小于
             if i > 0 and text[i - 1] in "老小阿":
                 continue
@@ -341,6 +362,20 @@ class CnPersonNameRecognizer(Recognizer):
             if self._inside_word(text, i, i + 2) or _DRUG_PART.search(text, i, min(len(text), i + 4)):
                 continue  # 阿司匹林, 阿莫西林
             out.append((score, i, i + 2))
+        return out
+
+    def _married(self, text: str) -> list[tuple[float, int, int]]:
+        """A married woman registered by her husband's surname and her own, then 氏 (张王氏, 岑关氏):
+        two surnames before 氏, not an eponym's (布氏杆菌, 格林氏综合征)."""
+        out: list[tuple[float, int, int]] = []
+        for match in _MARRIED.finditer(text):
+            i = match.start()
+            known = self._surnames
+            if (text[i] in known or text[i] in self._rare) and (text[i + 1] in known or text[i + 1] in self._rare) \
+                    and not _NOT_NAME_AFTER.match(text, i + 3):
+                if i == 0 or not "\u4e00" <= text[i - 1] <= "\u9fff" or self._left_context(text, i) >= 0.5 \
+                        or text[i - 1] in "是叫" or text[i - 2 : i] in _CUE_SET:
+                    out.append((6.0, i, i + 3))
         return out
 
     def _dotted(self, text: str, cues: dict[int, float]) -> list[tuple[float, int, int]]:
@@ -371,7 +406,9 @@ class CnPersonNameRecognizer(Recognizer):
             out.append((6.0, start, end))
         return out
 
-    def _penalties(self, text: str, i: int, slen: int, end: int, left: float, right: float) -> float:
+    def _penalties(
+        self, text: str, i: int, slen: int, end: int, left: float, right: float, score: float = float("inf")
+    ) -> float:
         """What the words around a candidate take off its score (never negative)."""
         m = self.model
         n = len(text)
@@ -402,6 +439,8 @@ class CnPersonNameRecognizer(Recognizer):
             cross_right = m.word_freq(text[end - 1 : end + 1])
             if cross_right:
                 penalty += min(5.0, 1.5 + cross_right**0.5 / 5)
+        if score - penalty < self.threshold:
+            return penalty  # already below the threshold: the costlier tests below cannot raise it
         # inside a longer dictionary word (李斯特菌, 霍奇金淋巴瘤) or a drug name (美罗培南)
         if self._inside_word(text, i, end):
             penalty += 5.0 * soften

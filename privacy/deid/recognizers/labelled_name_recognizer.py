@@ -22,6 +22,9 @@ from privacy.deid.recognizers.base import Doc, Hit, Recognizer, alternation
 from privacy.deid.recognizers.cn_person_name_recognizer import CUES, NOT_GIVEN_FIRST, RELATIONS, TITLES
 
 _HAN = "\u4e00-\u9fff"
+#: labels of the name a person is called by besides the registered one: the value is a name
+#: even when it is an ordinary word (元宝, 豆豆, 壮壮)
+MILK_LABELS = ("小名", "乳名", "昵称", "爱称", "别名", "曾用名", "绰号", "外号", "小名叫", "英文名字", "Nickname", "nickname")
 #: person-role labels (the name recogniser's cues) and English ones, each before a colon
 _ENGLISH = (
     "Patient Name Full name Contact Emergency contact Interpreter Translator Physician Attending Resident Nurse "
@@ -84,6 +87,20 @@ _LABELS = sorted(
         "经手人",
         "录入",
         "录入人",
+        # round 4: a title as a field label (科主任：时光  主治医师：…) on case front pages
+        "科主任",
+        "主任",
+        "护士长",
+        "院长",
+        "主管护师",
+        "质控医师",
+        "质控护士",
+        "编码员",
+        "实习医师",
+        "进修医师",
+        "研究生",
+        # round 4: the names a child or a person is called by (小名：豆豆, 乳名 元宝, 昵称)
+        *MILK_LABELS,
     }
 )
 _LABEL_RE = re.compile(rf"(?P<l>{alternation(_LABELS)})(?:[ ]?[:=][ \t_]{{0,6}}|(?<=[名人])[ ](?=[{_HAN}]))")
@@ -104,11 +121,16 @@ _MONGOLIAN = (
     "巴雅尔 达来 通拉嘎 萨日娜 阿拉腾 图门 扎那 查干 赛音 乌日娜 格根 其劳"
 ).split()
 _MINORITY = re.compile(rf"(?:{alternation(_TIBETAN + _MONGOLIAN)}){{2,3}}")
+_MINORITY_TITLED = re.compile(
+    rf"(?:{alternation(_TIBETAN + _MONGOLIAN)})(?=主任|医生|医师|护士|护师|大夫|老师|教授|院长|主治|药师|技师)"
+)
 _MINORITY_FIRST = frozenset(w[0] for w in _TIBETAN + _MONGOLIAN)
 _ROLE_HEAD = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{1,3}}$")
 #: one item: a dotted name, a Han token, or capitalised Latin words (SMITH, John; Chen Chih-Hao)
 _ITEM = re.compile(
-    rf"(?P<dot>[{_HAN}]{{1,8}}(?:[·.\-][{_HAN}]{{1,10}}){{1,3}})(?![{_HAN}·])"
+    # a Han surname with a Latin given name, either way round (濮Eric, Eric晏, Kevin 裘)
+    rf"(?P<mix>[{_HAN}]{{1,2}}[A-Z][a-z]{{1,12}}(?![A-Za-z])|[A-Z][a-z]{{1,12}}[ ]?[{_HAN}](?![{_HAN}A-Za-z]))"
+    rf"|(?P<dot>[{_HAN}]{{1,8}}(?:[·.\-][{_HAN}]{{1,10}}){{1,3}})(?![{_HAN}·])"
     rf"|(?P<han>[{_HAN}]{{2,9}})(?![{_HAN}·])"
     r"|(?P<lat>[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+(?:,?[ ][A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+){1,3})(?![A-Za-zÀ-ÖØ-öø-ÿ])"
 )
@@ -117,6 +139,12 @@ _RELATION = re.compile(rf"[ ]?[(（](?:{alternation(RELATIONS)})[)）]")
 #: a relative's role in brackets (normalisation made the brackets ASCII); the token right before it
 #: is a name: 其其格（儿媳）, 额尔敦 (侄子) — found from the bracket back, which is quicker
 _RELATION_BRACKET = re.compile(rf"\((?:{alternation(RELATIONS)})\)")
+#: a name in Latin letters, or mixed with a Han surname, before a relative's role: Vivian LAN (外婆),
+#: Andy Zhi（儿子）, Amy管 (外甥女), 包Kevin (侄子)
+_LATIN_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?:[{_HAN}]?[A-Z][a-z]{{1,12}}|[A-Z][a-z]{{1,12}}(?:[ ][A-Z][A-Za-z]{{1,12}}|[ ]?[{_HAN}])|"
+    rf"[A-Z]{{2,10}},?[ ][A-Z][A-Za-z]{{1,12}})[ ]?$"
+)
 _NAME_BEFORE = re.compile(rf"(?:[{_HAN}]{{1,8}}·)*[{_HAN}]{{2,4}}[ ]?$")
 #: field values that are not names
 _NOT_NAMES = frozenset(
@@ -127,7 +155,10 @@ _DISEASE_ENDS = tuple("征 病 症 炎 瘤 癌 术 试验 反射".split())
 _PLACE_ENDS = tuple("科 室 院 部 组 站 所 处 局 区 中心 门诊 病房 病区 公司 医院".split())
 _LABEL_AFTER = re.compile(r"[ ]?[:=]")
 _LIST_SEP = re.compile(r"[ ]{0,2}[、,，;；][ ]{0,2}")
-_ENGLISH_NOT_NAMES = frozenset("Male Female Unknown None Self Same Patient Yes No Mr Mrs Ms Dr".split())
+_ENGLISH_NOT_NAMES = frozenset(
+    "Male Female Unknown None Self Same Patient Yes No Mr Mrs Ms Dr Contact Tel Phone Email Mobile Relative Family "
+    "Spouse Son Daughter Wife Husband Mother Father Name Pt Emergency Guardian".split()
+)
 
 
 class LabelledNameRecognizer(Recognizer):
@@ -140,7 +171,10 @@ class LabelledNameRecognizer(Recognizer):
         from privacy.deid.name_model import SURNAMES, load_model
 
         self._model = load_model()
+        from privacy.deid.surnames import all_compound, all_single
+
         self._surnames = frozenset(SURNAMES)
+        self._all_surnames = all_single() | all_compound()
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
@@ -156,17 +190,23 @@ class LabelledNameRecognizer(Recognizer):
                 ):
                     continue
                 starts.add(m.end())
-                self._field(text, m.end(), hits)
+                self._field(text, m.end(), hits, m.group("l") in MILK_LABELS)
             for m in _ROLE_END.finditer(text):
                 if m.end() not in starts and _ROLE_HEAD.search(text, max(0, m.start() - 3), m.start()):
                     self._field(text, m.end(), hits)
         if not _MINORITY_FIRST.isdisjoint(text):
             for m in _MINORITY.finditer(text):
                 hits.append(self.hit(m.start(), m.end(), score=0.75))
+            for m in _MINORITY_TITLED.finditer(text):  # one element before a title: 那日苏主任, 洛桑医生
+                if m.start() == 0 or not "\u4e00" <= text[m.start() - 1] <= "\u9fff":
+                    hits.append(self.hit(m.start(), m.end(), score=0.75))
         if "(" in text:
             for m in _RELATION_BRACKET.finditer(text):
                 before = _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start())
                 if before is None:
+                    latin = _LATIN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                    if latin is not None and not set(latin.group().replace(",", " ").split()) & _ENGLISH_NOT_NAMES:
+                        hits.append(self.hit(latin.start(), latin.end() - latin.group().endswith(" "), score=0.75))
                     continue
                 start, end = before.start(), before.end() - (text[before.end() - 1] == " ")
                 if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
@@ -175,7 +215,7 @@ class LabelledNameRecognizer(Recognizer):
                     hits.append(self.hit(start, end, score=0.75))
         return hits
 
-    def _field(self, text: str, pos: int, hits: list[Hit]) -> None:
+    def _field(self, text: str, pos: int, hits: list[Hit], milk: bool = False) -> None:
         """The names of a field's value at ``pos``: one, or a list (A、B副主任医师、C)."""
         start = pos
         for _ in range(12):
@@ -185,6 +225,9 @@ class LabelledNameRecognizer(Recognizer):
             if pos > start and _LABEL_AFTER.match(text, item.end()):
                 return  # 王芳，关系：妻子 — the next field's label, not a name in a list
             span = self._name_in(item)
+            if span is None and milk and item.group("han") is not None and 2 <= len(item.group()) <= 4 \
+                    and item.group() not in _NOT_NAMES:
+                span = item.span()  # a child's 小名 is often a word (元宝, 豆豆)
             if span is None:
                 return
             hits.append(self.hit(span[0], span[1], score=0.8, labelled=True))
@@ -195,6 +238,12 @@ class LabelledNameRecognizer(Recognizer):
 
     def _name_in(self, item: re.Match[str]) -> tuple[int, int] | None:
         """The span of the name in a field value, or None when it is not one."""
+        if item.group("mix") is not None:
+            han = "".join(ch for ch in item.group() if "\u4e00" <= ch <= "\u9fff")
+            latin = "".join(ch for ch in item.group() if ch.isascii() and ch.isalpha())
+            if latin in _ENGLISH_NOT_NAMES or not (han in self._surnames or han in self._all_surnames):
+                return None
+            return item.span()
         if item.group("lat") is not None:
             words = item.group("lat").replace(",", " ").split()
             if any(w in _ENGLISH_NOT_NAMES for w in words):
