@@ -89,20 +89,33 @@ _H4_GIVEN_F = (
 _H4_RARE = ("亢", "扈", "钭", "璩", "郏", "佘", "蔺", "嵇")
 _H4_COMPOUND = ("淳于", "巫马", "漆雕", "西门", "拓跋", "闾丘", "羊舌")
 # a compound surname with a given name that is an ordinary word (淳于春雨, 西门长风)
-_H4_WORD_GIVEN = ("春雨", "晨曦", "长风", "明月", "远航", "白露", "秋水", "清风", "朝阳", "彩虹", "天明", "小满")
+_H4_WORD_GIVEN = (
+    "春雨",
+    "晨曦",
+    "长风",
+    "明月",
+    "远航",
+    "白露",
+    "秋水",
+    "清风",
+    "朝阳",
+    "彩虹",
+    "天明",
+    "小满",
+)
 _H4_WORD_LIKE = (
     ("夏", "雨"),
     ("洪", "流"),
     ("温", "暖"),
     ("华", "夏"),
-    ("蓝", "天"),
+    ("蓝", "图"),
     ("柳", "絮"),
     ("雷", "鸣"),
-    ("舒", "心"),
+    ("舒", "展"),
     ("金", "秋"),
     ("童", "话"),
     ("闻", "达"),
-    ("朱", "红"),
+    ("朱", "颜"),
 )
 # Korean residents (Hongqiao / Gubei): names in Chinese characters, Korea's common surnames
 _KOREAN = {
@@ -210,7 +223,10 @@ def name(c, person: _Person, context_form: str, labelled: bool):
     if context_form in ("doctor", "nurse") and person.kind == "ordinary" and c.chance(0.25):
         return _esign(c, person, labelled)
     if context_form == "relative" and person.kind == "ordinary" and c.chance(0.45):
-        return [_I("person_name", "surname_kin_suffix", person.surname, labelled), c.pick(_KIN_SUFFIX[person.sex])]
+        return [
+            _I("person_name", "surname_kin_suffix", person.surname, labelled),
+            c.pick(_KIN_SUFFIX[person.sex]),
+        ]
     return _I(
         "person_name", context_form if person.kind == "ordinary" else person.kind, person.full, labelled
     )
@@ -448,7 +464,9 @@ def japanese_era(d: date) -> tuple[str, str, int]:
 def dob_form(c, form: str, labelled: bool, person: _Person) -> _I:
     d = person.dob
     if form == "month_day_only":
-        v = c.pick((f"{d.month}月{d.day}日", f"{d.month}月{d.day}号", f"{_cn_small(d.month)}月{_cn_small(d.day)}号"))
+        v = c.pick(
+            (f"{d.month}月{d.day}日", f"{d.month}月{d.day}号", f"{_cn_small(d.month)}月{_cn_small(d.day)}号")
+        )
     elif form == "japanese_era":
         era, letter, y = japanese_era(d)
         v = c.pick(
@@ -506,7 +524,11 @@ def bank(c, labelled: bool):
     if not c.chance(0.6 if c.style == "claim_call" else 0.37):
         return None
     rng = c.rng
-    form = "spoken_digits" if c.style == "claim_call" else c.rng.choices(HELDOUT4_ONLY["bank_card"], weights=(3, 2, 4))[0]
+    form = (
+        "spoken_digits"
+        if c.style == "claim_call"
+        else c.rng.choices(HELDOUT4_ONLY["bank_card"], weights=(3, 2, 4))[0]
+    )
     if form == "jcb":
         num = ind._luhn_complete(c.pick(_JCB_BINS) + _digits(rng, 11))
         v = c.pick((num, " ".join(num[i : i + 4] for i in range(0, 16, 4))))
@@ -527,12 +549,22 @@ def email(c, labelled: bool) -> _I | None:
     rng = c.rng
     a, b = c.pick(ind._PINYIN_SYL), c.pick(ind._PINYIN_SYL)
     form = c.pick(HELDOUT4_ONLY["email"])
-    local = c.pick((f"{a}{b}{rng.randrange(60, 99)}", f"{a}.{b}", f"{a}{b}{rng.randrange(1960, 2005)}", f"{a}_{b}"))
+    local = c.pick(
+        (f"{a}{b}{rng.randrange(60, 99)}", f"{a}.{b}", f"{a}{b}{rng.randrange(1960, 2005)}", f"{a}_{b}")
+    )
     if form == "spaced_at":
-        v = c.pick((f"{local} @{c.pick(ind._WEBMAIL)}", f"{local}@ {c.pick(ind._WEBMAIL)}", f"{local} @ {c.pick(ind._WEBMAIL)}"))
+        v = c.pick(
+            (
+                f"{local} @{c.pick(ind._WEBMAIL)}",
+                f"{local}@ {c.pick(ind._WEBMAIL)}",
+                f"{local} @ {c.pick(ind._WEBMAIL)}",
+            )
+        )
     elif form == "cn_period_dot":  # the Chinese input method types 。 for the dot
         dom = c.pick(("163", "126", "qq", "sina", "foxmail"))
-        v = c.pick((f"{local}@{dom}。com", f"{local}@{dom}。com。cn" if dom == "sina" else f"{local}@{dom}。com"))
+        v = c.pick(
+            (f"{local}@{dom}。com", f"{local}@{dom}。com。cn" if dom == "sina" else f"{local}@{dom}。com")
+        )
     else:  # plus_tag: a sub-address for this purpose
         tag = c.pick(("yb", "claim", "health", "hosp", "bx"))
         v = f"{local.replace('_', '')}+{tag}@{c.pick(_PLUS_DOMAINS)}"
@@ -564,7 +596,9 @@ def contact(c, person: _Person | None = None, labelled: bool = True) -> list:
             )
         else:
             head, tail = c.pick(_WEIBO_HEADS), c.pick(_WEIBO_TAILS)
-            person.cache[key] = c.pick((f"@{head}{tail}", f"@{head}{tail}{rng.randrange(60, 99)}", f"@{a}{b}_{tail}"))
+            person.cache[key] = c.pick(
+                (f"@{head}{tail}", f"@{head}{tail}{rng.randrange(60, 99)}", f"@{a}{b}_{tail}")
+            )
     span = _I("other_contact", form, person.cache[key], labelled)
     if not labelled:
         return [span]
@@ -615,7 +649,7 @@ _RURAL_OTHER = (
     ("江西省赣州市于都县", "银坑镇", "平安村"),
 )
 _DORMS = ("职工宿舍", "员工公寓", "工地板房", "学生公寓", "人才公寓")
-_CORNERS = ("东北角", "东南角", "西北角", "西南角", "附近", "口")
+_CORNERS = ("东北角", "东南角", "西北角", "西南角", "附近")
 
 
 def address_form(c, form: str, labelled: bool) -> _I:
@@ -647,12 +681,13 @@ def address_form(c, form: str, labelled: bool) -> _I:
         )
     elif form == "crossroad":  # where the caller is: two roads, a corner (120 呼救地址)
         other = c.pick([r for r in streets[district] if r != road])
+        short = other[:-1] if other.endswith("路") else other  # 凯旋路宜山路口: the second 路 is shared
         v = c.pick(
             (
                 f"{district}{road}与{other}交叉口{c.pick(_CORNERS)}",
-                f"{road}{other[:-1] if other.endswith('路') else other}路口",
+                f"{road}{short}路口",
                 f"{district}{road}近{other}",
-                f"{road}{other}路口{c.pick(ind._NEW_VILLAGES['heldout4'])[1]}门口",
+                f"{road}{short}路口{c.pick(ind._NEW_VILLAGES['heldout4'])[1]}门口",
             )
         )
     else:  # dormitory
@@ -698,8 +733,13 @@ def dispatch(c) -> list:
 
 
 def plate(c) -> list:
-    chars = "".join(c.pick("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") if i == 2 else c.pick("0123456789") for i in range(5))
-    return [c.pick(("车牌：", "救护车 ", "车号")), _D("vehicle_plate", f"沪{c.pick('ABCDEG')}{c.pick(('', '·'))}{chars}")]
+    chars = "".join(
+        c.pick("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") if i == 2 else c.pick("0123456789") for i in range(5)
+    )
+    return [
+        c.pick(("车牌：", "救护车 ", "车号")),
+        _D("vehicle_plate", f"沪{c.pick('ABCDEG')}{c.pick(('', '·'))}{chars}"),
+    ]
 
 
 def ref_range(c, key: str | None = None) -> _D:
@@ -717,24 +757,36 @@ _SCALES = ("PHQ-9", "GAD-7", "HAMD-17", "HAMA", "SDS", "MMSE", "Barthel指数", 
 
 def scale(c) -> list:
     s = c.pick(_SCALES)
-    v = f"{c.rng.randrange(12, 30)}/30" if s == "MMSE" else f"{c.rng.randrange(0, 100 if s == 'Barthel指数' else 28)}分"
+    v = (
+        f"{c.rng.randrange(12, 30)}/30"
+        if s == "MMSE"
+        else f"{c.rng.randrange(0, 100 if s == 'Barthel指数' else 28)}分"
+    )
     return [s, " ", _D("scale_score", v)]
 
 
 def call_duration(c) -> list:
     m, s = c.rng.randrange(1, 30), c.rng.randrange(0, 60)
-    return ["通话时长 ", _D("call_duration", c.pick((f"{m:02d}:{s:02d}", f"00:{m:02d}:{s:02d}", f"{m}分{s}秒")))]
+    return [
+        "通话时长 ",
+        _D("call_duration", c.pick((f"{m:02d}:{s:02d}", f"00:{m:02d}:{s:02d}", f"{m}分{s}秒"))),
+    ]
 
 
 def pickup(c) -> list:
     return [
         c.pick(("取药号：", "取药号 ", "叫号 ")),
-        _D("pickup_no", c.pick((f"{c.pick('ABCD')}{c.rng.randrange(1, 999):03d}", str(c.rng.randrange(1000, 9999))))),
+        _D(
+            "pickup_no",
+            c.pick((f"{c.pick('ABCD')}{c.rng.randrange(1, 999):03d}", str(c.rng.randrange(1000, 9999)))),
+        ),
     ]
 
 
 def complaint(c) -> list:
-    v = c.pick((f"TS{c.visit.strftime('%Y%m%d')}{_digits(c.rng, 4)}", f"YW-{c.visit.year}-{_digits(c.rng, 4)}"))
+    v = c.pick(
+        (f"TS{c.visit.strftime('%Y%m%d')}{_digits(c.rng, 4)}", f"YW-{c.visit.year}-{_digits(c.rng, 4)}")
+    )
     return [c.pick(("投诉编号：", "登记号 ", "纠纷编号：")), _D("complaint_no", v)]
 
 
@@ -795,10 +847,21 @@ def _s_ems_handover(c) -> None:
     d.put(dispatch(c))
     d.put("  ")
     d.put(plate(c))
-    d.f("\n呼救地址：{a}\n呼救电话：{ph}  患者：{n}  {sex}  约{age}\n", a=c.address(True), ph=c.phone(None, True),
-        n=c.pname(True), sex=c.patient.sex, age=c.age_decoy())
+    d.f(
+        "\n呼救地址：{a}\n呼救电话：{ph}  患者：{n}  {sex}  约{age}\n",
+        a=c.address(True),
+        ph=c.phone(None, True),
+        n=c.pname(True),
+        sex=c.patient.sex,
+        age=c.age_decoy(),
+    )
     rel, relation = c.relative()
-    d.f("陪同：{r}（{relation}） 电话 {rp}\n", r=c.name(rel, "relative", True), relation=relation, rp=c.phone(rel, False))
+    d.f(
+        "陪同：{r}（{relation}） 电话 {rp}\n",
+        r=c.name(rel, "relative", True),
+        relation=relation,
+        rp=c.phone(rel, False),
+    )
     d.f("主诉：{s}。现场：", s=c.sym())
     d.put(c.vitals("TPBS"))
     d.f("\n初步判断：{dx}  交接医生：", dx=c.dx()[0])
@@ -808,20 +871,32 @@ def _s_ems_handover(c) -> None:
 
 def _s_gp_contract(c) -> None:
     d = c.d
-    d.f("{k}社区卫生服务中心 家庭医生签约服务协议（摘要）\n签约居民：{n}  ", k=c.pick(("凯旋", "江宁", "延吉", "泥城")),
-        n=c.pname(True))
+    d.f(
+        "{k}社区卫生服务中心 家庭医生签约服务协议（摘要）\n签约居民：{n}  ",
+        k=c.pick(("凯旋", "江宁", "延吉", "泥城")),
+        n=c.pname(True),
+    )
     d.put(c.rid_labelled())
     d.f("\n居住地址：{a}\n联系电话：{ph}  ", a=c.address(True), ph=c.phone(None, True))
     d.put(c.dob_labelled() if c.chance(0.6) else birth_year(c))
-    d.f("\n重点人群：{dx}  家庭医生：{doc}  团队护士：{nu}\n签约日期：{dt}  居民签名：{n2}",
-        dx=c.dx()[0], doc=ind._doctor(c), nu=ind._nurse(c), dt=c.date_decoy(), n2=c.pname(True))
+    d.f(
+        "\n重点人群：{dx}  家庭医生：{doc}  团队护士：{nu}\n签约日期：{dt}  居民签名：{n2}",
+        dx=c.dx()[0],
+        doc=ind._doctor(c),
+        nu=ind._nurse(c),
+        dt=c.date_decoy(),
+        n2=c.pname(True),
+    )
 
 
 def _s_claim_call(c) -> None:
     d = c.d
     d.f("理赔回访电话录音转写（{ins}）  ", ins=c.pick(("商业医疗险", "惠民保", "团体医疗险")))
     d.put(call_duration(c))
-    d.f("\n坐席：您好，请问是{n}本人吗？\n客户：是的。\n坐席：请核对一下您的身份证号。\n客户：", n=c.pname(True))
+    d.f(
+        "\n坐席：您好，请问是{n}本人吗？\n客户：是的。\n坐席：请核对一下您的身份证号。\n客户：",
+        n=c.pname(True),
+    )
     d.put(c.rid(True))
     d.put("\n坐席：出险医院和住院号？\n客户：")
     d.f("{fac}，", fac=c.facility())
@@ -838,12 +913,21 @@ def _s_dispute_comm(c) -> None:
     rel, relation = c.relative()
     d.f("医疗纠纷沟通记录  ")
     d.put(complaint(c))
-    d.f("\n患者：{n}  患方：{r}（{relation}）  电话：{ph}\n", n=c.pname(True), r=c.name(rel, "relative", True),
-        relation=relation, ph=c.phone(rel, False))
+    d.f(
+        "\n患者：{n}  患方：{r}（{relation}）  电话：{ph}\n",
+        n=c.pname(True),
+        r=c.name(rel, "relative", True),
+        relation=relation,
+        ph=c.phone(rel, False),
+    )
     d.f("患方诉：术后{s}，认为{dx}处理不及时，称已在网上发布，", s=c.sym(), dx=c.dx()[0])
     d.put(contact(c, rel))
-    d.f("。\n医务处：{st}  科室：{doc}  沟通地点：{room}\n处理意见：", st=ind._doctor(c), doc=ind._doctor(c),
-        room=ind._clinic_room(c))
+    d.f(
+        "。\n医务处：{st}  科室：{doc}  沟通地点：{room}\n处理意见：",
+        st=ind._doctor(c),
+        doc=ind._doctor(c),
+        room=ind._clinic_room(c),
+    )
     d.put(c.pick(("调阅病历，三日内书面答复", "建议走医调委调解", "安排主任再次沟通")))
 
 
@@ -858,8 +942,12 @@ def _s_discharge_meds(c) -> None:
         d.f(" × {k}盒；", k=str(c.rng.randrange(1, 6)))
     d.put("\n")
     d.put(pickup(c))
-    d.f("  代取药人：{h}（{relation}） 手机 {ph}\n", h=c.name(helper, "relative", True), relation=relation,
-        ph=c.phone(helper, True, landline_ok=False))
+    d.f(
+        "  代取药人：{h}（{relation}） 手机 {ph}\n",
+        h=c.name(helper, "relative", True),
+        relation=relation,
+        ph=c.phone(helper, True, landline_ok=False),
+    )
     d.f("药房咨询：")
     d.put(c.ext())
     d.f("  复诊：{dt}  药师：{ph}", dt=c.date_decoy(c.later(7, 30)), ph=ind._nurse(c))
@@ -867,8 +955,13 @@ def _s_discharge_meds(c) -> None:
 
 def _s_checkup_report(c) -> None:
     d = c.d
-    d.f("{fac} 健康体检报告  体检日期：{dt}\n姓名：{n}  性别：{sex}  ", fac=c.facility(), dt=c.date_decoy(),
-        n=c.pname(True), sex=c.patient.sex)
+    d.f(
+        "{fac} 健康体检报告  体检日期：{dt}\n姓名：{n}  性别：{sex}  ",
+        fac=c.facility(),
+        dt=c.date_decoy(),
+        n=c.pname(True),
+        sex=c.patient.sex,
+    )
     d.put(c.dob_labelled() if c.chance(0.5) else birth_year(c))
     d.put("\n")
     d.put(c.rid_labelled())
@@ -915,7 +1008,16 @@ ind._EXTRAS.update(
 )
 ind._EXTRA_KIND.update({"contact4": "other_contact", "esign": ""})
 ID_EXTRAS = ind._ID_EXTRAS + ("contact4", "esign")
-DECOY_EXTRAS = ind._DECOY_EXTRAS + ("byear", "ems", "psych", "body", "call", "pickup", "complaint", "refrange")
+DECOY_EXTRAS = ind._DECOY_EXTRAS + (
+    "byear",
+    "ems",
+    "psych",
+    "body",
+    "call",
+    "pickup",
+    "complaint",
+    "refrange",
+)
 
 # table headers for heldout4's document forms (no key here is a form of another split)
 ind._H2_TABLE_HEAD.update({"hk_id": "香港身份证", "tw_id": "台湾身份证", "fpr_old15": "永居证号"})

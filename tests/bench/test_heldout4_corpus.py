@@ -167,7 +167,9 @@ def test_heldout4_only_forms_are_in_no_earlier_split():
     for kind in h4.HELDOUT4_ONLY:
         if kind != "style":
             earlier = (
-                ind.HELDOUT_ONLY.get(kind, ()) + ind.HELDOUT2_ONLY.get(kind, ()) + h3.HELDOUT3_ONLY.get(kind, ())
+                ind.HELDOUT_ONLY.get(kind, ())
+                + ind.HELDOUT2_ONLY.get(kind, ())
+                + h3.HELDOUT3_ONLY.get(kind, ())
             )
             assert set(h4.HELDOUT4_ONLY[kind]).isdisjoint(earlier + ind._SHARED_FORMS.get(kind, ())), kind
     earlier_styles = set(ind.STYLES["heldout"]) | set(ind.STYLES["heldout2"]) | set(ind.STYLES["heldout3"])
@@ -182,7 +184,9 @@ def test_heldout4_holds_every_dev_form_and_style_and_no_burned_form():
     assert dev <= set(seen)
     assert _novel() <= set(seen)
     burned = {(k, f) for k, fs in ind.HELDOUT_ONLY.items() if k != "style" for f in fs}
-    burned |= {(k, f) for k, fs in ind.HELDOUT2_ONLY.items() if k not in ("style", "other_contact") for f in fs}
+    burned |= {
+        (k, f) for k, fs in ind.HELDOUT2_ONLY.items() if k not in ("style", "other_contact") for f in fs
+    }
     burned |= {(k, f) for k, fs in h3.HELDOUT3_ONLY.items() if k != "style" for f in fs}
     assert set(seen) & burned == set()
     assert min(seen.values()) >= 10, sorted(seen.items(), key=lambda kv: kv[1])[:5]
@@ -300,11 +304,15 @@ def test_heldout4_markers_never_occur_in_earlier_text():
         assert not re.search(r"1[3-9]\d[./·．_]\d{4}[./·．_]\d{4}", text), split  # punctuated mobile
         assert not re.search(r"1[3-9]\d{9}[/、；,／或]1[3-9]\d{9}", text), split  # two mobiles joined
         assert not re.search(r"\d{6}[./·．_]\d{8}[./·．_]\d{3}[\dX]", text), split  # punctuated ID
-        assert not re.search(r"[\u4e00-\u9fff]{2}\d{7}\((?:\d|A)\)|[A-Z]\d{6}[(（][\dA][)）]", text), split  # HKID
+        assert not re.search(r"[\u4e00-\u9fff]{2}\d{7}\((?:\d|A)\)|[A-Z]\d{6}[(（][\dA][)）]", text), (
+            split
+        )  # HKID
         assert not re.search(r"(?:USA|KOR|JPN|DEU|FRA|GBR|CAN|AUS|SGP|ITA)31\d{10}", text), split
         assert not re.search(r"35(2[89]|[3-8]\d)\d{12}", text.replace(" ", "")), split  # JCB
         # spoken digits in groups (heldout2 and heldout3 dictate numbers, but in one run)
-        assert not re.search(r"[零〇一二三四五六七八九幺洞]{2,4}[，、 ][零〇一二三四五六七八九幺洞]{2,4}", text), split
+        assert not re.search(
+            r"[零〇一二三四五六七八九幺洞]{2,4}[，、 ][零〇一二三四五六七八九幺洞]{2,4}", text
+        ), split
     h4_text = "\n".join(n["text"] for n in corpus("heldout4"))
     assert [m for m in _H4_MARKERS if m not in h4_text] == []
 
@@ -372,13 +380,30 @@ def test_new_date_of_birth_forms_are_real_dates():
         return int((tens or "一").translate(cn)) * 10 + (int(ones.translate(cn)) if ones else 0)
 
     for e in by[("date_of_birth", "month_day_only")]:
-        m = re.fullmatch(r"([一二三四五六七八九十]+|\d{1,2})月([一二三四五六七八九十]+|\d{1,2})[日号]", e["value"])
+        m = re.fullmatch(
+            r"([一二三四五六七八九十]+|\d{1,2})月([一二三四五六七八九十]+|\d{1,2})[日号]", e["value"]
+        )
         assert m, e
-        month, day = (int(m[1]) if m[1].isdigit() else cn_small(m[1])), (int(m[2]) if m[2].isdigit() else cn_small(m[2]))
+        month, day = (
+            (int(m[1]) if m[1].isdigit() else cn_small(m[1])),
+            (int(m[2]) if m[2].isdigit() else cn_small(m[2])),
+        )
         date(2000, month, day)  # 2000 is a leap year: 2月29日 is a real birthday
-    eras = {"昭和": 1926, "平成": 1989, "令和": 2019, "大正": 1912, "S": 1926, "H": 1989, "R": 2019, "T": 1912}
+    eras = {
+        "昭和": 1926,
+        "平成": 1989,
+        "令和": 2019,
+        "大正": 1912,
+        "S": 1926,
+        "H": 1989,
+        "R": 2019,
+        "T": 1912,
+    }
     for e in by[("date_of_birth", "japanese_era")]:
-        m = re.fullmatch(r"(昭和|平成|令和|大正)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日|([SHRT])(\d{1,2})\.(\d{1,2})\.(\d{1,2})", e["value"])
+        m = re.fullmatch(
+            r"(昭和|平成|令和|大正)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日|([SHRT])(\d{1,2})\.(\d{1,2})\.(\d{1,2})",
+            e["value"],
+        )
         assert m, e
         if m[1]:
             y = eras[m[1]] + (0 if m[2] == "元" else int(m[2]) - 1)
@@ -389,10 +414,17 @@ def test_new_date_of_birth_forms_are_real_dates():
     for e in by[("date_of_birth", "mixed_cn_digits")]:
         v = e["value"]
         assert re.search(r"\d", v) and re.search(r"[〇一二三四五六七八九十]", v), e
-        m = re.fullmatch(r"(\d{4}|[〇一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]+)月(\d{1,2}|[一二三四五六七八九十]+)日", v)
+        m = re.fullmatch(
+            r"(\d{4}|[〇一二三四五六七八九]{4})年(\d{1,2}|[一二三四五六七八九十]+)月(\d{1,2}|[一二三四五六七八九十]+)日",
+            v,
+        )
         assert m, e
         y = int(m[1].translate(cn))
-        date(y, int(m[2]) if m[2].isdigit() else cn_small(m[2]), int(m[3]) if m[3].isdigit() else cn_small(m[3]))
+        date(
+            y,
+            int(m[2]) if m[2].isdigit() else cn_small(m[2]),
+            int(m[3]) if m[3].isdigit() else cn_small(m[3]),
+        )
 
 
 def test_new_bank_email_contact_forms():
