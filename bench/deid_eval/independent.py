@@ -32,6 +32,7 @@ CLI::
     python -m bench.deid_eval.independent --split heldout --n 600 --seed 1 --out heldout.jsonl
     python -m bench.deid_eval.independent --split heldout2 --n 600 --seed 1 --out heldout2.jsonl
     python -m bench.deid_eval.independent --split heldout3 --n 600 --seed 1 --out heldout3.jsonl
+    python -m bench.deid_eval.independent --split heldout4 --n 600 --seed 1 --out heldout4.jsonl
 
 Decisions
 ---------
@@ -130,6 +131,15 @@ heldout and heldout2 output is byte-identical to before heldout3 was added. ``ge
 CLI accept it (``ALL_SPLITS``); it is deliberately not in ``SPLITS``, so code that loops over the
 splits does not run it by accident.
 
+heldout4
+--------
+A fourth held-out split, ``heldout4``, now that heldout3 is known too: dev's forms plus forms in none
+of dev, heldout, heldout2 and heldout3. Its code is in ``bench/deid_eval/heldout4.py`` and its
+description in ``bench/deid_eval/HELDOUT4.md``; people developing the de-identifier should read
+neither. It is hooked in exactly as heldout3 is (``_h4.*`` hooks that run only when the split is
+"heldout4"); dev, heldout, heldout2 and heldout3 output is byte-identical to before heldout4 was
+added. It is in ``ALL_SPLITS``, not in ``SPLITS``.
+
 Decoy kinds: invoice_no, batch_no, drug_approval_no, device_reg_no, device_model, lab_value,
 vital_sign, amount, visit_date, age, bed_no, room_no, dose, icd_code, order_no, specimen_no,
 exam_no, ward_phone_extension, hotline, credit_code, facility_code, facility_name,
@@ -170,10 +180,10 @@ __all__ = [
 ]
 
 SPLITS = ("dev", "heldout", "heldout2")
-#: every split generate() accepts. heldout3 is left out of SPLITS on purpose, so that code iterating
+#: every split generate() accepts. heldout3 and heldout4 are left out of SPLITS on purpose, so that code iterating
 #: over the splits (the de-identifier's own tests and tools) does not run it by accident: it is
 #: measured once, by whoever runs the evaluation (bench/deid_eval/HELDOUT3.md).
-ALL_SPLITS = SPLITS + ("heldout3",)
+ALL_SPLITS = SPLITS + ("heldout3", "heldout4")
 
 # ---------------------------------------------------------------------------------------------
 # Kinds, forms, styles
@@ -1068,6 +1078,8 @@ def _pools(split: str) -> _Pools:
         return _h2_pools()
     if split == "heldout3":
         return _h3.pools()
+    if split == "heldout4":
+        return _h4.pools()
     if split not in _POOLS:
         fm, ff = _faker_given()
         sur = _split_alternate(_COMMON_SURNAMES)
@@ -1099,9 +1111,10 @@ class _Ctx:
         self.heldout = split == "heldout"
         self.h2 = split == "heldout2"
         self.h3 = split == "heldout3"
+        self.h4 = split == "heldout4"
         # the dev forms every split has; heldout2 and heldout3 add their own forms through hooks
         # (_h2_* below, _h3.* in bench/deid_eval/heldout3.py), which run only for their split
-        self.fsplit = "dev" if self.h2 or self.h3 else split
+        self.fsplit = "dev" if self.h2 or self.h3 or self.h4 else split
         self.visit = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 1276))
         self.dept = rng.choice(_DEPTS)
         self.sp = _SPECIALTIES[self.dept]
@@ -1129,6 +1142,8 @@ class _Ctx:
             return _h2_new_person(self, with_identity, child, sex, role)
         if self.h3:
             return _h3.new_person(self, with_identity, child, sex, role)
+        if self.h4:
+            return _h4.new_person(self, with_identity, child, sex, role)
         rng, pl = self.rng, self.pools
         sex = sex or rng.choice("男女")
         r = rng.random()
@@ -1266,6 +1281,8 @@ class _Ctx:
             return _h2_name(self, person, context_form, labelled)
         if self.h3:
             return _h3.name(self, person, context_form, labelled)
+        if self.h4:
+            return _h4.name(self, person, context_form, labelled)
         form = context_form if person.kind == "ordinary" else person.kind
         return _I("person_name", form, person.full, labelled)
 
@@ -1278,6 +1295,10 @@ class _Ctx:
             return _h2_surname_title(self, person, title)
         if self.h3:
             alt = _h3.surname_title(self, person, title)
+            if alt is not None:
+                return alt
+        if self.h4:
+            alt = _h4.surname_title(self, person, title)
             if alt is not None:
                 return alt
         person = person or self.staff()
@@ -1303,6 +1324,10 @@ class _Ctx:
                 return alt
         if self.h3:
             alt = _h3.rid(self, labelled)
+            if alt is not None:
+                return alt
+        if self.h4:
+            alt = _h4.rid(self, labelled)
             if alt is not None:
                 return alt
         p = self.patient
@@ -1341,6 +1366,10 @@ class _Ctx:
             alt = _h3.phone(self, person, labelled, landline_ok)
             if alt is not None:
                 return alt
+        if self.h4:
+            alt = _h4.phone(self, person, labelled, landline_ok)
+            if alt is not None:
+                return alt
         forms = ["mobile_plain", "mobile_plain", "mobile_plus86", "mobile_spaced", "mobile_dashed", "mobile_fullwidth"]
         if landline_ok:
             forms += ["landline_021", "landline_no_area"]
@@ -1373,6 +1402,10 @@ class _Ctx:
             alt = _h3.dob(self, labelled, person or self.patient)
             if alt is not None:
                 return alt
+        if self.h4:
+            alt = _h4.dob(self, labelled, person or self.patient)
+            if alt is not None:
+                return alt
         d = (person or self.patient).dob
         form = self.pick(FORMS[self.fsplit]["date_of_birth"])
         mon = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[d.month - 1]
@@ -1395,6 +1428,8 @@ class _Ctx:
             return _h2_dob_labelled(self)
         if self.h3:
             return _h3.dob_labelled(self)
+        if self.h4:
+            return _h4.dob_labelled(self)
         v = self.dob(True)
         if v.form == "en_month":
             return ["DOB: ", v]
@@ -1414,6 +1449,11 @@ class _Ctx:
             forms = (alt,)
         if self.h3:
             alt = _h3.card(self, labelled, forms)
+            if isinstance(alt, list):
+                return alt
+            forms = (alt,)
+        if self.h4:
+            alt = _h4.card(self, labelled, forms)
             if isinstance(alt, list):
                 return alt
             forms = (alt,)
@@ -1463,6 +1503,10 @@ class _Ctx:
             alt = _h3.rec(self, labelled)
             if alt is not None:
                 return alt
+        if self.h4 and form is None:
+            alt = _h4.rec(self, labelled)
+            if alt is not None:
+                return alt
         form = form or self.pick(FORMS[self.fsplit]["hospital_record_no"])
         key = "rec_" + form
         if key not in p.cache:
@@ -1498,6 +1542,10 @@ class _Ctx:
             alt = _h3.bank(self, labelled)
             if alt is not None:
                 return alt
+        if self.h4:
+            alt = _h4.bank(self, labelled)
+            if alt is not None:
+                return alt
         form = self.pick(FORMS[self.fsplit]["bank_card"])
         if form.startswith("unionpay"):
             bin_, n = self.pick(_UNIONPAY_BINS)
@@ -1516,6 +1564,10 @@ class _Ctx:
                 return alt
         if self.h3:
             alt = _h3.email(self, labelled)
+            if alt is not None:
+                return alt
+        if self.h4:
+            alt = _h4.email(self, labelled)
             if alt is not None:
                 return alt
         form = self.pick(FORMS[self.fsplit]["email"])
@@ -1537,6 +1589,10 @@ class _Ctx:
                 return alt
         if self.h3:
             alt = _h3.address(self, labelled)
+            if alt is not None:
+                return alt
+        if self.h4:
+            alt = _h4.address(self, labelled)
             if alt is not None:
                 return alt
         form = self.pick(FORMS[self.fsplit]["address"])
@@ -1576,6 +1632,8 @@ class _Ctx:
             return _h2_rid_labelled(self)
         if self.h3:
             return _h3.rid_labelled(self)
+        if self.h4:
+            return _h4.rid_labelled(self)
         return [self.pick(("身份证号：", "身份证：", "公民身份号码 ", "证件号码：", "身份证号码:", "ID:")), self.rid(True)]
 
     def phone_labelled(self, person: _Person | None = None) -> list:
@@ -1690,6 +1748,10 @@ def _patient_mention(c: _Ctx) -> list:
     """The patient named again inside the prose: with 患者, bare, or (held-out) by nickname."""
     if c.h3:
         alt = _h3.patient_mention(c)
+        if alt is not None:
+            return alt
+    if c.h4:
+        alt = _h4.patient_mention(c)
         if alt is not None:
             return alt
     r = c.rng.random()
@@ -3282,6 +3344,8 @@ def _one(split: str, seed: int, i: int) -> dict:
     decoy_pool = _H2_DECOY_EXTRAS if split == "heldout2" else _DECOY_EXTRAS
     if split == "heldout3":
         id_pool, decoy_pool = _h3.ID_EXTRAS, _h3.DECOY_EXTRAS
+    elif split == "heldout4":
+        id_pool, decoy_pool = _h4.ID_EXTRAS, _h4.DECOY_EXTRAS
     best: _Ctx | None = None
     for _attempt in range(40):
         c = _Ctx(rng, split, style)
@@ -3317,8 +3381,8 @@ def _one(split: str, seed: int, i: int) -> dict:
 
 
 def generate(n: int, seed: int, split: str) -> list[dict]:
-    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2" or "heldout3"), the same for the same
-    arguments."""
+    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2", "heldout3" or "heldout4"), the same
+    for the same arguments."""
     if split not in ALL_SPLITS:
         raise ValueError(f"split must be one of {ALL_SPLITS}, got {split!r}")
     if n < 0:
@@ -3333,7 +3397,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Independent synthetic Shanghai-style clinical notes for de-identifier evaluation.",
         epilog="example: python -m bench.deid_eval.independent --split heldout --n 600 --seed 1 --out h.jsonl",
     )
-    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2 or heldout3")
+    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2, heldout3 or heldout4")
     ap.add_argument("--n", type=int, default=600, help="number of notes (default 600)")
     ap.add_argument("--seed", type=int, default=1, help="seed (default 1)")
     ap.add_argument("--out", type=Path, required=True, help="output .jsonl file ('-' for stdout)")
@@ -3352,12 +3416,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-# heldout3 lives in its own module (its forms must stay unread by the de-identifier's developers);
-# importing it registers the split in FORMS, STYLES, SPLIT_KINDS, SPLIT_DECOY_KINDS and the pools.
+# heldout3 and heldout4 live in their own modules (their forms must stay unread by the de-identifier's
+# developers); importing them registers the split in FORMS, STYLES, SPLIT_KINDS, SPLIT_DECOY_KINDS and the pools.
 from bench.deid_eval import heldout3 as _h3  # noqa: E402  (needs everything above)
+from bench.deid_eval import heldout4 as _h4  # noqa: E402  (the same for heldout4)
 
 if __name__ == "__main__":
-    # run through the package module, not this __main__ copy, so heldout3 registers where main() looks
+    # run through the package module, not this __main__ copy, so heldout3/4 register where main() looks
     from bench.deid_eval.independent import main as _main
 
     raise SystemExit(_main())
