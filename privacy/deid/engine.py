@@ -317,7 +317,8 @@ def _drop_false_names(text: str, hits: list[Hit]) -> list[Hit]:
     for h in hits:
         if h.entity_type == PERSON:
             value = text[h.start : h.end]
-            if value in CLINICAL_NOT_NAMES or (value[:2] in CLINICAL_NOT_NAMES and not h.labelled):
+            # after a name label it is a name whatever word it also is (患者：杨梅): fail closed
+            if not h.labelled and (value in CLINICAL_NOT_NAMES or value[:2] in CLINICAL_NOT_NAMES):
                 continue
             if (h.start > 0 and text[h.start - 1] in _AMOUNT_CHARS) or (h.end < len(text) and text[h.end] in _AMOUNT_CHARS):
                 if sum(ch in _AMOUNT_CHARS for ch in value) >= 1:

@@ -164,10 +164,13 @@ def test_onboarding_is_idempotent(kafka_broker, insurers):
 
 def test_onboarding_with_the_insurers_own_public_key(kafka_broker, tmp_path):
     """Production path: the insurer keeps its private key; the pipeline only ever sees the public one."""
+    import shutil
+
     from medshare.onboard import onboard_insurer
     from privacy.crypto import Encryptor
     from privacy.sdk import InsurerDecryptor, generate_private_key
 
+    shutil.rmtree(kafka_broker.insurers_dir / "ins3", ignore_errors=True)  # a kept test home's earlier run
     insurer_side = tmp_path / "ins3-own-systems"
     public_pem = generate_private_key(insurer_side, 1)
     pub = tmp_path / "ins3.pub"

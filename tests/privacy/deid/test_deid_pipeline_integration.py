@@ -12,6 +12,7 @@ dropped), and the quarantine topic for the failed note.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from dataclasses import dataclass
@@ -80,8 +81,14 @@ def run(kafka_broker, tmp_path_factory):
     reset_pipeline(cfg)
     sim_cfg = SimConfig(insurers=INSURERS, **SIM)
     run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path_factory.mktemp("jsonl"), batch=False)
-    events = list(Simulation(sim_cfg).events())
-    settlements = {e.record["person_no"]: e.record for e in events if e.topic == t.PLATFORM_SETTLEMENTS}
+    sim = Simulation(sim_cfg)
+    events = list(sim.events())
+    # the person's identifiers from the simulator's person record (a v2 settlement carries the name,
+    # certno and psn_no, but no phone, address or card: those a note may still write)
+    settled = {e.record["psn_no"] for e in events if e.topic == t.PLATFORM_SETTLEMENTS and e.record
+               and "psn_no" in e.record}
+    settlements = {p.person_no: dataclasses.asdict(p) for p in map(sim._make_person, range(SIM["persons"]))
+                   if p.person_no in settled}
     notes = [e.record for e in events if e.topic == t.PLATFORM_EMR_NOTES and e.record["person_no"] in settlements]
     disclosed = {rid for _, src, rid in expected_disclosures(cfg, events) if src == t.PLATFORM_EMR_NOTES}
     # notes of persons whose notes an insurer receives first, so the insurer side is exercised
@@ -119,7 +126,11 @@ def _leaks(text: str, settlement: dict, forms: dict[str, str], masked_too: bool 
     values = {**forms, "name": settlement["name"], "resident_id": settlement["resident_id"],
               "phone": settlement["phone"], "card_no": settlement["card_no"]}
     if masked_too:
-        values["phone_tail"] = settlement["phone"][-4:] + "）"  # what a masked number leaves visible
+        # a masked phone (158****7687) is redacted only when the person memory knows the number; v2
+        # settlements carry no phone (docs/platform-interface.md: the platform publishes none), so
+        # the memory cannot: what is left of a masked number is a masked identifier, as
+        # bench/deid_eval counts it, and no longer checked here
+        values = {k: v for k, v in values.items() if k != "phone_masked"}
     else:
         values = {k: v for k, v in values.items() if k not in ("phone_masked", "address_part")}
     return [k for k, v in values.items() if fold(v) in out]

@@ -134,3 +134,9 @@ def test_given_name_needs_the_full_name_first(deidentifier):
     assert deidentifier.analyze("患儿芊语今晨热退。") == []
     spans = deidentifier.analyze("姓名：柏芊语\n患儿芊语今晨热退。")
     assert [(s.start, s.end, s.recognizer) for s in spans if s.start > 7] == [(9, 11, "GivenName")]
+
+
+def test_a_patient_named_like_a_herb_after_a_name_label_is_redacted(deidentifier):
+    """Found by the pipeline test: 患者：杨梅 stayed (杨梅 is on the clinical-word list); a label wins."""
+    out = deidentifier.redact("患者：杨梅（女/58岁） 舌象：杨梅舌，予艾灸治疗。").text
+    assert "患者：杨梅" not in out and "杨梅舌" in out and "艾灸" in out
