@@ -50,7 +50,6 @@ from privacy.agreements import (
 #: the template new notices are rendered with; earlier ones stay known so consents given on them stay valid
 TEMPLATE_VERSION = 2
 TEMPLATE_VERSIONS = (1, 2)
-assert TEMPLATE_VERSIONS[-1] == TEMPLATE_VERSION
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 HISTORY_DIR = AGREEMENTS_DIR / "history"
 
@@ -189,7 +188,8 @@ class NoticeBook:
                 for tv in TEMPLATE_VERSIONS:  # earlier wordings of the same terms stay known
                     n = render_notice(a, purpose, tv)
                     self._by_id[n.notice_id] = n
-                self._versions.setdefault((a.insurer, purpose), []).append(n)  # the current wording
+                    if tv == TEMPLATE_VERSION:
+                        self._versions.setdefault((a.insurer, purpose), []).append(n)  # the current wording
         for vs in self._versions.values():
             vs.sort(key=lambda n: n.effective_from)
         self._cov: dict[tuple[str, int], Coverage] = {}

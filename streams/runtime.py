@@ -499,8 +499,12 @@ class Runner:
             consumer = getattr(self, "_consumer", None)
             assignment = sorted(f"{tp.topic}:{tp.partition}" for tp in consumer.assignment()) if consumer else []
             write_status(self.cfg, self.h.name, self.opts.instance, self.counters, state, assignment,
-                         buffered=sum(len(d) for d in self._buffers.values()), blocked=sorted(self._blocked))
+                         buffered=self._buffered(), blocked=sorted(self._blocked))
             self._status_state, self._status_at = state, now
+
+    def _buffered(self) -> int:
+        """Records fetched and held for alignment, not handled yet."""
+        return sum(len(d) for d in self._buffers.values())
 
     def _update_lag(self, consumer) -> None:
         """Records of the assigned partitions not handled yet: not fetched (end offset - position)
@@ -510,10 +514,9 @@ class Runner:
         parts = consumer.assignment()
         if not parts:
             return
-        buffered = sum(len(d) for d in self._buffers.values())
         try:
             ends = consumer.end_offsets(list(parts))
-            self.counters.lag = buffered + sum(max(0, ends[tp] - consumer.position(tp, timeout_ms=1000))
+            self.counters.lag = self._buffered() + sum(max(0, ends[tp] - consumer.position(tp, timeout_ms=1000))
                                                for tp in parts)
         except Exception:  # noqa: BLE001 - unknown, said so
             log.debug("%s: lag unknown", self.h.name, exc_info=True)
@@ -553,7 +556,8 @@ def _rebalance_listener(runner: Runner):
             r._ends.clear()
             consumer = getattr(r, "_consumer", None)
             if consumer is not None:
-                still = [tp for tp in partitions if tp in consumer.paused()]
+                paused = consumer.paused()
+                still = [tp for tp in partitions if tp in paused]
                 if still:
                     consumer.resume(*still)
 

@@ -21,7 +21,7 @@ from audit_helpers import record_event, sql, swap_entries
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "streams"))
-from pipeline_helpers import INSURERS, disclosure_id, read_topic, reset_pipeline, values  # noqa: E402
+from pipeline_helpers import INSURERS, disclosure_id, read_topic, reset_pipeline, run_until_idle, values  # noqa: E402
 
 from contracts.formats import resident_id_check_char  # noqa: E402
 from medshare import topics as t  # noqa: E402
@@ -30,12 +30,6 @@ pytestmark = pytest.mark.integration
 
 SIM = {"persons": 250, "days": 30, "seed": 7, "malformed_rate": 0.0, "start_date": date(2026, 3, 1)}
 LEAKY_ID = "31010419800101001" + resident_id_check_char("31010419800101001")
-
-
-def run_until_idle(handler, cfg) -> dict:
-    from streams.runtime import Runner, RunOptions
-
-    return Runner(handler, RunOptions(until_idle=True, idle_s=1.5), cfg).run().__dict__
 
 
 def _bad_events() -> list[tuple[str, bytes]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "streams"))
-from pipeline_helpers import INSURERS, read_topic, reset_pipeline  # noqa: E402
+from pipeline_helpers import INSURERS, read_topic, reset_pipeline, run_until_idle  # noqa: E402
 
 from medshare import topics as t  # noqa: E402
 
@@ -24,12 +24,6 @@ pytestmark = pytest.mark.integration
 
 SIM = {"persons": 300, "days": 20, "seed": 11, "malformed_rate": 0.0, "start_date": date(2026, 3, 1)}
 UNKNOWN_NOTICE = "sha256:" + "ab" * 32
-
-
-def run_until_idle(handler, cfg) -> dict:
-    from streams.runtime import Runner, RunOptions
-
-    return Runner(handler, RunOptions(until_idle=True, idle_s=1.5), cfg).run().__dict__
 
 
 def _bad_consents(person_no: str, resident_id: str) -> list[dict]:

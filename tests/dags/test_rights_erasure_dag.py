@@ -18,7 +18,7 @@ import pytest
 from airflow_helpers import dags_test
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "streams"))
-from pipeline_helpers import INSURERS, read_topic, reset_pipeline  # noqa: E402
+from pipeline_helpers import INSURERS, read_topic, reset_pipeline, run_until_idle  # noqa: E402
 
 from medshare import topics as t  # noqa: E402
 
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.integration
 SIM = {"persons": 60, "days": 10, "seed": 23, "malformed_rate": 0.0, "start_date": date(2026, 3, 1)}
 RUN_1 = "2026-04-02T10:31:00+08:00"
 RUN_2 = "2026-04-02T11:31:00+08:00"
-
-
-def _until_idle(handler, cfg) -> None:
-    from streams.runtime import Runner, RunOptions
-
-    Runner(handler, RunOptions(until_idle=True, idle_s=1.5), cfg).run()
 
 
 def _audits(cfg) -> list[dict]:
@@ -53,8 +47,8 @@ def revoked(kafka_broker, airflow_db, tmp_path):
     run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path / "jsonl")
     events = list(Simulation(sim_cfg).events())
     for name in ("consent-sync", "router"):
-        _until_idle(factory(name)(cfg), cfg)
-    _until_idle(audit_sink.build(cfg), cfg)
+        run_until_idle(factory(name)(cfg), cfg)
+    run_until_idle(audit_sink.build(cfg), cfg)
     counts: dict[str, int] = {}
     for a in _audits(cfg):
         if a.get("consent_id") and a.get("kind") in ("record", "claim-result"):
@@ -74,7 +68,7 @@ def revoked(kafka_broker, airflow_db, tmp_path):
         producer.flush()
     finally:
         producer.close()
-    _until_idle(factory("consent-sync")(cfg), cfg)
+    run_until_idle(factory("consent-sync")(cfg), cfg)
     runs = cfg.state_dir / "retention-runs.json"
     if runs.exists():
         runs.unlink()
@@ -115,7 +109,7 @@ def test_the_dag_issues_requests_collects_acknowledgements_and_records_the_run(r
     for r in requests:
         assert sorted(logged[r["request_id"]]["erased"]) == sorted(x["audit_id"] for x in r["records"])
 
-    _until_idle(audit_sink.build(cfg), cfg)
+    run_until_idle(audit_sink.build(cfg), cfg)
     store = AuditStore.open(cfg)
     try:
         ledger = ErasureLedger(store.engine)

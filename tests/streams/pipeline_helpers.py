@@ -69,6 +69,13 @@ def reset_pipeline(cfg: Settings, insurers: Iterable[str] = INSURERS, *, keep_to
         onboard_insurer(code, cfg=cfg)
 
 
+def run_until_idle(handler: Any, cfg: Settings) -> dict[str, Any]:
+    """Run one processor instance in-process until it is caught up; its counters."""
+    from streams.runtime import Runner, RunOptions
+
+    return Runner(handler, RunOptions(until_idle=True, idle_s=1.5), cfg).run().__dict__
+
+
 def read_topic(cfg: Settings, topic: str, principal: str = "admin", committed_only: bool = True) -> list[Any]:
     """Every message of ``topic`` (read_committed by default), from the beginning to the end offsets."""
     from kafka import TopicPartition
