@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -243,9 +244,21 @@ def reload_settings() -> Settings:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o700)
+    """Create ``path`` (and parents) readable by the owner only.
+
+    An existing directory is tightened to 0700 only if it is this user's and not a shared one
+    (world-writable or sticky, like ``/tmp``): ``--out /tmp/x`` once made the simulator close
+    ``/tmp`` itself to every other user of the machine (PostgreSQL's server among them).
+    """
+    path = Path(path)
+    missing = [p for p in (path, *path.parents) if not p.is_dir()]
+    for p in reversed(missing):
+        p.mkdir(mode=0o700, exist_ok=True)
+        p.chmod(0o700)  # mkdir's mode is masked by the umask
+    st = path.stat()
+    shared = st.st_mode & (stat.S_ISVTX | stat.S_IWOTH)
+    if st.st_uid == os.getuid() and not shared:
+        path.chmod(0o700)
     return path
 
 

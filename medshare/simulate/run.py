@@ -628,11 +628,13 @@ def run(
 
     from medshare.simulate import sinks as sk
 
-    run_dir = Path(run_dir) if run_dir is not None else default_run_dir(cfg.seed)
+    home = default_run_dir(cfg.seed, kafka_cfg).parent
+    run_dir = Path(run_dir) if run_dir is not None else home / f"seed{cfg.seed}"
     # Kafka first: if the broker is not there, fail before any file is touched
     outputs: list[sk.Sink] = [sk.KafkaSink(cfg=kafka_cfg)] if kafka else []
-    private_dir(run_dir.parent)  # the simulator's home (var/sim) and each run's files: owner only
-    private_dir(run_dir)
+    if run_dir.parent == home:
+        private_dir(home)  # the simulator's home (var/sim): owner only
+    private_dir(run_dir)  # each run's files: owner only (a folder the user named is not widened)
     outputs.append(sk.MalformedSidecar(run_dir / "malformed.jsonl"))
     if batch:
         outputs.append(sk.ParquetSink(run_dir / "batch"))
