@@ -27,6 +27,7 @@ from bench.deid_eval.heldout_common import (
     give_identity,
     labelled_dob,
     labelled_rid,
+    landline,
     register,
 )
 from bench.deid_eval.independent import (
@@ -403,12 +404,6 @@ def rid_labelled(c) -> list:
 # -- phones --------------------------------------------------------------------------------------
 
 
-def _landline(c, person: _Person) -> str:
-    if "land" not in person.cache:
-        person.cache["land"] = c.pick("2345656") + _digits(c.rng, 7)
-    return person.cache["land"]
-
-
 def phone_form(c, person: _Person, form: str, labelled: bool) -> _I:
     m = c.mobile_digits(person)
     if form == "intl_prefix":
@@ -429,7 +424,7 @@ def phone_form(c, person: _Person, form: str, labelled: bool) -> _I:
     elif form == "char_spaced":
         v = c.pick((" ", " ", "  ")).join(m)
     else:
-        n = _landline(c, person)
+        n = landline(c, person)
         if form == "landline_ext":
             ext = _digits(c.rng, c.pick((3, 4)), True)
             v = c.pick(

@@ -49,6 +49,13 @@ def give_identity(c, p: _Person, child: bool) -> int:
     return age
 
 
+def landline(c, person: _Person) -> str:
+    """The person's 8-digit Shanghai landline (the same number dev's landline forms write)."""
+    if "land" not in person.cache:
+        person.cache["land"] = c.pick("2345656") + _digits(c.rng, 7)
+    return person.cache["land"]
+
+
 def labelled_rid(c, labels_by_form: dict[str, tuple[str, ...]]) -> list:
     """The patient's resident ID (or document) after a label: the split's label for its own forms,
     dev's for dev's."""

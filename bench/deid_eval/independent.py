@@ -185,7 +185,7 @@ SPLITS = ("dev", "heldout", "heldout2")
 #: every split generate() accepts. heldout3 and heldout4 are left out of SPLITS on purpose, so that code iterating
 #: over the splits (the de-identifier's own tests and tools) does not run it by accident: it is
 #: measured once, by whoever runs the evaluation (bench/deid_eval/HELDOUT3.md).
-ALL_SPLITS = SPLITS + ("heldout3", "heldout4")
+ALL_SPLITS = SPLITS + ("heldout3", "heldout4", "heldout5")
 
 # ---------------------------------------------------------------------------------------------
 # Kinds, forms, styles
@@ -3352,10 +3352,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-# heldout3 and heldout4 live in their own modules (their forms must stay unread by the de-identifier's
+# heldout3, heldout4 and heldout5 live in their own modules (their forms must stay unread by the de-identifier's
 # developers); importing them registers the split in FORMS, STYLES, SPLIT_KINDS, SPLIT_DECOY_KINDS, _HOOKS
 # and the pools (bench/deid_eval/heldout_common.py, register()).
-from bench.deid_eval import heldout3, heldout4  # noqa: E402, F401  (they need everything above)
+from bench.deid_eval import heldout3, heldout4, heldout5  # noqa: E402, F401  (they need everything above)
 
 if __name__ == "__main__":
     # run through the package module, not this __main__ copy, so heldout3/4 register where main() looks
