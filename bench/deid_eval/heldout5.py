@@ -259,12 +259,14 @@ def _macau_id(c, p: _Person) -> str:
     if "h5_macau" not in p.cache:
         body = c.pick("1115577") + _digits(c.rng, 6)
         chk = macau_check(body)
+        # as the card prints it (1/234567/8) and as forms copy it; 1234567(8) also looks like heldout2's
+        # record number with an admission count, so it is the rarer way here
         p.cache["h5_macau"] = c.pick(
             (
-                f"{body}({chk})",
-                f"{body}（{chk}）",
+                f"{body[0]}/{body[1:]}/{chk}",
                 f"{body[0]}/{body[1:]}/{chk}",
                 f"{body[0]}/{body[1:5]}/{body[5:]}({chk})",
+                f"{body}({chk})",
             )
         )
     return p.cache["h5_macau"]
@@ -647,15 +649,16 @@ def address_form(c, form: str, labelled: bool) -> _I:
         )
     elif form == "juwei_based":  # community-health files: 街道 and 居委会 before the house number
         dist, jd, jw = c.pick(_JUWEI)
+        jd_road = jd[: -len("街道")] if jd.endswith("路街道") else "政通路"  # a road of that 街道
         v = c.pick(
             (
-                f"{dist}{jd}{jw}{road}{lane}弄{bldg}号{room}室",
+                f"{dist}{jd}{jw}{jd_road}{lane}弄{bldg}号{room}室",
                 f"{jd}{jw}{bldg}号楼{room}室",
                 f"{dist}{jd}{jw}{lane}弄{bldg}号",
             )
         )
     elif form == "landmark":  # how a caller or a home-care client describes where they live
-        _d, estate = c.pick(ind._NEW_VILLAGES["heldout5"])
+        estate = next(nv for d, nv in ind._NEW_VILLAGES["heldout5"] if d == district)  # one per district
         v = c.pick(
             (
                 f"{road}{c.pick(_LANDMARKS)}{c.pick(_RELATIVE_POS)}的{estate}{bldg}号楼",
@@ -697,8 +700,16 @@ def tube(c) -> list:
 
 
 _TNM = ("pT2N1aM0", "pT1bN0M0", "ypT3N2M0", "pT3N0M0", "pT1cN0Mx", "pT4aN2bM0", "cT2N0M0")
-_IHC = ("Ki-67(+,约30%)", "Ki-67(+,约60%)", "HER2(2+)", "HER2(0)", "ER(+,90%)", "PR(-)", "P53(突变型)", "CK7(+)",
-        "CDX2(+)", "TTF-1(+)")  # fmt: skip
+_IHC = {
+    "Ki-67": ("(+,约30%)", "(+,约60%)", "(+,约5%)"),
+    "HER2": ("(0)", "(1+)", "(2+)", "(3+)"),
+    "ER": ("(+,90%)", "(-)"),
+    "PR": ("(+,40%)", "(-)"),
+    "P53": ("(突变型)", "(野生型)"),
+    "CK7": ("(+)", "(-)"),
+    "CDX2": ("(+)",),
+    "TTF-1": ("(+)", "(-)"),
+}
 
 
 def tnm(c) -> list:
@@ -707,8 +718,8 @@ def tnm(c) -> list:
 
 def ihc(c, k: int = 2) -> list:
     out: list = []
-    for i, m in enumerate(c.rng.sample(_IHC, k)):
-        out += ([", "] if i else []) + [_D("ihc_result", m)]
+    for i, marker in enumerate(c.rng.sample(sorted(_IHC), k)):
+        out += ([", "] if i else []) + [_D("ihc_result", marker + c.pick(_IHC[marker]))]
     return out
 
 
@@ -774,7 +785,7 @@ def tooth(c) -> list:
     ]
 
 
-def refraction(c) -> list:
+def refraction(c) -> _D:
     s = c.rng.randrange(1, 30) * 0.25
     cyl = c.rng.randrange(1, 8) * 0.25
     v = c.pick(
@@ -784,7 +795,7 @@ def refraction(c) -> list:
             f"+{s:.2f}DS/-{cyl:.2f}DC×90",
         )
     )
-    return [c.pick(("右眼 ", "左眼 ", "OD ", "OS ")), _D("eye_refraction", v)]
+    return _D("eye_refraction", v)
 
 
 def sms_code(c) -> list:
@@ -793,7 +804,7 @@ def sms_code(c) -> list:
 
 def tail_digits(c) -> list:
     p = c.patient
-    full = _full_id(p)
+    full = _full_id(p) if p.cache.get("nation") != "MAC" else _digits(c.rng, 18)
     return c.pick(
         (
             ["已核对身份证后四位", _D("tail_digits", full[-4:])],
@@ -844,8 +855,8 @@ def attachment(c) -> list:
     p = c.patient
     day = _D("visit_date", c.visit.strftime("%Y%m%d"))
     ext = c.pick((".jpg", ".pdf", ".png", ".JPG"))
-    nm = _I("person_name", "filename_embedded", p.full, True)
-    idn = _I("resident_id", "filename_embedded", _full_id(p), True)
+    nm = _I("person_name", "filename_embedded", p.full, False)
+    idn = _I("resident_id", "filename_embedded", _full_id(p), False)
     if p.cache.get("nation") == "MAC":
         return ["附件：", day, "_", nm, "_", c.pick(_DOC_TYPES), ext]
     return c.pick(
@@ -999,11 +1010,11 @@ def _s_vaccination_record(c) -> None:
         d.f(
             "  监护人：{m}（母亲） 电话：{ph}\n",
             m=c.name(mother, "relative", True),
-            ph=c.phone(mother, False, landline_ok=False),
+            ph=c.phone(mother, True, landline_ok=False),
         )
     else:
         d.put(c.rid_labelled())
-        d.f("  电话：{ph}\n", ph=c.phone(None, False))
+        d.f("  电话：{ph}\n", ph=c.phone(None, True))
     d.put(c.addr_labelled())
     vac = c.pick(_VACCINES_CHILD if child else _VACCINES_ADULT)
     d.f("\n疫苗：{v}  ", v=vac)
@@ -1135,6 +1146,9 @@ def _s_home_nursing(c) -> None:
     )
 
 
+_MATERNITY = ("红房子医院", "第一妇婴保健院", "国际和平妇幼保健院", "仁济医院", "新华医院")
+
+
 def _s_antenatal_record(c) -> None:
     d = c.d
     p = c.new_person(with_identity=True, sex="女")  # the pregnant woman, 22-41
@@ -1144,7 +1158,7 @@ def _s_antenatal_record(c) -> None:
     c.age = c.visit.year - p.dob.year - ((c.visit.month, c.visit.day) < (p.dob.month, p.dob.day))
     weeks = c.rng.randrange(12, 40)
     lmp = c.visit - timedelta(days=weeks * 7 + c.rng.randrange(0, 7))
-    d.f("{fac} 产前检查记录  ", fac=c.facility())
+    d.f("{fac} 产前检查记录  ", fac=_D("facility_name", c.pick(_MATERNITY)))
     d.put(rec_form(c, "maternal_handbook_no", True))
     d.f(
         "\n孕妇：{n}  年龄：{age}  {gp}  末次月经：{lmp}  预产期：{edd}\n",
@@ -1169,7 +1183,7 @@ def _s_antenatal_record(c) -> None:
         d.f(
             "丈夫：{h}  电话：{ph}\n",
             h=c.name(husband, "relative", True),
-            ph=c.phone(husband, False, landline_ok=False),
+            ph=c.phone(husband, True, landline_ok=False),
         )
     drug = c.pick(("叶酸片", "多糖铁复合物胶囊", "碳酸钙D3片"))
     d.f(
@@ -1180,7 +1194,7 @@ def _s_antenatal_record(c) -> None:
         doc=ind._doctor(c),
     )
     if c.chance(0.35):
-        d.put("  ")
+        d.put("\n孕妇")
         d.put(contact(c))
 
 
@@ -1207,11 +1221,16 @@ ind._STYLE_FUNCS.update(
 ind._EXTRAS.update(
     {
         "contact5": lambda c: contact(c) if c.chance(0.65) else [*c.phone_labelled(), "（微信同号）"],
-        "kv5": lambda c: kv_line(c) if c.chance(0.5) else c.card(True),
+        "kv5": lambda c: kv_line(c) if c.chance(0.5) else ind._emergency_contact(c),
         "attach5": attachment,
         "glued5": lambda c: glued_contact(c) if c.chance(0.5) else former_name(c),
         "dental": lambda c: ["口腔科：", *tooth(c)],
-        "eye": lambda c: ["验光：", *refraction(c), "，", *refraction(c)],
+        "eye": lambda c: [
+            c.pick(("验光：OD ", "验光：右眼 ")),
+            refraction(c),
+            c.pick(("，OS ", "，左眼 ")),
+            refraction(c),
+        ],
         "tail": lambda c: ["核对：", *tail_digits(c)],
         "sms": lambda c: ["互联网医院复诊预约，", *sms_code(c)],
         "tnm": lambda c: ["病理：", *tnm(c), "，", *ihc(c, 1)],
