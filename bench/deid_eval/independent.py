@@ -33,6 +33,7 @@ CLI::
     python -m bench.deid_eval.independent --split heldout2 --n 600 --seed 1 --out heldout2.jsonl
     python -m bench.deid_eval.independent --split heldout3 --n 600 --seed 1 --out heldout3.jsonl
     python -m bench.deid_eval.independent --split heldout4 --n 600 --seed 1 --out heldout4.jsonl
+    python -m bench.deid_eval.independent --split heldout5 --n 600 --seed 1 --out heldout5.jsonl
 
 Decisions
 ---------
@@ -140,6 +141,16 @@ neither. It is hooked in exactly as heldout3 is (``_HOOKS["heldout4"]``, which r
 "heldout4"); dev, heldout, heldout2 and heldout3 output is byte-identical to before heldout4 was
 added. It is in ``ALL_SPLITS``, not in ``SPLITS``.
 
+heldout5
+--------
+A fifth held-out split, ``heldout5``, now that heldout4 is known too: dev's forms plus forms in none
+of dev, heldout, heldout2, heldout3 and heldout4. Its code is in ``bench/deid_eval/heldout5.py`` and
+its description in ``bench/deid_eval/HELDOUT5.md``; people developing the de-identifier should read
+neither. It is hooked in as heldout3 and heldout4 are (``_HOOKS["heldout5"]``); what the three
+modules share is in ``bench/deid_eval/heldout_common.py``. dev, heldout, heldout2, heldout3 and
+heldout4 output is byte-identical to before heldout5 was added. It is in ``ALL_SPLITS``, not in
+``SPLITS``.
+
 Decoy kinds: invoice_no, batch_no, drug_approval_no, device_reg_no, device_model, lab_value,
 vital_sign, amount, visit_date, age, bed_no, room_no, dose, icd_code, order_no, specimen_no,
 exam_no, ward_phone_extension, hotline, credit_code, facility_code, facility_name,
@@ -182,7 +193,7 @@ __all__ = [
 ]
 
 SPLITS = ("dev", "heldout", "heldout2")
-#: every split generate() accepts. heldout3 and heldout4 are left out of SPLITS on purpose, so that code iterating
+#: every split generate() accepts. heldout3, heldout4 and heldout5 are left out of SPLITS on purpose, so that code iterating
 #: over the splits (the de-identifier's own tests and tools) does not run it by accident: it is
 #: measured once, by whoever runs the evaluation (bench/deid_eval/HELDOUT3.md).
 ALL_SPLITS = SPLITS + ("heldout3", "heldout4", "heldout5")
@@ -3317,7 +3328,7 @@ def _one(split: str, seed: int, i: int) -> dict:
 
 
 def generate(n: int, seed: int, split: str) -> list[dict]:
-    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2", "heldout3" or "heldout4"), the same
+    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2" … "heldout5"), the same
     for the same arguments."""
     if split not in ALL_SPLITS:
         raise ValueError(f"split must be one of {ALL_SPLITS}, got {split!r}")
@@ -3333,7 +3344,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Independent synthetic Shanghai-style clinical notes for de-identifier evaluation.",
         epilog="example: python -m bench.deid_eval.independent --split heldout --n 600 --seed 1 --out h.jsonl",
     )
-    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2, heldout3 or heldout4")
+    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2, heldout3, heldout4 or heldout5")
     ap.add_argument("--n", type=int, default=600, help="number of notes (default 600)")
     ap.add_argument("--seed", type=int, default=1, help="seed (default 1)")
     ap.add_argument("--out", type=Path, required=True, help="output .jsonl file ('-' for stdout)")
