@@ -16,19 +16,30 @@ all three. ``other_contact`` (heldout2's kind) keeps heldout2's forms as its bas
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 
 from bench.deid_eval import independent as ind
+from bench.deid_eval.heldout_common import (
+    BASELINE_FORMS,
+    KINDS,
+    email_local,
+    give_identity,
+    labelled_dob,
+    labelled_rid,
+    landline,
+    register,
+)
 from bench.deid_eval.independent import (
     _CN_DIGITS,
     _D,
     _I,
     _cn_small,
     _digits,
+    _full_id,
     _fw,
     _Person,
     _Pools,
-    gb11643_check,
 )
 
 HELDOUT3_ONLY: dict[str, tuple[str, ...]] = {
@@ -80,12 +91,6 @@ HELDOUT3_DECOY_KINDS = (
     "subject_no",
     "masked_name",
 )
-KINDS = ind.IDENTIFIER_KINDS + ("other_contact",)
-#: the baseline ("earlier") forms per kind: dev's, and heldout2's for other_contact (dev has none)
-BASELINE_FORMS: dict[str, tuple[str, ...]] = {
-    **ind._SHARED_FORMS,
-    "other_contact": ind.HELDOUT2_ONLY["other_contact"],
-}
 
 # -- people ------------------------------------------------------------------------------------
 
@@ -217,19 +222,7 @@ def new_person(c, with_identity: bool, child: bool, sex: str | None, role: str) 
     else:
         p = _Person(rng.choice(pl.surnames), rng.choice(given_pool), sex, "ordinary")
     if with_identity:
-        if child:
-            age = rng.randrange(0, 15)
-        else:
-            age = rng.choices((rng.randrange(18, 45), rng.randrange(45, 96)), weights=(25, 75))[0]
-        p.dob = date(c.visit.year - age - 1, 1, 1) + timedelta(days=rng.randrange(0, 365))
-        p.area = rng.choice(ind._SH_AREA_CODES) if rng.random() < 0.7 else rng.choice(ind._OTHER_AREA_CODES)
-        want_x = rng.random() < 0.2
-        seq = ""
-        for _ in range(400):
-            seq = _digits(rng, 2) + rng.choice("13579" if sex == "男" else "02468")
-            if (gb11643_check(p.area + p.dob.strftime("%Y%m%d") + seq) == "X") == want_x:
-                break
-        p.seq = seq
+        age = give_identity(c, p, child)
         # elderly women: husband's surname before their own (张王氏), or 冠夫姓 (陈林美玲)
         if sex == "女" and p.kind == "ordinary" and age >= 70 and rng.random() < 0.6:
             _marry(c, p, old_style=age >= 82 and rng.random() < 0.6)
@@ -335,11 +328,6 @@ def _style_p(c, base: float, **by_style: float) -> float:
 # -- identity documents --------------------------------------------------------------------------
 
 
-def _full_id(p: _Person) -> str:
-    body = p.area + p.dob.strftime("%Y%m%d") + p.seq
-    return body + gb11643_check(body)
-
-
 def rid_form(c, form: str, labelled: bool, person: _Person | None = None) -> _I:
     p = person or c.patient
     rng = c.rng
@@ -410,20 +398,10 @@ _RID_LABELS = {
 
 
 def rid_labelled(c) -> list:
-    v = c.rid(True)
-    labels = _RID_LABELS.get(
-        v.form, ("身份证号：", "身份证：", "公民身份号码 ", "证件号码：", "身份证号码:", "ID:")
-    )
-    return [c.pick(labels), v]
+    return labelled_rid(c, _RID_LABELS)
 
 
 # -- phones --------------------------------------------------------------------------------------
-
-
-def _landline(c, person: _Person) -> str:
-    if "land" not in person.cache:
-        person.cache["land"] = c.pick("2345656") + _digits(c.rng, 7)
-    return person.cache["land"]
 
 
 def phone_form(c, person: _Person, form: str, labelled: bool) -> _I:
@@ -446,7 +424,7 @@ def phone_form(c, person: _Person, form: str, labelled: bool) -> _I:
     elif form == "char_spaced":
         v = c.pick((" ", " ", "  ")).join(m)
     else:
-        n = _landline(c, person)
+        n = landline(c, person)
         if form == "landline_ext":
             ext = _digits(c.rng, c.pick((3, 4)), True)
             v = c.pick(
@@ -643,21 +621,17 @@ def dob(c, labelled: bool, person: _Person) -> _I | None:
     return dob_form(c, c.rng.choices(forms, weights=weights)[0], labelled, person)
 
 
+_DOB_LABELS = {
+    "day_first": ("DOB: ", "Date of birth: ", "出生日期(日/月/年)："),
+    "en_long": ("DOB: ", "Date of Birth: ", "Born "),
+    "fullwidth": ("出生日期：", "出生年月日："),
+    "year_month_numeric": ("出生年月：", "出生年月 "),
+    "hao_day": ("生日：", "_生", "_出生", "出生："),
+}
+
+
 def dob_labelled(c) -> list:
-    v = c.dob(True)
-    labels = {
-        "day_first": ("DOB: ", "Date of birth: ", "出生日期(日/月/年)："),
-        "en_long": ("DOB: ", "Date of Birth: ", "Born "),
-        "fullwidth": ("出生日期：", "出生年月日："),
-        "year_month_numeric": ("出生年月：", "出生年月 "),
-        "hao_day": ("生日：", "_生", "_出生", "出生："),
-    }.get(v.form)
-    if labels is None:  # a dev form: dev's labels, before or after
-        labels = ("出生日期：", "生于", "出生于", "DOB: ", "生日：", "出生：", "_出生", "_生")
-        if v.form == "cn_numerals":
-            labels = ("出生日期：", "生于", "_出生")
-    style = c.pick(labels)
-    return [v, style[1:]] if style.startswith("_") else [style, v]
+    return labelled_dob(c, _DOB_LABELS)
 
 
 # -- bank cards, e-mail, other contacts ----------------------------------------------------------
@@ -668,14 +642,12 @@ _AMEX_BINS = ("374970", "377187", "376968", "370285")
 def bank(c, labelled: bool) -> _I | None:
     if not c.chance(_style_p(c, 0.4, yb_filing=0.55)):
         return None
-    rng = c.rng
     form = c.rng.choices(HELDOUT3_ONLY["bank_card"], weights=(5, 4, 3))[0]
     if form == "amex":
-        num = ind._luhn_complete(c.pick(_AMEX_BINS) + _digits(rng, 8))
+        num = ind._luhn_complete(c.pick(_AMEX_BINS) + _digits(c.rng, 8))
         v = c.pick((f"{num[:4]} {num[4:10]} {num[10:]}", num, f"{num[:4]}-{num[4:10]}-{num[10:]}"))
         return _I("bank_card", form, v, labelled)
-    bin_, n = c.pick(ind._UNIONPAY_BINS)
-    num = ind._luhn_complete(bin_ + _digits(rng, n - len(bin_) - 1))
+    num = ind._unionpay_number(c)
     if form == "unionpay_dashed":
         v = "-".join(num[i : i + 4] for i in range(0, len(num), 4))
     else:
@@ -689,12 +661,9 @@ _MOBILE_MAIL = ("139.com", "163.com", "189.cn", "wo.cn", "126.com")
 def email(c, labelled: bool) -> _I | None:
     if not c.chance(_style_p(c, 0.35, wechat_followup=0.6)):
         return None
-    rng = c.rng
     a, b = c.pick(ind._PINYIN_SYL), c.pick(ind._PINYIN_SYL)
     form = c.pick(HELDOUT3_ONLY["email"])
-    local = c.pick(
-        (f"{a}{b}{rng.randrange(60, 99)}", f"{a}.{b}", f"{a}{b}{rng.randrange(1960, 2005)}", f"{a}_{b}")
-    )
+    local = email_local(c, a, b)
     if form == "mobile_local":
         v = f"{c.mobile_digits(c.patient)}@{c.pick(_MOBILE_MAIL)}"
     elif form == "hash_at":  # '#' typed for '@' to beat address harvesters
@@ -1246,10 +1215,7 @@ ind._H2_TABLE_HEAD.update(
 
 # -- registration --------------------------------------------------------------------------------
 
-ind.FORMS["heldout3"] = {k: BASELINE_FORMS[k] + HELDOUT3_ONLY[k] for k in KINDS}
-ind.STYLES["heldout3"] = ind._SHARED_STYLES + HELDOUT3_ONLY["style"]
-ind.SPLIT_KINDS["heldout3"] = KINDS
-ind.SPLIT_DECOY_KINDS["heldout3"] = ind.DECOY_KINDS + HELDOUT3_DECOY_KINDS
+register("heldout3", sys.modules[__name__], HELDOUT3_ONLY, HELDOUT3_DECOY_KINDS)
 
 __all__ = [
     "BASELINE_FORMS",

@@ -16,18 +16,29 @@ disjoint from all four. ``other_contact`` (heldout2's kind) keeps heldout2's for
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import sys
+from datetime import date
 
 from bench.deid_eval import independent as ind
+from bench.deid_eval.heldout_common import (
+    BASELINE_FORMS,
+    KINDS,
+    email_local,
+    give_identity,
+    known_pool_names,
+    labelled_dob,
+    labelled_rid,
+    register,
+)
 from bench.deid_eval.independent import (
     _CN_DIGITS,
     _D,
     _I,
     _cn_small,
     _digits,
+    _full_id,
     _Person,
     _Pools,
-    gb11643_check,
 )
 
 HELDOUT4_ONLY: dict[str, tuple[str, ...]] = {
@@ -63,12 +74,6 @@ HELDOUT4_DECOY_KINDS = (
     "icd11_code",
     "body_measure",
 )
-KINDS = ind.IDENTIFIER_KINDS + ("other_contact",)
-#: the baseline ("earlier") forms per kind: dev's, and heldout2's for other_contact (dev has none)
-BASELINE_FORMS: dict[str, tuple[str, ...]] = {
-    **ind._SHARED_FORMS,
-    "other_contact": ind.HELDOUT2_ONLY["other_contact"],
-}
 
 # -- people ------------------------------------------------------------------------------------
 
@@ -130,21 +135,9 @@ _KIN_SUFFIX = {"男": ("哥", "叔", "伯", "总", "工"), "女": ("姐", "姨",
 _POOL: list[_Pools] = []
 
 
-def known_pool_names() -> tuple[set[str], set[str]]:
-    """Every surname character and given name of the earlier splits' pools."""
-    sur: set[str] = set()
-    given: set[str] = set()
-    for split in ("dev", "heldout", "heldout2", "heldout3"):
-        p = ind._pools(split)
-        sur |= set(p.surnames) | set(p.rare) | {ch for cmp in p.compound for ch in cmp}
-        sur |= {s for s, _g in p.word_like}
-        given |= set(p.given_m) | set(p.given_f) | {g for _s, g in p.word_like}
-    return sur, given
-
-
 def pools() -> _Pools:
     if not _POOL:
-        sur, given = known_pool_names()
+        sur, given = known_pool_names(("dev", "heldout", "heldout2", "heldout3"))
         _POOL.append(
             _Pools(
                 surnames=[s for s in _H4_SURNAMES if s not in sur],
@@ -178,19 +171,7 @@ def new_person(c, with_identity: bool, child: bool, sex: str | None, role: str) 
     else:
         p = _Person(rng.choice(pl.surnames), rng.choice(given_pool), sex, "ordinary")
     if with_identity:
-        if child:
-            age = rng.randrange(0, 15)
-        else:
-            age = rng.choices((rng.randrange(18, 45), rng.randrange(45, 96)), weights=(25, 75))[0]
-        p.dob = date(c.visit.year - age - 1, 1, 1) + timedelta(days=rng.randrange(0, 365))
-        p.area = rng.choice(ind._SH_AREA_CODES) if rng.random() < 0.7 else rng.choice(ind._OTHER_AREA_CODES)
-        want_x = rng.random() < 0.2
-        seq = ""
-        for _ in range(400):
-            seq = _digits(rng, 2) + rng.choice("13579" if sex == "男" else "02468")
-            if (gb11643_check(p.area + p.dob.strftime("%Y%m%d") + seq) == "X") == want_x:
-                break
-        p.seq = seq
+        give_identity(c, p, child)
         if p.kind == "korean_name":
             p.cache["nation"] = "KOR"
         elif p.kind == "ordinary" and not child and rng.random() < 0.08:
@@ -298,8 +279,7 @@ def rid_form(c, form: str, labelled: bool, person: _Person | None = None) -> _I:
             country = p.cache.get("nation") or c.pick(_FPR_COUNTRIES)
             v = country + "31" + _digits(rng, 2) + p.dob.strftime("%y%m%d") + _digits(rng, 2)
         else:  # punct_separated: the citizen number cut by dots, slashes or middle dots
-            body = p.area + p.dob.strftime("%Y%m%d") + p.seq
-            full = body + gb11643_check(body)
+            full = _full_id(p)
             sep = c.pick((".", "/", "·", "．", "_"))
             v = c.pick(
                 (
@@ -331,11 +311,7 @@ _RID_LABELS = {
 
 
 def rid_labelled(c) -> list:
-    v = c.rid(True)
-    labels = _RID_LABELS.get(
-        v.form, ("身份证号：", "身份证：", "公民身份号码 ", "证件号码：", "身份证号码:", "ID:")
-    )
-    return [c.pick(labels), v]
+    return labelled_rid(c, _RID_LABELS)
 
 
 # -- phones --------------------------------------------------------------------------------------
@@ -499,19 +475,15 @@ def dob(c, labelled: bool, person: _Person) -> _I | None:
     return dob_form(c, form, labelled, person)
 
 
+_DOB_LABELS = {
+    "month_day_only": ("生日：", "生日 ", "_生日", "_过生日"),
+    "japanese_era": ("生年月日：", "出生日期（和历）：", "DOB: "),
+    "mixed_cn_digits": ("出生日期：", "生于", "_出生"),
+}
+
+
 def dob_labelled(c) -> list:
-    v = c.dob(True)
-    labels = {
-        "month_day_only": ("生日：", "生日 ", "_生日", "_过生日"),
-        "japanese_era": ("生年月日：", "出生日期（和历）：", "DOB: "),
-        "mixed_cn_digits": ("出生日期：", "生于", "_出生"),
-    }.get(v.form)
-    if labels is None:  # a dev form: dev's labels, before or after
-        labels = ("出生日期：", "生于", "出生于", "DOB: ", "生日：", "出生：", "_出生", "_生")
-        if v.form == "cn_numerals":
-            labels = ("出生日期：", "生于", "_出生")
-    style = c.pick(labels)
-    return [v, style[1:]] if style.startswith("_") else [style, v]
+    return labelled_dob(c, _DOB_LABELS)
 
 
 # -- bank cards, e-mail, other contacts ----------------------------------------------------------
@@ -533,8 +505,7 @@ def bank(c, labelled: bool):
         num = ind._luhn_complete(c.pick(_JCB_BINS) + _digits(rng, 11))
         v = c.pick((num, " ".join(num[i : i + 4] for i in range(0, 16, 4))))
         return _I("bank_card", form, v, labelled)
-    bin_, n = c.pick(ind._UNIONPAY_BINS)
-    num = ind._luhn_complete(bin_ + _digits(rng, n - len(bin_) - 1))
+    num = ind._unionpay_number(c)
     if form == "spoken_digits":
         return _I("bank_card", form, spoken(c, num, c.pick((0, 4, 4))), labelled)
     return [c.pick(_BANKS), _I("bank_card", form, num, labelled)]  # bank_name_glued
@@ -546,12 +517,9 @@ _PLUS_DOMAINS = ("gmail.com", "outlook.com", "icloud.com", "163.com", "qq.com")
 def email(c, labelled: bool) -> _I | None:
     if not c.chance(0.35):
         return None
-    rng = c.rng
     a, b = c.pick(ind._PINYIN_SYL), c.pick(ind._PINYIN_SYL)
     form = c.pick(HELDOUT4_ONLY["email"])
-    local = c.pick(
-        (f"{a}{b}{rng.randrange(60, 99)}", f"{a}.{b}", f"{a}{b}{rng.randrange(1960, 2005)}", f"{a}_{b}")
-    )
+    local = email_local(c, a, b)
     if form == "spaced_at":
         v = c.pick(
             (
@@ -1024,10 +992,7 @@ ind._H2_TABLE_HEAD.update({"hk_id": "香港身份证", "tw_id": "台湾身份证
 
 # -- registration --------------------------------------------------------------------------------
 
-ind.FORMS["heldout4"] = {k: BASELINE_FORMS[k] + HELDOUT4_ONLY[k] for k in KINDS}
-ind.STYLES["heldout4"] = ind._SHARED_STYLES + HELDOUT4_ONLY["style"]
-ind.SPLIT_KINDS["heldout4"] = KINDS
-ind.SPLIT_DECOY_KINDS["heldout4"] = ind.DECOY_KINDS + HELDOUT4_DECOY_KINDS
+register("heldout4", sys.modules[__name__], HELDOUT4_ONLY, HELDOUT4_DECOY_KINDS)
 
 __all__ = [
     "BASELINE_FORMS",

@@ -33,6 +33,7 @@ CLI::
     python -m bench.deid_eval.independent --split heldout2 --n 600 --seed 1 --out heldout2.jsonl
     python -m bench.deid_eval.independent --split heldout3 --n 600 --seed 1 --out heldout3.jsonl
     python -m bench.deid_eval.independent --split heldout4 --n 600 --seed 1 --out heldout4.jsonl
+    python -m bench.deid_eval.independent --split heldout5 --n 600 --seed 1 --out heldout5.jsonl
 
 Decisions
 ---------
@@ -126,7 +127,7 @@ heldout3
 A third held-out split, ``heldout3``, now that heldout2 is known too: dev's forms plus forms in none
 of dev, heldout and heldout2. Its code is in ``bench/deid_eval/heldout3.py`` and its description in
 ``bench/deid_eval/HELDOUT3.md``; people developing the de-identifier should read neither. This
-module only calls into it through ``_h3.*`` hooks that run when the split is "heldout3"; dev,
+module only calls into it through its hooks (``_HOOKS["heldout3"]``) that run when the split is "heldout3"; dev,
 heldout and heldout2 output is byte-identical to before heldout3 was added. ``generate()`` and the
 CLI accept it (``ALL_SPLITS``); it is deliberately not in ``SPLITS``, so code that loops over the
 splits does not run it by accident.
@@ -136,9 +137,19 @@ heldout4
 A fourth held-out split, ``heldout4``, now that heldout3 is known too: dev's forms plus forms in none
 of dev, heldout, heldout2 and heldout3. Its code is in ``bench/deid_eval/heldout4.py`` and its
 description in ``bench/deid_eval/HELDOUT4.md``; people developing the de-identifier should read
-neither. It is hooked in exactly as heldout3 is (``_h4.*`` hooks that run only when the split is
+neither. It is hooked in exactly as heldout3 is (``_HOOKS["heldout4"]``, which run only when the split is
 "heldout4"); dev, heldout, heldout2 and heldout3 output is byte-identical to before heldout4 was
 added. It is in ``ALL_SPLITS``, not in ``SPLITS``.
+
+heldout5
+--------
+A fifth held-out split, ``heldout5``, now that heldout4 is known too: dev's forms plus forms in none
+of dev, heldout, heldout2, heldout3 and heldout4. Its code is in ``bench/deid_eval/heldout5.py`` and
+its description in ``bench/deid_eval/HELDOUT5.md``; people developing the de-identifier should read
+neither. It is hooked in as heldout3 and heldout4 are (``_HOOKS["heldout5"]``); what the three
+modules share is in ``bench/deid_eval/heldout_common.py``. dev, heldout, heldout2, heldout3 and
+heldout4 output is byte-identical to before heldout5 was added. It is in ``ALL_SPLITS``, not in
+``SPLITS``.
 
 Decoy kinds: invoice_no, batch_no, drug_approval_no, device_reg_no, device_model, lab_value,
 vital_sign, amount, visit_date, age, bed_no, room_no, dose, icd_code, order_no, specimen_no,
@@ -161,6 +172,8 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 __all__ = [
     "ALL_SPLITS",
@@ -180,10 +193,10 @@ __all__ = [
 ]
 
 SPLITS = ("dev", "heldout", "heldout2")
-#: every split generate() accepts. heldout3 and heldout4 are left out of SPLITS on purpose, so that code iterating
+#: every split generate() accepts. heldout3, heldout4 and heldout5 are left out of SPLITS on purpose, so that code iterating
 #: over the splits (the de-identifier's own tests and tools) does not run it by accident: it is
 #: measured once, by whoever runs the evaluation (bench/deid_eval/HELDOUT3.md).
-ALL_SPLITS = SPLITS + ("heldout3", "heldout4")
+ALL_SPLITS = SPLITS + ("heldout3", "heldout4", "heldout5")
 
 # ---------------------------------------------------------------------------------------------
 # Kinds, forms, styles
@@ -1072,14 +1085,17 @@ class _Pools:
 
 _POOLS: dict[str, _Pools] = {}
 
+#: the later splits' code, by split: heldout2's (a namespace of the ``_h2_*`` functions below the fence
+#: at the end of this module) and the modules heldout3.py, heldout4.py, heldout5.py. ``_Ctx`` calls a
+#: split's hooks (``pools``, ``new_person``, ``name``, ``rid`` …) only when it renders that split; a
+#: hook that returns None leaves the rendering to dev's code.
+_HOOKS: dict[str, Any] = {}
+
 
 def _pools(split: str) -> _Pools:
-    if split == "heldout2":
-        return _h2_pools()
-    if split == "heldout3":
-        return _h3.pools()
-    if split == "heldout4":
-        return _h4.pools()
+    hook = _HOOKS.get(split)
+    if hook is not None:
+        return hook.pools()
     if split not in _POOLS:
         fm, ff = _faker_given()
         sur = _split_alternate(_COMMON_SURNAMES)
@@ -1110,11 +1126,10 @@ class _Ctx:
         self.d = _Doc()
         self.heldout = split == "heldout"
         self.h2 = split == "heldout2"
-        self.h3 = split == "heldout3"
-        self.h4 = split == "heldout4"
-        # the dev forms every split has; heldout2 and heldout3 add their own forms through hooks
-        # (_h2_* below, _h3.* in bench/deid_eval/heldout3.py), which run only for their split
-        self.fsplit = "dev" if self.h2 or self.h3 or self.h4 else split
+        # the later splits add their own forms through hooks (_HOOKS), which run only for their split;
+        # dev's forms, which every split has, are rendered by the code here
+        self.hook = _HOOKS.get(split)
+        self.fsplit = "dev" if self.hook is not None else split
         self.visit = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 1276))
         self.dept = rng.choice(_DEPTS)
         self.sp = _SPECIALTIES[self.dept]
@@ -1138,12 +1153,8 @@ class _Ctx:
     def new_person(
         self, with_identity: bool = False, child: bool = False, sex: str | None = None, role: str = ""
     ) -> _Person:
-        if self.h2:
-            return _h2_new_person(self, with_identity, child, sex, role)
-        if self.h3:
-            return _h3.new_person(self, with_identity, child, sex, role)
-        if self.h4:
-            return _h4.new_person(self, with_identity, child, sex, role)
+        if self.hook is not None:
+            return self.hook.new_person(self, with_identity, child, sex, role)
         rng, pl = self.rng, self.pools
         sex = sex or rng.choice("男女")
         r = rng.random()
@@ -1277,12 +1288,8 @@ class _Ctx:
 
     # -- identifiers --------------------------------------------------------------------------
     def name(self, person: _Person, context_form: str, labelled: bool) -> _I:
-        if self.h2:
-            return _h2_name(self, person, context_form, labelled)
-        if self.h3:
-            return _h3.name(self, person, context_form, labelled)
-        if self.h4:
-            return _h4.name(self, person, context_form, labelled)
+        if self.hook is not None:
+            return self.hook.name(self, person, context_form, labelled)
         form = context_form if person.kind == "ordinary" else person.kind
         return _I("person_name", form, person.full, labelled)
 
@@ -1291,14 +1298,8 @@ class _Ctx:
 
     def surname_title(self, person: _Person | None = None, title: str | None = None) -> list:
         """``王主任``: the span is the surname only; ``title=""`` leaves the title to the template."""
-        if self.h2:
-            return _h2_surname_title(self, person, title)
-        if self.h3:
-            alt = _h3.surname_title(self, person, title)
-            if alt is not None:
-                return alt
-        if self.h4:
-            alt = _h4.surname_title(self, person, title)
+        if self.hook is not None:
+            alt = self.hook.surname_title(self, person, title)
             if alt is not None:
                 return alt
         person = person or self.staff()
@@ -1318,16 +1319,8 @@ class _Ctx:
         return _I("person_name", "pinyin", self.pick((f"{sur} {given}", f"{sur.upper()} {given}")), True)
 
     def rid(self, labelled: bool = True, allow_old: bool = True) -> _I:
-        if self.h2:
-            alt = _h2_rid(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h3:
-            alt = _h3.rid(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h4:
-            alt = _h4.rid(self, labelled)
+        if self.hook is not None:
+            alt = self.hook.rid(self, labelled)
             if alt is not None:
                 return alt
         p = self.patient
@@ -1358,16 +1351,8 @@ class _Ctx:
 
     def phone(self, person: _Person | None = None, labelled: bool = True, landline_ok: bool = True) -> _I:
         person = person or self.patient
-        if self.h2:
-            alt = _h2_phone(self, person, labelled, landline_ok)
-            if alt is not None:
-                return alt
-        if self.h3:
-            alt = _h3.phone(self, person, labelled, landline_ok)
-            if alt is not None:
-                return alt
-        if self.h4:
-            alt = _h4.phone(self, person, labelled, landline_ok)
+        if self.hook is not None:
+            alt = self.hook.phone(self, person, labelled, landline_ok)
             if alt is not None:
                 return alt
         forms = ["mobile_plain", "mobile_plain", "mobile_plus86", "mobile_spaced", "mobile_dashed", "mobile_fullwidth"]
@@ -1394,16 +1379,8 @@ class _Ctx:
         return _I("phone", form, v, labelled)
 
     def dob(self, labelled: bool = True, person: _Person | None = None) -> _I:
-        if self.h2:
-            alt = _h2_dob(self, labelled, person or self.patient)
-            if alt is not None:
-                return alt
-        if self.h3:
-            alt = _h3.dob(self, labelled, person or self.patient)
-            if alt is not None:
-                return alt
-        if self.h4:
-            alt = _h4.dob(self, labelled, person or self.patient)
+        if self.hook is not None:
+            alt = self.hook.dob(self, labelled, person or self.patient)
             if alt is not None:
                 return alt
         d = (person or self.patient).dob
@@ -1424,12 +1401,8 @@ class _Ctx:
 
     def dob_labelled(self) -> list:
         """A date of birth with one of the labels clinicians use, before or after it."""
-        if self.h2:
-            return _h2_dob_labelled(self)
-        if self.h3:
-            return _h3.dob_labelled(self)
-        if self.h4:
-            return _h4.dob_labelled(self)
+        if self.hook is not None:
+            return self.hook.dob_labelled(self)
         v = self.dob(True)
         if v.form == "en_month":
             return ["DOB: ", v]
@@ -1442,18 +1415,8 @@ class _Ctx:
 
     def card(self, labelled: bool = True, forms: tuple[str, ...] | None = None) -> list:
         p = self.patient
-        if self.h2:
-            alt = _h2_card(self, labelled, forms)
-            if isinstance(alt, list):
-                return alt
-            forms = (alt,)
-        if self.h3:
-            alt = _h3.card(self, labelled, forms)
-            if isinstance(alt, list):
-                return alt
-            forms = (alt,)
-        if self.h4:
-            alt = _h4.card(self, labelled, forms)
+        if self.hook is not None:
+            alt = self.hook.card(self, labelled, forms)
             if isinstance(alt, list):
                 return alt
             forms = (alt,)
@@ -1495,16 +1458,8 @@ class _Ctx:
     def rec(self, labelled: bool = True, form: str | None = None) -> list:
         p = self.patient
         rng = self.rng
-        if self.h2 and form is None:
-            alt = _h2_rec(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h3 and form is None:
-            alt = _h3.rec(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h4 and form is None:
-            alt = _h4.rec(self, labelled)
+        if self.hook is not None and form is None:
+            alt = self.hook.rec(self, labelled)
             if alt is not None:
                 return alt
         form = form or self.pick(FORMS[self.fsplit]["hospital_record_no"])
@@ -1534,16 +1489,8 @@ class _Ctx:
 
     def bank(self, labelled: bool = True, person: _Person | None = None) -> _I:
         rng = self.rng
-        if self.h2:
-            alt = _h2_bank(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h3:
-            alt = _h3.bank(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h4:
-            alt = _h4.bank(self, labelled)
+        if self.hook is not None:
+            alt = self.hook.bank(self, labelled)
             if alt is not None:
                 return alt
         form = self.pick(FORMS[self.fsplit]["bank_card"])
@@ -1558,16 +1505,8 @@ class _Ctx:
 
     def email(self, labelled: bool = True) -> _I:
         rng = self.rng
-        if self.h2:
-            alt = _h2_email(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h3:
-            alt = _h3.email(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h4:
-            alt = _h4.email(self, labelled)
+        if self.hook is not None:
+            alt = self.hook.email(self, labelled)
             if alt is not None:
                 return alt
         form = self.pick(FORMS[self.fsplit]["email"])
@@ -1583,16 +1522,8 @@ class _Ctx:
 
     def address(self, labelled: bool = True) -> _I:
         rng = self.rng
-        if self.h2:
-            alt = _h2_address(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h3:
-            alt = _h3.address(self, labelled)
-            if alt is not None:
-                return alt
-        if self.h4:
-            alt = _h4.address(self, labelled)
+        if self.hook is not None:
+            alt = self.hook.address(self, labelled)
             if alt is not None:
                 return alt
         form = self.pick(FORMS[self.fsplit]["address"])
@@ -1628,12 +1559,8 @@ class _Ctx:
         return [self.pick(("住址：", "现住址：", "家庭住址：", "户籍地址：", "联系地址：", "居住地 ")), self.address(True)]
 
     def rid_labelled(self) -> list:
-        if self.h2:
-            return _h2_rid_labelled(self)
-        if self.h3:
-            return _h3.rid_labelled(self)
-        if self.h4:
-            return _h4.rid_labelled(self)
+        if self.hook is not None:
+            return self.hook.rid_labelled(self)
         return [self.pick(("身份证号：", "身份证：", "公民身份号码 ", "证件号码：", "身份证号码:", "ID:")), self.rid(True)]
 
     def phone_labelled(self, person: _Person | None = None) -> list:
@@ -1746,12 +1673,8 @@ def _nurse(c: _Ctx, person: _Person | None = None) -> _I:
 
 def _patient_mention(c: _Ctx) -> list:
     """The patient named again inside the prose: with 患者, bare, or (held-out) by nickname."""
-    if c.h3:
-        alt = _h3.patient_mention(c)
-        if alt is not None:
-            return alt
-    if c.h4:
-        alt = _h4.patient_mention(c)
+    if c.hook is not None:
+        alt = c.hook.patient_mention(c)
         if alt is not None:
             return alt
     r = c.rng.random()
@@ -1984,6 +1907,18 @@ def _s_consent(c: _Ctx) -> None:
     )
 
 
+def _full_id(person: _Person) -> str:
+    """The person's 18-character citizen number (GB 11643 check character computed)."""
+    body = person.area + person.dob.strftime("%Y%m%d") + person.seq
+    return body + gb11643_check(body)
+
+
+def _unionpay_number(c: _Ctx) -> str:
+    """A Luhn-valid UnionPay card number (16 or 19 digits) on one of _UNIONPAY_BINS."""
+    bin_, n = c.pick(_UNIONPAY_BINS)
+    return _luhn_complete(bin_ + _digits(c.rng, n - len(bin_) - 1))
+
+
 def _relative_rid(c: _Ctx, rel: _Person) -> _I:
     """A relative's resident ID (18 digits, valid check character), written plainly."""
     if c.h2 and rel.cache.get("grp") in ("foreign", "hmt"):
@@ -1993,8 +1928,7 @@ def _relative_rid(c: _Ctx, rel: _Person) -> _I:
         rel.dob = date(rng.randrange(1950, 2000), 1, 1) + timedelta(days=rng.randrange(0, 365))
         rel.area = rng.choice(_SH_AREA_CODES)
         rel.seq = _digits(rng, 2) + rng.choice("13579" if rel.sex == "男" else "02468")
-    body = rel.area + rel.dob.strftime("%Y%m%d") + rel.seq
-    full = body + gb11643_check(body)
+    full = _full_id(rel)
     return _I("resident_id", "x_checkdigit" if full.endswith("X") else "plain18", full, True)
 
 
@@ -2676,26 +2610,21 @@ def _h2_travel_permit(c: _Ctx, person: _Person) -> str:
     return person.cache["permit"]
 
 
-def _h2_full_id(person: _Person) -> str:
-    body = person.area + person.dob.strftime("%Y%m%d") + person.seq
-    return body + gb11643_check(body)
-
-
 def _h2_rid(c: _Ctx, labelled: bool) -> _I | None:
     p = c.patient
     grp = p.cache["grp"]
     if grp == "foreign":
         if c.chance(0.65):
             return _I("resident_id", "passport", _h2_passport(c, p), labelled)
-        return _I("resident_id", "foreign_permanent_id", _h2_full_id(p), labelled)
+        return _I("resident_id", "foreign_permanent_id", _full_id(p), labelled)
     if grp == "hmt":
         if c.chance(0.5):
             return _I("resident_id", "hmt_travel_permit", _h2_travel_permit(c, p), labelled)
-        return _I("resident_id", "hmt_residence_permit", _h2_full_id(p), labelled)
+        return _I("resident_id", "hmt_residence_permit", _full_id(p), labelled)
     boxed = c.style in ("table", "ocr_form")
     if not c.chance(0.6 if boxed else 0.25):
         return None
-    full = _h2_full_id(p)
+    full = _full_id(p)
     if boxed:
         form = c.rng.choices(("line_break", "irregular_spaced", "char_boxes"), weights=(40, 20, 40))[0]
     else:
@@ -2961,8 +2890,8 @@ def _h2_bank(c: _Ctx, labelled: bool) -> _I | None:
     if not c.chance(0.35 if c.style != "table" else 0.5):
         return None
     rng = c.rng
-    bin_, n = c.pick(_UNIONPAY_BINS)
-    num = _luhn_complete(bin_ + _digits(rng, n - len(bin_) - 1))
+    num = _unionpay_number(c)
+    n = len(num)
     form = c.pick(HELDOUT2_ONLY["bank_card"])
     if form == "irregular_spaced":  # cut where the writer paused, not in fours
         while True:
@@ -3320,6 +3249,27 @@ _EXTRA_KIND["contact"] = "other_contact"
 _H2_ID_EXTRAS = _ID_EXTRAS + ("contact",)
 _H2_DECOY_EXTRAS = _DECOY_EXTRAS + ("trace", "catalog", "service", "drg", "udi", "claim")
 
+# heldout2's hooks (see _HOOKS); it has no hook of its own for the patient's mentions in the prose
+_HOOKS["heldout2"] = SimpleNamespace(
+    pools=_h2_pools,
+    new_person=_h2_new_person,
+    name=_h2_name,
+    surname_title=_h2_surname_title,
+    patient_mention=lambda c: None,
+    rid=_h2_rid,
+    rid_labelled=_h2_rid_labelled,
+    phone=_h2_phone,
+    dob=_h2_dob,
+    dob_labelled=_h2_dob_labelled,
+    card=_h2_card,
+    rec=_h2_rec,
+    bank=_h2_bank,
+    email=_h2_email,
+    address=_h2_address,
+    ID_EXTRAS=_H2_ID_EXTRAS,
+    DECOY_EXTRAS=_H2_DECOY_EXTRAS,
+)
+
 
 # ---------------------------------------------------------------------------------------------
 # Public API
@@ -3340,12 +3290,9 @@ def _style_for(split: str, seed: int, i: int) -> str:
 def _one(split: str, seed: int, i: int) -> dict:
     style = _style_for(split, seed, i)
     rng = random.Random(f"independent-note:{split}:{seed}:{i}")
-    id_pool = _H2_ID_EXTRAS if split == "heldout2" else _ID_EXTRAS
-    decoy_pool = _H2_DECOY_EXTRAS if split == "heldout2" else _DECOY_EXTRAS
-    if split == "heldout3":
-        id_pool, decoy_pool = _h3.ID_EXTRAS, _h3.DECOY_EXTRAS
-    elif split == "heldout4":
-        id_pool, decoy_pool = _h4.ID_EXTRAS, _h4.DECOY_EXTRAS
+    hook = _HOOKS.get(split)
+    id_pool = _ID_EXTRAS if hook is None else hook.ID_EXTRAS
+    decoy_pool = _DECOY_EXTRAS if hook is None else hook.DECOY_EXTRAS
     best: _Ctx | None = None
     for _attempt in range(40):
         c = _Ctx(rng, split, style)
@@ -3381,7 +3328,7 @@ def _one(split: str, seed: int, i: int) -> dict:
 
 
 def generate(n: int, seed: int, split: str) -> list[dict]:
-    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2", "heldout3" or "heldout4"), the same
+    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2" … "heldout5"), the same
     for the same arguments."""
     if split not in ALL_SPLITS:
         raise ValueError(f"split must be one of {ALL_SPLITS}, got {split!r}")
@@ -3397,7 +3344,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Independent synthetic Shanghai-style clinical notes for de-identifier evaluation.",
         epilog="example: python -m bench.deid_eval.independent --split heldout --n 600 --seed 1 --out h.jsonl",
     )
-    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2, heldout3 or heldout4")
+    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2, heldout3, heldout4 or heldout5")
     ap.add_argument("--n", type=int, default=600, help="number of notes (default 600)")
     ap.add_argument("--seed", type=int, default=1, help="seed (default 1)")
     ap.add_argument("--out", type=Path, required=True, help="output .jsonl file ('-' for stdout)")
@@ -3416,10 +3363,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-# heldout3 and heldout4 live in their own modules (their forms must stay unread by the de-identifier's
-# developers); importing them registers the split in FORMS, STYLES, SPLIT_KINDS, SPLIT_DECOY_KINDS and the pools.
-from bench.deid_eval import heldout3 as _h3  # noqa: E402  (needs everything above)
-from bench.deid_eval import heldout4 as _h4  # noqa: E402  (the same for heldout4)
+# heldout3, heldout4 and heldout5 live in their own modules (their forms must stay unread by the de-identifier's
+# developers); importing them registers the split in FORMS, STYLES, SPLIT_KINDS, SPLIT_DECOY_KINDS, _HOOKS
+# and the pools (bench/deid_eval/heldout_common.py, register()).
+from bench.deid_eval import heldout3, heldout4, heldout5  # noqa: E402, F401  (they need everything above)
 
 if __name__ == "__main__":
     # run through the package module, not this __main__ copy, so heldout3/4 register where main() looks

@@ -8,39 +8,28 @@ context names and streets) are in test_independent_corpus.py, which runs them on
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import pytest
+from corpus_helpers import N, by_form, corpus, jsonl_sha256, luhn_ok, novel
+from corpus_helpers import gb11643_ok as _gb11643_ok
 
 from bench.deid_eval import heldout3 as h3
 from bench.deid_eval import independent as ind
 
-N = 600
-SEED = 1
 EARLIER = ("dev", "heldout", "heldout2")
 
 
-@cache
-def corpus(split: str, n: int = N, seed: int = SEED) -> tuple[dict, ...]:
-    return tuple(ind.generate(n, seed, split))
-
-
 def _novel() -> set[tuple[str, str]]:
-    return {(k, f) for k, fs in h3.HELDOUT3_ONLY.items() if k != "style" for f in fs}
+    return novel(h3.HELDOUT3_ONLY)
 
 
-def _by_form(split: str = "heldout3") -> dict[tuple[str, str], list[dict]]:
-    out: dict[tuple[str, str], list[dict]] = {}
-    for n in corpus(split):
-        for e in n["identifiers"]:
-            out.setdefault((e["kind"], e["form"]), []).append({**e, "note": n})
-    return out
+def _by_form() -> dict[tuple[str, str], list[dict]]:
+    return by_form("heldout3")
 
 
 _FW = {chr(c + 0xFEE0): chr(c) for c in range(0x21, 0x7F)}
@@ -52,21 +41,6 @@ _CN_NUM = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
 def _ascii(s: str) -> str:
     return "".join(_FW.get(ch, ch) for ch in s)
-
-
-def _gb11643_ok(rid: str) -> bool:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    if not re.fullmatch(r"\d{17}[\dX]", rid):
-        return False
-    return "10X98765432"[sum(int(c) * w for c, w in zip(rid[:17], weights, strict=True)) % 11] == rid[17]
-
-
-def _luhn(num: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(num)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
 
 
 # --- the other splits are untouched ------------------------------------------------------------
@@ -82,8 +56,7 @@ _HASHES_BEFORE_HELDOUT3 = {
 
 @pytest.mark.parametrize("split", EARLIER)
 def test_earlier_splits_are_byte_identical_to_before_heldout3(split):
-    lines = "".join(json.dumps(note, ensure_ascii=False) + "\n" for note in corpus(split))
-    assert hashlib.sha256(lines.encode("utf-8")).hexdigest() == _HASHES_BEFORE_HELDOUT3[split]
+    assert jsonl_sha256(split) == _HASHES_BEFORE_HELDOUT3[split]
 
 
 def test_cli_writes_heldout3(tmp_path, capsys):
@@ -97,9 +70,14 @@ def test_cli_writes_heldout3(tmp_path, capsys):
 
 def test_heldout3_is_generated_but_not_among_the_iterated_splits():
     # code that loops over SPLITS (the de-identifier's own tests) must not run heldout3 by accident
-    assert "heldout3" not in ind.SPLITS and ind.ALL_SPLITS == (*ind.SPLITS, "heldout3", "heldout4")
+    assert "heldout3" not in ind.SPLITS and ind.ALL_SPLITS == (
+        *ind.SPLITS,
+        "heldout3",
+        "heldout4",
+        "heldout5",
+    )
     with pytest.raises(SystemExit):
-        ind.main(["--split", "heldout5", "--n", "1", "--out", "-"])
+        ind.main(["--split", "heldout6", "--n", "1", "--out", "-"])
 
 
 def test_note_i_depends_only_on_seed_split_and_i():
@@ -366,14 +344,14 @@ def test_new_bank_email_contact_forms():
     by = _by_form()
     for e in by[("bank_card", "amex")]:
         num = re.sub(r"[ -]", "", e["value"])
-        assert re.fullmatch(r"3[47]\d{13}", num) and _luhn(num), e
+        assert re.fullmatch(r"3[47]\d{13}", num) and luhn_ok(num), e
     for e in by[("bank_card", "unionpay_dashed")]:
-        assert re.fullmatch(r"62\d{2}(-\d{4}){3}(-\d{3})?", e["value"]) and _luhn(
+        assert re.fullmatch(r"62\d{2}(-\d{4}){3}(-\d{3})?", e["value"]) and luhn_ok(
             e["value"].replace("-", "")
         ), e
     for e in by[("bank_card", "fullwidth")]:
         num = _ascii(e["value"]).replace("\u3000", "")
-        assert num != e["value"] and re.fullmatch(r"62\d{14}(\d{3})?", num) and _luhn(num), e
+        assert num != e["value"] and re.fullmatch(r"62\d{14}(\d{3})?", num) and luhn_ok(num), e
     for e in by[("email", "mobile_local")]:
         assert re.fullmatch(r"1[3-9]\d{9}@(139\.com|163\.com|189\.cn|wo\.cn|126\.com)", e["value"]), e
     for e in by[("email", "hash_at")]:

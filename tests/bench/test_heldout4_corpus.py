@@ -8,40 +8,29 @@ context names and streets) are in test_independent_corpus.py, which runs them on
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
 from datetime import date
-from functools import cache
 from pathlib import Path
 
 import pytest
+from corpus_helpers import N, by_form, corpus, jsonl_sha256, luhn_ok, novel
+from corpus_helpers import gb11643_ok as _gb11643_ok
 
 from bench.deid_eval import heldout3 as h3
 from bench.deid_eval import heldout4 as h4
 from bench.deid_eval import independent as ind
 
-N = 600
-SEED = 1
 EARLIER = ("dev", "heldout", "heldout2", "heldout3")
 
 
-@cache
-def corpus(split: str, n: int = N, seed: int = SEED) -> tuple[dict, ...]:
-    return tuple(ind.generate(n, seed, split))
-
-
 def _novel() -> set[tuple[str, str]]:
-    return {(k, f) for k, fs in h4.HELDOUT4_ONLY.items() if k != "style" for f in fs}
+    return novel(h4.HELDOUT4_ONLY)
 
 
-def _by_form(split: str = "heldout4") -> dict[tuple[str, str], list[dict]]:
-    out: dict[tuple[str, str], list[dict]] = {}
-    for n in corpus(split):
-        for e in n["identifiers"]:
-            out.setdefault((e["kind"], e["form"]), []).append({**e, "note": n})
-    return out
+def _by_form() -> dict[tuple[str, str], list[dict]]:
+    return by_form("heldout4")
 
 
 _SPOKEN = str.maketrans("零〇洞一幺二三四五六七八九", "0001123456789")
@@ -51,21 +40,6 @@ def _unspeak(s: str) -> str:
     """Spoken digits back to digits; fails (returns '') if anything but digits and separators is left."""
     digits = re.sub(r"[，、 ]", "", s).translate(_SPOKEN)
     return digits if digits.isdigit() else ""
-
-
-def _gb11643_ok(rid: str) -> bool:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    if not re.fullmatch(r"\d{17}[\dX]", rid):
-        return False
-    return "10X98765432"[sum(int(c) * w for c, w in zip(rid[:17], weights, strict=True)) % 11] == rid[17]
-
-
-def _luhn(num: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(num)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
 
 
 def _hkid_ok(v: str) -> bool:
@@ -104,8 +78,7 @@ _HASHES_BEFORE_HELDOUT4 = {
 
 @pytest.mark.parametrize("split", EARLIER)
 def test_earlier_splits_are_byte_identical_to_before_heldout4(split):
-    lines = "".join(json.dumps(note, ensure_ascii=False) + "\n" for note in corpus(split))
-    assert hashlib.sha256(lines.encode("utf-8")).hexdigest() == _HASHES_BEFORE_HELDOUT4[split]
+    assert jsonl_sha256(split) == _HASHES_BEFORE_HELDOUT4[split]
 
 
 def test_cli_writes_heldout4(tmp_path, capsys):
@@ -119,10 +92,10 @@ def test_cli_writes_heldout4(tmp_path, capsys):
 
 def test_heldout4_is_generated_but_not_among_the_iterated_splits():
     # code that loops over SPLITS (the de-identifier's own tests) must not run heldout4 by accident
-    assert "heldout4" not in ind.SPLITS and ind.ALL_SPLITS[-1] == "heldout4"
-    assert ind.ALL_SPLITS == (*ind.SPLITS, "heldout3", "heldout4")
+    assert "heldout4" not in ind.SPLITS and "heldout4" in ind.ALL_SPLITS
+    assert ind.ALL_SPLITS == (*ind.SPLITS, "heldout3", "heldout4", "heldout5")
     with pytest.raises(ValueError):
-        ind.generate(1, 1, "heldout5")
+        ind.generate(1, 1, "heldout6")
 
 
 def test_note_i_depends_only_on_seed_split_and_i():
@@ -431,14 +404,14 @@ def test_new_bank_email_contact_forms():
     by = _by_form()
     for e in by[("bank_card", "jcb")]:
         num = e["value"].replace(" ", "")
-        assert re.fullmatch(r"35(2[89]|[3-8]\d)\d{12}", num) and _luhn(num), e
+        assert re.fullmatch(r"35(2[89]|[3-8]\d)\d{12}", num) and luhn_ok(num), e
     for e in by[("bank_card", "spoken_digits")]:
         num = _unspeak(e["value"])
-        assert not re.search(r"\d", e["value"]) and re.fullmatch(r"62\d{14}(\d{3})?", num) and _luhn(num), e
+        assert not re.search(r"\d", e["value"]) and re.fullmatch(r"62\d{14}(\d{3})?", num) and luhn_ok(num), e
     for e in by[("bank_card", "bank_name_glued")]:
         text = e["note"]["text"]
         assert text[e["start"] - 4 : e["start"]] in h4._BANKS, e
-        assert re.fullmatch(r"62\d{14}(\d{3})?", e["value"]) and _luhn(e["value"]), e
+        assert re.fullmatch(r"62\d{14}(\d{3})?", e["value"]) and luhn_ok(e["value"]), e
     for e in by[("email", "spaced_at")]:
         assert re.fullmatch(r"[a-z0-9._]+ ?@ ?[a-z0-9.]+", e["value"]) and " " in e["value"], e
     for e in by[("email", "cn_period_dot")]:

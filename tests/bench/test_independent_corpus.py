@@ -6,33 +6,26 @@ rather than calling the generator's own helpers, so a wrong helper cannot pass i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
 import pytest
+from corpus_helpers import SEED, N, corpus, jsonl_sha256, luhn_ok, novel
+from corpus_helpers import gb11643_ok as _gb11643_ok
 
 from bench.deid_eval import heldout3 as h3
 from bench.deid_eval import heldout4 as h4
+from bench.deid_eval import heldout5 as h5
 from bench.deid_eval import independent as ind
-
-N = 600
-SEED = 1
-
-
-@cache
-def corpus(split: str, n: int = N, seed: int = SEED) -> tuple[dict, ...]:
-    return tuple(ind.generate(n, seed, split))
-
 
 # heldout3's own forms are checked in test_heldout3_corpus.py (kept apart: deid developers must not
 # read what they are); the format checks below skip them
-# (and heldout4's in test_heldout4_corpus.py, for the same reason)
-_H3_ONLY = {(k, f) for k, fs in h3.HELDOUT3_ONLY.items() if k != "style" for f in fs}
-_H3_ONLY |= {(k, f) for k, fs in h4.HELDOUT4_ONLY.items() if k != "style" for f in fs}
+# (and heldout4's and heldout5's in test_heldout4_corpus.py and test_heldout5_corpus.py, for the same reason)
+_H3_ONLY = novel(h3.HELDOUT3_ONLY) | novel(h4.HELDOUT4_ONLY) | novel(h5.HELDOUT5_ONLY)
+# the splits with about 40 % of their IDs, dates and cards in their own forms
+_LATER = ("heldout3", "heldout4", "heldout5")
 
 
 def _ascii(s: str) -> str:
@@ -42,21 +35,6 @@ def _ascii(s: str) -> str:
 
 
 _CN_NUM = str.maketrans("〇零一幺二三四五六七八九", "001123456789")
-
-
-def _gb11643_ok(rid: str) -> bool:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    if not re.fullmatch(r"\d{17}[\dX]", rid):
-        return False
-    return "10X98765432"[sum(int(c) * w for c, w in zip(rid[:17], weights, strict=True)) % 11] == rid[17]
-
-
-def _luhn(num: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(num)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
 
 
 def _uscc_ok(code: str) -> bool:
@@ -266,7 +244,7 @@ def test_date_of_birth_agrees_with_resident_id(split):
             if patient_rids:
                 assert patient_rids[0][6:14] == ymd, (note["note_id"], dob, patient_rids)
                 checked += 1
-    assert checked > (12 if split in ("heldout3", "heldout4") else 20)  # fewer dev-form IDs and dates there
+    assert checked > (12 if split in _LATER else 20)  # fewer dev-form IDs and dates there
 
 
 @pytest.mark.parametrize("split", ind.ALL_SPLITS)
@@ -277,11 +255,11 @@ def test_bank_cards_pass_luhn_with_real_looking_bins(split):
             if e["kind"] != "bank_card" or (e["kind"], e["form"]) in _H3_ONLY:
                 continue
             num = _ascii(e["value"])
-            assert num.isdigit() and _luhn(num), e
+            assert num.isdigit() and luhn_ok(num), e
             prefix = {"visa": "4", "mastercard": "5"}.get(e["form"], "62")  # the others are UnionPay
             assert num.startswith(prefix) and len(num) in (16, 19), e
             seen += 1
-    assert seen > (60 if split in ("heldout3", "heldout4") else 100)  # 40 % of their cards in their own forms
+    assert seen > (60 if split in _LATER else 100)  # 40 % of their cards in their own forms
 
 
 _H2_MOBILE_FORMS = {"cn_numerals", "mixed_numerals", "line_break", "odd_grouping"}
@@ -419,8 +397,7 @@ _HASHES_BEFORE_HELDOUT2 = {
 
 @pytest.mark.parametrize("split", ["dev", "heldout"])
 def test_dev_and_heldout_are_byte_identical_to_before_heldout2(split):
-    lines = "".join(json.dumps(note, ensure_ascii=False) + "\n" for note in corpus(split))
-    assert hashlib.sha256(lines.encode("utf-8")).hexdigest() == _HASHES_BEFORE_HELDOUT2[split]
+    assert jsonl_sha256(split) == _HASHES_BEFORE_HELDOUT2[split]
 
 
 def _h2_only() -> set[tuple[str, str]]:
