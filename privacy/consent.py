@@ -864,6 +864,15 @@ class ConsentRegistry:
                 )
         return out
 
+    def in_force(self, at: datetime) -> list[tuple[str, tuple[str, str, str], str | None, datetime]]:
+        """(consent_id, (person_no, insurer, purpose), notice_id, valid_to) of every consent applied,
+        not revoked and valid at ``at``, on its latest terms (what a record published now is judged on)."""
+        at_us = to_us(at)
+        with self._lock:
+            return [(c.consent_id, c.key, c.notice_id, from_us(c.valid_to))
+                    for c in self._by_id.values()
+                    if not c.revoked and c.valid_from <= at_us < c.valid_to]
+
     # --- introspection --------------------------------------------------------------------
     def stats(self) -> dict[str, int]:
         """Sizes of the index (for ``medshare status`` and the processors' metrics)."""

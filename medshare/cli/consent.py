@@ -183,3 +183,58 @@ def load_cmd(
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the medshare app."""
     app.add_typer(consent_app, name="consent")
+
+
+@consent_app.command(
+    "renewals",
+    epilog="Example: medshare consent renewals --insurer hhb --out var/renewals.jsonl",
+)
+def renewals_cmd(
+    insurer: str | None = typer.Option(None, "--insurer", help="Only this insurer."),
+    at: str | None = typer.Option(None, "--at", help="As of this time (default: now)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write one re-consent request per consent (JSON Lines, mode 0600: it names persons)."
+    ),
+    db: str | None = DB_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Consents in force whose notice no longer covers what the agreement in force sends (续授权).
+
+    After an agreement changes (new source or fields, weaker treatments, longer retention) the router
+    sends under an older consent only what its notice showed — nothing when the source or a data
+    category is new. This lists who must be asked to consent on the notice in force, per insurer and
+    purpose, with the reasons; exit 0 either way.
+    """
+    import json
+
+    from medshare.config import private_file
+    from privacy.agreements import SHANGHAI, load_agreements
+    from privacy.notice import NoticeBook
+    from privacy.renewal import FRESH, PARTIAL, renewals, summary
+
+    when = _parse_time(at, "--at") or datetime.now(SHANGHAI)
+    agreements = load_agreements()
+    with _open(db) as registry:
+        found = [r for r in renewals(registry, NoticeBook.load(agreements), agreements, when)
+                 if insurer is None or r.insurer == insurer]
+        report = summary(registry, found, when)
+    if insurer is not None:
+        report["groups"] = [g for g in report["groups"] if g["insurer"] == insurer]
+    if out is not None:
+        private_file(out)
+        with out.open("w", encoding="utf-8") as f:
+            for r in found:
+                f.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
+        report["written"] = {"file": str(out), "requests": len(found)}
+    if as_json:
+        emit_json(report)
+        return
+    if not report["groups"]:
+        typer.echo(f"no consent in force at {when.isoformat()}")
+    for g in report["groups"]:
+        typer.echo(f"{g['insurer']}/{g['purpose']}: {g['in_force']} in force, {g['covered']} covered, "
+                   f"{g[FRESH]} need fresh consent, {g[PARTIAL]} partly covered")
+        for reason, n in list(g["reasons"].items())[:8]:
+            typer.echo(f"    {n:>6}  {reason}")
+    if out is not None:
+        typer.echo(f"{len(found)} re-consent requests written to {out} (0600)")
