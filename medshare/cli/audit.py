@@ -6,13 +6,12 @@ log, its RFC 9162 Merkle tree and signed tree heads, and how a third party check
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from medshare.cli.output import JSON_OPTION, emit_json
+from medshare.cli.output import JSON_OPTION, emit_json, parse_time
 
 audit_app = typer.Typer(
     help="The disclosure log: query a person's, an insurer's or a consent's disclosures; prove and verify the log.",
@@ -42,21 +41,6 @@ def _open(db: str | None, checkpoint: Path | None = None, no_checkpoint: bool = 
     except Exception as exc:  # noqa: BLE001 - any driver error is about the user's database URL or file
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["unknown error"])[0]
         raise UserError(f"cannot open the audit store at {safe_url(url)}: {first}") from None
-
-
-def _parse_time(value: str | None, option: str) -> datetime | None:
-    """ISO 8601 time or date; without an offset it is Shanghai time (+08:00)."""
-    from medshare.errors import UserError
-    from privacy.agreements import SHANGHAI
-
-    if value is None:
-        return None
-    try:
-        t = datetime.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option} {value!r} is not an ISO 8601 time, e.g. 2026-03-05 or "
-                        "2026-03-05T10:21:07+08:00") from None
-    return t if t.tzinfo else t.replace(tzinfo=SHANGHAI)
 
 
 def _fields(fields: Any) -> str:
@@ -131,7 +115,7 @@ def insurer_cmd(
 
     if on not in ("disclosed", "event"):
         raise UserError(f"--on {on!r}: use disclosed or event")
-    start, end = _parse_time(since, "--since"), _parse_time(until, "--until")
+    start, end = parse_time(since, "--since"), parse_time(until, "--until")
     with _open(db) as store:
         entries = store.by_insurer(code, start, end, on=on)  # type: ignore[arg-type]
     _emit(entries, as_json, f"to {code}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from medshare.cli.output import JSON_OPTION, emit_json
+from medshare.cli.output import JSON_OPTION, emit_json, parse_time
 
 consent_app = typer.Typer(
     help="The consent registry (个人授权): may a person's records go to an insurer for a purpose?",
@@ -30,22 +30,6 @@ def _open(db: str | None):
     except Exception as exc:  # noqa: BLE001 - any driver error is about the user's database URL or file
         first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["unknown error"])[0]
         raise UserError(f"cannot open the consent registry at {safe_url(url)}: {first}") from None
-
-
-def _parse_time(value: str | None, option: str) -> datetime | None:
-    """ISO 8601; a time without an offset is Shanghai time (+08:00)."""
-    from medshare.errors import UserError
-    from privacy.agreements import SHANGHAI
-
-    if value is None:
-        return None
-    try:
-        t = datetime.fromisoformat(value)
-    except ValueError:
-        raise UserError(
-            f"{option} {value!r} is not an ISO 8601 time, e.g. 2026-03-05T10:21:07+08:00"
-        ) from None
-    return t if t.tzinfo else t.replace(tzinfo=SHANGHAI)
 
 
 @consent_app.command(
@@ -75,8 +59,8 @@ def check_cmd(
     bad = [c for c in category if c not in DATA_CATEGORIES]
     if bad:
         raise UserError(f"data category {bad[0]!r} is unknown: use one of {', '.join(DATA_CATEGORIES)}")
-    when = _parse_time(at, "--at") or datetime.now(SHANGHAI)
-    decided = _parse_time(now, "--now")
+    when = parse_time(at, "--at") or datetime.now(SHANGHAI)
+    decided = parse_time(now, "--now")
     with _open(db) as registry:
         d = registry.check(person_no, insurer, purpose, when, tuple(category), now=decided)
     if as_json:
@@ -212,7 +196,7 @@ def renewals_cmd(
     from privacy.notice import NoticeBook
     from privacy.renewal import FRESH, PARTIAL, renewals, summary
 
-    when = _parse_time(at, "--at") or datetime.now(SHANGHAI)
+    when = parse_time(at, "--at") or datetime.now(SHANGHAI)
     agreements = load_agreements()
     with _open(db) as registry:
         found = [r for r in renewals(registry, NoticeBook.load(agreements), agreements, when)

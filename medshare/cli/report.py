@@ -26,11 +26,11 @@ def report(
 
     Example: medshare report --out var/report --since 2026-03-01 --until 2026-04-01
     """
-    from medshare.cli.audit import _parse_time
+    from medshare.cli.output import parse_time
     from medshare.errors import UserError
     from medshare.report import ReportLeak, write_report
 
-    lo, hi = _parse_time(since, "--since"), _parse_time(until, "--until")
+    lo, hi = parse_time(since, "--since"), parse_time(until, "--until")
     if lo and hi and hi <= lo:
         raise UserError("--until must be after --since")
     try:
