@@ -635,7 +635,7 @@ def run(
     private_dir(run_dir)
     outputs.append(sk.MalformedSidecar(run_dir / "malformed.jsonl"))
     if batch:
-        outputs.append(sk.ParquetSink(run_dir / "batch"))
+        outputs.append(sk.BatchSink(run_dir / "batch"))
     if jsonl_dir is not None:
         outputs.append(sk.JsonlSink(Path(jsonl_dir)))
     sim = Simulation(cfg)
