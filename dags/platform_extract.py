@@ -2,18 +2,22 @@
 ### platform_extract — publish one day of the platform's batch snapshot
 
 For platforms that cannot publish events themselves: reads the day of the data interval
-(a Shanghai calendar day) from the platform's database snapshot
-(`<batch>/<table>/date=YYYY-MM-DD/part-*.parquet`: settlements, e-medical notes, consents) and
-publishes it to `platform.settlements.v2` (settlements and 2208 revocations in the national
-interface's shape, docs/platform-interface.md), `platform.emr-notes.v1` and `platform.consents.v1`
-as the `platform` principal — key `person_no` (`psn_no`), envelope headers with `ms-event-id` taken from the
-batch, broken rows as their raw bytes (the contract check quarantines them).
+(a Shanghai calendar day) from the platform's batch snapshot and publishes it as the `platform`
+principal. Settlements are what a 医保 interface extract is —
+`<batch>/settlements/date=YYYY-MM-DD/part-*.jsonl`, one settlement per line
+`{"setlinfo": {…}, "setldetail": […], "feedetail": […], "diseinfo": […]}`, 2208 lines
+`{"revoke": {…}}` — taken by `medshare platform ingest`'s own code: checked against the
+`platform.settlements.v2` contract, published keyed by `psn_no`, refused lines sealed into
+`pipeline.quarantine.v1` with field and rule (docs/platform-interface.md). E-medical notes,
+consents and enrolments come from their Parquet tables (`<batch>/<table>/date=YYYY-MM-DD/part-*.parquet`)
+to `platform.emr-notes.v1`, `platform.consents.v1`, `platform.enrolments.v1` — key `person_no`,
+`ms-event-id` from the batch, broken rows as their raw bytes (the contract check quarantines them).
 
 **Idempotent per day**: an extract ledger records each published day; rerunning or backfilling a
 day publishes nothing unless the run is triggered with `{"force": true}`.
 
 Config: Airflow connection `medshare_kafka`, Variable `medshare_batch_dir` (or `MEDSHARE_*` env);
-see docs/airflow.md. Lineage (OpenLineage, docs/lineage.md): batch tables -> platform topics.
+see docs/airflow.md. Lineage (OpenLineage, docs/lineage.md): batch tables -> platform topics, quarantine.
 Business logic: `medshare.orchestration.extract`.
 """
 

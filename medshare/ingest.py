@@ -12,7 +12,9 @@ lives), then published keyed by ``psn_no`` as the ``platform`` principal. A line
 and is counted; nothing is dropped silently.
 
 ``ingest(path, dry_run=True)`` checks without connecting to anything. The CLI
-(``medshare platform ingest``) is a thin layer over :func:`ingest`.
+(``medshare platform ingest``) is a thin layer over :func:`ingest`; the ``platform_extract`` DAG
+(:mod:`medshare.orchestration.extract`) reads the same lines from the day's batch files through
+:func:`check_line` and :class:`Publisher`, so both take interface output by one code path.
 """
 
 from __future__ import annotations
@@ -122,6 +124,21 @@ def to_record(obj: Any) -> tuple[str | None, dict[str, Any] | None, list[Any]]:
     return "settlement", record, []
 
 
+def to_line(record: dict[str, Any]) -> dict[str, Any]:
+    """The interface line a topic record stands for: the inverse of :func:`to_record`.
+
+    A revocation is its line as it is; a settlement's fields go back into ``setlinfo`` with the
+    arrays beside it (what the simulator writes as its batch, so the extract reads interface output).
+    """
+    if "revoke" in record:
+        return dict(record)
+    line: dict[str, Any] = {"setlinfo": {k: v for k, v in record.items() if k not in ARRAYS}}
+    for name in ARRAYS:
+        if name in record:
+            line[name] = record[name]
+    return line
+
+
 def check_line(raw: bytes, number: int, validator: Any) -> LineResult:
     """Decode, shape and validate one line (``validator``: the v2 contract's)."""
     from contracts.validator import decode_checked
@@ -151,32 +168,48 @@ def event_id(kind: str, record: dict[str, Any]) -> str:
     return str(uuid.uuid5(_EVENT_NS, f"{kind}:{setl_id}"))
 
 
+def trace_of(kind: str, record: dict[str, Any]) -> str | None:
+    """``ms-trace`` of an accepted record: a revocation's settlement (as the simulator sets it)."""
+    return record["revoke"]["setl_id"] if kind == "revoke" else None
+
+
 # --- a file ----------------------------------------------------------------------------------------
 
 
-def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+def lines_of(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` of every non-blank line of a JSON Lines file."""
     for number, line in enumerate(fh, start=1):
         raw = line.rstrip(b"\r\n")
         if raw.strip():
             yield number, raw
 
 
-class _Publisher:
-    """Settlements as ``platform``, quarantine records as ``pipeline``; failures surface at close."""
+class Publisher:
+    """Accepted records to :data:`TOPIC` as ``platform``; refused lines sealed into the quarantine as
+    ``pipeline``. Send failures are collected and raised (as :class:`UserError`) by :meth:`close`.
 
-    def __init__(self, cfg: Any) -> None:
+    ``producer_name`` is the ``ms-producer`` header (``platform-ingest``, ``platform-extract``).
+    ``platform``/``pipeline``: producers to use instead of connecting (the extract and the tests);
+    producers passed in are flushed by :meth:`close` but not closed. :meth:`send` puts any other
+    message on the platform producer (the extract's notes, consents and enrolments).
+    """
+
+    def __init__(self, cfg: Any, producer_name: str = PRODUCER, platform: Any = None, pipeline: Any = None) -> None:
         from kafka.errors import KafkaError
 
         from contracts.quarantine import QuarantineWriter
         from medshare.kafka import producer
 
+        self.producer_name = producer_name
         self.errors: list[str] = []
-        self.writer = QuarantineWriter(cfg=cfg, processor=PRODUCER)
+        self.writer = QuarantineWriter(cfg=cfg, processor=producer_name)
+        self._own = platform is None
         try:
-            self.platform = producer("platform", cfg, max_block_ms=20_000)
-            self.pipeline = producer("pipeline", cfg, max_block_ms=20_000)
-            self.platform.partitions_for(TOPIC)
-            self.pipeline.partitions_for(topics.QUARANTINE)
+            self.platform = platform if platform is not None else producer("platform", cfg, max_block_ms=20_000)
+            self.pipeline = pipeline if pipeline is not None else producer("pipeline", cfg, max_block_ms=20_000)
+            if self._own:
+                self.platform.partitions_for(TOPIC)
+                self.pipeline.partitions_for(topics.QUARANTINE)
         except KafkaError as exc:
             raise UserError(f"cannot publish to {TOPIC} ({type(exc).__name__}: {exc}); start the broker with "
                             "`medshare broker start` and create the topics with `medshare topics ensure`, "
@@ -185,24 +218,29 @@ class _Publisher:
     def _failed(self, exc: BaseException) -> None:
         self.errors.append(f"{type(exc).__name__}: {exc}")
 
+    def send(self, topic: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]) -> None:
+        """Any other platform message, as the ``platform`` principal."""
+        self.platform.send(topic, value=value, key=key, headers=headers).add_errback(self._failed)
+
     def publish(self, res: LineResult) -> None:
         assert res.record is not None and res.kind is not None
-        headers = make_headers(TOPIC, PRODUCER, event_id=event_id(res.kind, res.record))
+        headers = make_headers(TOPIC, self.producer_name, event_id=event_id(res.kind, res.record),
+                               trace=trace_of(res.kind, res.record))
         key = psn_no_of(res.record)
-        self.platform.send(TOPIC, value=encode_value(res.record), key=key.encode() if key else None,
-                           headers=headers).add_errback(self._failed)
+        self.send(TOPIC, encode_value(res.record), key.encode() if key else None, headers)
 
-    def quarantine(self, res: LineResult, raw: bytes, file: str) -> None:
+    def quarantine(self, res: LineResult, raw: bytes, source: str) -> None:
         """Seal the record (replayable once the contract or data is fixed) or, when there is none
-        or the line had duplicate keys, the line exactly as it came."""
+        or the line had duplicate keys, the line exactly as it came. ``source`` names the file the
+        line came from; the quarantine record's event id is ``<source>:<line number>``."""
         duplicate = any(v.rule == "duplicate-key" for v in res.violations)
         payload = encode_value(res.record) if res.record is not None and not duplicate else raw
         key = psn_no_of(res.record)
         q = self.writer.build(
             raw=payload, source_topic=TOPIC, key=key, violations=res.violations,
-            headers=make_headers(TOPIC, PRODUCER, event_id=f"{Path(file).name}:{res.line}"),
-            contract_id=TOPIC, processor=PRODUCER)
-        out = self.writer.outgoing(q, PRODUCER)
+            headers=make_headers(TOPIC, self.producer_name, event_id=f"{source}:{res.line}"),
+            contract_id=TOPIC, processor=self.producer_name)
+        out = self.writer.outgoing(q, self.producer_name)
         self.pipeline.send(out.topic, value=out.value, key=out.key, headers=out.headers).add_errback(self._failed)
 
     def close(self) -> None:
@@ -210,10 +248,24 @@ class _Publisher:
             self.platform.flush(timeout=120)
             self.pipeline.flush(timeout=120)
         finally:
-            self.platform.close(timeout=30)
-            self.pipeline.close(timeout=30)
+            if self._own:
+                self.platform.close(timeout=30)
+                self.pipeline.close(timeout=30)
         if self.errors:
             raise UserError(f"publishing failed for {len(self.errors)} message(s): {self.errors[0]}")
+
+
+def take(res: LineResult, raw: bytes, source: str, result: IngestResult, publisher: Publisher | None) -> None:
+    """Count one checked line and (unless ``publisher`` is None: a dry run) publish or quarantine it."""
+    _count(result, res)
+    if publisher is None:
+        return
+    if res.accepted:
+        publisher.publish(res)
+        result.published += 1
+    else:
+        publisher.quarantine(res, raw, source)
+        result.quarantine_records += 1
 
 
 def ingest(path: str | Path, dry_run: bool = False, cfg: Any = None) -> IngestResult:
@@ -225,21 +277,12 @@ def ingest(path: str | Path, dry_run: bool = False, cfg: Any = None) -> IngestRe
         raise UserError(f"no file {p}")
     validator = registry.load(TOPIC).validator()
     result = IngestResult(file=str(path), dry_run=dry_run)
-    publisher = None if dry_run else _Publisher(cfg)
+    publisher = None if dry_run else Publisher(cfg)
     ok = False
     try:
         with _open(p, str(path) == "-") as fh:
-            for number, raw in _lines(fh):
-                res = check_line(raw, number, validator)
-                _count(result, res)
-                if publisher is None:
-                    continue
-                if res.accepted:
-                    publisher.publish(res)
-                    result.published += 1
-                else:
-                    publisher.quarantine(res, raw, str(path))
-                    result.quarantine_records += 1
+            for number, raw in lines_of(fh):
+                take(check_line(raw, number, validator), raw, p.name, result, publisher)
         ok = True
     finally:
         if publisher is not None:

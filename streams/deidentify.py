@@ -10,11 +10,12 @@ the settlement it revokes, so the marts net it out. ``psn_name``, ``certno``, ``
 ``psn_no`` never reach the lab (lab.settlements.v2 has no field for them and forbids extra ones).
 
 A note keeps its text with every identifier the de-identifier finds replaced by its type tag
-(``privacy.deid``). Every identifier the platform holds for the person — name, resident ID and
-person number from their settlements, which share the partition — is looked for too, in any form
-(full-width, spaced, masked, partial): the processor remembers them as keyed digests in the state
-database (``privacy.deid.memory``), so the memory survives restarts and partition moves and holds
-no plaintext identifier at rest.
+(``privacy.deid``). Every identifier the platform holds for the person — name, certificate number,
+person number and birth date from their settlements, which share the partition, and the full
+numbers the recognisers vouched for in the person's earlier notes (a labelled phone) — is looked
+for too, in any form (full-width, spaced, masked, partial): the processor remembers them as keyed
+digests in the state database (``privacy.deid.memory``), so the memory survives restarts and
+partition moves and holds no plaintext identifier at rest.
 
 Fail closed: after redaction the residual-risk check (``privacy.deid.residual``) scans the note
 again; a note with anything still shaped like an identifier goes to quarantine with the rule and
@@ -117,17 +118,10 @@ class Deidentifier:
     def remember(self, r: dict[str, Any]) -> None:
         """Remember the person's identifiers this settlement names (for their notes).
 
-        A v2 settlement names the person by ``psn_no``, ``psn_name`` and ``certno`` (no phone,
-        address or card: docs/platform-interface.md); notes are keyed by the same number.
+        A v2 settlement names the person by ``psn_no``, ``psn_name``, ``certno`` and ``brdy`` (no
+        phone, address or card: docs/platform-interface.md); notes are keyed by the same number.
         """
-        from privacy.deid.entities import MEDICAL_CARD, RESIDENT_ID
-
-        certno = r.get("certno") if r.get("psn_cert_type") == "01" else None
-        self.memory.remember(
-            r["psn_no"],
-            names=[r.get("psn_name")],
-            numbers=[(RESIDENT_ID, certno), (MEDICAL_CARD, r["psn_no"])],
-        )
+        self.memory.remember_settlement(r)
 
     def settlement(self, r: dict[str, Any]) -> dict[str, Any]:
         """A platform.settlements.v2 settlement -> a lab.settlements.v2 settlement.
@@ -190,8 +184,9 @@ class Deidentifier:
 
     def note(self, r: dict[str, Any]) -> dict[str, Any]:
         from privacy import generalise
+        from privacy.deid.memory import redact_with_memory
 
-        result = self._text_deid().redact(r["text"], known=self.memory.known(r["person_no"]), on_residual="report")
+        result = redact_with_memory(self._text_deid(), self.memory, r["person_no"], r["text"], on_residual="report")
         if not result.clean:
             message = (
                 f"note {r['note_id']}: after redaction the text still holds what looks like an identifier "

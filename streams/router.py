@@ -42,11 +42,6 @@ def record_id(source: str, record: dict[str, Any]) -> str:
     return str(record[RECORD_ID[source]])
 
 
-def _memory_view(record: dict[str, Any]) -> dict[str, Any]:
-    """The identifiers a v2 settlement names, in the shape the person memory (privacy.deid) reads."""
-    return {"person_no": record["psn_no"], "name": record.get("psn_name"), "resident_id": record.get("certno")}
-
-
 class _Encrypt:
     """Marks a value to encrypt once its full path (with array indices) is known."""
 
@@ -146,7 +141,7 @@ class Router:
             # then: remembering costs ≈1 ms a settlement (≈100 keyed digests). The lab
             # de-identifier remembers every settlement in the same table, which covers a person
             # who consents later once it has passed that settlement.
-            self.memory().remember_settlement(_memory_view(record))
+            self.memory().remember_settlement(record)
         out = []
         for ref in self.grants:
             grant = ref.grant
@@ -198,12 +193,17 @@ class Router:
                 return generalise.apply(treatment.rule, value, at=at)
             if kind == "redact":
                 if isinstance(value, str):
+                    from privacy.deid.memory import redact_with_memory
+
                     nonlocal known
                     if known is None:
                         known = self.memory().known(person)
                     # on_residual="redact": what still looks like an identifier after redaction is
-                    # redacted too (fail closed) — an insurer gets less text, never an identifier
-                    return self.deidentifier().redact(value, known_names=known_names, known=known).text
+                    # redacted too (fail closed) — an insurer gets less text, never an identifier.
+                    # The memory learns the numbers the recognisers vouch for in the note (a
+                    # labelled phone), so their masked forms here and in later notes are found
+                    return redact_with_memory(self.deidentifier(), self.memory(), person, value, known=known,
+                                              known_names=known_names).text
                 return None
             raise Rejected("agreement", f"treatment {kind!r} of {path} is not implemented")
 

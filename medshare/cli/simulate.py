@@ -14,10 +14,13 @@ EPILOG = """Examples:
 
   medshare simulate --persons 200 --days 5 --no-kafka --jsonl /tmp/sim --json
 
-  medshare simulate --persons 100000 --days 300 --no-kafka   # ≈ 1M settlements, Parquet only
+  medshare simulate --persons 100000 --days 300 --no-kafka   # ≈ 1M settlements, batch only
 
-Output goes to $MEDSHARE_HOME/sim/seed<S>/: batch/<table>/date=YYYY-MM-DD/part-NNNNN.parquet,
-malformed.jsonl (topic, event_id, kind of each deliberately malformed event) and summary.json.
+Output goes to $MEDSHARE_HOME/sim/seed<S>/: the batch snapshot — settlements and 2208 revocations
+as the national interface's JSON Lines (batch/settlements/date=YYYY-MM-DD/part-NNNNN.jsonl, what
+`medshare platform ingest` reads), notes, consents and enrolments as Parquet
+(batch/<table>/date=YYYY-MM-DD/part-NNNNN.parquet) —, malformed.jsonl (topic, event_id, kind of
+each deliberately malformed event) and summary.json.
 """
 
 
@@ -35,7 +38,7 @@ def simulate_cmd(
                                          "(contracts/products)."),
     kafka: bool = typer.Option(True, "--kafka/--no-kafka",
                                help="Publish to the platform topics as the `platform` principal."),
-    batch: bool = typer.Option(True, "--batch/--no-batch", help="Write the Parquet batch snapshot."),
+    batch: bool = typer.Option(True, "--batch/--no-batch", help="Write the batch snapshot (settlements as interface JSON Lines, the rest Parquet)."),
     jsonl: Path | None = typer.Option(None, "--jsonl", help="Also write one <topic>.jsonl per topic here."),
     out: Path | None = typer.Option(None, "--out", help="Run folder (default: $MEDSHARE_HOME/sim/seed<S>)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),

@@ -43,7 +43,8 @@ class OrchestrationEnv(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MEDSHARE_", extra="ignore")
 
-    #: root of the platform's batch snapshot (``<root>/<table>/date=YYYY-MM-DD/*.parquet``)
+    #: root of the platform's batch snapshot (``<root>/settlements/date=YYYY-MM-DD/*.jsonl``: interface lines;
+    #: ``<root>/<table>/date=YYYY-MM-DD/*.parquet``: notes, consents, enrolments)
     batch_dir: Path | None = None
     #: rotate an insurer's data key once its current version is this many days old
     key_max_age_days: int = DEFAULT_KEY_MAX_AGE_DAYS

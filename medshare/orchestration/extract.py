@@ -1,18 +1,26 @@
 """``platform_extract``: publish one day of the platform's batch snapshot to the platform topics.
 
-For platforms that cannot publish events themselves, the platform's database snapshot (the
-simulator's Parquet batch: ``<root>/<table>/date=YYYY-MM-DD/part-*.parquet``) is the source. One
-run publishes one day, as the ``platform`` principal, exactly as the platform would have:
+For platforms that cannot publish events themselves, the platform's batch snapshot is the source
+(the simulator writes one: ``<root>/<table>/date=YYYY-MM-DD/part-*``). One run publishes one day,
+as the ``platform`` principal, exactly as the platform would have:
 
-* key ``person_no`` (``psn_no`` of a settlement or a 2208 revocation); value the record as one
-  JSON object (a ``platform.settlements.v2`` row: the 2207 fields and its arrays, or ``revoke``);
-  headers per :mod:`medshare.envelope` with ``ms-event-id`` = the batch's ``ms_event_id``, so a day
-  published twice (a forced rerun) is recognisable downstream, and ``ms-trace`` as the platform
-  sets it (a note's settlement, a revocation's settlement);
-* a row whose value could not be typed (broken JSON, wrong JSON types) is published as its
-  ``raw`` bytes, unchanged, so the contract check quarantines it as it would the live event;
-* a required field that is null in the batch was absent in the source, and stays absent;
-* the three tables are merged in event-time order (consents before the settlements they cover).
+* **settlements** are what a 医保 interface extract is: JSON Lines, one settlement per line
+  ``{"setlinfo": {…}, "setldetail": […], "feedetail": […], "diseinfo": […]}`` and 2208 lines
+  ``{"revoke": {…}}`` (``settlements/date=YYYY-MM-DD/part-*.jsonl``). Each line goes through
+  ``medshare platform ingest``'s own code (:func:`medshare.ingest.check_line`, then
+  :class:`medshare.ingest.Publisher`): decoded, shaped into the topic record, checked against the
+  ``platform.settlements.v2`` contract, published keyed by ``psn_no`` with the ingest's event id
+  (UUID5 of ``settlement:<setl_id>`` / ``revoke:<setl_id>``); a refused line is sealed into
+  ``pipeline.quarantine.v1`` by the ``pipeline`` principal with its reasons (event id
+  ``settlements/date=…/part-….jsonl:<line>``), never published;
+* **notes, consents and enrolments** are the platform's own tables (Parquet): key ``person_no``,
+  the record as one JSON object, ``ms-event-id`` = the batch's ``ms_event_id``, ``ms-trace`` as the
+  platform sets it (a note's settlement); a row whose value could not be typed (broken JSON, wrong
+  JSON types) is published as its ``raw`` bytes, unchanged, so the contract check downstream
+  quarantines it as it would the live event; a required field that is null in the batch was absent
+  in the source, and stays absent;
+* everything is merged in event-time order (consents before the settlements they cover; a 2208
+  line or a refused line keeps its place after the line before it).
 
 Idempotent per day: the extract :class:`~medshare.orchestration.ledger.Ledger` records each
 published ``(batch root, day)``; a rerun or backfill of a recorded day publishes nothing unless
@@ -32,11 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from medshare.envelope import make_headers
+from medshare.ingest import IngestResult, LineResult, Publisher, check_line, lines_of, take
 from medshare.orchestration.config import OrchestrationConfig
 from medshare.orchestration.exceptions import BatchNotFoundError, OrchestrationError
 from medshare.orchestration.ledger import Ledger
 from medshare.simulate.malformed import REQUIRED
-from medshare.simulate.sinks import COLUMNS, TABLES
+from medshare.simulate.sinks import COLUMNS, INTERFACE_TABLE, TABLES
 from medshare.topics import PLATFORM_CONSENTS, PLATFORM_EMR_NOTES, PLATFORM_ENROLMENTS, PLATFORM_SETTLEMENTS
 
 log = logging.getLogger(__name__)
@@ -46,12 +55,12 @@ STEP = "platform_extract"
 PRODUCER = "platform-extract"
 #: merge order of tables publishing at the same instant: a consent or an enrolment before what it covers
 _ORDER = {PLATFORM_CONSENTS: 0, PLATFORM_ENROLMENTS: 1, PLATFORM_SETTLEMENTS: 2, PLATFORM_EMR_NOTES: 3}
-_PERSON_RE = re.compile(r'"(?:person_no|psn_no)"\s*:\s*"([^"\\]{1,64})"')
+_PERSON_RE = re.compile(r'"person_no"\s*:\s*"([^"\\]{1,64})"')
 
 
 @dataclass(frozen=True)
 class BatchMessage:
-    """One platform message rebuilt from a batch row."""
+    """One platform message rebuilt from a Parquet row (notes, consents, enrolments)."""
 
     topic: str
     key: bytes | None
@@ -61,16 +70,30 @@ class BatchMessage:
     event_time: str
 
 
+@dataclass(frozen=True)
+class InterfaceLine:
+    """One line of the day's interface output, checked as ``medshare platform ingest`` checks it."""
+
+    #: the file it came from, relative to the batch root (``settlements/date=…/part-00000.jsonl``)
+    source: str
+    raw: bytes
+    result: LineResult
+    event_time: str
+
+    topic = PLATFORM_SETTLEMENTS
+
+
 def day_files(root: Path, table: str, day: date) -> list[Path]:
-    """The Parquet files of ``table`` for ``day`` (raises if the snapshot has no such day)."""
+    """The files of ``table`` for ``day`` (raises if the snapshot has no such day)."""
     folder = root / table / f"date={day.isoformat()}"
     if not folder.is_dir():
         raise BatchNotFoundError(f"the batch snapshot {root} has no {table} partition for {day} ({folder})")
-    return sorted(folder.glob("part-*.parquet"))
+    suffix = "jsonl" if table == INTERFACE_TABLE else "parquet"
+    return sorted(folder.glob(f"part-*.{suffix}"))
 
 
 def read_rows(root: Path, table: str, day: date) -> list[dict[str, Any]]:
-    """Every row of ``table`` for ``day``, in file order (the platform's publication order)."""
+    """Every row of a Parquet ``table`` for ``day``, in file order (the platform's publication order)."""
     import pyarrow.parquet as pq
 
     rows: list[dict[str, Any]] = []
@@ -79,76 +102,72 @@ def read_rows(root: Path, table: str, day: date) -> list[dict[str, Any]]:
     return rows
 
 
+def interface_lines(root: Path, day: date, validator: Any = None) -> list[InterfaceLine]:
+    """Every line of the day's interface output, in file order, each checked by the ingest's code."""
+    if validator is None:
+        from contracts import registry
+
+        validator = registry.load(PLATFORM_SETTLEMENTS).validator()
+    out: list[InterfaceLine] = []
+    last = ""
+    for f in day_files(root, INTERFACE_TABLE, day):
+        source = f.relative_to(root).as_posix()
+        with f.open("rb") as fh:
+            for number, raw in lines_of(fh):
+                res = check_line(raw, number, validator)
+                setl_time = (res.record or {}).get("setl_time")
+                if isinstance(setl_time, str) and setl_time:
+                    last = f"{setl_time.replace(' ', 'T')}+08:00"  # China Standard Time, as the interface writes it
+                out.append(InterfaceLine(source=source, raw=raw, result=res, event_time=last))
+    return out
+
+
 def record_of(topic: str, table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """The record a faithful batch row was made from (JSON columns parsed back)."""
+    """The record a faithful Parquet row was made from."""
     required = set(REQUIRED.get(topic, ()))
-    if topic == PLATFORM_SETTLEMENTS and row.get("revoke") is not None:
-        return {"revoke": json.loads(row["revoke"])}  # a 2208 revocation is only its revoke object
     record: dict[str, Any] = {}
-    for name, kind in COLUMNS[table]:
+    for name, _kind in COLUMNS[table]:
         value = row.get(name)
-        if value is None and (name in required or topic == PLATFORM_SETTLEMENTS):
-            continue  # never null in the source (v2 settlements write no nulls): it was missing
-        if kind == "json" and value is not None:
-            value = json.loads(value)
+        if value is None and name in required:
+            continue  # a required field is never null in the source: it was missing
         record[name] = value
     return record
 
 
-def _trace(topic: str, row: dict[str, Any]) -> str | None:
-    if topic == PLATFORM_EMR_NOTES:
-        return row.get("settlement_id")
-    if topic == PLATFORM_SETTLEMENTS and row.get("revoke") is not None:
-        return json.loads(row["revoke"]).get("setl_id")
-    return None
-
-
-def _person(topic: str, row: dict[str, Any]) -> str | None:
-    if topic != PLATFORM_SETTLEMENTS:
-        return row.get("person_no")
-    if row.get("revoke") is not None:
-        return json.loads(row["revoke"]).get("psn_no")
-    return row.get("psn_no")
-
-
-def _event_time(topic: str, row: dict[str, Any]) -> str:
-    """ISO 8601 with the offset (a settlement's ``setl_time`` is China Standard Time without one)."""
-    if topic == PLATFORM_SETTLEMENTS:
-        setl_time = row.get("setl_time")
-        return f"{setl_time.replace(' ', 'T')}+08:00" if setl_time else ""  # a revocation keeps its place
-    return row.get("event_time") or ""
-
-
 def message_of(topic: str, table: str, row: dict[str, Any]) -> BatchMessage:
-    """The message of one batch row: raw bytes as they were, or the record re-encoded."""
+    """The message of one Parquet row: raw bytes as they were, or the record re-encoded."""
     from medshare.envelope import encode_value
 
     event_id = row["ms_event_id"]
+    person = row.get("person_no")
     if row.get("raw") is not None:
         value = row["raw"].encode("utf-8")
-        person = _person(topic, row)
         if person is None:
             m = _PERSON_RE.search(row["raw"])
             person = m.group(1) if m else None
     else:
         value = encode_value(record_of(topic, table, row))
-        person = _person(topic, row)
-    headers = make_headers(topic, PRODUCER, event_id=event_id, trace=_trace(topic, row))
+    trace = row.get("settlement_id") if topic == PLATFORM_EMR_NOTES else None
+    headers = make_headers(topic, PRODUCER, event_id=event_id, trace=trace)
     return BatchMessage(topic=topic, key=person.encode() if person else None, value=value, headers=headers,
-                        event_id=event_id, event_time=_event_time(topic, row))
+                        event_id=event_id, event_time=row.get("event_time") or "")
 
 
-def _timed(topic: str, table: str, rows: list[dict[str, Any]]) -> Iterator[tuple[str, int, int, BatchMessage]]:
+def _timed(topic: str, items: list[Any]) -> Iterator[tuple[str, int, int, Any]]:
     last = ""
-    for i, row in enumerate(rows):
-        msg = message_of(topic, table, row)
-        last = msg.event_time or last  # a broken row keeps its place in the platform's order
-        yield (last, _ORDER[topic], i, msg)
+    for i, item in enumerate(items):
+        last = item.event_time or last  # a broken row keeps its place in the platform's order
+        yield (last, _ORDER[topic], i, item)
 
 
-def day_messages(root: Path, day: date) -> list[BatchMessage]:
+def day_messages(root: Path, day: date, validator: Any = None) -> list[BatchMessage | InterfaceLine]:
     """Every message of ``day`` across the platform tables, merged in event-time order."""
-    streams = [_timed(topic, table, read_rows(root, table, day)) for topic, table in TABLES.items()]
+    streams = []
+    for topic, table in TABLES.items():
+        if table == INTERFACE_TABLE:
+            streams.append(_timed(topic, interface_lines(root, day, validator)))
+        else:
+            streams.append(_timed(topic, [message_of(topic, table, r) for r in read_rows(root, table, day)]))
     return [m for *_, m in heapq.merge(*streams)]
 
 
@@ -171,38 +190,60 @@ def extract_day(
         return {"day": interval, "batch": scope, "published": 0, "skipped": True, "topics": {},
                 "previous": done}
     messages = day_messages(root, day)
-    counts = _publish(messages, config, producer)
-    detail = {"published": len(messages), "topics": counts, "forced": force and done is not None}
+    settlements = IngestResult(file=f"{root}/{INTERFACE_TABLE}/date={interval}", dry_run=False)
+    counts = _publish(messages, config, settlements, producer)
+    published = sum(n for topic, n in counts.items() if topic in _ORDER)
+    detail = {"published": published, "quarantined": settlements.quarantined, "topics": counts,
+              "settlements": {k: v for k, v in settlements.to_dict().items()
+                              if k in ("accepted", "quarantined", "settlements", "revocations", "reasons")},
+              "forced": force and done is not None}
     ledger.record(STEP, scope, interval, detail, run_id=run_id)
-    log.info("published %d platform events of %s: %s", len(messages), interval, counts)
+    log.info("published %d platform events of %s: %s; %d interface line(s) refused and quarantined%s",
+             published, interval, counts, settlements.quarantined,
+             f" ({json.dumps(dict(settlements.reasons), ensure_ascii=False)})" if settlements.reasons else "")
     return {"day": interval, "batch": scope, "skipped": False, **detail}
 
 
-def _publish(messages: list[BatchMessage], config: OrchestrationConfig, producer: Any = None) -> dict[str, int]:
+def _publish(messages: list[BatchMessage | InterfaceLine], config: OrchestrationConfig, settlements: IngestResult,
+             producer: Any = None) -> dict[str, int]:
+    """Send the day: interface lines through the ingest's :class:`Publisher`, table rows as they are."""
     from kafka.errors import KafkaError
 
     from medshare import kafka as mk
+    from medshare.errors import UserError
+    from medshare.topics import QUARANTINE
 
-    own = producer is None
-    if own:
+    own: list[Any] = []
+    if producer is None:
         try:
-            producer = mk.producer("platform", config.settings, linger_ms=20, batch_size=256 * 1024,
-                                   max_block_ms=20_000)
+            own.append(mk.producer("platform", config.settings, linger_ms=20, batch_size=256 * 1024,
+                                   max_block_ms=20_000))
+            own.append(mk.producer("pipeline", config.settings, max_block_ms=20_000))
         except KafkaError as exc:
-            raise OrchestrationError(f"cannot connect to Kafka at {config.settings.bootstrap} as platform: "
-                                     f"{exc}") from exc
-    errors: list[str] = []
+            for p in own:
+                p.close(timeout=5)
+            raise OrchestrationError(f"cannot connect to Kafka at {config.settings.bootstrap} as "
+                                     f"{'pipeline' if own else 'platform'}: {exc}") from exc
+        platform, pipeline = own
+    else:
+        platform = pipeline = producer
+    publisher = Publisher(config.settings, PRODUCER, platform=platform, pipeline=pipeline)
     counts: dict[str, int] = {}
     try:
         for m in messages:
-            fut = producer.send(m.topic, value=m.value, key=m.key, headers=m.headers)
-            fut.add_errback(lambda exc: errors.append(f"{type(exc).__name__}: {exc}"))
-            counts[m.topic] = counts.get(m.topic, 0) + 1
-        producer.flush(timeout=120)
+            if isinstance(m, InterfaceLine):
+                take(m.result, m.raw, m.source, settlements, publisher)
+                topic = PLATFORM_SETTLEMENTS if m.result.accepted else QUARANTINE
+            else:
+                publisher.send(m.topic, m.value, m.key, m.headers)
+                topic = m.topic
+            counts[topic] = counts.get(topic, 0) + 1
+        try:
+            publisher.close()
+        except UserError as exc:
+            raise OrchestrationError(f"{exc} (of {len(messages)} events; the day stays unrecorded: rerun it)") \
+                from exc
     finally:
-        if own:
-            producer.close(timeout=30)
-    if errors:
-        raise OrchestrationError(f"publishing failed for {len(errors)} of {len(messages)} events "
-                                 f"(the day stays unrecorded; rerun it): {errors[0]}")
+        for p in own:
+            p.close(timeout=30)
     return counts

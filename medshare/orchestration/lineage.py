@@ -40,9 +40,10 @@ log = logging.getLogger(__name__)
 AIRFLOW_JOB_NAMESPACE = "airflow"
 #: the transport every local Airflow command is configured with
 TRANSPORT = "medshare.lineage.MedshareTransport"
-#: the platform tables of the batch snapshot -> the topic each is published to
+#: the platform tables of the batch snapshot -> the topic each is published to (settlements: the
+#: interface's JSON Lines; refused lines go to the quarantine, an outlet of the extract too)
 BATCH_TABLES = {"settlements": t.PLATFORM_SETTLEMENTS, "emr_notes": t.PLATFORM_EMR_NOTES,
-                "consents": t.PLATFORM_CONSENTS}
+                "consents": t.PLATFORM_CONSENTS, "enrolments": t.PLATFORM_ENROLMENTS}
 #: the lab tables the lab sink fills -> the lab topic each is loaded from (lab.settlements.v2 fills
 #: two: settlements and revocations; the v1 table lab_settlements is no longer loaded)
 LAB_TABLES = {"lab_settlements_v2": t.LAB_SETTLEMENTS_V2, "lab_revocations_v2": t.LAB_SETTLEMENTS_V2,
@@ -100,13 +101,14 @@ def folder(path: Any) -> Any:
 
 
 def platform_extract(cfg: Settings | None = None) -> tuple[list[Any], list[Any]]:
-    """(inlets, outlets) of ``platform_extract.publish_day``: batch tables -> platform topics."""
+    """(inlets, outlets) of ``platform_extract.publish_day``: batch tables -> platform topics and
+    the quarantine (interface lines the contract refuses are sealed there, as ``platform ingest`` does)."""
     from medshare.orchestration.config import resolve
 
     conf = resolve(use_airflow=False, base=_settings(cfg))
     root = conf.batch_dir if conf.batch_dir is not None else conf.settings.sim_dir
     return ([folder(f"{root}/{table}") for table in BATCH_TABLES],
-            [topic(name, conf.settings) for name in BATCH_TABLES.values()])
+            [*(topic(name, conf.settings) for name in BATCH_TABLES.values()), topic(t.QUARANTINE, conf.settings)])
 
 
 def lab_load(cfg: Settings | None = None) -> tuple[list[Any], list[Any]]:

@@ -8,7 +8,7 @@ Everything here is synthetic and deterministic for a seed. Modules:
 ``notes``       e-medical-record notes with gold entity spans (:func:`compose_note`)
 ``consents``    个人授权 grant/revoke plans per insurer and purpose
 ``malformed``   deliberate corruptions, one function per kind
-``sinks``       Kafka, Parquet batch, JSONL and the malformed sidecar
+``sinks``       Kafka, the batch snapshot (settlements as interface JSON Lines, the rest Parquet), JSONL and the malformed sidecar
 ``run``         :class:`SimConfig`, the lazy event stream and :func:`run` that drives the sinks
 
 This ``__init__`` imports nothing heavy so ``medshare.simulate.notes`` stays cheap to import.

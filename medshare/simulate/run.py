@@ -637,7 +637,7 @@ def run(
     private_dir(run_dir)  # each run's files: owner only (a folder the user named is not widened)
     outputs.append(sk.MalformedSidecar(run_dir / "malformed.jsonl"))
     if batch:
-        outputs.append(sk.ParquetSink(run_dir / "batch"))
+        outputs.append(sk.BatchSink(run_dir / "batch"))
     if jsonl_dir is not None:
         outputs.append(sk.JsonlSink(Path(jsonl_dir)))
     sim = Simulation(cfg)

@@ -1,4 +1,4 @@
-"""Where simulated events go: Kafka, a Parquet batch snapshot, JSONL files, the malformed sidecar.
+"""Where simulated events go: Kafka, a batch snapshot, JSONL files, the malformed sidecar.
 
 Every sink takes the same :class:`~medshare.simulate.run.SimEvent` stream and sees day boundaries
 (``end_day``), so files are written in chunks and nothing grows with the length of the run.
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medshare.config import private_dir, private_file
-from medshare.envelope import make_headers
+from medshare.envelope import encode_value, make_headers
 from medshare.errors import UserError
 from medshare.topics import (
     PLATFORM_CONSENTS,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 #: ``ms-producer`` of every simulated message
 PRODUCER = "simulator"
-#: batch table of each platform topic
+#: batch table of each platform topic (settlements as interface JSON Lines, the others Parquet)
 TABLES = {PLATFORM_SETTLEMENTS: "settlements", PLATFORM_EMR_NOTES: "emr_notes", PLATFORM_CONSENTS: "consents",
           PLATFORM_ENROLMENTS: "enrolments"}
 
@@ -91,30 +91,17 @@ class JsonlSink(Sink):
         return {"jsonl": {t: str(p) for t, p in self.paths.items()}}
 
 
-# --- Parquet batch -------------------------------------------------------------------------
+# --- batch snapshot ------------------------------------------------------------------------
+
+#: the batch table written as the national interface's own output (JSON Lines), not as Parquet
+INTERFACE_TABLE = "settlements"
 
 _STR = "string"
 _NUM = "double"
 _LIST = "list<string>"
-_JSON = "json"
 
+#: the Parquet tables: the platform's own records (notes, consents, enrolments), not interface output
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    # platform.settlements.v2: the 2207 setlinfo fields, the arrays and a revocation's 2208 object as JSON
-    "settlements": (
-        *((name, _STR) for name in (
-            "setl_id", "mdtrt_id", "psn_no", "psn_name", "psn_cert_type", "certno", "gend", "naty", "brdy")),
-        ("age", _NUM),
-        *((name, _STR) for name in (
-            "insutype", "psn_type", "cvlserv_flag", "mdtrt_cert_type", "med_type", "fixmedins_code",
-            "fixmedins_name", "setl_time")),
-        *((name, _NUM) for name in (
-            "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
-            "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "cvlserv_pay", "hifes_pay", "hifmi_pay", "hifob_pay",
-            "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay",
-            "hosp_part_amt")),
-        *((name, _STR) for name in ("medins_setl_id", "clr_optins", "clr_way", "clr_type")),
-        ("setldetail", _JSON), ("diseinfo", _JSON), ("feedetail", _JSON), ("revoke", _JSON),
-    ),
     "emr_notes": (
         ("note_id", _STR), ("settlement_id", _STR), ("person_no", _STR), ("event_time", _STR),
         ("institution_code", _STR), ("note_type", _STR), ("text", _STR),
@@ -130,7 +117,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("pre_existing", _LIST), ("channel", _STR), ("event_time", _STR),
     ),
 }
-#: columns every batch table has besides the record's fields
+#: columns every Parquet table has besides the record's fields
 META_COLUMNS = (("ms_event_id", _STR), ("raw", _STR))
 
 
@@ -139,9 +126,7 @@ def _fits(kind: str, value: Any) -> bool:
         return isinstance(value, str)
     if kind == _NUM:
         return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == _LIST:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    return isinstance(value, list)
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def batch_row(table: str, ev: SimEvent) -> dict[str, Any]:
@@ -158,21 +143,38 @@ def batch_row(table: str, ev: SimEvent) -> dict[str, Any]:
         value = rec.get(name) if rec is not None else None
         if value is not None and not _fits(kind, value):
             value, lossy = None, True
-        if kind == _JSON and value is not None:
-            value = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         row[name] = value
     if lossy:
         row["raw"] = ev.value.decode("utf-8", "replace")
     return row
 
 
-class ParquetSink(Sink):
-    """``<root>/<table>/date=YYYY-MM-DD/part-NNNNN.parquet``, one folder per publication day.
+def interface_line(ev: SimEvent) -> bytes:
+    """A settlement or 2208 revocation as one line of the interface's output (docs/platform-interface.md):
+    ``{"setlinfo": {…}, "setldetail": […], "feedetail": […], "diseinfo": […]}`` or ``{"revoke": {…}}``.
 
-    Rows are buffered per table and written as row groups of ``chunk_rows``; a file is rolled
-    after ``file_rows`` rows. Every table gets a file every day (an empty one on a quiet day), so
-    an extract can always read ``<table>/date=<day>/*.parquet``. A previous run's ``root`` is
-    replaced.
+    The line :func:`medshare.ingest.to_record` turns back into the published record; a malformed
+    record stays malformed in the same way (a missing field is missing from ``setlinfo``, a wrong
+    type stays wrong), and a ``broken_json`` value is written as its broken bytes.
+    """
+    from medshare.ingest import to_line
+
+    if ev.record is None:
+        return ev.value
+    return encode_value(to_line(ev.record))
+
+
+class BatchSink(Sink):
+    """The platform's batch snapshot, one folder per table and publication day.
+
+    Settlements and revocations are what a 医保 interface extract would be:
+    ``<root>/settlements/date=YYYY-MM-DD/part-NNNNN.jsonl``, one interface line per settlement
+    (:func:`interface_line`), read by ``platform_extract`` through ``medshare platform ingest``'s
+    code. Notes, consents and enrolments are the platform's own tables:
+    ``<root>/<table>/date=YYYY-MM-DD/part-NNNNN.parquet``. Parquet rows are buffered per table and
+    written as row groups of ``chunk_rows``; a file (either kind) is rolled after ``file_rows`` rows.
+    Every table gets a file every day (an empty one on a quiet day), so an extract can always read
+    ``<table>/date=<day>/part-*``. A previous run's ``root`` is replaced.
     """
 
     def __init__(self, root: Path, chunk_rows: int = 20_000, file_rows: int = 500_000) -> None:
@@ -185,7 +187,7 @@ class ParquetSink(Sink):
         self.root = root
         self.chunk_rows = chunk_rows
         self.file_rows = file_rows
-        types = {_STR: pa.string(), _NUM: pa.float64(), _LIST: pa.list_(pa.string()), _JSON: pa.string()}
+        types = {_STR: pa.string(), _NUM: pa.float64(), _LIST: pa.list_(pa.string())}
         self.schemas = {t: pa.schema([(n, types[k]) for n, k in cols + META_COLUMNS]) for t, cols in COLUMNS.items()}
         self._rows: dict[str, list[dict[str, Any]]] = {t: [] for t in COLUMNS}
         self._writer: dict[str, Any] = {}
@@ -193,13 +195,22 @@ class ParquetSink(Sink):
         self._part: dict[str, int] = {}
         self._day: date | None = None
         self.files = 0
-        self.rows: dict[str, int] = {t: 0 for t in COLUMNS}
+        self.rows: dict[str, int] = {t: 0 for t in (INTERFACE_TABLE, *COLUMNS)}
 
     def write(self, ev: SimEvent) -> None:
         if self._day is not None and ev.day != self._day:
             self.end_day(self._day)
         self._day = ev.day
         table = TABLES[ev.topic]
+        if table == INTERFACE_TABLE:
+            fh = self._writer.get(table) or self._open(table)
+            fh.write(interface_line(ev))
+            fh.write(b"\n")
+            self.rows[table] += 1
+            self._file_rows[table] += 1
+            if self._file_rows[table] >= self.file_rows:
+                self._writer.pop(table).close()
+            return
         rows = self._rows[table]
         rows.append(batch_row(table, ev))
         if len(rows) >= self.chunk_rows:
@@ -212,8 +223,11 @@ class ParquetSink(Sink):
         part = self._part.get(table, 0)
         private_dir(self.root / table)
         folder = private_dir(self.root / table / f"date={self._day.isoformat()}")
-        path = private_file(folder / f"part-{part:05d}.parquet")
-        writer = pq.ParquetWriter(path, self.schemas[table], compression="zstd")
+        if table == INTERFACE_TABLE:
+            writer: Any = private_file(folder / f"part-{part:05d}.jsonl").open("wb")
+        else:
+            writer = pq.ParquetWriter(private_file(folder / f"part-{part:05d}.parquet"), self.schemas[table],
+                                      compression="zstd")
         self._writer[table] = writer
         self._part[table] = part + 1
         self._file_rows[table] = 0
@@ -235,8 +249,9 @@ class ParquetSink(Sink):
 
     def end_day(self, day: date) -> None:
         self._day = day  # a day without any event still gets its (empty) files
-        for table in COLUMNS:
-            self._flush(table)
+        for table in (INTERFACE_TABLE, *COLUMNS):
+            if table in COLUMNS:
+                self._flush(table)
             if table not in self._writer and self._part.get(table, 0) == 0:
                 self._open(table)  # empty file: the day exists, it just had no rows
             writer = self._writer.pop(table, None)

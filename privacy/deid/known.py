@@ -1,9 +1,11 @@
 """Identifiers the platform already holds for a person, found in a note in any form.
 
-A note is about one person, and the platform knows that person's name, resident ID, phone, card
-numbers and address from their settlements. Whatever way a note writes them — full-width,
-spaced, dashed, masked (``138****5678``), partly (``尾号5678``, the road and number without the
-district), a name with spaces (``张 伟``) — they are that person's identifiers.
+A note is about one person, and the platform knows that person's name, certificate number,
+person number and birth date from their settlements (2207; :mod:`privacy.deid.memory` also keeps
+the full numbers the recognisers vouched for in the person's earlier notes, such as a labelled
+phone). Whatever way a note writes them — full-width, spaced, dashed, masked (``138****5678``),
+partly (``尾号5678``, the road and number without the district), a name with spaces (``张 伟``),
+a birth date as ``1965年3月2日`` — they are that person's identifiers.
 
 :class:`KnownIdentifiers` holds them as **keyed digests** only (BLAKE2b keyed with a pipeline
 secret, 16 bytes), so the memory the lab's de-identifier keeps (:mod:`privacy.deid.memory`) holds
@@ -17,7 +19,9 @@ are digested the same way and looked up:
   digits (a partial number); each (length, visible prefix, visible suffix) a masked form can
   leave; its last four digits right after ``尾号`` / ``后四位``;
 * an address: every 6-character window of it below the district (road, lane, number, room), so
-  any part of it of six characters or more is found.
+  any part of it of six characters or more is found;
+* a birth date: the date in any of the ways notes write one (``1965-03-02``, ``1965/3/2``,
+  ``1965.3.2``, ``1965年3月2日``, ``65年3月2日``, ``19650302``).
 """
 
 from __future__ import annotations
@@ -26,12 +30,21 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 
-from privacy.deid.entities import ADDRESS, BANK_CARD, ID_NUMBER, MEDICAL_CARD, PERSON, PHONE, RESIDENT_ID
+from privacy.deid.entities import (
+    ADDRESS,
+    BANK_CARD,
+    DATE_OF_BIRTH,
+    ID_NUMBER,
+    MEDICAL_CARD,
+    PERSON,
+    PHONE,
+    RESIDENT_ID,
+)
 from privacy.deid.normalise import normalise
 from privacy.deid.recognizers.base import CJK, MASK
 
 #: digest kinds (stored beside the digest: the kind is not an identifier)
-KINDS = (PERSON, RESIDENT_ID, PHONE, MEDICAL_CARD, BANK_CARD, ADDRESS, ID_NUMBER)
+KINDS = (PERSON, RESIDENT_ID, PHONE, MEDICAL_CARD, BANK_CARD, ADDRESS, ID_NUMBER, DATE_OF_BIRTH)
 DIGEST_BYTES = 16
 #: a partial number of this many digits or more is the person's number
 NUMBER_WINDOW = 7
@@ -44,6 +57,13 @@ _CJK_RUN = re.compile(rf"[{CJK}](?:[ ·.]?[{CJK}])*")
 _DIGIT_RUN = re.compile(r"[0-9A-Za-z]*[0-9][0-9A-Za-z]*")
 _MASKED = re.compile(rf"(?<![0-9A-Za-z])([0-9A-Za-z]*)({MASK}+)([0-9Xx]*)(?![0-9A-Za-z])")
 _TAIL = re.compile(r"(?:尾号|后四位|末四位|尾数|后4位|末4位)(?:是|为|:)?[ ]?([0-9]{4})(?![0-9])")
+#: a date in a normalised note: a 4- or 2-digit year, month and day, joined by - / . or 年 月 (日/号)
+_DATE = re.compile(
+    r"(?<![0-9])((?:19|20)[0-9]{2}|[0-9]{2})(?:[-/.]|年 ?)(0?[1-9]|1[0-2])(?:[-/.]|月 ?)(0?[1-9]|[12][0-9]|3[01])"
+    r"(?:日|号)?(?![0-9])"
+)
+#: a birth date as the interface writes it (``brdy``)
+_ISO_DATE = re.compile(r"((?:19|20)[0-9]{2})-([0-9]{2})-([0-9]{2})")
 _ADDRESS_HEAD = re.compile(r"^(?:[^省市]{2,8}[省])?(?:[^市]{2,6}市)?(?:[^区县]{1,6}(?:新区|区|县))?")
 
 
@@ -65,9 +85,10 @@ def digest_forms(
     names: Iterable[str] = (),
     numbers: Iterable[tuple[str, str]] = (),
     addresses: Iterable[str] = (),
+    dates: Iterable[str] = (),
 ) -> Iterator[tuple[str, str]]:
-    """(form, kind) of every form to remember; ``numbers`` are (kind, value) pairs. Plaintext:
-    the caller digests them at once (:meth:`KnownIdentifiers.build`)."""
+    """(form, kind) of every form to remember; ``numbers`` are (kind, value) pairs, ``dates``
+    birth dates ``yyyy-MM-dd``. Plaintext: the caller digests them at once (:meth:`KnownIdentifiers.build`)."""
     for name in names:
         canon = _canon_cjk(name)
         if len(canon) >= 2:
@@ -90,6 +111,14 @@ def digest_forms(
         canon = _canon_address(address)
         for i in range(len(canon) - ADDRESS_WINDOW + 1):
             yield f"a:{canon[i : i + ADDRESS_WINDOW]}", ADDRESS
+    for value in dates:
+        m = _ISO_DATE.fullmatch(value.strip())
+        if m is None:
+            continue
+        year, month, day = m.groups()
+        yield f"b:{year}{month}{day}", DATE_OF_BIRTH
+        yield f"b:{year[2:]}{month}{day}", DATE_OF_BIRTH
+        yield f"d:{year}{month}{day}", DATE_OF_BIRTH  # written as one number: 19650302
 
 
 class KnownIdentifiers:
@@ -111,9 +140,10 @@ class KnownIdentifiers:
         names: Iterable[str] = (),
         numbers: Iterable[tuple[str, str]] = (),
         addresses: Iterable[str] = (),
+        dates: Iterable[str] = (),
     ) -> KnownIdentifiers:
         out = cls(key, {})
-        out.add(digest_forms(names=names, numbers=numbers, addresses=addresses))
+        out.add(digest_forms(names=names, numbers=numbers, addresses=addresses, dates=dates))
         return out
 
     def add(self, forms: Iterable[tuple[str, str]]) -> dict[bytes, str]:
@@ -143,7 +173,18 @@ class KnownIdentifiers:
         """(start, end, type) of the person's identifiers in the normalised ``text``."""
         if not self._digests:
             return []
-        return [*self._names(text), *self._numbers(text), *self._address_windows(text)]
+        return [*self._names(text), *self._numbers(text), *self._address_windows(text), *self._dates(text)]
+
+    def _dates(self, text: str) -> list[tuple[int, int, str]]:
+        """Dates written any way that are the person's birth date."""
+        found = []
+        get, digest = self._digests.get, self.digest
+        for m in _DATE.finditer(text):
+            year, month, day = m.groups()
+            kind = get(digest(f"b:{year}{int(month):02d}{int(day):02d}"))
+            if kind is not None:
+                found.append((m.start(), m.end(), kind))
+        return found
 
     def _names(self, text: str) -> list[tuple[int, int, str]]:
         """CJK runs with spaces/dots dropped: every 2-, 3- and 4-character window."""

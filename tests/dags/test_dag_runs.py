@@ -1,8 +1,9 @@
 """Each DAG really run with ``airflow dags test`` against the real broker and a fresh lab.
 
 One module-wide pipeline (fresh topics and state on this session's broker, a two-day batch
-snapshot), then, in order: ``platform_extract`` publishes exactly one day and a rerun publishes
-nothing; the stream processors (consent-sync, de-identifier) run until idle; ``lab_load`` fills
+snapshot: settlements as the national interface's JSON Lines, the other tables Parquet), then, in
+order: ``platform_extract`` publishes exactly one day — the interface lines the contract accepts,
+the refused ones sealed into the quarantine — and a rerun publishes nothing; the stream processors (consent-sync, de-identifier) run until idle; ``lab_load`` fills
 the lab and a rerun adds nothing; a row breaking the lab contract fails ``lab_load`` with the
 failed expectation in the task log; ``rotate_keys`` makes new key versions and old ciphertexts
 still decrypt. Durations of each ``dags test`` are printed (``-s`` or the -ra summary).
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.integration
 DAY = date(2026, 3, 1)
 #: a run after midnight (Shanghai) of 2 March: its data interval is the whole of 1 March
 RUN_AFTER = "2026-03-02T00:00:00+08:00"
-SIM = {"persons": 400, "days": 2, "seed": 23, "malformed_rate": 0.04, "start_date": DAY}
+SIM = {"persons": 400, "days": 2, "seed": 29, "malformed_rate": 0.04, "start_date": DAY}  # DAY: 11 settlements, 4 malformed
 TIMES: dict[str, list[float]] = {}
 
 
@@ -71,7 +72,15 @@ def _batch_rows(batch: Path, table: str, day: date) -> list[dict]:
 
 
 def _platform_messages(cfg) -> dict[str, list]:
-    return {topic: read_topic(cfg, topic) for topic in t.PLATFORM_TOPICS}
+    return {topic: read_topic(cfg, topic) for topic in (*t.PLATFORM_TOPICS, t.QUARANTINE)}
+
+
+def _day_settlements() -> list:
+    """The simulator's settlements and 2208 revocations of DAY (what the interface file holds, in order)."""
+    from medshare.simulate import SimConfig
+    from medshare.simulate.run import iter_events
+
+    return [e for e in iter_events(SimConfig(**SIM)) if e.topic == t.PLATFORM_SETTLEMENTS and e.day == DAY]
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +91,13 @@ def extracted(pipeline):
 
 def test_platform_extract_publishes_exactly_one_day(pipeline, extracted):
     from medshare.envelope import header_map
-    from medshare.simulate.sinks import TABLES
+    from medshare.simulate.sinks import INTERFACE_TABLE, TABLES
 
-    assert '"skipped": False' in _returned(extracted["proc"]).replace("'", '"')
+    returned = _returned(extracted["proc"]).replace("'", '"')
+    assert '"skipped": False' in returned
     for topic, table in TABLES.items():
+        if table == INTERFACE_TABLE:
+            continue
         rows = _batch_rows(pipeline["batch"], table, DAY)
         msgs = extracted["messages"][topic]
         assert len(msgs) == len(rows), f"{topic}: {len(msgs)} messages for {len(rows)} batch rows of {DAY}"
@@ -96,9 +108,62 @@ def test_platform_extract_publishes_exactly_one_day(pipeline, extracted):
         raw = {r["ms_event_id"]: r["raw"].encode() for r in rows if r["raw"] is not None}
         by_id = {h["ms-event-id"]: m.value for h, m in zip(heads, msgs, strict=True)}
         assert all(by_id[i] == v for i, v in raw.items())
-    assert sum(r["raw"] is not None for r in _batch_rows(pipeline["batch"], "settlements", DAY)) + \
-        sum(r["raw"] is not None for r in _batch_rows(pipeline["batch"], "consents", DAY)) > 0, \
-        "the day should carry some broken rows"
+    assert sum(r["raw"] is not None for r in _batch_rows(pipeline["batch"], "consents", DAY)) > 0, \
+        "the day should carry some broken consent rows"
+
+
+def test_platform_extract_takes_the_interface_lines_as_platform_ingest_does(pipeline, extracted):
+    """The day's interface file: every line the simulator made valid is on platform.settlements.v2 as
+    the record it published (ingest's event id, key psn_no); every malformed one is refused and sealed
+    into the quarantine, naming the file and line — nothing else reaches the topic."""
+    from contracts.quarantine import QuarantineWriter
+    from medshare.envelope import header_map
+
+    day = _day_settlements()
+    valid = {e.event_id: e for e in day if e.malformed is None}
+    malformed = [e for e in day if e.malformed is not None]
+    assert valid and malformed, "the day should carry valid and malformed settlements"
+    lines = (pipeline["batch"] / "settlements" / f"date={DAY}" / "part-00000.jsonl").read_bytes().splitlines()
+    assert len(lines) == len(day)
+    assert all({"setlinfo", "revoke"} & set(json.loads(ln)) for ln, e in zip(lines, day, strict=True)
+               if e.malformed != "broken_json"), "each line is a 2207 settlement or a 2208 revocation"
+    msgs = extracted["messages"][t.PLATFORM_SETTLEMENTS]
+    heads = [header_map(m.headers) for m in msgs]
+    got = {h["ms-event-id"]: m for h, m in zip(heads, msgs, strict=True)}
+    assert set(got) == set(valid), "exactly the valid settlements of the day, once each"
+    for eid, m in got.items():
+        assert m.value == valid[eid].value and m.key == valid[eid].key.encode()
+    assert {h["ms-producer"] for h in heads} == {"platform-extract"}
+    source = f"settlements/date={DAY}/part-00000.jsonl:"
+    quarantined = [json.loads(m.value) for m in extracted["messages"][t.QUARANTINE]]
+    ours = [q for q in quarantined if (q.get("source_event_id") or "").startswith(source)]
+    assert len(ours) == len(malformed)
+    assert all(q["quarantined_by"] == "platform-extract" and q["contract_id"] == t.PLATFORM_SETTLEMENTS
+               and q["violations"] for q in ours)
+    lines_refused = sorted(int(q["source_event_id"].rsplit(":", 1)[1]) for q in ours)
+    assert lines_refused == [i + 1 for i, e in enumerate(day) if e.malformed is not None]
+    writer = QuarantineWriter(cfg=pipeline["cfg"])
+    for q in ours:  # sealed: the line's identifiers are only inside the ciphertext
+        number = int(q["source_event_id"].rsplit(":", 1)[1])
+        assert writer.open(q).value in (lines[number - 1], _record_bytes(lines[number - 1]))
+        record, text = day[number - 1].record or {}, json.dumps(q, ensure_ascii=False)
+        assert not [f for f in ("psn_name", "certno", "psn_no") if isinstance(record.get(f), str) and record[f] in text]
+    assert f'"quarantined": {len(malformed)}' in returned_of(extracted["proc"])
+
+
+def _record_bytes(line: bytes) -> bytes | None:
+    from medshare.envelope import encode_value
+    from medshare.ingest import to_record
+
+    try:
+        record = to_record(json.loads(line))[1]
+    except ValueError:
+        return None
+    return encode_value(record) if record is not None else None
+
+
+def returned_of(proc) -> str:
+    return _returned(proc).replace("'", '"')
 
 
 def test_platform_extract_rerun_publishes_nothing(pipeline, extracted):
@@ -138,9 +203,9 @@ def _lab_ids(cfg, table: str = "lab_settlements_v2", key: str = "setl_id") -> li
 def test_lab_load_fills_the_lab_with_the_days_valid_settlements(pipeline, loaded):
     cfg = pipeline["cfg"]
     bad = _malformed_ids(pipeline["run_dir"])
-    # the batch's settlements (v2: setl_id; a 2208 revocation row has no settlement of its own)
-    expected = {r["setl_id"] for r in _batch_rows(pipeline["batch"], "settlements", DAY)
-                if r["ms_event_id"] not in bad and r.get("setl_id") and not r.get("revoke")}
+    # the day's valid settlements (v2: setl_id; a 2208 revocation line has no settlement of its own)
+    expected = {e.record["setl_id"] for e in _day_settlements()
+                if e.event_id not in bad and "revoke" not in e.record}
     assert expected, "the day should have valid settlements"
     ids = _lab_ids(cfg)
     assert sorted(ids) == sorted(expected)

@@ -171,11 +171,14 @@ def test_tasks_declare_openlineage_datasets_named_as_the_processors_name_theirs(
 
     cfg = settings()
     kafka = kafka_namespace(cfg)
-    platform = {(kafka, t.PLATFORM_SETTLEMENTS), (kafka, t.PLATFORM_EMR_NOTES), (kafka, t.PLATFORM_CONSENTS)}
+    platform = {(kafka, t.PLATFORM_SETTLEMENTS), (kafka, t.PLATFORM_EMR_NOTES), (kafka, t.PLATFORM_CONSENTS),
+                (kafka, t.PLATFORM_ENROLMENTS), (kafka, t.QUARANTINE)}
     lab = {lab_dataset(cfg, "lab_settlements_v2"), lab_dataset(cfg, "lab_revocations_v2"),
            lab_dataset(cfg, "lab_emr_notes")}
     extract = dagbag.dags["platform_extract"].task_dict["publish_day"]
-    assert _ol(extract.outlets) == platform and len(_ol(extract.inlets)) == 3
+    assert _ol(extract.outlets) == platform
+    assert {name.rsplit("/", 1)[-1] for _, name in _ol(extract.inlets)} == {"settlements", "emr_notes", "consents",
+                                                                           "enrolments"}
     load = dagbag.dags["lab_load"].task_dict["load_and_validate"]
     assert _ol(load.inlets) == {(kafka, t.LAB_SETTLEMENTS_V2), (kafka, t.LAB_EMR_NOTES)}
     assert _ol(load.outlets) == lab

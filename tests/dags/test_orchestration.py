@@ -3,7 +3,8 @@ the extract ledger, the key-rotation policy, the configuration and the validatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -22,15 +23,33 @@ def batch(tmp_path_factory):
 
 
 def test_a_day_is_rebuilt_byte_for_byte_in_the_platforms_order(batch):
-    from medshare.envelope import header_map
-    from medshare.orchestration.extract import day_messages
+    """Table rows come back as the platform's bytes; interface lines as the records the simulator
+    published (accepted) or refused naming field and rule (the malformed ones), by the ingest's code."""
+    from medshare.envelope import encode_value, header_map
+    from medshare.ingest import event_id
+    from medshare.orchestration.extract import InterfaceLine, day_messages
+    from medshare.topics import PLATFORM_SETTLEMENTS
 
     root, events = batch
     day_events = [e for e in events if e.day == DAY]
     msgs = day_messages(root, DAY)
-    assert sorted(m.event_id for m in msgs) == sorted(e.event_id for e in day_events)
+    assert len(msgs) == len(day_events)
     by_id = {e.event_id: e for e in day_events}
+    lines = [m for m in msgs if isinstance(m, InterfaceLine)]
+    settlements = [e for e in day_events if e.topic == PLATFORM_SETTLEMENTS]
+    assert len(lines) == len(settlements) and any(e.malformed for e in settlements)
+    for m, e in zip(lines, settlements, strict=True):  # the interface file keeps the platform's order
+        res = m.result
+        if e.malformed is None:
+            assert res.accepted, (e.event_id, res.violations)
+            assert event_id(res.kind, res.record) == e.event_id
+            assert encode_value(res.record) == e.value  # the published record, byte for byte
+        else:
+            assert not res.accepted, f"malformed ({e.malformed}, {e.detail}) line {res.line} was accepted"
+            assert all(v.field is not None and v.rule for v in res.violations)
     for m in msgs:
+        if isinstance(m, InterfaceLine):
+            continue
         e = by_id[m.event_id]
         assert m.value == e.value, f"{e.malformed or 'valid'} event {e.event_id} changed"
         assert m.topic == e.topic
@@ -38,8 +57,8 @@ def test_a_day_is_rebuilt_byte_for_byte_in_the_platforms_order(batch):
         assert h["ms-event-id"] == e.event_id and h["ms-producer"] == "platform-extract"
         if e.record is not None and isinstance(e.record.get("person_no"), str):
             assert m.key == e.key.encode()
-    assert any(e.malformed for e in day_events), "the day should carry malformed events"
-    for topic in {e.topic for e in day_events}:  # each topic in the platform's own order
+    assert any(e.malformed for e in day_events if e.topic != PLATFORM_SETTLEMENTS)
+    for topic in {e.topic for e in day_events} - {PLATFORM_SETTLEMENTS}:  # each topic in the platform's order
         assert [m.event_id for m in msgs if m.topic == topic] == [e.event_id for e in day_events if e.topic == topic]
 
 
@@ -50,10 +69,10 @@ class FakeFuture:
 
 @dataclass
 class FakeProducer:
-    sent: int = 0
+    sent: list = field(default_factory=list)
 
     def send(self, topic, value, key, headers):
-        self.sent += 1
+        self.sent.append((topic, value, key, headers))
         return FakeFuture()
 
     def flush(self, timeout=None):
@@ -68,16 +87,33 @@ def _config(tmp_path, batch_dir=None, **kw):
 
 
 def test_extract_publishes_a_day_once_unless_forced(batch, tmp_path):
+    from medshare.envelope import header_map
     from medshare.orchestration.extract import extract_day
+    from medshare.topics import PLATFORM_SETTLEMENTS, QUARANTINE
 
     root, events = batch
+    day = [e for e in events if e.day == DAY]
     config = _config(tmp_path, root)
     p = FakeProducer()
     first = extract_day(DAY, config, producer=p, run_id="r1")
-    assert first["published"] == p.sent == sum(e.day == DAY for e in events)
+    refused = sum(e.topic == PLATFORM_SETTLEMENTS and e.malformed is not None for e in day)
+    assert refused and first["quarantined"] == refused == first["topics"][QUARANTINE]
+    assert first["published"] == len(day) - refused and len(p.sent) == len(day)
+    assert first["settlements"]["accepted"] == sum(e.topic == PLATFORM_SETTLEMENTS and not e.malformed for e in day)
+    assert sum(first["settlements"]["reasons"].values()) >= refused
+    # accepted interface lines go out as the simulator published them, with the ingest's event ids
+    published = {header_map(h)["ms-event-id"]: v for t, v, _, h in p.sent if t == PLATFORM_SETTLEMENTS}
+    assert published == {e.event_id: e.value for e in day if e.topic == PLATFORM_SETTLEMENTS and not e.malformed}
+    assert {header_map(h)["ms-producer"] for t, _, _, h in p.sent if t == PLATFORM_SETTLEMENTS} == {"platform-extract"}
+    # refused lines are sealed quarantine records naming the batch file and line, never the plaintext
+    for t, v, _, _ in p.sent:
+        if t == QUARANTINE:
+            q = json.loads(v)
+            assert q["contract_id"] == PLATFORM_SETTLEMENTS and q["quarantined_by"] == "platform-extract"
+            assert q["source_event_id"].startswith(f"settlements/date={DAY.isoformat()}/part-00000.jsonl:")
     again = extract_day(DAY, config, producer=p, run_id="r2")
     assert again["skipped"] and again["published"] == 0 and again["previous"]["run_id"] == "r1"
-    assert p.sent == first["published"]
+    assert len(p.sent) == len(day)
     forced = extract_day(DAY, config, producer=p, force=True)
     assert forced["published"] == first["published"] and forced["forced"]
 

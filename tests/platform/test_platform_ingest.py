@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from contracts import registry
 from medshare.cli.main import app
 from medshare.envelope import H_EVENT_ID, H_PRODUCER, H_SCHEMA, header_map
-from medshare.ingest import TOPIC, check_line, event_id, ingest, to_record
+from medshare.ingest import TOPIC, check_line, event_id, ingest, to_line, to_record
 
 runner = CliRunner()
 
@@ -195,6 +195,16 @@ def test_a_settlement_line_becomes_one_flat_record():
     contract = registry.load(TOPIC)
     assert contract.part_for(record).schema.name == "settlements"
     assert contract.part_for(to_record(lines()[5])[1]).schema.name == "revocations"
+
+
+def test_to_line_is_the_inverse_of_to_record():
+    """The simulator writes its batch with ``to_line``: the ingest must read back the same record."""
+    for line in lines():
+        kind, record, _ = to_record(line)
+        assert to_line(record) == line
+        assert to_record(to_line(record)) == (kind, record, [])
+    no_arrays = {k: v for k, v in to_record(lines()[0])[1].items() if k not in ("setldetail", "diseinfo")}
+    assert set(to_line(no_arrays)) == {"setlinfo", "feedetail"}
 
 
 def test_event_ids_are_stable_per_settlement():

@@ -1,13 +1,18 @@
 """On the real broker: a person's identifiers, written any way in a note, never reach the lab or
 an insurer; a note that fails the residual check is quarantined with its reason.
 
-A small simulation gives persons, consents, settlements and notes. Then notes are added for some
-of those persons that carry the identifiers their settlements hold — the resident ID in full-width
-digits, the phone spaced and masked, the name with a space, the card number in full width, part of
-the address — and one note with a 17-digit number no recogniser claims. consent-sync, router,
-deidentify and lab-sink run until idle; then ``lab.emr-notes.v1``, the lab table and the insurer
-topics are searched for every form of every identifier (widths folded, spaces and dashes
-dropped), and the quarantine topic for the failed note.
+A small simulation gives persons, consents, v2 settlements (2207: ``psn_name``, ``certno``,
+``psn_no``, ``brdy``; no phone, address or card) and notes. Then notes are added for some of those
+persons that carry the person's identifiers (from the simulator's person record) — the resident ID
+in full-width digits, the phone spaced after its label and masked, the name with a space, the card
+number in full width, part of the address — and one note with a 17-digit number no recogniser
+claims. consent-sync, router, deidentify and lab-sink run until idle; then ``lab.emr-notes.v1``,
+the lab table and the insurer topics are searched for every form of every identifier (widths
+folded, spaces and dashes dropped), and the quarantine topic for the failed note.
+
+The masked phone is found only through the person memory (privacy/deid/memory.py): no settlement
+carries the phone, so the memory learns it from the labelled phone the recognisers found in the
+same note (the note is redacted again with it) and keeps it for the person's later notes.
 """
 
 from __future__ import annotations
@@ -83,13 +88,18 @@ def run(kafka_broker, tmp_path_factory):
     run_simulation(sim_cfg, cfg=cfg, jsonl_dir=tmp_path_factory.mktemp("jsonl"), batch=False)
     sim = Simulation(sim_cfg)
     events = list(sim.events())
-    # the person's identifiers from the simulator's person record (a v2 settlement carries the name,
-    # certno and psn_no, but no phone, address or card: those a note may still write)
-    settled = {e.record["psn_no"] for e in events if e.topic == t.PLATFORM_SETTLEMENTS and e.record
-               and "psn_no" in e.record}
-    settlements = {p.person_no: dataclasses.asdict(p) for p in map(sim._make_person, range(SIM["persons"]))
-                   if p.person_no in settled}
-    notes = [e.record for e in events if e.topic == t.PLATFORM_EMR_NOTES and e.record["person_no"] in settlements]
+    # each settled person's first v2 settlement (what the memory learns from: psn_name, certno,
+    # psn_no, brdy) and their identifiers from the simulator's person record (a note may also
+    # write the phone, address and card, which no settlement carries)
+    settled: dict[str, dict] = {}
+    for e in events:
+        if e.topic == t.PLATFORM_SETTLEMENTS and e.record and "psn_no" in e.record:
+            settled.setdefault(e.record["psn_no"], e.record)
+    persons = {p.person_no: dataclasses.asdict(p) for p in map(sim._make_person, range(SIM["persons"]))
+               if p.person_no in settled}
+    for person_no, person in persons.items():  # the settlement names the person the record does
+        assert (settled[person_no]["psn_name"], settled[person_no]["certno"]) == (person["name"], person["resident_id"])
+    notes = [e.record for e in events if e.topic == t.PLATFORM_EMR_NOTES and e.record["person_no"] in persons]
     disclosed = {rid for _, src, rid in expected_disclosures(cfg, events) if src == t.PLATFORM_EMR_NOTES}
     # notes of persons whose notes an insurer receives first, so the insurer side is exercised
     notes.sort(key=lambda r: r["note_id"] not in disclosed)
@@ -99,7 +109,7 @@ def run(kafka_broker, tmp_path_factory):
         if base["person_no"] in seen or len(crafted) >= 6:
             continue
         seen.add(base["person_no"])
-        forms = _forms(settlements[base["person_no"]])
+        forms = _forms(persons[base["person_no"]])
         crafted.append({**base, "note_id": f"{base['note_id']}-D{len(crafted)}", "text": _note_text(forms),
                         "_forms": forms})
     residual = {**notes[0], "note_id": f"{notes[0]['note_id']}-R", "text": "备注：12345678901234567 已核对，无不适。"}
@@ -116,22 +126,19 @@ def run(kafka_broker, tmp_path_factory):
         producer.close(timeout=30)
     expected = expected_disclosures(cfg, [*events, *published])
     counters = {name: _run(name, cfg) for name in PROCESSORS}
-    return {"cfg": cfg, "crafted": crafted, "residual": residual, "settlements": settlements,
+    return {"cfg": cfg, "crafted": crafted, "residual": residual, "persons": persons, "settled": settled,
             "expected": expected, "counters": counters}
 
 
-def _leaks(text: str, settlement: dict, forms: dict[str, str], masked_too: bool = True) -> list[str]:
-    """Which identifier (by name of form, never the value) is still in ``text``."""
+def _leaks(text: str, person: dict, forms: dict[str, str], masked_too: bool = True) -> list[str]:
+    """Which identifier (by name of form, never the value) is still in ``text``.
+
+    ``masked_too``: also the masked phone (158****7687, found only with the person memory) and the
+    part of the address."""
     out = fold(text)
-    values = {**forms, "name": settlement["name"], "resident_id": settlement["resident_id"],
-              "phone": settlement["phone"], "card_no": settlement["card_no"]}
-    if masked_too:
-        # a masked phone (158****7687) is redacted only when the person memory knows the number; v2
-        # settlements carry no phone (docs/platform-interface.md: the platform publishes none), so
-        # the memory cannot: what is left of a masked number is a masked identifier, as
-        # bench/deid_eval counts it, and no longer checked here
-        values = {k: v for k, v in values.items() if k != "phone_masked"}
-    else:
+    values = {**forms, "name": person["name"], "resident_id": person["resident_id"],
+              "phone": person["phone"], "card_no": person["card_no"], "phone_tail": f"尾号{person['phone'][-4:]}"}
+    if not masked_too:
         values = {k: v for k, v in values.items() if k not in ("phone_masked", "address_part")}
     return [k for k, v in values.items() if fold(v) in out]
 
@@ -142,7 +149,7 @@ def test_lab_notes_hold_no_form_of_the_persons_identifiers(run):
     for note in run["crafted"]:
         out = lab.get(note["note_id"])
         assert out is not None, f"{note['note_id']} did not reach the lab"
-        assert _leaks(out["text_redacted"], run["settlements"][note["person_no"]], note["_forms"]) == []
+        assert _leaks(out["text_redacted"], run["persons"][note["person_no"]], note["_forms"]) == []
         assert "阿司匹林100mg" in out["text_redacted"]  # the clinical text stays
 
 
@@ -154,7 +161,7 @@ def test_lab_table_holds_no_form_of_the_persons_identifiers(run):
         f"select note_id, text_redacted from lab_emr_notes where note_id in ({', '.join('?' for _ in ids)})", ids))
     assert set(rows) == set(ids)
     for note in run["crafted"]:
-        assert _leaks(rows[note["note_id"]], run["settlements"][note["person_no"]], note["_forms"]) == []
+        assert _leaks(rows[note["note_id"]], run["persons"][note["person_no"]], note["_forms"]) == []
 
 
 def test_no_note_reaches_an_insurer_topic_under_the_shipped_agreements(run):
@@ -190,12 +197,16 @@ def routed_notes(run, tmp_path_factory):
 
     The shipped agreements send no notes to any insurer, so the insurer side is exercised with a
     copy of them in which shenlife's agreement also sends redacted notes: the router (in process,
-    on this run's keys) sees each person's settlement, then the crafted note.
+    on this run's keys) sees each person's v2 settlement, then the crafted note. Its person memory
+    starts empty (not the state database the lab's de-identifier filled), so what it redacts is
+    what the router itself learned: from the settlement, and from the note.
     """
+    import os
     import shutil
 
     from privacy.agreements import AGREEMENTS_DIR, load_agreements
     from privacy.consent import ConsentRegistry
+    from privacy.deid.memory import PersonMemory
     from streams.router import Router
 
     folder = tmp_path_factory.mktemp("agreements")
@@ -206,14 +217,16 @@ def routed_notes(run, tmp_path_factory):
     (folder / "shenlife.yaml").write_text(f"{head}\ngrants:\n{_NOTES_GRANT.lstrip(chr(10))}{rest}", encoding="utf-8")
     registry = ConsentRegistry.in_memory()
     router = Router(run["cfg"], registry=registry, agreements=load_agreements(folder))
+    router._memory = PersonMemory(os.urandom(32))  # in-memory SQLite: only what this router learns
     out = {}
     for i, note in enumerate(run["crafted"]):
-        settlement = run["settlements"][note["person_no"]]
+        settlement = run["settled"][note["person_no"]]
         registry.apply({"event_id": f"T-{i}", "consent_id": f"TC-{i}", "action": "grant",
                         "person_no": note["person_no"], "insurer_code": "shenlife", "purpose": "claims",
                         "data_categories": ["settlement", "emr"], "valid_from": "2026-01-01T00:00:00+08:00",
                         "valid_to": "2027-01-01T00:00:00+08:00", "event_time": "2026-01-01T00:00:00+08:00"})
         router.route(t.PLATFORM_SETTLEMENTS, settlement, f"ev-s-{i}")
+        assert router.memory().known(note["person_no"]), "the router remembered the v2 settlement's identifiers"
         record = {k: v for k, v in note.items() if k != "_forms"}
         for d in router.route(t.PLATFORM_EMR_NOTES, record, f"ev-n-{i}"):
             out[note["note_id"]] = json.loads(d.output.value)
@@ -221,23 +234,23 @@ def routed_notes(run, tmp_path_factory):
     return out
 
 
-@pytest.mark.xfail(strict=False, reason="v2 settlements carry no phone and name their time setl_time: the person memory "
-                   "cannot learn a phone to redact its masked forms, and this test still reads v1 fields; open in #18")
 def test_an_insurer_receiving_notes_gets_no_full_width_or_spaced_identifier(run, routed_notes):
     """Full-width, spaced and dashed forms: the router's redaction finds them."""
     assert set(routed_notes) == {n["note_id"] for n in run["crafted"]}, "every crafted note is routed"
     for note in run["crafted"]:
         rec = routed_notes[note["note_id"]]
-        assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"], masked_too=False) == []
+        assert "<PHONE>" in rec["text"] and "阿司匹林100mg" in rec["text"]
+        assert _leaks(rec["text"], run["persons"][note["person_no"]], note["_forms"], masked_too=False) == []
 
 
-@pytest.mark.xfail(strict=False, reason="v2 settlements carry no phone and name their time setl_time: the person memory "
-                   "cannot learn a phone to redact its masked forms, and this test still reads v1 fields; open in #18")
 def test_an_insurer_receiving_notes_gets_no_masked_or_partial_identifier(run, routed_notes):
-    """Masked and partial forms: found with the person memory the router fills from settlements."""
+    """Masked and partial forms: the masked phone is found with the number the router's memory
+    learned from the note's labelled phone (no settlement carries it), the spaced name with the
+    name it learned from the settlement."""
     for note in run["crafted"]:
         rec = routed_notes[note["note_id"]]
-        assert _leaks(rec["text"], run["settlements"][note["person_no"]], note["_forms"]) == []
+        assert _leaks(rec["text"], run["persons"][note["person_no"]], note["_forms"]) == []
+        assert "（身份核验 <PHONE>）" in rec["text"]
 
 
 def test_a_note_failing_the_residual_check_is_quarantined_with_its_reason(run):
@@ -255,19 +268,31 @@ def test_a_note_failing_the_residual_check_is_quarantined_with_its_reason(run):
 
 
 def test_the_memory_holds_no_plaintext(run):
+    """The memory learned each crafted person's phone (from their note) and the settlements'
+    identifiers: the state database holds none of them in clear (keyed digests only)."""
+    import sqlite3
+
     path = run["cfg"].state_dir / "deid.sqlite"
     assert path.exists()
+    con = sqlite3.connect(path)
+    try:
+        kinds = {k for (k,) in con.execute("select distinct kind from deid_known_identifiers")}
+        dump = "\n".join(con.iterdump())
+    finally:
+        con.close()
+    assert {"PERSON", "RESIDENT_ID", "MEDICAL_CARD", "DATE_OF_BIRTH", "PHONE"} <= kinds
     data = b"".join(p.read_bytes() for p in path.parent.glob("deid.sqlite*"))
-    for s in run["settlements"].values():
-        for value in (s["name"], s["resident_id"], s["phone"], s["card_no"], s["person_no"]):
-            assert value.encode() not in data
+    for s in run["persons"].values():
+        birth = str(s["birth_date"])
+        for value in (s["name"], s["resident_id"], s["phone"], s["card_no"], s["person_no"], birth,
+                      birth.replace("-", "")):
+            assert value.encode() not in data and value not in dump
 
 
-@pytest.mark.xfail(strict=False, reason="v2 settlements carry no phone and name their time setl_time: the person memory "
-                   "cannot learn a phone to redact its masked forms, and this test still reads v1 fields; open in #18")
 def test_the_memory_survives_a_restart(run):
-    """A new de-identifier process (no settlement since) still redacts the masked and partial forms,
-    which only the memory in the state database can tell are this person's."""
+    """A new de-identifier process (no settlement or note of the person since) still redacts the
+    masked and partial forms of the phone, which only the memory in the state database can tell
+    are this person's: it learned the number from the person's earlier (crafted) note."""
     from medshare import kafka as mk
     from medshare.envelope import make_headers
 
@@ -288,4 +313,5 @@ def test_the_memory_survives_a_restart(run):
     lab = {json.loads(m.value)["note_id"]: json.loads(m.value) for m in read_topic(run["cfg"], t.LAB_EMR_NOTES)}
     out = lab[later["note_id"]]["text_redacted"]
     assert out.startswith("电话回访：尾号<")
-    assert _leaks(out, run["settlements"][note["person_no"]], forms) == []
+    assert _leaks(out, run["persons"][note["person_no"]], forms) == []
+    assert "核验 <PHONE>" in out

@@ -107,3 +107,119 @@ def test_bad_key_is_refused():
 
 def test_find_names_allows_spaces_between_characters():
     assert find_names("患者欧阳 建华，家属欧阳建华", ["欧阳建华"]) == [(10, 14), (2, 7)]
+
+
+# --- v2 settlements (2207) and what the memory learns from notes ----------------------------------------
+
+BRDY = "1986-05-12"
+#: a phone sharing no seven digits with PERSON_NO or RID (a shared run would be found as theirs)
+MOBILE = "15861897044"
+
+
+def settlement_v2(**over) -> dict:
+    """The identity part of a platform.settlements.v2 settlement (2207 setlinfo)."""
+    return {"setl_id": "ST2026030100000001", "psn_no": PERSON_NO, "psn_name": "欧阳建华", "psn_cert_type": "01",
+            "certno": RID, "gend": "1", "brdy": BRDY, "age": 39.0, **over}
+
+
+def _memory(tmp_path=None) -> PersonMemory:
+    return PersonMemory(KEY, f"sqlite:///{tmp_path / 'm.sqlite'}" if tmp_path else "sqlite://")
+
+
+@pytest.mark.parametrize("form", [
+    "欧阳 建华",  # psn_name, spaced
+    RID.translate(FULL),  # certno, full-width
+    f"{RID[:6]}********{RID[-4:]}",  # certno, masked
+    PERSON_NO[3:12],  # psn_no, partly
+    "1986年5月12日", "1986-05-12", "1986/5/12", "1986.05.12", "86年5月12日", "19860512",  # brdy, any way
+    "一九八六年五月十二日",  # in Chinese numerals (normalised to Arabic first)
+])
+def test_a_v2_settlement_teaches_name_certno_psn_no_and_birth_date(form):
+    memory = _memory()
+    assert memory.remember_settlement(settlement_v2()) > 0
+    note = f"家属诉：{form}，请核对。"
+    result = get_deidentifier().redact(note, known=memory.known(PERSON_NO))
+    assert fold(form) not in fold(result.text), result.text
+    assert "请核对" in result.text
+
+
+def test_other_dates_and_a_revocation_teach_nothing():
+    memory = _memory()
+    memory.remember_settlement(settlement_v2())
+    known = memory.known(PERSON_NO)
+    assert known.find(normalise("1986年5月13日入院，2026-03-01复查，5月12日随访").text) == []
+    assert memory.remember_settlement({"revoke": {"setl_id": "ST1", "psn_no": PERSON_NO, "mdtrt_id": "M1"}}) == 0
+
+
+def test_a_certno_of_another_certificate_type_is_remembered_as_an_id_number():
+    memory = _memory()
+    memory.remember_settlement(settlement_v2(psn_cert_type="06", certno="E12345678"))
+    found = memory.known(PERSON_NO).find(normalise("护照号E12345678").text)
+    assert [kind for *_, kind in found] == ["ID_NUMBER"]
+
+
+def test_v2_settlements_carry_no_phone_so_a_masked_phone_alone_is_not_the_persons():
+    """What the memory cannot know it cannot find: a masked phone in the person's first note that
+    writes no full number stays (a masked number identifies no one by itself; docs/deid.md)."""
+    memory = _memory()
+    memory.remember_settlement(settlement_v2())
+    from privacy.deid.memory import redact_with_memory
+
+    masked = f"{MOBILE[:3]}****{MOBILE[-4:]}"
+    result = redact_with_memory(get_deidentifier(), memory, PERSON_NO, f"家属称（身份核验 {masked}）。")
+    assert masked in result.text
+
+
+def test_a_labelled_phone_in_a_note_teaches_its_masked_forms_in_the_same_and_later_notes(tmp_path):
+    from privacy.deid.memory import redact_with_memory
+
+    deid = get_deidentifier()
+    first = _memory(tmp_path)
+    first.remember_settlement(settlement_v2())
+    note = f"联系电话：{MOBILE[:3]} {MOBILE[3:7]} {MOBILE[7:]}（身份核验 {MOBILE[:3]}****{MOBILE[-4:]}）。诉胸闷。"
+    plain = deid.redact(note, known=first.known(PERSON_NO))
+    assert f"{MOBILE[:3]}****{MOBILE[-4:]}" in plain.text  # without learning: the masked form stays
+    result = redact_with_memory(deid, first, PERSON_NO, note)
+    assert result.text == "联系电话：<PHONE>（身份核验 <PHONE>）。诉胸闷。"
+    assert first.flush() > 0
+    first.close()
+    later = PersonMemory(KEY, f"sqlite:///{tmp_path / 'm.sqlite'}")  # a restart: the database only
+    for form in (f"{MOBILE[:3]}****{MOBILE[-4:]}", f"尾号{MOBILE[-4:]}", MOBILE[1:9]):
+        out = redact_with_memory(deid, later, PERSON_NO, f"回访：{form}，已核对。").text
+        assert fold(form.removeprefix("尾号")) not in fold(out), out
+    assert later.flush() == 0  # nothing new learned from notes that name no full number
+    assert len(later.known("3100000000000002")) == 0  # learned for that person only
+    dump = "\n".join(sqlite3.connect(tmp_path / "m.sqlite").iterdump())
+    assert MOBILE not in dump and MOBILE[-4:] + "'" not in dump
+
+
+def test_weak_findings_names_and_addresses_are_not_learned_from_notes():
+    from privacy.deid.memory import redact_with_memory
+
+    deid = get_deidentifier()
+    memory = _memory()
+    note = "请拨打病房64041990，家属王建国，住漕溪北路88弄3号1202室，批号B20240315。"
+    learned_before = len(memory.known(PERSON_NO))
+    redact_with_memory(deid, memory, PERSON_NO, note)
+    known = memory.known(PERSON_NO)
+    assert len(known) == learned_before == 0  # a bare local number (0.6), a name, an address: none
+    assert "<PHONE>" in deid.redact(note).text  # (the number is still redacted, only not learned)
+    assert known.find(normalise("王建国；建国路；漕溪北路88弄").text) == []
+
+
+def test_learning_never_redacts_less():
+    """Fail closed: every span plain redaction finds is still covered with the memory."""
+    from privacy.deid.memory import redact_with_memory
+
+    deid = get_deidentifier()
+    notes = [
+        f"患者欧阳建华，手机{PHONE}，身份证{RID}，医保卡{CARD}，住{ADDRESS}，1986年5月12日生。",
+        f"电话：{PHONE[:3]}-{PHONE[3:7]}-{PHONE[7:]}，核对 {PHONE[:3]}****{PHONE[-4:]}，尾号{PHONE[-4:]}。",
+    ]
+    memory = _memory()
+    memory.remember_settlement(settlement_v2())
+    for note in notes:
+        plain = deid.redact(note)
+        with_memory = redact_with_memory(deid, memory, PERSON_NO, note)
+        for s in plain.spans:
+            assert any(m.start <= s.start and s.end <= m.end for m in with_memory.spans), (note[s.start:s.end], note)
