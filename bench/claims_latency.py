@@ -6,8 +6,10 @@
 At the hospital counter the insurer's share must be known while the person waits (target: p99 under
 200 ms at 500 settlements/s). Runs on its own broker and state (``var/bench-claims``, ports
 18092/18093) so it never touches the demo. Every simulated person is enrolled in both products and
-holds a claims consent for both insurers, so each settlement is evaluated twice (hhb and shenlife)
-and produces two claim results and two audit events.
+holds a claims consent for both insurers, so each settlement is evaluated twice (hhb and shenlife).
+shenlife's grant is ``detail`` (直赔): every claim is published, with its audit event; hhb's is
+``result`` (主动赔): only the claims that pay (about 1 in 200 here) leave. So a settlement makes
+two messages, a paying one four.
 
 0. **profile** (``--profile N``, no broker) — the claims handler in this process over N settlements,
    with the time of each phase per settlement: contract check, state prefetch, the adapter, the
@@ -20,8 +22,8 @@ and produces two claim results and two audit events.
    of the two passthrough runs) — the capacity target is ≥ 0.25.
 2. **latency** — settlements published at min(``--rate``, capacity / 3) per second for
    ``--seconds`` while the processor (``python -m streams.claims``) runs; for each, the time from
-   the platform's send to the arrival of its hhb claim result (read_committed, the insurer's own
-   credentials), p50/p99.
+   the platform's send to the arrival of its shenlife claim result (直赔 is a detail grant: every
+   settlement has one; read_committed, the insurer's own credentials), p50/p99.
 """
 
 from __future__ import annotations
@@ -171,7 +173,7 @@ def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
 def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     lat = processor_latencies(cfg, "claims", [sys.executable, "-m", "streams.claims", "--batch-size", str(batch_size)],
-                              records, rate, cwd=ROOT, env=env)
+                              records, rate, insurer="shenlife", cwd=ROOT, env=env)
     warm = warmup_count(records, rate)
     return {"rate_per_s": rate, "warm_up": warm, "sent": len(records) - warm, "received": len(lat),
             **percentiles(lat)}
