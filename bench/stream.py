@@ -324,9 +324,9 @@ def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1, b
 
 
 def processor_latencies(cfg, processor: str, cmd: list[str], records: list[dict[str, Any]], rate: float,
-                        instances: int = 1, **popen: Any) -> list[float]:
+                        instances: int = 1, insurer: str = "hhb", **popen: Any) -> list[float]:
     """Run ``cmd`` (the ``processor``'s ``instances`` processes), then publish ``records`` at ``rate``
-    and time each to its arrival on hhb's claims topic, read with hhb's own credentials (ms, sorted).
+    and time each to its arrival on ``insurer``'s claims topic, read with its own credentials (ms, sorted).
 
     The first second's worth of ``records`` (at most a tenth) warms the processor up, untimed.
     """
@@ -338,7 +338,7 @@ def processor_latencies(cfg, processor: str, cmd: list[str], records: list[dict[
     for path in (cfg.state_dir / "processors").glob(f"{processor}-*.json"):
         path.unlink()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)
-    b = insurer_bundle("hhb", cfg)
+    b = insurer_bundle(insurer, cfg)
     # an insurer's consumer as it would run (kafka-python's default fetch wait: the broker answers a
     # waiting read_committed fetch as soon as a commit marker makes records visible — measured: the
     # time from the processor's commit to arrival is the same as with a 10 ms wait, and the reader

@@ -29,7 +29,8 @@ numbers as ``mse1`` envelopes, and no diagnosis or line item (``extraFields: for
 The contract version is ``1.<agreement version>.<generator revision>``: a new agreement version
 that narrows what the insurer receives is a breaking change, and the contracts gate says so; the
 patch number counts changes of the generated shape that do not come from the agreement
-(:data:`GENERATOR_REVISION`: 1 = claim results described).
+(:data:`GENERATOR_REVISION`: 1 = claim results described; 3 = a result-only topic says that only
+results that pay, or reverse a result sent, leave).
 
     python -m contracts.claims            regenerate contracts/odcs/insurer.<code>.claims.v1.yaml
     python -m contracts.claims --check    exit 1 if a checked-in file differs from the generator
@@ -64,7 +65,7 @@ _GENERALISED: dict[str, dict[str, Any]] = {
 _KEEP = ("name", "businessName", "description", "required", "primaryKey", "primaryKeyPosition", "unique")
 
 #: patch number of every generated claims contract (see the module docstring)
-GENERATOR_REVISION = 2
+GENERATOR_REVISION = 3
 #: the schema object of the claims engine's records and their discriminator (streams/claims.py)
 CLAIM_RESULTS = "claim_results"
 RECORD_TYPE_FIELD = "record_type"
@@ -363,7 +364,9 @@ def claims_document(agreement: Any) -> dict[str, Any]:
             agreement.insurer, topic, settlements.field("setl_id").pattern or "^[0-9A-Za-z]{1,30}$"))
         if result_only:
             sources.append(settlements)
-            purpose += " Mode result (主动赔): only claim results leave; no settlement or note record."
+            purpose += (" Mode result (主动赔): only claim results leave, and only those that pay or reverse a "
+                        "result sent before (a claim that pays nothing stays in the platform); no settlement or "
+                        "note record.")
         else:
             purpose += (" Claim results computed inside the pipeline by the insurer's product rules "
                         "(record_type claim-result).")

@@ -205,14 +205,24 @@ INTERFACE_DATETIME = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
 MED_LIST_CODE = f"(?:{WEST_DRUG_CODE}|{TCM_PATENT_CODE}|{HERB_CODE}|{SERVICE_CODE_15}|{CONSUMABLE_CODE})"
 
 
+#: the same in ASCII digits only (``\\d`` also matches other scripts' digits, which strptime read as
+#: numbers: ``٢٠٢٦-03-05 10:21:07`` passed)
+_INTERFACE_DATETIME_ASCII = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+
+
 def is_valid_interface_datetime(value: object) -> bool:
-    """:data:`INTERFACE_DATETIME` naming a real date and time."""
+    """:data:`INTERFACE_DATETIME` in ASCII digits naming a real date and time.
+
+    ``datetime.fromisoformat`` decides the calendar once the shape is fixed (it reads exactly this
+    shape as ``strptime("%Y-%m-%d %H:%M:%S")`` does, 1.6 µs instead of 11.6: a v2 settlement has one date-time
+    per fee line, and strptime was 40 % of its contract check).
+    """
     from datetime import datetime
 
-    if not fullmatch(INTERFACE_DATETIME, value):
+    if not isinstance(value, str) or _INTERFACE_DATETIME_ASCII.fullmatch(value) is None:
         return False
     try:
-        datetime.strptime(value, "%Y-%m-%d %H:%M:%S")  # type: ignore[arg-type]
+        datetime.fromisoformat(value)
     except ValueError:
         return False
     return True

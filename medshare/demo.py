@@ -199,6 +199,12 @@ def _insurer_sample(cfg: Settings, code: str) -> dict[str, Any]:
     paying = sorted((r for r in results if r["total_payable"] > 0),
                     key=lambda r: (r["settlement_id"][10:12] != "99", r["settlement_id"]))  # a story first
     paid = paying[0] if paying else (results[0] if results else None)
+    from privacy.agreements import load_agreements
+
+    try:  # detail: every claim's result; result: only those that pay, and their reversals (docs/claims.md)
+        mode = load_agreements().grant(code, "claims", "platform.settlements.v2").mode
+    except (KeyError, LookupError):
+        mode = None
     return {"records_read": len(records), "sample_decrypted": sample, "claim_results": len(results),
             "claim_results_paying": sum(1 for r in results if r["total_payable"] > 0),
-            "claim_sample_decrypted": paid}
+            "claims_mode": mode, "claim_sample_decrypted": paid}

@@ -11,12 +11,14 @@ This is kernel code: it imports nothing above :mod:`medshare`.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 #: China Standard Time, the interface's clock
 CST = timezone(timedelta(hours=8), "Asia/Shanghai")
 INTERFACE_TIME = "%Y-%m-%d %H:%M:%S"
+_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 def is_revocation(record: dict[str, Any]) -> bool:
@@ -37,7 +39,16 @@ def psn_no(record: dict[str, Any]) -> str:
 
 
 def parse_interface_time(text: str) -> datetime:
-    """``2026-03-05 10:21:07`` (China Standard Time) as an aware datetime."""
+    """``2026-03-05 10:21:07`` (China Standard Time) as an aware datetime.
+
+    The interface's exact shape (ASCII digits) is read with ``fromisoformat`` (≈4× cheaper than
+    ``strptime``, which every other text goes through, for the same value or the same error).
+    """
+    if type(text) is str and _SHAPE.fullmatch(text) is not None:
+        try:
+            return datetime.fromisoformat(text).replace(tzinfo=CST)
+        except ValueError:
+            pass  # not a real date: strptime says why
     return datetime.strptime(text, INTERFACE_TIME).replace(tzinfo=CST)
 
 

@@ -11,6 +11,12 @@ state after it — and **no** diagnosis, no line item. Each result is an audit e
 ``governance.audit.v1`` (kind ``claim-result``) naming the consent, the product version and the
 rules, so a compliance officer can recompute it (``medshare claims explain``).
 
+Which claims leave depends on the insurer's claims grant (``ClaimsEngine._discloses``): under a
+``detail`` grant (直赔) every claim, zero ones too; under a ``result`` grant (主动赔) only a claim
+that pays and the reversal of a claim the insurer received. Every claim is decided and kept in the
+ledger either way (refunds, replays and ``claims explain`` need it); one that is not disclosed has
+no result, no audit event and relies on no consent in the lineage count.
+
 A 2208 revocation (``{"revoke": {"setl_id", …}}``) of a settlement that produced a claim reverses
 exactly the recorded effect and is published as a negative claim result (``event_type: refund``,
 ``settlement_id`` ``<setl_id>-R``, ``reverses`` the setl_id) under the consent the original relied
@@ -101,6 +107,9 @@ class ClaimsEngine:
         order = {c: min(p.payer_order for p in self.products if p.insurer == c) for c in self.products.insurers}
         self.insurers = sorted((c for c in self.products.insurers if c in self.agreements), key=lambda c: (order[c], c))
         self._keys = {c: Pseudonymiser.for_project(f"insurer-{c}", cfg=self.cfg) for c in self.insurers}
+        #: each insurer's claims grant: its mode decides which claims it receives (:meth:`_discloses`)
+        self._grants = {c: _claims_grant(self.agreements, c) for c in self.insurers}
+        self._modes = {c: g.mode if g is not None else None for c, g in self._grants.items()}
         #: the person's diagnosis history is kept under a pseudonym of its own (never person_no)
         self._history_key = Pseudonymiser.for_project("claims-history", cfg=self.cfg)
         self._audit = Pseudonymiser.for_project("audit", cfg=self.cfg)
@@ -161,8 +170,12 @@ class ClaimsEngine:
                 if app.status not in ("new", "replay"):
                     continue
                 entry = app.entry
-                if app.status == "new":
+                if app.status == "new" and self._discloses(code, entry):
                     entry.result, entry.audit = self._records(code, record, app, ev_id)
+                if entry.result is None:  # kept in the ledger, not disclosed (a result grant's zero claim)
+                    if counters is not None:
+                        counters.bump(f"claims.withheld.{code}")
+                    continue
                 if entry.consent_id:
                     self.consents_relied.setdefault(code, set()).add(entry.consent_id)
                 out.append((code, self._result_message(code, entry, ev_id),
@@ -174,6 +187,22 @@ class ClaimsEngine:
             self.batch.restore(mark)
             raise
         return out
+
+    def _discloses(self, code: str, entry) -> bool:
+        """Whether the insurer receives this claim (minimum necessary, PIPL Art. 6).
+
+        A ``detail`` grant (快赔/直赔): every claim — the insurer already receives the settlement and
+        settles at the counter. A ``result`` grant (主动赔): only a claim that pays, and the reversal
+        of a claim it received. A zero claim to a result-mode insurer would tell it that the person
+        was treated (and where the deductible stands) without paying anything; the ledger keeps it
+        for refunds, replays and ``medshare claims explain``.
+        """
+        if self._modes.get(code) != "result":
+            return True
+        if entry.kind == "refund":
+            original = self.batch.entry(code, entry.reverses) if entry.reverses else None
+            return original is not None and original.result is not None
+        return entry.total_payable != 0
 
     def history_key(self, person_no: str) -> str:
         return self._history_key.pseudonym(person_no, domain="partition-key")
@@ -210,9 +239,8 @@ class ClaimsEngine:
         notices = getattr(self.consents, "notices", None)
         if notices is None:
             return True
-        try:
-            grant = self.agreements.grant(code, "claims", t.PLATFORM_SETTLEMENTS)
-        except (KeyError, LookupError):
+        grant = self._grants.get(code)
+        if grant is None:
             return False
         notice_id = self.consents.notice_of(decision.consent_id, asof_us)
         return notices.coverage(notice_id, grant).fields is not None
@@ -465,6 +493,14 @@ class ClaimsHandler:
 
     def close(self) -> None:
         self.engine.close()
+
+
+def _claims_grant(agreements, code: str):
+    """The insurer's claims grant on platform.settlements.v2, or None (no such grant, or several)."""
+    try:
+        return agreements.grant(code, "claims", t.PLATFORM_SETTLEMENTS)
+    except (KeyError, LookupError):
+        return None
 
 
 @functools.lru_cache(maxsize=8)

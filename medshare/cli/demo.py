@@ -62,8 +62,11 @@ def demo(
     explained = results.get("explain a paying claim per product", {})
     for code in ("hhb", "shenlife"):
         s = results.get(f"insurer {code} reads its claims", {})
-        typer.echo(f"\n{code} read {s.get('claim_results', 0)} claim results, {s.get('claim_results_paying', 0)} "
-                   "paying; one, decrypted by the insurer (no diagnosis, no line item leaves):")
+        mode = {"result": " (result grant, 主动赔: only claims that pay, and their reversals, leave)",
+                "detail": " (detail grant, 直赔: every claim's result)"}.get(s.get("claims_mode"), "")
+        typer.echo(f"\n{code} read {s.get('claim_results', 0)} claim results{mode}, "
+                   f"{s.get('claim_results_paying', 0)} paying; one, decrypted by the insurer "
+                   "(no diagnosis, no line item leaves):")
         claim = s.get("claim_sample_decrypted") or {}
         typer.echo(json.dumps({k: claim[k] for k in ("claim_id", "person_no", "policy_no", "product_id",
                                                      "payable", "total_payable", "deductible") if k in claim},

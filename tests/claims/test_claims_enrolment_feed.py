@@ -4,6 +4,10 @@ The order of the stream is the order of effect: a settlement before the enrolmen
 one after it does, one after a cancel does not. Bad events are quarantined with the field and the
 rule; a redelivered event changes nothing; a batch replayed after its database commit republishes
 its claims even when a cancel applied since would refuse them now.
+
+What a claim decided is read from the ledger (:func:`_decided`): hhb's grant is ``result`` mode,
+so a zero claim is decided and kept but not published; shenlife's is ``detail``, every claim of it
+is published (:func:`_claims`).
 """
 
 from __future__ import annotations
@@ -65,6 +69,11 @@ def _claims(outs, code="hhb") -> list[dict]:
     return [json.loads(o.value) for o in outs if o.topic == t.insurer_claims(code)]
 
 
+def _decided(h, code="hhb") -> list[str]:
+    """The settlement ids the engine applied for ``code`` (published or not), sorted."""
+    return sorted(e.settlement_id for e in h.engine.store.entries(insurer=code) if e.kind == "settlement")
+
+
 def _quarantined(outs) -> list[dict]:
     return [json.loads(o.value) for o in outs if o.topic == t.QUARANTINE]
 
@@ -81,12 +90,13 @@ def test_a_settlement_sees_the_enrolments_before_it_only(cfg, records):
     person, (s1, s2, s3, *_) = records
     h = _handler(cfg, person)
     feed = Feed()
-    outs = run_batch(h, [_s(feed, s1), _e(feed, enrol(person)), _s(feed, s2)])
-    assert [c["settlement_id"] for c in _claims(outs)] == [s2["settlement_id"]]
-    assert _claims(outs, "shenlife") == []  # enrolled with hhb only
+    outs = run_batch(h, [_s(feed, s1), _e(feed, enrol(person, "shenlife", 7)), _s(feed, s2)])
+    assert [c["settlement_id"] for c in _claims(outs, "shenlife")] == [s2["settlement_id"]]
+    assert _claims(outs) == [] and _decided(h) == []  # enrolled with shenlife only
     # the next batch still sees it (durable), and a cancel published before s3 stops s3
-    outs = run_batch(h, [_e(feed, cancel(person)), _s(feed, s3)])
-    assert _claims(outs) == []
+    outs = run_batch(h, [_e(feed, cancel(person, "shenlife", 8)), _s(feed, s3)])
+    assert _claims(outs, "shenlife") == []
+    assert _decided(h, "shenlife") == [s2["settlement_id"]]
     assert run_batch.counters.extra["enrolment.cancel"] == 1
     h.close()
 
@@ -96,10 +106,11 @@ def test_a_cancel_stops_later_claims_within_one_batch(cfg, records):
     h = _handler(cfg, person)
     feed = Feed()
     outs = run_batch(h, [_e(feed, enrol(person)), _e(feed, enrol(person, "shenlife", 7)), _s(feed, s1),
-                         _e(feed, cancel(person)), _s(feed, s2)])
-    assert [c["settlement_id"] for c in _claims(outs)] == [s1["settlement_id"]]
-    # shenlife's enrolment is not cancelled by hhb's cancel
-    assert [c["settlement_id"] for c in _claims(outs, "shenlife")] == [s1["settlement_id"], s2["settlement_id"]]
+                         _e(feed, cancel(person, "shenlife", 8)), _s(feed, s2)])
+    assert [c["settlement_id"] for c in _claims(outs, "shenlife")] == [s1["settlement_id"]]
+    # hhb's enrolment is not cancelled by shenlife's cancel (both decided; hhb publishes only what pays)
+    assert _decided(h) == sorted([s1["settlement_id"], s2["settlement_id"]])
+    assert all(c["total_payable"] > 0 for c in _claims(outs))
     h.close()
 
 
@@ -108,7 +119,7 @@ def test_enrolled_without_consent_gets_no_claim(cfg, records):
     h = _handler(cfg, person, consent=False)
     feed = Feed()
     outs = run_batch(h, [_e(feed, enrol(person)), _s(feed, s1)])
-    assert _claims(outs) == [] and _quarantined(outs) == []
+    assert _claims(outs) == [] and _quarantined(outs) == [] and _decided(h) == []
     assert h.engine.enrolments.active(person, "hhb", datetime.fromisoformat(s1["event_time"])) is not None
     h.close()
 
@@ -137,7 +148,7 @@ def test_a_bad_enrolment_is_quarantined_with_field_and_rule(cfg, records, record
     assert (field, rule) in {(v["field"], v["rule"]) for v in q["violations"]}, q["violations"]
     assert person not in json.dumps(q, ensure_ascii=False)  # the reason never shows the person
     # nothing of the bad event took effect
-    assert len(_claims(outs)) == (1 if first else 0)
+    assert _decided(h) == ([s1["settlement_id"]] if first else [])
     h.close()
 
 
@@ -147,10 +158,10 @@ def test_redelivered_enrolments_and_settlements_change_nothing(cfg, records):
     person, (s1, s2, *_) = records
     h = _handler(cfg, person)
     feed = Feed()
-    e = enrol(person)
+    e = enrol(person, "shenlife", 7)
     outs = run_batch(h, [_e(feed, e), _s(feed, s1), _e(feed, e)])  # the platform sent it twice
     outs += run_batch(h, [_e(feed, e), _s(feed, s1), _s(feed, s2)])  # and again, with s1 again
-    assert [c["settlement_id"] for c in _claims(outs)] == [s1["settlement_id"], s2["settlement_id"]]
+    assert [c["settlement_id"] for c in _claims(outs, "shenlife")] == [s1["settlement_id"], s2["settlement_id"]]
     with h.engine.enrolments.engine.connect() as c:
         assert len(c.execute(enrolment_table.select()).fetchall()) == 1
     assert h.engine.enrolments.count() == 1
@@ -162,13 +173,13 @@ def test_a_replayed_batch_republishes_even_after_a_cancel(cfg, records):
     person, (s1, *_) = records
     h = _handler(cfg, person)
     feed = Feed()
-    batch = [_e(feed, enrol(person)), _s(feed, s1), _e(feed, cancel(person))]
-    first = _claims(run_batch(h, batch))
-    again = _claims(run_batch(h, batch))  # same offsets: a replay
-    assert [c["claim_id"] for c in first] == [c["claim_id"] for c in again] == [f"hhb-{s1['settlement_id']}"]
+    batch = [_e(feed, enrol(person, "shenlife", 7)), _s(feed, s1), _e(feed, cancel(person, "shenlife", 8))]
+    first = _claims(run_batch(h, batch), "shenlife")
+    again = _claims(run_batch(h, batch), "shenlife")  # same offsets: a replay
+    assert [c["claim_id"] for c in first] == [c["claim_id"] for c in again] == [f"shenlife-{s1['settlement_id']}"]
     assert first == again  # the stored result, byte for byte
     # met at another position (the platform resent it) after the cancel: nothing
-    assert _claims(run_batch(h, [_s(feed, s1)])) == []
+    assert _claims(run_batch(h, [_s(feed, s1)]), "shenlife") == []
     h.close()
 
 

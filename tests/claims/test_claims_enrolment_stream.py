@@ -5,8 +5,10 @@ malformed); the test adds a few events of its own. Then consent-sync and the cla
 until caught up, and the claim results are compared with what the stream says, judged here from
 the messages' own Kafka timestamps: a settlement gets a claim from an insurer exactly when an
 enrolment with that insurer was published before it and not cancelled before it, covers its time,
-the product and the agreement are in effect, and the person consents. Malformed enrolments end in
-quarantine with their field and rule; events sent twice change nothing.
+the product and the agreement are in effect, and the person consents. What was decided is read
+from the claim ledger; what was published follows each grant's mode (shenlife, ``detail``: every
+claim; hhb, ``result``: a claim that pays and the reversal of one published). Malformed enrolments
+end in quarantine with their field and rule; events sent twice change nothing.
 
 Run on a broker of its own, e.g.::
 
@@ -32,7 +34,7 @@ pytestmark = pytest.mark.integration
 
 SIM = {"persons": 300, "days": 40, "seed": 47, "malformed_rate": 0.03, "start_date": date(2026, 3, 1)}
 PRODUCT_OF = {"hhb": "hhb-huibao", "shenlife": "shenlife-plus"}
-#: the test's own person: consents to hhb, enrols, claims, cancels, claims no more
+#: the test's own person: consents to hhb, enrols, claims (an inpatient stay hhb pays), cancels, claims no more
 OWN = "3100999900000001"
 
 
@@ -64,12 +66,20 @@ def _publish(cfg, topic: str, records: list[dict], gap_s: float = 0.05) -> None:
 
 def _own_events(sim_settlements: list[dict]) -> tuple[list[tuple[str, dict]], dict]:
     """The test person's story, in publication order: consent, settlement (no claim: not enrolled yet),
-    enrol, settlement (claim), a bad enrolment, cancel, settlement (no claim)."""
+    enrol, settlement (a claim that pays: hhb, a result grant, receives only those), a bad enrolment,
+    cancel, settlement (no claim)."""
+    from claims_helpers import crafted, fee, platform_record
+
     base = [r for r in sim_settlements if "revoke" not in r][:3]
     own = []
     for n, r in enumerate(base):
         own.append({**r, "setl_id": f"ST2026040{n + 1}9999000{n}", "psn_no": OWN,
                     "setl_time": f"2026-04-0{n + 1} 10:00:00"})
+    # 30,000 of 特需病房 自费 at a 三级 hospital: hhb pays (30,000 - 12,000) x 0.7 = 12,600
+    stay = [fee("001202000010000", "特需病房床位费", "01", "03", 50, 600.0, True),
+            fee("003310050080000", "腹腔镜胆囊切除术", "06", "01", 1, 2100.0, False)]
+    own[1] = platform_record(crafted({**base[1], "psn_no": OWN}, own[1]["setl_id"], "2026-04-02", "21",
+                                     "H31010110021", "K80.200", stay, 2100.0))
     consent = {"event_id": "CE-OWN-1", "consent_id": "CS-OWN-1", "action": "grant", "person_no": OWN,
                "resident_id": base[0]["certno"], "insurer_code": "hhb", "purpose": "claims",
                "data_categories": ["settlement"], "valid_from": "2026-03-01T00:00:00+08:00",
@@ -214,6 +224,28 @@ def _expected(cfg, run) -> tuple[set, set]:
     return expected, ambiguous
 
 
+def _ledger(cfg) -> dict:
+    """(insurer, settlement_id) -> total payable (分) of every claim the processor decided."""
+    from medshare.claims.state import ClaimStore, claims_database
+
+    store = ClaimStore(claims_database(cfg))
+    try:
+        return {(e.insurer, e.settlement_id): e.total_payable for e in store.entries()}
+    finally:
+        store.close()
+
+
+def _disclosed(decided: dict) -> set:
+    """The decided claims an insurer receives: all under shenlife's detail grant; under hhb's result
+    grant a claim that pays and the reversal of a claim received (docs/claims.md)."""
+    out = set()
+    for (code, sid), total in sorted(decided.items(), key=lambda kv: kv[0][1].endswith("-R")):
+        original = sid[:-2] if sid.endswith("-R") else None
+        if code == "shenlife" or ((code, original) in out if original else total != 0):
+            out.add((code, sid))
+    return out
+
+
 def test_claims_exactly_for_enrolled_and_consenting_persons(run):
     cfg = run["cfg"]
     results = _results(cfg)
@@ -221,10 +253,15 @@ def test_claims_exactly_for_enrolled_and_consenting_persons(run):
     assert got and max(got.values()) == 1, "a claim result was published twice"
     expected, ambiguous = _expected(cfg, run)
     assert len(ambiguous) < 5, ambiguous
-    assert set(got) - ambiguous == expected - ambiguous
+    decided = _ledger(cfg)
+    assert set(decided) - ambiguous == expected - ambiguous
+    assert set(got) == _disclosed(decided)
     # the run is not trivial: both insurers, and persons enrolled without consent got nothing
     assert {code for code, _ in got} == set(INSURERS)
     assert len(expected) > 30
+    # hhb's zero claims were decided and kept, not published
+    assert any(code == "hhb" and not total for (code, _), total in decided.items())
+    assert all(r["total_payable"] > 0 for code, r in results if code == "hhb" and r["event_type"] == "settlement")
 
 
 def test_the_test_persons_story(run):
@@ -233,6 +270,8 @@ def test_the_test_persons_story(run):
     mine = [(code, r) for code, r in _results(cfg) if r["settlement_id"] in own]
     # before the enrolment: nothing; between enrolment and cancel: one hhb claim; after the cancel: nothing
     assert [(code, r["settlement_id"]) for code, r in mine] == [("hhb", own[1])]
+    assert mine[0][1]["total_payable"] == 12600.0
+    assert [k for k in _ledger(cfg) if k[1] in own] == [("hhb", own[1])]
     from privacy.sdk import InsurerDecryptor
 
     dec = InsurerDecryptor.from_dir(cfg.insurers_dir / "hhb")
@@ -295,7 +334,8 @@ def test_events_sent_twice_change_nothing(run):
     # the settlements sent again made no second claim (each insurer has each settlement once)
     resent = {r["setl_id"] for r in run["resent"]["settlements"]}
     per = Counter((code, r["settlement_id"]) for code, r in _results(cfg) if r["settlement_id"] in resent)
-    assert per and max(per.values()) == 1
+    assert max(per.values(), default=1) == 1
+    assert {sid for _, sid in _ledger(cfg)} & resent  # and they were claims (decided) at all
 
 
 def test_insurer_consume_decrypts_claim_results(run):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contracts import registry
 from contracts.exceptions import ContractError
@@ -25,7 +27,7 @@ CASES = [
     ("platform_id", ["310000000000123456", "abc123", "1"], ["", "a" * 31, "12-34", "一二"]),
     ("interface_datetime", ["2026-03-05 10:21:07", "2024-02-29 23:59:59"],
      ["2026-03-05T10:21:07", "2026-03-05 10:21", "2026-02-30 10:00:00", "2026-03-05 25:00:00",
-      "2023-02-29 00:00:00"]),
+      "2023-02-29 00:00:00", "٢٠٢٦-03-05 10:21:07", "2026-03-05 10:21:60"]),
     ("med_list_code", ["XA01ABD075A002010100483", "001216000010100", "C0101010600000001234",
                        "ZA04CAK0241010101445", "T001700443"], ["120100001", "Y0001", ""]),
 ]
@@ -125,3 +127,35 @@ def test_the_v2_contract_loads_with_both_record_kinds():
     names = {r.name for _, r in c.record_rules}
     assert {"fee-lines-sum", "funds-sum", "funds-and-personal-part-sum", "personal-part-sum",
             "certno-by-cert-type", "one-main-diagnosis", "fee-code-by-type"} <= names
+
+
+def _strptime_or_none(text: str):
+    from datetime import datetime
+
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+#: interface-shaped date-times with every field anywhere in its digits' range (most not real)
+_SHAPED = st.builds("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}".format, st.integers(0, 9999), st.integers(0, 99),
+                    st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.integers(0, 99))
+
+
+@given(st.one_of(_SHAPED, st.text(alphabet="0123456789-: T", max_size=21)))
+def test_interface_datetime_is_what_strptime_reads_in_ascii(text):
+    """fromisoformat (the fast check) accepts exactly the ASCII texts strptime reads as this shape."""
+    import re
+
+    from contracts.formats import is_valid_interface_datetime
+    from medshare.platform_records import CST, parse_interface_time
+
+    shaped = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", text) is not None
+    want = _strptime_or_none(text)
+    assert is_valid_interface_datetime(text) == (shaped and want is not None)
+    if want is not None:
+        assert parse_interface_time(text) == want.replace(tzinfo=CST)
+    else:
+        with pytest.raises(ValueError):
+            parse_interface_time(text)

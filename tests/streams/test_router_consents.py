@@ -144,8 +144,15 @@ def test_claims_processor_takes_consents_in_stream_order_too(kafka_broker):
         (t.PLATFORM_SETTLEMENTS, second, q),              # enrolled, no consent: nothing
     ])
     counters = Runner(factory("claims")(cfg), RunOptions(until_idle=True, idle_s=1.5), cfg).run()
+    from medshare.claims.state import ClaimStore, claims_database
+
+    store = ClaimStore(claims_database(cfg))
+    decided = [(e.insurer, e.settlement_id, e.total_payable) for e in store.entries()]
+    store.close()
+    assert [d[:2] for d in decided] == [("hhb", first["setl_id"])]  # a claim names the setl_id
+    # hhb's grant is result mode: the claim result leaves only if it pays
     results = [json.loads(m.value) for m in read_topic(cfg, t.insurer_claims("hhb"))]
-    assert [r["settlement_id"] for r in results] == [first["setl_id"]]  # a claim result names the setl_id
-    assert results[0]["record_type"] == "claim-result"
+    assert [r["settlement_id"] for r in results] == ([first["setl_id"]] if decided[0][2] else [])
+    assert all(r["record_type"] == "claim-result" for r in results)
     assert counters.extra.get("consent.grant") == 1
     assert [q for q in values(read_topic(cfg, t.QUARANTINE)) if q["quarantined_by"] == "claims"] == []
