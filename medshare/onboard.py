@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,12 @@ def onboard_insurer(
     if public_key is not None:
         if not public_key.exists():
             raise UserError(f"public key file {public_key} does not exist")
-        key = keys.register_public_key(code, public_key.read_bytes(), cfg=cfg)
+        # the SDK names a key pair v<N>.key / v<N>.pub and decrypts by that N: a file so named is
+        # registered as version N (refused, with the version to use, if the keyring is past it),
+        # so the insurer's private key and the pipeline's version can never disagree silently
+        named = re.fullmatch(r"v([1-9][0-9]{0,8})\.pub", public_key.name)
+        key = keys.register_public_key(code, public_key.read_bytes(), cfg=cfg,
+                                       version=int(named.group(1)) if named else None)
     else:
         key = keys.create_insurer_keypair(code, passphrase=passphrase, cfg=cfg)
     b = insurer_bundle(code, cfg)

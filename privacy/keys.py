@@ -184,7 +184,10 @@ def _add_version(
     if version is None:
         version = highest + 1
     elif version <= highest:
-        raise KeyManagementError(f"version {version} of insurer {code} is not new (highest is {highest})")
+        raise KeyManagementError(
+            f"version {version} of insurer {code} is not new (highest is {highest}): the insurer generates "
+            f"its key pair as version {highest + 1} (privacy.sdk.generate_private_key(dir, {highest + 1})) and "
+            f"sends v{highest + 1}.pub")
     pem = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     (_ring(code, cfg) / f"v{version}.pub").write_bytes(pem)
     for e in manifest["versions"]:

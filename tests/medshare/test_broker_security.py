@@ -11,6 +11,7 @@ from kafka import errors as kerr
 from medshare import kafka as mk
 from medshare import topics as t
 from medshare.envelope import H_EVENT_ID, Outgoing, decode_value, header_map
+from privacy.exceptions import KeyManagementError
 
 pytestmark = pytest.mark.integration
 
@@ -170,7 +171,8 @@ def test_onboarding_with_the_insurers_own_public_key(kafka_broker, tmp_path):
     from privacy.crypto import Encryptor
     from privacy.sdk import InsurerDecryptor, generate_private_key
 
-    shutil.rmtree(kafka_broker.insurers_dir / "ins3", ignore_errors=True)  # a kept test home's earlier run
+    for d in (kafka_broker.insurers_dir, kafka_broker.keyring_dir):  # a kept test home's earlier run
+        shutil.rmtree(d / "ins3", ignore_errors=True)
     insurer_side = tmp_path / "ins3-own-systems"
     public_pem = generate_private_key(insurer_side, 1)
     pub = tmp_path / "ins3.pub"
@@ -182,6 +184,13 @@ def test_onboarding_with_the_insurers_own_public_key(kafka_broker, tmp_path):
                                                               record_id="ST1", field="name")
     dec = InsurerDecryptor.from_dir(insurer_side, key_id="ins3")
     assert dec.decrypt_value(ct, b["topics"]["claims"], "ST1", "name") == "张三"
+
+    # a new key pair sent as the SDK names it (v1.pub) while the keyring is at version 1: refused,
+    # naming the version to generate, instead of a version the insurer's key file does not carry
+    generate_private_key(tmp_path / "again", 1)
+    with pytest.raises(KeyManagementError, match="as version 2"):
+        onboard_insurer("ins3", public_key=tmp_path / "again" / "keys" / "v1.pub", cfg=kafka_broker)
+    assert b["key_version"] == 1
 
 
 def test_enrolments_are_published_by_the_platform_only(kafka_broker, insurers, unique):
