@@ -344,20 +344,48 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
 
 def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """Round 3's rewrites: era years, mixed and grouped Chinese digits, form boxes, numbers cut by
-    a line break, spaced labels and names (see the patterns' comments)."""
+    a line break, spaced labels and names (see the patterns' comments). Each rewrite has a cheap
+    test of the note first (most notes have no era, no box, no Chinese digit beside a digit)."""
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     if "民国" in folded or "昭和" in folded or "平成" in folded or "令和" in folded or "大正" in folded:
-        for m in _MINGUO.finditer(folded):
-            parts = _minguo(m)
-            if parts:
-                edits.append((m.start(), m.end(), parts))
-    for m in _MIXED_RUN.finditer(folded) if _CN_DIGIT_PAIR.search(folded) else ():
+        edits += _era_edits(folded)
+    if _CN_DIGIT_PAIR.search(folded):
+        edits += _mixed_edits(folded)
+    if "|" in folded or "□" in folded or "][" in folded or "】【" in folded:
+        edits += _box_edits(folded)
+    if "\n" in folded:
+        edits += _wrapped_edits(folded)
+    if " " in folded:
+        edits += _spaced_han(folded)
+    return edits
+
+
+def _era_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """民国72年3月2日, 昭和60年 … in the common era."""
+    edits = []
+    for m in _MINGUO.finditer(folded):
+        parts = _minguo(m)
+        if parts:
+            edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _mixed_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Arabic and Chinese digits in one number, or Chinese digits in groups (seven or more)."""
+    edits = []
+    for m in _MIXED_RUN.finditer(folded):
         run = m.group()
         digits = sum(ch not in " -" for ch in run)
         if digits < 7 or all(ch.isdigit() or ch in " -" for ch in run) or (" " not in run and "-" not in run and not any(ch.isdigit() for ch in run)):
             continue
         parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run) if ch not in " -"]
         edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _box_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Digits one per form box (3|1|0|…) or per drawn box ([1][3]…, 1□3□…), joined."""
+    edits = []
     if "|" in folded:
         for m in _BOXES.finditer(folded):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " |"]
@@ -367,17 +395,20 @@ def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
             end = m.end() - (m.group().endswith(" "))
             edits.append((m.start(), end, parts))
-    if "\n" in folded:
-        for m in _WRAPPED.finditer(folded):
-            digits = "".join(ch for ch in m.group() if ch.isalnum())
-            groups = re.split(r"[ \t\r\n\-]+", m.group().strip())
-            if len(groups) > 2 and min(len(g) for g in groups) < 3:
-                continue  # lab values in a row (130 80 72⏎36 5), not a number in groups
-            if len(digits) <= 19 and _wrapped_number(digits):
-                parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
-                edits.append((m.start(), m.end(), parts))
-    if " " in folded:
-        edits += _spaced_han(folded)
+    return edits
+
+
+def _wrapped_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """A number cut by a line break, joined when the whole is a mobile, a valid ID or a Luhn card."""
+    edits = []
+    for m in _WRAPPED.finditer(folded):
+        digits = "".join(ch for ch in m.group() if ch.isalnum())
+        groups = re.split(r"[ \t\r\n\-]+", m.group().strip())
+        if len(groups) > 2 and min(len(g) for g in groups) < 3:
+            continue  # lab values in a row (130 80 72⏎36 5), not a number in groups
+        if len(digits) <= 19 and _wrapped_number(digits):
+            parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
+            edits.append((m.start(), m.end(), parts))
     return edits
 
 

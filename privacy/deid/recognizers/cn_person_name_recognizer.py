@@ -165,6 +165,33 @@ class CnPersonNameRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
+        candidates = self._candidates(text)
+        # identifier labels (银行卡, 医保卡…) are never names
+        taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
+        hits: list[Hit] = []
+        names: set[str] = set()
+        for score, start, end in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if score < self.threshold:
+                break
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            hits.append(Hit(start, end, PERSON, min(0.99, 0.5 + score / 20), self.name))
+            if end - start >= 2:
+                names.add(text[start:end])
+        # a name found once is a name wherever else the note writes it (患者郑超… 郑超目前…)
+        for name in names:
+            pos = text.find(name)
+            while pos != -1:
+                end = pos + len(name)
+                if not any(pos < e and s < end for s, e in taken):
+                    taken.append((pos, end))
+                    hits.append(Hit(pos, end, PERSON, 0.9, self.name))
+                pos = text.find(name, pos + 1)
+        return hits
+
+    def _candidates(self, text: str) -> list[tuple[float, int, int]]:
+        """(score, start, end) of every name candidate: at each surname, nicknames, 张王氏, dotted names."""
         candidates: list[tuple[float, int, int]] = []
         compound = self._compound
         cues = self._cues(text)
@@ -186,29 +213,7 @@ class CnPersonNameRecognizer(Recognizer):
             candidates.extend(self._married(text))
         if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
-        hits: list[Hit] = []
-        # identifier labels (银行卡, 医保卡…) are never names
-        taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
-        names: set[str] = set()
-        for score, start, end in sorted(candidates, key=lambda c: (-c[0], c[1])):
-            if score < self.threshold:
-                break
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            hits.append(Hit(start, end, PERSON, min(0.99, 0.5 + score / 20), self.name))
-            if end - start >= 2:
-                names.add(text[start:end])
-        # a name found once is a name wherever else the note writes it (患者郑超… 郑超目前…)
-        for name in names:
-            pos = text.find(name)
-            while pos != -1:
-                end = pos + len(name)
-                if not any(pos < e and s < end for s, e in taken):
-                    taken.append((pos, end))
-                    hits.append(Hit(pos, end, PERSON, 0.9, self.name))
-                pos = text.find(name, pos + 1)
-        return hits
+        return candidates
 
     def _cues(self, text: str) -> dict[int, float]:
         """Where a cue or a label's colon ends (a name may start there), and how strongly."""

@@ -180,20 +180,7 @@ class LabelledNameRecognizer(Recognizer):
         text = doc.text
         hits: list[Hit] = []
         if ":" in text or "=" in text:
-            starts = set()
-            for m in _LABEL_RE.finditer(text):
-                if (
-                    m.start() > 0
-                    and text[m.start()].isascii()
-                    and text[m.start() - 1].isascii()
-                    and text[m.start() - 1].isalpha()
-                ):
-                    continue
-                starts.add(m.end())
-                self._field(text, m.end(), hits, m.group("l") in MILK_LABELS)
-            for m in _ROLE_END.finditer(text):
-                if m.end() not in starts and _ROLE_HEAD.search(text, max(0, m.start() - 3), m.start()):
-                    self._field(text, m.end(), hits)
+            self._fields(text, hits)
         if not _MINORITY_FIRST.isdisjoint(text):
             for m in _MINORITY.finditer(text):
                 hits.append(self.hit(m.start(), m.end(), score=0.75))
@@ -201,19 +188,35 @@ class LabelledNameRecognizer(Recognizer):
                 if m.start() == 0 or not "\u4e00" <= text[m.start() - 1] <= "\u9fff":
                     hits.append(self.hit(m.start(), m.end(), score=0.75))
         if "(" in text:
-            for m in _RELATION_BRACKET.finditer(text):
-                before = _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start())
-                if before is None:
-                    latin = _LATIN_BEFORE.search(text, max(0, m.start() - 30), m.start())
-                    if latin is not None and not set(latin.group().replace(",", " ").split()) & _ENGLISH_NOT_NAMES:
-                        hits.append(self.hit(latin.start(), latin.end() - latin.group().endswith(" "), score=0.75))
-                    continue
-                start, end = before.start(), before.end() - (text[before.end() - 1] == " ")
-                if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
-                    continue  # inside a longer run: the name recogniser reads it
-                if self._plausible(text[start:end]):
-                    hits.append(self.hit(start, end, score=0.75))
+            self._before_relations(text, hits)
         return hits
+
+    def _fields(self, text: str, hits: list[Hit]) -> None:
+        """The values of name fields: after a person-role label, or a short label ending in 人 or 者."""
+        starts = set()
+        for m in _LABEL_RE.finditer(text):
+            if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+                continue
+            starts.add(m.end())
+            self._field(text, m.end(), hits, m.group("l") in MILK_LABELS)
+        for m in _ROLE_END.finditer(text):
+            if m.end() not in starts and _ROLE_HEAD.search(text, max(0, m.start() - 3), m.start()):
+                self._field(text, m.end(), hits)
+
+    def _before_relations(self, text: str, hits: list[Hit]) -> None:
+        """The token right before a relative's role in brackets: 其其格（儿媳）, Vivian LAN (外婆)."""
+        for m in _RELATION_BRACKET.finditer(text):
+            before = _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            if before is None:
+                latin = _LATIN_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                if latin is not None and not set(latin.group().replace(",", " ").split()) & _ENGLISH_NOT_NAMES:
+                    hits.append(self.hit(latin.start(), latin.end() - latin.group().endswith(" "), score=0.75))
+                continue
+            start, end = before.start(), before.end() - (text[before.end() - 1] == " ")
+            if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff":
+                continue  # inside a longer run: the name recogniser reads it
+            if self._plausible(text[start:end]):
+                hits.append(self.hit(start, end, score=0.75))
 
     def _field(self, text: str, pos: int, hits: list[Hit], milk: bool = False) -> None:
         """The names of a field's value at ``pos``: one, or a list (A、B副主任医师、C)."""
