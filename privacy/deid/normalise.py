@@ -58,11 +58,12 @@ _CN_D = "〇零○一二三四五六七八九"
 #: the digits of a number read out (a card, a record number, a phone in a call transcript)
 _SPOKEN_D = "〇零○一二三四五六七八九幺两洞拐勾么"
 _CN_SMALL = "一二三四五六七八九十"
-#: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs)
-_GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[Xx]?)+(?![0-9A-Za-z]|[\-./:][0-9])")
+#: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs); a group
+#: that is a year, a month or an age (…5652  2013年生, 4051 1931年) is not part of the number
+_GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[Xx]?)+(?![0-9A-Za-z年月岁]|[\-./:][0-9])")
 #: short groups (3101 0419 9003 0742 11, 1 3 8 1 2 3 4 5 6 7 8): one separator throughout, and as
 #: many digits as a phone, an ID or a card has (11 to 19)
-_SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ ]{1,2}|[\-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z]|\.[0-9])")
+_SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ ]{1,2}|[\-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z年月岁]|\.[0-9])")
 _CN_DATE = re.compile(
     rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
 )
