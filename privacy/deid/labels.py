@@ -143,7 +143,11 @@ DECOY_LABELS = (
     # round 4: numbers of a specimen, a blood unit, a parcel or a trial's code, not of the person
     "病理号 病理编号 冰冻病理号 快速病理号 病理检查号 病理会诊号 切片号 蜡块号 细胞学号 免疫组化号 会诊号 "
     "血袋号 血袋编号 献血码 献血编号 输血编号 快递单号 物流单号 运单号 快递号 处方编号 处方单号 "
-    "筛选号 随机号 随机编号 受试者编号 受试者筛选号 入组号 药物编号 药盒号 标本条码 检验条码"
+    "筛选号 随机号 随机编号 受试者编号 受试者筛选号 入组号 药物编号 药盒号 标本条码 检验条码 "
+    # round 5: numbers of a case handled about the patient (a complaint, a dispute, a petition, an
+    # adverse event, a service ticket), one per case like a claim's: the hospital's, not the person's
+    "投诉编号 投诉号 投诉单号 纠纷编号 纠纷号 纠纷案号 信访编号 信访号 申诉编号 举报编号 受理号 受理编号 "
+    "工单号 工单编号 服务单号 事件编号 不良事件编号 上报编号 回访编号 调度单号 任务单号 取药号 叫号"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest
