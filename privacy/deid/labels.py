@@ -117,8 +117,20 @@ IDENTIFIER_LABELS: dict[str, str] = {
 CONTACT_LABELS = (
     "QQ QQ号 QQ号码 qq qq号 Qq 扣扣 扣扣号 企鹅号 微信 微信号 微信号码 微信ID 威信 薇信 V信 v信 VX vx Vx WX wx "
     "weixin Weixin WeChat Wechat wechat WECHAT 微博 微博号 钉钉 钉钉号 抖音 抖音号 快手号 飞书 "
-    "WhatsApp Whatsapp Telegram Skype LINE Kakao KakaoTalk Viber Signal Facebook Instagram"
-).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID"]
+    "WhatsApp Whatsapp Telegram Skype LINE Kakao KakaoTalk Viber Signal Facebook Instagram "
+    # round 5: the platforms people post on (a dispute record names where a relative posted) and
+    # the names of an account, which is the person's whatever it is called
+    "新浪微博 微博账号 微博名 微博昵称 小红书 小红书号 红书号 快手 B站 b站 哔哩哔哩 bilibili Bilibili 知乎 豆瓣 "
+    "视频号 微信视频号 贴吧 百度贴吧 头条号 今日头条 西瓜视频 微信昵称 微信名 网名 网络昵称 用户名 账号名 支付宝 "
+    "Twitter twitter TikTok Tiktok YouTube Youtube Threads Reddit LinkedIn 领英 Weibo weibo Douyin douyin"
+).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID", "X账号", "推特"]
+#: labels of accounts named by a nickname (微博, 小红书, B站…): the handle may be Chinese
+#: (@爱吃鱼的大橙子, 微博：努力的阿强), an ``@`` before it or not
+SOCIAL_LABELS = (
+    "微博 新浪微博 微博号 微博账号 微博名 微博昵称 小红书 小红书号 红书号 抖音 抖音号 快手 快手号 B站 b站 哔哩哔哩 "
+    "bilibili Bilibili 知乎 豆瓣 视频号 微信视频号 贴吧 百度贴吧 头条号 今日头条 西瓜视频 微信昵称 微信名 网名 网络昵称 "
+    "Weibo weibo Douyin douyin 推特 Twitter twitter TikTok Tiktok Instagram"
+).split()
 
 #: labels of a date of birth (the date after them is one, in any common form)
 DOB_LABELS = (
