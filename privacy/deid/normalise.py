@@ -87,8 +87,8 @@ _SPOKEN_SEPARATORS = frozenset(" ,、-杠")
 #: with its area code, a valid resident ID or a Luhn card (_punct_number) — dates, ratios and
 #: decimals share the separators
 _PUNCT_NUMBER = re.compile(
-    r"[(0-9](?<![0-9A-Za-z_.].)(?:(?<=\()[0-9]{2,4}\)[ ]?|[0-9]{1,7}[ ]?[/_·.,、][ ]?)"
-    r"(?:[0-9]{1,8}[ ]?[/_·.,、][ ]?)*[0-9]{2,8}[Xx]?(?![0-9A-Za-z])"
+    r"[(0-9](?<![0-9A-Za-z_.].)(?:(?<=\()[0-9]{2,4}\)[ ]?|[0-9]{1,7}[ ]?[/_·.,、\-][ ]?)"
+    r"(?:[0-9]{1,8}[ ]?[/_·.,、\-][ ]?)*[0-9]{2,8}[Xx]?(?![0-9A-Za-z])"
 )
 #: a date in Japanese era years as Japanese forms abbreviate them: S52.1.28 (昭和52年), H13.8.2 (平成),
 #: R3.5.1 (令和), T14 (大正), M45 (明治); the last year of each era bounds the number
@@ -367,7 +367,8 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
         edits.append((m.start(), m.end(), parts))
     for m in _CN_RUN.finditer(folded):
         parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
-        edits.append((m.start(), m.end(), parts))
+        end = _check_x(folded, m.end(), parts)
+        edits.append((m.start(), end, parts))
     edits += _layout_edits(folded)
     for m in _ZERO_WIDTH_RE.finditer(folded):
         edits.append((m.start(), m.end(), []))
@@ -493,6 +494,17 @@ def _era_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]
     return edits
 
 
+def _check_x(folded: str, end: int, parts: list[tuple[str, int, int]]) -> int:
+    """Seventeen digits read out, then the check character X (spoken 叉, typed X): the X joins
+    them (a resident ID); the new end of the run."""
+    if len(parts) == 17:
+        gap = 1 if folded[end : end + 1] in (" ", ",", "、") else 0
+        if folded[end + gap : end + gap + 1] in ("X", "x", "叉"):
+            parts.append(("X", end + gap, end + gap + 1))
+            return end + gap + 1
+    return end
+
+
 def _mixed_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """Arabic and Chinese digits in one number, or Chinese digits in groups (seven or more)."""
     edits = []
@@ -504,7 +516,8 @@ def _mixed_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]
         if _SPOKEN_SEPARATORS.isdisjoint(run) and not any(ch.isdigit() for ch in run):
             continue  # an unbroken Chinese run: _CN_RUN's
         parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run) if ch not in _SPOKEN_SEPARATORS]
-        edits.append((m.start(), m.end(), parts))
+        end = _check_x(folded, m.end(), parts)
+        edits.append((m.start(), end, parts))
     return edits
 
 

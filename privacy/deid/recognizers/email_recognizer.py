@@ -20,7 +20,9 @@ from privacy.deid.entities import EMAIL
 from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 
 #: the at-sign, written or spelt: @ (﹫), (at) [at] {at} <at>, " at ", #, 艾特, 圈a
-_AT = re.compile(r"[@﹫#]|[(\[{<][ ]?(?:at|AT)[ ]?[)\]}>]|(?<=[A-Za-z0-9] )(?:at|AT)(?= )|艾特|圈[aA]")
+_AT = re.compile(
+    r"[@﹫#]|[(\[{<][ ]?(?:at|AT|艾特)[ ]?[)\]}>]|(?<=[A-Za-z0-9] )(?:at|AT)(?= )|艾特|圈[aA]"
+)
 #: the local part, ending where the at-sign (and up to two spaces) begins
 _LOCAL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}[ ]{0,2}$")
 _DOT = r"(?:[ ]{0,2}(?:\.|。|点|[(\[{<][ ]?(?:dot|DOT)[ ]?[)\]}>])[ ]{0,2}|[ ](?:dot|DOT)[ ])"
@@ -30,6 +32,11 @@ _DOMAIN = re.compile(rf"[ ]{{0,2}}{_LABEL}(?:\.{_LABEL})*\.[A-Za-z]{{2,24}}(?![A
 #: the domain where a sign or a dot is a word: the common endings only
 _COMMON_TLD = r"(?:com|cn|net|org|edu|gov|hk|tw|mo|io|me|info|biz|co|us|uk|jp|kr|sg|de|fr|au|ca)"
 _SPELT_DOMAIN = re.compile(rf"[ ]{{0,2}}{_LABEL}(?:{_DOT}{_LABEL})*?{_DOT}{_COMMON_TLD}(?![A-Za-z0-9\-])")
+#: a mail provider everyone knows, written without its ending (zhangwei@163, wang_li@qq): the address
+_PROVIDER = re.compile(
+    r"[ ]{0,2}(?:163|126|139|189|188|qq|QQ|sina|sohu|foxmail|gmail|hotmail|outlook|yahoo|yeah|aliyun|icloud|"
+    r"vip\.163|vip\.qq|live|msn)(?![A-Za-z0-9\-.@])"
+)
 #: the markers worth looking for at all (the cheap test before the search)
 _MARKERS = ("@", "﹫", "at", "AT", "#", "艾特", "圈")
 #: an e-mail label and the value after it, with or without an at-sign
@@ -62,7 +69,11 @@ class AsciiEmailRecognizer(Recognizer):
             if local is None:
                 continue
             plain = at.group() in "@﹫"
-            domain = (_DOMAIN.match(text, at.end()) if plain else None) or _SPELT_DOMAIN.match(text, at.end())
+            domain = (
+                (_DOMAIN.match(text, at.end()) if plain else None)
+                or _SPELT_DOMAIN.match(text, at.end())
+                or (_PROVIDER.match(text, at.end()) if plain else None)
+            )
             if domain is None:
                 continue
             hits.append(self.hit(local.start(), domain.end(), score=0.85 if plain else 0.8))
