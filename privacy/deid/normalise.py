@@ -87,14 +87,15 @@ _SPOKEN_SEPARATORS = frozenset(" ,、-杠")
 #: with its area code, a valid resident ID or a Luhn card (_punct_number) — dates, ratios and
 #: decimals share the separators
 _PUNCT_NUMBER = re.compile(
-    r"[(0-9](?<![0-9A-Za-z_.].)(?:(?<=\()[0-9]{2,4}\)[ ]?|[0-9]{1,7}[ ]?[/_·.,、\-][ ]?)"
-    r"(?:[0-9]{1,8}[ ]?[/_·.,、\-][ ]?)*[0-9]{2,8}[Xx]?(?![0-9A-Za-z])"
+    r"[(0-9](?<![0-9A-Za-z_.].)(?:(?<=\()[0-9]{2,4}\)[ ]?|[0-9]{2,7}[ ]?[/_·.,、\-][ ]?)"
+    r"(?:[0-9]{3,8}[ ]?[/_·.,、\-][ ]?)*[0-9]{2,8}[Xx]?(?![0-9A-Za-z])"
 )
 #: a date in Japanese era years as Japanese forms abbreviate them: S52.1.28 (昭和52年), H13.8.2 (平成),
 #: R3.5.1 (令和), T14 (大正), M45 (明治); the last year of each era bounds the number
 _ERA_ABBR = re.compile(
     r"[MTSHR](?<![0-9A-Za-z].)(?P<y>[0-9]{1,2})(?P<sep>[./\-])(?:0?[1-9]|1[0-2])(?P=sep)(?:0?[1-9]|[12][0-9]|3[01])(?![0-9A-Za-z])"
 )
+_DIGIT_GROUP = re.compile(r"[0-9]+[Xx]?")
 _PUNCT_GUARD = re.compile(r"[0-9][ ]?[/_·,、.][ ]?[0-9]{3}|\([0-9]{2,4}\)[ ]?[0-9]")
 _ERA_LETTERS = {"M": (1867, 45), "T": (1911, 15), "S": (1925, 64), "H": (1988, 31), "R": (2018, 40)}
 #: a date with Chinese numerals in some parts and Arabic in others (1937年八月十二日, 一九九一年5月15日,
@@ -403,18 +404,21 @@ def _punct_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]
     mobile, a landline with its area code, a valid resident ID or a Luhn card."""
     edits = []
     for m in _PUNCT_NUMBER.finditer(folded):
-        digits = "".join(ch for ch in m.group() if ch.isalnum())
-        if _punct_number(digits):
+        groups = _DIGIT_GROUP.findall(m.group())
+        if min(len(g) for g in groups[1:]) < 3 or (len(groups[0]) < 3 and m.group()[0] != "("):
+            continue  # groups of one or two digits: decimals, ratios and dates in a row (13.5,14.2)
+        if _punct_number(groups):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
             edits.append((m.start(), m.end(), parts))
     return edits
 
 
-def _punct_number(digits: str) -> bool:
+def _punct_number(groups: list[str]) -> bool:
     """A mobile, a landline with its area code (0 + 10–11 digits), a valid 18- or 15-digit
-    resident ID, or a Luhn card of 16–19 digits."""
+    resident ID, or a Luhn card of 16–19 digits printed in groups of four."""
     from contracts.formats import is_valid_resident_id, luhn_ok
 
+    digits = "".join(groups)
     n = len(digits)
     if not digits[:17].isdigit():
         return False
@@ -428,6 +432,8 @@ def _punct_number(digits: str) -> bool:
         from privacy.deid.recognizers.cn_resident_id_recognizer import valid_15
 
         return valid_15(digits)
+    if len(groups) > 2 and any(len(g) != 4 for g in groups[:-1]):
+        return False  # a card number is printed in groups of four
     return 16 <= n <= 19 and digits.isdigit() and luhn_ok(digits)
 
 
