@@ -409,6 +409,8 @@ def _punct_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]
             continue  # groups of one or two digits: decimals, ratios and dates in a row (13.5,14.2)
         if _punct_number(groups):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
+            if m.group()[0] == "(":  # the bracket goes with the area code: redacted with the number
+                parts[0] = (parts[0][0], m.start(), parts[0][2])
             edits.append((m.start(), m.end(), parts))
     return edits
 
