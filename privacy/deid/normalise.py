@@ -79,16 +79,12 @@ CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "洞": "0", "一": 
 _CN_D = "〇零○一二三四五六七八九"
 #: the digits of a number read out (a card, a record number, a phone in a call transcript)
 _SPOKEN_D = "〇零○一二三四五六七八九幺两洞拐勾么"
-_CN_SMALL = "一二三四五六七八九十"
 #: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs); a group
 #: that is a year, a month or an age (…5652  2013年生, 4051 1931年) is not part of the number
 _GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[Xx]?)+(?![0-9A-Za-z年月岁]|[\-./:][0-9])")
 #: short groups (3101 0419 9003 0742 11, 1 3 8 1 2 3 4 5 6 7 8): one separator throughout, and as
 #: many digits as a phone, an ID or a card has (11 to 19)
 _SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ ]{1,2}|[\-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z年月岁]|\.[0-9])")
-_CN_DATE = re.compile(
-    rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
-)
 _CN_RUN = re.compile(rf"[{_SPOKEN_D}壹贰叁肆伍陆柒捌玖]{{6,}}")
 #: between the groups of a number read out or typed from dictation: spaces, a dash or 杠 (how a
 #: dash is said), a comma or 、 (幺三八，幺二三四，五六七八; 九〇〇、三九五、四三一)
@@ -103,7 +99,11 @@ _MIXED_RUN = re.compile(
 )
 #: a Chinese digit next to another digit: the cheap test before _MIXED_RUN (character classes only:
 #: an alternation of separators at every Chinese digit doubled its cost)
-_CN_DIGIT_PAIR = re.compile(rf"[{_SPOKEN_D}][ ,、\-杠]{{0,5}}[0-9{_SPOKEN_D}]|[0-9][ ,、\-杠]{{0,5}}[{_SPOKEN_D}]")
+_CN_DIGIT_PAIR = re.compile(
+    rf"[{_SPOKEN_D}壹贰叁肆伍陆柒捌玖][ ,、\-杠]{{0,5}}[0-9{_SPOKEN_D}壹贰叁肆伍陆柒捌玖]|[0-9][ ,、\-杠]{{0,5}}[{_SPOKEN_D}]"
+)
+#: a digit at the end of a line and one at the start of the next: the cheap test before _WRAPPED
+_WRAP_GUARD = re.compile(r"[0-9][ \t\-]{0,3}\r?\n[ \t]{0,3}[0-9]")
 _SPOKEN_SEPARATORS = frozenset(" ,、-杠")
 #: a number whose groups are cut by other punctuation (156_1512_6930, 138·1234·5678, (139)9373.0583,
 #: 340822/1936/0519/2150, 370102_19610716_606X): joined only when the whole is a mobile, a landline
@@ -374,49 +374,36 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
             continue
         parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
         edits.append((m.start(), m.end(), parts))
-    for m in _CN_DATE.finditer(folded):
-        if m.start() and folded[m.start() - 1] in _CN_D:
-            continue  # (three digits and more before 年: not a year; no lookbehind, it slows the search)
-        parts = [(CN_DIGITS[ch], m.start(1) + i, m.start(1) + i + 1) for i, ch in enumerate(m.group(1))]
-        parts.append(("年", m.start(2), m.end(2)))
-        month = _cn_small_number(m.group(3))
-        if month is None:
-            continue
-        parts += [(ch, m.start(3), m.end(3)) for ch in month] + [("月", m.start(4), m.end(4))]
-        if m.group(5):
-            day = _cn_small_number(m.group(5))
-            if day is None:
-                continue
-            parts += [(ch, m.start(5), m.end(5)) for ch in day] + [(m.group(6), m.start(6), m.end(6))]
-        edits.append((m.start(), m.end(), parts))
-    for m in _CN_RUN.finditer(folded):
-        parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
-        end = _check_x(folded, m.end(), parts)
-        edits.append((m.start(), end, parts))
-    edits += _layout_edits(folded)
+    if "年" in folded and "月" in folded:
+        edits += _date_edits(folded)
+    pair = _CN_DIGIT_PAIR.search(folded) is not None  # (a run of six Chinese digits holds a pair)
+    if pair:
+        for m in _CN_RUN.finditer(folded):
+            parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
+            end = _check_x(folded, m.end(), parts)
+            edits.append((m.start(), end, parts))
+    edits += _layout_edits(folded, pair)
     for m in _ZERO_WIDTH_RE.finditer(folded):
         edits.append((m.start(), m.end(), []))
     return edits
 
 
-def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+def _layout_edits(folded: str, pair: bool) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """Round 3's rewrites: era years, mixed and grouped Chinese digits, form boxes, numbers cut by
     a line break, spaced labels and names (see the patterns' comments). Each rewrite has a cheap
     test of the note first (most notes have no era, no box, no Chinese digit beside a digit)."""
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     if "民国" in folded or "昭和" in folded or "平成" in folded or "令和" in folded or "大正" in folded or "明治" in folded:
         edits += _era_edits(folded)
-    if _CN_DIGIT_PAIR.search(folded):
+    if pair:
         edits += _mixed_edits(folded)
     if "|" in folded or "□" in folded or "][" in folded or "】【" in folded:
         edits += _box_edits(folded)
-    if "\n" in folded:
+    if "\n" in folded and _WRAP_GUARD.search(folded):
         edits += _wrapped_edits(folded)
     if " " in folded:
         edits += _spaced_han(folded)
     edits += _punct_edits(folded)
-    if "年" in folded and "月" in folded:
-        edits += _mixed_date_edits(folded)
     edits += _era_abbr_edits(folded)
     return edits
 
@@ -471,9 +458,11 @@ def _punct_number(groups: list[str]) -> bool:
     return 16 <= n <= 19 and digits.isdigit() and luhn_ok(digits)
 
 
-def _mixed_date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
-    """Dates with Chinese numerals in some parts and Arabic in others, in Arabic (1937年八月十二日 →
-    1937年8月12日; 一九九一年5月15日 → 1991年5月15日). All-Chinese dates are _CN_DATE's."""
+def _date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Dates with Chinese numerals in some parts or all, in Arabic (一九八五年三月十二日 → 1985年3月12日,
+    1937年八月十二日 → 1937年8月12日; 一九九一年5月15日 → 1991年5月15日). Found from their 年 (a
+    pattern starting at every Chinese digit cost more): the year, two or four digits of one kind,
+    is read back from there."""
     edits = []
     for m in _MIXED_DATE.finditer(folded):
         y_end = m.start()
@@ -488,8 +477,8 @@ def _mixed_date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, 
             continue
         month, day = m.group("m"), m.group("d")
         chinese = [cn_year, not month.isdigit(), day is not None and not day.isdigit()]
-        if not any(chinese) or (all(chinese[:2]) and (day is None or chinese[2])):
-            continue  # all Arabic (nothing to do) or all Chinese (_CN_DATE's)
+        if not any(chinese):
+            continue  # all Arabic: nothing to do
         parts = [(CN_DIGITS[ch] if cn_year else ch, y_start + i, y_start + i + 1) for i, ch in enumerate(year)]
         parts.append(("年", m.start(), m.start() + 1))
         for group, unit in (("m", None), ("d", "u")):
