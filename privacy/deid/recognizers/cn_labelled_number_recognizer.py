@@ -47,7 +47,9 @@ _VALUE = (
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
     # a military or police document's number: 南字第123456号
     r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号)|[军警武][字]?(?=[0-9]{5,}))?"
-    r"\+?[A-Za-z0-9*](?:[A-Za-z0-9*/\-_]|[.·](?=[0-9]))*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
+    # (the loop unrolled: a run of the common characters, then . or · before a digit and another run)
+    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*(?:[.·](?=[0-9])[A-Za-z0-9*/\-_]*)*[A-Za-z0-9*]"
+    r"(?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
     # which admission or visit this is, after the patient's number: 456789(2); a Hong Kong
     # identity card's check digit: A123456(7)
     r"(?:\([0-9A]{1,2}\)(?![0-9A-Za-z]))?|[0-9]{3,})"

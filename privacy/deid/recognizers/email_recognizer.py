@@ -37,8 +37,10 @@ _PROVIDER = re.compile(
     r"[ ]{0,2}(?:163|126|139|189|188|qq|QQ|sina|sohu|foxmail|gmail|hotmail|outlook|yahoo|yeah|aliyun|icloud|"
     r"vip\.163|vip\.qq|live|msn)(?![A-Za-z0-9\-.@])"
 )
-#: the markers worth looking for at all (the cheap test before the search)
-_MARKERS = ("@", "﹫", "at", "AT", "#", "艾特", "圈")
+#: the markers worth looking for at all (the cheap test before the search): the sign, or a spelt
+#: one (in brackets, or a word between spaces)
+_MARKERS = ("@", "﹫", "#", "艾特", "圈", " at ", " AT ",
+            *(b + s + w for b in "([{<" for s in ("", " ") for w in ("at", "AT")))
 #: an e-mail label and the value after it, with or without an at-sign
 _LABELLED = re.compile(
     r"(?:电子邮箱|电子邮件|邮箱地址|邮件地址|邮箱|E-mail|e-mail|Email|email|EMAIL|E-MAIL|Mail|mail)(?:地址)?"
