@@ -196,3 +196,13 @@ def test_leak_guard_reads_spoken_and_punctuated_numbers():
     assert identifier_kinds("客户：六二幺四 八三七六 洞五洞二 三七六五") == ["bank_card"]
     assert identifier_kinds("身份证三幺洞幺洞四幺九九洞洞三洞七四二幺幺") == ["resident_id"]
     assert identifier_kinds("WBC 13.5,14.2,15.6,16.1,17.3；金额1,234,567.89元") == []
+
+
+def test_residual_check_reads_spoken_digits(deidentifier):
+    """Seventeen digits read out with no label and no checkable shape: the residual check still
+    sees the long number (fail closed), and redacts it by default."""
+    text = "备注：三二一四五六七八九洞一二三四五六七"
+    reported = deidentifier.redact(text, on_residual="report")
+    assert [r.rule for r in reported.residual] == ["long-number"]
+    assert not reported.clean
+    assert "三二一四五六七八九洞" not in deidentifier.redact(text).text
