@@ -102,6 +102,8 @@ _MIXED_RUN = re.compile(
 _CN_DIGIT_PAIR = re.compile(
     rf"[{_SPOKEN_D}壹贰叁肆伍陆柒捌玖][ ,、\-杠]{{0,5}}[0-9{_SPOKEN_D}壹贰叁肆伍陆柒捌玖]|[0-9][ ,、\-杠]{{0,5}}[{_SPOKEN_D}]"
 )
+#: seventeen digits and ×, which an input method offers for X (31010419900307421×)
+_TIMES_X = re.compile(r"(?<![0-9])[0-9]{17}×(?![0-9A-Za-z])")
 #: a digit at the end of a line and one at the start of the next: the cheap test before _WRAPPED
 _WRAP_GUARD = re.compile(r"[0-9][ \t\-]{0,3}\r?\n[ \t]{0,3}[0-9]")
 _SPOKEN_SEPARATORS = frozenset(" ,、-杠")
@@ -385,6 +387,8 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     edits += _layout_edits(folded, pair)
     for m in _ZERO_WIDTH_RE.finditer(folded):
         edits.append((m.start(), m.end(), []))
+    if "×" in folded:  # a resident ID's check character typed as the multiplication sign
+        edits += [(m.end() - 1, m.end(), [("X", m.end() - 1, m.end())]) for m in _TIMES_X.finditer(folded)]
     return edits
 
 

@@ -31,7 +31,10 @@ _CN_DAY = r"(?:(?:0?[1-9]|[12][0-9]|3[01])[ ]?[日号]?|[一二三四五六七�
 _GANZHI = r"[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]"
 _MON = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+    # in capitals, as passports, visas and airline forms print them (12 MAR 1985, 12MAR85)
+    r"|JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|OCT(?:OBER)?|"
+    r"NOV(?:EMBER)?|DEC(?:EMBER)?)(?![a-zA-Z])\.?"
 )
 #: a month in Roman numerals, as European and Russian forms write a date (12.III.1985, 12-XI-85)
 _ROMAN = r"(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)(?![A-Za-z])"
@@ -42,7 +45,7 @@ _DATE = (
     rf"|{_Y}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     rf"|{_D}{_S}{_M}{_S}{_Y}|{_M}{_S}{_D}{_S}{_Y}"
     rf"|(?:[0-9]{{2}}|{_GANZHI})[ ]?年[ ]?{_CN_MONTH}(?:[ ]?{_CN_DAY})?"
-    rf"|{_EN_DAY}(?:[ ]of)?{_EN_SEP}{_MON}{_EN_SEP}(?:{_Y}|[0-9]{{2}})"
+    rf"|{_EN_DAY}(?:[ ]of)?(?:{_EN_SEP})?{_MON}(?:{_EN_SEP})?(?:{_Y}|[0-9]{{2}})(?![0-9])"
     rf"|{_MON}{_EN_SEP}{_EN_DAY}(?:{_EN_SEP}|,[ ]?)(?:{_Y}|[0-9]{{2}})"
     rf"|{_Y}{_EN_SEP}{_MON}{_EN_SEP}{_EN_DAY}|{_MON}{_EN_SEP}{_Y})"
 )
@@ -53,6 +56,8 @@ _LABELLED_DATE = (
     rf"(?:{_DATE}|{_D}{_S}{_M}{_S}[0-9]{{2}}|{_M}{_S}{_D}{_S}[0-9]{{2}}|[0-9]{{2}}{_S}{_M}{_S}{_D}"
     rf"|{_CN_MONTH}[ ]?{_CN_DAY}|{_EN_DAY}{_EN_SEP}{_MON}|{_MON}{_EN_SEP}{_EN_DAY}"
     rf"|{_D}{_S}{_ROMAN}{_S}(?:{_Y}|[0-9]{{2}})"
+    # a month and day in digits (生日：3.12, 03/12), not a measurement (出生：3.2kg)
+    rf"|{_M}[./\-]{_D}(?![0-9./\-]|[ ]?(?:kg|Kg|KG|g|斤|cm|周|天|分|%|℃|次))"
     rf"|[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
     # a year and month in six digits, as 出生年月 boxes on a case front page are filled (195307)
     rf"|{_Y}(?:0[1-9]|1[0-2])(?![0-9]))"
