@@ -85,6 +85,8 @@ _CALENDAR = ("农历", "阴历", "旧历")
 #: what stands between a date and 生日 (4月18号生日, 12月9日过生日, 3月7日是他的生日): the date before it
 #: is then read by _DATE_BEFORE (one compiled copy of the date patterns is enough: each costs
 #: ~15 ms of start-up to compile)
+#: the last character of a date (a day or month unit, a digit, a lunar day's numeral)
+_DATE_ENDS = frozenset("日号月0123456789一二三四五六七八九十廿")
 _BEFORE_BIRTHDAY = re.compile(r"(?:是|为)?(?:我|他|她|患者|病人|本人|患儿|孩子)?的?(?:阳历|农历|公历|阴历|新历|旧历)?过?$")
 #: 生日 as a label (生日：…, 生日是…, 生日 1956-03-07, 生日 三月七日), not after its date
 _BIRTHDAY_LABEL = re.compile(
@@ -130,13 +132,22 @@ class CnDateOfBirthRecognizer(Recognizer):
         hits = []
         pos = text.find("生日")
         while pos != -1:
-            if pos > 0 and not _BIRTHDAY_LABEL.match(text, pos + 2):
-                link = _BEFORE_BIRTHDAY.search(text, max(0, pos - 8), pos)
-                end = link.start() if link is not None else pos
-                for back in (24, 16, 12, 8):
-                    m = _DATE_BEFORE.search(text, max(0, end - back), end)
-                    if m is not None and (m.start() == 0 or not text[m.start() - 1].isdigit()):
-                        hits.append(self.hit(*m.span("d"), score=0.85, labelled=True))
-                        break
+            # (出生日期 holds 生日 too; 生日：… is the label, its date after it)
+            if pos > 0 and text[pos - 1] != "出" and not _BIRTHDAY_LABEL.match(text, pos + 2):
+                hit = self._date_ending(text, pos)
+                if hit is not None:
+                    hits.append(hit)
             pos = text.find("生日", pos + 2)
         return hits
+
+    def _date_ending(self, text: str, pos: int) -> Hit | None:
+        """The date that ends at ``pos``, or before 是/的/过… that link it to 生日 there."""
+        link = _BEFORE_BIRTHDAY.search(text, max(0, pos - 8), pos)
+        end = link.start() if link is not None else pos
+        if end == 0 or text[end - 1] not in _DATE_ENDS:
+            return None  # no date ends here
+        for back in (24, 16, 12, 8):
+            m = _DATE_BEFORE.search(text, max(0, end - back), end)
+            if m is not None and (m.start() == 0 or not text[m.start() - 1].isdigit()):
+                return self.hit(*m.span("d"), score=0.85, labelled=True)
+        return None

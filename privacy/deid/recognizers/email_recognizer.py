@@ -20,9 +20,10 @@ from privacy.deid.entities import EMAIL
 from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 
 #: the at-sign, written or spelt: @ (﹫), (at) [at] {at} <at>, " at ", #, 艾特, 圈a
-_AT = re.compile(
-    r"[@﹫#]|[(\[{<][ ]?(?:at|AT|艾特)[ ]?[)\]}>]|(?<=[A-Za-z0-9] )(?:at|AT)(?= )|艾特|圈[aA]"
-)
+_AT = re.compile(r"[@﹫#]|[(\[{<][ ]?(?:at|AT|艾特)[ ]?[)\]}>]|艾特|圈[aA]")
+#: the at-sign as a word between spaces (zhangwei AT 163 DOT com): searched only where " at " is,
+#: a pattern starting at every "a" of an English note cost more than the rest
+_AT_WORD = re.compile(r"(?<=[A-Za-z0-9] )(?:at|AT)(?= )")
 #: the local part, ending where the at-sign (and up to two spaces) begins
 _LOCAL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}[ ]{0,2}$")
 _DOT = r"(?:[ ]{0,2}(?:\.|。|点|[(\[{<][ ]?(?:dot|DOT)[ ]?[)\]}>])[ ]{0,2}|[ ](?:dot|DOT)[ ])"
@@ -41,6 +42,8 @@ _PROVIDER = re.compile(
 #: one (in brackets, or a word between spaces)
 _MARKERS = ("@", "﹫", "#", "艾特", "圈", " at ", " AT ",
             *(b + s + w for b in "([{<" for s in ("", " ") for w in ("at", "AT")))
+#: where an e-mail label is: its 邮 or its mail (the label's start is found back from there)
+_MAIL_ANCHOR = re.compile(r"邮[箱件]|[Mm]ail|MAIL")
 #: an e-mail label and the value after it, with or without an at-sign
 _LABELLED = re.compile(
     r"(?:电子邮箱|电子邮件|邮箱地址|邮件地址|邮箱|E-mail|e-mail|Email|email|EMAIL|E-MAIL|Mail|mail)(?:地址)?"
@@ -66,7 +69,10 @@ class AsciiEmailRecognizer(Recognizer):
         if not any(mark in text for mark in _MARKERS):
             return self._labelled(text, []) if "mail" in text or "邮" in text else []
         hits: list[Hit] = []
-        for at in _AT.finditer(text):
+        signs = list(_AT.finditer(text))
+        if " at " in text or " AT " in text:
+            signs = sorted([*signs, *_AT_WORD.finditer(text)], key=lambda m: m.start())
+        for at in signs:
             local = _LOCAL.search(text, max(0, at.start() - 66), at.start())
             if local is None:
                 continue
@@ -86,7 +92,17 @@ class AsciiEmailRecognizer(Recognizer):
     def _labelled(self, text: str, found: list[Hit]) -> list[Hit]:
         """The value after an e-mail label that has no at-sign (QQ邮箱：1234567)."""
         hits = []
-        for m in _LABELLED.finditer(text):
+        for anchor in _MAIL_ANCHOR.finditer(text):
+            start = anchor.start()
+            if text[max(0, start - 2) : start] == "电子":
+                start -= 2
+            elif text[max(0, start - 2) : start] in ("E-", "e-"):
+                start -= 2
+            elif start > 0 and text[start - 1] in "Ee":
+                start -= 1
+            m = _LABELLED.match(text, start)
+            if m is None:
+                continue
             value = m.group("v")
             if value in _NOT_ADDRESSES or any(h.start <= m.start("v") < h.end for h in found):
                 continue
