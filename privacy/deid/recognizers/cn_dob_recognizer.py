@@ -29,11 +29,13 @@ _CN_MONTH = r"(?:闰)?(?:0?[1-9]|1[0-2]|正|冬|腊|十一|十二|十|[一二三
 _CN_DAY = r"(?:(?:0?[1-9]|[12][0-9]|3[01])[ ]?[日号]?|[一二三四五六七八九十]{1,3}[日号]|初[一二三四五六七八九十]|十[一二三四五六七八九]|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十)"
 #: a year of the sexagenary cycle (丙申年): lunar dates of birth are often written so
 _GANZHI = r"[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]"
-#: an English month, in any case (Mar, MAR as passports, visas and airline forms print it: 12MAR85)
 _MON = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-zA-Z])\.?"
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
 )
+#: a month in capitals, as passports, visas and airline forms print a date (12MAR1985, 12 MAR 85):
+#: after a birth label only (an inline case-insensitive month in every date pattern slowed them all)
+_MON_CAPS = r"(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]{0,6}"
 #: a month in Roman numerals, as European and Russian forms write a date (12.III.1985, 12-XI-85)
 _ROMAN = r"(?:XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)(?![A-Za-z])"
 _EN_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
@@ -43,7 +45,7 @@ _DATE = (
     rf"|{_Y}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     rf"|{_D}{_S}{_M}{_S}{_Y}|{_M}{_S}{_D}{_S}{_Y}"
     rf"|(?:[0-9]{{2}}|{_GANZHI})[ ]?年[ ]?{_CN_MONTH}(?:[ ]?{_CN_DAY})?"
-    rf"|{_EN_DAY}(?:[ ]of)?(?:{_EN_SEP})?{_MON}(?:{_EN_SEP})?(?:{_Y}|[0-9]{{2}})(?![0-9])"
+    rf"|{_EN_DAY}(?:[ ]of)?{_EN_SEP}{_MON}{_EN_SEP}(?:{_Y}|[0-9]{{2}})"
     rf"|{_MON}{_EN_SEP}{_EN_DAY}(?:{_EN_SEP}|,[ ]?)(?:{_Y}|[0-9]{{2}})"
     rf"|{_Y}{_EN_SEP}{_MON}{_EN_SEP}{_EN_DAY}|{_MON}{_EN_SEP}{_Y})"
 )
@@ -53,7 +55,7 @@ _DATE = (
 _LABELLED_DATE = (
     rf"(?:{_DATE}|{_D}{_S}{_M}{_S}[0-9]{{2}}|{_M}{_S}{_D}{_S}[0-9]{{2}}|[0-9]{{2}}{_S}{_M}{_S}{_D}"
     rf"|{_CN_MONTH}[ ]?{_CN_DAY}|{_EN_DAY}{_EN_SEP}{_MON}|{_MON}{_EN_SEP}{_EN_DAY}"
-    rf"|{_D}{_S}{_ROMAN}{_S}(?:{_Y}|[0-9]{{2}})"
+    rf"|{_D}{_S}{_ROMAN}{_S}(?:{_Y}|[0-9]{{2}})|{_EN_DAY}[ \-]?{_MON_CAPS}[ \-]?(?:{_Y}|[0-9]{{2}})(?![0-9])"
     # a month and day in digits (生日：3.12, 03/12), not a measurement (出生：3.2kg)
     rf"|{_M}[./\-]{_D}(?![0-9./\-]|[ ]?(?:kg|Kg|KG|g|斤|cm|周|天|分|%|℃|次))"
     rf"|[0-9]{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9])"
