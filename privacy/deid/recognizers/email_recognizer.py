@@ -40,8 +40,16 @@ _PROVIDER = re.compile(
 )
 #: the markers worth looking for at all (the cheap test before the search): the sign, or a spelt
 #: one (in brackets, or a word between spaces)
-_MARKERS = ("@", "﹫", "#", "艾特", "圈", " at ", " AT ",
-            *(b + s + w for b in "([{<" for s in ("", " ") for w in ("at", "AT")))
+_SPELT = (" at ", " AT ", *(b + s + w for b in "([{<" for s in ("", " ") for w in ("at", "AT")))
+
+
+def _has_sign(text: str) -> bool:
+    """True when the note holds an at-sign, written or spelt (few substring scans on most notes)."""
+    if "@" in text or "#" in text or "艾特" in text or "圈" in text or "﹫" in text:
+        return True
+    if "at" not in text and "AT" not in text:
+        return False
+    return any(spelt in text for spelt in _SPELT)
 #: where an e-mail label is: its 邮 or its mail (the label's start is found back from there)
 _MAIL_ANCHOR = re.compile(r"邮[箱件]|[Mm]ail|MAIL")
 #: an e-mail label and the value after it, with or without an at-sign
@@ -66,7 +74,7 @@ class AsciiEmailRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
-        if not any(mark in text for mark in _MARKERS):
+        if not _has_sign(text):
             return self._labelled(text, []) if "mail" in text or "邮" in text else []
         hits: list[Hit] = []
         signs = list(_AT.finditer(text))
