@@ -8,8 +8,8 @@ one (never the value).
 
 It reads each string *normalised* (:func:`privacy.deid.normalise.normalise`): full-width digits
 (``身份证号３１０１０４…``), digits in spaced or dashed groups (``138 1234 5678``,
-``310104-19900307-4211``) and Chinese numerals read digit by digit are compared as the plain
-digits they stand for.
+``310104-19900307-4211``, ``138·1234·5678``) and Chinese numerals or digits read out (``幺三八…``,
+``二八洞洞…``) are compared as the plain digits they stand for.
 """
 
 from __future__ import annotations
@@ -28,8 +28,12 @@ _CARD = re.compile(_EDGE_L + f"({BANK_CARD})" + _EDGE_R)
 #: ``55632976-9221-5981-…`` is not taken for a 16-digit card number (it was, once in ≈100,000 ids)
 _UUID = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
                    r"(?![0-9A-Za-z])")
-#: nothing to look at without eleven digits (of any width, groups allowed, or Chinese numerals)
-_QUICK = re.compile(r"[0-9０-９〇零一二三四五六七八九幺](?:[ \-－—–‐\u3000]{0,3}[0-9０-９〇零一二三四五六七八九幺]){10}")
+#: nothing to look at without eleven digits (of any width, groups allowed, or Chinese numerals and
+#: the words for digits read out: 幺 洞 两 拐 勾; groups cut by / _ · . , 、 or brackets too)
+_QUICK = re.compile(
+    r"[0-9０-９〇零○一二三四五六七八九幺么两洞拐勾]"
+    r"(?:[ \-－—–‐\u3000/_·.,，、．()（）杠]{0,3}[0-9０-９〇零○一二三四五六七八九幺么两洞拐勾]){10}"
+)
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

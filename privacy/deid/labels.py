@@ -117,8 +117,20 @@ IDENTIFIER_LABELS: dict[str, str] = {
 CONTACT_LABELS = (
     "QQ QQ号 QQ号码 qq qq号 Qq 扣扣 扣扣号 企鹅号 微信 微信号 微信号码 微信ID 威信 薇信 V信 v信 VX vx Vx WX wx "
     "weixin Weixin WeChat Wechat wechat WECHAT 微博 微博号 钉钉 钉钉号 抖音 抖音号 快手号 飞书 "
-    "WhatsApp Whatsapp Telegram Skype LINE Kakao KakaoTalk Viber Signal Facebook Instagram"
-).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID"]
+    "WhatsApp Whatsapp Telegram Skype LINE Kakao KakaoTalk Viber Signal Facebook Instagram "
+    # round 5: the platforms people post on (a dispute record names where a relative posted) and
+    # the names of an account, which is the person's whatever it is called
+    "新浪微博 微博账号 微博名 微博昵称 小红书 小红书号 红书号 快手 B站 b站 哔哩哔哩 bilibili Bilibili 知乎 豆瓣 "
+    "视频号 微信视频号 贴吧 百度贴吧 头条号 今日头条 西瓜视频 微信昵称 微信名 网名 网络昵称 用户名 账号名 支付宝 "
+    "Twitter twitter TikTok Tiktok YouTube Youtube Threads Reddit LinkedIn 领英 Weibo weibo Douyin douyin"
+).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID", "X账号", "推特"]
+#: labels of accounts named by a nickname (微博, 小红书, B站…): the handle may be Chinese
+#: (@爱吃鱼的大橙子, 微博：努力的阿强), an ``@`` before it or not
+SOCIAL_LABELS = (
+    "微博 新浪微博 微博号 微博账号 微博名 微博昵称 小红书 小红书号 红书号 抖音 抖音号 快手 快手号 B站 b站 哔哩哔哩 "
+    "bilibili Bilibili 知乎 豆瓣 视频号 微信视频号 贴吧 百度贴吧 头条号 今日头条 西瓜视频 微信昵称 微信名 网名 网络昵称 "
+    "Weibo weibo Douyin douyin 推特 Twitter twitter TikTok Tiktok Instagram"
+).split()
 
 #: labels of a date of birth (the date after them is one, in any common form)
 DOB_LABELS = (
@@ -143,7 +155,11 @@ DECOY_LABELS = (
     # round 4: numbers of a specimen, a blood unit, a parcel or a trial's code, not of the person
     "病理号 病理编号 冰冻病理号 快速病理号 病理检查号 病理会诊号 切片号 蜡块号 细胞学号 免疫组化号 会诊号 "
     "血袋号 血袋编号 献血码 献血编号 输血编号 快递单号 物流单号 运单号 快递号 处方编号 处方单号 "
-    "筛选号 随机号 随机编号 受试者编号 受试者筛选号 入组号 药物编号 药盒号 标本条码 检验条码"
+    "筛选号 随机号 随机编号 受试者编号 受试者筛选号 入组号 药物编号 药盒号 标本条码 检验条码 "
+    # round 5: numbers of a case handled about the patient (a complaint, a dispute, a petition, an
+    # adverse event, a service ticket), one per case like a claim's: the hospital's, not the person's
+    "投诉编号 投诉号 投诉单号 纠纷编号 纠纷号 纠纷案号 信访编号 信访号 申诉编号 举报编号 受理号 受理编号 "
+    "工单号 工单编号 服务单号 事件编号 不良事件编号 上报编号 回访编号 调度单号 任务单号 取药号 叫号"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest

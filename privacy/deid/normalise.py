@@ -45,31 +45,106 @@ _WIDTH = str.maketrans(
         **{ord(t): ord(s) for t, s in zip(TRADITIONAL, SIMPLIFIED, strict=True)},
     }
 )
+#: str.translate looks every character of a note up in that table (a dict: ~0.1 µs a character,
+#: the costliest step of normalising). Most notes are written in GB 2312's characters; in such a
+#: note only the table's 112 characters GB 2312 has can occur (full-width ASCII, 　, ・, ― and a
+#: few Traditional forms such as 於 後 乾): the commonest are replaced with str.replace (C speed), the
+#: others found by one small class. A note with a character outside GB 2312 (a rare name
+#: character, a Traditional one, a Unicode space or dash) is translated as before.
+_FREQUENT = tuple((ch, chr(_WIDTH[ord(ch)])) for ch in "：，（）；？！\u3000" + "".join(chr(0xFF10 + i) for i in range(10)))
+
+
+def _gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_GB_WIDTH = re.compile(
+    "[" + "".join(re.escape(chr(k)) for k in sorted(_WIDTH) if _gb2312(chr(k)) and chr(k) not in dict(_FREQUENT)) + "]"
+)
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    return chr(_WIDTH[ord(m.group())])
+
+
+def fold_width(text: str) -> str:
+    """``text.translate(_WIDTH)``, quicker: the same characters out."""
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return text.translate(_WIDTH)
+    for wide, narrow in _FREQUENT:
+        text = text.replace(wide, narrow)
+    if _GB_WIDTH.search(text):
+        text = _GB_WIDTH.sub(_fold_char, text)
+    return text
+
+
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 
-CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "幺": "1", "二": "2", "两": "2",
-             "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+#: digits as Chinese writes and says them: numerals, financial numerals (大写), and the words for
+#: digits read out over a phone or a radio (幺 1, 两 2, 拐 7, 勾 9, 洞 0; 么 is how 幺 gets typed)
+CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "洞": "0", "一": "1", "幺": "1", "么": "1",
+             "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7",
+             "八": "8", "九": "9", "勾": "9",
              "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5", "陆": "6", "柒": "7", "捌": "8", "玖": "9"}  # fmt: skip
 _CN_D = "〇零○一二三四五六七八九"
-_CN_SMALL = "一二三四五六七八九十"
-#: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs)
-_GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[Xx]?)+(?![0-9A-Za-z]|[\-./:][0-9])")
+#: the digits of a number read out (a card, a record number, a phone in a call transcript)
+_SPOKEN_D = "〇零○一二三四五六七八九幺两洞拐勾么"
+#: a digit group: a run of digits, a final ``X`` allowed on the last group (resident IDs); a group
+#: that is a year, a month or an age (…5652  2013年生, 4051 1931年) is not part of the number
+_GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[Xx]?)+(?![0-9A-Za-z年月岁]|[\-./:][0-9])")
 #: short groups (3101 0419 9003 0742 11, 1 3 8 1 2 3 4 5 6 7 8): one separator throughout, and as
 #: many digits as a phone, an ID or a card has (11 to 19)
-_SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ ]{1,2}|[\-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z]|\.[0-9])")
-_CN_DATE = re.compile(
-    rf"([{_CN_D}]{{4}}|[{_CN_D}]{{2}})(年)([{_CN_SMALL}]{{1,3}})(月)(?:([{_CN_SMALL}]{{1,3}})([日号]))?"
-)
-_CN_RUN = re.compile(rf"[{_CN_D}幺两壹贰叁肆伍陆柒捌玖]{{6,}}")
+_SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ ]{1,2}|[\-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z年月岁]|\.[0-9])")
+_CN_RUN = re.compile(rf"[{_SPOKEN_D}壹贰叁肆伍陆柒捌玖]{{6,}}")
+#: between the groups of a number read out or typed from dictation: spaces, a dash or 杠 (how a
+#: dash is said), a comma or 、 (幺三八，幺二三四，五六七八; 九〇〇、三九五、四三一)
+_SPOKEN_SEP = r"(?:[ ]{0,2}[,、][ ]{0,2}|[ ]{1,2}|[ ]?(?:-|杠)[ ]?)"
 #: Arabic and Chinese digits mixed in one number (138一二三四五六七八, 幺八幺14768862), or Chinese
-#: digits in groups (幺三八 幺二三四 五六七八, 一三八-一二三四-五六七八): seven digits or more with a
-#: Chinese one among them (a pure unbroken Chinese run is _CN_RUN's); the separators are dropped
+#: digits in groups (幺三八 幺二三四 五六七八, 一三八-一二三四-五六七八, 六二幺六，六幺二九，…): seven
+#: digits or more with a Chinese one among them (a pure unbroken Chinese run is _CN_RUN's); groups of
+#: two or more, the last may be shorter (六三三，九一九，二八七，四); the separators are dropped
 _MIXED_RUN = re.compile(
-    rf"[0-9{_CN_D}幺](?<![0-9{_CN_D}幺].)(?:[0-9{_CN_D}幺]{{6,}}|[0-9{_CN_D}幺]{{2,}}(?:[ \-]{{1,2}}[0-9{_CN_D}幺]{{3,}})+)(?![0-9{_CN_D}幺])"
+    rf"[0-9{_SPOKEN_D}](?<![0-9{_SPOKEN_D}].)(?:[0-9{_SPOKEN_D}]{{6,}}|[0-9{_SPOKEN_D}]{{2,}}"
+    rf"(?:{_SPOKEN_SEP}[0-9{_SPOKEN_D}]{{2,}})+(?:{_SPOKEN_SEP}[0-9{_SPOKEN_D}])?)(?![0-9{_SPOKEN_D}])"
 )
-#: a Chinese digit next to another digit: the cheap test before _MIXED_RUN
-_CN_DIGIT_PAIR = re.compile(rf"[{_CN_D}幺][ \-]?[0-9{_CN_D}幺]|[0-9][ \-]?[{_CN_D}幺]")
+#: a Chinese digit next to another digit: the cheap test before _MIXED_RUN (character classes only:
+#: an alternation of separators at every Chinese digit doubled its cost)
+_CN_DIGIT_PAIR = re.compile(
+    rf"[{_SPOKEN_D}壹贰叁肆伍陆柒捌玖][ ,、\-杠]{{0,5}}[0-9{_SPOKEN_D}壹贰叁肆伍陆柒捌玖]|[0-9][ ,、\-杠]{{0,5}}[{_SPOKEN_D}]"
+)
+#: seventeen digits and ×, which an input method offers for X (31010419900307421×)
+_TIMES_X = re.compile(r"(?<![0-9])[0-9]{17}×(?![0-9A-Za-z])")
+#: a digit at the end of a line and one at the start of the next: the cheap test before _WRAPPED
+_WRAP_GUARD = re.compile(r"[0-9][ \t\-]{0,3}\r?\n[ \t]{0,3}[0-9]")
+_SPOKEN_SEPARATORS = frozenset(" ,、-杠")
+#: a number whose groups are cut by other punctuation (156_1512_6930, 138·1234·5678, (139)9373.0583,
+#: 340822/1936/0519/2150, 370102_19610716_606X): joined only when the whole is a mobile, a landline
+#: with its area code, a valid resident ID or a Luhn card (_punct_number) — dates, ratios and
+#: decimals share the separators
+_PUNCT_NUMBER = re.compile(
+    r"[(0-9](?<![0-9A-Za-z_.].)(?:(?<=\()[0-9]{2,4}\)[ ]?|[0-9]{2,7}[ ]?[/_·.,、\-][ ]?)"
+    r"(?:[0-9]{3,8}[ ]?[/_·.,、\-][ ]?)*[0-9]{2,8}[Xx]?(?![0-9A-Za-z])"
+)
+#: a date in Japanese era years as Japanese forms abbreviate them: S52.1.28 (昭和52年), H13.8.2 (平成),
+#: R3.5.1 (令和), T14 (大正), M45 (明治); the last year of each era bounds the number
+_ERA_ABBR = re.compile(
+    r"[MTSHR](?<![0-9A-Za-z].)(?P<y>[0-9]{1,2})(?P<sep>[./\-])(?:0?[1-9]|1[0-2])(?P=sep)(?:0?[1-9]|[12][0-9]|3[01])(?![0-9A-Za-z])"
+)
+_DIGIT_GROUP = re.compile(r"[0-9]+[Xx]?")
+_PUNCT_GUARD = re.compile(r"[0-9][ ]?[/_·,、.][ ]?[0-9]{3}|\([0-9]{2,4}\)[ ]?[0-9]")
+_ERA_LETTERS = {"M": (1867, 45), "T": (1911, 15), "S": (1925, 64), "H": (1988, 31), "R": (2018, 40)}
+#: a date with Chinese numerals in some parts and Arabic in others (1937年八月十二日, 一九九一年5月15日,
+#: 1946年9月二十六日): found from its 年, the year read back from there
+_MIXED_DATE = re.compile(
+    r"年(?P<m>[一二三四五六七八九十]{1,3}|[0-9]{1,2})月(?:(?P<d>[一二三四五六七八九十]{1,3}|[0-9]{1,2})(?P<u>[日号]))?"
+)
 #: digits in form boxes or spaced one by one (3|1|0|1|…, 3 | 1 | 0 …): seven single digits or more
 #: with one separator throughout, a final X allowed
 _BOXES = re.compile(r"[0-9](?<![0-9A-Za-z].)(?P<sep>[ ]?\|[ ]?)[0-9](?:(?P=sep)[0-9]){5,}(?:(?P=sep)[0-9Xx])*(?![0-9A-Za-z])")
@@ -87,9 +162,9 @@ _WRAPPED = re.compile(
 #: is 1912) and Japan's (昭和60年, 平成3年, 令和2年, 大正14年; 元年 is year 1), for Taiwanese and
 #: Japanese patients' documents
 _CN_NUM = "一二三四五六七八九十〇零"
-_ERAS = {"民国": 1911, "昭和": 1925, "平成": 1988, "令和": 2018, "大正": 1911}
+_ERAS = {"民国": 1911, "昭和": 1925, "平成": 1988, "令和": 2018, "大正": 1911, "明治": 1867}
 _MINGUO = re.compile(
-    rf"(民国|昭和|平成|令和|大正)([0-9]{{1,3}}|[{_CN_NUM}]{{1,4}}|元)年(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})([日号]))?)?"
+    rf"(民国|昭和|平成|令和|大正|明治)([0-9]{{1,3}}|[{_CN_NUM}]{{1,4}}|元)年(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})月(?:([0-9]{{1,2}}|[{_CN_NUM}]{{1,3}})([日号]))?)?"
 )
 #: Chinese characters written apart (OCR of a spaced form, labels padded to line up): runs of
 #: single characters separated by one to three spaces (住 院 号, 姓  名, 出 生) — only the part of a
@@ -276,7 +351,7 @@ class Normalised:
 
 def normalise(text: str) -> Normalised:
     """The canonical copy of ``text`` with its offset map (see the module docstring)."""
-    folded = text.translate(_WIDTH)
+    folded = fold_width(text)
     edits = _edits(folded)
     if not edits:
         return Normalised(text, folded)
@@ -318,46 +393,187 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
             continue
         parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
         edits.append((m.start(), m.end(), parts))
-    for m in _CN_DATE.finditer(folded):
-        if m.start() and folded[m.start() - 1] in _CN_D:
-            continue  # (three digits and more before 年: not a year; no lookbehind, it slows the search)
-        parts = [(CN_DIGITS[ch], m.start(1) + i, m.start(1) + i + 1) for i, ch in enumerate(m.group(1))]
-        parts.append(("年", m.start(2), m.end(2)))
-        month = _cn_small_number(m.group(3))
-        if month is None:
-            continue
-        parts += [(ch, m.start(3), m.end(3)) for ch in month] + [("月", m.start(4), m.end(4))]
-        if m.group(5):
-            day = _cn_small_number(m.group(5))
-            if day is None:
-                continue
-            parts += [(ch, m.start(5), m.end(5)) for ch in day] + [(m.group(6), m.start(6), m.end(6))]
-        edits.append((m.start(), m.end(), parts))
-    for m in _CN_RUN.finditer(folded):
-        parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
-        edits.append((m.start(), m.end(), parts))
-    edits += _layout_edits(folded)
+    if "年" in folded and "月" in folded:
+        edits += _date_edits(folded)
+    pair = _CN_DIGIT_PAIR.search(folded) is not None  # (a run of six Chinese digits holds a pair)
+    if pair:
+        for m in _CN_RUN.finditer(folded):
+            parts = [(CN_DIGITS[ch], m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group())]
+            end = _check_x(folded, m.end(), parts)
+            edits.append((m.start(), end, parts))
+    edits += _layout_edits(folded, pair)
     for m in _ZERO_WIDTH_RE.finditer(folded):
         edits.append((m.start(), m.end(), []))
+    if "×" in folded:  # a resident ID's check character typed as the multiplication sign
+        edits += [(m.end() - 1, m.end(), [("X", m.end() - 1, m.end())]) for m in _TIMES_X.finditer(folded)]
     return edits
 
 
-def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+def _layout_edits(folded: str, pair: bool) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """Round 3's rewrites: era years, mixed and grouped Chinese digits, form boxes, numbers cut by
-    a line break, spaced labels and names (see the patterns' comments)."""
+    a line break, spaced labels and names (see the patterns' comments). Each rewrite has a cheap
+    test of the note first (most notes have no era, no box, no Chinese digit beside a digit)."""
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
-    if "民国" in folded or "昭和" in folded or "平成" in folded or "令和" in folded or "大正" in folded:
-        for m in _MINGUO.finditer(folded):
-            parts = _minguo(m)
-            if parts:
-                edits.append((m.start(), m.end(), parts))
-    for m in _MIXED_RUN.finditer(folded) if _CN_DIGIT_PAIR.search(folded) else ():
-        run = m.group()
-        digits = sum(ch not in " -" for ch in run)
-        if digits < 7 or all(ch.isdigit() or ch in " -" for ch in run) or (" " not in run and "-" not in run and not any(ch.isdigit() for ch in run)):
+    if "民国" in folded or "昭和" in folded or "平成" in folded or "令和" in folded or "大正" in folded or "明治" in folded:
+        edits += _era_edits(folded)
+    if pair:
+        edits += _mixed_edits(folded)
+    if "|" in folded or "□" in folded or "][" in folded or "】【" in folded:
+        edits += _box_edits(folded)
+    if "\n" in folded and _WRAP_GUARD.search(folded):
+        edits += _wrapped_edits(folded)
+    if " " in folded:
+        edits += _spaced_han(folded)
+    edits += _punct_edits(folded)
+    edits += _era_abbr_edits(folded)
+    return edits
+
+
+def _punct_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """A number cut by ``/ _ · . , 、`` or an area code in brackets, joined when the whole is a
+    mobile, a landline with its area code, a valid resident ID or a Luhn card."""
+    edits = []
+    done = 0
+    for g in _PUNCT_GUARD.finditer(folded):
+        if g.start() < done:
             continue
-        parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run) if ch not in " -"]
+        start = g.start()  # the number the guard saw starts where its digits (or its bracket) do
+        while start > 0 and folded[start - 1].isdigit():
+            start -= 1
+        m = _PUNCT_NUMBER.match(folded, start)
+        if m is None:
+            continue
+        done = m.end()
+        groups = _DIGIT_GROUP.findall(m.group())
+        if min(len(grp) for grp in groups[1:]) < 3 or (len(groups[0]) < 3 and m.group()[0] != "("):
+            continue  # groups of one or two digits: decimals, ratios and dates in a row (13.5,14.2)
+        if _punct_number(groups):
+            parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
+            if m.group()[0] == "(":  # the bracket goes with the area code: redacted with the number
+                parts[0] = (parts[0][0], m.start(), parts[0][2])
+            edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _punct_number(groups: list[str]) -> bool:
+    """A mobile, a landline with its area code (0 + 10–11 digits), a valid 18- or 15-digit
+    resident ID, or a Luhn card of 16–19 digits printed in groups of four."""
+    from contracts.formats import is_valid_resident_id, luhn_ok
+
+    digits = "".join(groups)
+    n = len(digits)
+    if not digits[:17].isdigit():
+        return False
+    if n == 11 and digits[0] == "1":
+        return digits[1] in "3456789"
+    if n in (11, 12) and digits[0] == "0":
+        return digits[1] != "0"
+    if n == 18:
+        return is_valid_resident_id(digits.upper())
+    if n == 15:
+        from privacy.deid.recognizers.cn_resident_id_recognizer import valid_15
+
+        return valid_15(digits)
+    if len(groups) > 2 and any(len(g) != 4 for g in groups[:-1]):
+        return False  # a card number is printed in groups of four
+    return 16 <= n <= 19 and digits.isdigit() and luhn_ok(digits)
+
+
+def _date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Dates with Chinese numerals in some parts or all, in Arabic (一九八五年三月十二日 → 1985年3月12日,
+    1937年八月十二日 → 1937年8月12日; 一九九一年5月15日 → 1991年5月15日). Found from their 年 (a
+    pattern starting at every Chinese digit cost more): the year, two or four digits of one kind,
+    is read back from there."""
+    edits = []
+    for m in _MIXED_DATE.finditer(folded):
+        y_end = m.start()
+        y_start = y_end
+        while y_start > 0 and y_end - y_start < 5 and (folded[y_start - 1] in _CN_D or folded[y_start - 1].isdigit()):
+            y_start -= 1
+        year = folded[y_start:y_end]
+        if len(year) not in (2, 4):
+            continue
+        cn_year = all(ch in _CN_D for ch in year)
+        if not cn_year and not year.isdigit():
+            continue
+        month, day = m.group("m"), m.group("d")
+        chinese = [cn_year, not month.isdigit(), day is not None and not day.isdigit()]
+        if not any(chinese):
+            continue  # all Arabic: nothing to do
+        parts = [(CN_DIGITS[ch] if cn_year else ch, y_start + i, y_start + i + 1) for i, ch in enumerate(year)]
+        parts.append(("年", m.start(), m.start() + 1))
+        for group, unit in (("m", None), ("d", "u")):
+            value = m.group(group)
+            if value is None:
+                break
+            arabic = value if value.isdigit() else _cn_small_number(value)
+            if arabic is None:
+                break
+            parts += [(ch, m.start(group), m.end(group)) for ch in arabic]
+            unit_start = m.end(group)
+            parts.append((folded[unit_start] if unit else "月", unit_start, unit_start + 1))
+        else:
+            edits.append((y_start, parts[-1][2], parts))
+            continue
+        if m.group("d") is None and len(parts) > len(year) + 1:
+            edits.append((y_start, parts[-1][2], parts))
+    return edits
+
+
+def _era_abbr_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """S52.1.28 → 1977.1.28: the era letter and its year become the common-era year."""
+    edits = []
+    for m in _ERA_ABBR.finditer(folded):
+        base, last = _ERA_LETTERS[m.group()[0]]
+        year = int(m.group("y"))
+        if not 1 <= year <= last:
+            continue
+        parts = [(ch, m.start(), m.end("y")) for ch in str(base + year)]
+        parts += [(ch, m.end("y") + i, m.end("y") + i + 1) for i, ch in enumerate(folded[m.end("y") : m.end()])]
         edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _era_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """民国72年3月2日, 昭和60年 … in the common era."""
+    edits = []
+    for m in _MINGUO.finditer(folded):
+        parts = _minguo(m)
+        if parts:
+            edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _check_x(folded: str, end: int, parts: list[tuple[str, int, int]]) -> int:
+    """Seventeen digits read out, then the check character X (spoken 叉, typed X): the X joins
+    them (a resident ID); the new end of the run."""
+    if len(parts) == 17:
+        gap = 1 if folded[end : end + 1] in (" ", ",", "、") else 0
+        if folded[end + gap : end + gap + 1] in ("X", "x", "叉"):
+            parts.append(("X", end + gap, end + gap + 1))
+            return end + gap + 1
+    return end
+
+
+def _mixed_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Arabic and Chinese digits in one number, or Chinese digits in groups (seven or more)."""
+    edits = []
+    for m in _MIXED_RUN.finditer(folded):
+        run = m.group()
+        digits = sum(ch not in _SPOKEN_SEPARATORS for ch in run)
+        if digits < 7 or all(ch.isdigit() or ch in _SPOKEN_SEPARATORS for ch in run):
+            continue
+        if _SPOKEN_SEPARATORS.isdisjoint(run) and not any(ch.isdigit() for ch in run):
+            continue  # an unbroken Chinese run: _CN_RUN's
+        parts = [(CN_DIGITS.get(ch, ch), m.start() + i, m.start() + i + 1) for i, ch in enumerate(run) if ch not in _SPOKEN_SEPARATORS]
+        end = _check_x(folded, m.end(), parts)
+        edits.append((m.start(), end, parts))
+    return edits
+
+
+def _box_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """Digits one per form box (3|1|0|…) or per drawn box ([1][3]…, 1□3□…), joined."""
+    edits = []
     if "|" in folded:
         for m in _BOXES.finditer(folded):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " |"]
@@ -367,20 +583,23 @@ def _layout_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
             end = m.end() - (m.group().endswith(" "))
             edits.append((m.start(), end, parts))
-    if "\n" in folded:
-        for m in _WRAPPED.finditer(folded):
-            digits = "".join(ch for ch in m.group() if ch.isalnum())
-            groups = re.split(r"[ \t\r\n\-]+", m.group().strip())
-            if len(groups) > 2 and min(len(g) for g in groups) < 3:
-                continue  # lab values in a row (130 80 72⏎36 5), not a number in groups
-            if len(digits) <= 19 and _wrapped_number(digits):
-                parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
-                edits.append((m.start(), m.end(), parts))
-    if " " in folded:
-        edits += _spaced_han(folded)
+    return edits
+
+
+def _wrapped_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """A number cut by a line break, joined when the whole is a mobile, a valid ID or a Luhn card."""
+    edits = []
+    for m in _WRAPPED.finditer(folded):
+        digits = "".join(ch for ch in m.group() if ch.isalnum())
+        groups = re.split(r"[ \t\r\n\-]+", m.group().strip())
+        if len(groups) > 2 and min(len(g) for g in groups) < 3:
+            continue  # lab values in a row (130 80 72⏎36 5), not a number in groups
+        if len(digits) <= 19 and _wrapped_number(digits):
+            parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
+            edits.append((m.start(), m.end(), parts))
     return edits
 
 
 def fold(text: str) -> str:
     """Widths folded and every space and dash dropped: how a leak is compared (the issue's rule)."""
-    return re.sub(r"[\s\-]", "", text.translate(_WIDTH))
+    return re.sub(r"[\s\-]", "", fold_width(text))

@@ -34,7 +34,11 @@ _ID18 = re.compile(r"[0-9](?<![0-9A-Za-z].)[0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 _LONG = re.compile(r"[0-9](?<![0-9].)[0-9]{14,}[Xx]?(?![0-9])")
 _MOBILE = re.compile(r"1(?<![0-9].)[3-9][0-9]{9}(?![0-9])")
 _QUICK = re.compile(r"[0-9]{11}")
-_RAW_QUICK = re.compile(r"[0-9０-９](?:[ \-－—–‐\u3000]{0,3}[0-9０-９]){10}")
+#: eleven digits in a row before normalising: any width, groups allowed, Chinese numerals and the
+#: words for digits read out (幺 洞 两 拐 勾 么), which normalisation reads as digits too
+_RAW_QUICK = re.compile(
+    r"[0-9０-９〇零○一二三四五六七八九幺么两洞拐勾](?:[ \-－—–‐\u3000,，、杠]{0,3}[0-9０-９〇零○一二三四五六七八九幺么两洞拐勾]){10}"
+)
 
 
 def residual_findings(

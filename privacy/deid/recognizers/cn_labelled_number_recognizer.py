@@ -47,7 +47,9 @@ _VALUE = (
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
     # a military or police document's number: 南字第123456号
     r"(?:[\u4e00-\u9fff]{1,3}字第(?=[0-9]{4,}号)|[军警武][字]?(?=[0-9]{5,}))?"
-    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*[A-Za-z0-9*](?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
+    # (the loop unrolled: a run of the common characters, then . or · before a digit and another run)
+    r"\+?[A-Za-z0-9*][A-Za-z0-9*/\-_]*(?:[.·](?=[0-9])[A-Za-z0-9*/\-_]*)*[A-Za-z0-9*]"
+    r"(?:[ ][0-9]{2,6}(?![0-9\-./:]|[ ]?[\u4e00-\u9fff]))*"
     # which admission or visit this is, after the patient's number: 456789(2); a Hong Kong
     # identity card's check digit: A123456(7)
     r"(?:\([0-9A]{1,2}\)(?![0-9A-Za-z]))?|[0-9]{3,})"
@@ -74,8 +76,13 @@ _PERSONAL = re.compile(
 _NOT_PERSONAL = re.compile(
     r"药|项目|目录|耗材|器械|设备|诊断|疾病|手术|操作|科室|机构|医院|收费|物价|批|发票|票据|订单|流水|床|标本|样本|"
     r"条码|检验|检查|报告|处方|医嘱|注册|准字|版本|型号|规格|合同|案件|报案|赔案|立案|方案|工号|执业|信用|邮政|邮编|房|楼|"
-    r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口"
+    r"试剂|仪器|产品|商品|包装|批次|国标|标准|任务|工单|申请|预约|排队|叫号|窗口|"
+    r"投诉|纠纷|信访|申诉|举报|受理|事件|上报|回访|调度|取药"
 )
+#: a registration number (登记号: a patient's number on many HIS) that a complaint or an incident
+#: record gives its case (纠纷沟通记录  登记号 …; 患方意见已登记，登记号 …): the case's, a look-alike
+_CASE_WORDS = re.compile(r"投诉|纠纷|信访|申诉|举报|意见|不良事件|事件")
+_REGISTRATION_LABELS = frozenset(("登记号",))
 #: a long number standing alone (8–14 digits, or letters then 6 digits or more), not an amount or a
 #: decimal; 15 digits and more are the residual check's
 _BARE_NUMBER = re.compile(r"[0-9]{6,14}")
@@ -110,6 +117,12 @@ def _ocr_resident_id(code: str) -> bool:
     last = code[17] if code[17] in "Xx" else code[17].translate(_OCR_DIGITS)
     return body.isdigit() and (last.isdigit() or last in "Xx") and sum(ch.isalpha() for ch in code[:17]) <= 4 \
         and is_valid_resident_id(body + last.upper())
+
+
+def _case_context(text: str, label_start: int) -> bool:
+    """A complaint, dispute or incident named earlier on the label's line (within 30 characters)."""
+    line_start = text.rfind("\n", 0, label_start) + 1
+    return _CASE_WORDS.search(text, max(line_start, label_start - 30), label_start) is not None
 
 
 def _is_date8(digits: str) -> bool:
@@ -161,6 +174,8 @@ class CnLabelledNumberRecognizer(Recognizer):
             labels.append(m.span("l"))
             if entity == MEDICAL_CARD and m.group("l") in _DRUG_CODE_LABELS and _DRUG_CODE.fullmatch(text[start:end]):
                 entity = None  # 医保编码 of a drug or a consumable (XA01ABD075A002010100483), not a person's
+            elif m.group("l") in _REGISTRATION_LABELS and _case_context(text, m.start()):
+                entity = None
             if entity is None:
                 doc.decoys.append((start, end))
                 continue
@@ -188,7 +203,7 @@ class CnLabelledNumberRecognizer(Recognizer):
         taken: list[tuple[int, int]] = []
         for m in _LABELLED.finditer(text):
             taken.append(m.span())
-            if _KINDS.get(m.group("l")) is None:
+            if _KINDS.get(m.group("l")) is None or (m.group("l") in _REGISTRATION_LABELS and _case_context(text, m.start())):
                 doc.decoys.append(m.span("v"))
         self._generic(doc, taken)
         return doc.decoys

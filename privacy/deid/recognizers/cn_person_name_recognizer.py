@@ -36,7 +36,7 @@ CUES = (
     "主治医师 住院医师 主任医师 副主任医师 主管医师 责任护士 值班医生 值班医师 接诊医生 接诊医师 管床医生 送检医师 "
     "经治医师 上级医师 会诊医师 申请医师 谈话医师 记录医师 药师 技师 主诊 主治 床位医生 医生签名 医师签名 签字 护士签名 "
     "主持人 参加人员 参会人员 出席人员 交班 接班 沟通对象 谈话对象 告知对象 "
-    "护工 护理员 保姆 病友 室友 邻床 工友 好友 老乡 家长 陪诊 同住 我是 我叫 "
+    "护工 护理员 保姆 病友 室友 邻床 工友 好友 老乡 家长 陪诊 同住 我是 我叫 请问是 请问您是 您是 "
     "Pt Patient patient Name name Contact contact Attending Dr Dr. Doctor Nurse RN Signed Consultant Surgeon Referrer"
 ).split()
 TITLES = (
@@ -44,7 +44,7 @@ TITLES = (
     "护士长 主治 主管 经理 老先生 老太太 老太 大爷 大妈 奶奶 爷爷 阿婆 阿公 伯伯 叔叔 药师 技师 博士 "
     "住院医师 主治医师 主任医师 副主任医师 副主任 副教授 主管护师 实习医生 进修医生 规培医生 医士 护工 "
     "住院医生 住院总 主管医师 规培生 规培医师 进修医师 实习医师 研究生 工程师 副院长 科主任 营养师 康复师 治疗师 "
-    "检验师 技士 社工 太太 夫人 宝宝 小朋友 同学 律师"
+    "检验师 技士 社工 太太 夫人 宝宝 小朋友 同学 律师 本人"
 ).split()
 #: titles after which a bare surname is a name (王主任, 李医生)
 SURNAME_TITLES = (
@@ -52,11 +52,17 @@ SURNAME_TITLES = (
     "老先生 老太太 老太 大爷 大妈 阿婆 博士 副主任 工 "
     "住院医师 住院医生 住院总 主治医师 主任医师 副主任医师 主管护师 主管医师 主管 规培医生 规培生 规培 进修医生 "
     "实习医生 副院长 书记 处长 科主任 护理长 营养师 康复师 治疗师 检验师 技士 工程师 社工 研究生 律师 "
-    "总 老 姐 哥 太太 夫人 宝宝 小朋友 同学 老板"
+    "总 老 姐 哥 太太 夫人 宝宝 小朋友 同学 老板 "
+    # how nurses, neighbours and relatives call an older person: the surname and a kin word (寿姨, 巢伯)
+    "姨 伯 嫂 婶 叔 舅 姑"
 ).split()
 #: titles too common in other words for a bare surname before them to be a name without a cue
 #: or punctuation before it (施工, 员工; 老 in 养老)
-WEAK_TITLES = frozenset("工 总 老 姐 哥 同学 老板 宝宝 小朋友 书记 处长 夫人 太太".split())
+WEAK_TITLES = frozenset("工 总 老 姐 哥 同学 老板 宝宝 小朋友 书记 处长 夫人 太太 姨 伯 嫂 婶 叔 舅 姑".split())
+#: a one-character kin title is no title when it opens a word (姑息, 伯爵), unless that word is kin
+#: too (王姨妈, 李叔叔)
+_KIN_TITLES = frozenset("姨 伯 嫂 婶 叔 舅 姑 姐 哥".split())
+_KIN_WORDS = frozenset("姨妈 姨父 姨夫 伯伯 伯母 伯父 嫂子 婶婶 婶子 叔叔 舅舅 舅妈 姑姑 姑妈 姑父 姐姐 哥哥".split())
 RELATIONS = (
     "丈夫 妻子 爱人 儿子 女儿 母亲 父亲 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 外甥女 "
     "祖父 祖母 外公 外婆 爷爷 奶奶 叔叔 阿姨 舅舅 姑姑 配偶 朋友 同事 本人 患者本人 家属 父 母 子 女 夫 妻"
@@ -64,7 +70,7 @@ RELATIONS = (
 VERBS = (
     "签字 签名 表示 同意 拒绝 要求 代诉 来电 陪同 陪护 知情 接听 沟通 确认 告知 诉 述 称 自诉 主诉 "
     "因 于 今日 今 昨日 入院 出院 就诊 来院 前来 反映 咨询 询问 回答 描述 说 讲 提供 携 代 办理 领取 "
-    "已 现 系 为 是 在 年 岁 男 女 神志 目前 诊断 晚上 明天 下午 上午 查房 总结 指出 认为 建议 交代 "
+    "已 现 系 为 是 在 年 岁 男 女 神志 目前 诊断 晚上 明天 下午 上午 夜间 昨晚 昨夜 今晨 今早 白天 平素 查房 总结 指出 认为 建议 交代 "
     "无明显 出现 患有 既往 入住 住院 行 拟 术后 病情 精神 一般 "
     "协助 帮助 帮忙 负责 照顾 照料 联系 打电话 来 去 回 带 送 给 看 问 也 又 还 都 和 跟 每天 经常"
 ).split()
@@ -165,6 +171,33 @@ class CnPersonNameRecognizer(Recognizer):
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
+        candidates = self._candidates(text)
+        # identifier labels (银行卡, 医保卡…) are never names
+        taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
+        hits: list[Hit] = []
+        names: set[str] = set()
+        for score, start, end in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if score < self.threshold:
+                break
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            hits.append(Hit(start, end, PERSON, min(0.99, 0.5 + score / 20), self.name))
+            if end - start >= 2:
+                names.add(text[start:end])
+        # a name found once is a name wherever else the note writes it (患者郑超… 郑超目前…)
+        for name in names:
+            pos = text.find(name)
+            while pos != -1:
+                end = pos + len(name)
+                if not any(pos < e and s < end for s, e in taken):
+                    taken.append((pos, end))
+                    hits.append(Hit(pos, end, PERSON, 0.9, self.name))
+                pos = text.find(name, pos + 1)
+        return hits
+
+    def _candidates(self, text: str) -> list[tuple[float, int, int]]:
+        """(score, start, end) of every name candidate: at each surname, nicknames, 张王氏, dotted names."""
         candidates: list[tuple[float, int, int]] = []
         compound = self._compound
         cues = self._cues(text)
@@ -186,29 +219,7 @@ class CnPersonNameRecognizer(Recognizer):
             candidates.extend(self._married(text))
         if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
-        hits: list[Hit] = []
-        # identifier labels (银行卡, 医保卡…) are never names
-        taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
-        names: set[str] = set()
-        for score, start, end in sorted(candidates, key=lambda c: (-c[0], c[1])):
-            if score < self.threshold:
-                break
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            hits.append(Hit(start, end, PERSON, min(0.99, 0.5 + score / 20), self.name))
-            if end - start >= 2:
-                names.add(text[start:end])
-        # a name found once is a name wherever else the note writes it (患者郑超… 郑超目前…)
-        for name in names:
-            pos = text.find(name)
-            while pos != -1:
-                end = pos + len(name)
-                if not any(pos < e and s < end for s, e in taken):
-                    taken.append((pos, end))
-                    hits.append(Hit(pos, end, PERSON, 0.9, self.name))
-                pos = text.find(name, pos + 1)
-        return hits
+        return candidates
 
     def _cues(self, text: str) -> dict[int, float]:
         """Where a cue or a label's colon ends (a name may start there), and how strongly."""
@@ -302,6 +313,10 @@ class CnPersonNameRecognizer(Recognizer):
         if title is None or (gap and left < 1.0):
             return []
         weak = title.group() in WEAK_TITLES
+        if title.group() in _KIN_TITLES:
+            word = text[title.start() : title.start() + 2]
+            if len(word) == 2 and word not in _KIN_WORDS and m.word_freq(word):
+                return []  # 行姑息治疗: 姑息 is the word, not a title
         after_lx = i > 0 and text[i - 1] in "老小"
         if not (left >= 1.0 or after_lx or (not weak and not rare and surname not in _LINKING)):
             return []

@@ -117,6 +117,8 @@ class CnPhoneRecognizer(Recognizer):
             if m is None:
                 continue
             value = m.group().rstrip(" -+(")
+            if m.start() + len(value) < len(text) and text[m.start() + len(value)] in "年月岁" and " " in value:
+                value = value.rsplit(" ", 1)[0].rstrip(" -+(")  # the last group is a year or an age (… 1973年出生)
             end = m.start() + len(value)
             if end < len(text) and (text[end].isascii() and text[end].isalpha() or text[end] == "@"):
                 continue  # a word or an e-mail address goes on

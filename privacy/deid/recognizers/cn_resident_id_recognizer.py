@@ -30,6 +30,23 @@ _ID15 = re.compile(rf"[1-9]{AFTER_FIRST_NO_ALNUM}[0-9]{{5}}[0-9]{{2}}[01][0-9][0
 _TW_ID = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}[1289][0-9]{{8}}{NO_ALNUM_AFTER}")
 #: a Hong Kong identity card number: one or two letters, six digits, the check digit (0-9 or A) in brackets
 _HK_ID = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}[A-Z]?[0-9]{{6}}[ ]?\(?[0-9A]\)?(?![0-9A-Za-z])")
+#: the 2004-edition foreign permanent resident ID card (外国人永久居留证, 15 characters: the holder's
+#: nationality as ISO 3166-1 alpha-3, then 12 digits opening with the issuing province's code),
+#: still valid beside the 2023 card (18 digits, which the GB 11643 pattern reads)
+_FOREIGN_PR = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}[A-Z]{{2}}[0-9]{{12}}{NO_ALNUM_AFTER}")
+#: ISO 3166-1 alpha-3 country codes
+ISO_ALPHA3 = frozenset(
+    "AFG ALA ALB DZA ASM AND AGO AIA ATA ATG ARG ARM ABW AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BMU BTN BOL "
+    "BES BIH BWA BVT BRA IOT BRN BGR BFA BDI CPV KHM CMR CAN CYM CAF TCD CHL CHN CXR CCK COL COM COG COD COK CRI "
+    "CIV HRV CUB CUW CYP CZE DNK DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FLK FRO FJI FIN FRA GUF PYF ATF GAB "
+    "GMB GEO DEU GHA GIB GRC GRL GRD GLP GUM GTM GGY GIN GNB GUY HTI HMD VAT HND HKG HUN ISL IND IDN IRN IRQ IRL "
+    "IMN ISR ITA JAM JPN JEY JOR KAZ KEN KIR PRK KOR KWT KGZ LAO LVA LBN LSO LBR LBY LIE LTU LUX MAC MDG MWI MYS "
+    "MDV MLI MLT MHL MTQ MRT MUS MYT MEX FSM MDA MCO MNG MNE MSR MAR MOZ MMR NAM NRU NPL NLD NCL NZL NIC NER NGA "
+    "NIU NFK MKD MNP NOR OMN PAK PLW PSE PAN PNG PRY PER PHL PCN POL PRT PRI QAT REU ROU RUS RWA BLM SHN KNA LCA "
+    "MAF SPM VCT WSM SMR STP SAU SEN SRB SYC SLE SGP SXM SVK SVN SLB SOM ZAF SGS SSD ESP LKA SDN SUR SJM SWE CHE "
+    "SYR TWN TJK TZA THA TLS TGO TKL TON TTO TUN TUR TKM TCA TUV UGA UKR ARE GBR USA UMI URY UZB VUT VEN VNM VGB "
+    "VIR WLF ESH YEM ZMB ZWE XKX".split()
+)
 _TW_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
 
 
@@ -79,4 +96,6 @@ class CnResidentIdRecognizer(Recognizer):
         hits += [self.hit(m, score=0.75) for m in _ID15.finditer(text) if valid_15(m.group())]
         hits += [self.hit(m, score=0.75) for m in _TW_ID.finditer(text) if valid_taiwan(m.group())]
         hits += [self.hit(m, score=0.75) for m in _HK_ID.finditer(text) if "(" in m.group() and valid_hongkong(m.group())]
+        hits += [self.hit(m, score=0.75) for m in _FOREIGN_PR.finditer(text)
+                 if m.group()[:3] in ISO_ALPHA3 and m.group()[3:5] in PROVINCE_CODES]
         return hits

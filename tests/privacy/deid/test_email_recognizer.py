@@ -16,7 +16,9 @@ import pytest
         # not addresses
         ("邮箱待补充", 0, []),
         ("@163.com", 0, []),
-        ("zhangwei@163", 0, []),
+        ("zhangwei@home", 0, []),
+        # round 5: a provider everyone knows, written without its ending, is the address
+        ("zhangwei@163", 1, [(0, 12)]),
     ],
 )
 def test_email(find, text, expected_len, expected_positions):
