@@ -7,21 +7,22 @@ Every client speaks SASL_SSL (TLS, SCRAM-SHA-512) like every other medshare clie
 passthrough's figure is a TLS passthrough, and ``transport`` in the result says what was negotiated.
 In one run, on the same broker, with the same client library (kafka-python):
 
-1. **passthrough** — a plain consume→produce loop: ``KafkaConsumer`` on ``platform.settlements.v1``,
+1. **passthrough** — a plain consume→produce loop: ``KafkaConsumer`` on ``platform.settlements.v2``,
    ``KafkaProducer(acks='all')`` to a scratch topic, offsets committed per batch. No parsing. With
    ``--workers N`` it runs in N processes of one group, like the router, so the ratio compares
    equal scale-out.
 2. **router** — the sharing router as it runs in production (the transactional runtime, contract
    validation, consent lookups, projection, field encryption to each insurer, audit events) over
    the same settlements. ``--consents all`` (the worst case): every person consented to both
-   insurers, so each record is disclosed twice (four messages out per record in). ``--consents
-   simulated``: persons consent at the simulator's rates (40 % to hhb, 25 % to shenlife,
-   independently), ≈0.65 disclosures per record.
+   insurers; the router sends a record only under a detail-mode grant (shenlife; hhb is
+   result-mode and gets claim results from the claims processor), so each record is disclosed
+   once (two messages out per record in). ``--consents simulated``: persons consent at the
+   simulator's rates (40 % to hhb, 25 % to shenlife, independently), ≈0.25 disclosures per record.
 3. **ceilings** (one process) — the same transactional runtime with a handler that sends exactly
    the router's messages and does none of its work; then the same with each settlement checked
    against its contract first. The most a router could reach with this runtime and client here.
 4. **latency** — settlements published at ``--rate`` per second for ``--seconds`` while the router
-   runs; for each, the time from the platform's send to its arrival on the insurer's claims topic
+   runs; for each, the time from the platform's send to its arrival on the detail insurer's claims topic
    (read_committed), p50/p99.
 
 Throughput counts input records per second between the first and the last batch of each loop.
@@ -314,13 +315,28 @@ def _statuses(cfg) -> list[dict[str, Any]]:
     return read_statuses(cfg)
 
 
+def detail_insurers() -> tuple[str, ...]:
+    """The insurers the router sends settlements to: those with a detail-mode grant on the platform's
+    settlements (快赔/直赔). A result-mode insurer (主动赔, rules inside: hhb) gets claim results from
+    the claims processor, never a record from the router."""
+    from medshare import topics as t
+    from privacy.agreements import load_agreements
+
+    return tuple(sorted({ref.insurer for ref in load_agreements().by_source(t.PLATFORM_SETTLEMENTS)
+                         if ref.grant.mode == "detail" and ref.grant.purpose == "claims"}))
+
+
 def latency(cfg, records: list[dict[str, Any]], rate: float, workers: int = 1, batch: int = 200) -> dict[str, float]:
+    insurer = detail_insurers()[0]
     cmd = [_medshare(), "run", "router", "--workers", str(workers), "--batch-size", str(batch)]
-    lat = processor_latencies(cfg, "router", cmd, records, rate, instances=workers, env=os.environ.copy())
-    q = percentiles(lat)
+    lat = processor_latencies(cfg, "router", cmd, records, rate, instances=workers, insurer=insurer,
+                              env=os.environ.copy())
     warm = warmup_count(records, rate)
+    if not lat:  # a latency of nothing is not a figure
+        raise SystemExit(f"latency: none of the {len(records) - warm} settlements reached {insurer}'s claims topic")
+    q = percentiles(lat)
     return {"rate_per_s": rate, "workers": workers, "batch": batch, "warm_up": warm, "sent": len(records) - warm,
-            "received": len(lat), **q}
+            "received": len(lat), "insurer": insurer, **q}
 
 
 def processor_latencies(cfg, processor: str, cmd: list[str], records: list[dict[str, Any]], rate: float,
@@ -495,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
     ceiling = None
     if args.workers == 1:
         say("no-op ceiling (the router's messages, none of its work) ...")
+        # the router's messages: only to the insurers it sends records to (detail grants)
+        detail = set(detail_insurers())
+        granted = {p: tuple(c for c in codes if c in detail) for p, codes in granted.items()}
         ceiling = noop_ceiling(cfg, granted)
         ceiling["ratio_to_passthrough"] = round(ceiling["records_per_s"] / pt["records_per_s"], 3)
         say("no-op ceiling with contract validation ...")
@@ -524,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             v = ceiling["validating"]
             print(f"  with contract validation: {v['records_per_s']:>9.1f} records/s "
                   f"(ratio {v['ratio_to_passthrough']:.2f})")
-        print(f"latency at {lt['rate_per_s']:.0f}/s: p50 {lt['p50_ms']} ms, p99 {lt['p99_ms']} ms, "
+        print(f"latency at {lt['rate_per_s']:.0f}/s to {lt['insurer']}: p50 {lt['p50_ms']} ms, p99 {lt['p99_ms']} ms, "
               f"max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received)")
     return 0
 
