@@ -28,6 +28,7 @@ from bench.deid_eval.heldout_common import (
     labelled_dob,
     labelled_rid,
     landline,
+    pick_person,
     register,
 )
 from bench.deid_eval.independent import (
@@ -208,19 +209,9 @@ def pools() -> _Pools:
 
 
 def new_person(c, with_identity: bool, child: bool, sex: str | None, role: str) -> _Person:
-    rng, pl = c.rng, c.pools
-    sex = sex or rng.choice("男女")
-    r = rng.random()
-    given_pool = pl.given_m if sex == "男" else pl.given_f
-    if r < 0.07:
-        p = _Person(rng.choice(pl.rare), rng.choice(given_pool), sex, "rare_surname")
-    elif r < 0.14:
-        p = _Person(rng.choice(pl.compound), rng.choice(given_pool), sex, "compound_surname")
-    elif r < 0.21:
-        s, g = rng.choice(pl.word_like)
-        p = _Person(s, g, sex, "word_like_name")
-    else:
-        p = _Person(rng.choice(pl.surnames), rng.choice(given_pool), sex, "ordinary")
+    rng = c.rng
+    p = pick_person(c, sex, (0.07, 0.14, 0.21))
+    sex = p.sex
     if with_identity:
         age = give_identity(c, p, child)
         # elderly women: husband's surname before their own (张王氏), or 冠夫姓 (陈林美玲)

@@ -24,8 +24,8 @@ from bench.deid_eval.heldout_common import (
     BASELINE_FORMS,
     KINDS,
     email_local,
+    filtered_pools,
     give_identity,
-    known_pool_names,
     labelled_dob,
     labelled_rid,
     register,
@@ -137,16 +137,9 @@ _POOL: list[_Pools] = []
 
 def pools() -> _Pools:
     if not _POOL:
-        sur, given = known_pool_names(("dev", "heldout", "heldout2", "heldout3"))
+        earlier = ("dev", "heldout", "heldout2", "heldout3")
         _POOL.append(
-            _Pools(
-                surnames=[s for s in _H4_SURNAMES if s not in sur],
-                given_m=[g for g in _H4_GIVEN_M if g not in given],
-                given_f=[g for g in _H4_GIVEN_F if g not in given],
-                rare=_H4_RARE,
-                compound=_H4_COMPOUND,
-                word_like=_H4_WORD_LIKE,
-            )
+            filtered_pools(earlier, _H4_SURNAMES, _H4_GIVEN_M, _H4_GIVEN_F, _H4_RARE, _H4_COMPOUND, _H4_WORD_LIKE)
         )
     return _POOL[0]
 

@@ -27,11 +27,12 @@ from bench.deid_eval.heldout_common import (
     BASELINE_FORMS,
     KINDS,
     email_local,
+    filtered_pools,
     give_identity,
-    known_pool_names,
     labelled_dob,
     labelled_rid,
     landline,
+    pick_person,
     register,
 )
 from bench.deid_eval.independent import _D, _I, _digits, _full_id, _fw, _Person, _Pools
@@ -130,34 +131,15 @@ _POOL: list[_Pools] = []
 
 def pools() -> _Pools:
     if not _POOL:
-        sur, given = known_pool_names(EARLIER)
         _POOL.append(
-            _Pools(
-                surnames=[s for s in _H5_SURNAMES if s not in sur],
-                given_m=[g for g in _H5_GIVEN_M if g not in given],
-                given_f=[g for g in _H5_GIVEN_F if g not in given],
-                rare=_H5_RARE,
-                compound=_H5_COMPOUND,
-                word_like=_H5_WORD_LIKE,
-            )
+            filtered_pools(EARLIER, _H5_SURNAMES, _H5_GIVEN_M, _H5_GIVEN_F, _H5_RARE, _H5_COMPOUND, _H5_WORD_LIKE)
         )
     return _POOL[0]
 
 
 def new_person(c, with_identity: bool, child: bool, sex: str | None, role: str) -> _Person:
-    rng, pl = c.rng, c.pools
-    sex = sex or rng.choice("男女")
-    r = rng.random()
-    given_pool = pl.given_m if sex == "男" else pl.given_f
-    if r < 0.06:
-        p = _Person(rng.choice(pl.rare), rng.choice(given_pool), sex, "rare_surname")
-    elif r < 0.12:
-        p = _Person(rng.choice(pl.compound), rng.choice(given_pool), sex, "compound_surname")
-    elif r < 0.18:
-        s, g = rng.choice(pl.word_like)
-        p = _Person(s, g, sex, "word_like_name")
-    else:
-        p = _Person(rng.choice(pl.surnames), rng.choice(given_pool), sex, "ordinary")
+    rng = c.rng
+    p = pick_person(c, sex, (0.06, 0.12, 0.18))
     if with_identity:
         age = give_identity(c, p, child)
         if age >= 18 and rng.random() < 0.06:

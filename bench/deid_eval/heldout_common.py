@@ -1,10 +1,12 @@
-"""Helpers that the later held-out splits (heldout3.py, heldout4.py, heldout5.py) share.
+"""Helpers that the later held-out splits (heldout3.py … heldout6.py) share.
 
 Nothing here names a form, a style or a decoy of any split: the helpers give a patient an identity,
 put a label before a resident ID or a date of birth from a split's own label table, build the local
 part of an e-mail address, collect the name pools of earlier splits and register a split with
 ``independent.py``. They were written once for heldout3 and copied into heldout4; the copies are
-now here, and heldout3 and heldout4 produce byte-identical output through them.
+now here, and heldout3 and heldout4 produce byte-identical output through them. The pool filter
+and the person picker that heldout4 and heldout5 (and heldout3, for the picker) had written
+out each came here with heldout6; every earlier split's output is unchanged (tested by sha256).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date, timedelta
 from types import ModuleType
 
 from bench.deid_eval import independent as ind
-from bench.deid_eval.independent import _digits, _Person, gb11643_check
+from bench.deid_eval.independent import _digits, _Person, _Pools, gb11643_check
 
 #: the kinds of the later splits: dev's nine and heldout2's ``other_contact``
 KINDS = ind.IDENTIFIER_KINDS + ("other_contact",)
@@ -92,6 +94,44 @@ def known_pool_names(splits: tuple[str, ...]) -> tuple[set[str], set[str]]:
         sur |= {s for s, _g in p.word_like}
         given |= set(p.given_m) | set(p.given_f) | {g for _s, g in p.word_like}
     return sur, given
+
+
+def filtered_pools(
+    earlier: tuple[str, ...],
+    surnames: list[str],
+    given_m: list[str],
+    given_f: list[str],
+    rare: tuple[str, ...],
+    compound: tuple[str, ...],
+    word_like: tuple[tuple[str, str], ...],
+) -> _Pools:
+    """A split's own name pools, less any surname or given name that a split in ``earlier`` has."""
+    sur, given = known_pool_names(earlier)
+    return _Pools(
+        surnames=[s for s in surnames if s not in sur],
+        given_m=[g for g in given_m if g not in given],
+        given_f=[g for g in given_f if g not in given],
+        rare=rare,
+        compound=compound,
+        word_like=word_like,
+    )
+
+
+def pick_person(c, sex: str | None, cuts: tuple[float, float, float]) -> _Person:
+    """A person from the note's pools: a rare surname below ``cuts[0]``, a compound surname below
+    ``cuts[1]``, a word-like name below ``cuts[2]``, an ordinary name above (one draw decides)."""
+    rng, pl = c.rng, c.pools
+    sex = sex or rng.choice("男女")
+    r = rng.random()
+    given_pool = pl.given_m if sex == "男" else pl.given_f
+    if r < cuts[0]:
+        return _Person(rng.choice(pl.rare), rng.choice(given_pool), sex, "rare_surname")
+    if r < cuts[1]:
+        return _Person(rng.choice(pl.compound), rng.choice(given_pool), sex, "compound_surname")
+    if r < cuts[2]:
+        s, g = rng.choice(pl.word_like)
+        return _Person(s, g, sex, "word_like_name")
+    return _Person(rng.choice(pl.surnames), rng.choice(given_pool), sex, "ordinary")
 
 
 def register(
