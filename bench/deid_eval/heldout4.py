@@ -139,7 +139,9 @@ def pools() -> _Pools:
     if not _POOL:
         earlier = ("dev", "heldout", "heldout2", "heldout3")
         _POOL.append(
-            filtered_pools(earlier, _H4_SURNAMES, _H4_GIVEN_M, _H4_GIVEN_F, _H4_RARE, _H4_COMPOUND, _H4_WORD_LIKE)
+            filtered_pools(
+                earlier, _H4_SURNAMES, _H4_GIVEN_M, _H4_GIVEN_F, _H4_RARE, _H4_COMPOUND, _H4_WORD_LIKE
+            )
         )
     return _POOL[0]
 

@@ -132,7 +132,9 @@ _POOL: list[_Pools] = []
 def pools() -> _Pools:
     if not _POOL:
         _POOL.append(
-            filtered_pools(EARLIER, _H5_SURNAMES, _H5_GIVEN_M, _H5_GIVEN_F, _H5_RARE, _H5_COMPOUND, _H5_WORD_LIKE)
+            filtered_pools(
+                EARLIER, _H5_SURNAMES, _H5_GIVEN_M, _H5_GIVEN_F, _H5_RARE, _H5_COMPOUND, _H5_WORD_LIKE
+            )
         )
     return _POOL[0]
 

@@ -178,7 +178,9 @@ def new_person(c, with_identity: bool, child: bool, sex: str | None, role: str) 
 def pinyin(person: _Person) -> tuple[str, str]:
     """(surname, given name) in upper-case pinyin, as a passport spells them."""
     sur = SURNAME_PINYIN.get(person.surname) or _EXTRA_PINYIN[person.surname]
-    given = _GIVEN_PINYIN_M.get(person.given) or _GIVEN_PINYIN_F.get(person.given) or _EXTRA_PINYIN[person.given]
+    given = (
+        _GIVEN_PINYIN_M.get(person.given) or _GIVEN_PINYIN_F.get(person.given) or _EXTRA_PINYIN[person.given]
+    )
     return sur.upper(), given.upper()
 
 
@@ -290,7 +292,9 @@ def rid_labelled(c) -> list:
 
 
 def _rec_digits(c) -> str:
-    return c.patient.cache.setdefault("rec_inpatient_no", _digits(c.rng, c.pick((6, 7, 8)), first_nonzero=True))
+    return c.patient.cache.setdefault(
+        "rec_inpatient_no", _digits(c.rng, c.pick((6, 7, 8)), first_nonzero=True)
+    )
 
 
 def _float(v: str) -> str:
@@ -376,7 +380,13 @@ def card(c, labelled: bool, forms: tuple[str, ...] | None) -> list | str:
 # -- bank cards, e-mail, other contacts ----------------------------------------------------------
 
 # (country, bank-code shape, account shape): DE 8 + 10 digits, GB 4 letters + 6 + 8 digits, NL 4 letters + 10
-_IBAN_LAYOUT = (("DE", "", 18), ("GB", "NWBK", 14), ("GB", "MIDL", 14), ("NL", "ABNA", 10), ("NL", "INGB", 10))
+_IBAN_LAYOUT = (
+    ("DE", "", 18),
+    ("GB", "NWBK", 14),
+    ("GB", "MIDL", 14),
+    ("NL", "ABNA", 10),
+    ("NL", "INGB", 10),
+)
 
 
 def iban_check(country: str, bban: str) -> str:
@@ -425,7 +435,13 @@ def mail_header(c) -> list:
             ">",
         ]
     a = _mailbox(c, c.pick((None, _VIP_DOMAINS)))
-    return [c.pick(("报告已发送至 mailto:", "邮件链接 mailto:")), _I("email", "mailto_link", a, True), "（", p.sex, "）"]
+    return [
+        c.pick(("报告已发送至 mailto:", "邮件链接 mailto:")),
+        _I("email", "mailto_link", a, True),
+        "（",
+        p.sex,
+        "）",
+    ]
 
 
 def contact(c, person: _Person | None = None, labelled: bool = True) -> list:
@@ -484,11 +500,18 @@ ind._OUT_OF_TOWN["heldout6"] = (
     ("湖北省黄冈市浠水县", "清泉镇", "问津路"),
     ("甘肃省天水市甘谷县", "大像山镇", "渭水大道"),
 )
-_ZIP = {"徐汇区": "2002", "静安区": "2000", "虹口区": "2000", "嘉定区": "2018", "青浦区": "2017", "松江区": "2016"}
+_ZIP = {
+    "徐汇区": "2002",
+    "静安区": "2000",
+    "虹口区": "2000",
+    "嘉定区": "2018",
+    "青浦区": "2017",
+    "松江区": "2016",
+}
 
 
-def _home(c) -> tuple[str, str, str]:
-    """(district, street and house number, postcode) of the patient's home, the same all note long."""
+def _home(c) -> tuple[str, str, str, str]:
+    """(district, road, house number, postcode) of the patient's home, the same all note long."""
     p = c.patient
     if "h6_home" not in p.cache:
         rng = c.rng
@@ -497,20 +520,19 @@ def _home(c) -> tuple[str, str, str]:
         road = c.pick(streets[district])
         lane, bldg = rng.randrange(1, 1500), rng.randrange(1, 40)
         room = rng.randrange(1, 25) * 100 + rng.randrange(1, 7)
-        p.cache["h6_home"] = (district, f"{road}{lane}弄{bldg}号{room}室", _ZIP[district] + _digits(rng, 2))
+        p.cache["h6_home"] = (district, road, f"{lane}弄{bldg}号{room}室", _ZIP[district] + _digits(rng, 2))
     return p.cache["h6_home"]
 
 
 def hl7_xad(c) -> _I:
-    district, street, zip_ = _home(c)
-    return _I("address", "hl7_xad", f"{street}^^上海市^{district}^{zip_}^CHN", False)
+    district, road, house, zip_ = _home(c)
+    return _I("address", "hl7_xad", f"{road}{house}^^上海市^{district}^{zip_}^CHN", False)
 
 
 def csv_columns(c) -> _I:
     """The address spread over the columns of a spreadsheet (province, district, road, house)."""
-    district, street, _zip = _home(c)
-    i = street.index("路") + 1
-    return _I("address", "csv_columns", f"上海市,{district},{street[:i]},{street[i:]}", False)
+    district, road, house, _zip = _home(c)
+    return _I("address", "csv_columns", f"上海市,{district},{road},{house}", False)
 
 
 def gps(c, labelled: bool = True) -> _I:
@@ -536,7 +558,10 @@ def address(c, labelled: bool) -> _I | None:
 
 
 def hl7_stamp(c) -> _D:
-    t = c.visit.strftime("%Y%m%d") + f"{c.rng.randrange(7, 22):02d}{c.rng.randrange(0, 60):02d}{c.rng.randrange(0, 60):02d}"
+    t = (
+        c.visit.strftime("%Y%m%d")
+        + f"{c.rng.randrange(7, 22):02d}{c.rng.randrange(0, 60):02d}{c.rng.randrange(0, 60):02d}"
+    )
     return _D("hl7_meta", t)
 
 
@@ -557,7 +582,14 @@ def oid(c) -> _D:
     return _D("oid", c.pick(_OIDS))
 
 
-_LOINC = {"血糖": "2345-7", "肌酐": "2160-0", "血红蛋白": "718-7", "白细胞": "6690-2", "ALT": "1742-6", "HbA1c": "4548-4"}
+_LOINC = {
+    "血糖": "2345-7",
+    "肌酐": "2160-0",
+    "血红蛋白": "718-7",
+    "白细胞": "6690-2",
+    "ALT": "1742-6",
+    "HbA1c": "4548-4",
+}
 
 
 def loinc(c) -> list:
@@ -579,11 +611,17 @@ def mangled(c) -> _D:
 
 
 def sms_template(c) -> list:
-    return [c.pick(("模板CODE：", "TemplateCode=", "短信模板 ")), _D("sms_template_code", "SMS_" + _digits(c.rng, c.pick((8, 9)), True))]
+    return [
+        c.pick(("模板CODE：", "TemplateCode=", "短信模板 ")),
+        _D("sms_template_code", "SMS_" + _digits(c.rng, c.pick((8, 9)), True)),
+    ]
 
 
 def chat_time(c, minutes: int) -> _D:
-    t = c.visit.strftime("%Y-%m-%d") + f" {8 + minutes // 60:02d}:{minutes % 60:02d}:{c.rng.randrange(0, 60):02d}"
+    t = (
+        c.visit.strftime("%Y-%m-%d")
+        + f" {8 + minutes // 60:02d}:{minutes % 60:02d}:{c.rng.randrange(0, 60):02d}"
+    )
     return _D("chat_timestamp", t)
 
 
@@ -595,7 +633,10 @@ _FORMS = ("YW-BW-003", "HL-JJ-012", "YW-ZQ-021", "XF-BW-01", "YWB-2019-07")
 
 
 def form_code(c) -> list:
-    return [c.pick(("表单编号：", "文件编号 ", "表单号：")), _D("form_code", c.pick(_FORMS) + c.pick(("", " V2.1", " V3.0")))]
+    return [
+        c.pick(("表单编号：", "文件编号 ", "表单号：")),
+        _D("form_code", c.pick(_FORMS) + c.pick(("", " V2.1", " V3.0"))),
+    ]
 
 
 def ecg(c) -> list:
@@ -657,7 +698,9 @@ def csv_row(c) -> list:
             cells.append(excel_serial(p))
         elif k == "rid":
             head.append("身份证号")
-            cells.append(["'" if c.chance(0.6) else '="', _I("resident_id", "excel_text_cell", _full_id(p), False)])
+            cells.append(
+                ["'" if c.chance(0.6) else '="', _I("resident_id", "excel_text_cell", _full_id(p), False)]
+            )
             if cells[-1][0] == '="':
                 cells[-1].append('"')
         elif k == "phone":
@@ -720,7 +763,12 @@ def _s_fhir_json(c) -> None:
     p = c.patient
     d.f("区域平台调阅（FHIR）{dt}：\n", dt=c.date_decoy())
     d.put('{"resourceType":"Patient","meta":{"lastUpdated":"')
-    d.put(_D("hl7_meta", c.visit.isoformat() + f"T{c.rng.randrange(7, 22):02d}:{c.rng.randrange(0, 60):02d}:00+08:00"))
+    d.put(
+        _D(
+            "hl7_meta",
+            c.visit.isoformat() + f"T{c.rng.randrange(7, 22):02d}:{c.rng.randrange(0, 60):02d}:00+08:00",
+        )
+    )
     d.put('"},"identifier":[{"system":"urn:oid:')
     d.put(oid(c))
     d.put('","value":"')
@@ -774,7 +822,9 @@ def _s_ward_round_asr(c) -> None:
     d.f("，今天{v}。\n", v=c.vitals("TP"))
     sec += c.rng.randrange(8, 40)
     d.f("[{t}] 说话人1：继续{drug}，", t=timecode(c, sec), drug=c.drug())
-    d.put(["通知家属，", *c.phone_labelled()] if c.chance(0.5) else ["明天复查", c.term(c.pick(c.sp["exams"]))])
+    d.put(
+        ["通知家属，", *c.phone_labelled()] if c.chance(0.5) else ["明天复查", c.term(c.pick(c.sp["exams"]))]
+    )
     d.f("。记录人：{n}", n=c.name(doc, "doctor", True))
 
 
@@ -879,7 +929,12 @@ ind._STYLE_FUNCS.update(
 def _tw_relative(c) -> list:
     rel, relation = c.relative()
     rel.cache["h6_tw"] = True
-    return [f"{relation}在台湾工作，", c.name(rel, "relative", True), " 手机 ", _I("phone", "tw_mobile_local", tw_mobile(c, rel), True)]
+    return [
+        f"{relation}在台湾工作，",
+        c.name(rel, "relative", True),
+        " 手机 ",
+        _I("phone", "tw_mobile_local", tw_mobile(c, rel), True),
+    ]
 
 
 ind._EXTRAS.update(
@@ -887,9 +942,11 @@ ind._EXTRAS.update(
         "contact6": lambda c: contact(c),
         "pid6": lambda c: ["接口日志：", *pid_segment(c)],
         "csv6": lambda c: ["导出：\n", *csv_row(c)] if c.chance(0.6) else c.rid_labelled(),
-        "gps6": lambda c: [c.pick(("家访定位：", "上门随访位置 ", "GPS: ")), gps(c), c.pick(("（精度15米）", ""))]
-        if c.chance(0.45)
-        else c.addr_labelled(),
+        "gps6": lambda c: (
+            [c.pick(("家访定位：", "上门随访位置 ", "GPS: ")), gps(c), c.pick(("（精度15米）", ""))]
+            if c.chance(0.45)
+            else c.addr_labelled()
+        ),
         "mail6": lambda c: mail_header(c) if c.chance(0.45) else ["电子邮箱：", c.email(True)],
         "tw6": _tw_relative,
         "oid6": lambda c: ["检查报告 OID ", oid(c), "，", *c.exam_no()],
@@ -901,7 +958,9 @@ ind._EXTRAS.update(
         "msh6": lambda c: ["消息头：MSH-7 ", hl7_stamp(c), "  MSH-10 ", control_id(c)],
     }
 )
-ind._EXTRA_KIND.update({"contact6": "other_contact", "pid6": "", "csv6": "", "gps6": "", "mail6": "", "tw6": ""})
+ind._EXTRA_KIND.update(
+    {"contact6": "other_contact", "pid6": "", "csv6": "", "gps6": "", "mail6": "", "tw6": ""}
+)
 ID_EXTRAS = ind._ID_EXTRAS + ("contact6", "pid6", "csv6", "gps6", "mail6", "tw6")
 DECOY_EXTRAS = ind._DECOY_EXTRAS + ("oid6", "loinc6", "sms6", "xls6", "ecg6", "form6", "msh6")
 

@@ -75,9 +75,10 @@ def test_heldout3_is_generated_but_not_among_the_iterated_splits():
         "heldout3",
         "heldout4",
         "heldout5",
+        "heldout6",
     )
     with pytest.raises(SystemExit):
-        ind.main(["--split", "heldout6", "--n", "1", "--out", "-"])
+        ind.main(["--split", "heldout7", "--n", "1", "--out", "-"])
 
 
 def test_note_i_depends_only_on_seed_split_and_i():

@@ -18,14 +18,15 @@ from corpus_helpers import gb11643_ok as _gb11643_ok
 from bench.deid_eval import heldout3 as h3
 from bench.deid_eval import heldout4 as h4
 from bench.deid_eval import heldout5 as h5
+from bench.deid_eval import heldout6 as h6
 from bench.deid_eval import independent as ind
 
 # heldout3's own forms are checked in test_heldout3_corpus.py (kept apart: deid developers must not
 # read what they are); the format checks below skip them
-# (and heldout4's and heldout5's in test_heldout4_corpus.py and test_heldout5_corpus.py, for the same reason)
-_H3_ONLY = novel(h3.HELDOUT3_ONLY) | novel(h4.HELDOUT4_ONLY) | novel(h5.HELDOUT5_ONLY)
+# (and heldout4's, heldout5's and heldout6's in test_heldout4/5/6_corpus.py, for the same reason)
+_H3_ONLY = novel(h3.HELDOUT3_ONLY) | novel(h4.HELDOUT4_ONLY) | novel(h5.HELDOUT5_ONLY) | novel(h6.HELDOUT6_ONLY)
 # the splits with about 40 % of their IDs, dates and cards in their own forms
-_LATER = ("heldout3", "heldout4", "heldout5")
+_LATER = ("heldout3", "heldout4", "heldout5", "heldout6")
 
 
 def _ascii(s: str) -> str:
