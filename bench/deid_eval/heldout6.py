@@ -676,7 +676,7 @@ def in1_segment(c) -> list:
     return [
         "IN1|1|310^城镇职工医保||上海市医保||||||||||||",
         caret_name(c, c.patient, False),
-        "|01^本人||||||||||||||||||||||||||||",
+        "|01^本人" + "|" * 32,  # IN1-17 relationship, then empty fields up to IN1-49
         _I("card_number", "hl7_in1", _sscard(c), False),
     ]
 
@@ -755,7 +755,7 @@ def _s_hl7_message(c) -> None:
         d.put(in1_segment(c))
         d.put("\n")
     dxn, icd = c.dx()
-    d.f("DG1|1||{icd}^{dx}\n处理：PID-7格式不符，已通知{nu}重新登记。", icd=icd, dx=dxn, nu=ind._nurse(c))
+    d.f("DG1|1||{icd}^{dx}\n处理：PID段校验失败，已通知{nu}重新登记。", icd=icd, dx=dxn, nu=ind._nurse(c))
 
 
 def _s_fhir_json(c) -> None:
