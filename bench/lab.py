@@ -15,18 +15,20 @@ Runs in its own home (``MEDSHARE_HOME``, default ``var/bench-lab``) so it never 
    ``diseinfo``/``feedetail`` JSON are the seed's. ``loaded_at`` is set to two hours after the event,
    as if the lab sink had loaded the lab day by day, so an incremental run sees only what is new.
    ``lab_emr_notes`` stays empty: no model below staging reads notes.
-3. **full** — ``dbt build --full-refresh`` (12 models, the data tests, the unit test) through
-   :func:`medshare.lab.dbt.build`, in a child process: wall time, and its peak RSS (``ru_maxrss``
-   from ``os.wait4``: dbt and DuckDB both run in that process).
+3. **full** — ``dbt build --full-refresh`` (the models, the data tests, the unit tests) through
+   :func:`medshare.lab.dbt.build`, in a child process: wall time, CPU time (user + system) and peak
+   RSS (``ru_maxrss``), all from ``os.wait4`` (dbt and DuckDB both run in that process), and the
+   slowest nodes (dbt's ``run_results.json``).
 4. **incremental** — one more day appended (the last day's settlements, and the revocations of
-   them, moved one day on with new ids), then ``dbt build`` without ``--full-refresh``: the incremental
-   marts rebuild only the months that received rows; the intermediate tables and
+   them, moved one day on with new ids), then ``dbt build`` without ``--full-refresh``: the staging
+   tables unnest only the settlements loaded since, ``int_settlements_netted`` and the incremental
+   marts rebuild only the months that received rows; ``int_special_drug_items`` and
    ``claim_frequency_severity`` are rebuilt whole, and every test runs again.
 
-The load average is sampled every second during each dbt build (the machine may be shared).
-DuckDB runs with its defaults (threads = cores, ``memory_limit`` 80 % of RAM, spill to
-``<lab>.duckdb.tmp``): the profile (``transforms/profiles.yml``) sets no DuckDB settings.
-Results go to ``bench/results/lab-<N>.json``.
+The load average is sampled every second during each dbt build (the machine may be shared: the
+CPU time depends much less on it than the wall time). DuckDB runs with threads = cores and
+``memory_limit`` ``MEDSHARE_LAB_DUCKDB_MEMORY`` (default 80 % of RAM; ``transforms/profiles.yml``),
+spilling to ``<lab>.duckdb.tmp``. Results go to ``bench/results/lab-<N>.json``.
 """
 
 from __future__ import annotations
@@ -225,7 +227,7 @@ def _child(full_refresh: bool) -> int:
     return 0 if run.success else 1
 
 
-def _slowest(cfg, n: int = 8) -> list[tuple[str, float]]:
+def _slowest(cfg, n: int = 10) -> list[tuple[str, float]]:
     """The ``n`` slowest nodes of the last run (dbt's run_results.json), as (node, seconds)."""
     try:
         data = json.loads((cfg.lab_dir / "dbt" / "target" / "run_results.json").read_text())
@@ -257,6 +259,7 @@ def _measured_build(full_refresh: bool, say) -> dict[str, Any]:
     out = {
         "wall_seconds": round(wall, 1),
         "dbt_seconds": result.get("seconds"),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
         "success": result.get("success", False) and proc.returncode == 0,
         "counts": result.get("counts"),
@@ -266,7 +269,7 @@ def _measured_build(full_refresh: bool, say) -> dict[str, Any]:
         "load_1m_mean": round(sum(loads) / len(loads), 2) if loads else None,
     }
     say(f"  dbt build{' --full-refresh' if full_refresh else ''}: {out['wall_seconds']} s wall "
-        f"({out['dbt_seconds']} s in dbt), peak RSS {out['peak_rss_mb']:,} MB, load {out['load_1m_mean']} "
+        f"({out['dbt_seconds']} s in dbt, {out['cpu_seconds']} s CPU), peak RSS {out['peak_rss_mb']:,} MB, load {out['load_1m_mean']} "
         f"(max {out['load_1m_max']}), {out['counts']}")
     if not out["success"]:
         say(f"  FAILED: {out['failures']}")

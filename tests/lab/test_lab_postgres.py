@@ -1,4 +1,5 @@
-"""The same dbt project on Postgres (the deployment target): build, incremental rebuild, reconcile.
+"""The same dbt project on Postgres (the deployment target): build, incremental rebuild after a day
+of changes (tests/lab/lab_changes.py) equal to a full rebuild, reconcile.
 
 Runs when MEDSHARE_TEST_POSTGRES_URL points at a server (scripts/test-postgres.sh start prints
 one); a database of its own is created and dropped, so other tests' tables are never touched.
@@ -57,13 +58,31 @@ def pg_lab(sim_lab):
 def test_postgres_build_and_reconcile(pg_lab):
     import psycopg2
 
+    from streams.labdb import LabDB
+    from tests.lab.lab_changes import DELETED_MONTH, change_lab
+    from tests.lab.test_lab_incremental import TABLES
+
     cfg, url = pg_lab
     assert dbt.default_target(cfg) == "postgres"
     assert dbt.build(cfg=cfg).success
-    assert dbt.build(cfg=cfg, select="marts").success  # incremental rebuild
+    assert dbt.build(cfg=cfg, select="marts").success  # incremental rebuild, nothing new
+    change_lab(LabDB(url=url, cfg=cfg))
+    assert dbt.build(cfg=cfg).success  # incremental, every model
     con = psycopg2.connect(url)
     try:
         cur = con.cursor()
+
+        def rows(table):
+            cur.execute(f"select * from {table}")
+            return sorted(cur.fetchall(), key=repr)
+
+        incremental = {t: rows(t) for t in TABLES}
+        con.commit()
+        assert dbt.build(cfg=cfg, full_refresh=True).success
+        for table in TABLES:
+            assert rows(table) == incremental[table], table
+        cur.execute("select count(*) from marts.cost_by_disease_age_band where event_month = %s", [DELETED_MONTH])
+        assert cur.fetchone() == (0,)
         cur.execute("""select sum(medfee_sumamt), sum(hifp_pay), sum(psn_cash_pay) from lab_settlements_v2 s
                        where not exists (select 1 from lab_revocations_v2 r where r.revoked_setl_id = s.setl_id)""")
         raw = cur.fetchone()

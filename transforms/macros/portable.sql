@@ -18,7 +18,7 @@
 {#- one row per element of the JSON array column `feedetail` of relation `rel` (lab_settlements_v2):
     (setl_id, item_index from 1, feedetl_sn, med_list_codg, med_chrgitm_type, chrgitm_lv,
      list_sp_item_flag, hi_nego_drug_flag, cnt, det_item_fee_sumamt, fulamt_ownpay_amt, overlmt_amt,
-     preselfpay_amt, inscp_scp_amt) -#}
+     preselfpay_amt, inscp_scp_amt, loaded_at) -#}
 {% macro unnest_fee_lines(rel) %}{{ return(adapter.dispatch('unnest_fee_lines', 'medshare_lab')(rel)) }}{% endmacro %}
 {% macro default__unnest_fee_lines(rel) %}
     select
@@ -35,7 +35,8 @@
         (i.item ->> 'fulamt_ownpay_amt')::decimal(14, 2) as fulamt_ownpay_amt,
         (i.item ->> 'overlmt_amt')::decimal(14, 2) as overlmt_amt,
         (i.item ->> 'preselfpay_amt')::decimal(14, 2) as preselfpay_amt,
-        (i.item ->> 'inscp_scp_amt')::decimal(14, 2) as inscp_scp_amt
+        (i.item ->> 'inscp_scp_amt')::decimal(14, 2) as inscp_scp_amt,
+        s.loaded_at
     from {{ rel }} as s
     cross join lateral jsonb_array_elements(s.feedetail::jsonb) with ordinality as i (item, idx)
 {% endmacro %}
@@ -43,6 +44,7 @@
     with parsed as (
         select
             setl_id,
+            loaded_at,
             from_json(feedetail, '[{"feedetl_sn": "VARCHAR", "med_list_codg": "VARCHAR", "med_chrgitm_type": "VARCHAR",
                                     "chrgitm_lv": "VARCHAR", "list_sp_item_flag": "VARCHAR", "hi_nego_drug_flag": "VARCHAR",
                                     "cnt": "DOUBLE", "det_item_fee_sumamt": "DECIMAL(14,2)",
@@ -51,7 +53,7 @@
         from {{ rel }}
     ),
     exploded as (
-        select setl_id, generate_subscripts(item_list, 1) as item_index, unnest(item_list) as item
+        select setl_id, loaded_at, generate_subscripts(item_list, 1) as item_index, unnest(item_list) as item
         from parsed
     )
     select
@@ -68,12 +70,13 @@
         item.fulamt_ownpay_amt as fulamt_ownpay_amt,
         item.overlmt_amt as overlmt_amt,
         item.preselfpay_amt as preselfpay_amt,
-        item.inscp_scp_amt as inscp_scp_amt
+        item.inscp_scp_amt as inscp_scp_amt,
+        loaded_at
     from exploded
 {% endmacro %}
 
 {#- one row per element of the JSON array column `diseinfo` of relation `rel` (lab_settlements_v2):
-    (setl_id, diag_type, diag_srt_no, diag_code, maindiag_flag) -#}
+    (setl_id, diag_type, diag_srt_no, diag_code, maindiag_flag, loaded_at) -#}
 {% macro unnest_diagnoses(rel) %}{{ return(adapter.dispatch('unnest_diagnoses', 'medshare_lab')(rel)) }}{% endmacro %}
 {% macro default__unnest_diagnoses(rel) %}
     select
@@ -81,7 +84,8 @@
         d.item ->> 'diag_type' as diag_type,
         (d.item ->> 'diag_srt_no')::integer as diag_srt_no,
         d.item ->> 'diag_code' as diag_code,
-        d.item ->> 'maindiag_flag' as maindiag_flag
+        d.item ->> 'maindiag_flag' as maindiag_flag,
+        s.loaded_at
     from {{ rel }} as s
     cross join lateral jsonb_array_elements(s.diseinfo::jsonb) as d (item)
 {% endmacro %}
@@ -89,28 +93,20 @@
     with parsed as (
         select
             setl_id,
+            loaded_at,
             from_json(diseinfo, '[{"diag_type": "VARCHAR", "diag_srt_no": "INTEGER", "diag_code": "VARCHAR",
                                    "maindiag_flag": "VARCHAR"}]') as diag_list
         from {{ rel }}
     ),
     exploded as (
-        select setl_id, unnest(diag_list) as d from parsed
+        select setl_id, loaded_at, unnest(diag_list) as d from parsed
     )
     select
         setl_id,
         d.diag_type as diag_type,
         d.diag_srt_no as diag_srt_no,
         d.diag_code as diag_code,
-        d.maindiag_flag as maindiag_flag
+        d.maindiag_flag as maindiag_flag,
+        loaded_at
     from exploded
-{% endmacro %}
-
-{#- the months an incremental mart must rebuild: those with lab rows loaded after the newest it holds -#}
-{% macro changed_months(netted_rel, month_column='event_month') %}
-    select distinct {{ month_column }}
-    from {{ netted_rel }}
-    where source_loaded_at > (
-        select coalesce(max(source_loaded_at), cast('1970-01-01 00:00:00+00' as timestamp with time zone))
-        from {{ this }}
-    ) - interval '{{ var("incremental_lookback_hours") }} hours'
 {% endmacro %}

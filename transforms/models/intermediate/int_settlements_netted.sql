@@ -1,12 +1,39 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_month',
+    on_schema_change='fail',
+    post_hook="{{ delete_months_gone(ref('int_settlement_events')) }}",
+) }}
 -- One row per settlement with its revocation netted in: a revoked settlement has zero amounts and
 -- net_settlements 0 (2208 revokes in full). A revocation whose settlement is not in the lab has no
 -- row here (it carries no amounts; int_orphan_revocations counts them).
--- month_age_band / year_age_band: the person's band at their first settlement of the month / year,
--- so each person is in exactly one band per month (year): persons add up across bands.
+-- month_age_band: the person's band at their first settlement of the month, so each person is in
+-- exactly one band per month: persons add up across bands (the year's band is
+-- claim_frequency_severity's: a settlement loaded late can change it in every month of the year).
+-- Incremental by month, as the marts: a run rebuilds whole every month with a settlement or
+-- revocation loaded since the last, or whose number of settlements changed (one was deleted), and
+-- deletes the months the lab no longer has (retention).
 with
 
-events as (
+all_events as (
     select * from {{ ref('int_settlement_events') }}
+),
+
+events as (
+    select * from all_events
+    {% if is_incremental() %}
+    where event_month in (
+        select event_month from all_events
+        where source_loaded_at > {{ load_watermark('source_loaded_at') }}
+        union
+        select lab.event_month
+        from (select event_month, count(*) as settlements from all_events group by event_month) as lab
+        left join (select event_month, count(*) as settlements from {{ this }} group by event_month) as held
+            on held.event_month = lab.event_month
+        where held.settlements is null or held.settlements <> lab.settlements
+    )
+    {% endif %}
 ),
 
 netted as (
@@ -52,10 +79,7 @@ banded as (
         *,
         first_value(age_band_at_settlement) over (
             partition by person_key, event_month order by event_hour, settlement_id
-        ) as month_age_band,
-        first_value(age_band_at_settlement) over (
-            partition by person_key, event_year order by event_hour, settlement_id
-        ) as year_age_band
+        ) as month_age_band
     from netted
 )
 

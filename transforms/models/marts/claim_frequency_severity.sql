@@ -8,6 +8,16 @@ netted as (
     select * from {{ ref('int_settlements_netted') }}
 ),
 
+-- the person's band at their first settlement of the year
+year_banded as (
+    select
+        *,
+        first_value(age_band_at_settlement) over (
+            partition by person_key, event_year order by event_hour, settlement_id
+        ) as year_age_band
+    from netted
+),
+
 person_years as (
     select
         event_year,
@@ -17,7 +27,7 @@ person_years as (
         sum(net_settlements) as claims,
         sum(total_amount) as annual_cost,
         sum(out_of_pocket) as annual_out_of_pocket
-    from netted
+    from year_banded
     group by event_year, person_key
 ),
 

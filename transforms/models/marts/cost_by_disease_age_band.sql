@@ -3,6 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key='event_month',
     on_schema_change='fail',
+    post_hook="{{ delete_months_gone(ref('int_settlements_netted')) }}",
 ) }}
 -- Cost and utilisation per month × ICD-10 category × age band × gender × insurance type × visit
 -- type (diagnosis = the main diagnosis, maindiag_flag 1; NONE for a purchase without one): what a

@@ -3,6 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key='event_month',
     on_schema_change='fail',
+    post_hook="{{ delete_months_gone(ref('int_special_drug_items')) }}",
 ) }}
 -- Special-list (特药) and innovative drug use per drug × month × age band, with the out-of-pocket
 -- burden (the out-of-catalogue part, 自费, that basic insurance leaves to the person).

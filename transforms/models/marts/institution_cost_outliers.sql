@@ -3,6 +3,7 @@
     incremental_strategy='delete+insert',
     unique_key='event_month',
     on_schema_change='fail',
+    post_hook="{{ delete_months_gone(ref('int_settlements_netted'), where='net_settlements > 0') }}",
 ) }}
 -- Cost per case of each institution against its peers (all institutions, same month and visit
 -- type): z-score of the institution's cost per case among the peers' costs per case.

@@ -3,6 +3,8 @@
     incremental_strategy='delete+insert',
     unique_key='event_month',
     on_schema_change='fail',
+    post_hook="{{ delete_months_gone(ref('int_settlements_netted'), upstream_month_column='week_month',
+                                     where='net_settlements > 0') }}",
 ) }}
 -- 多卡聚集 supervision signals per institution × ISO week: several distinct cards (person_keys)
 -- settled at the same institution within the same hour (a "cluster hour"), repeatedly, plus the

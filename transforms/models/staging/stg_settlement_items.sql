@@ -1,9 +1,23 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='settlement_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_lines_not_current() }}",
+) }}
 -- One row per fee line (2204) of a lab settlement (the JSON array `feedetail` unnested), with the
--- marts' names beside the interface's.
+-- marts' names beside the interface's. A table, unnested once: parsing the JSON is most of the
+-- cost, and every test and model reading the lines would parse it again from a view. Incremental:
+-- a run unnests only the settlements loaded since the last (an upserted settlement's lines are
+-- replaced whole) and deletes the lines of settlements the lab no longer has
+-- (delete_lines_not_current).
 with
 
 source as (
     select * from {{ source('lab', 'lab_settlements_v2') }}
+    {% if is_incremental() %}
+    where loaded_at > {{ load_watermark('loaded_at') }}
+    {% endif %}
 ),
 
 unnested as (
@@ -34,7 +48,8 @@ renamed as (
         fulamt_ownpay_amt as self_expense,
         overlmt_amt,
         preselfpay_amt,
-        inscp_scp_amt
+        inscp_scp_amt,
+        loaded_at
     from unnested
 )
 
