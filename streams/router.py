@@ -54,15 +54,29 @@ class _Encrypt:
 class _GrantPlan:
     """A grant's projection, its audit field list and where its encrypted paths sit."""
 
-    __slots__ = ("project", "audit_fields", "nested_encrypt")
+    __slots__ = ("project", "audit_fields", "audit_by_head", "nested_encrypt")
 
     def __init__(self, grant) -> None:
         self.project = grant.projector()
         #: (path, treatment, top-level field) of every field the grant passes on
         self.audit_fields = [(path, str(tr), _head(path)) for path, tr in grant.fields.items() if tr.passes]
+        by_head: dict[str, dict[str, str]] = {}
+        for path, tr, head in self.audit_fields:
+            by_head.setdefault(head, {})[path] = tr
+        #: the same grouped by top-level field: one look-up per field of the record, not per path
+        self.audit_by_head = tuple(by_head.items())
         #: top-level fields an ``encrypt`` path reaches inside (``revoke`` of ``revoke.psn_no``)
         self.nested_encrypt = frozenset(_head(p) for p, tr in grant.fields.items()
                                         if tr.kind == "encrypt" and ("." in p or "[]" in p))
+
+    def audit_fields_of(self, record: dict[str, Any]) -> dict[str, str]:
+        """path -> treatment of every passed-on field whose top-level field the record holds
+        (not null); the audit event is written with sorted keys, so grouping changes no byte."""
+        out: dict[str, str] = {}
+        for head, paths in self.audit_by_head:
+            if record.get(head) is not None:
+                out.update(paths)
+        return out
 
 
 @dataclass
@@ -255,8 +269,9 @@ class Router:
             "record_id": audit_rid,
             "person_ref": self._audit.pseudonym(person, domain="person_no"),
             "resident_ref": (self._audit.pseudonym(resident, domain="resident_id") if resident else None),
-            "fields": {path: tr for path, tr, head in plan.audit_fields
-                       if record.get(head) is not None and (covered is None or path in covered)},
+            "fields": (plan.audit_fields_of(record) if covered is None else
+                       {path: tr for path, tr, head in plan.audit_fields
+                        if record.get(head) is not None and path in covered}),
             "consent_id": decision.consent_id,
             "notice_id": notice_id,
             "agreement_id": agreement.agreement_id,
