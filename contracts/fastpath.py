@@ -308,8 +308,12 @@ def _object_post(required: list[tuple[str, Pred]], optional: list[tuple[str, Pre
     """
     if not (required or optional or rules or steps):
         return None
-    posts = tuple(p for _, p in required) * (2 if len(required) == 1 else 1)
-    get_required = _getter([n for n, _ in required])
+    posts = tuple(p for _, p in required)
+    # one required value: fetched and checked once (itemgetter of one key gives a bare value, so
+    # _getter doubles the key; checking it twice cost a v2 settlement a second date-time check
+    # per fee line)
+    get_required = _getter([n for n, _ in required]) if len(required) > 1 else None
+    single_name, single_post = required[0] if len(required) == 1 else (None, None)
     step_values = tuple(s for _, s in steps) * (2 if len(steps) == 1 else 1)
     get_stepped = _getter([n for n, _ in steps])
     opt = tuple(optional)
@@ -319,6 +323,8 @@ def _object_post(required: list[tuple[str, Pred]], optional: list[tuple[str, Pre
         if get_stepped is not None and not _multiples_ok(get_stepped(o), step_values):
             return False
         if get_required is not None and not all(map(call, posts, get_required(o))):
+            return False
+        if single_post is not None and not single_post(o[single_name]):
             return False
         for name, post in opt:
             v = o.get(name)

@@ -51,6 +51,34 @@ class _Encrypt:
         self.value = value
 
 
+class _GrantPlan:
+    """A grant's projection, its audit field list and where its encrypted paths sit."""
+
+    __slots__ = ("project", "audit_fields", "audit_by_head", "nested_encrypt")
+
+    def __init__(self, grant) -> None:
+        self.project = grant.projector()
+        #: (path, treatment, top-level field) of every field the grant passes on
+        self.audit_fields = [(path, str(tr), _head(path)) for path, tr in grant.fields.items() if tr.passes]
+        by_head: dict[str, dict[str, str]] = {}
+        for path, tr, head in self.audit_fields:
+            by_head.setdefault(head, {})[path] = tr
+        #: the same grouped by top-level field: one look-up per field of the record, not per path
+        self.audit_by_head = tuple(by_head.items())
+        #: top-level fields an ``encrypt`` path reaches inside (``revoke`` of ``revoke.psn_no``)
+        self.nested_encrypt = frozenset(_head(p) for p, tr in grant.fields.items()
+                                        if tr.kind == "encrypt" and ("." in p or "[]" in p))
+
+    def audit_fields_of(self, record: dict[str, Any]) -> dict[str, str]:
+        """path -> treatment of every passed-on field whose top-level field the record holds
+        (not null); the audit event is written with sorted keys, so grouping changes no byte."""
+        out: dict[str, str] = {}
+        for head, paths in self.audit_by_head:
+            if record.get(head) is not None:
+                out.update(paths)
+        return out
+
+
 @dataclass
 class Disclosure:
     insurer: str
@@ -89,7 +117,8 @@ class Router:
         #: shared with the lab de-identifier): notes are redacted with them in any written form
         self._memory = None
         self._last_refresh = 0.0
-        self._fields_cache: dict[int, list[tuple[str, str, str]]] = {}
+        #: per grant (by id: the grants live as long as ``self.agreements``)
+        self._plans: dict[int, _GrantPlan] = {}
 
     def refresh_consents(self, max_age_s: float = 0.2) -> None:
         """Apply consent events stored since the last look (revocations take effect from here on)."""
@@ -98,13 +127,12 @@ class Router:
             self.registry.refresh()
             self._last_refresh = now
 
-    def _audit_fields(self, grant) -> list[tuple[str, str, str]]:
-        """(path, treatment, top-level field) of every field the grant passes on, computed once."""
-        key = id(grant)
-        if key not in self._fields_cache:
-            self._fields_cache[key] = [(path, str(tr), path.split("[]")[0].split(".")[0])
-                                       for path, tr in grant.fields.items() if tr.passes]
-        return self._fields_cache[key]
+    def _plan(self, grant) -> _GrantPlan:
+        """What a disclosure under ``grant`` needs of it beyond the record, computed once."""
+        plan = self._plans.get(id(grant))
+        if plan is None:
+            plan = self._plans[id(grant)] = _GrantPlan(grant)
+        return plan
 
     def encryptor(self, code: str):
         from privacy.crypto import Encryptor
@@ -207,14 +235,17 @@ class Router:
                 return None
             raise Rejected("agreement", f"treatment {kind!r} of {path} is not implemented")
 
-        projected = grant.project(record, treat=treat, treat_plain=covered is not None)
+        plan = self._plan(grant)
+        projected = plan.project(record, treat, covered is not None)
         enc = self.encryptor(code)
-        if _has_nested_encrypt(grant):
-            projected = _encrypt_marked(projected, enc, topic, rid, prefix="")
-        else:
-            for k, v in projected.items():
-                if isinstance(v, _Encrypt):
-                    projected[k] = enc.encrypt(v.value, topic=topic, record_id=rid, field=k)
+        # markers sit at the top level, or under a field that an encrypt path reaches into
+        # (``revoke.psn_no``): only those fields are walked, not every fee line of a settlement
+        nested = plan.nested_encrypt
+        for k, v in projected.items():
+            if isinstance(v, _Encrypt):
+                projected[k] = enc.encrypt(v.value, topic=topic, record_id=rid, field=k)
+            elif k in nested:
+                projected[k] = _encrypt_marked(v, enc, topic, rid, prefix=k)
         key = pseudo.pseudonym(person, domain="partition-key")
         out_id = f"{code}:revoke:{rid}" if revocation else f"{code}:{rid}"
         #: the disclosure's id in the audit log: a revocation's is ``<setl_id>-R`` (as its claim result's)
@@ -238,8 +269,9 @@ class Router:
             "record_id": audit_rid,
             "person_ref": self._audit.pseudonym(person, domain="person_no"),
             "resident_ref": (self._audit.pseudonym(resident, domain="resident_id") if resident else None),
-            "fields": {path: tr for path, tr, head in self._audit_fields(grant)
-                       if record.get(head) is not None and (covered is None or path in covered)},
+            "fields": (plan.audit_fields_of(record) if covered is None else
+                       {path: tr for path, tr, head in plan.audit_fields
+                        if record.get(head) is not None and path in covered}),
             "consent_id": decision.consent_id,
             "notice_id": notice_id,
             "agreement_id": agreement.agreement_id,
@@ -250,8 +282,8 @@ class Router:
         return Disclosure(code, output, audit)
 
 
-def _has_nested_encrypt(grant) -> bool:
-    return any(("." in p or "[]" in p) for p, tr in grant.fields.items() if tr.kind == "encrypt")
+def _head(path: str) -> str:
+    return path.split("[]")[0].split(".")[0]
 
 
 def _encrypt_marked(value: Any, enc, topic: str, record_id: str, prefix: str) -> Any:
