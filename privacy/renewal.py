@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Any
 
 from privacy.agreements import AgreementSet
-from privacy.consent import ConsentRegistry
 from privacy.notice import NoticeBook
 
 #: nothing flows under the consent for at least one grant of its purpose: the person must consent again
@@ -51,13 +50,15 @@ class Renewal:
         return d
 
 
-def renewals(registry: ConsentRegistry, notices: NoticeBook, agreements: AgreementSet,
-             at: datetime) -> list[Renewal]:
-    """Every consent in force at ``at`` whose notice does not cover its purpose's grants in the
-    agreement in force at ``at`` (consents of insurers without an agreement in force are left out:
-    nothing is sent to them at all)."""
+InForce = list[tuple[str, tuple[str, str, str], str | None, datetime]]
+
+
+def renewals(in_force: InForce, notices: NoticeBook, agreements: AgreementSet, at: datetime) -> list[Renewal]:
+    """Of ``in_force`` (``ConsentRegistry.in_force(at)``), every consent whose notice does not cover
+    its purpose's grants in the agreement in force at ``at`` (consents of insurers without an
+    agreement in force are left out: nothing is sent to them at all)."""
     out = []
-    for consent_id, (person, insurer, purpose), notice_id, valid_to in registry.in_force(at):
+    for consent_id, (person, insurer, purpose), notice_id, valid_to in in_force:
         try:
             agreement = agreements.for_insurer(insurer)
         except KeyError:
@@ -80,13 +81,13 @@ def renewals(registry: ConsentRegistry, notices: NoticeBook, agreements: Agreeme
     return sorted(out, key=lambda r: (r.insurer, r.purpose, r.person_no, r.consent_id))
 
 
-def summary(registry: ConsentRegistry, found: list[Renewal], at: datetime) -> dict[str, Any]:
+def summary(in_force: InForce, found: list[Renewal], at: datetime) -> dict[str, Any]:
     """Per insurer and purpose: consents in force, how many need renewal (fresh / partial), and the
     reasons with their counts."""
-    in_force = Counter((ins, purpose) for _cid, (_p, ins, purpose), _n, _v in registry.in_force(at))
+    counts = Counter((ins, purpose) for _cid, (_p, ins, purpose), _n, _v in in_force)
     groups: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"in_force": 0, FRESH: 0, PARTIAL: 0, "reasons": Counter()})
-    for key, n in in_force.items():
+    for key, n in counts.items():
         groups[key]["in_force"] = n
     for r in found:
         g = groups[(r.insurer, r.purpose)]

@@ -199,9 +199,10 @@ def renewals_cmd(
     when = parse_time(at, "--at") or datetime.now(SHANGHAI)
     agreements = load_agreements()
     with _open(db) as registry:
-        found = [r for r in renewals(registry, NoticeBook.load(agreements), agreements, when)
-                 if insurer is None or r.insurer == insurer]
-        report = summary(registry, found, when)
+        in_force = registry.in_force(when)
+    found = [r for r in renewals(in_force, NoticeBook.load(agreements), agreements, when)
+             if insurer is None or r.insurer == insurer]
+    report = summary(in_force, found, when)
     if insurer is not None:
         report["groups"] = [g for g in report["groups"] if g["insurer"] == insurer]
     if out is not None:

@@ -33,11 +33,11 @@ def test_a_renamed_source_needs_fresh_consent_and_a_consent_on_the_new_notice_is
     assert reg.apply(grant_event(old_notice)).applied == 1
     assert reg.apply(grant_event(new_notice, when="2026-07-15T10:00:00+08:00", event_id="E2", consent_id="C2",
                                  person_no="P2")).applied == 1
-    found = renewals(reg, b, current, AT)
+    found = renewals(reg.in_force(AT), b, current, AT)
     assert [(r.consent_id, r.person_no, r.status) for r in found] == [("C1", "P1", FRESH)]
     assert found[0].notice_id == old_notice and found[0].notice_in_force == new_notice
     assert found[0].reasons == ("platform.settlements.v2: source platform.settlements.v2 was not in the notice",)
-    s = summary(reg, found, AT)["groups"]
+    s = summary(reg.in_force(AT), found, AT)["groups"]
     assert s == [{"insurer": "acme", "purpose": "claims", "in_force": 2, FRESH: 1, PARTIAL: 0, "covered": 1,
                   "reasons": {found[0].reasons[0]: 1}}]
 
@@ -57,7 +57,7 @@ def test_a_new_field_leaves_the_consent_partly_covered_and_a_revoked_or_expired_
                                  "insurer_code": "acme", "purpose": "claims",
                                  "event_time": "2026-07-20T10:00:00+08:00"})
     assert reg.apply(revoke).applied == 1
-    found = renewals(reg, b, current, AT)
+    found = renewals(reg.in_force(AT), b, current, AT)
     assert [(r.consent_id, r.status) for r in found] == [("C1", PARTIAL)]
     assert found[0].reasons == ("platform.settlements.v2: fixmedins_code: new field",)
 
