@@ -417,17 +417,16 @@ class AuditStore:
     """The append-only, hash-chained disclosure log (SQLAlchemy Core; SQLite or Postgres)."""
 
     def __init__(self, url: str | Engine | None = None, checkpoint: Path | None = None) -> None:
-        from privacy.consent import _engine
+        from privacy.audit_tree import tree_metadata
+        from privacy.consent import _engine, create_tables
 
         if isinstance(url, Engine):
             self.engine = url
         else:
             self.engine = _engine(url or default_url())
         self.checkpoint = checkpoint
-        from privacy.audit_tree import tree_metadata
-
-        metadata.create_all(self.engine)
-        tree_metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
+        create_tables(self.engine, tree_metadata)
         try:
             with self.engine.begin() as conn:
                 if conn.execute(select(audit_head.c.id).where(audit_head.c.id == 1)).first() is None:

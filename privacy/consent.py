@@ -87,7 +87,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import StaticPool
 
 from privacy.agreements import SHANGHAI, Category, Purpose
@@ -326,6 +326,42 @@ def _engine(url: str) -> Engine:
     return engine
 
 
+def create_tables(engine: Engine, meta: Any, tables: Sequence[Any] | None = None) -> None:
+    """``meta.create_all``, safe when several processes start on one new database at once.
+
+    ``create_all`` checks for a table and then creates it; two processors started together on a
+    fresh state database both see it missing and the second CREATE fails ("already exists" on
+    SQLite, a duplicate ``pg_type`` row on Postgres). The table is then there, made by the other
+    process: checking again finds it. Any other error is raised.
+    """
+    for attempt in range(5):
+        try:
+            meta.create_all(engine, tables=tables)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError) as exc:
+            if attempt == 4 or not _made_by_another(exc):
+                raise
+
+
+def add_column(engine: Engine, table: str, column: str, ddl_type: str) -> None:
+    """``ALTER TABLE table ADD COLUMN`` unless the column is there (added now by another process too)."""
+    from sqlalchemy import inspect, text
+
+    if column in {c["name"] for c in inspect(engine).get_columns(table)}:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl_type}"))
+    except (OperationalError, ProgrammingError) as exc:
+        if not _made_by_another(exc):
+            raise
+
+
+def _made_by_another(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "already exists" in text or "duplicate" in text
+
+
 class ConsentStore:
     """The append-only consent event log (SQLAlchemy Core)."""
 
@@ -341,7 +377,7 @@ class ConsentStore:
 
                 url = settings().state_database
             self.engine = _engine(url)
-        metadata.create_all(self.engine, tables=[consent_events])
+        create_tables(self.engine, metadata, [consent_events])
         _add_missing_columns(self.engine)
 
     @classmethod
@@ -421,16 +457,9 @@ class ConsentStore:
 
 
 def _add_missing_columns(engine: Engine) -> None:
-    """Add columns newer than a store's creation (``published_us``) to an existing table."""
-    from sqlalchemy import inspect, text
-
-    have = {c["name"] for c in inspect(engine).get_columns(consent_events.name)}
-    if "published_us" not in have:
-        with engine.begin() as conn:
-            conn.execute(text(f"ALTER TABLE {consent_events.name} ADD COLUMN published_us BIGINT"))
-    if "notice_id" not in have:
-        with engine.begin() as conn:
-            conn.execute(text(f"ALTER TABLE {consent_events.name} ADD COLUMN notice_id VARCHAR(80)"))
+    """Add columns newer than a store's creation (``published_us``, ``notice_id``) to an existing table."""
+    add_column(engine, consent_events.name, "published_us", "BIGINT")
+    add_column(engine, consent_events.name, "notice_id", "VARCHAR(80)")
 
 
 def _row(e: ConsentEvent, applied_at_us: int, published_us: int | None = None) -> dict[str, Any]:

@@ -84,7 +84,9 @@ class ErasureLedger:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
+        from privacy.consent import create_tables
+
+        create_tables(engine, metadata)
 
     def requested(self) -> set[str]:
         with self.engine.connect() as conn:

@@ -120,10 +120,10 @@ class EnrolmentRegistry:
 
     def __init__(self, url: str | Engine | None = None) -> None:
         from medshare.claims.state import claims_database
-        from privacy.consent import _engine
+        from privacy.consent import _engine, create_tables
 
         self.engine = url if isinstance(url, Engine) else _engine(url or claims_database())
-        metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
         _add_missing_columns(self.engine)
         self._lock = threading.RLock()
         self._by_person: dict[tuple[str, str], list[Enrolment]] = {}
@@ -276,12 +276,9 @@ class EnrolmentRegistry:
 
 def _add_missing_columns(engine: Engine) -> None:
     """Add columns newer than a database's creation (``published_us``) to an existing table."""
-    from sqlalchemy import inspect, text
+    from privacy.consent import add_column
 
-    have = {c["name"] for c in inspect(engine).get_columns(enrolment_table.name)}
-    if "published_us" not in have:
-        with engine.begin() as conn:
-            conn.execute(text(f"ALTER TABLE {enrolment_table.name} ADD COLUMN published_us BIGINT"))
+    add_column(engine, enrolment_table.name, "published_us", "BIGINT")
 
 
 def parse_error(exc: ValidationError) -> str:

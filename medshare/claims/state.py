@@ -220,13 +220,13 @@ class ClaimStore:
     """The accumulator and ledger tables (create on open)."""
 
     def __init__(self, url: str | Engine | None = None) -> None:
-        from privacy.consent import _engine
+        from privacy.consent import _engine, create_tables
 
         if isinstance(url, Engine):
             self.engine = url
         else:
             self.engine = _engine(url or claims_database())
-        metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
         self._checkpointer: tuple[threading.Event, threading.Thread] | None = None
 
     @classmethod

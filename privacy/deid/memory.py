@@ -90,14 +90,14 @@ class PersonMemory:
     """Keyed digests of each person's identifiers: remember from settlements, recall for notes."""
 
     def __init__(self, key: bytes, url: str | Engine = "sqlite://") -> None:
-        from privacy.consent import _engine
+        from privacy.consent import _engine, create_tables
 
         if len(key) < 16:
             raise ValueError("the memory key must be at least 16 random bytes")
         self._key = key
         self._person_key = hashlib.blake2b(key=key[:64], digest_size=16, person=b"deid-person")
         self.engine = url if not isinstance(url, str) else _engine(url)
-        metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
         #: rows learned in this batch, not yet in the database: person_key -> {digest: kind}
         self._pending: dict[str, dict[bytes, str]] = {}
 
