@@ -106,9 +106,14 @@ def test_multi_card_pattern_is_signalled(sim_lab):
 def test_incremental_rebuild_is_stable_and_docs_generate(sim_lab):
     cfg, path, _, _ = sim_lab
     before = _q(path, "select * from marts.cost_by_disease_age_band order by cell_key")
+    signals = _q(path, "select * exclude (source_loaded_at) from marts.multi_card_signals order by signal_key")
     again = dbt.build(cfg=cfg, select="marts")
     assert again.success
     assert _q(path, "select * from marts.cost_by_disease_age_band order by cell_key") == before
+    # the same figures to the last digit: sums are exact, so the order rows arrive in cannot matter
+    full = dbt.build(cfg=cfg, select="multi_card_signals", full_refresh=True)
+    assert full.success
+    assert _q(path, "select * exclude (source_loaded_at) from marts.multi_card_signals order by signal_key") == signals
     docs = dbt.docs_generate(cfg=cfg)
     assert docs.success
     assert (cfg.lab_dir / "dbt" / "target" / "catalog.json").exists()

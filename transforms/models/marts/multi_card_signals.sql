@@ -30,8 +30,10 @@ peers as (
         event_month,
         diagnosis_group,
         visit_type,
-        avg(cast(length_of_stay as double precision)) as peer_length_of_stay,
-        avg(cast(total_amount as double precision)) as peer_amount
+        -- exact sums divided once (avg over doubles depends on the order rows arrive in, and a
+        -- last-bit difference flipped a rounded ratio between two builds of the same data)
+        cast(sum(length_of_stay) as double precision) / nullif(count(length_of_stay), 0) as peer_length_of_stay,
+        cast(sum(total_amount) as double precision) / nullif(count(total_amount), 0) as peer_amount
     from all_netted
     group by event_month, diagnosis_group, visit_type
 ),
@@ -90,10 +92,11 @@ institution_weeks as (
         min(netted.week_month) as week_month,
         count(distinct netted.person_key) as persons,
         sum(netted.net_settlements) as settlements,
-        sum(cast(netted.length_of_stay as double precision)) as length_of_stay,
-        sum(peers.peer_length_of_stay) as expected_length_of_stay,
-        sum(cast(netted.total_amount as double precision)) as amount,
-        sum(peers.peer_amount) as expected_amount,
+        -- sums in fixed-point decimals, which add up the same in any order
+        sum(cast(netted.length_of_stay as decimal(38, 6))) as length_of_stay,
+        sum(cast(peers.peer_length_of_stay as decimal(38, 6))) as expected_length_of_stay,
+        sum(cast(netted.total_amount as decimal(38, 6))) as amount,
+        sum(cast(peers.peer_amount as decimal(38, 6))) as expected_amount,
         max(netted.source_loaded_at) as source_loaded_at
     from netted
     inner join peers
