@@ -347,8 +347,16 @@ def load_table(table: str, database: str) -> pd.DataFrame:
 
 
 def _quiet_gx() -> None:
+    """No analytics, and no INFO lines from GX: some of its modules set their own loggers to INFO
+    when imported (``data_context.types.base`` announces each ephemeral docs folder), so every GX
+    logger that exists after the import is lowered, not only the package's."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    for name in ("great_expectations", "great_expectations._docs_decorators"):
+    for name in ("great_expectations", "great_expectations._docs_decorators",
+                 "great_expectations.expectations.registry"):  # these log while GX is imported
+        logging.getLogger(name).setLevel(logging.WARNING)
+    import great_expectations  # noqa: F401 - imported here so its loggers exist before they are lowered
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

@@ -9,7 +9,6 @@ data validation) to ``AirflowFailException`` so the task fails at once, without 
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -42,8 +41,9 @@ def platform_extract(data_interval_start: datetime, *, force: bool = False, run_
 
 
 def _quiet_gx() -> None:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    logging.getLogger("great_expectations._docs_decorators").setLevel(logging.WARNING)
+    from contracts.gx import _quiet_gx as quiet
+
+    quiet()
 
 
 def lab_load(data_interval_start: datetime, data_interval_end: datetime, run_id: str | None = None,

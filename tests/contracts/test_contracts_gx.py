@@ -73,6 +73,31 @@ def test_suite_runs_on_a_dataframe_without_a_database():
     assert run.success, [o for o in run.failed]
 
 
+def test_a_run_prints_no_library_noise_when_the_root_logger_is_at_info():
+    """The demo's last step printed GX's INFO lines (a library had set the root logger to INFO)."""
+    import subprocess
+    import sys
+
+    script = """
+import json, logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stdout)
+sys.path[:0] = ['tests/contracts']
+import pandas as pd
+from contract_records import lab_settlement
+from contracts import gx as cgx, registry
+rows = [lab_settlement(i) for i in range(5)]
+df = pd.DataFrame([dict(r, items=json.dumps(r["items"])) for r in rows])
+print("success", cgx.validate_dataframe(registry.load("lab.settlements.v1"), df).success)
+"""
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    lines = (out.stdout + out.stderr).splitlines()
+    assert "success True" in lines
+    assert [ln for ln in lines if "great_expectations" in ln] == []
+
+
 
 
 @pytest.mark.integration
