@@ -40,13 +40,13 @@ from bench.deid_eval.independent import _D, _I, _digits, _full_id, _Person, _Poo
 
 HELDOUT7_ONLY: dict[str, tuple[str, ...]] = {
     "person_name": ("addressee_shou", "deceased_kin_prefix", "pinyin_comma", "romanised_hyphen"),
-    "resident_id": ("glued_to_name", "ideographic_space", "times_sign_x"),
+    "resident_id": ("glued_to_name", "ideographic_space", "joined_with_phone"),
     "phone": ("pbx_nine_prefix", "tel_uri", "ip_dial_prefix"),
-    "card_number": ("cert_zi_di_hao", "no_prefixed"),
+    "card_number": ("member_dependant", "no_prefixed"),
     "hospital_record_no": ("url_query", "slash_joined"),
     "date_of_birth": ("en_ordinal", "cn_numerals_nian", "cn_datetime"),
     "bank_card": ("hk_bank_account", "ecny_wallet"),
-    "address": ("zhi_long", "district_abbrev", "shikumen_room"),
+    "address": ("zhi_long", "district_abbrev", "hash_for_hao"),
     "email": ("wrapped_after_at", "glued_cn_text", "aite_cn"),
     "other_contact": ("line_id", "wx_openid"),
     "style": (
@@ -68,7 +68,7 @@ HELDOUT7_DECOY_KINDS = (
     "gene_variant",
     "standard_no",
     "admin_division_code",
-    "queue_no",
+    "infusion_rate",
     "analyzer_id",
     "radiation_dose",
     "referral_no",
@@ -238,9 +238,10 @@ def deceased(c, person: _Person, relation: str) -> list:
 
 def obituary(c) -> list:
     """A relative's line after the patient died (a later note on the same record)."""
+    if c.age < 18 or c.patient.cache.get("h7_dead"):  # one death per record
+        return _ship(c)
+    c.patient.cache["h7_dead"] = True
     rel, relation = c.relative()
-    if c.age < 18:
-        return c.phone_labelled(rel)
     return [f"{relation}来电：", *deceased(c, c.patient, relation), c.pick(("已于", "于")), c.date_decoy(c.later(3, 60)),
             "去世，申请病历复印"]  # fmt: skip
 
@@ -271,8 +272,6 @@ def _rid7(c, labelled: bool, glued: bool = False) -> _I | None:
     full = _full_id(p)
     if glued:
         return _I("resident_id", "glued_to_name", full, labelled)
-    if full.endswith("X") and c.chance(0.4):
-        return _I("resident_id", "times_sign_x", full[:-1] + "×", labelled)  # the IME's ×, for X
     if c.chance(0.13):
         sp = "\u3000"  # the ideographic space of a form filled in a word processor
         return _I("resident_id", "ideographic_space", f"{full[:6]}{sp}{full[6:14]}{sp}{full[14:]}", labelled)
@@ -288,9 +287,23 @@ def rid_glued(c) -> list:
     return [c.pname(True), _rid7(c, True, glued=True)]
 
 
+def rid_with_phone(c) -> list:
+    """ID and mobile typed into one box of a sign-in sheet, joined by a slash or a comma."""
+    p = c.patient
+    return [
+        c.pick(("身份证/手机：", "证件号/电话 ", "实名（身份证+手机）：")),
+        _I("resident_id", "joined_with_phone", _full_id(p), True),
+        c.pick(("/", "／", "，", "+", "/ ")),
+        _I("phone", "mobile_plain", c.mobile_digits(p), True),
+    ]
+
+
 def rid_labelled(c) -> list:
-    if c.chance(0.14):
+    r = c.rng.random()
+    if r < 0.12:
         return [c.pick(("身份信息：", "实名信息：", "证件：")), *rid_glued(c)]
+    if r < 0.22:
+        return rid_with_phone(c)
     return labelled_rid(c, {})
 
 
@@ -448,9 +461,11 @@ def _card7(c, form: str) -> str:
     key = "h7_" + form
     if key not in p.cache:
         rng = c.rng
-        if form == "cert_zi_di_hao":  # 离休干部医疗证 / 医疗照顾人员证 numbers: 沪离字第012345号
+        if form == "member_dependant":  # an international health plan's member number, -01 the insured
             p.cache[key] = (
-                c.pick(("沪离字第", "沪医照字第", "沪公医字第", "离休证沪字第")) + _digits(rng, 6) + "号"
+                c.pick(("CN", "SH", "MC", "GH"))
+                + _digits(rng, c.pick((7, 8)), True)
+                + c.pick(("-01", "-01", "-02", "/01"))
             )
         else:  # a 社保卡号 written after No. as on the card's back
             body = c.pick((_digits(rng, 9, True), rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") + _digits(rng, 8)))
@@ -459,7 +474,7 @@ def _card7(c, form: str) -> str:
 
 
 _CARD_LABELS = {
-    "cert_zi_di_hao": ("离休干部医疗证：", "医疗证号 ", "医疗照顾证："),
+    "member_dependant": ("会员号：", "Member ID: ", "商保会员卡号 "),
     "no_prefixed": ("社保卡 ", "社会保障卡 ", "医保卡背面 "),
 }
 
@@ -611,9 +626,8 @@ ind._OUT_OF_TOWN["heldout7"] = (
     ("内蒙古自治区赤峰市宁城县", "天义镇", "铁西大街"),
     ("山西省吕梁市孝义市", "新义街道", "府前街"),
 )
-# the old lanes (石库门 里弄) are in the city centre
+# the old lanes with side lanes (支弄) are in the city centre
 _OLD_LANE_DISTRICTS = ("黄浦区", "虹口区")
-_SHIKUMEN_ROOMS = ("前楼", "后楼", "亭子间", "三层阁", "灶披间", "二楼前厢房", "客堂间", "二楼后厢房")
 
 
 def address7(c, labelled: bool, form: str | None = None) -> _I:
@@ -625,7 +639,7 @@ def address7(c, labelled: bool, form: str | None = None) -> _I:
         road = c.pick(streets[district])
         v = f"{district[:-1]}{c.pick(('', ' '))}{road}{rng.randrange(1, 1200)}弄{rng.randrange(1, 40)}号{rng.randrange(1, 20) * 100 + rng.randrange(1, 7)}室"
         return _I("address", form, v, labelled)
-    district = c.pick(_OLD_LANE_DISTRICTS)
+    district = c.pick(_OLD_LANE_DISTRICTS if form == "zhi_long" else list(streets))
     road = c.pick(streets[district])
     head = c.pick(("", district, "上海市" + district))
     lane = rng.randrange(10, 700)
@@ -633,8 +647,9 @@ def address7(c, labelled: bool, form: str | None = None) -> _I:
         v = f"{head}{road}{lane}弄{rng.randrange(1, 12)}支弄{rng.randrange(1, 40)}号" + c.pick(
             ("", "", f"{rng.randrange(1, 4)}楼")
         )
-    else:
-        v = f"{head}{road}{lane}弄{rng.randrange(1, 60)}号{c.pick(_SHIKUMEN_ROOMS)}"
+    else:  # # for 号, as on builders' and property managers' paperwork: 5#302, 5#楼302室
+        bldg, room = rng.randrange(1, 40), rng.randrange(1, 20) * 100 + rng.randrange(1, 7)
+        v = c.pick((f"{head}{road}{lane}弄{bldg}#{room}", f"{head}{road}{lane}弄{bldg}#楼{room}室"))
     return _I("address", form, v, labelled)
 
 
@@ -646,8 +661,9 @@ def address(c, labelled: bool) -> _I | None:
 
 # -- decoys --------------------------------------------------------------------------------------
 
-_EPONYMS = ("墨菲征", "巴宾斯基征", "克氏征", "布氏征", "霍夫曼征", "麦氏点压痛", "拉塞格征", "奥斯勒结节",
-            "库斯莫尔呼吸", "霍纳征", "特鲁索征", "格雷·特纳征")  # fmt: skip
+# signs named after people (dev's clinical terms already hold 墨菲征, 巴氏征 and 麦氏点)
+_EPONYMS = ("克氏征", "布氏征", "霍夫曼征", "拉塞格征", "奥斯勒结节", "库斯莫尔呼吸", "霍纳征", "特鲁索征",
+            "格雷·特纳征", "查多克征", "戈登征", "奥本海姆征", "罗姆伯格征", "陈-施呼吸", "卡伦征")  # fmt: skip
 
 
 def eponym(c) -> list:
@@ -702,11 +718,17 @@ def admin_code(c) -> list:
     ]
 
 
-def queue(c) -> list:
-    return [
-        c.pick(("取药号：", "排队号 ", "叫号 ")),
-        _D("queue_no", f"{c.pick('ABCDEFK')}{c.rng.randrange(1, 400):03d}"),
-    ]
+def infusion(c) -> list:
+    """A pump or drip rate: 泵速 4ml/h, 滴速 40滴/分."""
+    rng = c.rng
+    v = c.pick(
+        (
+            f"泵速 {rng.randrange(1, 25)}ml/h",
+            f"{rng.uniform(0.5, 12):.1f}ml/h",
+            f"滴速 {rng.randrange(20, 80)}滴/分",
+        )
+    )
+    return [c.pick(("微泵维持，", "静滴中，", "输液：")), _D("infusion_rate", v)]
 
 
 _ANALYZERS = (
@@ -789,7 +811,8 @@ def _s_sbar_handover(c) -> None:
     d.f("交接班记录（SBAR）{dept} {dt} 夜班→白班\nS：", dept=c.dept, dt=c.date_decoy())
     d.put(slash_rec(c))
     d.f("，{dx}，今晨诉{s}。\n", dx=c.dx()[0], s=c.sym())
-    d.f("B：{past}史，现用{drug}。\n", past=c.term(c.pick(ind._PAST)), drug=c.drug())
+    d.f("B：{past}史，现用{drug}", past=c.term(c.pick(ind._PAST)), drug=c.drug())
+    d.put(["，", *infusion(c), "。\n"] if c.chance(0.6) else "。\n")
     d.f("A：{v}，", v=c.vitals(c.pick(("TPB", "PBS"))))
     d.put(eponym(c) if c.chance(0.6) else c.lab())
     d.f(
@@ -805,8 +828,7 @@ def _s_sbar_handover(c) -> None:
 def _s_pharmacy_slip(c) -> None:
     d = c.d
     d.f("{fac} 门诊药房 取药凭条\n", fac=c.facility())
-    d.put(queue(c))
-    d.f(" 窗口{w}  ", w=str(c.rng.randrange(1, 12)))
+    d.f("请到{w}号窗口取药  ", w=str(c.rng.randrange(1, 12)))
     d.f("姓名：{n} {age}\n", n=c.pname(True), age=c.age_decoy())
     d.put([c.term(c.pick(c.sp["drugs"])), "（", pack(c), "）×", str(c.rng.randrange(1, 5)), "盒  "])
     d.put(c.approval() if c.chance(0.5) else [pack(c)])
@@ -894,6 +916,8 @@ def _s_claim_investigation(c) -> None:
     d.put(c.dob_labelled())
     d.put("  ")
     d.put(c.rid_labelled())
+    if c.chance(0.45):
+        d.put(["  Member ID: ", _I("card_number", "member_dependant", _card7(c, "member_dependant"), True)])
     d.f("\n就诊：{dx}，{dt}。", dx=c.dx()[0], dt=c.date_decoy())
     d.put(hospital_acct(c) if c.chance(0.5) else c.invoice())
     if c.chance(0.45):
@@ -908,6 +932,7 @@ def _s_claim_investigation(c) -> None:
 def _s_death_certificate(c) -> None:
     d = c.d
     p = c.patient
+    p.cache["h7_dead"] = True
     d.put("居民死亡医学证明（推断）书 摘录\n死者姓名：")
     d.put(c.pname(True))
     d.f("  性别：{s}  ", s=p.sex)
@@ -958,6 +983,7 @@ def _s_family_letter(c) -> None:
         d.put(lineage(c) if c.chance(0.4) else "现已康复")
         d.put("。")
     else:
+        c.patient.cache["h7_dead"] = True
         d.put(["  ", *deceased(c, c.patient, relation)])
         d.f("去年因{dx}在贵科住院，{s}时多亏{doc}照顾。", dx=c.dx()[0], s=c.sym(), doc=c.surname_title())
     d.put("病历资料请")
@@ -1031,9 +1057,9 @@ def _abroad(c) -> list:
 
 def _mail7(c) -> list:
     r = c.rng.random()
-    if r < 0.25:
+    if r < 0.2:
         return glued_mail(c)
-    if r < 0.45:
+    if r < 0.38:
         return wrapped_mail(c)
     return ["电子邮箱：", c.email(True)]
 
@@ -1046,8 +1072,11 @@ def _phone7(c) -> list:
 
 
 def _rid7_line(c) -> list:
-    if c.chance(0.5):
+    r = c.rng.random()
+    if r < 0.3:
         return ["实名登记：", *rid_glued(c)]
+    if r < 0.6:
+        return rid_with_phone(c)
     return c.rid_labelled()
 
 
@@ -1084,7 +1113,7 @@ def _card7_line(c) -> list:
 def _old_lane(c) -> list:
     return [
         c.pick(("老房子地址：", "户籍地址：", "住址：")),
-        address7(c, True, c.pick(("zhi_long", "shikumen_room"))),
+        address7(c, True, c.pick(("zhi_long", "hash_for_hao"))),
     ]
 
 
@@ -1128,7 +1157,7 @@ ind._EXTRAS.update(
         "gene7": gene,
         "std7": lambda c: ["病历导出", *standard(c)],
         "admin7": admin_code,
-        "queue7": lambda c: ["药房", *queue(c)],
+        "pump7": infusion,
         "ana7": analyzer,
         "dose7": rad_dose,
         "ref7": referral,
@@ -1177,7 +1206,7 @@ ID_EXTRAS = ind._ID_EXTRAS + (
     "en7d", "baby7b", "baby7c", "bank7", "mail7c", "mail7b", "ship7e", "obit7d", "en7e", "mail7", "phone7", "rid7", "dob7", "card7", "url7", "ward7", "lane7", "openid7", "ecny7",
 )  # fmt: skip
 DECOY_EXTRAS = ind._DECOY_EXTRAS + (
-    "epon7", "lin7", "campus7", "meet7", "gene7", "std7", "admin7", "queue7", "ana7", "dose7", "ref7", "pack7",
+    "epon7", "lin7", "campus7", "meet7", "gene7", "std7", "admin7", "pump7", "ana7", "dose7", "ref7", "pack7",
     "acct7", "time7", "lin7", "ana7",
 )  # fmt: skip
 
