@@ -39,7 +39,7 @@ from bench.deid_eval.heldout_common import (
 from bench.deid_eval.independent import _D, _I, _digits, _full_id, _Person, _Pools
 
 HELDOUT7_ONLY: dict[str, tuple[str, ...]] = {
-    "person_name": ("addressee_shou", "deceased_kin_prefix", "pinyin_comma", "romanised_hyphen"),
+    "person_name": ("addressee_shou", "deceased_kin_prefix", "pinyin_given_first", "seal_impression"),
     "resident_id": ("glued_to_name", "ideographic_space", "joined_with_phone"),
     "phone": ("pbx_nine_prefix", "tel_uri", "ip_dial_prefix"),
     "card_number": ("member_dependant", "no_prefixed"),
@@ -53,7 +53,7 @@ HELDOUT7_ONLY: dict[str, tuple[str, ...]] = {
         "sbar_handover",
         "pharmacy_slip",
         "remote_mdt",
-        "ltc_assessment",
+        "genetic_report",
         "claim_investigation",
         "death_certificate",
         "record_copy_request",
@@ -124,7 +124,7 @@ _H7_WORD_LIKE = (
     ("明", "朗"),
     ("年", "丰"),
     ("雪", "莲"),
-    ("明", "月"),
+    ("利", "民"),
     ("和", "顺"),
     ("红", "豆"),
     ("泉", "水"),
@@ -133,7 +133,7 @@ _EXTRA_PINYIN = {
     "虢": "guo", "邗": "han", "郈": "hou", "毋": "wu", "佀": "si", "督": "du", "凃": "tu", "种": "chong",
     "宗政": "zongzheng", "濮阳": "puyang", "微生": "weisheng", "公西": "gongxi", "谷梁": "guliang",
     "夹谷": "jiagu", "公羊": "gongyang", "颛孙": "zhuansun",
-    "星": "xing", "睦": "mu", "朗": "lang", "丰": "feng", "莲": "lian", "月": "yue", "顺": "shun", "豆": "dou",
+    "星": "xing", "睦": "mu", "朗": "lang", "丰": "feng", "莲": "lian", "民": "min", "顺": "shun", "豆": "dou",
     "水": "shui",
 }  # fmt: skip
 
@@ -183,27 +183,17 @@ def _py(person: _Person) -> tuple[str, str]:
     return sur, "".join(syl)
 
 
-def pinyin_comma(person: _Person, labelled: bool, c) -> _I:
-    """``FENG, Shuyi``: surname first in capitals, a comma, the given name (English claim forms)."""
+def pinyin_given_first(person: _Person, labelled: bool, c) -> _I:
+    """``Shuyi Feng``: the pinyin given name first, as Western forms and overseas colleagues order it."""
     sur, given = _py(person)
-    v = c.pick(
-        (
-            f"{sur.upper()}, {given.capitalize()}",
-            f"{sur.upper()}, {given.upper()}",
-            f"{sur.capitalize()}, {given.capitalize()}",
-        )
-    )
-    return _I("person_name", "pinyin_comma", v, labelled)
+    v = c.pick((f"{given.capitalize()} {sur.capitalize()}", f"{given.capitalize()} {sur.upper()}"))
+    return _I("person_name", "pinyin_given_first", v, labelled)
 
 
-def romanised_hyphen(person: _Person, labelled: bool, c) -> _I:
-    """``Shu-Yi Feng``: given name first, its syllables joined by a hyphen, as Western forms ask."""
-    sur, syl = _syllables(person)
-    g = "-".join(s.capitalize() for s in syl)
-    g = c.pick((g, g[0] + g[1:].lower()))
-    return _I(
-        "person_name", "romanised_hyphen", c.pick((f"{g} {sur.capitalize()}", f"{g} {sur.upper()}")), labelled
-    )
+def seal(c, person: _Person) -> list:
+    """The impression of a personal seal (印章) on a signed form, as the scan's text layer reads it."""
+    v = _I("person_name", "seal_impression", person.full, True)
+    return c.pick((["【", v, "印】"], [v, "之印"], ["［", v, "章］"], ["（", v, "印）"]))
 
 
 def addressee(c, person: _Person) -> list:
@@ -251,7 +241,7 @@ _EN_STYLES = ("english_mixed", "claim_investigation")
 
 def name(c, person: _Person, context_form: str, labelled: bool):
     if c.style == "english_mixed" and c.chance(0.75 if person is c.patient else 0.5):
-        return pinyin_comma(person, labelled, c)
+        return pinyin_given_first(person, labelled, c)
     form = context_form if person.kind == "ordinary" else person.kind
     return _I("person_name", form, person.full, labelled)
 
@@ -324,7 +314,7 @@ _URL_HOSTS = (
 def url_rec(c, labelled: bool = True) -> list:
     """A report or video-visit link whose query string carries the patient's record number."""
     path = c.pick(
-        ("/report/view?pid=", "/emr/summary?patientId=", "/pacs/viewer?mrn=", "/ih/visit?zyh_id=&patient_no=")
+        ("/report/view?pid=", "/emr/summary?regNo=", "/pacs/viewer?mrn=", "/ih/visit?zyh_id=&patient_no=")
     )
     span = _I("hospital_record_no", "url_query", _rec_digits(c), labelled)
     tail = c.pick(("", "&type=1", "&from=wx"))
@@ -534,9 +524,9 @@ def _mailbox(c) -> tuple[str, str]:
 
 
 def aite(c, labelled: bool = True) -> _I:
-    """The @ written 艾特 (or 圈a), as people type an address into a chat to dodge link filters."""
+    """The @ written 艾特, as people type an address into a chat to dodge link filters."""
     local, dom = _mailbox(c)
-    return _I("email", "aite_cn", f"{local}{c.pick(('艾特', '艾特', '圈a', '(艾特)'))}{dom}", labelled)
+    return _I("email", "aite_cn", f"{local}{c.pick(('艾特', '艾特', '(艾特)', '【艾特】'))}{dom}", labelled)
 
 
 def email(c, labelled: bool) -> _I | None:
@@ -597,19 +587,19 @@ def own_contact(c, person: _Person, form: str, labelled: bool = True) -> list:
 # -- addresses -----------------------------------------------------------------------------------
 
 ind._STREETS["heldout7"] = {
-    "黄浦区": ("蓬莱路", "瞿溪路", "建国东路", "大林路"),
+    "黄浦区": ("瞿溪路", "建国东路", "大林路"),
     "虹口区": ("东余杭路", "塘沽路", "峨眉路", "昆山路"),
-    "杨浦区": ("政通路", "国顺东路", "民京路", "翔殷路"),
-    "普陀区": ("宜川路", "志丹路", "甘泉路", "中江路"),
-    "长宁区": ("安顺路", "哈密路", "剑河路", "娄山关路"),
+    "杨浦区": ("靖宇东路", "国顺东路", "民京路", "铁岭路"),
+    "普陀区": ("志丹路", "中江路", "新村路"),
+    "长宁区": ("水城路", "兴义路", "北渔路"),
     "闵行区": ("红松路", "虹莘路", "平吉路", "银春路"),
 }
 ind._NEW_VILLAGES["heldout7"] = (
     ("杨浦区", "民星新村"),
-    ("普陀区", "宜川三村"),
-    ("长宁区", "剑河小区"),
+    ("普陀区", "志丹苑"),
+    ("长宁区", "水城小区"),
     ("闵行区", "平吉新村"),
-    ("黄浦区", "蓬莱小区"),
+    ("黄浦区", "瞿溪小区"),
     ("虹口区", "塘沽小区"),
 )
 ind._VILLAGES["heldout7"] = (
@@ -617,14 +607,14 @@ ind._VILLAGES["heldout7"] = (
     ("奉贤区", "青村镇", "钱桥村"),
     ("崇明区", "竖新镇", "前卫村"),
     ("浦东新区", "泥城镇", "公平村"),
-    ("嘉定区", "外冈镇", "葛隆村"),
-    ("青浦区", "练塘镇", "东庄村"),
+    ("嘉定区", "外冈镇", "望新村"),
+    ("青浦区", "练塘镇", "长河村"),
 )
 ind._OUT_OF_TOWN["heldout7"] = (
-    ("广西壮族自治区桂林市全州县", "全州镇", "湘山路"),
+    ("广西壮族自治区桂林市全州县", "全州镇", "桂黄路"),
     ("黑龙江省绥化市海伦市", "海北镇", "通江大街"),
     ("内蒙古自治区赤峰市宁城县", "天义镇", "铁西大街"),
-    ("山西省吕梁市孝义市", "新义街道", "府前街"),
+    ("山西省吕梁市孝义市", "新义街道", "兴华路"),
 )
 # the old lanes with side lanes (支弄) are in the city centre
 _OLD_LANE_DISTRICTS = ("黄浦区", "虹口区")
@@ -732,6 +722,8 @@ def infusion(c) -> list:
 
 
 _ANALYZERS = (
+    "Illumina NovaSeq6000",
+    "MGI MGISEQ-2000",
     "Sysmex XN-1000",
     "cobas e801",
     "Beckman AU5800",
@@ -835,7 +827,7 @@ def _s_pharmacy_slip(c) -> None:
     d.f("\n自付：{amt}\n", amt=c.amount(5, 900))
     if c.age <= 10:
         d.put(["出生时间：", _I("date_of_birth", "cn_datetime", cn_datetime(c.patient.dob, c), True), "\n"])
-    if c.chance(0.12):
+    if c.chance(0.06):
         d.put(["下单账号 ", *own_contact(c, c.patient, "wx_openid"), "\n"])
     if c.chance(0.65):
         d.put("配送到家：")
@@ -860,12 +852,12 @@ def _s_remote_mdt(c) -> None:
     d.put(c.pname(True))
     if c.chance(0.8):
         d.put("（")
-        d.put(pinyin_comma(p, True, c))
+        d.put(pinyin_given_first(p, True, c))
         d.put("）")
     d.f("，{sex}，{age}，", sex=p.sex, age=c.age_decoy())
     d.put(url_rec(c) if c.chance(0.5) else c.rec(True))
     d.f("\n诊断：{dx}。", dx=c.dx()[0])
-    if c.chance(0.2):
+    if c.chance(0.1):
         d.put(["患者经互联网医院接入，", *own_contact(c, p, "wx_openid"), "。"])
     d.put(gene(c) if c.chance(0.5) else c.pick((rad_dose, analyzer))(c))
     d.f("\n参会：{a}、{b}\n", a=c.name(c.staff(), "in_list", False), b=c.name(c.staff(), "in_list", False))
@@ -881,26 +873,32 @@ def _s_remote_mdt(c) -> None:
     )
 
 
-def _s_ltc_assessment(c) -> None:
+def _s_genetic_report(c) -> None:
     d = c.d
-    d.put("上海市长期护理保险需求评估申请表\n申请人：")
+    p = c.patient
+    d.f("基因检测报告  送检：{fac}", fac=c.facility())
+    d.put([campus(c), "\n"] if c.chance(0.5) else "\n")
+    d.put("受检者：")
     d.put(c.pname(True))
-    d.f("  性别：{s}  ", s=c.patient.sex)
-    d.put(c.rid_labelled())
+    d.f("  性别：{s}  ", s=p.sex)
+    d.put(c.dob_labelled())
     d.put("\n")
-    d.put(admin_code(c))
-    d.put("  ")
-    d.put(c.card(True))
-    d.put("\n居住地址：")
-    d.put(address7(c, True) if c.chance(0.4) else c.address(True))
-    d.f("\n主要疾病：{dx}，{s}，", dx=c.dx()[0], s=c.sym())
-    d.put(eponym(c) if c.chance(0.3) else [c.term(c.pick(c.sp["exams"])), "已做"])
+    d.put(c.rid_labelled() if c.chance(0.5) else c.rec(True))
+    d.f("\n临床诊断：{dx}\n", dx=c.dx()[0])
+    d.put(gene(c))
+    d.put(["  ", *analyzer(c)] if c.chance(0.6) else "")
     rel, relation = c.relative()
-    d.f("\n代理人：{r}（{rel}） ", r=c.name(rel, "relative", True), rel=relation)
-    d.put(c.phone(rel, False))
-    if c.chance(0.4):
-        d.put(["，", *ind._h2_contact(c, rel, True)])
-    d.f("\n受理：{n}", n=ind._nurse(c))
+    d.f(
+        "\n家系验证：{rel}{r}同位点{res}\n",
+        rel=relation,
+        r=c.name(rel, "relative", True),
+        res=c.pick(("未检出", "检出杂合变异", "阴性")),
+    )
+    if c.chance(0.3):
+        d.put(["家属联系：", *ind._h2_contact(c, rel, True), "\n"])
+    d.put("遗传咨询：")
+    d.put(ind._doctor(c))
+    d.put(["  报告发送至 ", c.email(True)] if c.chance(0.5) else ["  受检者签章：", *seal(c, p)])
 
 
 def _s_claim_investigation(c) -> None:
@@ -911,13 +909,17 @@ def _s_claim_investigation(c) -> None:
     d.put("）\nInsured / 被保险人：")
     d.put(c.pname(True))
     d.put(" / ")
-    d.put(romanised_hyphen(p, True, c))
+    d.put(pinyin_given_first(p, True, c))
+    if c.chance(0.6):
+        d.put(["  签章：", *seal(c, p)])
     d.put("\n")
     d.put(c.dob_labelled())
     d.put("  ")
     d.put(c.rid_labelled())
     if c.chance(0.45):
         d.put(["  Member ID: ", _I("card_number", "member_dependant", _card7(c, "member_dependant"), True)])
+    if c.chance(0.5):
+        d.put(["  ", *admin_code(c)])
     d.f("\n就诊：{dx}，{dt}。", dx=c.dx()[0], dt=c.date_decoy())
     d.put(hospital_acct(c) if c.chance(0.5) else c.invoice())
     if c.chance(0.45):
@@ -926,7 +928,7 @@ def _s_claim_investigation(c) -> None:
     d.put(hk_account(c) if c.chance(0.2) else c.bank(True))
     inv = c.staff()
     d.put("\n调查员 / Investigator：")
-    d.put(romanised_hyphen(inv, True, c) if c.chance(0.5) else c.name(inv, "doctor", True))
+    d.put(pinyin_given_first(inv, True, c) if c.chance(0.5) else c.name(inv, "doctor", True))
 
 
 def _s_death_certificate(c) -> None:
@@ -946,6 +948,8 @@ def _s_death_certificate(c) -> None:
     rel, relation = c.relative()
     d.f("申报人：{r}（{rel}） 电话：", r=c.name(rel, "relative", True), rel=relation)
     d.put(c.phone(rel, False))
+    if c.chance(0.35):
+        d.put(["  ", *ind._h2_contact(c, rel, True)])
     d.f("\n医师：{doc}", doc=ind._doctor(c))
 
 
@@ -959,7 +963,8 @@ def _s_record_copy_request(c) -> None:
     d.f("  出院 {dt}\n", dt=c.date_decoy())
     d.put("附患者身份证复印件：" if c.chance(0.6) else "委托书注明：")
     d.put(rid_glued(c))
-    d.f("\n代办人：{r}（{rel}）  用途：商保理赔\n", r=c.name(rel, "relative", True), rel=relation)
+    d.f("\n受托人：{r}（{rel}）  用途：商保理赔", r=c.name(rel, "relative", True), rel=relation)
+    d.put(["  委托人签章：", *seal(c, c.patient), "\n"] if c.chance(0.5) else "\n")
     if c.chance(0.35):
         d.put(["电子版发送至：", c.email(True), "\n"])
     d.put("邮寄：")
@@ -1010,7 +1015,7 @@ ind._STYLE_FUNCS.update(
         "sbar_handover": _s_sbar_handover,
         "pharmacy_slip": _s_pharmacy_slip,
         "remote_mdt": _s_remote_mdt,
-        "ltc_assessment": _s_ltc_assessment,
+        "genetic_report": _s_genetic_report,
         "claim_investigation": _s_claim_investigation,
         "death_certificate": _s_death_certificate,
         "record_copy_request": _s_record_copy_request,
@@ -1039,7 +1044,7 @@ def _en_claim(c) -> list:
     p = c.patient
     out: list = [
         "Claim form: Insured ",
-        pinyin_comma(p, True, c) if c.chance(0.5) else romanised_hyphen(p, True, c),
+        pinyin_given_first(p, True, c),
     ]
     if p.dob is not None and c.chance(0.45):
         out += [", DOB ", _I("date_of_birth", "en_ordinal", en_ordinal(p.dob, c), True)]
@@ -1105,6 +1110,10 @@ def _baby(c) -> list:
     return _ship(c)
 
 
+def _seal_line(c) -> list:
+    return [c.pick(("知情同意书签章：", "授权书签章：", "患者签章 ")), *seal(c, c.patient)]
+
+
 def _card7_line(c) -> list:
     form = c.pick(HELDOUT7_ONLY["card_number"])
     return [c.pick(_CARD_LABELS[form]), _I("card_number", form, _card7(c, form), True)]
@@ -1158,6 +1167,8 @@ ind._EXTRAS.update(
         "std7": lambda c: ["病历导出", *standard(c)],
         "admin7": admin_code,
         "pump7": infusion,
+        "seal7": _seal_line,
+        "seal7b": _seal_line,
         "ana7": analyzer,
         "dose7": rad_dose,
         "ref7": referral,
@@ -1185,6 +1196,8 @@ ind._EXTRA_KIND.update(
         "ship7e": "",
         "obit7d": "",
         "en7e": "",
+        "seal7": "",
+        "seal7b": "",
         "obit7c": "",
         "en7d": "",
         "en7": "",
@@ -1203,7 +1216,7 @@ ind._EXTRA_KIND.update(
 )
 ID_EXTRAS = ind._ID_EXTRAS + (
     "ship7", "ship7b", "ship7c", "obit7", "obit7b", "en7", "en7b", "en7c", "baby7", "abroad7", "ship7d", "obit7c",
-    "en7d", "baby7b", "baby7c", "bank7", "mail7c", "mail7b", "ship7e", "obit7d", "en7e", "mail7", "phone7", "rid7", "dob7", "card7", "url7", "ward7", "lane7", "openid7", "ecny7",
+    "en7d", "baby7b", "baby7c", "bank7", "mail7c", "mail7b", "ship7e", "obit7d", "en7e", "seal7", "seal7b", "mail7", "phone7", "rid7", "dob7", "card7", "url7", "ward7", "lane7", "openid7", "ecny7",
 )  # fmt: skip
 DECOY_EXTRAS = ind._DECOY_EXTRAS + (
     "epon7", "lin7", "campus7", "meet7", "gene7", "std7", "admin7", "pump7", "ana7", "dose7", "ref7", "pack7",
