@@ -290,7 +290,7 @@ def rid_with_phone(c) -> list:
 
 def rid_labelled(c) -> list:
     r = c.rng.random()
-    if r < 0.12:
+    if r < 0.12 and c.style != "death_certificate":
         return [c.pick(("身份信息：", "实名信息：", "证件：")), *rid_glued(c)]
     if r < 0.22:
         return rid_with_phone(c)
@@ -1030,6 +1030,8 @@ ind._STYLE_FUNCS.update(
 def _ship(c) -> list:
     rel, _relation = c.relative()
     who = c.pick((c.patient, rel))
+    if c.patient.cache.get("h7_dead"):  # nothing is mailed to a dead patient
+        who = rel
     return [
         c.pick(("检查报告快递：", "病历邮寄：", "药品配送：")),
         *addressee(c, who),

@@ -1789,3 +1789,11 @@ def test_h7_a_record_names_its_dead_patient_once():
         assert len(dead) <= 1, n["note_id"]
         if n["style"] == "death_certificate":
             assert dead == [] and "死者姓名：" in n["text"], n["note_id"]
+        if dead or n["style"] == "death_certificate":  # nothing is mailed to the patient after the death
+            patient, since = (
+                (dead[0]["value"], dead[0]["start"]) if dead else (n["identifiers"][0]["value"], 0)
+            )
+            mailed = [
+                e["value"] for e in n["identifiers"] if e["form"] == "addressee_shou" and e["start"] > since
+            ]
+            assert patient not in mailed, n["note_id"]
