@@ -476,6 +476,19 @@ def test_share_of_new_forms(split):
     assert labelled > cfg.own_labelled_min * sum((e["kind"], e["form"]) in new for e in ids)
 
 
+# every kind often enough to measure its recall on 600 notes (names and phones are the most common)
+_KIND_FLOOR = {"person_name": 2000, "phone": 500, "hospital_record_no": 300}
+
+
+@pytest.mark.parametrize("split", LATER)
+def test_counts_per_kind(split):
+    counts = Counter(e["kind"] for n in corpus(split) for e in n["identifiers"])
+    assert set(counts) == set(ind.SPLIT_KINDS[split])
+    for kind in ind.SPLIT_KINDS[split]:
+        assert counts[kind] >= _KIND_FLOOR.get(kind, 60), (kind, counts[kind])
+    assert counts.most_common(1)[0][0] == "person_name"
+
+
 # --- pools ------------------------------------------------------------------------------------
 
 
