@@ -6,9 +6,9 @@ is caught when its value is gone from the output, widths, spaces and dashes fold
 * **independent** — :func:`bench.deid_eval.independent.generate`, written by someone who did
   not read ``privacy/deid/``, from a description of real notes: thirteen writing styles, every
   identifier form, look-alike decoys and clinical terms. ``split="dev"`` is what the recognisers
-  may be tuned on; ``split="heldout"``, ``"heldout2"``, ``"heldout3"``, ``"heldout4"``, ``"heldout5"``
-  and ``"heldout6"`` are for measuring only. Recall is reported for every identifier kind the split holds (heldout2 to
-  heldout6 add ``other_contact``), whether or not it has a target. Notes are redacted as ``medshare deid text``
+  may be tuned on; ``split="heldout"``, ``"heldout2"``, ``"heldout3"``, ``"heldout4"``, ``"heldout5"``,
+  ``"heldout6"`` and ``"heldout7"`` are for measuring only. Recall is reported for every identifier kind the split holds
+  (heldout2 to heldout7 add ``other_contact``), whether or not it has a target. Notes are redacted as ``medshare deid text``
   does (no known names).
 * **simulator** — the platform simulator's notes (``medshare.simulate.notes``), redacted as the
   lab's de-identifier does: with the person's identifiers known.
