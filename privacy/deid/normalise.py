@@ -173,6 +173,23 @@ _MINGUO = re.compile(
 #: 医师): a two-character name padded to line up with three-character ones. Only the spaces are
 #: dropped; the name recogniser decides. Found from the gaps between two Chinese characters
 _GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
+#: a name cut by a line break (a narrow table cell or a PDF column: 姓名：庞⏎然, 巡回护士：牧⏎月珍,
+#: XM=井振⏎东): one to three characters at the start of a field (after a colon, ``=``, a cell's
+#: bar or tab, two spaces, ``/`` or at a line's start), the break, then one to three characters
+#: that end at a field's end (two spaces, a bar, a tab, ``;``, a bracket, ``/``, a digit, a line
+#: end). Joined only when the whole is two to four characters and opens with a surname; the name
+#: recognisers then read it as any other name
+_WRAPPED_NAME = re.compile(
+    r"(?:^|(?<=[:=|\t\n/\"])|(?<=  ))[ ]?(?P<a>[\u4e00-\u9fff]{1,3})(?P<br>\r?\n)(?P<b>[\u4e00-\u9fff]{1,3})"
+    r"(?=  |[ ]?[|\t;,/()0-9+\"<]|\r?\n|[ ]?$)",
+    re.MULTILINE,
+)
+#: the digits of a date of birth one per box of a paper form, typed with a space between boxes:
+#: 1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3 (eight boxes); joined when they make a date
+_SPACED_DATE = re.compile(
+    r"[12](?<![0-9A-Za-z] .)(?<![0-9A-Za-z].)(?: [0-9]){3}(?:(?P<cn> ?年 ?[0-9](?: [0-9])? ?月 ?[0-9](?: [0-9])? ?[日号])"
+    r"|(?: [0-9]){4})(?![ ]?[0-9A-Za-z])"
+)
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -424,6 +441,9 @@ def _layout_edits(folded: str, pair: bool) -> list[tuple[int, int, list[tuple[st
         edits += _wrapped_edits(folded)
     if " " in folded:
         edits += _spaced_han(folded)
+        edits += _spaced_date_edits(folded)
+    if "\n" in folded:
+        edits += _wrapped_name_edits(folded)
     edits += _punct_edits(folded)
     edits += _era_abbr_edits(folded)
     return edits
@@ -597,6 +617,42 @@ def _wrapped_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int
         if len(digits) <= 19 and _wrapped_number(digits):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
             edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _wrapped_name_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """A name cut by a line break, the break dropped (see _WRAPPED_NAME)."""
+    from privacy.deid.surnames import all_compound
+
+    edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
+    surnames, compound, labels = _surnames(), all_compound(), _spaced_labels()
+    m = _WRAPPED_NAME.search(folded)
+    while m is not None:
+        a, b = m.group("a"), m.group("b")
+        name = a + b
+        if not 2 <= len(name) <= 4 or (name[0] not in surnames and name[:2] not in compound) or a in labels or b in labels:
+            m = _WRAPPED_NAME.search(folded, m.start("b"))  # (the next line may open a cut name)
+            continue
+        start = m.start("a")
+        parts = [(ch, start + i, start + i + 1) for i, ch in enumerate(a)]
+        parts += [(ch, m.start("b") + i, m.start("b") + i + 1) for i, ch in enumerate(b)]
+        edits.append((start, m.end("b"), parts))
+        m = _WRAPPED_NAME.search(folded, m.end("b"))
+    return edits
+
+
+def _spaced_date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """A date's digits one per box (1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3), the spaces dropped;
+    eight bare digits only when they make a date (19391003)."""
+    edits = []
+    for m in _SPACED_DATE.finditer(folded):
+        digits = "".join(ch for ch in m.group() if ch.isdigit())
+        if m.group("cn") is None and not (
+            digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:8] <= "31"
+        ):
+            continue
+        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch != " "]
+        edits.append((m.start(), m.end(), parts))
     return edits
 
 

@@ -42,7 +42,8 @@ _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: (a "No." or "#", a province's one-character name as card issuers print it, a short letter prefix
 #: set off by a space: 沪0012345678, SH 00123456, No.12345678)
 _VALUE = (
-    r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
+    # round 6: a 9-digit card read in groups from a lone first digit (5 8780 2507)
+    r"(?P<v>[0-9][ ](?=[0-9]{3,}[ ]?[0-9]{3})[0-9]{3,8}(?:[ ][0-9]{3,5})?(?![0-9A-Za-z])|(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
     # a military or police document's number: 南字第123456号
