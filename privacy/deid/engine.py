@@ -168,6 +168,7 @@ class Deidentifier:
         if known is not None:
             hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
         threshold = self.score_threshold
+        hits.extend(_number_elsewhere(doc.text, hits))
         if PERSON in wanted:
             hits = _drop_false_names(doc.text, hits)
             hits.extend(_name_elsewhere(doc.text, hits, threshold))
@@ -265,6 +266,32 @@ def _name_elsewhere(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
             for m in re.finditer(" {0,3}".join(map(re.escape, name)), text):
                 if " " in m.group():
                     found.append(Hit(m.start(), m.end(), PERSON, 0.9, "NameElsewhere"))
+    return found
+
+
+#: the kinds of number a label vouches for, found again wherever the note repeats them
+_NUMBER_KINDS = frozenset(("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", ID_NUMBER))
+
+
+def _number_elsewhere(text: str, hits: list[Hit]) -> list[Hit]:
+    """A number a label vouched for once is that identifier wherever else the note writes it
+    (社保卡号 601926466 … SBKH:601926466, in a table, after a word no rule knows): six characters
+    or more, five digits or more, standing alone (no letter or digit either side)."""
+    from privacy.deid.recognizers.base import Hit
+
+    values = {text[h.start : h.end]: h.entity_type for h in hits if h.labelled and h.entity_type in _NUMBER_KINDS}
+    found: list[Hit] = []
+    for value, kind in values.items():
+        if len(value) < 6 or sum(ch.isdigit() for ch in value) < 5:
+            continue
+        pos = text.find(value)
+        while pos != -1:
+            end = pos + len(value)
+            if not (pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalnum()) and not (
+                end < len(text) and text[end].isascii() and text[end].isalnum()
+            ):
+                found.append(Hit(pos, end, kind, 0.85, "NumberElsewhere", True))
+            pos = text.find(value, end)
     return found
 
 

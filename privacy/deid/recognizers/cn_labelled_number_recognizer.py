@@ -188,7 +188,7 @@ class CnLabelledNumberRecognizer(Recognizer):
                     entity = BANK_CARD
             if _accept(text[start:end], entity):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
-        if "\t" in text or "|" in text:
+        if "\t" in text or "|" in text or "," in text or "  " in text:
             hits += self._table(text)
         hits += self._generic(doc, taken)
         if "*" in text:
@@ -296,11 +296,11 @@ class CnLabelledNumberRecognizer(Recognizer):
         pos = 0
         for line in text.split("\n"):
             line_start, pos = pos, pos + len(line) + 1
-            sep = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
+            sep = _separator(line)
             if sep is None:
                 header = None
                 continue
-            cells = _cells(line, sep, line_start)
+            cells = _spaced_cells(line, line_start) if sep == "  " else _cells(line, sep, line_start)
             kinds = [_header_kind(c) for _, _, c in cells]
             if not any(ch.isdigit() for _, _, c in cells for ch in c):
                 header = kinds  # a row without digits is a header (项目 | 结果 | 单位 starts another table)
@@ -319,6 +319,29 @@ class CnLabelledNumberRecognizer(Recognizer):
                 elif kind != "EMAIL" and _accept(cell, kind):
                     hits.append(Hit(start, end, kind, 0.9, self.name, True))
         return hits
+
+
+#: a cell of a table whose columns are lined up with spaces (two or more between cells)
+_SPACED_CELL = re.compile(r"[^ ]+(?: [^ ]+)*")
+
+
+def _separator(line: str) -> str | None:
+    """How a table row separates its cells: a tab, a bar, a comma (CSV pasted from Excel), or
+    runs of spaces lining up columns (three cells or more); None for a line of prose."""
+    if "\t" in line:
+        return "\t"
+    if line.count("|") >= 2:
+        return "|"
+    if line.count(",") >= 2:
+        return ","
+    if line.count("  ") >= 2 and ":" not in line:
+        return "  "
+    return None
+
+
+def _spaced_cells(line: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell of a row lined up with spaces."""
+    return [(offset + m.start(), offset + m.end(), m.group()) for m in _SPACED_CELL.finditer(line) if m.group()]
 
 
 def _cells(line: str, sep: str, offset: int) -> list[tuple[int, int, str]]:
@@ -346,6 +369,12 @@ def _header_kind(cell: str) -> str | None:
         return CONTACT_ID
     if cell in _DOB_HEADERS:
         return DATE_OF_BIRTH
+    if cell.isascii():  # a HIS column named by pinyin initials or in English (SFZH, zyh, PatientID)
+        from privacy.deid.fields import key_kind
+
+        known, kind = key_kind(cell)
+        if known:
+            return kind or ""
     for suffix in ("", "号码", "号", "码"):
         if suffix and not cell.endswith(suffix):
             continue

@@ -90,8 +90,8 @@ class StructuredFieldRecognizer(Recognizer):
             return len(_HAN.findall(value)) >= 4
         if kind == EMAIL:
             return False  # the e-mail recogniser reads it, whatever its key
-        if kind == CONTACT_ID:
-            return len(value) >= 5
+        if kind == CONTACT_ID:  # a handle, not a word (wx: hello)
+            return len(value) >= 5 and any(ch.isdigit() or ch in "_-" for ch in value)
         return _accept(value, kind)
 
     def _name(self, value: str) -> bool:

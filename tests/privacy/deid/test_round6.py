@@ -118,3 +118,27 @@ def test_wrapped_name_maps_back_to_the_original(deidentifier):
     text = "巡回护士：葛\r\n文韬\n备注：无"
     spans = [s for s in deidentifier.analyze(text) if s.entity_type == "PERSON"]
     assert [text[s.start : s.end] for s in spans] == ["葛\r\n文韬"]
+
+
+TABLE_CASES = [
+    # a column header that names an identifier labels the values under it: CSV, spaces, pinyin headers
+    ("姓名,性别,身份证号,住院号\n卢向东,男,110105197602283315,6620914\n", ["卢向东", "110105197602283315", "6620914"], ["男"]),
+    ("姓名    性别  门诊号      卡号\n卢向东  男    20031177    802210093\n", ["卢向东", "20031177", "802210093"], []),
+    ("XM|SFZH|ZYH|LXDH\n甘慧琳|350102197711053025|5520917|13917702245\n",
+     ["甘慧琳", "350102197711053025", "5520917", "13917702245"], []),
+    # columns that name look-alikes or results keep theirs
+    ("项目  结果  单位\nWBC  6.2  10^9/L\nHb  128  g/L\n", [], ["6.2", "128", "g/L"]),
+    ("发票号,批号,金额\n04412093,C240817,356.20\n", [], ["04412093", "C240817", "356.20"]),
+    ("患者诉头痛，无发热，无呕吐\n血压120/80，心率80，体温36.5", [], ["120/80", "36.5", "头痛"]),
+    # a labelled number is that identifier wherever else the note writes it
+    ("医保卡号：610374229  复印件另附 610374229 一份", ["610374229"], ["复印件另附"]),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), TABLE_CASES, ids=[c[0][:24] for c in TABLE_CASES])
+def test_round6_tables(deidentifier, text, gone, kept):
+    out = fold(deidentifier.redact(text).text)
+    for value in gone:
+        assert fold(value) not in out, f"{value!r} left in {deidentifier.redact(text).text!r}"
+    for value in kept:
+        assert fold(value) in out, f"{value!r} lost from {deidentifier.redact(text).text!r}"
