@@ -174,16 +174,15 @@ _MINGUO = re.compile(
 #: dropped; the name recogniser decides. Found from the gaps between two Chinese characters
 _GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
 #: a name cut by a line break (a narrow table cell or a PDF column: 姓名：庞⏎然, 巡回护士：牧⏎月珍,
-#: XM=井振⏎东): one to three characters at the start of a field (after a colon, ``=``, a cell's
-#: bar or tab, two spaces, ``/`` or at a line's start), the break, then one to three characters
-#: that end at a field's end (two spaces, a bar, a tab, ``;``, a bracket, ``/``, a digit, a line
-#: end). Joined only when the whole is two to four characters and opens with a surname; the name
-#: recognisers then read it as any other name
-_WRAPPED_NAME = re.compile(
-    r"(?:^|(?<=[:=|\t\n/\"])|(?<=  ))[ ]?(?P<a>[\u4e00-\u9fff]{1,3})(?P<br>\r?\n)(?P<b>[\u4e00-\u9fff]{1,3})"
-    r"(?=  |[ ]?[|\t;,/()0-9+\"<]|\r?\n|[ ]?$)",
-    re.MULTILINE,
-)
+#: XM=井振⏎东): one to three characters at the start of a field (after a colon, ``=``, a quote, a
+#: cell's bar or tab, two spaces, ``/`` or at a line's start), the break, then one to three
+#: characters that end at a field's end (two spaces, a bar, a tab, ``;``, a bracket, a quote,
+#: ``/``, a digit, a line end). Joined only when the whole is two to four characters, opens with a
+#: surname and neither part is a label; the name recognisers then read it as any other name.
+#: Found from the break (few notes have one between two characters)
+_HAN_BREAK = re.compile(r"[\u4e00-\u9fff](\r?\n)(?=[\u4e00-\u9fff])")
+_NAME_PART_BEFORE = re.compile(r"(?:^|(?<=[:=|\t\n/\"])|(?<=  ))[ ]?([\u4e00-\u9fff]{1,3})$")
+_NAME_PART_AFTER = re.compile(r"[\u4e00-\u9fff]{1,3}(?=  |[ ]?[|\t;,/()0-9+\"<]|\r?\n|[ ]?$)")
 #: the digits of a date of birth one per box of a paper form, typed with a space between boxes:
 #: 1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3 (eight boxes); joined when they make a date
 _SPACED_DATE = re.compile(
@@ -621,23 +620,25 @@ def _wrapped_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int
 
 
 def _wrapped_name_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
-    """A name cut by a line break, the break dropped (see _WRAPPED_NAME)."""
+    """A name cut by a line break, the break dropped (see _HAN_BREAK)."""
     from privacy.deid.surnames import all_compound
 
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     surnames, compound, labels = _surnames(), all_compound(), _spaced_labels()
-    m = _WRAPPED_NAME.search(folded)
-    while m is not None:
-        a, b = m.group("a"), m.group("b")
+    for m in _HAN_BREAK.finditer(folded):
+        br_start, br_end = m.span(1)
+        before = _NAME_PART_BEFORE.search(folded, max(0, br_start - 6), br_start)
+        after = _NAME_PART_AFTER.match(folded, br_end)
+        if before is None or after is None:
+            continue
+        a, b = before.group(1), after.group()
         name = a + b
         if not 2 <= len(name) <= 4 or (name[0] not in surnames and name[:2] not in compound) or a in labels or b in labels:
-            m = _WRAPPED_NAME.search(folded, m.start("b"))  # (the next line may open a cut name)
             continue
-        start = m.start("a")
+        start = before.start(1)
         parts = [(ch, start + i, start + i + 1) for i, ch in enumerate(a)]
-        parts += [(ch, m.start("b") + i, m.start("b") + i + 1) for i, ch in enumerate(b)]
-        edits.append((start, m.end("b"), parts))
-        m = _WRAPPED_NAME.search(folded, m.end("b"))
+        parts += [(ch, br_end + i, br_end + i + 1) for i, ch in enumerate(b)]
+        edits.append((start, after.end(), parts))
     return edits
 
 

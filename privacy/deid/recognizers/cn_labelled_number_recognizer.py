@@ -29,6 +29,7 @@ from privacy.deid.entities import (
     PHONE,
     RESIDENT_ID,
 )
+from privacy.deid.fields import key_kind
 from privacy.deid.labels import CONTACT_LABELS, DOB_LABELS, label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
@@ -300,12 +301,16 @@ class CnLabelledNumberRecognizer(Recognizer):
             if sep is None:
                 header = None
                 continue
+            digits = _DIGIT.search(line) is not None
+            if digits and header is None:
+                continue  # a row under no identifier header (most comma and spaced lines: prose)
             cells = _spaced_cells(line, line_start) if sep == "  " else _cells(line, sep, line_start)
-            kinds = [_header_kind(c) for _, _, c in cells]
-            if not any(ch.isdigit() for _, _, c in cells for ch in c):
-                header = kinds  # a row without digits is a header (项目 | 结果 | 单位 starts another table)
+            if not digits:
+                # a row without digits is a header (项目 | 结果 | 单位 starts another table)
+                kinds = [_header_kind(c) for _, _, c in cells]
+                header = kinds if any(k for k in kinds) else None
                 continue
-            if header is None or len(cells) != len(header):
+            if len(cells) != len(header):
                 continue
             for (start, end, cell), kind in zip(cells, header, strict=True):
                 if kind is None or kind == "":
@@ -321,6 +326,7 @@ class CnLabelledNumberRecognizer(Recognizer):
         return hits
 
 
+_DIGIT = re.compile(r"[0-9]")
 #: a cell of a table whose columns are lined up with spaces (two or more between cells)
 _SPACED_CELL = re.compile(r"[^ ]+(?: [^ ]+)*")
 
@@ -370,8 +376,6 @@ def _header_kind(cell: str) -> str | None:
     if cell in _DOB_HEADERS:
         return DATE_OF_BIRTH
     if cell.isascii():  # a HIS column named by pinyin initials or in English (SFZH, zyh, PatientID)
-        from privacy.deid.fields import key_kind
-
         known, kind = key_kind(cell)
         if known:
             return kind or ""
