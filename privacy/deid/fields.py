@@ -40,32 +40,42 @@ FIELD_KEYS: dict[str, str | None] = {
     # 身份证号 / 证件号码 / 公民身份号码 and English
     **_keys("sfzh sfzhm sfz sfzjhm zjhm zjh gmsfhm gmsfzh sfzjh sfzmhm sfid sfzid idcard idcardno idcardnum idno "
             "idnumber identityno identitycard identitycardno residentid nationalid citizenid certno certid "
-            "certificateno zjhao hzsfzh brsfzh lxrsfzh jhrsfzh", RESIDENT_ID),
+            "certificateno zjhao hzsfzh brsfzh lxrsfzh jhrsfzh shenfenzheng shenfenzhenghao shenfenzhenghaoma "
+            "zhengjianhao zhengjianhaoma idcardnumber idcardid identityid residentidno", RESIDENT_ID),
     # 医保卡号 / 社保卡号 / 个人编号 / 参保号 / 健康卡号 and English
     **_keys("ybkh sbkh ybh sbh ybkhm sbkhm ybbh sbbh ybzh sbzh ybgrbh grbh grbm gbbm cbh cbbh cbrbh cbrid ylzh ylzh "
             "jkkh dzjkkh jmjkkh sbkid ybkid ybid sbid shbzh shbzkh kh kahao cardno cardnum cardnumber insuranceno "
             "insuranceid insurancecardno memberid memberno ssn sscardno socialsecurityno medicalcardno mcardno "
-            "ybpzh dzpzh yldyh xnhzh hzybkh brybkh", MEDICAL_CARD),
+            "ybpzh dzpzh yldyh xnhzh hzybkh brybkh yibaokahao shebaokahao yibaohao shebaohao yibaoka shebaoka "
+            "insurancecardnumber socialsecuritycardno sscardnumber medicalcardnumber healthcardno", MEDICAL_CARD),
     # 住院号 / 门诊号 / 病历号 / 病案号 / 就诊号 / 就诊卡号 / 患者ID and English
     **_keys("zyh zyhm zybh zyid mzh mzhm mzbh mzid jzh jzhm jzbh jzid jzkh zlkh zlh mzkh blh blhm blbh bah bahm "
             "babh basyh jzlsh zylsh mzlsh ghlsh brid brbh brh hzid hzbh hzh patientid patid ptid pid mrn mrno "
             "medicalrecordno recordno caseno visitno visitid admissionno admissionid inpatientno outpatientno "
             "hospitalno empi empiid mpi mpiid hisid dah jkdah dabh yxh fsh pacsid pacsno zsyh wdh wdm sch "
-            "registrationno regno clinicno ipno opno userid", HOSPITAL_RECORD_NO),
+            "registrationno regno clinicno ipno opno userid zhuyuanhao menzhenhao binglihao bingan binganhao "
+            "jiuzhenhao jiuzhenkahao hospno hospid hospitalid inpno inpid admno admid chartno caseid medrecno "
+            "medicalrecordid recno mrnno patno patientno patientnumber inpatientid outpatientid visitnumber",
+            HOSPITAL_RECORD_NO),
     # 姓名 / 患者姓名 / 联系人 / 监护人 / 家属 / 经办人 / 操作员 and English
     **_keys("xm xingming hzxm brxm jzrxm cbrxm lxr lxrxm jjlxr jsxm jhr jhrxm dlr dlrxm wtr wtrxm ysxm hsxm yhxm "
-            "czy czyxm czr lrr lry jbr shr shys zzys zrys sjys kdys bgys name fullname patientname ptname "
+            "czy czyxm czr lrr lry jbr shr shys zzys zrys sjys kdys bgys name fullname patientname ptname patname "
+            "xingming huanzhexingming lianxiren realname truename customername insuredname holdername "
             "contactname guardian guardianname username doctorname nursename operator operatorname khm",
             PERSON),
     # 联系电话 / 手机号 / 电话 and English
     **_keys("lxdh sjh sjhm dh dhhm jtdh lxrdh jsdh jhrdh jjlxrdh gddh yddh lxfs tel telno telephone phone "
-            "phoneno phonenumber mobile mobileno mobilephone cellphone contactphone", PHONE),
+            "phoneno phonenumber mobile mobileno mobilephone cellphone contactphone dianhua shouji shoujihao "
+            "lianxidianhua telnumber mobilenumber contacttel homephone", PHONE),
     # 出生日期 / 出生年月 / 出生时间 and English
-    **_keys("csrq csny csnyr cssj csrqsj birthday birthdate dob dateofbirth birth borndate", DATE_OF_BIRTH),
+    **_keys("csrq csny csnyr cssj csrqsj birthday birthdate dob dateofbirth birth borndate chushengriqi birthdt "
+            "dobdt birthdatetime birthtime", DATE_OF_BIRTH),
     # 家庭地址 / 住址 / 现住址 / 户籍地址 / 联系地址 and English
-    **_keys("dz jtdz jtzz zz xzz xjzdz hjdz hkdz jzdz lxdz txdz address addr homeaddress", ADDRESS),
+    **_keys("dz jtdz jtzz zz xzz xjzdz hjdz hkdz jzdz lxdz txdz address addr homeaddress dizhi zhuzhi jiatingzhuzhi "
+            "contactaddress", ADDRESS),
     # 银行卡号 / 银行账号 / 账号 and English
-    **_keys("yhkh yhzh yhkzh skzh khzh zh bankcard bankcardno bankaccount accountno acctno", BANK_CARD),
+    **_keys("yhkh yhzh yhkzh skzh khzh zh bankcard bankcardno bankaccount accountno acctno yinhangkahao "
+            "bankcardnumber bankaccountno accountnumber", BANK_CARD),
     **_keys("wx wxh qq qqh wechat wechatid weixin", CONTACT_ID),
     **_keys("email mail yx dzyx yxdz", EMAIL),
     # look-alikes: 发票号, 批号, 订单号, 流水号, 结算号, 床号, 标本号, 检验号, 检查号, 报告号, 申请单号, 处方号,

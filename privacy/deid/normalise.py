@@ -180,14 +180,14 @@ _GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
 #: ``/``, a digit, a line end). Joined only when the whole is two to four characters, opens with a
 #: surname and neither part is a label; the name recognisers then read it as any other name.
 #: Found from the break (few notes have one between two characters)
-_HAN_BREAK = re.compile(r"[\u4e00-\u9fff](\r?\n)(?=[\u4e00-\u9fff])")
+_HAN_BREAK = re.compile(r"\r?\n(?=[\u4e00-\u9fff])")
 _NAME_PART_BEFORE = re.compile(r"(?:^|(?<=[:=|\t\n/\"])|(?<=  ))[ ]?([\u4e00-\u9fff]{1,3})$")
 _NAME_PART_AFTER = re.compile(r"[\u4e00-\u9fff]{1,3}(?=  |[ ]?[|\t;,/()0-9+\"<]|\r?\n|[ ]?$)")
 #: the digits of a date of birth one per box of a paper form, typed with a space between boxes:
 #: 1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3 (eight boxes); joined when they make a date
 _SPACED_DATE = re.compile(
-    r"[12](?<![0-9A-Za-z] .)(?<![0-9A-Za-z].)(?: [0-9]){3}(?:(?P<cn> ?年 ?[0-9](?: [0-9])? ?月 ?[0-9](?: [0-9])? ?[日号])"
-    r"|(?: [0-9]){4})(?![ ]?[0-9A-Za-z])"
+    r"[12](?: [0-9]){3}(?:(?P<cn> ?年 ?[0-9](?: [0-9])? ?月 ?[0-9](?: [0-9])? ?[日号])"
+    r"|(?P<sep> ?[\-/.] ?)[0-9](?: [0-9])?(?P=sep)[0-9](?: [0-9])?|(?: [0-9]){4})(?![ ]?[0-9A-Za-z])"
 )
 
 
@@ -626,7 +626,9 @@ def _wrapped_name_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     surnames, compound, labels = _surnames(), all_compound(), _spaced_labels()
     for m in _HAN_BREAK.finditer(folded):
-        br_start, br_end = m.span(1)
+        br_start, br_end = m.span()
+        if br_start == 0 or not "\u4e00" <= folded[br_start - 1] <= "\u9fff":
+            continue
         before = _NAME_PART_BEFORE.search(folded, max(0, br_start - 6), br_start)
         after = _NAME_PART_AFTER.match(folded, br_end)
         if before is None or after is None:
@@ -642,15 +644,25 @@ def _wrapped_name_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int
     return edits
 
 
+def _boxed_date(m: re.Match[str]) -> bool:
+    """The digits of a date in boxes make a date (1 9 3 9 1 0 0 3, 1 9 3 9 - 1 0 - 3)."""
+    groups = re.split(r"[\-/.]", m.group().replace(" ", ""))
+    if len(groups) == 1:
+        digits = groups[0]
+        groups = [digits[:4], digits[4:6], digits[6:8]]
+    year, month, day = groups
+    return year[:2] in ("19", "20") and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+
+
 def _spaced_date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """A date's digits one per box (1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3), the spaces dropped;
     eight bare digits only when they make a date (19391003)."""
     edits = []
     for m in _SPACED_DATE.finditer(folded):
-        digits = "".join(ch for ch in m.group() if ch.isdigit())
-        if m.group("cn") is None and not (
-            digits[:2] in ("19", "20") and "01" <= digits[4:6] <= "12" and "01" <= digits[6:8] <= "31"
-        ):
+        before = folded[max(0, m.start() - 2) : m.start()]
+        if before[-1:].isalnum() and before[-1:].isascii() or (before[-1:] == " " and before[:1].isalnum() and before[:1].isascii()):
+            continue  # inside a longer run of digits or words (a lookbehind at the pattern's start is slow)
+        if m.group("cn") is None and not _boxed_date(m):
             continue
         parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch != " "]
         edits.append((m.start(), m.end(), parts))

@@ -22,8 +22,14 @@ from privacy.deid.recognizers.cn_labelled_number_recognizer import _accept
 
 #: "key": "value" or "key": 123 (a JSON object, quotes ASCII after normalisation)
 _JSON = re.compile(r'"(?P<k>[^"\n:{},]{1,24})"[ ]?:[ ]?(?:"(?P<v>[^"\n]{0,80})"|(?P<n>[0-9A-Za-z][0-9A-Za-z\-./]*))')
-#: KEY=value, key: value (an ASCII key; a Chinese label before a colon is the labelled recognisers')
-_KV = re.compile(r"(?P<k>[A-Za-z][A-Za-z0-9_\-.]{0,24})[ ]?(?P<sep>[=:])[ ]?(?P<v>[^\s;|&,\"'<>{}\[\]]{1,64})")
+#: KEY=value, key: value, KEY="value" (an ASCII key; a Chinese label before a colon is the labelled
+#: recognisers'): found from the separator after an ASCII character, the key read back from there
+_KV_SEP = re.compile(r"[A-Za-z0-9_.\-][ ]?[=:]")
+_KV_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-.]{0,24}$")
+_KV_VALUE = re.compile(r"[ ]?[\"']?([^\s;|&,\"'<>{}\[\]]{1,64})")
+#: a Chinese key before ``=`` with its value quoted (姓名="王芳"; unquoted values are the labelled
+#: recognisers')
+_CN_KV = re.compile(r"(?P<k>[\u4e00-\u9fff]{2,8})[ ]?=[ ]?[\"'](?P<v>[^\"'\n]{1,64})[\"']")
 #: <key>value</key>
 _XML = re.compile(r"<(?P<k>[A-Za-z][A-Za-z0-9_]{0,24})>(?P<v>[^<\n]{1,80})</(?P=k)>")
 #: the time an export appends to a date (T00:00:00, 0:00:00, 00:00:00.000)
@@ -51,16 +57,26 @@ class StructuredFieldRecognizer(Recognizer):
                 group = "v" if m.group("v") is not None else "n"
                 self._value(doc, m.group("k").strip(), m.start(group), m.end(group), hits)
         if "=" in text or ":" in text:
-            for m in _KV.finditer(text):
-                if m.start() > 0 and (text[m.start() - 1].isascii() and text[m.start() - 1].isalnum()):
-                    continue  # inside a word or a number
-                if m.group("sep") == ":" and m.group("v").startswith("//"):
-                    continue  # a URL
+            for m in _KV_SEP.finditer(text):
+                self._key_value(doc, m.start() + 1, m.end(), hits)
+        if "=" in text and ('"' in text or "'" in text):
+            for m in _CN_KV.finditer(text):
                 self._value(doc, m.group("k"), m.start("v"), m.end("v"), hits)
         if "</" in text:
             for m in _XML.finditer(text):
                 self._value(doc, m.group("k"), m.start("v"), m.end("v"), hits)
         return hits
+
+    def _key_value(self, doc: Doc, key_end: int, sep_end: int, hits: list[Hit]) -> None:
+        """KEY=value or key: value around the separator ending at ``sep_end``."""
+        text = doc.text
+        key = _KV_KEY.search(text, max(0, key_end - 25), key_end)
+        if key is None or (key.start() > 0 and text[key.start() - 1].isascii() and text[key.start() - 1].isalnum()):
+            return  # no key, or one inside a longer word or number
+        value = _KV_VALUE.match(text, sep_end)
+        if value is None or (text[sep_end - 1] == ":" and value.group(1).startswith("//")):
+            return  # nothing after it, or a URL
+        self._value(doc, key.group(), value.start(1), value.end(1), hits)
 
     def _value(self, doc: Doc, key: str, start: int, end: int, hits: list[Hit]) -> None:
         known, kind = key_kind(key)
