@@ -180,9 +180,8 @@ _GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
 #: ``/``, a digit, a line end). Joined only when the whole is two to four characters, opens with a
 #: surname and neither part is a label; the name recognisers then read it as any other name.
 #: Found from the break (few notes have one between two characters)
-_HAN_BREAK = re.compile(r"\r?\n(?=[\u4e00-\u9fff])")
+_HAN_BREAK = re.compile(r"\n(?P<b>[\u4e00-\u9fff]{1,3})(?=  |[ ]?[|\t;,/()0-9+\"<]|\r?\n|[ ]?$)", re.MULTILINE)
 _NAME_PART_BEFORE = re.compile(r"(?:^|(?<=[:=|\t\n/\"])|(?<=  ))[ ]?([\u4e00-\u9fff]{1,3})$")
-_NAME_PART_AFTER = re.compile(r"[\u4e00-\u9fff]{1,3}(?=  |[ ]?[|\t;,/()0-9+\"<]|\r?\n|[ ]?$)")
 #: the digits of a date of birth one per box of a paper form, typed with a space between boxes:
 #: 1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3 (eight boxes); joined when they make a date
 _SPACED_DATE = re.compile(
@@ -440,7 +439,8 @@ def _layout_edits(folded: str, pair: bool) -> list[tuple[int, int, list[tuple[st
         edits += _wrapped_edits(folded)
     if " " in folded:
         edits += _spaced_han(folded)
-        edits += _spaced_date_edits(folded)
+        if "1 9 " in folded or "2 0 " in folded:  # a year in boxes (1 9 3 6, 2 0 0 1)
+            edits += _spaced_date_edits(folded)
     if "\n" in folded:
         edits += _wrapped_name_edits(folded)
     edits += _punct_edits(folded)
@@ -626,21 +626,20 @@ def _wrapped_name_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     surnames, compound, labels = _surnames(), all_compound(), _spaced_labels()
     for m in _HAN_BREAK.finditer(folded):
-        br_start, br_end = m.span()
+        br_start, br_end = m.start() - (folded[m.start() - 1 : m.start()] == "\r"), m.end() - len(m.group("b"))
         if br_start == 0 or not "\u4e00" <= folded[br_start - 1] <= "\u9fff":
             continue
         before = _NAME_PART_BEFORE.search(folded, max(0, br_start - 6), br_start)
-        after = _NAME_PART_AFTER.match(folded, br_end)
-        if before is None or after is None:
+        if before is None:
             continue
-        a, b = before.group(1), after.group()
+        a, b = before.group(1), m.group("b")
         name = a + b
         if not 2 <= len(name) <= 4 or (name[0] not in surnames and name[:2] not in compound) or a in labels or b in labels:
             continue
         start = before.start(1)
         parts = [(ch, start + i, start + i + 1) for i, ch in enumerate(a)]
         parts += [(ch, br_end + i, br_end + i + 1) for i, ch in enumerate(b)]
-        edits.append((start, after.end(), parts))
+        edits.append((start, m.end(), parts))
     return edits
 
 

@@ -189,7 +189,7 @@ class CnLabelledNumberRecognizer(Recognizer):
                     entity = BANK_CARD
             if _accept(text[start:end], entity):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
-        if "\t" in text or "|" in text or "," in text or "  " in text:
+        if "\t" in text or "|" in text or _HEADER_ROW.search(text) is not None:
             hits += self._table(text)
         hits += self._generic(doc, taken)
         if "*" in text:
@@ -327,6 +327,9 @@ class CnLabelledNumberRecognizer(Recognizer):
 
 
 _DIGIT = re.compile(r"[0-9]")
+#: a line with no digit and three cells or more parted by commas or runs of spaces: a CSV or
+#: lined-up table's header (the cheap test before reading a note's lines as rows)
+_HEADER_ROW = re.compile(r"^[^0-9\n:]+?(?:,|  )[^0-9\n:]+?(?:,|  )[^0-9\n]*$", re.MULTILINE)
 #: a cell of a table whose columns are lined up with spaces (two or more between cells)
 _SPACED_CELL = re.compile(r"[^ ]+(?: [^ ]+)*")
 

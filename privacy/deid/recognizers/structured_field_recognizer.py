@@ -23,8 +23,9 @@ from privacy.deid.recognizers.cn_labelled_number_recognizer import _accept
 #: "key": "value" or "key": 123 (a JSON object, quotes ASCII after normalisation)
 _JSON = re.compile(r'"(?P<k>[^"\n:{},]{1,24})"[ ]?:[ ]?(?:"(?P<v>[^"\n]{0,80})"|(?P<n>[0-9A-Za-z][0-9A-Za-z\-./]*))')
 #: KEY=value, key: value, KEY="value" (an ASCII key; a Chinese label before a colon is the labelled
-#: recognisers'): found from the separator after an ASCII character, the key read back from there
-_KV_SEP = re.compile(r"[A-Za-z0-9_.\-][ ]?[=:]")
+#: recognisers'): found from the separator after a letter (keys end in one: zyh, SFZH, patientId),
+#: the key read back from there
+_KV_SEP = re.compile(r"[A-Za-z][ ]?[=:]")
 _KV_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-.]{0,24}$")
 _KV_VALUE = re.compile(r"[ ]?[\"']?([^\s;|&,\"'<>{}\[\]]{1,64})")
 #: a Chinese key before ``=`` with its value quoted (姓名="王芳"; unquoted values are the labelled
