@@ -26,7 +26,8 @@ _JSON = re.compile(r'"(?P<k>[^"\n:{},]{1,24})"[ ]?:[ ]?(?:"(?P<v>[^"\n]{0,80})"|
 #: recognisers'): found from the separator after a letter (keys end in one: zyh, SFZH, patientId),
 #: the key read back from there
 _KV_SEP = re.compile(r"[A-Za-z][ ]?[=:]")
-_KV_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-.]{0,24}$")
+#: the characters of an ASCII key (read back from its separator)
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 _KV_VALUE = re.compile(r"[ ]?[\"']?([^\s;|&,\"'<>{}\[\]]{1,64})")
 #: a Chinese key before ``=`` with its value quoted (姓名="王芳"; unquoted values are the labelled
 #: recognisers')
@@ -71,13 +72,15 @@ class StructuredFieldRecognizer(Recognizer):
     def _key_value(self, doc: Doc, key_end: int, sep_end: int, hits: list[Hit]) -> None:
         """KEY=value or key: value around the separator ending at ``sep_end``."""
         text = doc.text
-        key = _KV_KEY.search(text, max(0, key_end - 25), key_end)
-        if key is None or (key.start() > 0 and text[key.start() - 1].isascii() and text[key.start() - 1].isalnum()):
-            return  # no key, or one inside a longer word or number
+        start = key_end - 1
+        while start > 0 and key_end - start <= 25 and text[start - 1] in _KEY_CHARS:
+            start -= 1
+        if key_end - start > 25 or not text[start].isalpha():
+            return  # a longer token, or none that opens with a letter
         value = _KV_VALUE.match(text, sep_end)
         if value is None or (text[sep_end - 1] == ":" and value.group(1).startswith("//")):
             return  # nothing after it, or a URL
-        self._value(doc, key.group(), value.start(1), value.end(1), hits)
+        self._value(doc, text[start:key_end], value.start(1), value.end(1), hits)
 
     def _value(self, doc: Doc, key: str, start: int, end: int, hits: list[Hit]) -> None:
         known, kind = key_kind(key)
