@@ -174,14 +174,16 @@ _MINGUO = re.compile(
 #: dropped; the name recogniser decides. Found from the gaps between two Chinese characters
 _GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
 #: a name cut by a line break (a narrow table cell or a PDF column: 姓名：庞⏎然, 巡回护士：牧⏎月珍,
-#: XM=井振⏎东): one to three characters at the start of a field (after a colon, ``=``, a quote, a
-#: cell's bar or tab, two spaces, ``/`` or at a line's start), the break, then one to three
-#: characters that end at a field's end (two spaces, a bar, a tab, ``;``, a bracket, a quote,
-#: ``/``, a digit, a line end). Joined only when the whole is two to four characters, opens with a
+#: XM=井振⏎东, 患者王⏎芳，女): one to three characters at the start of a field (after a colon, ``=``,
+#: a quote, a cell's bar or tab, two spaces, ``/``, a person word such as 患者, or at a line's
+#: start), the break, then one to three characters that end at a field's end (two spaces, a bar, a
+#: tab, ``;``, a comma or 、, a bracket, a quote, ``/``, a digit, a line end). Joined only when the whole is two to four characters, opens with a
 #: surname and neither part is a label; the name recognisers then read it as any other name.
 #: Found from the break (few notes have one between two characters)
-_HAN_BREAK = re.compile(r"\n(?P<b>[\u4e00-\u9fff]{1,3})(?=  |[ ]?[|\t;,/()0-9+\"<]|\r?\n|[ ]?$)", re.MULTILINE)
-_NAME_PART_BEFORE = re.compile(r"(?:^|(?<=[:=|\t\n/\"])|(?<=  ))[ ]?([\u4e00-\u9fff]{1,3})$")
+_HAN_BREAK = re.compile(r"\n(?P<b>[\u4e00-\u9fff]{1,3})(?=  |[ ]?[|\t;,、/()0-9+\"'<]|\r?\n|[ ]?$)", re.MULTILINE)
+_NAME_PART_BEFORE = re.compile(
+    r"(?:^|(?<=[:=|\t\n/\"'])|(?<=  )|(?<=患者|病人|患儿|家属|病员|老人))[ ]?([\u4e00-\u9fff]{1,3})$"
+)
 #: the digits of a date of birth one per box of a paper form, typed with a space between boxes:
 #: 1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3 (eight boxes); joined when they make a date
 _SPACED_DATE = re.compile(

@@ -92,6 +92,9 @@ _LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
 #: a person's card or document named just before such a number
 _LONG_CODE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z\-_./@].)[0-9A-Za-z]{15,47}(?![0-9A-Za-z\-_@])")
 _CONTEXT_CHARS = frozenset("卡证保份照户账")
+#: a UUID (8-4-4-4-12 hexadecimal digits): the patient ID internet-hospital and home-care apps mint;
+#: fail closed without a key or a label (a look-alike label before it keeps it)
+_UUID = re.compile(r"[0-9a-fA-F](?<![0-9A-Za-z\-].)[0-9a-fA-F]{7}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z\-])")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
 
@@ -197,6 +200,9 @@ class CnLabelledNumberRecognizer(Recognizer):
                      if sum(ch.isdigit() for ch in m.group()) >= 5]
         hits += self._in_context(doc, hits)
         hits += self._long_codes(doc, hits)
+        if "-" in text:
+            hits += [Hit(m.start(), m.end(), ID_NUMBER, 0.6, self.name) for m in _UUID.finditer(text)
+                     if not any(s <= m.start() and m.end() <= e for s, e in doc.decoys)]
         return hits
 
     def decoys(self, doc: Doc) -> list[tuple[int, int]]:
@@ -358,8 +364,8 @@ def _cells(line: str, sep: str, offset: int) -> list[tuple[int, int, str]]:
     out = []
     pos = 0
     for raw in line.split(sep):
-        stripped = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
+        stripped = raw.strip(' "')  # (a CSV cell may be quoted: "姓名","身份证号")
+        lead = len(raw) - len(raw.lstrip(' "'))
         out.append((offset + pos + lead, offset + pos + lead + len(stripped), stripped))
         pos += len(raw) + 1
     if out and not out[0][2] and line.startswith(sep):

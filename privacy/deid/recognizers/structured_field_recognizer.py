@@ -20,8 +20,12 @@ from privacy.deid.fields import key_kind
 from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 from privacy.deid.recognizers.cn_labelled_number_recognizer import _accept
 
-#: "key": "value" or "key": 123 (a JSON object, quotes ASCII after normalisation)
-_JSON = re.compile(r'"(?P<k>[^"\n:{},]{1,24})"[ ]?:[ ]?(?:"(?P<v>[^"\n]{0,80})"|(?P<n>[0-9A-Za-z][0-9A-Za-z\-./]*))')
+#: "key": "value" or "key": 123 (a JSON object, quotes ASCII after normalisation), or a Python dict
+#: printed into a log ('xm': '王芳')
+_JSON = re.compile(
+    r"(?P<q>[\"'])(?P<k>[^\"'\n:{},]{1,24})(?P=q)[ ]?:[ ]?"
+    r"(?:[\"'](?P<v>[^\"'\n]{0,80})[\"']|(?P<n>[0-9A-Za-z][0-9A-Za-z\-./]*))"
+)
 #: KEY=value, key: value, KEY="value" (an ASCII key; a Chinese label before a colon is the labelled
 #: recognisers'): found from the separator after a letter (keys end in one: zyh, SFZH, patientId),
 #: the key read back from there
@@ -54,7 +58,7 @@ class StructuredFieldRecognizer(Recognizer):
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits: list[Hit] = []
-        if '"' in text:
+        if '"' in text or "'" in text:
             for m in _JSON.finditer(text):
                 group = "v" if m.group("v") is not None else "n"
                 self._value(doc, m.group("k").strip(), m.start(group), m.end(group), hits)
