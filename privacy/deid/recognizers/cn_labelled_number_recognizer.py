@@ -94,6 +94,7 @@ _LONG_CODE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z\-_./@].)[0-9A-Za-z]{15,47}(?
 _CONTEXT_CHARS = frozenset("卡证保份照户账")
 #: a UUID (8-4-4-4-12 hexadecimal digits): the patient ID internet-hospital and home-care apps mint;
 #: fail closed without a key or a label (a look-alike label before it keeps it)
+_UUID_MID = re.compile(r"-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-")
 _UUID = re.compile(r"[0-9a-fA-F](?<![0-9A-Za-z\-].)[0-9a-fA-F]{7}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z\-])")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
@@ -201,8 +202,17 @@ class CnLabelledNumberRecognizer(Recognizer):
         hits += self._in_context(doc, hits)
         hits += self._long_codes(doc, hits)
         if "-" in text:
-            hits += [Hit(m.start(), m.end(), ID_NUMBER, 0.6, self.name) for m in _UUID.finditer(text)
-                     if not any(s <= m.start() and m.end() <= e for s, e in doc.decoys)]
+            hits += self._uuids(doc)
+        return hits
+
+    def _uuids(self, doc: Doc) -> list[Hit]:
+        """UUIDs, found from their middle groups (-4-4-4-: a dash is rarer than a hex digit)."""
+        text = doc.text
+        hits = []
+        for mid in _UUID_MID.finditer(text):
+            m = _UUID.match(text, max(0, mid.start() - 8))
+            if m is not None and m.end() == mid.end() + 12 and not any(s <= m.start() and m.end() <= e for s, e in doc.decoys):
+                hits.append(Hit(m.start(), m.end(), ID_NUMBER, 0.6, self.name))
         return hits
 
     def decoys(self, doc: Doc) -> list[tuple[int, int]]:
