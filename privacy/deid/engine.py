@@ -168,6 +168,7 @@ class Deidentifier:
         if known is not None:
             hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
         threshold = self.score_threshold
+        hits.extend(_number_elsewhere(doc.text, hits))
         if PERSON in wanted:
             hits = _drop_false_names(doc.text, hits)
             hits.extend(_name_elsewhere(doc.text, hits, threshold))
@@ -268,6 +269,33 @@ def _name_elsewhere(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
     return found
 
 
+#: the kinds of number a label vouches for, found again wherever the note repeats them
+_NUMBER_KINDS = frozenset(("RESIDENT_ID", "PHONE", "BANK_CARD", "MEDICAL_CARD", "HOSPITAL_RECORD_NO", ID_NUMBER))
+
+
+def _number_elsewhere(text: str, hits: list[Hit]) -> list[Hit]:
+    """A number a label vouched for once is that identifier wherever else the note writes it
+    (社保卡号 601926466 … SBKH:601926466, in a table, after a word no rule knows): six characters
+    or more, five digits or more, standing alone (no letter or digit either side)."""
+    from privacy.deid.recognizers.base import Hit
+
+    values = {text[h.start : h.end]: h.entity_type for h in hits
+              if h.end - h.start >= 6 and h.labelled and h.entity_type in _NUMBER_KINDS}
+    found: list[Hit] = []
+    for value, kind in values.items():
+        if text.count(value) < 2 or sum(map(str.isdigit, value)) < 5:
+            continue  # (written once: the common case, decided at C speed)
+        pos = text.find(value)
+        while pos != -1:
+            end = pos + len(value)
+            if not (pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalnum()) and not (
+                end < len(text) and text[end].isascii() and text[end].isalnum()
+            ):
+                found.append(Hit(pos, end, kind, 0.85, "NumberElsewhere", True))
+            pos = text.find(value, end)
+    return found
+
+
 #: what a note calls a child or a patient by their given name alone (患儿星河诉…, 宝宝梦洁)
 _GIVEN_CUES = ("患儿", "患者", "病人", "宝宝", "小朋友", "孩子", "患童", "我家", "我儿子", "我女儿", "其子", "其女", "叫")
 
@@ -335,7 +363,12 @@ def resolve_overlaps(hits: Iterable[Hit]) -> list[Hit]:
     """
     ordered = sorted(hits, key=lambda h: (-(h.end - h.start), -h.score, h.start))
     kept: list[Hit] = []
+    seen: set[tuple[int, int]] = set()
     for hit in ordered:
+        span = (hit.start, hit.end)
+        if span in seen:
+            continue  # the same span found again (by another recogniser, or elsewhere): already placed
+        seen.add(span)
         overlapping = [k for k in kept if hit.start < k.end and k.start < hit.end]
         if not overlapping:
             kept.append(hit)

@@ -27,7 +27,9 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "身份证号码 身份证号 身份证 身份证件号码 身份证件号 身份号码 公民身份号码 公民身份证号 居民身份证号 "
         "居民身份证 证件号码 证件号 证件 证号 身份ID "
         # Taiwan (身分證字號, 統一編號) and Hong Kong / Macao identity cards
-        "身分证 身分证号 身分证号码 身分证字号 统一编号 统一证号 居留证 居留证号 香港身份证 澳门身份证 HKID".split(),
+        "身分证 身分证号 身分证号码 身分证字号 统一编号 统一证号 居留证 居留证号 香港身份证 澳门身份证 HKID "
+        # round 6: Macau's resident identity card (Bilhete de Identidade de Residente)
+        "BIR 澳门居民身份证 澳门居民身份证号 澳门身份证号 BIRM".split(),
         RESIDENT_ID,
     ),
     **dict.fromkeys(
@@ -93,7 +95,11 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "唯一号 患者唯一标识 唯一标识号 患者标识 患者标识号 患者卡号 HIS号 His号 HIS码 就诊ID 病人唯一号 "
         "腕带 腕带号 腕带码 腕带条码 腕带编号 手腕带 住院号条码 病案号条码 门诊号条码 病历号条码 就诊条码 "
         "患者条码 病人条码 住院条码 档案号码 病案首页号 居民健康档案号 居民健康档案编号 健康档案号码 "
-        "IP号 OP号 住院登记号".split()
+        "IP号 OP号 住院登记号 "
+        # round 6: the numbers of a mother's or a child's health record book (母子健康手册, 孕产妇保健手册,
+        # 建册号: the antenatal file opened for her), one per person like a record number
+        "母子健康手册号 母子健康手册编号 母子手册号 孕产妇保健手册号 保健手册号 手册号 手册编号 孕册号 孕册编号 建册号 "
+        "建档号 孕产妇编号 孕妇编号 产检编号 儿保号 儿保编号 儿童保健号".split()
         + ["MR No", "PACS ID", "Inpatient No", "Outpatient No", "Hospital No", "Case No", "Patient ID",
            "EMPI ID", "EMPI No", "MPI ID", "Master Patient Index", "Wristband", "Wristband No", "Barcode ID"],
         HOSPITAL_RECORD_NO,
@@ -159,7 +165,10 @@ DECOY_LABELS = (
     # round 5: numbers of a case handled about the patient (a complaint, a dispute, a petition, an
     # adverse event, a service ticket), one per case like a claim's: the hospital's, not the person's
     "投诉编号 投诉号 投诉单号 纠纷编号 纠纷号 纠纷案号 信访编号 信访号 申诉编号 举报编号 受理号 受理编号 "
-    "工单号 工单编号 服务单号 事件编号 不良事件编号 上报编号 回访编号 调度单号 任务单号 取药号 叫号"
+    "工单号 工单编号 服务单号 事件编号 不良事件编号 上报编号 回访编号 调度单号 任务单号 取药号 叫号 "
+    # round 6: a certificate's or a leave note's own serial (诊断证明书 编号): the document's, not the person's
+    "证明编号 证明书编号 证明号 诊断证明编号 诊断证明书编号 诊断书编号 病假单号 病假条编号 假条编号 休假证明编号 "
+    "证书编号 证书号"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest

@@ -173,6 +173,23 @@ _MINGUO = re.compile(
 #: 医师): a two-character name padded to line up with three-character ones. Only the spaces are
 #: dropped; the name recogniser decides. Found from the gaps between two Chinese characters
 _GAP = re.compile(r"[\u4e00-\u9fff]( {1,3})(?=[\u4e00-\u9fff])")
+#: a name cut by a line break (a narrow table cell or a PDF column: 姓名：庞⏎然, 巡回护士：牧⏎月珍,
+#: XM=井振⏎东, 患者王⏎芳，女): one to three characters at the start of a field (after a colon, ``=``,
+#: a quote, a cell's bar or tab, two spaces, ``/``, a person word such as 患者, or at a line's
+#: start), the break, then one to three characters that end at a field's end (two spaces, a bar, a
+#: tab, ``;``, a comma or 、, a bracket, a quote, ``/``, a digit, a line end). Joined only when the whole is two to four characters, opens with a
+#: surname and neither part is a label; the name recognisers then read it as any other name.
+#: Found from the break (few notes have one between two characters)
+_HAN_BREAK = re.compile(r"\n(?P<b>[\u4e00-\u9fff]{1,3})(?=  |[ ]?[|\t;,、/()0-9+\"'<]|\r?\n|[ ]?$)", re.MULTILINE)
+_NAME_PART_BEFORE = re.compile(
+    r"(?:^|(?<=[:=|\t\n/\"'])|(?<=  )|(?<=患者|病人|患儿|家属|病员|老人))[ ]?([\u4e00-\u9fff]{1,3})$"
+)
+#: the digits of a date of birth one per box of a paper form, typed with a space between boxes:
+#: 1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3 (eight boxes); joined when they make a date
+_SPACED_DATE = re.compile(
+    r"[12](?: [0-9]){3}(?:(?P<cn> ?年 ?[0-9](?: [0-9])? ?月 ?[0-9](?: [0-9])? ?[日号])"
+    r"|(?P<sep> ?[\-/.] ?)[0-9](?: [0-9])?(?P=sep)[0-9](?: [0-9])?|(?: [0-9]){4})(?![ ]?[0-9A-Za-z])"
+)
 
 
 def _cn_small_number(text: str) -> str | None:
@@ -424,6 +441,10 @@ def _layout_edits(folded: str, pair: bool) -> list[tuple[int, int, list[tuple[st
         edits += _wrapped_edits(folded)
     if " " in folded:
         edits += _spaced_han(folded)
+        if "1 9 " in folded or "2 0 " in folded:  # a year in boxes (1 9 3 6, 2 0 0 1)
+            edits += _spaced_date_edits(folded)
+    if "\n" in folded:
+        edits += _wrapped_name_edits(folded)
     edits += _punct_edits(folded)
     edits += _era_abbr_edits(folded)
     return edits
@@ -597,6 +618,55 @@ def _wrapped_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int
         if len(digits) <= 19 and _wrapped_number(digits):
             parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch.isalnum()]
             edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _wrapped_name_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """A name cut by a line break, the break dropped (see _HAN_BREAK)."""
+    from privacy.deid.surnames import all_compound
+
+    edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
+    surnames, compound, labels = _surnames(), all_compound(), _spaced_labels()
+    for m in _HAN_BREAK.finditer(folded):
+        br_start, br_end = m.start() - (folded[m.start() - 1 : m.start()] == "\r"), m.end() - len(m.group("b"))
+        if br_start == 0 or not "\u4e00" <= folded[br_start - 1] <= "\u9fff":
+            continue
+        before = _NAME_PART_BEFORE.search(folded, max(0, br_start - 6), br_start)
+        if before is None:
+            continue
+        a, b = before.group(1), m.group("b")
+        name = a + b
+        if not 2 <= len(name) <= 4 or (name[0] not in surnames and name[:2] not in compound) or a in labels or b in labels:
+            continue
+        start = before.start(1)
+        parts = [(ch, start + i, start + i + 1) for i, ch in enumerate(a)]
+        parts += [(ch, br_end + i, br_end + i + 1) for i, ch in enumerate(b)]
+        edits.append((start, m.end(), parts))
+    return edits
+
+
+def _boxed_date(m: re.Match[str]) -> bool:
+    """The digits of a date in boxes make a date (1 9 3 9 1 0 0 3, 1 9 3 9 - 1 0 - 3)."""
+    groups = re.split(r"[\-/.]", m.group().replace(" ", ""))
+    if len(groups) == 1:
+        digits = groups[0]
+        groups = [digits[:4], digits[4:6], digits[6:8]]
+    year, month, day = groups
+    return year[:2] in ("19", "20") and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+
+
+def _spaced_date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """A date's digits one per box (1 9 3 6 年 0 3 月 1 0 日, 1 9 3 9 1 0 0 3), the spaces dropped;
+    eight bare digits only when they make a date (19391003)."""
+    edits = []
+    for m in _SPACED_DATE.finditer(folded):
+        before = folded[max(0, m.start() - 2) : m.start()]
+        if before[-1:].isalnum() and before[-1:].isascii() or (before[-1:] == " " and before[:1].isalnum() and before[:1].isascii()):
+            continue  # inside a longer run of digits or words (a lookbehind at the pattern's start is slow)
+        if m.group("cn") is None and not _boxed_date(m):
+            continue
+        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch != " "]
+        edits.append((m.start(), m.end(), parts))
     return edits
 
 

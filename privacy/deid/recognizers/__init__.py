@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 #: module path → class name, in the order they run (imported only when the engine is built)
 RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.cn_labelled_number_recognizer", "CnLabelledNumberRecognizer"),
+    ("privacy.deid.recognizers.structured_field_recognizer", "StructuredFieldRecognizer"),
     ("privacy.deid.recognizers.cn_resident_id_recognizer", "CnResidentIdRecognizer"),
     ("privacy.deid.recognizers.cn_phone_recognizer", "CnPhoneRecognizer"),
     ("privacy.deid.recognizers.cn_bank_card_recognizer", "CnBankCardRecognizer"),

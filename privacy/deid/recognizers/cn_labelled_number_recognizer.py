@@ -29,6 +29,7 @@ from privacy.deid.entities import (
     PHONE,
     RESIDENT_ID,
 )
+from privacy.deid.fields import key_kind
 from privacy.deid.labels import CONTACT_LABELS, DOB_LABELS, label_kinds
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 
@@ -42,7 +43,8 @@ _ASIDE = r"(?:\([^()0-9]{1,8}\)[ \t]{0,2}:?[ \t]{0,2})?"
 #: (a "No." or "#", a province's one-character name as card issuers print it, a short letter prefix
 #: set off by a space: 沪0012345678, SH 00123456, No.12345678)
 _VALUE = (
-    r"(?P<v>(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
+    # round 6: a 9-digit card read in groups from a lone first digit (5 8780 2507)
+    r"(?P<v>[0-9][ ](?=[0-9]{3,}[ ]?[0-9]{3})[0-9]{3,8}(?:[ ][0-9]{3,5})?(?![0-9A-Za-z])|(?:\(\+?[0-9]{2,4}\)[ ]?)?(?:(?:No|NO|no)\.?[ ]?|[#№][ ]?)?"
     r"(?:[沪京津渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台](?=[A-Za-z0-9]))?"
     r"(?:[A-Za-z]{1,4}[ ](?=[0-9]{4}))?"
     # a military or police document's number: 南字第123456号
@@ -90,6 +92,10 @@ _LETTERS_BEFORE = re.compile(r"[A-Za-z]{1,3}$")
 #: a person's card or document named just before such a number
 _LONG_CODE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z\-_./@].)[0-9A-Za-z]{15,47}(?![0-9A-Za-z\-_@])")
 _CONTEXT_CHARS = frozenset("卡证保份照户账")
+#: a UUID (8-4-4-4-12 hexadecimal digits): the patient ID internet-hospital and home-care apps mint;
+#: fail closed without a key or a label (a look-alike label before it keeps it)
+_UUID_MID = re.compile(r"-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-")
+_UUID = re.compile(r"[0-9a-fA-F](?<![0-9A-Za-z\-].)[0-9a-fA-F]{7}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z\-])")
 _CONTEXT_BEFORE = re.compile(r"(?:社保|医保|参保|保障|身份|证件|护照|通行证|居住证|账户|帐户|就诊卡|诊疗卡|健康卡|卡)[^0-9\n]{0,6}$")
 
 
@@ -187,7 +193,7 @@ class CnLabelledNumberRecognizer(Recognizer):
                     entity = BANK_CARD
             if _accept(text[start:end], entity):
                 hits.append(Hit(start, end, entity, 0.9, self.name, True))
-        if "\t" in text or "|" in text:
+        if "\t" in text or "|" in text or _HEADER_ROW.search(text) is not None:
             hits += self._table(text)
         hits += self._generic(doc, taken)
         if "*" in text:
@@ -195,6 +201,18 @@ class CnLabelledNumberRecognizer(Recognizer):
                      if sum(ch.isdigit() for ch in m.group()) >= 5]
         hits += self._in_context(doc, hits)
         hits += self._long_codes(doc, hits)
+        if "-" in text:
+            hits += self._uuids(doc)
+        return hits
+
+    def _uuids(self, doc: Doc) -> list[Hit]:
+        """UUIDs, found from their middle groups (-4-4-4-: a dash is rarer than a hex digit)."""
+        text = doc.text
+        hits = []
+        for mid in _UUID_MID.finditer(text):
+            m = _UUID.match(text, max(0, mid.start() - 8))
+            if m is not None and m.end() == mid.end() + 12 and not any(s <= m.start() and m.end() <= e for s, e in doc.decoys):
+                hits.append(Hit(m.start(), m.end(), ID_NUMBER, 0.6, self.name))
         return hits
 
     def decoys(self, doc: Doc) -> list[tuple[int, int]]:
@@ -295,16 +313,20 @@ class CnLabelledNumberRecognizer(Recognizer):
         pos = 0
         for line in text.split("\n"):
             line_start, pos = pos, pos + len(line) + 1
-            sep = "\t" if "\t" in line else "|" if line.count("|") >= 2 else None
+            sep = _separator(line)
             if sep is None:
                 header = None
                 continue
-            cells = _cells(line, sep, line_start)
-            kinds = [_header_kind(c) for _, _, c in cells]
-            if not any(ch.isdigit() for _, _, c in cells for ch in c):
-                header = kinds  # a row without digits is a header (项目 | 结果 | 单位 starts another table)
+            digits = _DIGIT.search(line) is not None
+            if digits and header is None:
+                continue  # a row under no identifier header (most comma and spaced lines: prose)
+            cells = _spaced_cells(line, line_start) if sep == "  " else _cells(line, sep, line_start)
+            if not digits:
+                # a row without digits is a header (项目 | 结果 | 单位 starts another table)
+                kinds = [_header_kind(c) for _, _, c in cells]
+                header = kinds if any(k for k in kinds) else None
                 continue
-            if header is None or len(cells) != len(header):
+            if len(cells) != len(header):
                 continue
             for (start, end, cell), kind in zip(cells, header, strict=True):
                 if kind is None or kind == "":
@@ -320,13 +342,40 @@ class CnLabelledNumberRecognizer(Recognizer):
         return hits
 
 
+_DIGIT = re.compile(r"[0-9]")
+#: a line with no digit and three cells or more parted by commas or runs of spaces: a CSV or
+#: lined-up table's header (the cheap test before reading a note's lines as rows)
+_HEADER_ROW = re.compile(r"^[^0-9\n:]+?(?:,|  )[^0-9\n:]+?(?:,|  )[^0-9\n]*$", re.MULTILINE)
+#: a cell of a table whose columns are lined up with spaces (two or more between cells)
+_SPACED_CELL = re.compile(r"[^ ]+(?: [^ ]+)*")
+
+
+def _separator(line: str) -> str | None:
+    """How a table row separates its cells: a tab, a bar, a comma (CSV pasted from Excel), or
+    runs of spaces lining up columns (three cells or more); None for a line of prose."""
+    if "\t" in line:
+        return "\t"
+    if line.count("|") >= 2:
+        return "|"
+    if line.count(",") >= 2:
+        return ","
+    if line.count("  ") >= 2 and ":" not in line:
+        return "  "
+    return None
+
+
+def _spaced_cells(line: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell of a row lined up with spaces."""
+    return [(offset + m.start(), offset + m.end(), m.group()) for m in _SPACED_CELL.finditer(line) if m.group()]
+
+
 def _cells(line: str, sep: str, offset: int) -> list[tuple[int, int, str]]:
     """(start, end, text) of each cell, spaces trimmed."""
     out = []
     pos = 0
     for raw in line.split(sep):
-        stripped = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
+        stripped = raw.strip(' "')  # (a CSV cell may be quoted: "姓名","身份证号")
+        lead = len(raw) - len(raw.lstrip(' "'))
         out.append((offset + pos + lead, offset + pos + lead + len(stripped), stripped))
         pos += len(raw) + 1
     if out and not out[0][2] and line.startswith(sep):
@@ -345,6 +394,10 @@ def _header_kind(cell: str) -> str | None:
         return CONTACT_ID
     if cell in _DOB_HEADERS:
         return DATE_OF_BIRTH
+    if cell.isascii():  # a HIS column named by pinyin initials or in English (SFZH, zyh, PatientID)
+        known, kind = key_kind(cell)
+        if known:
+            return kind or ""
     for suffix in ("", "号码", "号", "码"):
         if suffix and not cell.endswith(suffix):
             continue

@@ -34,6 +34,10 @@ _HK_ID = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}[A-Z]?[0-9]{{6}}[ ]?\(?[0-9A]\
 #: nationality as ISO 3166-1 alpha-3, then 12 digits opening with the issuing province's code),
 #: still valid beside the 2023 card (18 digits, which the GB 11643 pattern reads)
 _FOREIGN_PR = re.compile(rf"[A-Z]{AFTER_FIRST_NO_ALNUM}[A-Z]{{2}}[0-9]{{12}}{NO_ALNUM_AFTER}")
+#: a Macau resident identity card (BIR) as it is printed: the first digit (1, 5 or 7: where and
+#: when it was issued), six digits and the check digit, set off by slashes (1/234567/8) or the
+#: check digit in brackets (1234567(8)); the slashed form is read without a label
+_MACAU_ID = re.compile(rf"[1578]{AFTER_FIRST_NO_ALNUM}/[0-9]{{6}}/[0-9](?![0-9A-Za-z/])")
 #: ISO 3166-1 alpha-3 country codes
 ISO_ALPHA3 = frozenset(
     "AFG ALA ALB DZA ASM AND AGO AIA ATA ATG ARG ARM ABW AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BMU BTN BOL "
@@ -98,4 +102,6 @@ class CnResidentIdRecognizer(Recognizer):
         hits += [self.hit(m, score=0.75) for m in _HK_ID.finditer(text) if "(" in m.group() and valid_hongkong(m.group())]
         hits += [self.hit(m, score=0.75) for m in _FOREIGN_PR.finditer(text)
                  if m.group()[:3] in ISO_ALPHA3 and m.group()[3:5] in PROVINCE_CODES]
+        if "/" in text:
+            hits += [self.hit(m, score=0.7) for m in _MACAU_ID.finditer(text) if text[max(0, m.start() - 1)] != "/"]
         return hits

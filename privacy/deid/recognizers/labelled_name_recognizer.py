@@ -99,6 +99,27 @@ _LABELS = sorted(
         "实习医师",
         "进修医师",
         "研究生",
+        # round 6: the person a record is about, named by what she or he is there for
+        "孕妇",
+        "产妇",
+        "孕产妇",
+        "患儿",
+        "受种者",
+        "受血者",
+        "供血者",
+        "献血者",
+        "被监护人",
+        "服务对象",
+        "护理对象",
+        # round 6: the staff a HIS print-out names by log-in or name
+        "操作员",
+        "录入员",
+        "收费员",
+        "审核员",
+        "核对员",
+        "经办员",
+        "发药员",
+        "登记员",
         # round 4: the names a child or a person is called by (小名：豆豆, 乳名 元宝, 昵称)
         *MILK_LABELS,
     }
@@ -142,6 +163,7 @@ _ITEM = re.compile(
     r"|(?P<lat>[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+(?:,?[ ][A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'\-]+){1,3})(?![A-Za-zÀ-ÖØ-öø-ÿ])"
 )
 _TITLE_END = re.compile(rf"(?:{alternation(TITLES)})$")
+_TITLE_START = re.compile(alternation(TITLES))
 _RELATION = re.compile(rf"[ ]?[(（](?:{alternation(RELATIONS)})[)）]")
 #: a relative's role in brackets (normalisation made the brackets ASCII); the token right before it
 #: is a name: 其其格（儿媳）, 额尔敦 (侄子) — found from the bracket back, which is quicker
@@ -161,7 +183,20 @@ _NOT_NAMES = frozenset(
 _DISEASE_ENDS = tuple("征 病 症 炎 瘤 癌 术 试验 反射".split())
 _PLACE_ENDS = tuple("科 室 院 部 组 站 所 处 局 区 中心 门诊 病房 病区 公司 医院".split())
 _LABEL_AFTER = re.compile(r"[ ]?[:=]")
-_LIST_SEP = re.compile(r"[ ]{0,2}[、,，;；][ ]{0,2}")
+_LIST_SEP = re.compile(r"[ ]{0,2}[、,，;；/][ ]{0,2}")
+#: a HIS log-in in a person's field (审核医师：yuexy, 麻醉医师：pangyh07, 双人核对：… / ZAICQ): the
+#: surname in pinyin and the given name's initials or syllables, digits after; any case
+_LOGIN = re.compile(r"[A-Za-z](?<![A-Za-z0-9_@.].)[A-Za-z]{3,13}[0-9]{0,3}(?![A-Za-z0-9_@.\-])")
+#: log-ins that are words, not people
+_NOT_LOGINS = frozenset(
+    "test admin system auto user guest demo temp root null none yes pending unknown sinus regular normal manual "
+    "online signed".split()
+)
+#: compound surnames in pinyin (ouyangmf, simaxh)
+_COMPOUND_PINYIN = (
+    "ouyang sima shangguan zhuge dongfang huangfu situ murong gongsun linghu xiahou yuwen zhangsun duanmu dugu "
+    "taishu gongyang nangong ximen zhongli huyan xianyu yuchi zhangliang lvqiu"
+).split()
 _ENGLISH_NOT_NAMES = frozenset(
     "Male Female Unknown None Self Same Patient Yes No Mr Mrs Ms Dr Contact Tel Phone Email Mobile Relative Family "
     "Spouse Son Daughter Wife Husband Mother Father Name Pt Emergency Guardian".split()
@@ -248,6 +283,14 @@ class LabelledNameRecognizer(Recognizer):
         """The names of a field's value at ``pos``: one, or a list (A、B副主任医师、C)."""
         start = pos
         for _ in range(12):
+            login = _LOGIN.match(text, pos)
+            if login is not None and is_login(login.group()):
+                hits.append(self.hit(login.start(), login.end(), score=0.8, labelled=True))
+                sep = _LIST_SEP.match(text, login.end())
+                if sep is None:
+                    return
+                pos = sep.end()
+                continue
             item = _ITEM.match(text, pos)
             if item is None:
                 return
@@ -280,6 +323,12 @@ class LabelledNameRecognizer(Recognizer):
             return item.span()
         value = item.group()
         start, end = item.span()
+        if item.group("han") is not None:
+            lead = _TITLE_START.match(value)
+            while lead is not None and lead.end() and len(value) - lead.end() >= 2:
+                start += lead.end()  # a title before the name (记录：副主任护师慎德华: 副主任, 护师)
+                value = value[lead.end() :]
+                lead = _TITLE_START.match(value)
         title = _TITLE_END.search(value)
         if title is not None and title.start() > 0:
             end -= len(title.group())
@@ -301,8 +350,37 @@ class LabelledNameRecognizer(Recognizer):
         if value.endswith(_PLACE_ENDS):
             return False  # a department or a place (超声科, 护理部), not a person
         first = value[0]
-        if first in NOT_GIVEN_FIRST and first not in self._surnames:
+        if first in NOT_GIVEN_FIRST and first not in self._all_surnames:
             return False
         if first not in self._surnames and self._model.word_freq(value[:2]) >= 1000:
             return False  # begins with a word (建议复查, 神志清楚, 上级), not a name
         return True
+
+
+def is_login(token: str) -> bool:
+    """A log-in made of a name: a pinyin syllable (the surname, two for a compound one), then one
+    to three initials or one or two syllables (the given name), digits after (yuexy, pangyh07,
+    kuangpf, ouyangmf, DOUGQ, Meiyz)."""
+    from privacy.deid.recognizers.pinyin_name_recognizer import SYLLABLES
+
+    word = token.lower().rstrip("0123456789")
+    if word in _NOT_LOGINS or not 4 <= len(word) <= 14 or not (token.islower() or token.isupper() or token.istitle()):
+        return False
+    for cut in range(min(6, len(word) - 1), 0, -1):
+        if word[:cut] not in SYLLABLES:
+            continue
+        rest = word[cut:]
+        if len(rest) <= 3 or _syllables(rest, 3):
+            return True
+    return any(word.startswith(c) and len(word) - len(c) <= 3 for c in _COMPOUND_PINYIN)
+
+
+def _syllables(word: str, most: int) -> bool:
+    """True when ``word`` splits into at most ``most`` pinyin syllables."""
+    from privacy.deid.recognizers.pinyin_name_recognizer import SYLLABLES
+
+    if not word:
+        return True
+    if most == 0:
+        return False
+    return any(word[:cut] in SYLLABLES and _syllables(word[cut:], most - 1) for cut in range(min(6, len(word)), 0, -1))
