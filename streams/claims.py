@@ -325,8 +325,14 @@ class ClaimsEngine:
         product = self.products.version(entry.product_id, entry.product_version)
         enc = self.encryptor(code)
         after = outcome.after
-        terms = Terms(plan=entry.explanation.get("plan"),
-                      claim_free_years=int(entry.explanation.get("claim_free_years") or 0))
+        # the enrolment's plan and claim-free years are in a settlement's explanation; a refund's
+        # deductible and caps after it are those of the claim it reverses (its explanation has neither)
+        terms_of = entry.explanation
+        if entry.kind == "refund" and entry.reverses:
+            original = self.batch.entry(code, entry.reverses)
+            if original is not None:
+                terms_of = original.explanation
+        terms = Terms(plan=terms_of.get("plan"), claim_free_years=int(terms_of.get("claim_free_years") or 0))
         result = {
             "record_type": RECORD_TYPE,
             "claim_id": entry.claim_id,
