@@ -107,6 +107,8 @@ class ClaimsEngine:
         order = {c: min(p.payer_order for p in self.products if p.insurer == c) for c in self.products.insurers}
         self.insurers = sorted((c for c in self.products.insurers if c in self.agreements), key=lambda c: (order[c], c))
         self._keys = {c: Pseudonymiser.for_project(f"insurer-{c}", cfg=self.cfg) for c in self.insurers}
+        #: each insurer's product ids (the accumulators a batch reads ahead)
+        self._product_ids = {c: tuple(self.products.product_ids(c)) for c in self.insurers}
         #: each insurer's claims grant: its mode decides which claims it receives (:meth:`_discloses`)
         self._grants = {c: _claims_grant(self.agreements, c) for c in self.insurers}
         self._modes = {c: g.mode if g is not None else None for c, g in self._grants.items()}
@@ -161,8 +163,9 @@ class ClaimsEngine:
         try:
             claim = to_claimable(record)
             hkey = self.history_key(record["person_no"]) if claim.event_type == "settlement" else None
+            at = datetime.fromisoformat(record["event_time"]) if claim.event_type == "settlement" else None
             for code in self.insurers:
-                app = self._apply_one(code, record, claim, hkey, source, asof_us)
+                app = self._apply_one(code, record, claim, hkey, source, asof_us, at)
                 if app is None:
                     continue
                 if counters is not None:
@@ -208,7 +211,7 @@ class ClaimsEngine:
         return self._history_key.pseudonym(person_no, domain="partition-key")
 
     def _apply_one(self, code: str, record: dict[str, Any], claim, hkey: str | None, source: str | None,
-                   asof_us: int | None = None):
+                   asof_us: int | None = None, at: datetime | None = None):
         from medshare.claims.engine import Terms
 
         if record.get("event_type") == "refund":
@@ -216,7 +219,8 @@ class ClaimsEngine:
                 return None
             return self.batch.apply_refund(self.products, record, code, source=source)
         person = record["person_no"]
-        at = datetime.fromisoformat(record["event_time"])
+        if at is None:
+            at = datetime.fromisoformat(record["event_time"])
         enrolment = self.enrolments.active(person, code, at, asof_us)
         if enrolment is None:
             # never enrolled with this insurer: nothing in the ledger either (the common case, no query)
@@ -321,8 +325,14 @@ class ClaimsEngine:
         product = self.products.version(entry.product_id, entry.product_version)
         enc = self.encryptor(code)
         after = outcome.after
-        terms = Terms(plan=entry.explanation.get("plan"),
-                      claim_free_years=int(entry.explanation.get("claim_free_years") or 0))
+        # the enrolment's plan and claim-free years are in a settlement's explanation; a refund's
+        # deductible and caps after it are those of the claim it reverses (its explanation has neither)
+        terms_of = entry.explanation
+        if entry.kind == "refund" and entry.reverses:
+            original = self.batch.entry(code, entry.reverses)
+            if original is not None:
+                terms_of = original.explanation
+        terms = Terms(plan=terms_of.get("plan"), claim_free_years=int(terms_of.get("claim_free_years") or 0))
         result = {
             "record_type": RECORD_TYPE,
             "claim_id": entry.claim_id,
@@ -400,7 +410,7 @@ class ClaimsEngine:
                 if record.get("refund_of"):
                     settlements.append((code, str(record["refund_of"])))
                 key = self.person_key(code, person)
-                persons.extend((code, product_id, key) for product_id in self.products.product_ids(code))
+                persons.extend((code, product_id, key) for product_id in self._product_ids[code])
         self.batch.prefetch(settlements, persons)
         self.batch.prefetch_history(hkeys)
 
@@ -431,6 +441,9 @@ class ClaimsHandler:
     def __init__(self, cfg: Settings, engine: ClaimsEngine | None = None) -> None:
         self.engine = engine or ClaimsEngine(cfg)
         self.engine.store.checkpoint_in_background()  # no WAL checkpoint inside a batch's commit
+        # the processor is the only writer of its partitions' claim state: accumulators and
+        # histories it read or committed are served from memory (emptied at every assignment)
+        self.engine.store.cache_committed_state()
         self.check = ContractCheck(self.inputs)
         self.quarantine = Quarantiner(self.name, cfg)
         self.consents = StreamConsents(self.engine.consents, self.name)
@@ -441,7 +454,9 @@ class ClaimsHandler:
         return self.engine.consents_relied
 
     def partitions_assigned(self) -> None:
-        """Fold every stored consent and enrolment again (the runtime calls it after an assignment)."""
+        """Fold every stored consent and enrolment again and forget the cached claim state (the
+        runtime calls it after an assignment: another instance may have written those partitions)."""
+        self.engine.store.forget()
         self.engine.consents.rebuild()
         self.engine.enrolments.rebuild()
 

@@ -161,9 +161,8 @@ def judge_pre_existing(product: Product, terms: Terms, claim: Claimable) -> dict
     lo = (terms.start - timedelta(days=rule.window_days)).isoformat()
     hi = terms.start.isoformat()
     found: dict[str, dict[str, str]] = {}
-    for day, code in sorted(terms.history):
-        if not lo <= day < hi:
-            continue
+    # the window first: a person's history grows with every settlement, the window does not
+    for day, code in sorted(h for h in terms.history if lo <= h[0] < hi):
         for g in rule.conditions:
             if g.id not in found and has_prefix(code, g.icd10_prefixes):
                 found[g.id] = {"group": g.id, "name": g.name, "code": code, "date": day}

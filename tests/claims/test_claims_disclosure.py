@@ -112,6 +112,37 @@ def test_a_paying_claim_and_its_reversal_are_disclosed(cfg, person_records):
     h.close()
 
 
+def test_a_reversal_reports_the_deductible_of_the_enrolments_plan(cfg, person_records):
+    """The refund result's deductible and caps are those of the plan the reversed claim was computed
+    under (here 新市民: a 20,000 inpatient deductible, not the standard 12,000)."""
+    from medshare.claims.enrolment import enrolment_events
+
+    small, big, _ = person_records
+    h = ClaimsHandler_for(cfg, small["person_no"])
+    events = enrolment_events([small["person_no"]], "hhb", "hhb-huibao", 2026)
+    events[0]["plan"] = "new-citizen"
+    h.engine.enrolments.apply_many(events)
+    feed = Feed()
+    [r] = _results(run_batch(h, [_s(feed, big)]), "hhb")
+    assert r["total_payable"] == 7000.0  # (30,000 - 20,000) x 0.7
+    assert r["deductible"] == {"amount": 20000.0, "used": 20000.0, "remaining": 0.0}
+    [rr] = _results(run_batch(h, [_s(feed, revocation(big))]), "hhb")
+    assert rr["total_payable"] == -7000.0
+    assert rr["deductible"] == {"amount": 20000.0, "used": 0.0, "remaining": 20000.0}
+    assert rr["caps"] == {k: {**v, "used": 0.0, "remaining": v["cap"]} for k, v in r["caps"].items()}
+    h.close()
+
+
+def ClaimsHandler_for(cfg, person):  # noqa: N802 - reads as the handler it builds
+    """A handler whose person consents to both insurers and is enrolled with shenlife only."""
+    from medshare.claims.enrolment import enrolment_events
+    from streams.claims import ClaimsHandler
+
+    h = ClaimsHandler(cfg, engine(cfg, [person], enrol=False))
+    h.engine.enrolments.apply_many(enrolment_events([person], "shenlife", "shenlife-plus", 2026))
+    return h
+
+
 def test_the_reversal_of_an_undisclosed_claim_is_applied_but_not_disclosed(cfg, person_records):
     from medshare.claims.products import load_products
 

@@ -229,3 +229,89 @@ def test_restore_to_a_savepoint_undoes_exactly_what_came_after():
     assert [e.settlement_id for e in store.entries()] == ["ST1"]
     assert store.history("h" * 32) == (("2026-02-01", "J20.900"),)
     store.close()
+
+
+# -- the committed state in memory (ClaimStore.cache_committed_state: the claims processor) ---------
+
+def _batch_of(store, records, sources):
+    """One processor-like batch: read ahead, apply, commit; the statuses and totals."""
+    b = store.batch()
+    b.prefetch([("hhb", r["settlement_id"]) for r in records], [("hhb", "test-product", "a" * 32)])
+    out = []
+    for r, src in zip(records, sources, strict=True):
+        app = b.apply_settlement(PRODUCT, r, "hhb", "a" * 32, source=src)
+        out.append((r["settlement_id"], app.status, app.outcome.total if app.outcome else None))
+    b.commit()
+    return out
+
+
+def test_cached_state_gives_the_same_claims_with_fewer_reads(tmp_path):
+    cached, plain = ClaimStore(f"sqlite:///{tmp_path / 'a.sqlite'}"), ClaimStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    cached.cache_committed_state()
+    cached_q, plain_q = _count_queries(cached.engine), _count_queries(plain.engine)
+    records = [settlement(f"S{i}", f"2026-{1 + i:02d}-10", 700 + 200 * i) for i in range(8)]
+    for start in range(0, 8, 2):
+        chunk = records[start:start + 2]
+        srcs = [f"t:0:{start + k}" for k in range(len(chunk))]
+        assert _batch_of(cached, chunk, srcs) == _batch_of(plain, chunk, srcs)
+    assert cached.accumulator(KEY) == plain.accumulator(KEY)
+    assert cached.cache is not None and cached.cache.persons[KEY[:3]][2026] == plain.accumulator(KEY)
+    # the accumulators were read once (first batch), then served from memory; the ledger every batch
+    assert cached_q.count("SELECT") == 4 + 1 + 1  # ledger × 4, accumulators once, the store.accumulator above
+    assert plain_q.count("SELECT") == 4 + 4 + 2
+
+
+def test_cache_rereads_a_person_found_in_the_ledger(tmp_path):
+    """An earlier owner's late commit (or any writer the cache did not see): the settlement is in the
+    ledger when this processor meets it, so the person's state is read again, not served stale."""
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    ours = ClaimStore(url)
+    ours.cache_committed_state()
+    assert _batch_of(ours, [settlement("S1", "2026-02-01", 1500)], ["t:0:1"])[0][1] == "new"
+    other = ClaimStore(url)  # the earlier owner, committing S2 behind our cache
+    assert _batch_of(other, [settlement("S2", "2026-03-01", 3000)], ["t:0:2"])[0][1] == "new"
+    got = _batch_of(ours, [settlement("S2", "2026-03-01", 3000), settlement("S3", "2026-04-01", 2000)],
+                    ["t:0:2", "t:0:3"])
+    assert got[0][1] == "replay"
+    ref = ClaimStore.memory()  # the same three settlements, one writer, no cache
+    for i, (sid, day, amount) in enumerate((("S1", "2026-02-01", 1500), ("S2", "2026-03-01", 3000),
+                                            ("S3", "2026-04-01", 2000))):
+        want = _batch_of(ref, [settlement(sid, day, amount)], [f"t:0:{i + 1}"])
+    assert got[1] == want[0]
+    assert ours.accumulator(KEY) == ref.accumulator(KEY)
+
+
+def test_cache_is_emptied_by_forget_and_by_a_failed_commit(tmp_path):
+    import pytest
+
+    store = ClaimStore(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    store.cache_committed_state()
+    _batch_of(store, [settlement("S1", "2026-02-01", 1500)], ["t:0:1"])
+    assert store.cache is not None and store.cache.persons
+    store.forget()  # the processor's partitions were assigned again
+    assert not store.cache.persons and not store.cache.history
+    _batch_of(store, [settlement("S2", "2026-03-01", 1500)], ["t:0:2"])
+    assert store.cache.persons
+    b = store.batch()
+    b.apply_settlement(PRODUCT, settlement("S3", "2026-04-01", 1500), "hhb", "a" * 32, source="t:0:3")
+    entry = b._new[("hhb", "S3")]
+    entry.settlement_id, entry.claim_id = "S1", "hhb-S1"  # a row the database already has: the commit fails
+    with pytest.raises(Exception, match="UNIQUE"):
+        b.commit()
+    assert not store.cache.persons
+    assert store.accumulator(KEY).deductible_used == 1000_00  # nothing of the failed batch was written
+
+
+def test_cache_limit_empties_it(tmp_path):
+    store = ClaimStore(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    store.cache_committed_state(limit=1)
+    b = store.batch()
+    for i, person in enumerate(("a" * 32, "b" * 32)):
+        b.apply_settlement(PRODUCT, settlement(f"S{i}", "2026-02-01", 1500), "hhb", person, source=f"t:0:{i}")
+    b.prefetch([], [("hhb", "test-product", "a" * 32), ("hhb", "test-product", "b" * 32)])
+    b.commit()
+    assert store.cache is not None and len(store.cache.persons) <= 2
+    b = store.batch()
+    b.prefetch([], [("hhb", "test-product", "c" * 32)])
+    b.commit()
+    assert len(store.cache.persons) == 1  # over the limit: emptied, then this batch's person kept
