@@ -31,7 +31,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
-from itertools import chain, cycle, repeat
+from itertools import chain, compress, cycle, repeat
 from operator import add, call, gt, is_not, itemgetter, le, lt, methodcaller, mul, sub, truediv
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
@@ -266,7 +266,7 @@ class _Builder:
                 spec.append((attr, typ))
             else:
                 spec.append((attr, Optional[typ], None))  # noqa: UP045 - a runtime type for msgspec
-            if items and not fld.required and fld.path in self.step_only:
+            if not fld.required and fld.path in self.step_only:
                 optional_steps.append((fld.name, self.step_only[fld.path]))
             elif post is not None:
                 (required_posts if fld.required else optional_posts).append((fld.name, post))
@@ -280,11 +280,46 @@ class _Builder:
             whole, rest = _items_rules(rules, {f.name: f for f in fields})
             each = _object_post(required_posts, optional_posts, [r.check for r in rest])
             return struct, _items_post(each, steps, optional_steps, whole)
-        rule_checks = [r.check for r in rules]
+        lean, rest = self._lean_rules(rules, {f.name: f for f in fields})
         if len(steps) < 3:  # one vectorised pass pays off from three fields on
             required_posts += [(n, _multiple_check(step)) for n, step in steps]
             steps = []
-        return struct, _object_post(required_posts, optional_posts, rule_checks, steps)
+        return struct, _object_post(required_posts, optional_posts, [r.check for r in rest], steps,
+                                    optional_steps, lean)
+
+    def _lean_rules(self, rules: list[RecordRule], fields: dict[str, Field]) -> tuple[list[Pred], list[RecordRule]]:
+        """``(predicates for the rules msgspec's types let run lean, the other rules)``.
+
+        ``sum-equals`` and ``items-sum`` in whole fen over number fields (msgspec has made every
+        present value a finite int or float): the fen sums in C (``map``), the comparison as the
+        rule makes it. A part the rule does not call optional must be a required field (an absent
+        one makes the rule pass, which the lean form does not do).
+        """
+        lean: list[Pred] = []
+        rest: list[RecordRule] = []
+        by_path = {f.path: f for f in self.contract.fields}
+
+        def number(name: Any, need_required: bool = False) -> bool:
+            f = fields.get(name) if type(name) is str else None
+            return (f is not None and f.logical_type in ("number", "integer")
+                    and (f.required or not need_required))
+
+        for rule in rules:
+            a = rule.args
+            fen = a.get("unit") == "fen"
+            optional = a.get("optional") or ()
+            if (rule.kind == "sum-equals" and fen and isinstance(a.get("parts"), list) and number(a.get("total"))
+                    and all(number(p, need_required=p not in optional) for p in a["parts"])):
+                lean.append(_sum_equals_fen(list(a["parts"]), a["total"], float(a.get("tolerance", 0))))
+                continue
+            array = fields.get(a.get("array")) if rule.kind == "items-sum" and type(a.get("array")) is str else None
+            item = by_path.get(f"{array.path}[].{a.get('field')}") if array is not None else None
+            if (fen and array is not None and array.logical_type == "array" and item is not None and item.required
+                    and item.logical_type in ("number", "integer") and number(a.get("total"))):
+                lean.append(_items_sum_fen(a["array"], a["field"], a["total"], float(a.get("tolerance", 0))))
+                continue
+            rest.append(rule)
+        return lean, rest
 
 
 def _multiple_check(step: Any) -> Pred:
@@ -311,14 +346,69 @@ def _getter(names: list[str]) -> Callable[[dict], tuple] | None:
     return itemgetter(*(names * 2 if len(names) == 1 else names))  # itemgetter of one key: a bare value
 
 
+def _present_multiples(names: tuple[str, ...], steps: tuple[Any, ...]) -> Callable[[dict], bool]:
+    """The ``multipleOf`` of optional number fields, those present and not null, in one pass."""
+    present = partial(is_not, None)
+
+    def check(o: dict) -> bool:
+        values = tuple(map(o.get, names))
+        keep = tuple(map(present, values))
+        return _multiples_ok(compress(values, keep), compress(steps, keep))
+
+    return check
+
+
+def _sum_equals_fen(parts: list[str], total: str, tol: float) -> Pred:
+    """``sum-equals`` in whole fen: absent or null parts count 0, an absent total passes."""
+    present = partial(is_not, None)
+    parts_t = tuple(parts)
+
+    def check(o: dict) -> bool:
+        t = o.get(total)
+        if t is None:
+            return True
+        fen = sum(map(round, map(mul, filter(present, map(o.get, parts_t)), repeat(100))))
+        return not abs(round(fen / 100 * 100) - round(t * 100)) > tol
+
+    return check
+
+
+def _items_sum_fen(array: str, field: str, total: str, tol: float) -> Pred:
+    """``items-sum`` in whole fen over an array whose items all have ``field`` (a required number)."""
+    get = itemgetter(field)
+
+    def check(o: dict) -> bool:
+        t, items = o.get(total), o.get(array)
+        if t is None or type(items) is not list:
+            return True
+        fen = sum(map(round, map(mul, map(get, items), repeat(100))))
+        return not abs(round(fen / 100 * 100) - round(t * 100)) > tol
+
+    return check
+
+
 def _object_post(required: list[tuple[str, Pred]], optional: list[tuple[str, Pred]],
-                 rules: list[Callable], steps: list[tuple[str, Any]] = ()) -> Pred | None:  # type: ignore[assignment]
+                 rules: list[Callable], steps: list[tuple[str, Any]] = (),  # type: ignore[assignment]
+                 optional_steps: list[tuple[str, Any]] = (), lean: list[Pred] = ()) -> Pred | None:  # type: ignore[assignment]
     """The Python part of an object's check, run on a dict msgspec already accepted.
 
     Required values are fetched with one ``itemgetter`` and their checks applied by ``map`` in C;
-    the ``multipleOf`` of all required number fields is one arithmetic pass (``steps``); optional
-    values are checked only when present and not null.
+    the ``multipleOf`` of all required number fields is one arithmetic pass (``steps``), of the
+    optional ones present another (``optional_steps``); other optional values are checked only
+    when present and not null; ``lean`` are record rules as predicates (see ``_lean_rules``).
     """
+    checks: list[Pred] = []
+    if optional_steps:
+        checks.append(_present_multiples(tuple(n for n, _ in optional_steps), tuple(s for _, s in optional_steps)))
+    checks.extend(lean)
+    rest = _object_post_rest(required, optional, rules, steps)
+    if rest is not None:
+        checks.append(rest)
+    return _all_of(checks)
+
+
+def _object_post_rest(required: list[tuple[str, Pred]], optional: list[tuple[str, Pred]],
+                      rules: list[Callable], steps: list[tuple[str, Any]]) -> Pred | None:
     if not (required or optional or rules or steps):
         return None
     posts = tuple(p for _, p in required)
