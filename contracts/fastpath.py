@@ -30,8 +30,9 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable
-from itertools import chain, cycle, repeat
-from operator import call, itemgetter, le, lt, sub, truediv
+from functools import partial
+from itertools import chain, compress, cycle, repeat
+from operator import add, call, gt, is_not, itemgetter, le, lt, methodcaller, mul, sub, truediv
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import msgspec
@@ -94,6 +95,8 @@ class _Builder:
         #: required number fields whose only Python check is multipleOf, by path: their object
         #: checks them all at once
         self.stepped: dict[str, Any] = {}
+        #: number fields whose only Python check is multipleOf (optional ones too), by path
+        self.step_only: dict[str, Any] = {}
 
     # --- one value ------------------------------------------------------------------------------
     def value(self, fld: Field) -> tuple[Any, Pred | None]:
@@ -122,14 +125,17 @@ class _Builder:
             # date format's regex and calendar check (tests/contracts: the two paths agree)
             return datetime.date, None
         regexes = []  # (pattern for msgspec, its own check)
+        post: list[Pred] = []
         if fld.format:
             fmt = get_format(fld.format)
-            regexes.append((f"^(?:{fmt.pattern})\\Z", re.compile(fmt.pattern).fullmatch))
+            if fmt.exact is not None:  # one regex decides shape and semantics: msgspec checks all of it
+                regexes.append((f"^(?:{fmt.exact})\\Z", re.compile(fmt.exact).fullmatch))
+            else:
+                regexes.append((f"^(?:{fmt.pattern})\\Z", re.compile(fmt.pattern).fullmatch))
+                if fmt.semantic is not None:
+                    post.append(fmt.semantic)
         if fld.pattern:
             regexes.append((fld.pattern, re.compile(fld.pattern).search))
-        post: list[Pred] = []
-        if fld.format and get_format(fld.format).semantic is not None:
-            post.append(get_format(fld.format).semantic)  # type: ignore[arg-type]
         enum = fld.enum
         if enum is not None:
             if enum and all(type(e) is str for e in enum):
@@ -199,6 +205,8 @@ class _Builder:
             if not post and fld.required and fld.path not in self.stepped:
                 self.stepped[fld.path] = step  # checked with its siblings in one step (_object_post)
             else:
+                if not post:
+                    self.step_only[fld.path] = step  # an array's items may check it in one pass
                 post.append(_multiple_check(step))
         return Annotated[float, msgspec.Meta(**meta)], _all_of(post)
 
@@ -247,6 +255,7 @@ class _Builder:
         required_posts: list[tuple[str, Pred]] = []
         optional_posts: list[tuple[str, Pred]] = []
         steps: list[tuple[str, Any]] = []
+        optional_steps: list[tuple[str, Any]] = []
         # fields in the order of their JSON names: msgspec matches keys fastest in field order, and
         # every medshare producer writes sorted keys (envelope.encode_value)
         for i, fld in enumerate(sorted(fields, key=lambda f: f.name)):
@@ -257,7 +266,9 @@ class _Builder:
                 spec.append((attr, typ))
             else:
                 spec.append((attr, Optional[typ], None))  # noqa: UP045 - a runtime type for msgspec
-            if post is not None:
+            if not fld.required and fld.path in self.step_only:
+                optional_steps.append((fld.name, self.step_only[fld.path]))
+            elif post is not None:
                 (required_posts if fld.required else optional_posts).append((fld.name, post))
             if fld.path in self.stepped:
                 steps.append((fld.name, self.stepped[fld.path]))
@@ -265,13 +276,50 @@ class _Builder:
         # gc=False: the structs are built and dropped at once, never part of a cycle (cheaper to make)
         struct = msgspec.defstruct(name, spec, rename=rename, kw_only=True, gc=False,
                                    forbid_unknown_fields=not self.contract.extra_fields_allowed)
-        rule_checks = [r.check for r in rules]
         if items:
-            return struct, _items_post(_object_post(required_posts, optional_posts, rule_checks), steps)
+            whole, rest = _items_rules(rules, {f.name: f for f in fields})
+            each = _object_post(required_posts, optional_posts, [r.check for r in rest])
+            return struct, _items_post(each, steps, optional_steps, whole)
+        lean, rest = self._lean_rules(rules, {f.name: f for f in fields})
         if len(steps) < 3:  # one vectorised pass pays off from three fields on
             required_posts += [(n, _multiple_check(step)) for n, step in steps]
             steps = []
-        return struct, _object_post(required_posts, optional_posts, rule_checks, steps)
+        return struct, _object_post(required_posts, optional_posts, [r.check for r in rest], steps,
+                                    optional_steps, lean)
+
+    def _lean_rules(self, rules: list[RecordRule], fields: dict[str, Field]) -> tuple[list[Pred], list[RecordRule]]:
+        """``(predicates for the rules msgspec's types let run lean, the other rules)``.
+
+        ``sum-equals`` and ``items-sum`` in whole fen over number fields (msgspec has made every
+        present value a finite int or float): the fen sums in C (``map``), the comparison as the
+        rule makes it. A part the rule does not call optional must be a required field (an absent
+        one makes the rule pass, which the lean form does not do).
+        """
+        lean: list[Pred] = []
+        rest: list[RecordRule] = []
+        by_path = {f.path: f for f in self.contract.fields}
+
+        def number(name: Any, need_required: bool = False) -> bool:
+            f = fields.get(name) if type(name) is str else None
+            return (f is not None and f.logical_type in ("number", "integer")
+                    and (f.required or not need_required))
+
+        for rule in rules:
+            a = rule.args
+            fen = a.get("unit") == "fen"
+            optional = a.get("optional") or ()
+            if (rule.kind == "sum-equals" and fen and isinstance(a.get("parts"), list) and number(a.get("total"))
+                    and all(number(p, need_required=p not in optional) for p in a["parts"])):
+                lean.append(_sum_equals_fen(list(a["parts"]), a["total"], float(a.get("tolerance", 0))))
+                continue
+            array = fields.get(a.get("array")) if rule.kind == "items-sum" and type(a.get("array")) is str else None
+            item = by_path.get(f"{array.path}[].{a.get('field')}") if array is not None else None
+            if (fen and array is not None and array.logical_type == "array" and item is not None and item.required
+                    and item.logical_type in ("number", "integer") and number(a.get("total"))):
+                lean.append(_items_sum_fen(a["array"], a["field"], a["total"], float(a.get("tolerance", 0))))
+                continue
+            rest.append(rule)
+        return lean, rest
 
 
 def _multiple_check(step: Any) -> Pred:
@@ -298,14 +346,69 @@ def _getter(names: list[str]) -> Callable[[dict], tuple] | None:
     return itemgetter(*(names * 2 if len(names) == 1 else names))  # itemgetter of one key: a bare value
 
 
+def _present_multiples(names: tuple[str, ...], steps: tuple[Any, ...]) -> Callable[[dict], bool]:
+    """The ``multipleOf`` of optional number fields, those present and not null, in one pass."""
+    present = partial(is_not, None)
+
+    def check(o: dict) -> bool:
+        values = tuple(map(o.get, names))
+        keep = tuple(map(present, values))
+        return _multiples_ok(compress(values, keep), compress(steps, keep))
+
+    return check
+
+
+def _sum_equals_fen(parts: list[str], total: str, tol: float) -> Pred:
+    """``sum-equals`` in whole fen: absent or null parts count 0, an absent total passes."""
+    present = partial(is_not, None)
+    parts_t = tuple(parts)
+
+    def check(o: dict) -> bool:
+        t = o.get(total)
+        if t is None:
+            return True
+        fen = sum(map(round, map(mul, filter(present, map(o.get, parts_t)), repeat(100))))
+        return not abs(round(fen / 100 * 100) - round(t * 100)) > tol
+
+    return check
+
+
+def _items_sum_fen(array: str, field: str, total: str, tol: float) -> Pred:
+    """``items-sum`` in whole fen over an array whose items all have ``field`` (a required number)."""
+    get = itemgetter(field)
+
+    def check(o: dict) -> bool:
+        t, items = o.get(total), o.get(array)
+        if t is None or type(items) is not list:
+            return True
+        fen = sum(map(round, map(mul, map(get, items), repeat(100))))
+        return not abs(round(fen / 100 * 100) - round(t * 100)) > tol
+
+    return check
+
+
 def _object_post(required: list[tuple[str, Pred]], optional: list[tuple[str, Pred]],
-                 rules: list[Callable], steps: list[tuple[str, Any]] = ()) -> Pred | None:  # type: ignore[assignment]
+                 rules: list[Callable], steps: list[tuple[str, Any]] = (),  # type: ignore[assignment]
+                 optional_steps: list[tuple[str, Any]] = (), lean: list[Pred] = ()) -> Pred | None:  # type: ignore[assignment]
     """The Python part of an object's check, run on a dict msgspec already accepted.
 
     Required values are fetched with one ``itemgetter`` and their checks applied by ``map`` in C;
-    the ``multipleOf`` of all required number fields is one arithmetic pass (``steps``); optional
-    values are checked only when present and not null.
+    the ``multipleOf`` of all required number fields is one arithmetic pass (``steps``), of the
+    optional ones present another (``optional_steps``); other optional values are checked only
+    when present and not null; ``lean`` are record rules as predicates (see ``_lean_rules``).
     """
+    checks: list[Pred] = []
+    if optional_steps:
+        checks.append(_present_multiples(tuple(n for n, _ in optional_steps), tuple(s for _, s in optional_steps)))
+    checks.extend(lean)
+    rest = _object_post_rest(required, optional, rules, steps)
+    if rest is not None:
+        checks.append(rest)
+    return _all_of(checks)
+
+
+def _object_post_rest(required: list[tuple[str, Pred]], optional: list[tuple[str, Pred]],
+                      rules: list[Callable], steps: list[tuple[str, Any]]) -> Pred | None:
     if not (required or optional or rules or steps):
         return None
     posts = tuple(p for _, p in required)
@@ -335,19 +438,102 @@ def _object_post(required: list[tuple[str, Pred]], optional: list[tuple[str, Pre
     return check
 
 
-def _items_post(each: Pred | None, steps: list[tuple[str, Any]]) -> Pred | None:
-    """The check of a list of objects: every item's ``multipleOf`` fields in one pass, then ``each``."""
-    if not steps:
+def _items_post(each: Pred | None, steps: list[tuple[str, Any]], optional_steps: list[tuple[str, Any]] = (),  # type: ignore[assignment]
+                whole: list[Pred] = ()) -> Pred | None:  # type: ignore[assignment]
+    """The check of a list of objects: every item's required ``multipleOf`` fields in one pass, each
+    optional one in one pass over the items that have it, the rules that check all items at once
+    (``whole``, see :func:`_items_rules`), then ``each`` per item."""
+    if not (steps or optional_steps or whole):
         return None if each is None else (lambda v: all(map(each, v)))
-    get = _getter([n for n, _ in steps])
+    get = _getter([n for n, _ in steps]) if steps else None
     step_values = tuple(s for _, s in steps) * (2 if len(steps) == 1 else 1)
+    optional = tuple((methodcaller("get", name), step) for name, step in optional_steps)
+    present = partial(is_not, None)
+    lists = tuple(whole)
 
     def check(v: list) -> bool:
-        if not _multiples_ok(chain.from_iterable(map(get, v)), cycle(step_values)):  # type: ignore[arg-type]
+        if get is not None and not _multiples_ok(chain.from_iterable(map(get, v)), cycle(step_values)):  # type: ignore[arg-type]
+            return False
+        for get_optional, step in optional:
+            if not _multiples_ok(filter(present, map(get_optional, v)), repeat(step)):
+                return False
+        if lists and not all(map(call, lists, repeat(v))):
             return False
         return each is None or all(map(each, v))
 
     return check
+
+
+def _items_rules(rules: list[RecordRule], fields: dict[str, Field]) -> tuple[list[Pred], list[RecordRule]]:
+    """``(checks of a whole list of items, the rules left to check per item)``.
+
+    A rule goes over all items at once, with its arithmetic and lookups in C, where the item's
+    types make its own guards always pass: ``sum-at-most`` without optional parts over required
+    numbers (msgspec has made them finite ints or floats), ``code-by-category`` over a required
+    string code and category. Each computes what the rule computes, in the same operations
+    (``tests/contracts``: the fast path agrees with the explaining path, rule by rule).
+    """
+    whole: list[Pred] = []
+    rest: list[RecordRule] = []
+
+    def required(name: Any, types: tuple[str, ...]) -> bool:
+        """A required field whose msgspec type admits only JSON values of these logical types."""
+        f = fields.get(name) if type(name) is str else None
+        return f is not None and f.required and f.logical_type in types
+
+    for rule in rules:
+        a = rule.args
+        if (rule.kind == "sum-at-most" and not a.get("optional") and isinstance(a.get("parts"), list)
+                and all(required(p, ("number", "integer")) for p in [*a["parts"], a.get("total")])):
+            whole.append(_sum_at_most_all(list(a["parts"]), a["total"]))
+        elif (rule.kind == "code-by-category" and required(a.get("code"), ("string",))
+              and required(a.get("category"), ("string",)) and isinstance(a.get("formats"), dict)):
+            whole.append(_code_by_category_all(a["code"], a["category"], a["formats"]))
+        else:
+            rest.append(rule)
+    return whole, rest
+
+
+def _sum_at_most_all(parts: list[str], total: str) -> Pred:
+    """``sum-at-most`` (whole fen, no optional parts) of every item: ``round(s * 100) >
+    round(t * 100)`` fails, where ``s`` is the parts' fen sum over 100, as the rule computes it."""
+    get = itemgetter(*parts, total)
+    k = len(parts) + 1
+
+    def check(v: list) -> bool:
+        fen = list(map(round, map(mul, chain.from_iterable(map(get, v)), repeat(100))))
+        sums: Any = fen[0::k]
+        for j in range(1, k - 1):
+            sums = map(add, sums, fen[j::k])
+        within = map(round, map(mul, map(truediv, sums, repeat(100)), repeat(100)))
+        return not any(map(gt, within, fen[k - 1::k]))
+
+    return check
+
+
+def _code_by_category_all(code: str, category: str, formats: dict[str, str]) -> Pred:
+    """``code-by-category`` of every item: the code matches the format its category names (regex, and
+    the format's semantic check if it has one); categories not named are not pinned."""
+    def matcher(name: str) -> Callable[[str], Any]:
+        fmt = get_format(name)
+        rx = re.compile(fmt.pattern).fullmatch
+        if fmt.semantic is None:
+            return rx
+        semantic = fmt.semantic
+        return lambda c: rx(c) is not None and semantic(c)
+
+    by_category = {cat: matcher(name) for cat, name in formats.items()}
+    get_category, get_code = itemgetter(category), itemgetter(code)
+    unpinned = _unpinned
+
+    def check(v: list) -> bool:
+        return all(map(call, map(by_category.get, map(get_category, v), repeat(unpinned)), map(get_code, v)))
+
+    return check
+
+
+def _unpinned(_code: str) -> bool:
+    return True
 
 
 def compile_fast(contract: Contract) -> Callable[[dict], bool]:

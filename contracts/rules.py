@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +40,9 @@ class Format:
     check: Callable[[str], str | None]  # None: fine; else a reason that never contains the value
     description: str
     semantic: Callable[[str], bool] | None = None
+    #: a regex matching exactly the values ``pattern`` and ``semantic`` accept together (proven
+    #: equal by a test), so a regex engine in C can decide the whole format
+    exact: str | None = None
 
 
 def _regex_checker(pattern: str, what: str) -> Callable[[str], str | None]:
@@ -174,7 +178,8 @@ FORMATS: dict[str, Format] = {
         Format("fixmedins_code", f.FIXMEDINS_CODE,
                _regex_checker(f.FIXMEDINS_CODE, "an institution code (H or P + 11 digits)"), "定点医药机构编码"),
         Format("interface_datetime", f.INTERFACE_DATETIME, _check_interface_datetime,
-               "yyyy-MM-dd HH:mm:ss, China Standard Time (the interface's 日期时间型)", _interface_datetime_ok),
+               "yyyy-MM-dd HH:mm:ss, China Standard Time (the interface's 日期时间型)", _interface_datetime_ok,
+               exact=f.INTERFACE_DATETIME_EXACT),
     )
 }
 
@@ -201,6 +206,8 @@ class RecordRule:
     fields: tuple[str, ...]
     check: Callable[[Mapping[str, Any]], list[Failure]]
     description: str = ""
+    #: the implementation's arguments (without ``rule``), as the contract gives them
+    args: Mapping[str, Any] = dc_field(default_factory=dict, hash=False, compare=False)
 
 
 def _num(v: Any) -> float | None:
@@ -550,8 +557,9 @@ def compile_rule(name: str, implementation: Mapping[str, Any], description: str 
         raise ContractError(
             f"record rule {name!r}: unknown kind {kind!r} (known: {', '.join(sorted(RULE_KINDS))})"
         )
-    fields, check = RULE_KINDS[kind]({k: v for k, v in implementation.items() if k != "rule"})
-    return RecordRule(name=name, kind=kind, fields=tuple(fields), check=check, description=description)
+    args = {k: v for k, v in implementation.items() if k != "rule"}
+    fields, check = RULE_KINDS[kind](args)
+    return RecordRule(name=name, kind=kind, fields=tuple(fields), check=check, description=description, args=args)
 
 
 # --- showing values safely --------------------------------------------------------------------

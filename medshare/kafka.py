@@ -157,10 +157,11 @@ def _without_record_futures(producer) -> None:
     if not getattr(ra.ProducerBatch, "medshare_factory", False):
         class _LeanBatch(ProducerBatch):
             def try_append(self, timestamp_ms, key, value, headers, now=None):
-                metadata = self.records.append(timestamp_ms, key, value, headers)
-                if metadata is None:
+                size = append_record(self.records, timestamp_ms, key, value, headers)
+                if size is None:
                     return None
-                self.max_record_size = max(self.max_record_size, metadata.size)
+                if size > self.max_record_size:
+                    self.max_record_size = size
                 self.last_append = time.monotonic() if now is None else now
                 return NO_FUTURE
 
@@ -184,6 +185,114 @@ def _without_record_futures(producer) -> None:
 
 #: what ``send()`` returns on a producer made with ``record_futures=False``
 NO_FUTURE = True
+
+
+def _varint_bytes(n: int) -> bytes:
+    """kafka-python's zigzag varint of ``n`` as bytes."""
+    from kafka.record.util import encode_varint
+
+    out = bytearray()
+    encode_varint(n, out.append)
+    return bytes(out)
+
+
+#: the varints of 0 .. 16383 (lengths, offsets and timestamp deltas of a batch are almost always
+#: among them): one tuple index instead of a Python call per varint
+_VARINTS = tuple(_varint_bytes(n) for n in range(1 << 14))
+_NULL = b"\x01"  # the varint of -1: a null key, value or header value
+_HEADER_NAMES: dict[str, bytes] = {}
+
+
+def _varint(n: int) -> bytes:
+    return _VARINTS[n] if 0 <= n < 16384 else _varint_bytes(n)
+
+
+def append_record(records: Any, timestamp_ms: int | None, key: bytes | None, value: bytes | None,
+                  headers: list[tuple[str, bytes | None]]) -> int | None:
+    """``records.append(timestamp_ms, key, value, headers)`` of a v2 ``MemoryRecordsBuilder``, with
+    the same bytes and the same refusals, ≈3× faster: returns the record's size in the batch, or None
+    when the batch has no room (kafka-python returns its metadata, of which the producer reads the size).
+
+    kafka-python writes each record varint by varint, a Python call per byte group (14 varints for a
+    message with four headers: ≈40 % of ``send()``); here small varints are looked up. Other
+    builders (message format v0/v1) take kafka-python's own path.
+    ``tests/medshare/test_kafka_append.py`` proves the batches byte-identical.
+    """
+    if records._closed:
+        return None
+    b = records._builder
+    if records._magic != 2 or type(b).append is not _DEFAULT_APPEND:
+        metadata = records.append(timestamp_ms, key, value, headers)
+        return None if metadata is None else metadata.size
+    offset = records._next_offset
+    if timestamp_ms is None:
+        timestamp_ms = int(time.time() * 1000)
+    _check_record_types(timestamp_ms, key, value)
+    first = b._first_timestamp is None
+    if first:
+        b._first_timestamp = b._max_timestamp = timestamp_ms
+        delta = 0
+    else:
+        delta = timestamp_ms - b._first_timestamp
+    parts = [b"\x00", _varint(delta), _varint(offset)]
+    if key is None:
+        parts.append(_NULL)
+    else:
+        parts += (_varint(len(key)), key)
+    if value is None:
+        parts.append(_NULL)
+    else:
+        parts += (_varint(len(value)), value)
+    parts.append(_varint(len(headers)))
+    if headers:
+        _encode_headers(headers, parts)
+    message = b"".join(parts)
+    length = _varint(len(message))
+    size = len(message) + len(length)
+    buffer = b._buffer
+    if size + len(buffer) > b._batch_size and not first:
+        return None
+    if b._max_timestamp < timestamp_ms:
+        b._max_timestamp = timestamp_ms
+    b._num_records += 1
+    b._last_offset = offset
+    buffer += length
+    buffer += message
+    records._next_offset = offset + 1
+    return size
+
+
+def _check_record_types(timestamp_ms: Any, key: Any, value: Any) -> None:
+    if type(timestamp_ms) is not int:
+        raise TypeError(timestamp_ms)
+    if not (key is None or type(key) in _BYTE_LIKE):
+        raise TypeError(f"Not supported type for key: {type(key)}")
+    if not (value is None or type(value) in _BYTE_LIKE):
+        raise TypeError(f"Not supported type for value: {type(value)}")
+
+
+def _encode_headers(headers: list[tuple[str, bytes | None]], parts: list[bytes]) -> None:
+    for h_key, h_value in headers:
+        name = _HEADER_NAMES.get(h_key)
+        if name is None:
+            name = h_key.encode("utf-8")
+            if len(_HEADER_NAMES) < 1000:
+                _HEADER_NAMES[h_key] = name
+        parts += (_varint(len(name)), name)
+        if h_value is None:
+            parts.append(_NULL)
+        else:
+            parts += (_varint(len(h_value)), h_value)
+
+
+def _default_append() -> Any:
+    from kafka.record.default_records import DefaultRecordBatchBuilder
+
+    return DefaultRecordBatchBuilder.append
+
+
+_DEFAULT_APPEND = _default_append()
+_BYTE_LIKE = (bytes, bytearray, memoryview)
 
 
 class _SenderClient:
@@ -253,7 +362,101 @@ def producer(principal: str = "pipeline", cfg: Settings | None = None, record_fu
     _sender_survives_a_lost_coordinator(made)
     if not record_futures:
         _without_record_futures(made)
+        made._medshare_lean = True
     return made
+
+
+def _headers_bound(headers: list[Any]) -> int:
+    """At least the bytes ``headers`` take in a record; ``TypeError`` as ``send`` raises it for a bad one."""
+    size = 0
+    for h in headers:
+        if not (isinstance(h, tuple) and len(h) == 2 and isinstance(h[0], str) and isinstance(h[1], bytes)):
+            raise TypeError("All headers items must be (str, bytes) tuples")
+        size += 4 * len(h[0]) + len(h[1]) + 10
+    return size
+
+
+def _check_message(producer: Any, key: Any, value: Any, headers: list[Any]) -> None:
+    """``send``'s own refusals of a key, value or size."""
+    from kafka.errors import MessageSizeTooLargeError
+
+    if type(key) not in _BYTE_LIKE:
+        raise TypeError(f"Unsupported type for serialized key: {type(key)}")
+    if type(value) not in _BYTE_LIKE:
+        raise TypeError(f"Unsupported type for serialized value: {type(value)}")
+    size = producer._estimate_size_in_bytes(key, value, headers)
+    if size > producer.config["max_request_size"]:
+        raise MessageSizeTooLargeError(
+            f"The message is {size} bytes when serialized which is larger than the maximum request "
+            "size you have configured with the max_request_size configuration")
+
+
+def send_all(producer: Any, messages: Iterable[Any]) -> None:
+    """``producer.send(m.topic, value=m.value, key=m.key, headers=m.headers)`` for each of ``messages``
+    (:class:`medshare.envelope.Outgoing`), in order, on a producer made with ``record_futures=False``.
+
+    The same records in the same batches and partitions, with the same refusals (``TypeError`` for
+    a bad key, value or header, ``MessageSizeTooLargeError``, a closed producer, a transaction in an
+    error state), at about half of ``send``'s cost per message: what ``send`` does per message and
+    needs doing once — the partition list of each topic, the transaction's partitions, the size
+    estimate of a message far below the limit, a debug line formatted whether logged or not — is
+    done once per call, and the partitioner's remembered key hashes are read directly. Messages
+    without a key (sticky partitioning), to a topic whose metadata is not known yet (``send``
+    waits for it), and any producer not made here without futures go through ``send`` itself.
+    """
+    if producer._closed:
+        from kafka.errors import IllegalStateError
+
+        raise IllegalStateError("KafkaProducer already closed!")
+    cfg = producer.config
+    partitioner = cfg["partitioner"]
+    hashes = getattr(partitioner, "_hashes", None)
+    if (not getattr(producer, "_medshare_lean", False) or hashes is None or cfg["key_serializer"] is not None
+            or cfg["value_serializer"] is not None):
+        for m in messages:
+            producer.send(m.topic, value=m.value, key=m.key, headers=m.headers)
+        return
+    from kafka import TopicPartition
+
+    tm = producer._transaction_manager
+    transactional = tm is not None and tm.is_transactional()
+    if transactional:
+        tm._fail_if_not_ready_for_send()
+    metadata = producer._metadata
+    append = producer._accumulator.append
+    wakeup = producer._sender.wakeup
+    # kafka-python's estimate is 82 bytes of batch and record overhead plus the record's fields with
+    # their varints (at most 5 bytes each); a message whose generous bound is within the limit needs
+    # no exact estimate
+    limit = cfg["max_request_size"] - 100
+    parts_of: dict[str, list[int]] = {}
+    tps: dict[tuple[str, int], Any] = {}
+    for m in messages:
+        topic, key, value, headers = m.topic, m.key, m.value, m.headers
+        parts = parts_of.get(topic)
+        if parts is None:
+            known = metadata.partitions_for_topic(topic)
+            if known:
+                parts = parts_of[topic] = sorted(known)
+        if parts is None or key is None or value is None or type(headers) is not list:
+            producer.send(topic, value=value, key=key, headers=headers)
+            continue
+        if _headers_bound(headers) + len(key) + len(value) > limit or type(key) not in _BYTE_LIKE \
+                or type(value) not in _BYTE_LIKE:
+            _check_message(producer, key, value, headers)
+        h = hashes.get(key)
+        if h is None:
+            partition = partitioner.partition(topic, key, key, value, value, metadata)
+        else:
+            partition = parts[h % len(parts)]
+        tp = tps.get((topic, partition))
+        if tp is None:
+            tp = tps[(topic, partition)] = TopicPartition(topic, partition)
+            if transactional:
+                tm.maybe_add_partition_to_transaction(tp)
+        _, full, new_batch, _ = append(tp, None, key, value, headers)
+        if full or new_batch:
+            wakeup()
 
 
 def send_offsets_async(producer, offsets: dict[Any, Any], group_metadata: Any):

@@ -28,6 +28,7 @@ import socket
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -298,7 +299,7 @@ class Runner:
             return [m for records in polled.values() for m in records]
         now = time.monotonic()
         for tp, records in polled.items():
-            self._buffers.setdefault(tp, deque()).extend((now, m) for m in records)
+            self._buffers.setdefault(tp, deque()).extend(zip(repeat(now), records))
         assigned = consumer.assignment()
         for tp in [tp for tp in self._buffers if tp not in assigned]:
             del self._buffers[tp]  # revoked: its records will be fetched again by the new owner
@@ -331,18 +332,31 @@ class Runner:
                 if len(heads) < len(tps) and any(
                         not buffers.get(other) and not self._read_to_end(consumer, other, polled_at)
                         for other in tps if other is not tp):
-                    self._blocked.add(p)
-                    waited = time.monotonic() - self._blocked_since.setdefault(p, time.monotonic())
-                    if waited > 30 and p not in self._blocked_warned:
-                        self._blocked_warned.add(p)
-                        log.warning("%s: partition %d has waited %.0f s for a co-partitioned topic (records not "
-                                    "fetched yet, or its end offset unreadable)", self.h.name, p, waited)
+                    self._note_blocked(p)
                     break
                 self._blocked_since.pop(p, None)
                 self._blocked_warned.discard(p)
-                out.append(buffers[tp].popleft()[1])
+                d = buffers[tp]
+                out.append(d.popleft()[1])
+                if len(heads) == 1:
+                    # the other topics are empty and were read to the end offsets asked at
+                    # self._ends_at: the next records of this one pass the same test, without asking,
+                    # as long as they were polled no later (the answers above are remembered until
+                    # the end offsets are asked again, which this loop does not do)
+                    ends_at, limit = self._ends_at, self.opts.max_records
+                    while d and len(out) < limit and d[0][0] <= ends_at:
+                        out.append(d.popleft()[1])
         self._flow_control(consumer)
         return out
+
+    def _note_blocked(self, p: int) -> None:
+        """Partition number ``p`` waits for a co-partitioned topic (a wait over 30 s is logged once)."""
+        self._blocked.add(p)
+        waited = time.monotonic() - self._blocked_since.setdefault(p, time.monotonic())
+        if waited > 30 and p not in self._blocked_warned:
+            self._blocked_warned.add(p)
+            log.warning("%s: partition %d has waited %.0f s for a co-partitioned topic (records not "
+                        "fetched yet, or its end offset unreadable)", self.h.name, p, waited)
 
     def _read_to_end(self, consumer, tp, since: float) -> bool:
         """Whether ``tp`` has been read to the end offset the broker gave after local time ``since``."""
@@ -393,9 +407,10 @@ class Runner:
         # the broker still writes the previous commit's markers) overlap the handling instead of
         # following it (≈6 ms of a 45 ms claims batch, measured). Order inside a transaction does
         # not matter: outputs and offsets become visible together at the commit, or not at all.
-        offsets: dict[Any, Any] = {}
-        for msg in messages:
-            offsets[TopicPartition(msg.topic, msg.partition)] = OffsetAndMetadata(msg.offset + 1, "", -1)
+        last: dict[tuple[str, int], int] = {}
+        for msg in messages:  # a partition's messages come in offset order: the last one counts
+            last[(msg.topic, msg.partition)] = msg.offset
+        offsets = {TopicPartition(topic, p): OffsetAndMetadata(o + 1, "", -1) for (topic, p), o in last.items()}
         c = self.counters
         before = (c.consumed, c.quarantined, c.disclosed, dict(c.extra))
         producer.begin_transaction()
@@ -431,8 +446,7 @@ class Runner:
             # sent together after the last record, not as they are made: the producer's I/O thread
             # then ships a few large requests instead of competing for the GIL with the handler
             # (sending as made was ≈25 % slower, measured)
-            for out in outputs:
-                producer.send(out.topic, value=out.value, key=out.key, headers=out.headers)
+            mk.send_all(producer, outputs)
             self.h.before_commit()
             offsets_sent.wait()
             producer.commit_transaction()
