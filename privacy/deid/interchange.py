@@ -11,6 +11,9 @@ defines it. The tables here are read from the standards (see docs/deid.md, "Seve
   fields a date of birth; a CX's identifier type code (HL7 table 0203) decides its kind before the
   field does. ``MSH`` fields, order and filler numbers (``ORC-2/3``, ``OBR-2/3``), observation
   values and coded fields are not a person's and are recorded as look-alikes.
+* **DICOM PS3.6** data elements printed from an image header (``(0010,0010) PN [ZHANG^SAN]``,
+  ``PatientBirthDate: 19450222``): the patient module's names, IDs, birth date, address and phones,
+  and the physicians' names.
 * **ICAO 9303** MRZ: TD3 (passport, 2 × 44), TD2 (2 × 36) and TD1 (card, 3 × 30) layouts — the
   name field, the document number, the date of birth, the optional (personal number) field; the
   date of expiry is the document's and is kept.
@@ -57,8 +60,8 @@ HL7_FIELDS: dict[str, dict[int, str]] = {
     "PV1": {7: XCN, 8: XCN, 9: XCN, 17: XCN, 19: "ID:" + HOSPITAL_RECORD_NO, 50: "ID:" + HOSPITAL_RECORD_NO,
             52: XCN},
     # insurance: -6 insurer's contact person, -16 name of insured, -18 insured's date of birth,
-    # -19 insured's address, -36 policy number, -49 insured's ID number
-    "IN1": {6: XPN, 16: XPN, 18: BIRTH, 19: XAD, 36: "ID:" + MEDICAL_CARD, 49: "ID:" + MEDICAL_CARD},
+    # -19 insured's address, -30 verified by, -36 policy number, -49 insured's ID number
+    "IN1": {6: XPN, 16: XPN, 18: BIRTH, 19: XAD, 30: XCN, 36: "ID:" + MEDICAL_CARD, 49: "ID:" + MEDICAL_CARD},
     # insurance additional: -1 insured's employee ID, -2 SSN, -6 Medicare card, -8 Medicaid case,
     # -61 patient member number
     "IN2": {1: "ID:" + ID_NUMBER, 2: "ID:" + ID_NUMBER, 6: "ID:" + MEDICAL_CARD, 8: "ID:" + MEDICAL_CARD,
@@ -163,5 +166,35 @@ def iban_valid(iban: str) -> bool:
 
 __all__ = [
     "ADDRESS", "BANK_CARD", "CONTACT_ID", "CX_TYPES", "DATE_OF_BIRTH", "EMAIL", "HL7_FIELDS", "HL7_SEGMENTS",
-    "IBAN_LENGTHS", "PERSON", "PHONE", "cx_kind", "iban_valid", "mrz_check_digit",
+    "DICOM_KEYWORDS", "DICOM_TAGS", "IBAN_LENGTHS", "PERSON", "PHONE", "cx_kind", "iban_valid", "mrz_check_digit",
 ]
+
+
+# --- DICOM PS3.6 ---------------------------------------------------------------------------
+#: data element tag (group,element) and keyword → kind, for the patient and the people of a study
+#: (PS3.6 data dictionary, group 0010 "Patient" and the physician names of group 0008); accession
+#: numbers and UIDs are the study's and are left
+DICOM_TAGS: dict[str, str] = {
+    "0010,0010": PERSON,  # Patient's Name (PN: family^given)
+    "0010,0020": HOSPITAL_RECORD_NO,  # Patient ID
+    "0010,0030": DATE_OF_BIRTH,  # Patient's Birth Date
+    "0010,0032": DATE_OF_BIRTH,  # Patient's Birth Time
+    "0010,1000": HOSPITAL_RECORD_NO,  # Other Patient IDs
+    "0010,1001": PERSON,  # Other Patient Names
+    "0010,1005": PERSON,  # Patient's Birth Name
+    "0010,1040": ADDRESS,  # Patient's Address
+    "0010,1060": PERSON,  # Patient's Mother's Birth Name
+    "0010,2154": PHONE,  # Patient's Telephone Numbers
+    "0008,0090": PERSON,  # Referring Physician's Name
+    "0008,1050": PERSON,  # Performing Physician's Name
+    "0008,1060": PERSON,  # Name of Physician(s) Reading Study
+    "0008,1070": PERSON,  # Operators' Name
+    "0032,1032": PERSON,  # Requesting Physician
+}
+DICOM_KEYWORDS: dict[str, str] = {
+    "PatientName": PERSON, "PatientID": HOSPITAL_RECORD_NO, "PatientBirthDate": DATE_OF_BIRTH,
+    "PatientBirthTime": DATE_OF_BIRTH, "OtherPatientIDs": HOSPITAL_RECORD_NO, "OtherPatientNames": PERSON,
+    "PatientBirthName": PERSON, "PatientAddress": ADDRESS, "PatientMotherBirthName": PERSON,
+    "PatientTelephoneNumbers": PHONE, "ReferringPhysicianName": PERSON, "PerformingPhysicianName": PERSON,
+    "NameOfPhysiciansReadingStudy": PERSON, "OperatorsName": PERSON, "RequestingPhysician": PERSON,
+}

@@ -12,6 +12,12 @@ would see; what a value is follows from its element, as the specification define
 * ``Encounter.identifier`` (a visit number), ``Coverage.identifier`` and ``subscriberId``;
 * a Reference to a person (``{"reference":"Patient/…","display":"王芳"}``): its ``display``.
 
+The same person elements in an HL7 CDA R2 document (XML): ``<family>`` and ``<given>`` (a person's
+name parts), ``<name>`` directly under a person element (``patient``, ``assignedPerson``,
+``guardianPerson``, ``associatedPerson``, ``relatedPerson``), ``<birthTime value="…">``,
+``<streetAddressLine>``, ``<telecom value="tel:…">`` / ``mailto:``, and the ``<id extension="…">``
+of a ``patientRole`` (a document's or an author's own id is left).
+
 Everything else (codes, ``meta``, observation values, other resources' identifiers) is left. A
 resource cut short (JSON that does not parse) is read by its element names alone.
 """
@@ -54,6 +60,16 @@ _VALUE = re.compile(r"\"value\"[ ]?:[ ]?\"(?P<v>[^\"\n]{1,80})\"")
 _XML_ELEMENT = re.compile(r"<(?P<k>family|given|birthDate|line)[ ]value=\"(?P<v>[^\"\n]{1,80})\"")
 _XML_VALUE_IN = re.compile(r"<(?P<k>identifier|telecom)>(?P<body>.{0,600}?)</(?P=k)>", re.S)
 _XML_VALUE = re.compile(r"<value[ ]value=\"(?P<v>[^\"\n]{1,80})\"")
+#: CDA R2: name parts, a person's <name>, birth time, street lines, telecom URLs, patientRole ids
+_CDA_TEXT = re.compile(r"<(?P<k>family|given|streetAddressLine)(?:[ ][^>]{0,80})?>(?P<v>[^<\n]{1,80})</(?P=k)>")
+_CDA_PERSON_NAME = re.compile(
+    r"<(?:patient|assignedPerson|guardianPerson|associatedPerson|relatedPerson|informationRecipient)(?:[ ][^>]{0,80})?>"
+    r"\s{0,20}<name(?:[ ][^>]{0,80})?>(?P<v>[^<\n]{1,40})</name>"
+)
+_CDA_VALUE = re.compile(r"<(?P<k>birthTime|telecom)[^>]{0,80}?[ ]value=\"(?:(?P<s>tel|mailto|fax):)?(?P<v>[^\"\n]{1,80})\"")
+_CDA_ROLE_IDS = re.compile(r"<patientRole(?:[ ][^>]{0,80})?>(?P<ids>(?:\s{0,20}<id[ ][^>]{0,200}/>)+)")
+_CDA_EXTENSION = re.compile(r"extension=\"(?P<v>[^\"\n]{1,80})\"")
+_CDA_KIND = {"family": PERSON, "given": PERSON, "streetAddressLine": ADDRESS}
 _ELEMENT_KIND = {"family": PERSON, "given": PERSON, "birthDate": DATE_OF_BIRTH, "line": ADDRESS}
 
 
@@ -189,7 +205,25 @@ class FhirRecognizer(Recognizer):
                 pos = end
         if 'value="' in text:
             self._xml(text, hits)
+        if "</" in text or "/>" in text:
+            self._cda(text, hits)
         return hits
+
+    def _cda(self, text: str, hits: list[Hit]) -> None:
+        """HL7 CDA R2 person elements (module docstring)."""
+        for m in _CDA_TEXT.finditer(text):
+            hits.append(self.hit(m.start("v"), m.end("v"), entity=_CDA_KIND[m.group("k")], score=0.9, labelled=True))
+        for m in _CDA_PERSON_NAME.finditer(text):
+            hits.append(self.hit(m.start("v"), m.end("v"), entity=PERSON, score=0.9, labelled=True))
+        for m in _CDA_VALUE.finditer(text):
+            scheme = m.group("s")
+            entity = DATE_OF_BIRTH if m.group("k") == "birthTime" else EMAIL if scheme == "mailto" else PHONE
+            hits.append(self.hit(m.start("v"), m.end("v"), entity=entity, score=0.9, labelled=True))
+        for m in _CDA_ROLE_IDS.finditer(text):
+            base = m.start("ids")
+            for v in _CDA_EXTENSION.finditer(m.group("ids")):
+                hits.append(self.hit(base + v.start("v"), base + v.end("v"), entity=HOSPITAL_RECORD_NO, score=0.9,
+                                     labelled=True))
 
     def _locate(self, text: str, start: int, end: int, found: list[tuple[str, str]], hits: list[Hit]) -> None:
         """Every place in ``text[start:end]`` where a found string stands as a JSON string."""

@@ -6,6 +6,8 @@
   XAD an address, XTN a phone or e-mail, birth TS a date of birth, CX an identifier whose kind its
   type code says). A field reference in prose (``IN1-49：634452851``, ``PID-5: 衣^春翠``) is a label.
   ``MSH`` fields, order numbers, codes and observation values are recorded as look-alikes.
+* **DICOM data elements** (``(0010,0010) PN [ZHANG^SAN]``, ``PatientBirthDate=19450222``): by tag
+  or keyword (:data:`privacy.deid.interchange.DICOM_TAGS`).
 * **Passport and ID-card MRZ lines** (ICAO 9303 TD3, TD2, TD1): the name field
   (``YIN<<JIANXIN``), the document number with its check digit, the date of birth with its check
   digit, the optional (personal number) field; the expiry date is recorded as a look-alike.
@@ -37,6 +39,8 @@ from privacy.deid.entities import (
 )
 from privacy.deid.interchange import (
     BIRTH,
+    DICOM_KEYWORDS,
+    DICOM_TAGS,
     HL7_FIELDS,
     HL7_SEGMENTS,
     IBAN_LENGTHS,
@@ -58,7 +62,7 @@ _SEGMENT = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(HL7_SEGMENTS) + r")\|")
 #: a field reference in prose: PID-5, IN1-49, PID-3.1, then a colon or = and the value
 _FIELD_REF = re.compile(
     r"(?<![A-Za-z0-9])(?P<seg>" + "|".join(HL7_FIELDS) + r")[-.](?P<f>[0-9]{1,2})(?:[-.](?P<c>[0-9]{1,2}))?"
-    r"(?:\([^()\n]{0,16}\))?[ ]?[:=][ ]?(?P<v>[^\s,;，。；、()]{1,80})"
+    r"(?:\([^()\n]{0,16}\))?(?:[ ]?[:=][ ]?|[ ])(?P<v>[^\s,;，。；、()]{1,80})"
 )
 _HAS_ALNUM = re.compile(rf"[0-9A-Za-z{CJK}]")
 _HAS_NAME = re.compile(rf"[A-Za-z{CJK}]")
@@ -97,10 +101,24 @@ _RELATIONS = (
     "家属 亲属 陪护 本人 丈夫 妻子 爱人 老伴 儿子 女儿 母亲 父亲 妈妈 爸爸 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 "
     "弟弟 妹妹 侄子 侄女 外甥 外甥女 姑姑 舅舅 阿姨 叔叔 朋友 护工 监护人"
 ).split()
+#: words a display name holds that are no name (【17床患者】, 【3床家属】)
+_NOT_NICK_NAMES = frozenset(["患者", "病人", "病友", "家属", "亲属", "护士", "医生", "护士长", "主任"])
 #: a display name in a group export: 【bed + name + relation】 (either of bed and relation)
 _NICK = re.compile(
     r"[【\[](?P<bed>\+?[0-9]{1,3}床[ \-]?)?(?P<n>[" + CJK + r"]{2,5}?)[ \-－—_·]?(?P<r>" + alternation(_RELATIONS)
     + r")?[】\]]"
+)
+
+
+#: a DICOM data element as dcmdump and viewers print it: (gggg,eeee), a VR, then the value in
+#: brackets, or after a description and a colon / =
+_DICOM_TAG = re.compile(
+    r"\((?P<t>[0-9A-Fa-f]{4},[ ]?[0-9A-Fa-f]{4})\)[ ]*(?:[A-Z]{2}[ ]+)?"
+    r"(?:\[(?P<b>[^\]\n]{1,80})\]|[^:=\n\[]{0,40}?[:=][ ]*(?P<v>[^\n#]{1,80}?))[ ]*(?=#|\n|$)"
+)
+_DICOM_KEYWORD = re.compile(
+    r"(?<![A-Za-z])(?P<k>" + "|".join(sorted(DICOM_KEYWORDS, key=len, reverse=True)) + r")[ ]?[:=][ ]?"
+    r"(?P<v>[^\n,;，；]{1,80}?)[ ]*(?=[,;，；\n]|$)"
 )
 
 
@@ -137,6 +155,7 @@ class InterchangeRecognizer(Recognizer):
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits: list[Hit] = []
+        self._dicom(text, hits)
         if "|" in text:
             for m in _SEGMENT.finditer(text):
                 self._segment(doc, m.start(), hits)
@@ -245,6 +264,19 @@ class InterchangeRecognizer(Recognizer):
         self._add((start, start + len(value)), entity or kind[3:] or ID_NUMBER, hits,
                   _HAS_ALNUM.search(value) is not None)
 
+    # --- DICOM -----------------------------------------------------------------------------
+    def _dicom(self, text: str, hits: list[Hit]) -> None:
+        """A patient's or a physician's data element by its tag or keyword (interchange.DICOM_TAGS)."""
+        if "(" in text and "," in text:
+            for m in _DICOM_TAG.finditer(text):
+                kind = DICOM_TAGS.get(m.group("t").replace(" ", "").upper())
+                group = "b" if m.group("b") is not None else "v"
+                if kind is not None:
+                    self._add((m.start(group), m.end(group)), kind, hits, _HAS_ALNUM.search(m.group(group)) is not None)
+        if "Patient" in text or "Physician" in text or "Operators" in text:
+            for m in _DICOM_KEYWORD.finditer(text):
+                self._add(m.span("v"), DICOM_KEYWORDS[m.group("k")], hits, _HAS_ALNUM.search(m.group("v")) is not None)
+
     # --- MRZ -------------------------------------------------------------------------------
     def _mrz(self, doc: Doc, start: int, line: str, hits: list[Hit]) -> None:
         if "<" not in line:
@@ -310,6 +342,9 @@ class InterchangeRecognizer(Recognizer):
         if m.group("bed") is None and m.group("r") is None:
             return
         name = m.group("n")
-        if 2 <= len(name) <= 4 and (name[0] in self._single or name[:2] in self._compound):
+        if not 2 <= len(name) <= 4 or name in _NOT_NICK_NAMES:
+            return
+        both = m.group("bed") is not None and m.group("r") is not None  # the layout alone says so
+        if both or name[0] in self._single or name[:2] in self._compound:
             hits.append(self.hit(m.start("n"), m.end("n"), entity=PERSON, score=0.85, labelled=True))
 
