@@ -58,10 +58,11 @@ from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer, alternation
 Part = tuple[int, str]
 
 #: a segment: its three-character ID then the field separator, not inside a word
-_SEGMENT = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(HL7_SEGMENTS) + r")\|")
+_SEGMENT = re.compile(r"(?:" + "|".join(HL7_SEGMENTS) + r")\|")  # (no word before it: checked in code, a
+#: lookbehind at a pattern's start makes Python's engine try every position)
 #: a field reference in prose: PID-5, IN1-49, PID-3.1, then a colon or = and the value
 _FIELD_REF = re.compile(
-    r"(?<![A-Za-z0-9])(?P<seg>" + "|".join(HL7_FIELDS) + r")[-.](?P<f>[0-9]{1,2})(?:[-.](?P<c>[0-9]{1,2}))?"
+    r"(?P<seg>" + "|".join(HL7_FIELDS) + r")[-.](?P<f>[0-9]{1,2})(?:[-.](?P<c>[0-9]{1,2}))?"
     r"(?:\([^()\n]{0,16}\))?(?:[ ]?[:=][ ]?|[ ])(?P<v>[^\s,;，。；、()]{1,80})"
 )
 _HAS_ALNUM = re.compile(rf"[0-9A-Za-z{CJK}]")
@@ -85,16 +86,18 @@ _COORD = re.compile(
     r"[ ]{0,2}[,/;]?[ ]{0,2}(?P<h3>[NSEW][ ]?)?(?P<b>-?[0-9]{1,3}\.(?P<bd>[0-9]{3,}))°?(?P<h4>[ ]?[NSEW](?![A-Za-z]))?"
     r"(?![0-9.])"
 )
-#: one coordinate after its name (纬度 31.2146, lng: 121.48195)
-_COORD_LABEL = re.compile(
-    r"(?:纬度|经度|北纬|东经|南纬|西经|[Ll]atitude|[Ll]ongitude|[Ll]at|[Ll]ng|[Ll]on)[ ]?[:=]?[ ]?"
-    r"(?P<v>-?[0-9]{1,3}\.[0-9]{3,})(?![0-9.])"
+#: one coordinate after its name (纬度 31.2146, lng: 121.48195): the name read back from the number
+_COORD_NAME_BEFORE = re.compile(
+    r"(?:纬度|经度|北纬|东经|南纬|西经|[Ll]atitude|[Ll]ongitude|[Ll]at|[Ll]ng|[Ll]on)[ ]?[:=]?[ ]?-?$"
 )
+_COORD_VALUE = re.compile(r"-?[0-9]{1,3}\.[0-9]{3,}(?![0-9.])")
 #: degrees, minutes, seconds (31°12'52.8"N)
 _DMS = re.compile(r"(?<![0-9])[0-9]{1,3}°[ ]?[0-9]{1,2}['′][ ]?[0-9]{1,2}(?:\.[0-9]+)?(?:[\"″]|'')?[ ]?[NSEW北南东西]?")
 _COORD_CUE = re.compile(r"GPS|gps|定位|坐标|经纬|位置|打卡|签到|location|Location|[Ll]at|[Ll]ng")
 
-_IBAN = re.compile(r"(?<![A-Za-z0-9])(?P<cc>[A-Z]{2})[0-9]{2}[ ]?[A-Z0-9]")
+_IBAN = re.compile(r"(?P<cc>[A-Z]{2})[0-9]{2}[ ]?[A-Z0-9]")
+#: the cheap test before reading coordinates: three decimals or more (a literal first: fast to scan)
+_DECIMALS = re.compile(r"\.[0-9]{3}")
 _IBAN_COUNTRIES = frozenset(IBAN_LENGTHS)
 
 _RELATIONS = (
@@ -120,6 +123,11 @@ _DICOM_KEYWORD = re.compile(
     r"(?<![A-Za-z])(?P<k>" + "|".join(sorted(DICOM_KEYWORDS, key=len, reverse=True)) + r")[ ]?[:=][ ]?"
     r"(?P<v>[^\n,;，；]{1,80}?)[ ]*(?=[,;，；\n]|$)"
 )
+
+
+def _word_before(text: str, pos: int) -> bool:
+    """Whether an ASCII letter or digit stands just before ``pos`` (a match inside a word)."""
+    return pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalnum()
 
 
 def _split(start: int, value: str, sep: str) -> list[Part]:
@@ -158,9 +166,10 @@ class InterchangeRecognizer(Recognizer):
         self._dicom(text, hits)
         if "|" in text:
             for m in _SEGMENT.finditer(text):
-                self._segment(doc, m.start(), hits)
-        if "-" in text or "." in text:
-            for m in _FIELD_REF.finditer(text):
+                if not _word_before(text, m.start()):
+                    self._segment(doc, m.start(), hits)
+        for m in _FIELD_REF.finditer(text):
+            if not _word_before(text, m.start()):
                 self._field_ref(doc, m, hits)
         if "<<" in text:
             for m in _MRZ.finditer(text):
@@ -170,7 +179,8 @@ class InterchangeRecognizer(Recognizer):
         if "°" in text:
             hits.extend(self.hit(m, entity=ADDRESS, score=0.85, labelled=True) for m in _DMS.finditer(text))
         for m in _IBAN.finditer(text):
-            self._iban(text, m, hits)
+            if not _word_before(text, m.start()):
+                self._iban(text, m, hits)
         if "【" in text or "[" in text:
             for m in _NICK.finditer(text):
                 self._nick(m, hits)
@@ -309,17 +319,38 @@ class InterchangeRecognizer(Recognizer):
 
     # --- coordinates, IBAN, display names ----------------------------------------------------
     def _coordinates(self, text: str, hits: list[Hit]) -> None:
-        for m in _COORD.finditer(text):
+        """A pair of coordinates, or one after its name, tried where a number has three decimals."""
+        done = -1
+        for d in _DECIMALS.finditer(text):
+            if d.start() < done:
+                continue  # the second number of a pair found already
+            start = d.start() - 1
+            while start > 0 and text[start - 1].isdigit() and d.start() - start < 3:
+                start -= 1
+            start -= start > 0 and text[start - 1] == "-"
+            pair = self._pair(text, start)
+            if pair is not None:
+                hits.append(pair)
+                done = pair.end
+                continue
+            value = _COORD_VALUE.match(text, start)
+            if value is not None and _COORD_NAME_BEFORE.search(text, max(0, start - 14), start):
+                hits.append(self.hit(value, entity=ADDRESS, score=0.85, labelled=True))
+
+    def _pair(self, text: str, start: int) -> Hit | None:
+        """Coordinates whose first number starts at ``start`` (a hemisphere letter may stand before)."""
+        for at in (start - 2, start - 1, start):
+            m = _COORD.match(text, at) if at >= 0 else None
+            if m is None:
+                continue
             a, b = abs(float(m.group("a"))), abs(float(m.group("b")))
             if min(a, b) > 90 or max(a, b) > 180:
-                continue
+                return None
             hemisphere = any(m.group(g) for g in ("h1", "h2", "h3", "h4"))
             cue = _COORD_CUE.search(text, max(0, m.start() - 16), m.start()) is not None
             precise = min(len(m.group("ad")), len(m.group("bd"))) >= 4 and max(a, b) >= 10
-            if hemisphere or cue or precise:
-                hits.append(self.hit(m, entity=ADDRESS, score=0.85, labelled=True))
-        for m in _COORD_LABEL.finditer(text):
-            hits.append(self.hit(m.start("v"), m.end("v"), entity=ADDRESS, score=0.85, labelled=True))
+            return self.hit(m, entity=ADDRESS, score=0.85, labelled=True) if hemisphere or cue or precise else None
+        return None
 
     def _iban(self, text: str, m: re.Match[str], hits: list[Hit]) -> None:
         country = m.group("cc")
