@@ -29,6 +29,7 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.pinyin_name_recognizer", "PinyinNameRecognizer"),
     ("privacy.deid.recognizers.english_name_recognizer", "EnglishNameRecognizer"),
     ("privacy.deid.recognizers.labelled_name_recognizer", "LabelledNameRecognizer"),
+    ("privacy.deid.recognizers.message_layout_recognizer", "MessageLayoutRecognizer"),
     ("privacy.deid.recognizers.cn_address_recognizer", "CnAddressRecognizer"),
     ("privacy.deid.recognizers.cn_institution_recognizer", "CnInstitutionRecognizer"),
 )

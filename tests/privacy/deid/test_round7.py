@@ -256,3 +256,32 @@ def test_enterprise_messaging_handle(deidentifier):
 def test_message_and_form_numbers_are_kept(deidentifier, text):
     out = deidentifier.redact(text).text
     assert out == text, out
+
+
+SLOTS = [
+    # a chat export's sender, after a time stamp and a display name
+    ("2023-11-02 19:40:11 【8床家属】禚文静：今晚能陪护吗？", ["禚文静"], ["8床家属", "今晚能陪护吗"]),
+    ("08:15 冼嘉怡：收到", ["冼嘉怡"], ["收到"]),
+    # a notification's addressee
+    ("【市一医院】郗明远先生您好，您的检查报告已出。", ["郗明远"], ["市一医院", "检查报告"]),
+    # the patient of a bed, before the age or the sex
+    ("交班：9床的仉建国，72岁，夜间血压偏高。", ["仉建国"], ["9床", "72岁"]),
+    ("+3床佴秀兰，女，术后第一天", ["佴秀兰"], ["术后第一天"]),
+    # the person told to act
+    ("已电话告知厍海峰尽快复诊", ["厍海峰"], ["尽快复诊"]),
+    # a name alone in its clause before a phone
+    ("其女在外地，亓官晓月 手机 13621550987", ["亓官晓月"], []),
+    ("Pt 覃永福, 58y M", ["覃永福"], ["58y"]),
+    # role words fill the same slots and stay
+    ("已通知家属尽快到院；12床患者，男，65岁；护士站 电话 62291000；【某医院】患者您好", [],
+     ["家属", "12床患者", "护士站", "患者您好"]),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), SLOTS)
+def test_message_layout_slots(deidentifier, text, gone, kept):
+    out = deidentifier.redact(text).text
+    for value in gone:
+        assert value not in out, f"{value!r} left in {out!r}"
+    for value in kept:
+        assert value in out, f"{value!r} lost from {out!r}"
