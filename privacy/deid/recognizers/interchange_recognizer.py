@@ -11,6 +11,9 @@
 * **Passport and ID-card MRZ lines** (ICAO 9303 TD3, TD2, TD1): the name field
   (``YIN<<JIANXIN``), the document number with its check digit, the date of birth with its check
   digit, the optional (personal number) field; the expiry date is recorded as a look-alike.
+* **HL7 v2 XML** (``<PID.5><XPN.1><FN.1>…</FN.1></XPN.1>…</PID.5>``): the same field table, the
+  leaves read by their data type's component; and **vCard** contact cards (RFC 6350: ``FN``, ``N``,
+  ``TEL``, ``EMAIL``, ``ADR``, ``BDAY``, ``IMPP``).
 * **Coordinates** of a place precise to tens of metres (``31.072703,121.442656``,
   ``N31.21466 E121.48195``, ``纬度 31.2146``, degrees-minutes-seconds): a home visit's position is
   the address.
@@ -125,6 +128,30 @@ _DICOM_KEYWORD = re.compile(
 )
 
 
+#: HL7 v2 XML encoding: a field element (<PID.5>…</PID.5>) and its leaf components (<XPN.1>…)
+_XML_FIELD = re.compile(
+    r"<(?P<seg>" + "|".join(HL7_FIELDS) + r")\.(?P<f>[0-9]{1,2})>(?P<body>.{0,600}?)</(?P=seg)\.(?P=f)>", re.S
+)
+_XML_LEAF = re.compile(r"<(?P<t>[A-Z]{2,3})\.(?P<c>[0-9]{1,2})>(?P<v>[^<>\n]{1,80})</(?P=t)\.(?P=c)>")
+#: (leaf type, component) → what it holds, by the field's data type
+_XML_LEAVES: dict[str, dict[tuple[str, int], str]] = {
+    XPN: {("XPN", 1): PERSON, ("XPN", 2): PERSON, ("XPN", 3): PERSON, ("FN", 1): PERSON},
+    XCN: {("XCN", 2): PERSON, ("XCN", 3): PERSON, ("XCN", 4): PERSON, ("FN", 1): PERSON},
+    NDL: {("CNN", 2): PERSON, ("CNN", 3): PERSON, ("CNN", 4): PERSON},
+    XAD: {**{("XAD", i): ADDRESS for i in range(1, 6)}, ("SAD", 1): ADDRESS, ("SAD", 2): ADDRESS},
+    XTN: {("XTN", 1): PHONE, ("XTN", 4): EMAIL, ("XTN", 5): PHONE, ("XTN", 6): PHONE, ("XTN", 7): PHONE,
+          ("XTN", 12): PHONE},
+    BIRTH: {("TS", 1): DATE_OF_BIRTH, ("DTM", 1): DATE_OF_BIRTH},
+}
+#: vCard (RFC 6350) properties of a person: name, formatted name, nickname, phone, e-mail, address,
+#: birthday, instant messaging
+_VCARD_LINE = re.compile(
+    r"(?m)^(?P<p>FN|N|NICKNAME|TEL|EMAIL|ADR|BDAY|IMPP|X-QQ|X-WECHAT)(?:;[^:\n]{0,60})?:(?P<v>[^\n]{1,120})$"
+)
+_VCARD_KIND = {"FN": PERSON, "N": PERSON, "NICKNAME": PERSON, "TEL": PHONE, "EMAIL": EMAIL, "ADR": ADDRESS,
+               "BDAY": DATE_OF_BIRTH, "IMPP": CONTACT_ID, "X-QQ": CONTACT_ID, "X-WECHAT": CONTACT_ID}
+
+
 def _word_before(text: str, pos: int) -> bool:
     """Whether an ASCII letter or digit stands just before ``pos`` (a match inside a word)."""
     return pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalnum()
@@ -164,13 +191,9 @@ class InterchangeRecognizer(Recognizer):
         text = doc.text
         hits: list[Hit] = []
         self._dicom(text, hits)
-        if "|" in text:
-            for m in _SEGMENT.finditer(text):
-                if not _word_before(text, m.start()):
-                    self._segment(doc, m.start(), hits)
-        for m in _FIELD_REF.finditer(text):
-            if not _word_before(text, m.start()):
-                self._field_ref(doc, m, hits)
+        self._hl7(doc, hits)
+        if "VCARD" in text:
+            self._vcard(text, hits)
         if "<<" in text:
             for m in _MRZ.finditer(text):
                 self._mrz(doc, m.start(), m.group(), hits)
@@ -187,6 +210,20 @@ class InterchangeRecognizer(Recognizer):
         return hits
 
     # --- HL7 v2 ----------------------------------------------------------------------------
+    def _hl7(self, doc: Doc, hits: list[Hit]) -> None:
+        """Segments in ER7 (``PID|…``) and XML (``<PID.5>…``) encodings, and fields named in prose."""
+        text = doc.text
+        if "|" in text:
+            for m in _SEGMENT.finditer(text):
+                if not _word_before(text, m.start()):
+                    self._segment(doc, m.start(), hits)
+        if "</" in text and "." in text:
+            for m in _XML_FIELD.finditer(text):
+                self._xml_field(doc, m, hits)
+        for m in _FIELD_REF.finditer(text):
+            if not _word_before(text, m.start()):
+                self._field_ref(doc, m, hits)
+
     def _segment(self, doc: Doc, start: int, hits: list[Hit]) -> None:
         text = doc.text
         end = len(text)
@@ -229,6 +266,50 @@ class InterchangeRecognizer(Recognizer):
             code = comps[4][1].split("&")[0] if len(comps) > 4 else ""
             ok = len(v.strip()) >= 3 and any(ch.isdigit() for ch in v)
             self._add((s, s + len(v.rstrip())), cx_kind(code, kind[3:]), hits, ok)
+
+    def _xml_field(self, doc: Doc, m: re.Match[str], hits: list[Hit]) -> None:
+        """A field in HL7 v2's XML encoding: its leaf components by data type, or its text."""
+        kind = HL7_FIELDS[m.group("seg")].get(int(m.group("f")))
+        if kind is None:
+            return
+        body, base = m.group("body"), m.start("body")
+        leaves = [(base + x.start("v"), x.group("t"), int(x.group("c")), x.group("v")) for x in _XML_LEAF.finditer(body)]
+        if not leaves:  # a plain value (<PID.7>19450222</PID.7>)
+            if "<" not in body:
+                self._field(doc, kind, base, body, hits)
+            return
+        if kind.startswith("ID:"):
+            code = next((v for _, t, c, v in leaves if t == "CX" and c == 5), "")
+            for start, t, c, v in leaves:
+                if c == 1 and t in ("CX", "ST", "DLN"):
+                    self._add((start, start + len(v)), cx_kind(code, kind[3:]), hits, any(ch.isdigit() for ch in v))
+            return
+        table = _XML_LEAVES.get(kind, {})
+        for start, t, c, v in leaves:
+            entity = table.get((t, c))
+            if entity == KEEP or entity is None:
+                continue
+            ok = "@" in v if entity == EMAIL else _HAS_ALNUM.search(v) is not None
+            self._add((start, start + len(v)), entity, hits, ok)
+
+    def _vcard(self, text: str, hits: list[Hit]) -> None:
+        """A contact card (RFC 6350) from BEGIN:VCARD to END:VCARD: its person properties."""
+        start = text.find("BEGIN:VCARD")
+        while start != -1:
+            end = text.find("END:VCARD", start)
+            end = len(text) if end == -1 else end
+            for m in _VCARD_LINE.finditer(text, start, end):
+                value = m.group("v").strip()
+                kind = _VCARD_KIND[m.group("p")]
+                s = m.start("v") + (len(m.group("v")) - len(m.group("v").lstrip()))
+                if kind == PHONE and value.lower().startswith("tel:"):
+                    s, value = s + 4, value[4:]
+                if kind in (PERSON, ADDRESS) and ";" in value:  # N and ADR: parts parted by ;
+                    span = _span(_split(s, value, ";"))
+                    self._add(span, kind, hits, _HAS_ALNUM.search(value) is not None)
+                else:
+                    self._add((s, s + len(value)), kind, hits, _HAS_ALNUM.search(value) is not None)
+            start = text.find("BEGIN:VCARD", end)
 
     def _name(self, kind: str, comps: list[Part], hits: list[Hit]) -> None:
         """XPN: family ^ given ^ second names; XCN: ID ^ family ^ given ^ second; NDL: the same as

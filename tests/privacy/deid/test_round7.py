@@ -285,3 +285,23 @@ def test_message_layout_slots(deidentifier, text, gone, kept):
         assert value not in out, f"{value!r} left in {out!r}"
     for value in kept:
         assert value in out, f"{value!r} lost from {out!r}"
+
+
+def test_hl7_xml_encoding(deidentifier):
+    text = ("<PID><PID.3><CX.1>4409127</CX.1><CX.5>MR</CX.5></PID.3><PID.5><XPN.1><FN.1>祁</FN.1></XPN.1>"
+            "<XPN.2>梦瑶</XPN.2></PID.5><PID.7><TS.1>19770412</TS.1></PID.7><PID.11><XAD.1><SAD.1>延安西路500号</SAD.1>"
+            "</XAD.1></PID.11><PID.13><XTN.4>qmy@example.com</XTN.4><XTN.7>62281190</XTN.7></PID.13></PID>"
+            "<OBX><OBX.5>7.9</OBX.5></OBX>")
+    out = deidentifier.redact(text).text
+    for value in ("4409127", ">祁<", "梦瑶", "19770412", "延安西路500号", "qmy@example.com", "62281190"):
+        assert value not in out, f"{value!r} left in {out!r}"
+    assert "<CX.5>MR</CX.5>" in out and "7.9" in out
+
+
+def test_vcard(deidentifier):
+    text = ("名片：\nBEGIN:VCARD\nVERSION:3.0\nN:庞;子健;;;\nFN:庞子健\nTEL;TYPE=cell:+86 139 1234 0987\n"
+            "ADR;TYPE=home:;;漕宝路1200号;上海;;200235;中国\nBDAY:1981-09-03\nORG:某科技公司\nEND:VCARD")
+    out = deidentifier.redact(text).text
+    for value in ("庞子健", "子健", "1234", "漕宝路1200号", "1981-09-03"):
+        assert value not in out, f"{value!r} left in {out!r}"
+    assert "VERSION:3.0" in out and "某科技公司" in out
