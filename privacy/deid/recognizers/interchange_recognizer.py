@@ -68,6 +68,7 @@ _FIELD_REF = re.compile(
     r"(?P<seg>" + "|".join(HL7_FIELDS) + r")[-.](?P<f>[0-9]{1,2})(?:[-.](?P<c>[0-9]{1,2}))?"
     r"(?:\([^()\n]{0,16}\))?(?:[ ]?[:=][ ]?|[ ])(?P<v>[^\s,;，。；、()]{1,80})"
 )
+_REF_SEGMENTS = tuple(seg + sep for seg in HL7_FIELDS for sep in "-.")
 _HAS_ALNUM = re.compile(rf"[0-9A-Za-z{CJK}]")
 _HAS_NAME = re.compile(rf"[A-Za-z{CJK}]")
 
@@ -98,7 +99,7 @@ _COORD_VALUE = re.compile(r"-?[0-9]{1,3}\.[0-9]{3,}(?![0-9.])")
 _DMS = re.compile(r"(?<![0-9])[0-9]{1,3}°[ ]?[0-9]{1,2}['′][ ]?[0-9]{1,2}(?:\.[0-9]+)?(?:[\"″]|'')?[ ]?[NSEW北南东西]?")
 _COORD_CUE = re.compile(r"GPS|gps|定位|坐标|经纬|位置|打卡|签到|location|Location|[Ll]at|[Ll]ng")
 
-_IBAN = re.compile(r"(?P<cc>[A-Z]{2})[0-9]{2}[ ]?[A-Z0-9]")
+_IBAN = re.compile(r"(?P<cc>[A-Z]{2})[0-9]{2}(?:[ ]?[A-Z0-9]){11}")
 #: the cheap test before reading coordinates: three decimals or more (a literal first: fast to scan)
 _DECIMALS = re.compile(r"\.[0-9]{3}")
 _IBAN_COUNTRIES = frozenset(IBAN_LENGTHS)
@@ -220,9 +221,10 @@ class InterchangeRecognizer(Recognizer):
         if "</" in text and "." in text:
             for m in _XML_FIELD.finditer(text):
                 self._xml_field(doc, m, hits)
-        for m in _FIELD_REF.finditer(text):
-            if not _word_before(text, m.start()):
-                self._field_ref(doc, m, hits)
+        if any(seg in text for seg in _REF_SEGMENTS):
+            for m in _FIELD_REF.finditer(text):
+                if not _word_before(text, m.start()):
+                    self._field_ref(doc, m, hits)
 
     def _segment(self, doc: Doc, start: int, hits: list[Hit]) -> None:
         text = doc.text
