@@ -51,7 +51,7 @@ _SYSTEM_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("idcard", "id-card", "resident", "citizen", "national", "身份证", "sfz"), RESIDENT_ID),
     (("insur", "coverage", "医保", "社保", "medicare", "ybk", "sbk"), MEDICAL_CARD),
 )
-_START = re.compile(r"\{[ \n]*\"resourceType\"")
+_RESOURCE_TYPE = re.compile(r"\"resourceType\"")
 #: a cut-short resource: element → kind of the string (or first string of the list) after it
 _ELEMENT = re.compile(r"\"(?P<k>family|given|birthDate|line)\"[ ]?:[ ]?\[?[ ]?\"(?P<v>[^\"\n]{1,80})\"")
 _VALUE_IN = re.compile(r"\"(?P<k>identifier|telecom)\"[ ]?:[ ]?\[(?P<body>[^\]]{0,600})")
@@ -71,6 +71,24 @@ _CDA_ROLE_IDS = re.compile(r"<patientRole(?:[ ][^>]{0,80})?>(?P<ids>(?:\s{0,20}<
 _CDA_EXTENSION = re.compile(r"extension=\"(?P<v>[^\"\n]{1,80})\"")
 _CDA_KIND = {"family": PERSON, "given": PERSON, "streetAddressLine": ADDRESS}
 _ELEMENT_KIND = {"family": PERSON, "given": PERSON, "birthDate": DATE_OF_BIRTH, "line": ADDRESS}
+
+
+def _parse(decoder: json.JSONDecoder, text: str, at: int) -> tuple[Any, int, int] | None:
+    """The resource whose ``"resourceType"`` key stands at ``at``: JSON parsed from the nearest
+    ``{`` before it that parses (the key need not come first), or None."""
+    brace = text.rfind("{", max(0, at - 400), at)
+    for _ in range(3):
+        if brace == -1:
+            return None
+        try:
+            resource, end = decoder.raw_decode(text, brace)
+        except ValueError:
+            brace = text.rfind("{", max(0, at - 400), brace)
+            continue
+        if isinstance(resource, dict) and "resourceType" in resource:
+            return resource, brace, end
+        brace = text.rfind("{", max(0, at - 400), brace)
+    return None
 
 
 def _strings(value: Any) -> list[str]:
@@ -191,17 +209,18 @@ class FhirRecognizer(Recognizer):
         if '"resourceType"' in text:
             decoder = json.JSONDecoder()
             pos = 0
-            for m in _START.finditer(text):
+            for m in _RESOURCE_TYPE.finditer(text):
                 if m.start() < pos:
                     continue  # inside a resource read already
-                try:
-                    resource, end = decoder.raw_decode(text, m.start())
-                except ValueError:
-                    self._elements(text, m.start(), hits)
+                parsed = _parse(decoder, text, m.start())
+                if parsed is None:
+                    self._elements(text, text.rfind("{", 0, m.start()) + 1, hits)
+                    pos = m.end()
                     continue
+                resource, start, end = parsed
                 walk = _Walk()
                 walk.node(resource)
-                self._locate(text, m.start(), end, walk.found, hits)
+                self._locate(text, start, end, walk.found, hits)
                 pos = end
         if 'value="' in text:
             self._xml(text, hits)

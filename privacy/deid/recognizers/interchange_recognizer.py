@@ -234,6 +234,10 @@ class InterchangeRecognizer(Recognizer):
             if at != -1:
                 end = min(end, at)
         seg = text[start : start + 3]
+        for m in _SEGMENT.finditer(text, start + 4, end):  # a message pasted on one line: the next
+            if text[m.start() - 1] in " \t":  # segment (after a space) ends this one
+                end = m.start() - 1
+                break
         fields = _split(start + 4, text[start + 4 : end], "|")
         if seg == "MSH":  # every field is the message's: its time, control ID, version
             doc.decoys.extend((s, s + len(v)) for s, v in fields if any(ch.isdigit() for ch in v))

@@ -305,3 +305,19 @@ def test_vcard(deidentifier):
     for value in ("庞子健", "子健", "1234", "漕宝路1200号", "1981-09-03"):
         assert value not in out, f"{value!r} left in {out!r}"
     assert "VERSION:3.0" in out and "某科技公司" in out
+
+
+def test_hl7_message_pasted_on_one_line(deidentifier):
+    out = deidentifier.redact("报文：MSH|^~\\&|HIS|X|EMR||20240101||ADT^A01|CTL001|P|2.5 "
+                              "PID|1||33019^^^H^MR||詹^慧敏||19660304 PV1|1|I|骨科^3床||||D07^阮^志强").text
+    for value in ("33019", "詹^慧敏", "19660304", "阮^志强"):
+        assert value not in out, f"{value!r} left in {out!r}"
+    assert "CTL001" in out and "骨科^3床" in out
+
+
+def test_fhir_pretty_printed_and_resource_type_not_first(deidentifier):
+    text = ('{\n  "id": "p-7701",\n  "resourceType": "Patient",\n  "name": [ { "family": "阎", "given": [ "书宁" ] } ],\n'
+            '  "birthDate": "1990-12-01"\n}')
+    out = deidentifier.redact(text).text
+    for value in ("p-7701", "书宁", "1990-12-01"):
+        assert value not in out, f"{value!r} left in {out!r}"
