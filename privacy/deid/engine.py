@@ -173,11 +173,15 @@ class Deidentifier:
             hits = _drop_false_names(doc.text, hits)
             hits.extend(_name_elsewhere(doc.text, hits, threshold))
         decoys = doc.decoys
+        # lines a standard's layout read field by field (an MRZ): shape-only guesses inside are dropped
+        fielded: list[tuple[int, int]] = doc.cache.get("fielded", [])  # type: ignore[assignment]
         kept = []
         for h in hits:
             if h.score < threshold or h.entity_type not in wanted:
                 continue
             if decoys and not h.labelled and any(s <= h.start and h.end <= e for s, e in decoys):
+                continue
+            if fielded and not h.labelled and any(h.start < e and s < h.end for s, e in fielded):
                 continue
             kept.append(h)
         to_original = doc.norm.to_original

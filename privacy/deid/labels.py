@@ -128,7 +128,9 @@ CONTACT_LABELS = (
     # the names of an account, which is the person's whatever it is called
     "新浪微博 微博账号 微博名 微博昵称 小红书 小红书号 红书号 快手 B站 b站 哔哩哔哩 bilibili Bilibili 知乎 豆瓣 "
     "视频号 微信视频号 贴吧 百度贴吧 头条号 今日头条 西瓜视频 微信昵称 微信名 网名 网络昵称 用户名 账号名 支付宝 "
-    "Twitter twitter TikTok Tiktok YouTube Youtube Threads Reddit LinkedIn 领英 Weibo weibo Douyin douyin"
+    "Twitter twitter TikTok Tiktok YouTube Youtube Threads Reddit LinkedIn 领英 Weibo weibo Douyin douyin "
+    # round 7: an enterprise messaging account (企业微信 defaults it to the pinyin of the name)
+    "企业微信 企业微信号 企业微信账号 企业微信ID 企微 企微号 企微账号 WeCom Wecom wecom 钉钉账号 飞书号 飞书账号"
 ).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID", "X账号", "推特"]
 #: labels of accounts named by a nickname (微博, 小红书, B站…): the handle may be Chinese
 #: (@爱吃鱼的大橙子, 微博：努力的阿强), an ``@`` before it or not
@@ -168,7 +170,11 @@ DECOY_LABELS = (
     "工单号 工单编号 服务单号 事件编号 不良事件编号 上报编号 回访编号 调度单号 任务单号 取药号 叫号 "
     # round 6: a certificate's or a leave note's own serial (诊断证明书 编号): the document's, not the person's
     "证明编号 证明书编号 证明号 诊断证明编号 诊断证明书编号 诊断书编号 病假单号 病假条编号 假条编号 休假证明编号 "
-    "证书编号 证书号"
+    "证书编号 证书号 "
+    # round 7: a message's or a form's own number (an SMS gateway's 回执, an HL7 message control ID,
+    # a hospital form's code): the message's or the document's, not the person's
+    "回执 回执号 回执编号 回执码 消息ID 消息号 消息控制号 控制号 文件编号 文件号 文档编号 表单编号 表单号 表单代码 "
+    "模板号 模板编号 模板代码"
 ).split()
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest

@@ -102,6 +102,8 @@ _GROUPS = re.compile(r"[0-9](?<![0-9].)[0-9]{2,}(?:(?: {1,2}|-| - |\.)[0-9]{3,}[
 #: short groups (3101 0419 9003 0742 11, 1 3 8 1 2 3 4 5 6 7 8): one separator throughout, and as
 #: many digits as a phone, an ID or a card has (11 to 19)
 _SHORT_GROUPS = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,3}(?P<sep>[ ]{1,2}|[\-.])[0-9]{1,4}(?:(?P=sep)[0-9]{1,4})+[Xx]?(?![0-9A-Za-z年月岁]|\.[0-9])")
+#: a decimal number, not a number in groups: one run, a dot, one run
+_DECIMAL = re.compile(r"[0-9]{1,3}\.[0-9]+")
 _CN_RUN = re.compile(rf"[{_SPOKEN_D}壹贰叁肆伍陆柒捌玖]{{6,}}")
 #: between the groups of a number read out or typed from dictation: spaces, a dash or 杠 (how a
 #: dash is said), a comma or 、 (幺三八，幺二三四，五六七八; 九〇〇、三九五、四三一)
@@ -400,8 +402,8 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     edits: list[tuple[int, int, list[tuple[str, int, int]]]] = []
     for m in _GROUPS.finditer(folded):
         digits = sum(ch.isdigit() for ch in m.group())
-        if digits < 7:
-            continue
+        if digits < 7 or _DECIMAL.fullmatch(m.group()):
+            continue  # (one dot between two runs is a decimal number: a coordinate, 121.48195)
         parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
         edits.append((m.start(), m.end(), parts))
     for m in _SHORT_GROUPS.finditer(folded):

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.cn_labelled_number_recognizer", "CnLabelledNumberRecognizer"),
     ("privacy.deid.recognizers.structured_field_recognizer", "StructuredFieldRecognizer"),
+    ("privacy.deid.recognizers.interchange_recognizer", "InterchangeRecognizer"),
+    ("privacy.deid.recognizers.fhir_recognizer", "FhirRecognizer"),
     ("privacy.deid.recognizers.cn_resident_id_recognizer", "CnResidentIdRecognizer"),
     ("privacy.deid.recognizers.cn_phone_recognizer", "CnPhoneRecognizer"),
     ("privacy.deid.recognizers.cn_bank_card_recognizer", "CnBankCardRecognizer"),
@@ -27,6 +29,7 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.pinyin_name_recognizer", "PinyinNameRecognizer"),
     ("privacy.deid.recognizers.english_name_recognizer", "EnglishNameRecognizer"),
     ("privacy.deid.recognizers.labelled_name_recognizer", "LabelledNameRecognizer"),
+    ("privacy.deid.recognizers.message_layout_recognizer", "MessageLayoutRecognizer"),
     ("privacy.deid.recognizers.cn_address_recognizer", "CnAddressRecognizer"),
     ("privacy.deid.recognizers.cn_institution_recognizer", "CnInstitutionRecognizer"),
 )

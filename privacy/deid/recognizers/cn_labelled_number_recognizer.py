@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from privacy.deid.entities import (
+    ADDRESS,
     BANK_CARD,
     CONTACT_ID,
     DATE_OF_BIRTH,
@@ -142,6 +143,12 @@ NAME_HEADERS = frozenset(
 )
 _CONTACT_HEADERS = frozenset(CONTACT_LABELS) | {w + "号" for w in CONTACT_LABELS} | {"QQ/微信", "微信/QQ"}
 _DOB_HEADERS = frozenset(DOB_LABELS) | {"出生日期/年龄", "生日/年龄"}
+#: column headers of an address, or of the street and house-number columns an address is spread
+#: over in a spreadsheet (省市 | 区县 | 道路 | 门牌): the street-level cells are the address
+ADDRESS_HEADERS = frozenset(
+    "地址 住址 家庭地址 家庭住址 现住址 现居住地 居住地址 联系地址 通讯地址 户籍地址 户籍地 详细地址 详细住址 常住地址 "
+    "道路 街道 路 路名 街路 门牌 门牌号 门牌号码 楼号 楼栋 室号 房号 小区 村 村组 居委 村居委 地址详情 Address address 住址/电话".split()
+)
 _BANK_WORDS = ("银行", "银联", "信用", "储蓄", "借记", "工资", "开户", "农行", "工行", "建行", "中行", "交行")
 
 
@@ -329,17 +336,21 @@ class CnLabelledNumberRecognizer(Recognizer):
             if len(cells) != len(header):
                 continue
             for (start, end, cell), kind in zip(cells, header, strict=True):
-                if kind is None or kind == "":
-                    continue
-                if kind == CONTACT_ID:
-                    if len(cell) >= 5 and cell.isascii() and not any(ch.isspace() for ch in cell):
-                        hits.append(Hit(start, end, CONTACT_ID, 0.9, self.name, True))
-                elif kind == PERSON:
-                    if 2 <= len(cell) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in cell):
-                        hits.append(Hit(start, end, PERSON, 0.9, self.name, True))
-                elif kind != "EMAIL" and _accept(cell, kind):
+                if kind and _cell_fits(cell, kind):
                     hits.append(Hit(start, end, kind, 0.9, self.name, True))
         return hits
+
+
+def _cell_fits(cell: str, kind: str) -> bool:
+    """Whether a cell under a column of ``kind`` can be one: a handle, a name of two to four
+    characters, an address cell with a character or a digit, a number (:func:`_accept`)."""
+    if kind == CONTACT_ID:
+        return len(cell) >= 5 and cell.isascii() and not any(ch.isspace() for ch in cell)
+    if kind == PERSON:
+        return 2 <= len(cell) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in cell)
+    if kind == ADDRESS:
+        return len(cell) >= 2 and any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in cell)
+    return kind != "EMAIL" and _accept(cell, kind)
 
 
 _DIGIT = re.compile(r"[0-9]")
@@ -392,6 +403,8 @@ def _header_kind(cell: str) -> str | None:
         return PERSON
     if cell in _CONTACT_HEADERS:
         return CONTACT_ID
+    if cell in ADDRESS_HEADERS:
+        return ADDRESS
     if cell in _DOB_HEADERS:
         return DATE_OF_BIRTH
     if cell.isascii():  # a HIS column named by pinyin initials or in English (SFZH, zyh, PatientID)
