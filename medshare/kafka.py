@@ -404,14 +404,15 @@ def send_all(producer: Any, messages: Iterable[Any]) -> None:
     without a key (sticky partitioning), to a topic whose metadata is not known yet (``send``
     waits for it), and any producer not made here without futures go through ``send`` itself.
     """
-    if producer._closed:
+    lean = getattr(producer, "_medshare_lean", False)
+    if lean and producer._closed:  # any other producer: its own send() refuses
         from kafka.errors import IllegalStateError
 
         raise IllegalStateError("KafkaProducer already closed!")
-    cfg = producer.config
-    partitioner = cfg["partitioner"]
+    cfg = producer.config if lean else {}
+    partitioner = cfg.get("partitioner")
     hashes = getattr(partitioner, "_hashes", None)
-    if (not getattr(producer, "_medshare_lean", False) or hashes is None or cfg["key_serializer"] is not None
+    if (not lean or hashes is None or cfg["key_serializer"] is not None
             or cfg["value_serializer"] is not None):
         for m in messages:
             producer.send(m.topic, value=m.value, key=m.key, headers=m.headers)
