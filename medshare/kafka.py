@@ -404,18 +404,18 @@ def send_all(producer: Any, messages: Iterable[Any]) -> None:
     without a key (sticky partitioning), to a topic whose metadata is not known yet (``send``
     waits for it), and any producer not made here without futures go through ``send`` itself.
     """
-    lean = getattr(producer, "_medshare_lean", False)
-    if lean and producer._closed:  # any other producer: its own send() refuses
+    if not getattr(producer, "_medshare_lean", False):  # any other producer: its own send()
+        _send_each(producer, messages)
+        return
+    if producer._closed:
         from kafka.errors import IllegalStateError
 
         raise IllegalStateError("KafkaProducer already closed!")
-    cfg = producer.config if lean else {}
-    partitioner = cfg.get("partitioner")
+    cfg = producer.config
+    partitioner = cfg["partitioner"]
     hashes = getattr(partitioner, "_hashes", None)
-    if (not lean or hashes is None or cfg["key_serializer"] is not None
-            or cfg["value_serializer"] is not None):
-        for m in messages:
-            producer.send(m.topic, value=m.value, key=m.key, headers=m.headers)
+    if hashes is None or cfg["key_serializer"] is not None or cfg["value_serializer"] is not None:
+        _send_each(producer, messages)
         return
     from kafka import TopicPartition
 
@@ -458,6 +458,11 @@ def send_all(producer: Any, messages: Iterable[Any]) -> None:
         _, full, new_batch, _ = append(tp, None, key, value, headers)
         if full or new_batch:
             wakeup()
+
+
+def _send_each(producer: Any, messages: Iterable[Any]) -> None:
+    for m in messages:
+        producer.send(m.topic, value=m.value, key=m.key, headers=m.headers)
 
 
 def send_offsets_async(producer, offsets: dict[Any, Any], group_metadata: Any):
