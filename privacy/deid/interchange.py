@@ -185,6 +185,7 @@ DICOM_TAGS: dict[str, str] = {
     "0010,1040": ADDRESS,  # Patient's Address
     "0010,1060": PERSON,  # Patient's Mother's Birth Name
     "0010,2154": PHONE,  # Patient's Telephone Numbers
+    "0010,2155": PHONE,  # Patient's Telecom Information (LT: phones, e-mail, the newer element)
     "0008,0090": PERSON,  # Referring Physician's Name
     "0008,1050": PERSON,  # Performing Physician's Name
     "0008,1060": PERSON,  # Name of Physician(s) Reading Study
@@ -195,6 +196,7 @@ DICOM_KEYWORDS: dict[str, str] = {
     "PatientName": PERSON, "PatientID": HOSPITAL_RECORD_NO, "PatientBirthDate": DATE_OF_BIRTH,
     "PatientBirthTime": DATE_OF_BIRTH, "OtherPatientIDs": HOSPITAL_RECORD_NO, "OtherPatientNames": PERSON,
     "PatientBirthName": PERSON, "PatientAddress": ADDRESS, "PatientMotherBirthName": PERSON,
-    "PatientTelephoneNumbers": PHONE, "ReferringPhysicianName": PERSON, "PerformingPhysicianName": PERSON,
+    "PatientTelephoneNumbers": PHONE, "PatientTelecomInformation": PHONE,
+    "ReferringPhysicianName": PERSON, "PerformingPhysicianName": PERSON,
     "NameOfPhysiciansReadingStudy": PERSON, "OperatorsName": PERSON, "RequestingPhysician": PERSON,
 }

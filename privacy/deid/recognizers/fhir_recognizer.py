@@ -15,8 +15,15 @@ would see; what a value is follows from its element, as the specification define
 The same person elements in an HL7 CDA R2 document (XML): ``<family>`` and ``<given>`` (a person's
 name parts), ``<name>`` directly under a person element (``patient``, ``assignedPerson``,
 ``guardianPerson``, ``associatedPerson``, ``relatedPerson``), ``<birthTime value="…">``,
-``<streetAddressLine>``, ``<telecom value="tel:…">`` / ``mailto:``, and the ``<id extension="…">``
-of a ``patientRole`` (a document's or an author's own id is left).
+``<streetAddressLine>`` and the street-level address parts (``houseNumber``, ``streetName``,
+``township``, ``unitID``, ``additionalLocator``, ``buildingNumberSuffix``; ``county``, ``city`` and
+``state`` are left), ``<telecom value="tel:…">`` / ``mailto:``, and the ``<id extension="…">`` of a
+``patientRole`` (comments between them allowed; a document's or an author's own id is left).
+China's shared-document specification (WS/T 500, CDA R2 with ``2.16.156.10011.1.N`` identifier
+roots) names the kind of an id by its root wherever it stands: ``.2`` 健康档案标识号, ``.11`` 门(急)诊号,
+``.12`` 住院号, ``.13`` 病案号 (record numbers), ``.3`` 患者身份证件号码, ``.19`` 居民健康卡号; the roots of
+a document (``.1``), staff (``.4``), organisations (``.5``), specimens, prescriptions, wards, beds,
+requests, reports and consent forms are not a person's and are left.
 
 Everything else (codes, ``meta``, observation values, other resources' identifiers) is left. A
 resource cut short (JSON that does not parse) is read by its element names alone.
@@ -61,15 +68,26 @@ _XML_ELEMENT = re.compile(r"<(?P<k>family|given|birthDate|line)[ ]value=\"(?P<v>
 _XML_VALUE_IN = re.compile(r"<(?P<k>identifier|telecom)>(?P<body>.{0,600}?)</(?P=k)>", re.S)
 _XML_VALUE = re.compile(r"<value[ ]value=\"(?P<v>[^\"\n]{1,80})\"")
 #: CDA R2: name parts, a person's <name>, birth time, street lines, telecom URLs, patientRole ids
-_CDA_TEXT = re.compile(r"<(?P<k>family|given|streetAddressLine)(?:[ ][^>]{0,80})?>(?P<v>[^<\n]{1,80})</(?P=k)>")
+_CDA_TEXT = re.compile(
+    r"<(?P<k>family|given|streetAddressLine|houseNumber|streetName|township|unitID|additionalLocator|buildingNumberSuffix)"
+    r"(?:[ ][^>]{0,80})?>(?P<v>[^<\n]{1,80})</(?P=k)>"
+)
+#: what may stand between a person element and its <name>: comments and the person's own ids
+_CDA_BETWEEN = r"(?:\s{0,20}(?:<!--[^>]{0,120}-->|<id[ ][^>]{0,200}/>))*"
 _CDA_PERSON_NAME = re.compile(
     r"<(?:patient|assignedPerson|guardianPerson|associatedPerson|relatedPerson|informationRecipient)(?:[ ][^>]{0,80})?>"
-    r"\s{0,20}<name(?:[ ][^>]{0,80})?>(?P<v>[^<\n]{1,40})</name>"
+    + _CDA_BETWEEN + r"\s{0,20}<name(?:[ ][^>]{0,80})?>(?P<v>[^<\n]{1,40})</name>"
 )
 _CDA_VALUE = re.compile(r"<(?P<k>birthTime|telecom)[^>]{0,80}?[ ]value=\"(?:(?P<s>tel|mailto|fax):)?(?P<v>[^\"\n]{1,80})\"")
-_CDA_ROLE_IDS = re.compile(r"<patientRole(?:[ ][^>]{0,80})?>(?P<ids>(?:\s{0,20}<id[ ][^>]{0,200}/>)+)")
+_CDA_ROLE_IDS = re.compile(r"<patientRole(?:[ ][^>]{0,80})?>(?P<ids>" + _CDA_BETWEEN + r")")
 _CDA_EXTENSION = re.compile(r"extension=\"(?P<v>[^\"\n]{1,80})\"")
-_CDA_KIND = {"family": PERSON, "given": PERSON, "streetAddressLine": ADDRESS}
+_CDA_KIND = {"family": PERSON, "given": PERSON}
+#: WS/T 500 identifier roots (2.16.156.10011.1.N) that name a person's identifier, N → kind
+_CDA_ID_TAG = re.compile(r"<id[ ][^>]{0,200}/>")
+_WST500_ROOT = re.compile(r"root=\"2\.16\.156\.10011\.1\.[0-9]")
+_WST500_ID = re.compile(r"<id[ ][^>]{0,200}?root=\"2\.16\.156\.10011\.1\.(?P<n>[0-9]{1,2})\"[^>]{0,200}>")
+_WST500_KIND = {2: HOSPITAL_RECORD_NO, 3: ID_NUMBER, 11: HOSPITAL_RECORD_NO, 12: HOSPITAL_RECORD_NO,
+                13: HOSPITAL_RECORD_NO, 19: MEDICAL_CARD}
 _ELEMENT_KIND = {"family": PERSON, "given": PERSON, "birthDate": DATE_OF_BIRTH, "line": ADDRESS}
 
 
@@ -231,7 +249,8 @@ class FhirRecognizer(Recognizer):
     def _cda(self, text: str, hits: list[Hit]) -> None:
         """HL7 CDA R2 person elements (module docstring)."""
         for m in _CDA_TEXT.finditer(text):
-            hits.append(self.hit(m.start("v"), m.end("v"), entity=_CDA_KIND[m.group("k")], score=0.9, labelled=True))
+            hits.append(self.hit(m.start("v"), m.end("v"), entity=_CDA_KIND.get(m.group("k"), ADDRESS), score=0.9,
+                                 labelled=True))
         for m in _CDA_PERSON_NAME.finditer(text):
             hits.append(self.hit(m.start("v"), m.end("v"), entity=PERSON, score=0.9, labelled=True))
         for m in _CDA_VALUE.finditer(text):
@@ -239,10 +258,19 @@ class FhirRecognizer(Recognizer):
             entity = DATE_OF_BIRTH if m.group("k") == "birthTime" else EMAIL if scheme == "mailto" else PHONE
             hits.append(self.hit(m.start("v"), m.end("v"), entity=entity, score=0.9, labelled=True))
         for m in _CDA_ROLE_IDS.finditer(text):
-            base = m.start("ids")
-            for v in _CDA_EXTENSION.finditer(m.group("ids")):
-                hits.append(self.hit(base + v.start("v"), base + v.end("v"), entity=HOSPITAL_RECORD_NO, score=0.9,
-                                     labelled=True))
+            for tag in _CDA_ID_TAG.finditer(text, m.start("ids"), m.end("ids")):
+                root = _WST500_ROOT.search(tag.group())
+                v = _CDA_EXTENSION.search(tag.group())
+                if v is not None and root is None:  # a WS/T 500 root says its kind below
+                    hits.append(self.hit(tag.start() + v.start("v"), tag.start() + v.end("v"),
+                                         entity=HOSPITAL_RECORD_NO, score=0.9, labelled=True))
+        if "2.16.156.10011.1." in text:
+            for m in _WST500_ID.finditer(text):
+                kind = _WST500_KIND.get(int(m.group("n")))
+                v = _CDA_EXTENSION.search(m.group())
+                if kind is not None and v is not None:
+                    hits.append(self.hit(m.start() + v.start("v"), m.start() + v.end("v"), entity=kind, score=0.9,
+                                         labelled=True))
 
     def _locate(self, text: str, start: int, end: int, found: list[tuple[str, str]], hits: list[Hit]) -> None:
         """Every place in ``text[start:end]`` where a found string stands as a JSON string."""

@@ -145,12 +145,18 @@ _XML_LEAVES: dict[str, dict[tuple[str, int], str]] = {
     BIRTH: {("TS", 1): DATE_OF_BIRTH, ("DTM", 1): DATE_OF_BIRTH},
 }
 #: vCard (RFC 6350) properties of a person: name, formatted name, nickname, phone, e-mail, address,
-#: birthday, instant messaging
+#: birthday, instant messaging, a related person given as text (§6.6.6), a position (GEO, §6.5.2:
+#: read as an address, as coordinates are elsewhere) and vCard 3.0's delivery LABEL (RFC 2426
+#: §3.2.2). A content line is ``[group "."] name *(";" param) ":" value`` with the name
+#: case-insensitive (RFC 6350 §3.3: ``item1.EMAIL;type=INTERNET:…`` from phone exports), and a
+#: long line may be folded: CRLF and one space or tab continue it (§3.2)
 _VCARD_LINE = re.compile(
-    r"(?m)^(?P<p>FN|N|NICKNAME|TEL|EMAIL|ADR|BDAY|IMPP|X-QQ|X-WECHAT)(?:;[^:\n]{0,60})?:(?P<v>[^\n]{1,120})$"
+    r"(?im)^(?:[a-z0-9-]{1,20}\.)?(?P<p>FN|N|NICKNAME|TEL|EMAIL|ADR|BDAY|IMPP|X-QQ|X-WECHAT|RELATED|GEO|LABEL)"
+    r"(?:;[^:\n]{0,60})?:(?P<v>[^\n]{1,200}(?:\r?\n[ \t][^\n]{1,200}){0,8})$"
 )
 _VCARD_KIND = {"FN": PERSON, "N": PERSON, "NICKNAME": PERSON, "TEL": PHONE, "EMAIL": EMAIL, "ADR": ADDRESS,
-               "BDAY": DATE_OF_BIRTH, "IMPP": CONTACT_ID, "X-QQ": CONTACT_ID, "X-WECHAT": CONTACT_ID}
+               "BDAY": DATE_OF_BIRTH, "IMPP": CONTACT_ID, "X-QQ": CONTACT_ID, "X-WECHAT": CONTACT_ID,
+               "RELATED": PERSON, "GEO": ADDRESS, "LABEL": ADDRESS}
 
 
 def _word_before(text: str, pos: int) -> bool:
@@ -193,7 +199,7 @@ class InterchangeRecognizer(Recognizer):
         hits: list[Hit] = []
         self._dicom(text, hits)
         self._hl7(doc, hits)
-        if "VCARD" in text:
+        if "VCARD" in text or "vcard" in text.lower():
             self._vcard(text, hits)
         if "<<" in text:
             for m in _MRZ.finditer(text):
@@ -300,22 +306,27 @@ class InterchangeRecognizer(Recognizer):
 
     def _vcard(self, text: str, hits: list[Hit]) -> None:
         """A contact card (RFC 6350) from BEGIN:VCARD to END:VCARD: its person properties."""
-        start = text.find("BEGIN:VCARD")
+        upper = text.upper()
+        start = upper.find("BEGIN:VCARD")
         while start != -1:
-            end = text.find("END:VCARD", start)
+            end = upper.find("END:VCARD", start)
             end = len(text) if end == -1 else end
             for m in _VCARD_LINE.finditer(text, start, end):
-                value = m.group("v").strip()
-                kind = _VCARD_KIND[m.group("p")]
-                s = m.start("v") + (len(m.group("v")) - len(m.group("v").lstrip()))
-                if kind == PHONE and value.lower().startswith("tel:"):
+                value = m.group("v").rstrip()
+                prop = m.group("p").upper()
+                kind = _VCARD_KIND[prop]
+                s = m.start("v") + (len(value) - len(value.lstrip()))
+                value = value.strip()
+                if prop == "RELATED" and ":" in value:  # a URI (urn:uuid:…, http:…) names no one
+                    continue
+                if kind in (PHONE, ADDRESS) and value[:4].lower() in ("tel:", "geo:"):
                     s, value = s + 4, value[4:]
-                if kind in (PERSON, ADDRESS) and ";" in value:  # N and ADR: parts parted by ;
+                if kind in (PERSON, ADDRESS) and ";" in value and prop != "GEO":  # N, ADR: parts parted by ;
                     span = _span(_split(s, value, ";"))
                     self._add(span, kind, hits, _HAS_ALNUM.search(value) is not None)
                 else:
                     self._add((s, s + len(value)), kind, hits, _HAS_ALNUM.search(value) is not None)
-            start = text.find("BEGIN:VCARD", end)
+            start = upper.find("BEGIN:VCARD", end)
 
     def _name(self, kind: str, comps: list[Part], hits: list[Hit]) -> None:
         """XPN: family ^ given ^ second names; XCN: ID ^ family ^ given ^ second; NDL: the same as

@@ -321,3 +321,40 @@ def test_fhir_pretty_printed_and_resource_type_not_first(deidentifier):
     out = deidentifier.redact(text).text
     for value in ("p-7701", "书宁", "1990-12-01"):
         assert value not in out, f"{value!r} left in {out!r}"
+
+
+def test_vcard_groups_case_folding_and_more_properties(deidentifier):
+    """RFC 6350 §3.3: a property may carry a group prefix and its name is case-insensitive (phone
+    exports write ``item1.EMAIL;type=INTERNET:``); §3.2: a folded line continues after CRLF and one
+    space; RELATED as text is a person, GEO a position, vCard 3.0's LABEL an address (RFC 2426)."""
+    text = ("BEGIN:VCARD\r\nVERSION:3.0\r\nn:邬;海波;;;\r\nitem1.EMAIL;type=INTERNET:wuhaibo77@example.cn\r\n"
+            "item2.TEL;type=CELL:13917765432\r\nLABEL;TYPE=HOME:上海市长宁区天山路1\r\n 888弄6号\r\n"
+            "RELATED;TYPE=spouse;VALUE=text:柯晓雯\r\nRELATED;TYPE=friend:urn:uuid:f81d4fae-7dec-11d0\r\n"
+            "GEO:31.2154;121.4012\r\nORG:某某物流\r\nEND:VCARD")
+    out = deidentifier.redact(text).text
+    for value in ("海波", "wuhaibo77@example.cn", "13917765432", "天山路1", "888弄6号", "柯晓雯", "31.2154",
+                  "121.4012"):
+        assert value not in out, f"{value!r} left in {out!r}"
+    assert "VERSION:3.0" in out and "某某物流" in out and "urn:uuid:f81d4fae-7dec-11d0" in out
+
+
+def test_cda_chinese_shared_document_ids_by_root_and_address_parts(deidentifier):
+    """WS/T 500 documents (CDA R2 as China's shared-document specification uses it): comments between
+    the patientRole ids, the patient's own id under <patient>, the id's kind by its
+    2.16.156.10011.1.N root, and the address in parts. The document's, a request's and a bed's ids
+    and the county are left."""
+    text = ('<ClinicalDocument><id root="2.16.156.10011.1.1" extension="RN20240311"/><recordTarget typeCode="RCT">'
+            '<patientRole classCode="PAT">\n  <!-- 门诊号标识 -->\n  <id root="2.16.156.10011.1.11" extension="MZ7730215"/>\n'
+            '  <!-- 健康卡号 -->\n  <id root="2.16.156.10011.1.19" extension="H310998877"/>\n'
+            '  <!-- 电子申请单编号 -->\n  <id root="2.16.156.10011.1.24" extension="SQ4481920"/>\n'
+            '  <addr use="H"><houseNumber>88弄3号1201室</houseNumber><streetName>宜山路</streetName>'
+            '<township>虹梅路街道</township><county>徐汇区</county><city>上海市</city></addr>\n'
+            '  <patient classCode="PSN"><!-- 患者身份证号标识 -->\n'
+            '    <id root="2.16.156.10011.1.3" extension="J0091827"/>\n    <name>濮存远</name></patient>'
+            '</patientRole></recordTarget><component><!-- 病床号 --><id root="2.16.156.10011.1.22" extension="12"/>'
+            '</component></ClinicalDocument>')
+    out = deidentifier.redact(text).text
+    for value in ("MZ7730215", "H310998877", "88弄3号1201室", "宜山路", "虹梅路街道", "J0091827", "濮存远"):
+        assert value not in out, f"{value!r} left in {out!r}"
+    for kept in ("RN20240311", "SQ4481920", "徐汇区", 'extension="12"'):
+        assert kept in out, f"{kept!r} redacted in {out!r}"
