@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from privacy.deid.entities import (
     ADDRESS,
@@ -159,6 +160,29 @@ _VCARD_KIND = {"FN": PERSON, "N": PERSON, "NICKNAME": PERSON, "TEL": PHONE, "EMA
                "RELATED": PERSON, "GEO": ADDRESS, "LABEL": ADDRESS}
 
 
+#: MSH-1 (the field separator) and MSH-2 (component, repetition, escape, subcomponent), HL7 v2.5
+#: §2.5.4: a message may declare its own; the defaults are ``|^~\\&``
+_MSH = re.compile(r"MSH(?P<d>[^0-9A-Za-z\s])(?P<e>[^0-9A-Za-z\s]{4})(?P=d)")
+_DEFAULT_DELIMITERS = "|^~\\&"
+
+
+def _declared_delimiters(text: str) -> dict[int, int] | None:
+    """A translation table that swaps a message's declared delimiters with the defaults, so that
+    the default-delimiter reading applies unchanged and every offset stays where it was; None when
+    every message in ``text`` uses the defaults (or declares an unusable set)."""
+    for m in _MSH.finditer(text):
+        declared = m.group("d") + m.group("e")
+        if declared != _DEFAULT_DELIMITERS and len(set(declared)) == 5:
+            # a permutation: each declared delimiter → its default, and each default the message
+            # does not use as a delimiter → a declared character no default takes
+            table = {ord(mine): ord(default) for mine, default in zip(declared, _DEFAULT_DELIMITERS, strict=True)}
+            loose = [c for c in _DEFAULT_DELIMITERS if c not in declared]
+            free = [c for c in declared if c not in _DEFAULT_DELIMITERS]
+            table.update({ord(c): ord(f) for c, f in zip(loose, free, strict=True)})
+            return table
+    return None
+
+
 def _word_before(text: str, pos: int) -> bool:
     """Whether an ASCII letter or digit stands just before ``pos`` (a match inside a word)."""
     return pos > 0 and text[pos - 1].isascii() and text[pos - 1].isalnum()
@@ -220,6 +244,11 @@ class InterchangeRecognizer(Recognizer):
     def _hl7(self, doc: Doc, hits: list[Hit]) -> None:
         """Segments in ER7 (``PID|…``) and XML (``<PID.5>…``) encodings, and fields named in prose."""
         text = doc.text
+        if "MSH" in text:
+            declared = _declared_delimiters(text)
+            if declared is not None:  # read the note with the defaults swapped in (lengths kept)
+                doc = Doc(norm=replace(doc.norm, text=text.translate(declared)), decoys=doc.decoys, cache=doc.cache)
+                text = doc.text
         if "|" in text:
             for m in _SEGMENT.finditer(text):
                 if not _word_before(text, m.start()):

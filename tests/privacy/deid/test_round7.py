@@ -358,3 +358,28 @@ def test_cda_chinese_shared_document_ids_by_root_and_address_parts(deidentifier)
         assert value not in out, f"{value!r} left in {out!r}"
     for kept in ("RN20240311", "SQ4481920", "徐汇区", 'extension="12"'):
         assert kept in out, f"{kept!r} redacted in {out!r}"
+
+
+def test_hl7_message_with_declared_delimiters(deidentifier):
+    """HL7 v2.5 §2.5.4: MSH-1 and MSH-2 declare the message's delimiters; a message that declares
+    # for fields and $ for components is read by them (and a literal | or ^ in it is no delimiter)."""
+    text = ("MSH#$~\\@#HIS#RJH#EMR##20240101083000##ADT$A01#CTL77#P#2.5\r"
+            "PID#1##44812$$$RJH$MR##邓$子涵##19710305#F###延长路149号$$上海##13916602281\r"
+            "PV1#1#I#心内科$12床#####D07$詹$立群\r"
+            "OBX#1#ST#BP||收缩压##128^82")
+    out = deidentifier.redact(text).text
+    for value in ("44812", "邓", "子涵", "19710305", "延长路149号", "13916602281", "詹", "立群"):
+        assert value not in out, f"{value!r} left in {out!r}"
+    for kept in ("CTL77", "20240101083000", "128^82", "心内科$12床"):
+        assert kept in out, f"{kept!r} redacted in {out!r}"
+
+
+def test_declared_delimiters_table_is_a_permutation():
+    from privacy.deid.recognizers.interchange_recognizer import _declared_delimiters
+
+    assert _declared_delimiters("MSH|^~\\&|HIS|") is None
+    assert _declared_delimiters("MSH|^~\\&#|HIS|") is None  # v2.7's truncation character: defaults
+    for header in ("MSH#$~\\@#X#", "MSH^|~\\&^X^", "MSH*:;?!*X*"):
+        table = _declared_delimiters(header)
+        assert table is not None and sorted(table) == sorted(table.values()), header
+        assert header[3:8].translate(table) == "|^~\\&"
