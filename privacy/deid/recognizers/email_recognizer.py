@@ -57,6 +57,10 @@ _LABELLED = re.compile(
     r"(?:电子邮箱|电子邮件|邮箱地址|邮件地址|邮箱|E-mail|e-mail|Email|email|EMAIL|E-MAIL|Mail|mail)(?:地址)?"
     r"[ ]?[:=]?[ ]{0,3}(?P<v>[A-Za-z0-9][A-Za-z0-9._%+\-]{3,63})(?![A-Za-z0-9._%+\-@﹫#])"
 )
+#: a line break inside an address, where a narrow form or a mail client wrapped it: after the
+#: at-sign (``hao_mei@⏎sina.com``) or before it
+_WRAP_AFTER = re.compile(r"[ ]{0,2}\r?\n[ \t]{0,4}")
+_WRAP_BEFORE = re.compile(r"[A-Za-z0-9][ ]{0,2}\r?\n[ \t]{0,4}$")
 _NOT_ADDRESSES = frozenset("none None NONE null NULL unknown Unknown N/A".split())
 
 
@@ -81,14 +85,22 @@ class AsciiEmailRecognizer(Recognizer):
         if " at " in text or " AT " in text:
             signs = sorted([*signs, *_AT_WORD.finditer(text)], key=lambda m: m.start())
         for at in signs:
-            local = _LOCAL.search(text, max(0, at.start() - 66), at.start())
+            plain = at.group() in "@﹫"
+            local_end = at.start()
+            if plain and local_end > 0 and text[local_end - 1] in "\n\t ":
+                wrap = _WRAP_BEFORE.search(text, max(0, local_end - 8), local_end)
+                local_end = wrap.start() + 1 if wrap is not None else local_end
+            local = _LOCAL.search(text, max(0, local_end - 66), local_end)
             if local is None:
                 continue
-            plain = at.group() in "@﹫"
+            after = at.end()
+            if plain and after < len(text) and text[after] in "\r\n ":
+                wrap = _WRAP_AFTER.match(text, after)
+                after = wrap.end() if wrap is not None and "\n" in wrap.group() else after
             domain = (
-                (_DOMAIN.match(text, at.end()) if plain else None)
-                or _SPELT_DOMAIN.match(text, at.end())
-                or (_PROVIDER.match(text, at.end()) if plain else None)
+                (_DOMAIN.match(text, after) if plain else None)
+                or _SPELT_DOMAIN.match(text, after)
+                or (_PROVIDER.match(text, after) if plain else None)
             )
             if domain is None:
                 continue

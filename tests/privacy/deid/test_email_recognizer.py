@@ -19,6 +19,13 @@ import pytest
         ("zhangwei@home", 0, []),
         # round 5: a provider everyone knows, written without its ending, is the address
         ("zhangwei@163", 1, [(0, 12)]),
+        # session 9: an address a narrow form or a mail client wrapped, after or before the at-sign
+        ("请邮箱 hao_mei@\nsina.com。", 1, [(4, 21)]),
+        ("邮箱：zhuwu96@\r\n  qq.com", 1, [(3, 21)]),
+        ("Mail: weiyan2003\n@139.com", 1, [(6, 25)]),
+        # a line that ends at an at-sign with no address after it is not one
+        ("随访@\n2024年复查", 0, []),
+        ("小王@\n张三", 0, []),
     ],
 )
 def test_email(find, text, expected_len, expected_positions):
