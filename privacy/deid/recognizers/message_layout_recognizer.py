@@ -8,7 +8,9 @@ wrote) is still found where the layout of a machine-written message says a perso
 * the **addressee of a notification**: after an SMS signature in ``【】`` or at a line start, a name
   before ``您好`` (``【某医院】王芳您好，…``), with an optional 先生 / 女士;
 * the **patient of a bed** in a round or a handover: ``12床的王芳，65岁`` / ``12床王芳，女`` — between
-  the bed number and the age or sex;
+  the bed number and the age or sex; and a bedside card or a handover line written bed / name /
+  number (``32床/王芳/30220129``, ``+5床｜王芳｜77692481``): the name and, after it, the patient's
+  record number;
 * the **person told to act**: ``已通知王芳重新登记`` — after 通知 / 告知 / 提醒 / 转告 and before what
   they are to do;
 * the **holder of a phone**: ``，王芳 手机 139…`` — a two-to-four-character name standing alone in
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from privacy.deid.entities import PERSON
+from privacy.deid.entities import HOSPITAL_RECORD_NO, PERSON
 from privacy.deid.recognizers.base import CJK, Doc, Hit, Recognizer
 
 _N = rf"(?P<n>[{CJK}]{{2,4}}?)"
@@ -41,6 +43,8 @@ _SLOTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
 _STAMP_CUE = re.compile(r"[0-9]:[0-9]{2}")
 #: after a bed number: the patient's name, then the age or the sex (12床的王芳，65岁)
 _AFTER_BED = re.compile(rf"(?:的|[ ])?{_N}[ ]?[,，、 ](?:[0-9]{{1,3}}岁|男|女)")
+#: a bed card after a bed number: / name / record number (the same separator twice)
+_BED_CARD = re.compile(rf"[ ]?(?P<s>[/／|｜])[ ]?{_N}[ ]?(?P=s)[ ]?(?P<no>[A-Za-z]{{0,3}}[0-9]{{5,12}})(?![0-9A-Za-z])")
 #: a phone label with a number after it, and the name alone in its clause before it
 _PHONE_LABEL = re.compile(r"(?:手机号?|联系电话|电话|Tel|TEL|tel)[ ]?[:：]?[ ]?(?=\+?[0-9])")
 _HOLDER = re.compile(rf"(?P<p>[，,。；;\n])?[ ]?{_N}[ ]$")
@@ -60,7 +64,7 @@ class MessageLayoutRecognizer(Recognizer):
     """A name in a message layout's person slot (module docstring)."""
 
     name = "MessageLayoutRecognizer"
-    entities = (PERSON,)
+    entities = (PERSON, HOSPITAL_RECORD_NO)
 
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
@@ -69,23 +73,25 @@ class MessageLayoutRecognizer(Recognizer):
             if not any(cue in text for cue in cues) or (pattern is _SLOTS[0][1] and not _STAMP_CUE.search(text)):
                 continue
             found.extend(m.span("n") for m in pattern.finditer(text))
+        records: list[tuple[int, int]] = []
         if "床" in text:
-            found.extend(self._beds(text))
+            found.extend(self._beds(text, records))
         if "电话" in text or "手机" in text or "Tel" in text or "TEL" in text or "tel" in text:
             found.extend(self._holders(text))
         if "Pt" in text or "PT" in text or "Patient" in text:
             found.extend(m.span("n") for m in _PT.finditer(text) if not _ascii_letter_before(text, m.start()))
         hits = []
         for start, end in found:
-            name = text[start:end]
-            if name in _NOT_NAMES or name.endswith(_NOT_NAME_END) or name[:2] in _NOT_NAMES:
+            if not _may_be_name(text[start:end]):
                 continue
             hits.append(self.hit(start, end, score=0.85, labelled=True))
+        hits.extend(self.hit(start, end, entity=HOSPITAL_RECORD_NO, score=0.85, labelled=True) for start, end in records)
         return hits
 
     @staticmethod
-    def _beds(text: str) -> list[tuple[int, int]]:
-        """``12床的王芳，65岁``: from each 床 after a bed number."""
+    def _beds(text: str, records: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``12床的王芳，65岁``, ``32床/王芳/30220129``: from each 床 after a bed number (a bed card's
+        record number goes to ``records``)."""
         out = []
         at = text.find("床")
         while at != -1:
@@ -93,6 +99,11 @@ class MessageLayoutRecognizer(Recognizer):
                 m = _AFTER_BED.match(text, at + 1)
                 if m is not None:
                     out.append(m.span("n"))
+                else:
+                    card = _BED_CARD.match(text, at + 1)
+                    if card is not None and _may_be_name(card.group("n")):
+                        out.append(card.span("n"))
+                        records.append(card.span("no"))
             at = text.find("床", at + 1)
         return out
 
@@ -106,6 +117,11 @@ class MessageLayoutRecognizer(Recognizer):
             if m is not None and (m.group("p") is not None or m.start() == 0):
                 out.append(m.span("n"))
         return out
+
+
+def _may_be_name(word: str) -> bool:
+    """Whether a word in a person slot may be a name: not a role word, not a place's (…站, …室)."""
+    return not (word in _NOT_NAMES or word.endswith(_NOT_NAME_END) or word[:2] in _NOT_NAMES)
 
 
 def _ascii_letter_before(text: str, pos: int) -> bool:

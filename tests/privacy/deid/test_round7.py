@@ -383,3 +383,21 @@ def test_declared_delimiters_table_is_a_permutation():
         table = _declared_delimiters(header)
         assert table is not None and sorted(table) == sorted(table.values()), header
         assert header[3:8].translate(table) == "|^~\\&"
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    ("床头卡：32床/墨继祖/30220129\n", ("墨继祖", "30220129"), ("32床",)),
+    ("S：+5床/鄞霁月/77692481，肺腺癌，今晨诉纳差。", ("鄞霁月", "77692481"), ("肺腺癌",)),
+    ("交班：15床｜泉蓉儿｜ZY146889，急性髓系白血病", ("泉蓉儿", "ZY146889"), ("急性髓系白血病",)),
+    # a role word or a place in the slot names no one, and the number after it is left to other rules
+    ("12床/护士站/1234567 已通知", (), ("护士站", "1234567")),
+    ("12床/配药室/7654321", (), ("配药室", "7654321")),
+])
+def test_bed_card_name_and_record_number(deidentifier, text, gone, kept):
+    """A bedside card or a handover line written bed / name / number (session 9, from heldout7's
+    misses): the name and the record number after it."""
+    out = deidentifier.redact(text).text
+    for value in gone:
+        assert value not in out, f"{value!r} left in {out!r}"
+    for value in kept:
+        assert value in out, f"{value!r} redacted in {out!r}"
