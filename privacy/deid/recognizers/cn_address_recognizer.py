@@ -69,6 +69,30 @@ _FIELD_UNIT = stdlib_re.compile(r"[0-9一二三四五六七八九十]+[ ]?(?:号
     r"老人院|安养院|护养院|光荣院|救助站|宿舍")
 
 
+#: a street address no anchor announces (a district written short or left out: ``长宁 水城路77弄26号``,
+#: ``北渔路1106弄5号1902室``, ``民星新村14号楼702室``): a road or an estate, then a lane (弄, with or
+#: without a 支弄) and a house number, or a house number and a room — the residential shapes; a road
+#: and a number alone (a hospital's 宛平南路600号) is not enough. ``#`` stands for 号 as people
+#: write it (``志丹路527弄38#105``). And a village's group: ``泥城镇公平村11组56号``.
+_C_LOOSE = rf"(?:(?![的了在于是与及因从到向往就诊医区住址至寄送去来和或经沿近旁])[{CJK}])"
+_HAO = r"(?:号楼|号|#楼|#|＃|幢|栋)"
+_UNANCHORED = re.compile(
+    rf"{_C_LOOSE}{{1,6}}?(?:大道|公路|路|大街|街|巷|新村|小区|花园|公寓|家园|新苑|苑|园|大厦)"
+    rf"(?:[东南西北中]?[一二三四五六七八九十]?段)?"
+    rf"(?:{_NUM}(?:[\-－]{_NUM})?弄(?:{_NUM}支弄)?{_NUM}(?:[\-－]{_NUM})?{_HAO}"
+    rf"|{_NUM}{_HAO}(?:{_NUM}(?:单元|楼|层))?{_NUM}室)"
+    rf"(?:{_NUMBERS}|\d{{2,5}}(?![\d{CJK}]))?",
+    FLAGS,
+)
+_VILLAGE = re.compile(
+    rf"(?:{_C_LOOSE}{{1,5}}?(?:镇|乡|街道))?{_C_LOOSE}{{1,4}}?村{_NUM}(?:组|队)(?:{_NUM}(?:号|#))?", FLAGS
+)
+#: the words that start the unanchored search (the cheap test first), the place words before them
+_RESIDENTIAL = ("弄", "室")
+_ROAD_WORD = stdlib_re.compile(r"[路街道巷村区园寓苑厦]")
+_VILLAGE_GROUP = stdlib_re.compile(r"村(?=[0-9一二三四五六七八九十]{1,3}[组队])")
+
+
 class CnAddressRecognizer(Recognizer):
     """An address from its district (or province, or an address word) down to the room.
 
@@ -144,6 +168,10 @@ class CnAddressRecognizer(Recognizer):
                     done = max(done, m.end())
             anchor = next_anchor
         hits += self._fields(text)
+        if "弄" in text or "室" in text:
+            hits += self._unanchored(text)
+        if "村" in text:
+            hits += self._villages(text)
         if "Ad" in text or "Road" in text or "Rd" in text or "Lane" in text or "Street" in text or "es at" in text:
             hits += self._english(text)
         return hits
@@ -165,6 +193,45 @@ class CnAddressRecognizer(Recognizer):
                 if _FIELD_UNIT.search(value) and not _IN_HOSPITAL.search(value):
                     hits.append(self.hit(*m.span("a"), score=0.7))
         return hits
+
+    def _unanchored(self, text: str) -> list[Hit]:
+        """A residential street address with no district, province or cue before it (``_UNANCHORED``):
+        from each 弄 / 室, back to a road word (路, 街, 道, 巷) and the name before it."""
+        hits: list[Hit] = []
+        last = -1
+        for word in _RESIDENTIAL:
+            at = text.find(word)
+            while at != -1:
+                if at > last:
+                    m = self._road_before(text, at)
+                    if m is not None:
+                        hits.append(self.hit(m, score=0.7))
+                        last = m.end()
+                at = text.find(word, at + 1)
+        return hits
+
+    def _villages(self, text: str) -> list[Hit]:
+        """``泥城镇公平村11组56号``: a village's group, from its 村 back to the town (``_VILLAGE``)."""
+        hits: list[Hit] = []
+        for group in _VILLAGE_GROUP.finditer(text):
+            for start in range(max(0, group.start() - 10), group.start()):
+                m = _VILLAGE.match(text, start)
+                if m is not None and m.end() > group.end():
+                    hits.append(self.hit(m, score=0.7))
+                    break
+        return hits
+
+    @staticmethod
+    def _road_before(text: str, at: int) -> re.Match[str] | None:
+        """The unanchored address that ends past ``at``, starting up to six characters before a road
+        word in the 24 characters before it (the longest name first)."""
+        window = max(0, at - 24)
+        for road in _ROAD_WORD.finditer(text, window, at):
+            for start in range(max(window, road.start() - 6), road.start()):
+                m = _UNANCHORED.match(text, start)
+                if m is not None and m.end() > at:
+                    return m
+        return None
 
     def _english(self, text: str) -> list[Hit]:
         hits = [self.hit(*m.span("a"), score=0.75) for m in _EN_LABELLED.finditer(text)]

@@ -29,3 +29,31 @@ def test_address(find, text, expected_len, expected_positions):
     spans = find(text, "ADDRESS")
     assert len(spans) == expected_len
     assert spans == expected_positions
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # session 9: no district, province or cue before the street (from heldout7's misses)
+        ("13375880952 长宁 兴义路710弄4号1002室", "兴义路710弄4号1002室"),
+        ("电话 7-4714-4394 北渔路1106弄5号1902室\n药师", "北渔路1106弄5号1902室"),
+        ("回信：历小弟 收 建国东路21弄9支弄4号\n", "建国东路21弄9支弄4号"),
+        ("志丹路527弄38#105\n查体", "志丹路527弄38#105"),
+        ("铁岭路195弄33#楼1002室", "铁岭路195弄33#楼1002室"),
+        ("+8618214820011 民星新村14号楼702室\n", "民星新村14号楼702室"),
+        ("177 7809 2232 泥城镇公平村11组56号\n", "泥城镇公平村11组56号"),
+        ("寄至长乐路88号502室", "长乐路88号502室"),
+    ],
+)
+def test_address_without_an_anchor(find, text, value):
+    start = text.index(value)
+    assert (start, start + len(value)) in find(text, "ADDRESS")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["精神卫生中心（宛平南路600号）", "上午去延安西路200号3楼", "患者今日于放射科302室检查", "病区3号楼502室", "第2组复查"],
+)
+def test_no_unanchored_address_without_a_residential_shape(find, text):
+    """A road and a number alone (a hospital's address), a department's room, a ward's building."""
+    assert find(text, "ADDRESS") == []
