@@ -143,9 +143,10 @@ _DIGIT_GROUP = re.compile(r"[0-9]+[Xx]?")
 _PUNCT_GUARD = re.compile(r"[0-9][ ]?[/_·,、.][ ]?[0-9]{3}|\([0-9]{2,4}\)[ ]?[0-9]")
 _ERA_LETTERS = {"M": (1867, 45), "T": (1911, 15), "S": (1925, 64), "H": (1988, 31), "R": (2018, 40)}
 #: a date with Chinese numerals in some parts and Arabic in others (1937年八月十二日, 一九九一年5月15日,
-#: 1946年9月二十六日): found from its 年, the year read back from there
+#: 1946年9月二十六日; 廿 and 卅 for twenty and thirty, 一九四三年十一月廿一日): found from its 年, the
+#: year read back from there
 _MIXED_DATE = re.compile(
-    r"年(?P<m>[一二三四五六七八九十]{1,3}|[0-9]{1,2})月(?:(?P<d>[一二三四五六七八九十]{1,3}|[0-9]{1,2})(?P<u>[日号]))?"
+    r"年(?P<m>[一二三四五六七八九十]{1,3}|[0-9]{1,2})月(?:(?P<d>[一二三四五六七八九十廿卅]{1,3}|[0-9]{1,2})(?P<u>[日号]))?"
 )
 #: digits in form boxes or spaced one by one (3|1|0|1|…, 3 | 1 | 0 …): seven single digits or more
 #: with one separator throughout, a final X allowed
@@ -195,7 +196,13 @@ _SPACED_DATE = re.compile(
 
 
 def _cn_small_number(text: str) -> str | None:
-    """``三`` → 3, ``十二`` → 12, ``二十`` → 20, ``三十一`` → 31 (months and days only)."""
+    """``三`` → 3, ``十二`` → 12, ``二十`` → 20, ``三十一`` → 31, ``廿一`` → 21, ``卅`` → 30 (months and
+    days only)."""
+    if text[:1] in ("廿", "卅"):
+        tail = text[1:]
+        if len(tail) > 1 or (tail and tail not in CN_DIGITS) or tail in ("〇", "零", "○", "Ｏ", "洞"):
+            return None
+        return str((20 if text[0] == "廿" else 30) + (int(CN_DIGITS[tail]) if tail else 0))
     if "十" not in text:
         return CN_DIGITS.get(text) if len(text) == 1 else None
     head, _, tail = text.partition("十")

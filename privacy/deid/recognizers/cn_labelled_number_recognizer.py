@@ -57,8 +57,10 @@ _VALUE = (
     # identity card's check digit: A123456(7)
     r"(?:\([0-9A]{1,2}\)(?![0-9A-Za-z]))?|[0-9]{3,})"
 )
+#: (the side of a card the number is printed on may stand between: 医保卡背面 NO.352067150)
 _LABELLED = re.compile(
-    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?(?P<l2>/[{CJK}A-Za-z]{{1,6}})?{_SEP}{_ASIDE}{_VALUE}"
+    rf"(?P<l>{alternation(list(_KINDS))})(?:号码|号|码)?(?:背面|正面|反面|背后)?(?P<l2>/[{CJK}A-Za-z]{{1,6}})?{_SEP}{_ASIDE}"
+    rf"{_VALUE}"
 )
 #: an unknown label shaped like an identifier label: found by its ending, then the 1–4 characters
 #: before it are the rest of the label
