@@ -107,14 +107,14 @@ _H8_GIVEN_F = (
 _H8_RARE = ("撖", "兀", "仉", "盍", "戢", "蒿", "撒", "库")
 _H8_COMPOUND = ("壤驷", "归海", "屋庐")
 _H8_WORD_LIKE = (
-    ("水", "仙"),
-    ("山", "川"),
-    ("国", "庆"),
-    ("来", "福"),
+    ("后", "生"),
+    ("刚", "正"),
+    ("力", "行"),
+    ("来", "喜"),
     ("家", "兴"),
     ("刚", "毅"),
     ("宝", "贵"),
-    ("楼", "兰"),
+    ("楼", "台"),
     ("淡", "泊"),
 )
 
@@ -443,32 +443,32 @@ def contact(c, person: _Person | None = None, labelled: bool = True) -> list:
 # -- addresses -----------------------------------------------------------------------------------
 
 ind._STREETS["heldout8"] = {
-    "静安区": ("昌平路", "胶州路", "康定路"),
-    "徐汇区": ("田林东路", "虹漕南路", "钦州北路"),
-    "浦东新区": ("崂山路", "潍坊西路", "峨山路", "德平路"),
-    "杨浦区": ("松花江路", "包头南路", "嫩江路"),
-    "宝山区": ("殷高西路", "呼玛路", "长江南路"),
-    "闵行区": ("莘松路", "七莘路", "浦锦路"),
+    "静安区": ("昌平路", "余姚路", "海防路"),
+    "徐汇区": ("田林东路", "龙漕路", "喜泰路"),
+    "浦东新区": ("潍坊西路", "德平路", "灵山路"),
+    "杨浦区": ("包头南路", "嫩江路", "开鲁路"),
+    "宝山区": ("殷高西路", "呼玛路", "淞发路"),
+    "闵行区": ("浦锦路", "沁春路", "颛兴路"),
 }
 ind._NEW_VILLAGES["heldout8"] = (
     ("静安区", "昌平小区"),
-    ("徐汇区", "田林十二村"),
-    ("浦东新区", "崂山五村"),
-    ("杨浦区", "松花新村"),
+    ("徐汇区", "龙漕小区"),
+    ("浦东新区", "潍坊八村"),
+    ("杨浦区", "开鲁新村"),
     ("宝山区", "殷高小区"),
-    ("闵行区", "莘松三村"),
+    ("闵行区", "康乐小区"),
 )
 ind._VILLAGES["heldout8"] = (
-    ("松江区", "新浜镇", "胡家埭村"),
+    ("松江区", "泖港镇", "新黎村"),
     ("金山区", "廊下镇", "山塘村"),
-    ("奉贤区", "四团镇", "渔洋村"),
-    ("崇明区", "港沿镇", "鲁玙村"),
+    ("奉贤区", "四团镇", "大新村"),
+    ("崇明区", "港沿镇", "北港村"),
     ("青浦区", "金泽镇", "蔡浜村"),
-    ("嘉定区", "华亭镇", "毛桥村"),
+    ("嘉定区", "华亭镇", "沙港村"),
 )
 ind._OUT_OF_TOWN["heldout8"] = (
-    ("贵州省遵义市湄潭县", "永兴镇", "茶城大道"),
-    ("甘肃省天水市秦安县", "兴国镇", "成纪大道"),
+    ("贵州省遵义市湄潭县", "湄江街道", "湄江路"),
+    ("甘肃省天水市秦州区", "大城街道", "羲皇大道"),
     ("湖北省恩施州利川市", "都亭街道", "清江大道"),
     ("吉林省延边州龙井市", "安民街道", "海兰路"),
 )
@@ -673,6 +673,9 @@ def _s_work_injury(c) -> None:
 
 def _s_school_health(c) -> None:
     d = c.d
+    if c.age >= 15 and c.chance(0.75):  # most of these forms are a pupil's: the note's patient is a child
+        c.patient = c.new_person(with_identity=True, child=True)
+        c.age = c._age_at(c.patient.dob, c.visit)
     p = c.patient
     if c.age < 15:
         rel, relation = c.relative()
@@ -764,8 +767,7 @@ def _s_escort_registration(c) -> None:
     d.put("  床号：")
     d.put(c.bed())
     d.f("\n陪护人：{r}（{rel}）  ", r=c.name(rel, "relative", True), rel=relation)
-    d.put(["身份证号：", ind._relative_rid(c, rel)] if c.chance(0.5) else [c.pick(("陪护人电话：", "联系电话："))])
-    d.put(" ")
+    d.put(c.pick(("陪护人电话：", "联系电话：", "手机 ")))
     d.put(c.phone(rel, False, landline_ok=False))
     d.put("\n陪护人住址：")
     d.put(address8(c, True, c.pick(("rented_room", "cjk_spaced"))) if c.chance(0.5) else c.address(True))
@@ -819,7 +821,7 @@ def _phone_call(c) -> list:
 
 def _roster(c) -> list:
     """A spreadsheet row pasted into the note: name, record number, phone."""
-    return ["随访名单：", *paren_rec(c), "，", roster_phone(c, c.patient)]
+    return ["随访表导出：", *paren_rec(c), "，", roster_phone(c, c.patient)]
 
 
 def _abroad(c) -> list:
