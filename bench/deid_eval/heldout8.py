@@ -124,7 +124,9 @@ _POOL: list[_Pools] = []
 def pools() -> _Pools:
     if not _POOL:
         _POOL.append(
-            filtered_pools(EARLIER, _H8_SURNAMES, _H8_GIVEN_M, _H8_GIVEN_F, _H8_RARE, _H8_COMPOUND, _H8_WORD_LIKE)
+            filtered_pools(
+                EARLIER, _H8_SURNAMES, _H8_GIVEN_M, _H8_GIVEN_F, _H8_RARE, _H8_COMPOUND, _H8_WORD_LIKE
+            )
         )
     return _POOL[0]
 
@@ -179,7 +181,13 @@ def salutation(c, person: _Person, parent: bool = False) -> list:
 
 def signature_pair(c, label: str | None = None) -> list:
     """Two signatures on one slashed line (审核/调配, 经办/复核)."""
-    label = label or c.pick(("审核/调配：", "调配/核对：", "经办/复核：", "核对/发药："))
+    if label is None:
+        pharmacy = c.style in ("e_prescription", "discharge", "outpatient")
+        label = c.pick(
+            ("审核/调配：", "调配/核对：", "核对/发药：")
+            if pharmacy
+            else ("经办/复核：", "记录/核对：", "审核/复核：")
+        )
     return [
         label,
         _I("person_name", "signature_pair", c.staff().full, True),
@@ -287,7 +295,13 @@ def phone(c, person: _Person, labelled: bool, landline_ok: bool) -> _I | None:
         return zero_mobile(c, person, labelled)
     if r < 0.2 or (c.style in _WEB_STYLES and r < 0.3):
         return _I("phone", "zero_width_inside", _zw(c, c.mobile_digits(person)), labelled)
-    if r < 0.27 and c.style in ("yb_appeal", "school_health", "table", "escort_registration", "dialysis_record"):
+    if r < 0.27 and c.style in (
+        "yb_appeal",
+        "school_health",
+        "table",
+        "escort_registration",
+        "dialysis_record",
+    ):
         return _I("phone", "thousands_commas", commas(c.mobile_digits(person)), labelled)
     return None
 
@@ -336,13 +350,20 @@ def card(c, labelled: bool, forms: tuple[str, ...] | None) -> list | str:
 
 
 def _rec_digits(c) -> str:
-    return c.patient.cache.setdefault("rec_inpatient_no", _digits(c.rng, c.pick((6, 7, 8)), first_nonzero=True))
+    return c.patient.cache.setdefault(
+        "rec_inpatient_no", _digits(c.rng, c.pick((6, 7, 8)), first_nonzero=True)
+    )
 
 
 def paren_rec(c, person_labelled: bool = False) -> list:
     """A patient list's entry: the name, then the record number in brackets."""
     open_, close = c.pick((("(", ")"), ("（", "）")))
-    return [c.pname(person_labelled), open_, _I("hospital_record_no", "paren_after_name", _rec_digits(c), False), close]
+    return [
+        c.pname(person_labelled),
+        open_,
+        _I("hospital_record_no", "paren_after_name", _rec_digits(c), False),
+        close,
+    ]
 
 
 def rec(c, labelled: bool) -> list | None:
@@ -418,7 +439,9 @@ def own_contact(c, person: _Person, form: str, labelled: bool = True) -> list:
         rng = c.rng
         if form == "kakaotalk_id":
             a, b = c.pick(ind._PINYIN_SYL), c.pick(ind._PINYIN_SYL)
-            person.cache[key] = c.pick((f"{a}{b}{rng.randrange(10, 99)}", f"{a}_{b}", f"{a}.{b}{rng.randrange(1, 9)}"))
+            person.cache[key] = c.pick(
+                (f"{a}{b}{rng.randrange(10, 99)}", f"{a}_{b}", f"{a}.{b}{rng.randrange(1, 9)}")
+            )
         else:
             cc = c.pick(_WA_CC)
             local = {"852": "9", "853": "6", "65": "9", "61": "4", "44": "7", "1": "6"}[cc]
@@ -505,21 +528,48 @@ def address(c, labelled: bool) -> _I | None:
 
 # -- decoys --------------------------------------------------------------------------------------
 
-_ATC = ("C09AA05", "A10BA02", "J01DD04", "N02BE01", "C10AA05", "B01AC06", "A02BC01", "R06AE07", "C08CA01",
-        "A10BH01", "J01FA10", "N05CF02", "M01AE01", "H03AA01")  # fmt: skip
+# WHO ATC codes of dev's drugs (the drug is written first, then its code)
+_ATC = {
+    "阿司匹林肠溶片": "B01AC06", "硫酸氢氯吡格雷片": "B01AC04", "替格瑞洛片": "B01AC24", "华法林钠片": "B01AA03",
+    "利伐沙班片": "B01AF01", "达比加群酯胶囊": "B01AE07", "阿托伐他汀钙片": "C10AA05", "瑞舒伐他汀钙片": "C10AA07",
+    "苯磺酸氨氯地平片": "C08CA01", "美托洛尔缓释片": "C07AB02", "马来酸依那普利片": "C09AA02", "呋塞米片": "C03CA01",
+    "螺内酯片": "C03DA01", "地高辛片": "C01AA05", "胺碘酮片": "C01BD01", "盐酸二甲双胍片": "A10BA02",
+    "格列美脲片": "A10BB12", "阿卡波糖片": "A10BF01", "西格列汀片": "A10BH01", "达格列净片": "A10BK01",
+    "恩格列净片": "A10BK03", "甘精胰岛素注射液": "A10AE04", "奥美拉唑肠溶胶囊": "A02BC01",
+    "雷贝拉唑钠肠溶片": "A02BC04", "左甲状腺素钠片": "H03AA01", "甲巯咪唑片": "H03BB02", "对乙酰氨基酚片": "N02BE01",
+    "布洛芬缓释胶囊": "M01AE01", "塞来昔布胶囊": "M01AH01", "秋水仙碱片": "M04AC01", "非布司他片": "M04AA03",
+    "阿莫西林胶囊": "J01CA04", "盐酸莫西沙星片": "J01MA14", "甲硝唑片": "P01AB01", "阿昔洛韦片": "J05AB01",
+    "孟鲁司特钠片": "R03DC03", "盐酸舍曲林片": "N06AB06", "艾司唑仑片": "N05CD04", "盐酸多奈哌齐片": "N06DA02",
+    "多巴丝肼片": "N04BA02", "醋酸泼尼松片": "H02AB07", "阿仑膦酸钠片": "M05BA04", "蒙脱石散": "A07BC05",
+}  # fmt: skip
 
 
-def atc(c) -> list:
-    return ["（ATC ", _D("atc_code", c.pick(_ATC)), "）"]
+def atc(c, drug: str) -> list:
+    """The drug's ATC code in brackets after it (an empty list for a drug without one here)."""
+    return ["（ATC ", _D("atc_code", _ATC[drug]), "）"] if drug in _ATC else []
 
 
-_DOC_ORGS = ("沪人社伤认字", "徐人社认字", "沪医保监字", "浦医保申字", "沪卫疾控", "沪教委体艺", "闵人社伤认字")
+_DOC_ORGS = (
+    "沪人社伤认字",
+    "徐人社认字",
+    "沪医保监字",
+    "浦医保申字",
+    "沪卫疾控",
+    "沪教委体艺",
+    "闵人社伤认字",
+)
 
 
-def doc_ref(c) -> _D:
+def doc_ref(c, orgs: tuple[str, ...] = _DOC_ORGS) -> _D:
     y = c.visit.year
     return _D(
-        "doc_ref_no", c.pick((f"{c.pick(_DOC_ORGS)}〔{y}〕第{_digits(c.rng, 4)}号", f"{c.pick(_DOC_ORGS)}〔{y}〕{c.rng.randrange(1, 99)}号"))
+        "doc_ref_no",
+        c.pick(
+            (
+                f"{c.pick(orgs)}〔{y}〕第{_digits(c.rng, 4)}号",
+                f"{c.pick(orgs)}〔{y}〕{c.rng.randrange(1, 99)}号",
+            )
+        ),
     )
 
 
@@ -537,7 +587,10 @@ def dialysis_adequacy(c) -> list:
     rng = c.rng
     return [
         "充分性：",
-        _D("dialysis_adequacy", c.pick((f"Kt/V {rng.uniform(1.1, 1.7):.2f}", f"spKt/V {rng.uniform(1.1, 1.7):.2f}"))),
+        _D(
+            "dialysis_adequacy",
+            c.pick((f"Kt/V {rng.uniform(1.1, 1.7):.2f}", f"spKt/V {rng.uniform(1.1, 1.7):.2f}")),
+        ),
         "，",
         _D("dialysis_adequacy", f"URR {rng.randrange(62, 78)}%"),
     ]
@@ -546,7 +599,14 @@ def dialysis_adequacy(c) -> list:
 def school_class(c, child: bool = True) -> _D:
     rng = c.rng
     if child and c.age <= 6:
-        v = c.pick((f"小({rng.randrange(1, 6)})班", f"中（{rng.randrange(1, 6)}）班", f"大({rng.randrange(1, 6)})班", "托班"))
+        v = c.pick(
+            (
+                f"小({rng.randrange(1, 6)})班",
+                f"中（{rng.randrange(1, 6)}）班",
+                f"大({rng.randrange(1, 6)})班",
+                "托班",
+            )
+        )
     else:
         v = c.pick(("一", "二", "三", "四", "五", "六", "七", "八", "九")) + f"年级({rng.randrange(1, 9)})班"
     return _D("school_class", v)
@@ -564,7 +624,16 @@ def embryo(c) -> list:
     rng = c.rng
     return [
         "胚胎：",
-        _D("embryo_grade", c.pick((f"{rng.randrange(3, 7)}{c.pick('AB')}{c.pick('ABC')}", f"D3 {rng.randrange(6, 11)}C-I级", f"{rng.randrange(6, 11)}C-II级"))),
+        _D(
+            "embryo_grade",
+            c.pick(
+                (
+                    f"{rng.randrange(3, 7)}{c.pick('AB')}{c.pick('ABC')}",
+                    f"D3 {rng.randrange(6, 11)}C-I级",
+                    f"{rng.randrange(6, 11)}C-II级",
+                )
+            ),
+        ),
     ]
 
 
@@ -576,14 +645,26 @@ def exposure(c) -> list:
     rng = c.rng
     return [
         "岗位检测：",
-        _D("exposure_level", c.pick((f"噪声 {rng.randrange(82, 101)}dB(A)", f"总粉尘 {rng.uniform(1, 9):.1f}mg/m³", f"苯 {rng.uniform(0.5, 8):.1f}mg/m³"))),
+        _D(
+            "exposure_level",
+            c.pick(
+                (
+                    f"噪声 {rng.randrange(82, 101)}dB(A)",
+                    f"总粉尘 {rng.uniform(1, 9):.1f}mg/m³",
+                    f"苯 {rng.uniform(0.5, 8):.1f}mg/m³",
+                )
+            ),
+        ),
     ]
 
 
 def disinfect(c) -> list:
     return [
         c.pick(("环境消毒：", "终末消毒 ", "班级消毒：")),
-        _D("disinfectant_conc", c.pick(("含氯消毒剂 500mg/L", "含氯消毒剂1000mg/L", "75%乙醇", "过氧乙酸 0.2%"))),
+        _D(
+            "disinfectant_conc",
+            c.pick(("含氯消毒剂 500mg/L", "含氯消毒剂1000mg/L", "75%乙醇", "过氧乙酸 0.2%")),
+        ),
     ]
 
 
@@ -611,13 +692,22 @@ def _s_e_prescription(c) -> None:
     d.f("  {s}  {a}  ", s=p.sex, a=c.age_decoy())
     d.put(c.card(True))
     d.f("\n临床诊断：{dx}\nRp：", dx=c.dx()[0])
-    d.put(c.drug())
-    d.put(atc(c) if c.chance(0.7) else "")
+    drug = c.drug()
+    d.put(drug)
+    d.put(atc(c, drug[0].value) if c.chance(0.8) else "")
     d.put(["  ", supply(c)])
     d.f("\n医师：{doc}  ", doc=ind._doctor(c))
     d.put(signature_pair(c))
     if c.chance(0.4):
-        d.put(["\n", c.pick(("线上支付后配送：", "药品快递至：")), c.address(False), " ", c.phone(None, False, landline_ok=False)])
+        d.put(
+            [
+                "\n",
+                c.pick(("线上支付后配送：", "药品快递至：")),
+                c.address(False),
+                " ",
+                c.phone(None, False, landline_ok=False),
+            ]
+        )
 
 
 _DISEASES = ("手足口病", "流行性感冒", "肺结核", "猩红热", "水痘", "其他感染性腹泻病", "梅毒", "细菌性痢疾")
@@ -645,7 +735,11 @@ def _s_infectious_report(c) -> None:
     d.put(c.phone(None if c.age >= 14 else c.relative()[0], True))
     d.f("\n病例分类：临床诊断病例  疾病名称：{dis}  ", dis=c.pick(_DISEASES))
     d.put(law(c, "传染病") if c.chance(0.5) else disinfect(c))
-    d.f("\n填卡医生：{doc}  发病日期 {dt}", doc=ind._doctor(c), dt=c.date_decoy(c.visit - timedelta(days=c.rng.randrange(1, 6))))
+    d.f(
+        "\n填卡医生：{doc}  发病日期 {dt}",
+        doc=ind._doctor(c),
+        dt=c.date_decoy(c.visit - timedelta(days=c.rng.randrange(1, 6))),
+    )
 
 
 def _s_work_injury(c) -> None:
@@ -657,14 +751,17 @@ def _s_work_injury(c) -> None:
     d.put(c.rid_labelled())
     d.put("\n")
     d.put(c.dob_labelled())
-    d.f("  用人单位：沪{co}有限公司  ", co=c.pick(("宏达建设", "申通物流", "鼎盛机械", "新锐电子", "顺捷快递")))
+    d.f(
+        "  用人单位：沪{co}有限公司  ",
+        co=c.pick(("宏达建设", "申通物流", "鼎盛机械", "新锐电子", "顺捷快递")),
+    )
     d.put(c.credit() if c.chance(0.5) else exposure(c))
     d.f("\n受伤经过：{dt}在", dt=c.date_decoy())
     d.put(person_place(c) if c.chance(0.5) else "厂区车间")
     d.f("附近作业时受伤，诊断{dx}。\n依据", dx=c.dx()[0])
     d.put(law(c, "工伤"))
     d.put("，认定书编号 ")
-    d.put(doc_ref(c))
+    d.put(doc_ref(c, ("沪人社伤认字", "徐人社认字", "闵人社伤认字")))
     d.f("\n联系人：{r}（{rel}） ", r=c.name(rel, "relative", True), rel=relation)
     d.put(zero_mobile(c, rel, False) if c.chance(0.5) else c.phone(rel, False))
     d.put("\n现住址：")
@@ -700,7 +797,12 @@ def _s_school_health(c) -> None:
         d.put(c.dob_labelled())
         d.put("\n")
         d.put(c.rid_labelled())
-        d.f("\n任职：{k}保育员  ", k=c.pick(("宋庆龄幼儿园", "区第二幼儿园", "街道托育点")) if c.chance(0.3) else "幼儿园")
+        where = (
+            _D("person_named_place", "宋庆龄幼儿园")
+            if c.chance(0.2)
+            else c.pick(("区第二幼儿园", "街道托育点", "幼儿园"))
+        )
+        d.f("\n任职：{k}保育员  ", k=where)
         d.put(law(c, "托儿所"))
         d.put("\n联系电话：")
         d.put(c.phone(None, True))
@@ -717,7 +819,7 @@ def _s_yb_appeal(c) -> None:
     d.f("\n就诊：{fac} {dt}，{dx}，", fac=c.facility(), dt=c.date_decoy(), dx=c.dx()[0])
     d.put(c.rec(True))
     d.put("\n审核意见文号 ")
-    d.put(doc_ref(c))
+    d.put(doc_ref(c, ("沪医保监字", "浦医保申字")))
     d.put("，依据")
     d.put(law(c, "医疗保障") if c.chance(0.5) else law(c, "医疗保险"))
     d.f("扣除{amt}。本人不服，申请复核。", amt=c.amount(200, 9000))
@@ -733,6 +835,11 @@ def _s_yb_appeal(c) -> None:
 
 def _s_ivf_record(c) -> None:
     d = c.d
+    for _ in range(40):  # a couple of reproductive age
+        if 24 <= c.age <= 45:
+            break
+        c.patient = c.new_person(with_identity=True)
+        c.age = c._age_at(c.patient.dob, c.visit)
     p = c.patient
     spouse = c.new_person(sex="男" if p.sex == "女" else "女", role="relative")
     d.f("生殖医学中心 夫妇建档登记  {fac}\n", fac=c.facility())
@@ -828,7 +935,12 @@ def _abroad(c) -> list:
     rel, relation = c.relative()
     if c.chance(0.45):
         return [f"{relation}在日本，", c.name(rel, "relative", True), " ", *jp_account(c)]
-    return [f"{relation}在境外，", c.name(rel, "relative", True), " ", *own_contact(c, rel, c.pick(HELDOUT8_ONLY["other_contact"]))]
+    return [
+        f"{relation}在境外，",
+        c.name(rel, "relative", True),
+        " ",
+        *own_contact(c, rel, c.pick(HELDOUT8_ONLY["other_contact"])),
+    ]
 
 
 def _dob8(c) -> list:
@@ -839,7 +951,10 @@ def _dob8(c) -> list:
 
 
 def _rid8(c) -> list:
-    return [c.pick(("身份证号：", "证件号码：")), _I("resident_id", "zero_width_inside", _zw(c, _full_id(c.patient)), True)]
+    return [
+        c.pick(("身份证号：", "证件号码：")),
+        _I("resident_id", "zero_width_inside", _zw(c, _full_id(c.patient)), True),
+    ]
 
 
 def _phone8(c) -> list:
@@ -861,6 +976,11 @@ def _card8_line(c) -> list:
 
 def _addr8(c) -> list:
     return [c.pick(("现住址：", "居住地址：", "联系地址：")), address8(c, True)]
+
+
+def _atc_line(c) -> list:
+    drug = c.pick([x for x in c.sp["drugs"] if x in _ATC] or list(_ATC))
+    return ["续方：", c.term(drug), *atc(c, drug)]
 
 
 def _letter(c) -> list:
@@ -891,7 +1011,7 @@ ind._EXTRAS.update(
         "wed8": lambda c: ["婚姻状况：已婚，", *marriage_cert(c)],
         "wx8": lambda c: ["家属联系：", *contact(c, c.relative()[0])],
         "wx8b": lambda c: ["患者本人：", *contact(c)],
-        "atc8": lambda c: [c.term(c.pick(c.sp["drugs"])), *atc(c)],
+        "atc8": _atc_line,
         "doc8": lambda c: ["附件：", doc_ref(c)],
         "law8": lambda c: ["依据", law(c)],
         "kt8": dialysis_adequacy,

@@ -1872,7 +1872,9 @@ def _h8_patient_rid(note: dict) -> str | None:
         return None
     for e in note["identifiers"]:
         if e["kind"] == "resident_id" and e["form"] in _H8_RID_FORMS:
-            v = re.sub(r"[\s\-\u200b]", "", e["value"].translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF3B)}))
+            v = re.sub(
+                r"[\s\-\u200b]", "", e["value"].translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF3B)})
+            )
             return v if len(v) == 18 else None
     return None
 
@@ -1893,7 +1895,13 @@ def test_h8_every_name_uses_the_split_pools():
         v, form = e["value"], e["form"]
         if form in ("patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"):
             assert v[0] in p.surnames and v[1:] in given, e
-        elif form in ("salutation_full", "signature_pair", "rare_surname", "compound_surname", "word_like_name"):
+        elif form in (
+            "salutation_full",
+            "signature_pair",
+            "rare_surname",
+            "compound_surname",
+            "word_like_name",
+        ):
             assert v in names, e
         elif form == "surname_title":
             assert v in surnames | word_sur, e
@@ -1921,11 +1929,13 @@ def test_h8_new_person_name_forms_sit_in_their_context():
     for e in by[("person_name", "salutation_full")]:
         text = e["note"]["text"]
         after, before = text[e["end"] :], text[: e["start"]]
-        assert (before.endswith(("尊敬的", "尊敬的参保人")) and after.startswith(("先生：", "女士："))) or after.startswith(
-            ("同志：", "家长：您好！", "小朋友家长：", "同学家长：")
-        ), e
+        assert (
+            before.endswith(("尊敬的", "尊敬的参保人")) and after.startswith(("先生：", "女士："))
+        ) or after.startswith(("同志：", "家长：您好！", "小朋友家长：", "同学家长：")), e
         rid = _h8_patient_rid(e["note"])
-        if rid and after.startswith(("先生", "女士")):  # the title fits the patient's sex (odd 17th digit: a man)
+        if rid and after.startswith(
+            ("先生", "女士")
+        ):  # the title fits the patient's sex (odd 17th digit: a man)
             assert after.startswith("先生" if int(rid[16]) % 2 else "女士"), e
     for e in by[("person_name", "signature_pair")]:
         text = e["note"]["text"]
