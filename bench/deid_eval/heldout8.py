@@ -105,7 +105,7 @@ _H8_GIVEN_F = (
     "凤箫 鸾镜 燕婉 莺时 鹂音 鹭汀 鸥盟"
 ).split()
 _H8_RARE = ("撖", "兀", "仉", "盍", "戢", "蒿", "撒", "库")
-_H8_COMPOUND = ("壤驷", "归海", "屋庐")
+_H8_COMPOUND = ("壤驷", "归海", "屋庐", "司寇", "宰父", "太史", "叔孙", "贺兰")
 _H8_WORD_LIKE = (
     ("后", "生"),
     ("刚", "正"),
@@ -983,6 +983,12 @@ def _atc_line(c) -> list:
     return ["续方：", c.term(drug), *atc(c, drug)]
 
 
+def _wedding(c) -> list:
+    if c.age < 20:  # a child's file keeps the parents' certificate (出生医学证明 paperwork)
+        return ["父母", *marriage_cert(c)]
+    return ["婚姻状况：已婚，", *marriage_cert(c)]
+
+
 def _letter(c) -> list:
     return ["回复函：", *salutation(c, c.patient, parent=c.age < 12), "您的材料已收到。"]
 
@@ -1008,18 +1014,18 @@ ind._EXTRAS.update(
         "addr8": _addr8,
         "mail8": mail_line,
         "bank8": lambda c: [c.pick(("退费银行卡：", "信用卡（Diners）：")), diners(c)],
-        "wed8": lambda c: ["婚姻状况：已婚，", *marriage_cert(c)],
+        "wed8": _wedding,
         "wx8": lambda c: ["家属联系：", *contact(c, c.relative()[0])],
         "wx8b": lambda c: ["患者本人：", *contact(c)],
         "atc8": _atc_line,
         "doc8": lambda c: ["附件：", doc_ref(c)],
         "law8": lambda c: ["依据", law(c)],
         "kt8": dialysis_adequacy,
-        "class8": lambda c: ["子女班级：", school_class(c, child=False)],
-        "place8": lambda c: ["既往晨练地点：", person_place(c)],
-        "emb8": embryo,
+        "class8": lambda c: ["子女班级：" if c.age >= 25 else "班级：", school_class(c, child=c.age < 18)],
+        "place8": lambda c: ["既往晨练地点：" if c.age >= 18 else "春游地点：", person_place(c)],
+        "emb8": lambda c: embryo(c) if 22 <= c.age <= 45 else ["依据", law(c)],
         "days8": lambda c: ["带药：", supply(c)],
-        "exp8": exposure,
+        "exp8": lambda c: exposure(c) if c.age >= 18 else ["班级：", school_class(c)],
         "dis8": disinfect,
         "week8": lambda c: ["监测周：", epi_week(c)],
         "card8d": report_card,
