@@ -2065,3 +2065,19 @@ def test_h8_helpers():
     p = ind._pools("heldout8")
     assert set(p.surnames) | set(p.rare) <= set(h8.SURNAME_SPELLED)
     assert len(set(h8.SURNAME_SPELLED.values())) == len(h8.SURNAME_SPELLED)
+
+
+def test_h8_zero_width_spaces_and_people_named_places_are_always_inside_their_spans():
+    places = "|".join(h8._PERSON_PLACES)
+    for n in corpus("heldout8"):
+        text = n["text"]
+        for m in re.finditer(_ZW, text):  # a zero-width space is only ever inside an ID or a mobile
+            assert any(
+                e["start"] < m.start() < e["end"] - 1 and e["form"] == "zero_width_inside"
+                for e in n["identifiers"]
+            ), n["note_id"]
+        for m in re.finditer(places, text):  # 中山公园 … are decoys wherever they are written
+            assert any(
+                d["start"] <= m.start() and m.end() <= d["end"] and d["kind"] == "person_named_place"
+                for d in n["decoys"]
+            ), (n["note_id"], m.group())
