@@ -1,8 +1,8 @@
 """The later held-out splits of the independent de-identification corpus (bench/deid_eval/heldout3.py …
-heldout7.py): unit tests, one module for all five.
+heldout8.py): unit tests, one module for all six.
 
 If you develop or tune the de-identifier, do not read this file: it names the forms the held-out
-splits measure generalisation on (see bench/deid_eval/HELDOUT3.md … HELDOUT7.md). The checks that
+splits measure generalisation on (see bench/deid_eval/HELDOUT3.md … HELDOUT8.md). The checks that
 every split shares (offsets, overlaps, unannotated digit runs, every form at least 10 times, check
 characters of dev forms, pool disjointness of the context names and streets) are in
 test_independent_corpus.py, which runs them on these splits too.
@@ -38,9 +38,10 @@ from bench.deid_eval import heldout4 as h4
 from bench.deid_eval import heldout5 as h5
 from bench.deid_eval import heldout6 as h6
 from bench.deid_eval import heldout7 as h7
+from bench.deid_eval import heldout8 as h8
 from bench.deid_eval import independent as ind
 
-LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
 _ALL = ("dev", "heldout", "heldout2", *LATER)
 
 
@@ -198,6 +199,24 @@ _H7_PATTERNS = (
     r"\d{17}[\dX][/／，+]1[3-9]\d{9}",  # a resident ID joined to a mobile
 )
 
+# strings only heldout8's forms, styles and decoys write
+_H8_MARKERS = (
+    "处方笺", "（ATC ", "传染病报告卡", "卡片编号", "报告周", "工伤认定", "受伤职工", "复课证明", "托幼机构", "同志：",
+    "尊敬的", "申诉书", "审核意见文号", "生殖医学中心", "结婚证", "Kt/V", "URR", "审核/调配", "上机/下机",
+    "名（Given name）", "电话预约", "随访表导出", "支店/口座", "Diners", "KakaoTalk", "wa.me", "WhatsApp", "163邮箱",
+    "〔", "《", "长处方", "日用量", "dB(A)", "mg/m³", "含氯消毒剂", "监测周", "宋庆龄", "鲁迅", "黄兴公园", "陈毅广场",
+    "中山公园", "次卧", "少儿住院互助基金", "HZJ", "\u200b", "境外联系", "胚胎：",
+)  # fmt: skip
+_H8_PATTERNS = (
+    r"\d{1,3}(,\d{3}){2,}",  # a number with thousands separators
+    r"\d{4} 年 \d{1,2} 月",  # spaces between digits and 年 / 月
+    r"_\d{4}_+年",  # a form's blanks filled in
+    r"\d+ 弄 \d+ 号",
+    r"[０-９]+弄",  # an address typed in fullwidth digits
+    r"B?J31\d{4}-20\d{2}-\d{6}",  # a marriage certificate
+    r"(?<![0-9A-Za-z])(0|0-|\(0\))1[3-9]\d{9}(?!\d)",  # a mobile with the trunk 0
+    r"@(163|126|qq|sina|139|foxmail|hotmail|yeah)(?![.,。\w])",  # an address without its top-level domain
+)
 
 _SPLITS: dict[str, _Split] = {
     "heldout3": _Split(
@@ -316,6 +335,30 @@ _SPLITS: dict[str, _Split] = {
         },
         decoy_min=15,
     ),
+    "heldout8": _Split(
+        h8, h8.HELDOUT8_ONLY, h8.HELDOUT8_DECOY_KINDS, "HELDOUT8.md",
+        share=(0.27, 0.34), kind_share_min=0.2, own_labelled_min=0.6, min_style=28, neighbour="heldout7",
+        min_surnames=36, own_lists=("_H8_SURNAMES", "_H8_GIVEN_M", "_H8_GIVEN_F"), faker_free=True,
+        strict_pools=True,
+        places=lambda: _pool_places("heldout8"),
+        words=lambda: list(h8._H8_COMPOUND) + [s + g for s, g in h8._H8_WORD_LIKE],
+        markers=_H8_MARKERS, patterns=_H8_PATTERNS,
+        decoy_patterns={
+            "atc_code": r"[A-Z]\d{2}[A-Z]{2}\d{2}",
+            "doc_ref_no": r"[\u4e00-\u9fff]+〔20\d{2}〕(第\d{4}|\d{1,2})号",
+            "law_article": r"《[^》]+》第[一二三四五六七八九十]+条(第（[一二三四五六七八九十]）项)?",
+            "dialysis_adequacy": r"(sp)?Kt/V \d\.\d{2}|URR \d{2}%",
+            "school_class": r"[小中大](\(\d\)|（\d）)班|托班|[一二三四五六七八九]年级\(\d\)班",
+            "person_named_place": r"(中山|鲁迅|黄兴)公园(地铁站|门口)?|宋庆龄(幼儿园|陵园)|陈毅广场|鲁迅纪念馆",
+            "embryo_grade": r"\d[AB][ABC]|D3 \d{1,2}C-I级|\d{1,2}C-II级",
+            "supply_days": r"\d{1,2}日用?量|长处方 \d{1,2}周",
+            "exposure_level": r"噪声 \d{2,3}dB\(A\)|(总粉尘|苯) \d\.\dmg/m³",
+            "disinfectant_conc": r"含氯消毒剂 ?\d{3,4}mg/L|75%乙醇|过氧乙酸 0\.2%",
+            "epi_week": r"(20\d{2}年)?第\d{1,2}周",
+            "report_card_id": r"31\d{4}20\d{6}\d{4}",
+        },
+        decoy_min=15,
+    ),
 }  # fmt: skip
 
 
@@ -331,7 +374,8 @@ def _burned(split: str) -> set[tuple[str, str]]:
 
 # sha256 of the JSON Lines of 600 notes, seed 1, as main() writes them: dev … heldout2 recorded
 # before heldout3 existed (commit 32abc26), heldout3 before heldout4 (cf967c5), heldout4 before
-# heldout5 (523c26d), heldout5 before heldout6 (419bcf9), heldout6 before heldout7 (d0b730a). Adding
+# heldout5 (523c26d), heldout5 before heldout6 (419bcf9), heldout6 before heldout7 (d0b730a), heldout7
+# before heldout8 (6b86f9c). Adding
 # a split, and the helpers that moved to heldout_common.py, must not change any earlier one.
 _HASHES = {
     "dev": "5b10a5630b64b0dd96b54873f4b10256edbd6a39cbab48a5d5ae8cfb09c8d59d",
@@ -341,6 +385,7 @@ _HASHES = {
     "heldout4": "b5aab68caee47a2ab41a81a7820977ef9972679a9e835718e5112c3aa6678794",
     "heldout5": "1d0a15ac61e160f23cd100a6096921891aa3a6d2eb2166e13e0830a00487f9f2",
     "heldout6": "6d301e2a6781484e9521179285ba92dbb8ca30d2e96105f101e0b2b1f9c4e7d2",
+    "heldout7": "5cf7020c0e91b604e2f18edbfcace37d2222d64616f45fef9f35773d387e6cf3",
 }
 
 
@@ -364,9 +409,9 @@ def test_split_is_generated_but_not_among_the_iterated_splits(split):
     assert ind.ALL_SPLITS == (*ind.SPLITS, *LATER)
     assert ind._HOOKS[split] is _SPLITS[split].module
     with pytest.raises(ValueError):
-        ind.generate(1, 1, "heldout8")
+        ind.generate(1, 1, "heldout9")
     with pytest.raises(SystemExit):
-        ind.main(["--split", "heldout8", "--n", "1", "--out", "-"])
+        ind.main(["--split", "heldout9", "--n", "1", "--out", "-"])
 
 
 @pytest.mark.parametrize("split", LATER)
@@ -1810,3 +1855,229 @@ def test_h7_a_record_names_its_dead_patient_once():
                 e["value"] for e in n["identifiers"] if e["form"] == "addressee_shou" and e["start"] > since
             ]
             assert patient not in mailed, n["note_id"]
+
+
+# ==============================================================================================
+# heldout8: its own forms, checked one by one
+# ==============================================================================================
+
+_ZW = "\u200b"
+_H8_RID_FORMS = ("plain18", "x_checkdigit", "fullwidth", "spaced_groups", "dashed", "zero_width_inside")
+
+
+def _h8_patient_rid(note: dict) -> str | None:
+    """The note's first 18-character resident ID in a form that writes all of it (consents left out:
+    their first ID may be the 委托人's)."""
+    if note["style"] == "consent":
+        return None
+    for e in note["identifiers"]:
+        if e["kind"] == "resident_id" and e["form"] in _H8_RID_FORMS:
+            v = re.sub(
+                r"[\s\-\u200b]", "", e["value"].translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF3B)})
+            )
+            return v if len(v) == 18 else None
+    return None
+
+
+def _h8_names() -> tuple[set[str], set[str], set[str]]:
+    """Every full name the heldout8 pools can make, the given names, and all surnames."""
+    p = ind._pools("heldout8")
+    given = set(p.given_m + p.given_f)
+    surnames = set(p.surnames) | set(p.rare) | set(p.compound)
+    return {s + g for s in surnames for g in given} | {s + g for s, g in p.word_like}, given, surnames
+
+
+def test_h8_every_name_uses_the_split_pools():
+    names, given, surnames = _h8_names()
+    p = ind._pools("heldout8")
+    word_sur, word_given = {s for s, _g in p.word_like}, {g for _s, g in p.word_like}
+    for e in (e for n in corpus("heldout8") for e in n["identifiers"] if e["kind"] == "person_name"):
+        v, form = e["value"], e["form"]
+        if form in ("patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"):
+            assert v[0] in p.surnames and v[1:] in given, e
+        elif form in (
+            "salutation_full",
+            "signature_pair",
+            "rare_surname",
+            "compound_surname",
+            "word_like_name",
+        ):
+            assert v in names, e
+        elif form == "surname_title":
+            assert v in surnames | word_sur, e
+        elif form == "split_fields":
+            assert v in surnames | word_sur | given | word_given, e
+        elif form == "surname_explained":
+            assert v in h8.SURNAME_SPELLED.values(), e
+        else:
+            raise AssertionError(f"unexpected form {form}")
+
+
+def test_h8_new_person_name_forms_sit_in_their_context():
+    by = by_form("heldout8")
+    for e in by[("person_name", "surname_explained")]:
+        note, text = e["note"], e["note"]["text"]
+        assert text[e["start"] - 1] == "（" and text[e["end"]] == "）", e
+        # the name just before it has the surname spelt out
+        before = [x for x in note["identifiers"] if x["kind"] == "person_name" and x["end"] == e["start"] - 1]
+        assert before and h8.SURNAME_SPELLED[before[0]["value"][0]] == e["value"], e
+    spans = by[("person_name", "split_fields")]
+    assert len(spans) % 2 == 0
+    for e in spans:
+        text = e["note"]["text"]
+        assert re.search(r"(姓|名)(（(Surname|Given name)）)?[： ]$", text[: e["start"]]), e
+    for e in by[("person_name", "salutation_full")]:
+        text = e["note"]["text"]
+        after, before = text[e["end"] :], text[: e["start"]]
+        assert (
+            before.endswith(("尊敬的", "尊敬的参保人")) and after.startswith(("先生：", "女士："))
+        ) or after.startswith(("同志：", "家长：您好！", "小朋友家长：", "同学家长：")), e
+        rid = _h8_patient_rid(e["note"])
+        if rid and after.startswith(
+            ("先生", "女士")
+        ):  # the title fits the patient's sex (odd 17th digit: a man)
+            assert after.startswith("先生" if int(rid[16]) % 2 else "女士"), e
+    for e in by[("person_name", "signature_pair")]:
+        text = e["note"]["text"]
+        if text[e["end"] : e["end"] + 1] == "/":  # the first of the pair, after a slashed label
+            assert re.search(r"[\u4e00-\u9fff]{2}/[\u4e00-\u9fff]{2,4}：$", text[: e["start"]]), e
+        else:  # the second
+            assert text[e["start"] - 1] == "/", e
+
+
+def test_h8_new_resident_id_forms():
+    by = by_form("heldout8")
+    for e in by[("resident_id", "zero_width_inside")]:
+        v = e["value"]
+        assert 1 <= v.count(_ZW) <= 2 and not v.startswith(_ZW) and not v.endswith(_ZW), e
+        assert _gb11643_ok(v.replace(_ZW, "")), e
+    for e in by[("resident_id", "marriage_cert_no")]:
+        m = re.fullmatch(r"B?J(31\d{4})-(20\d{2})-\d{6}", e["value"])
+        assert m and m[1] in ind._SH_AREA_CODES, e
+        assert 2003 <= int(m[2]) <= 2025, e
+
+
+def test_h8_new_phone_forms():
+    by = by_form("heldout8")
+    for e in by[("phone", "zero_prefixed_mobile")]:
+        assert re.fullmatch(r"(0|0-|0 |\(0\))1[3-9]\d{9}", e["value"]), e
+    for e in by[("phone", "thousands_commas")]:
+        digits = e["value"].replace(",", "")
+        assert re.fullmatch(r"1[3-9]\d{9}", digits) and e["value"] == f"{int(digits):,}", e
+    for e in by[("phone", "zero_width_inside")]:
+        assert _ZW in e["value"] and re.fullmatch(r"1[3-9]\d{9}", e["value"].replace(_ZW, "")), e
+
+
+def test_h8_new_card_and_record_forms():
+    by = by_form("heldout8")
+    for e in by[("card_number", "thousands_commas")]:
+        digits = e["value"].replace(",", "")
+        assert re.fullmatch(r"[1-9]\d{8}", digits) and e["value"] == f"{int(digits):,}", e
+    for e in by[("card_number", "child_fund_no")]:
+        assert re.fullmatch(r"HZJ\d{10}", e["value"]), e
+    for e in by[("hospital_record_no", "thousands_commas")]:
+        digits = e["value"].replace(",", "")
+        assert re.fullmatch(r"[1-9]\d{5,7}", digits) and e["value"] == f"{int(digits):,}", e
+    for e in by[("hospital_record_no", "paren_after_name")]:
+        note, text = e["note"], e["note"]["text"]
+        assert re.fullmatch(r"[1-9]\d{5,7}", e["value"]), e
+        assert text[e["start"] - 1] in "(（" and text[e["end"]] in ")）", e
+        # the patient's name ends where the bracket begins
+        assert any(x["kind"] == "person_name" and x["end"] == e["start"] - 1 for x in note["identifiers"]), e
+
+
+def _from_spaced(v: str) -> date:
+    m = re.fullmatch(r"_*(\d{4})[ _]*年[ _]*(\d{1,2})[ _]*月[ _]*(\d{1,2})[ _]*日", v)
+    assert m, v
+    return date(int(m[1]), int(m[2]), int(m[3]))
+
+
+def test_h8_new_date_of_birth_forms_are_the_patients_real_dates():
+    by = by_form("heldout8")
+    agree = 0
+    for form in ("cjk_spaced", "underscored_blanks"):
+        for e in by[("date_of_birth", form)]:
+            v = e["value"]
+            if form == "cjk_spaced":
+                assert re.fullmatch(r"\d{4} 年 \d{1,2} 月 \d{1,2} 日", v), e
+            else:
+                assert re.fullmatch(r"(_{1,3})\d{4}\1年\1\d{1,2}\1月\1\d{1,2}\1日", v), e
+            d = _from_spaced(v)
+            assert 1920 <= d.year <= 2025, e
+            rid = _h8_patient_rid(e["note"])
+            if rid is not None:
+                assert d == date(int(rid[6:10]), int(rid[10:12]), int(rid[12:14])), e
+                agree += 1
+    assert agree >= 20
+
+
+def test_h8_new_bank_email_contact_address_forms():
+    by = by_form("heldout8")
+    for e in by[("bank_card", "diners_club")]:
+        digits = e["value"].replace(" ", "")
+        assert re.fullmatch(r"(36|38|30[0-5])\d{11,12}", digits) and len(digits) == 14 and luhn_ok(digits), e
+        assert e["value"] == digits or [len(x) for x in e["value"].split(" ")] == [4, 6, 4], e
+    for e in by[("bank_card", "jp_bank_account")]:
+        assert re.fullmatch(r"[1-9]\d{2}([- ]|-普通-)\d{7}", e["value"]), e
+        assert "支店/口座：" in e["note"]["text"][e["start"] - 8 : e["start"]], e
+    for e in by[("email", "tld_missing")]:
+        text = e["note"]["text"]
+        assert re.fullmatch(r"[a-z0-9._]+@(163|126|qq|sina|139|foxmail|hotmail|yeah)", e["value"]), e
+        assert e["end"] == len(text) or text[e["end"]] in "\n ，。", e
+    for e in by[("email", "provider_label_local")]:
+        assert re.fullmatch(r"[a-z0-9._]+", e["value"]) and "@" not in e["value"], e
+        assert "邮箱" in e["note"]["text"][e["start"] - 9 : e["start"]], e
+    for e in by[("other_contact", "kakaotalk_id")]:
+        assert re.fullmatch(r"[a-z]+\d{2}|[a-z]+_[a-z]+|[a-z]+\.[a-z]+\d", e["value"]), e
+    for e in by[("other_contact", "wa_me_link")]:
+        assert re.fullmatch(
+            r"(https://)?wa\.me/(8529\d{7}|8536\d{7}|659\d{7}|614\d{8}|447\d{9}|16\d{9})", e["value"]
+        ), e
+    roads = {r: d for d, rs in ind._STREETS["heldout8"].items() for r in rs}
+    road = "(" + "|".join(roads) + ")"
+    for form, pattern in (
+        ("cjk_spaced", rf"(\S*?){road} \d+ 弄 \d+ 号 \d+ 室"),
+        ("fullwidth_numbers", rf"(\S*?){road}[０-９]+弄[０-９]+号[０-９]+室"),
+        ("rented_room", rf"(\S*?){road}\d+弄\d+号\d+室(次卧|主卧|北间|南间|隔间|[ABCD]间|阁楼)"),
+    ):
+        for e in by[("address", form)]:
+            m = re.fullmatch(pattern, e["value"])
+            assert m and m[2] in roads and m[1] in ("", roads[m[2]], "上海市" + roads[m[2]]), e
+
+
+def test_h8_helpers():
+    class _First:  # what the helpers use of the note context: pick (here: the first option) and chance
+        rng = random.Random(0)
+
+        def pick(self, seq):
+            return seq[0]
+
+        def chance(self, p):
+            return False
+
+    c = _First()
+    assert h8.commas("13812345678") == "13,812,345,678" and h8.commas("123456789") == "123,456,789"
+    assert h8.commas("1234567") == "1,234,567"
+    assert h8.cjk_spaced(date(1956, 3, 7), c) == "1956 年 3 月 7 日"
+    assert h8.underscored(date(1956, 3, 7), c) == "__1956__年__3__月__7__日"
+    assert _from_spaced(h8.underscored(date(2001, 12, 30), c)) == date(2001, 12, 30)
+    # every surname of the pools can be spelt out, and every spelling names one surname
+    p = ind._pools("heldout8")
+    assert set(p.surnames) | set(p.rare) <= set(h8.SURNAME_SPELLED)
+    assert len(set(h8.SURNAME_SPELLED.values())) == len(h8.SURNAME_SPELLED)
+
+
+def test_h8_zero_width_spaces_and_people_named_places_are_always_inside_their_spans():
+    places = "|".join(h8._PERSON_PLACES)
+    for n in corpus("heldout8"):
+        text = n["text"]
+        for m in re.finditer(_ZW, text):  # a zero-width space is only ever inside an ID or a mobile
+            assert any(
+                e["start"] < m.start() < e["end"] - 1 and e["form"] == "zero_width_inside"
+                for e in n["identifiers"]
+            ), n["note_id"]
+        for m in re.finditer(places, text):  # 中山公园 … are decoys wherever they are written
+            assert any(
+                d["start"] <= m.start() and m.end() <= d["end"] and d["kind"] == "person_named_place"
+                for d in n["decoys"]
+            ), (n["note_id"], m.group())
