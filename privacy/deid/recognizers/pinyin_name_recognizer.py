@@ -57,17 +57,24 @@ SURNAME_PINYIN = frozenset(
     gui sha zang quan min ou ying sang sui luan diao jian rong kou lang cong ming zha zhen she chi ao ju hui kuang
     le nan ban lao pi man hai kan xian qiang suo ba zu di zhan yue
     ouyang sima shangguan zhuge dongfang huangfu situ murong gongsun linghu xiahou yuwen zhangsun duanmu
+    moqi wenren helian yuchi gongyang tantai gongye zongzheng puyang chunyu chanyu taishu shentu zhongsun xuanyuan
+    zhongli xianyu lvqiu sikong qiguan sikou ziju zhuansun wuma gongxi qidiao yuezheng rangsi gongliang tuoba jiagu
+    zaifu guliang duangan baili dongguo nanmen huyan guihai yangshe weisheng liangqiu zuoqiu dongmen ximen nangong
+    diwu
     wong chan lee cheung chang ng lau leung ho chow tse yeung lam kwok tsang chiu hsu hsieh tsai kuo fong kwan
     mak poon yip tam choi chung lo law yuen hsia chien chou chao tsao kao teng tung hung wu yau""".split()
 )
 #: honorifics: the next capitalised word(s) are a name, pinyin or not
 HONORIFICS = "Dr Dr. Doctor Mr Mr. Mrs Mrs. Ms Ms. Miss Mx Prof Prof. Professor Nurse Sister Dear Madam".split()
-#: cues after which a pinyin name is expected
+#: cues after which a pinyin name is expected (session 9: the parties of a claim form and of
+#: paperwork that leaves the hospital: Insured, Claimant, Policyholder, Investigator…)
 CUES = (
     "Pt Pt. pt Patient patient PATIENT Name name NAME Signed signed Signature Attending attending Consultant "
     "Surgeon Resident Intern Physician physician Nurse nurse RN Contact contact Guardian Mother mother Father "
     "father Wife wife Husband husband Son son Daughter daughter Brother brother Sister sister Spouse spouse "
-    "Relative relative Proxy Referrer Reviewed Checked Recorded Seen Author Informant Caregiver Cc cc by By"
+    "Relative relative Proxy Referrer Reviewed Checked Recorded Seen Author Informant Caregiver Cc cc by By "
+    "Insured insured Policyholder Claimant Beneficiary Applicant Investigator Assessor Adjuster Member Subscriber "
+    "Dependant Dependent Holder Payee Witness Interpreter Translator Donor Recipient Addressee Attn Deceased"
 ).split()
 _AFTER = re.compile(
     r"[ ,;]*(?:Hospital|hospital|Road|Rd|Lu|Street|St\b|District|Qu\b|Town|Village|County|City|Province|University|"
@@ -168,7 +175,12 @@ class PinyinNameRecognizer(Recognizer):
         s1 = syllables(first)
         s2 = syllables(second) if second is not None else 0
         if cue == "cue":
-            if second is not None and s1 and s2 and (_is_surname(first) or _is_surname(second)) and s1 + s2 <= 5:
+            if second is not None and s1 and s2 and s1 + s2 <= 5 and (
+                _is_surname(first) or _is_surname(second)
+                # a surname no list has: the cue, two pinyin words and a given name of two syllables or
+                # a surname in capitals (Insured Dexin Yu, Hanzhi NIAN) say it
+                or s1 + s2 >= 3 or (first.isupper() or second.isupper()) and len(first) > 1 and len(second) > 1
+            ):
                 return tok.start(), end2
             if _is_surname(first) and s1 == 1 and (second is None or not s2):
                 return tok.start(), tok.end()

@@ -401,3 +401,21 @@ def test_bed_card_name_and_record_number(deidentifier, text, gone, kept):
         assert value not in out, f"{value!r} left in {out!r}"
     for value in kept:
         assert value in out, f"{value!r} redacted in {out!r}"
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    # session 9: a claim form's parties are cues; a surname no list has, after a cue (heldout7's misses)
+    ("调查员 / Investigator：Songling Zongzheng\n授权书签章", ("Songling", "Zongzheng"), ("授权书签章",)),
+    ("Claim form: Insured Dexin Yu, DOB July 3rd", ("Dexin Yu",), ("Claim form", "DOB")),
+    ("Claim form: Insured Hanzhi NIAN\n", ("Hanzhi NIAN",), ("Claim form",)),
+    ("患者：修涵之（Hanzhi Xiu），男，50岁", ("修涵之", "Hanzhi Xiu"), ("50岁",)),
+    # English words after a cue are not names
+    ("Patient Education: Diet Plan; Member Services Team; Signed by Head Nurse", (),
+     ("Patient Education", "Diet Plan", "Member Services Team", "Head Nurse")),
+])
+def test_pinyin_names_after_claim_form_cues(deidentifier, text, gone, kept):
+    out = deidentifier.redact(text).text
+    for value in gone:
+        assert value not in out, f"{value!r} left in {out!r}"
+    for value in kept:
+        assert value in out, f"{value!r} redacted in {out!r}"
