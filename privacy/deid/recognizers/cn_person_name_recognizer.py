@@ -135,6 +135,19 @@ _TITLE_FIRST = frozenset(t[0] for t in SURNAME_TITLES)
 #: characters before a surname that do not make it mid-sentence (_left_context scores them 0.5 or more)
 _SOFT_BEFORE = frozenset("老小阿与和及由请经向给被让叫找把同跟对")
 _DOT_BETWEEN = re.compile(r"[\u4e00-\u9fff][ ]?[·.][ ]?[\u4e00-\u9fff]")
+#: a surname no list has, known by the title after it (淦医生, 枝主任): the strong titles, then the one
+#: character before the title, which opens a clause (after a colon, a space, a comma or a line
+#: start, or one of _SOFT_BEFORE: 多亏淦主治) and is no function word or role (该医生, 请医生, 男医生)
+_TITLE_AFTER_ONE = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:副主任医师|主任医师|主治医师|护士长|科主任|副主任|主任|医生|医师|护士|护师|教授|院长|大夫|"
+    r"老师|主治|药师|技师|博士|先生|女士|律师)"
+)
+_NOT_SURNAME_BEFORE_TITLE = frozenset(
+    "该本此每各其原前新老小大主副值管住床实规进带医接首全某贵我你他她您男女责诸两几名位众护转会科院总助见"
+    "请让找问经向被由告及和与给对跟同叫称把将令使为是有无称当做作任上下级专门班诊治药技教护师生长员家庭社术籍"
+)
+#: what may stand before that character: a clause's start, or a word that ends before a name
+_OPENS_BEFORE_TITLE = frozenset(" \t\n:：,，、;；。(（[【\"'“‘/|") | _SOFT_BEFORE | frozenset("亏谢")
 #: what after a rare surname and one or two characters makes it a name without a cue before it
 _STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
 #: a married woman's name: two surnames and 氏 (张王氏)
@@ -213,6 +226,7 @@ class CnPersonNameRecognizer(Recognizer):
                 if text[i - 1 : i + 1] in words:
                     continue  # the second character of a word (医师, 性别, 主任): _score_at would say so
             candidates.extend(self._score_at(text, i, slen, cues))
+        candidates.extend(self._title_after_one(text))
         if "老" in text or "小" in text or "阿" in text:
             candidates.extend(self._nicknames(text, cues))
         if "氏" in text:
@@ -220,6 +234,21 @@ class CnPersonNameRecognizer(Recognizer):
         if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
         return candidates
+
+    def _title_after_one(self, text: str) -> list[tuple[float, int, int]]:
+        """A one-character surname no list has before a strong title (``_TITLE_AFTER_ONE``)."""
+        out: list[tuple[float, int, int]] = []
+        for m in _TITLE_AFTER_ONE.finditer(text):
+            i = m.start() - 1
+            ch = text[i]
+            if ch in _NOT_SURNAME_BEFORE_TITLE or ch in self._surnames:
+                continue  # a role or a function word; a common surname is scored by _score_at
+            if i > 0 and text[i - 1] not in _OPENS_BEFORE_TITLE:
+                continue
+            if self.model.word_freq(text[i : m.start() + 1]) or self.model.word_freq(text[i - 1 : i + 1]):
+                continue  # the character and the title's first make a word
+            out.append((self.threshold + 0.25, i, m.start()))
+        return out
 
     def _cues(self, text: str) -> dict[int, float]:
         """Where a cue or a label's colon ends (a name may start there), and how strongly."""

@@ -79,3 +79,23 @@ def test_threshold_trades_recall_for_precision():
 
     assert strict.find(Doc(normalise(text))) == []
     assert len(loose.find(Doc(normalise(text)))) > 1
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # session 9: a surname no list has (or a rare one with no cue), known by the title after it
+    ("申请医师：淦医生  2022.0", "淦"),
+    ("肢体无力时多亏养主治照顾。", "养"),
+    ("08:30 红主任查房记录", "红"),
+    ("Hb 103g/L。红主任查房后指示", "红"),
+])
+def test_surname_no_list_has_before_a_title(find, text, name):
+    start = text.index(name)
+    assert (start, start + len(name)) in find(text, "PERSON")
+
+
+@pytest.mark.parametrize("text", [
+    "请上级医生会诊", "由管床医生告知", "该医生", "签约家庭医生", "男医生查体", "已通知主治医师",
+    "本院医生", "，各位老师好", "感谢护士长", "科室主任", "陪护阿姨", "首诊医生",
+])
+def test_role_words_before_a_title_are_no_name(find, text):
+    assert find(text, "PERSON") == []
