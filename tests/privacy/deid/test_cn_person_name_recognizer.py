@@ -95,7 +95,7 @@ def test_surname_no_list_has_before_a_title(find, text, name):
 
 @pytest.mark.parametrize("text", [
     "请上级医生会诊", "由管床医生告知", "该医生", "签约家庭医生", "男医生查体", "已通知主治医师",
-    "本院医生", "，各位老师好", "感谢护士长", "科室主任", "陪护阿姨", "首诊医生",
+    "本院医生", "，各位老师好", "感谢护士长", "科室主任", "陪护阿姨", "首诊医生", "，麻醉医生到场", "经治医生：",
 ])
 def test_role_words_before_a_title_are_no_name(find, text):
     assert find(text, "PERSON") == []
