@@ -120,6 +120,31 @@ _LABELS = sorted(
         "经办员",
         "发药员",
         "登记员",
+        # session 9: people named on paperwork by what they did (经办：, 参会：A、B, 遗传咨询：, 实名登记：)
+        # and the addressee of what is mailed (病历邮寄：王芳收 138…)
+        "经办",
+        "参会",
+        "参会人员",
+        "出席",
+        "出席人员",
+        "在场人员",
+        "遗传咨询",
+        "遗传咨询师",
+        "咨询师",
+        "实名登记",
+        "登记人",
+        "调查员",
+        "病历邮寄",
+        "报告邮寄",
+        "检查报告快递",
+        "报告快递",
+        "邮寄给",
+        "寄给",
+        "收件人",
+        "Investigator",
+        "Claimant",
+        "Assessor",
+        "Adjuster",
         # round 4: the names a child or a person is called by (小名：豆豆, 乳名 元宝, 昵称)
         *MILK_LABELS,
     }
@@ -333,6 +358,9 @@ class LabelledNameRecognizer(Recognizer):
         if title is not None and title.start() > 0:
             end -= len(title.group())
             value = value[: title.start()]
+        elif item.group("han") is not None and value.endswith("收") and 3 <= len(value) <= 5:
+            end -= 1  # an addressee: 王芳收
+            value = value[:-1]
         if item.group("dot") is not None:
             parts = re.split(r"[·.\-]", value)
             if len(value) < 3 or max(len(p) for p in parts) > 6 or value.endswith(_DISEASE_ENDS):

@@ -419,3 +419,21 @@ def test_pinyin_names_after_claim_form_cues(deidentifier, text, gone, kept):
         assert value not in out, f"{value!r} left in {out!r}"
     for value in kept:
         assert value in out, f"{value!r} redacted in {out!r}"
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    # session 9: people named on paperwork by what they did, and the addressee of what is mailed
+    ("依据WS 363-2011  经办：枝安邦\n医院收款账户", ("枝安邦",), ("经办",)),
+    ("遗传咨询：枝泽霖  报告发送至", ("枝泽霖",), ("报告发送至",)),
+    ("参会：通杏娟、旺蓉儿\n家属", ("通杏娟", "旺蓉儿"), ("参会",)),
+    ("病历邮寄：佀瑞芝收 17911018822", ("佀瑞芝",), ("收 ",)),
+    ("实名登记：鄞蕴华3611282015", ("鄞蕴华",), ("实名登记",)),
+    # what is no name in those fields is left
+    ("经办：医保窗口；参会：全科、心内科；遗传咨询：建议产前诊断", (), ("医保窗口", "全科", "心内科", "建议产前诊断")),
+])
+def test_names_in_paperwork_role_fields(deidentifier, text, gone, kept):
+    out = deidentifier.redact(text).text
+    for value in gone:
+        assert value not in out, f"{value!r} left in {out!r}"
+    for value in kept:
+        assert value in out, f"{value!r} redacted in {out!r}"
