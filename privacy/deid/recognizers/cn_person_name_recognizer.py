@@ -147,6 +147,8 @@ _NOT_SURNAME_BEFORE_TITLE = frozenset(
     "请让找问经向被由告及和与给对跟同叫称把将令使为是有无称当做作任上下级专门班诊治药技教护师生长员家庭社术籍"
 )
 #: what may stand before that character: a clause's start, or a word that ends before a name
+#: phone labels that follow a name directly (丈夫淦雁宾电话…)
+_PHONE_AFTER = ("电话", "手机", "联系电话", "Tel", "tel")
 _OPENS_BEFORE_TITLE = frozenset(" \t\n:：,，、;；。(（[【\"'“‘/|") | _SOFT_BEFORE | frozenset("亏谢")
 #: what after a rare surname and one or two characters makes it a name without a cue before it
 _STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
@@ -227,6 +229,8 @@ class CnPersonNameRecognizer(Recognizer):
                     continue  # the second character of a word (医师, 性别, 主任): _score_at would say so
             candidates.extend(self._score_at(text, i, slen, cues))
         candidates.extend(self._title_after_one(text))
+        if cues:
+            candidates.extend(self._unlisted_after_cue(text))
         if "老" in text or "小" in text or "阿" in text:
             candidates.extend(self._nicknames(text, cues))
         if "氏" in text:
@@ -234,6 +238,35 @@ class CnPersonNameRecognizer(Recognizer):
         if ("·" in text or "." in text) and _DOT_BETWEEN.search(text):
             candidates.extend(self._dotted(text, cues))
         return candidates
+
+    def _unlisted_after_cue(self, text: str) -> list[tuple[float, int, int]]:
+        """A name whose surname no list has, right after a person cue (丈夫淦雁宾电话…, 家属旺沁雪（女儿）):
+        two or three characters, neither they nor their first two a word, then what follows a name
+        for sure (a verb, a title, a relative's role, a sex or an age, a phone label) — not a colon's
+        value (诊断：肺腺癌), not a verb after the cue (患者诉…)."""
+        out: list[tuple[float, int, int]] = []
+        n = len(text)
+        for cue in _CUE_RE.finditer(text):
+            p = cue.end()
+            if p >= n - 1 or cue.group("sep").strip():
+                continue  # a field's value (患者：…) is the labelled recogniser's
+            ch = text[p]
+            if not "\u4e00" <= ch <= "\u9fff" or ch in self._surnames or ch in self._rare:
+                continue  # not Han, or a surname _score_at reads
+            if ch in _NOT_SURNAME_BEFORE_TITLE or ch in NOT_GIVEN_FIRST or _VERB_AT.match(text, p):
+                continue
+            for length in (3, 2):
+                end = p + length
+                name = text[p:end]
+                if end > n or not all("\u4e00" <= c <= "\u9fff" for c in name):
+                    continue
+                if self.model.word_freq(name) or self.model.word_freq(name[:2]):
+                    break  # a word (目前, 神志): no name starts here
+                right = _RIGHT.match(text, end)
+                if (right is not None and right.lastgroup in ("strong", "verb")) or text.startswith(_PHONE_AFTER, end):
+                    out.append((self.threshold + 0.25, p, end))
+                    break
+        return out
 
     def _title_after_one(self, text: str) -> list[tuple[float, int, int]]:
         """A one-character surname no list has before a strong title (``_TITLE_AFTER_ONE``)."""

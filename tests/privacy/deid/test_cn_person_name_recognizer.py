@@ -99,3 +99,21 @@ def test_surname_no_list_has_before_a_title(find, text, name):
 ])
 def test_role_words_before_a_title_are_no_name(find, text):
     assert find(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # session 9: a surname no list has, right after a person cue and before what follows a name
+    ("丈夫淦雁宾电话（外线先拨9）：13812345678", "淦雁宾"),
+    ("家属旺沁雪（女儿）远程参会", "旺沁雪"),
+    ("其子淦建国签字", "淦建国"),
+])
+def test_unlisted_surname_after_a_person_cue(find, text, name):
+    start = text.index(name)
+    assert (start, start + len(name)) in find(text, "PERSON")
+
+
+@pytest.mark.parametrize("text", [
+    "丈夫目前在外地", "女儿来电称", "患者神志清", "患者诉胸闷", "诊断：肺腺癌（C34.1）", "患者饮食可", "患者双下肢水肿",
+])
+def test_words_after_a_person_cue_are_no_name(find, text):
+    assert find(text, "PERSON") == []

@@ -130,10 +130,12 @@ def test_an_ocr_mobile_needs_a_cue(deidentifier):
 
 
 def test_given_name_needs_the_full_name_first(deidentifier):
-    # the given-name rule reads a given name only once the note has written the full name
-    assert deidentifier.analyze("患儿芊语今晨热退。") == []
+    # the given-name rule reads a given name only once the note has written the full name (since
+    # session 9 a two-character name after 患儿 and before a verb is read anyway, as a name whose
+    # surname no list has: fail closed; the given-name rule itself still waits for the full name)
+    assert [s.recognizer for s in deidentifier.analyze("患儿芊语今晨热退。") if s.recognizer == "GivenName"] == []
     spans = deidentifier.analyze("姓名：柏芊语\n患儿芊语今晨热退。")
-    assert [(s.start, s.end, s.recognizer) for s in spans if s.start > 7] == [(9, 11, "GivenName")]
+    assert [(s.start, s.end) for s in spans if s.start > 7] == [(9, 11)]
 
 
 def test_a_patient_named_like_a_herb_after_a_name_label_is_redacted(deidentifier):
