@@ -97,6 +97,17 @@ def _surname_flags() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _surname_table() -> dict[int, str]:
+    """Code point → ``C``/``R`` for surnames (:func:`_surname_flags`), ``_`` for the letters C and R."""
+    table = {ord(c): flag for c, flag in _surname_flags().items()}
+    table.update({ord("C"): "_", ord("R"): "_"})
+    return table
+
+
+_NOT_SURNAME = re.compile(r"[^CR]")
+
+
+@lru_cache(maxsize=1)
 def _class_table() -> dict[int, str]:
     """Code point → class letter, for :meth:`str.translate` (anything absent is ``P``)."""
     table = {c: "H" for c in range(0x4E00, 0xA000)}
@@ -245,21 +256,13 @@ def features(text: str, index: Sequence[int] | None = None, marks: dict[int, lis
         marks = lexicon_marks(text)
     pad = "\x02\x02" + text + "\x03\x03"
     cls = "BB" + char_classes(text) + "EE"
-    sf = _surname_flags()
-    sur = "__" + "".join([sf.get(c, "_") for c in text]) + "__"
-    at = [i + 2 for i in index]
-    rows = list(zip(
-        ["c=" + pad[p] for p in at],
-        ["l1=" + pad[p - 1] for p in at],
-        ["r1=" + pad[p + 1] for p in at],
-        ["l2=" + pad[p - 2] for p in at],
-        ["r2=" + pad[p + 2] for p in at],
-        ["bl=" + pad[p - 1 : p + 1] for p in at],
-        ["br=" + pad[p : p + 2] for p in at],
-        ["k=" + cls[p - 1 : p + 2] for p in at],
-        ["s=" + sur[p - 2 : p + 2] for p in at],
-        strict=True,
-    ))
+    sur = "__" + _NOT_SURNAME.sub("_", text.translate(_surname_table())) + "__"
+    # one tuple per item in one comprehension (nine columns zipped cost half as much again)
+    rows = [
+        ("c=" + pad[p], "l1=" + pad[p - 1], "r1=" + pad[p + 1], "l2=" + pad[p - 2], "r2=" + pad[p + 2],
+         "bl=" + pad[p - 1 : p + 1], "br=" + pad[p : p + 2], "k=" + cls[p - 1 : p + 2], "s=" + sur[p - 2 : p + 2])
+        for p in [i + 2 for i in index]
+    ]
     if tags is not None:
         tg = ["O", *tags, "O"]
         rows = [row + ("t=" + tg[i + 1], "tl=" + tg[i] + tg[i + 2]) for row, i in zip(rows, index, strict=True)]

@@ -9,9 +9,12 @@ Presidio's per-recogniser machinery, which cost most of the time (docs/deid.md, 
    recogniser goes first and marks the numbers after look-alike labels (发票号, 批号…), whose
    shape-only matches are then dropped; the record's known names and identifiers
    (:mod:`privacy.deid.known`) are found too;
-3. overlaps are resolved (longest first; partial overlaps merge), spans are mapped back to the
+3. the learned model for names and addresses (:mod:`privacy.deid.crf`, round 8) reads the
+   normalised note and the name recogniser's candidates and *adds* the names and addresses it
+   tags (it never removes a rule's hit); ``Deidentifier(crf_model=None)`` is the rules alone;
+4. overlaps are resolved (longest first; partial overlaps merge), spans are mapped back to the
    original note, and each is replaced by ``<TYPE>``;
-4. the residual check (:mod:`privacy.deid.residual`) scans the *redacted* note, normalised
+5. the residual check (:mod:`privacy.deid.residual`) scans the *redacted* note, normalised
    again, for anything still shaped like an identifier. By default what it finds is redacted too
    (``<ID_NUMBER>``); ``on_residual="report"`` leaves it and only reports it, for callers that
    quarantine such a note instead (the lab's de-identifier does).
