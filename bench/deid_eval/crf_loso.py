@@ -63,11 +63,12 @@ def run(splits: list[str], folds: list[str], n: int, seed: int, rule_features: b
                 both.redact(note["text"])
                 rules.redact(note["text"])
             r = _summary(score_notes(notes[held], lambda t: rules.redact(t).text))
-            c = _summary(score_notes(notes[held], lambda t: both.redact(t).text))
+            c = _summary(score_notes(notes[held], lambda t, both=both: both.redact(t).text))
             # the model alone (no rule span redacted; the rules still choose its windows): its own
             # generalisation, on folds where the rules' figure is in-sample
             alone = {k: v["rate"] for k, v in score_notes(
-                notes[held], lambda t: _model_only(model, rules, t))["recall_by_kind"].items() if k in KINDS}
+                notes[held], lambda t, model=model: _model_only(model, rules, t))["recall_by_kind"].items()
+                if k in KINDS}
         out["folds"][held] = {"rules": r, "rules_crf": c, "model_alone": alone, "train": info,
                               "seconds": round(time.perf_counter() - started), "load": os.getloadavg()[0]}
         print(f"{held}: rules names {r['person_name']} addr {r['address']} all {r['all']} decoys {r['decoys_kept']} "

@@ -23,7 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from privacy.deid.crf import LABELS, MODEL_PATH, features, labels_for, lexicon_marks, name_starts, positions, rule_tags, windows
+from privacy.deid.crf import (
+    LABELS,
+    MODEL_PATH,
+    features,
+    labels_for,
+    lexicon_marks,
+    name_starts,
+    positions,
+    rule_tags,
+    windows,
+)
 from privacy.deid.entities import ADDRESS, PERSON
 
 #: the splits the model is trained on: every one a round of rules has already been tuned on

@@ -171,3 +171,59 @@ def test_the_shipped_model_is_small_and_loads() -> None:
 
 def _gone(out: str, value: str) -> bool:
     return fold(value) not in fold(out)
+
+
+@pytest.fixture(scope="module")
+def rules_alone() -> Deidentifier:
+    return Deidentifier(crf_model=None)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a name with no context word (a bed number and a verb around it), surnames in no list
+        ("7床 枝若溪 今日出院", ["枝若溪"]),
+        # names in a list whose surnames the rules do not know
+        ("名单：粘海涛、枝若溪、旺卓玛", ["粘海涛", "枝若溪", "旺卓玛"]),
+        # pinyin, given name first, after an abbreviation the rules do not read as a cue
+        ("Pt. Ruoxi ZHI, 45F", ["Ruoxi ZHI"]),
+        # an address without a district, after a cue the rules do not know
+        ("寄往：建国西路47弄5号 收件人：沃丽君", ["建国西路47弄5号", "沃丽君"]),
+        # a district abbreviated, a village with its group
+        ("现住 长宁 安化路88弄3号501室", ["长宁 安化路88弄3号501室"]),
+        ("原籍 青浦 朱家角镇淀山湖村7组38号", ["朱家角镇淀山湖村7组38号"]),
+    ],
+)
+def test_the_model_adds_what_the_rules_miss(deidentifier: Deidentifier, rules_alone: Deidentifier,
+                                           text: str, values: list[str]) -> None:
+    out = deidentifier.redact(text).text
+    for value in values:
+        assert _gone(out, value), f"{value!r} left in {out!r}"
+    # and the rules alone leave at least one of them: these are the model's additions
+    alone = rules_alone.redact(text).text
+    assert any(not _gone(alone, v) for v in values), f"the rules alone already redact {text!r}: {alone!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("发票号20240311，批号230415，12床，消化道出血，于瑞金医院就诊", ["20240311", "230415", "12床", "消化道出血", "瑞金医院"]),
+        ("疾病诊断证明书  证明编号 2024-118305", ["证明编号", "2024-118305"]),
+        ("患者周身乏力，安静入睡，皮肤老化，小柴胡汤，阿司匹林", ["周身乏力", "安静入睡", "皮肤老化", "小柴胡汤", "阿司匹林"]),
+        ("沃丽君、喻佳航三人值班", ["值班"]),
+    ],
+)
+def test_look_alikes_and_clinical_words_are_kept(deidentifier: Deidentifier, text: str, kept: list[str]) -> None:
+    out = deidentifier.redact(text).text
+    for value in kept:
+        assert not _gone(out, value), f"{value!r} lost from {out!r}"
+
+
+def test_the_model_adds_and_never_removes_a_rule_span(deidentifier: Deidentifier, rules_alone: Deidentifier) -> None:
+    text = "患者李娜咳嗽三天，家住长宁 水城路77弄26号1706室，其女王芳陪同"
+    with_model = deidentifier.analyze(text)
+    for span in rules_alone.analyze(text):
+        assert any(s.start <= span.start and span.end <= s.end for s in with_model), span
+    out = deidentifier.redact(text).text
+    # the rule's edges of a name win over a longer tagged run; the cue word 家住 stays
+    assert "咳嗽三天" in out and "家住" in out and _gone(out, "长宁 水城路77弄26号1706室")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pytest
 
+from privacy.deid.engine import Deidentifier
 from privacy.deid.entities import HOSPITAL_RECORD_NO, PERSON, PHONE
 from privacy.deid.normalise import fold
 
@@ -130,10 +131,14 @@ def test_an_ocr_mobile_needs_a_cue(deidentifier):
 
 
 def test_given_name_needs_the_full_name_first(deidentifier):
-    # the given-name rule reads a given name only once the note has written the full name
-    assert deidentifier.analyze("患儿芊语今晨热退。") == []
-    spans = deidentifier.analyze("姓名：柏芊语\n患儿芊语今晨热退。")
+    # the given-name rule reads a given name only once the note has written the full name; the
+    # learned model of round 8 reads 芊语 after 患儿 as a name without it (the rule's limit, not a
+    # look-alike: a child's given name identifies), so the rules alone are asked here
+    assert Deidentifier(crf_model=None).analyze("患儿芊语今晨热退。") == []
+    assert "芊语" not in deidentifier.redact("患儿芊语今晨热退。").text
+    spans = Deidentifier(crf_model=None).analyze("姓名：柏芊语\n患儿芊语今晨热退。")
     assert [(s.start, s.end, s.recognizer) for s in spans if s.start > 7] == [(9, 11, "GivenName")]
+    assert [(s.start, s.end) for s in deidentifier.analyze("姓名：柏芊语\n患儿芊语今晨热退。") if s.start > 7] == [(9, 11)]
 
 
 def test_a_patient_named_like_a_herb_after_a_name_label_is_redacted(deidentifier):
