@@ -9,9 +9,12 @@ Presidio's per-recogniser machinery, which cost most of the time (docs/deid.md, 
    recogniser goes first and marks the numbers after look-alike labels (发票号, 批号…), whose
    shape-only matches are then dropped; the record's known names and identifiers
    (:mod:`privacy.deid.known`) are found too;
-3. overlaps are resolved (longest first; partial overlaps merge), spans are mapped back to the
+3. the learned model for names and addresses (:mod:`privacy.deid.crf`, round 8) reads the
+   normalised note and the name recogniser's candidates and *adds* the names and addresses it
+   tags (it never removes a rule's hit); ``Deidentifier(crf_model=None)`` is the rules alone;
+4. overlaps are resolved (longest first; partial overlaps merge), spans are mapped back to the
    original note, and each is replaced by ``<TYPE>``;
-4. the residual check (:mod:`privacy.deid.residual`) scans the *redacted* note, normalised
+5. the residual check (:mod:`privacy.deid.residual`) scans the *redacted* note, normalised
    again, for anything still shaped like an identifier. By default what it finds is redacted too
    (``<ID_NUMBER>``); ``on_residual="report"`` leaves it and only reports it, for callers that
    quarantine such a note instead (the lab's de-identifier does).
@@ -27,12 +30,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from privacy.deid.entities import DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON, RESIDENT_ID
+from privacy.deid.entities import ADDRESS, DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON, RESIDENT_ID
 from privacy.deid.normalise import normalise
 
 if TYPE_CHECKING:
+    from privacy.deid.crf import CrfModel
     from privacy.deid.known import KnownIdentifiers
-    from privacy.deid.recognizers.base import Hit, Recognizer
+    from privacy.deid.recognizers.base import Doc, Hit, Recognizer
 
 #: hits below this score are dropped (every recogniser scores by its own evidence)
 DEFAULT_SCORE_THRESHOLD = 0.5
@@ -111,6 +115,7 @@ class Deidentifier:
         self,
         score_threshold: float = DEFAULT_SCORE_THRESHOLD,
         entities: Sequence[str] | None = None,
+        crf_model: CrfModel | Literal["default"] | None = "default",
     ) -> None:
         unknown = set(entities or ()) - set(ENTITY_TYPES)
         if unknown:
@@ -125,6 +130,12 @@ class Deidentifier:
             r for r in default_recognizers() if set(r.entities) & set(self.entities) or r.entities == ()
         ]
         self._tags = {t: f"<{t}>" for t in ENTITY_TYPES}
+        if crf_model == "default":
+            from privacy.deid.crf import get_model
+
+            crf_model = get_model()
+        #: the learned model for names and addresses (round 8; None: the rules alone)
+        self.crf_model: CrfModel | None = crf_model if {PERSON, ADDRESS} & set(self.entities) else None
 
     # --- find ------------------------------------------------------------------------------
     def analyze(
@@ -155,20 +166,14 @@ class Deidentifier:
         known: KnownIdentifiers | None,
         decoys_out: list[tuple[int, int]] | None = None,
     ) -> list[Span]:
-        from privacy.deid.recognizers.base import Doc, Hit
+        from privacy.deid.recognizers.base import Doc
 
         doc = Doc(normalise(text))
-        hits: list[Hit] = []
-        for recognizer in self.recognizers:
-            hits.extend(recognizer.find(doc))
-        if known_names and PERSON in wanted:
-            from privacy.deid.known import find_names
-
-            hits.extend(Hit(s, e, PERSON, 1.0, "KnownNames", True) for s, e in find_names(doc.text, known_names))
-        if known is not None:
-            hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
+        hits = self.rule_hits(doc, known_names, wanted, known)
         threshold = self.score_threshold
-        hits.extend(_number_elsewhere(doc.text, hits))
+        if self.crf_model is not None and (PERSON in wanted or ADDRESS in wanted):
+            # the model reads the rules' hits as features and adds what they missed (never vetoes)
+            hits.extend(self.crf_model.find(doc, [h for h in hits if h.score >= threshold], wanted))
         if PERSON in wanted:
             hits = _drop_false_names(doc.text, hits)
             hits.extend(_name_elsewhere(doc.text, hits, threshold))
@@ -192,6 +197,30 @@ class Deidentifier:
             start, end = to_original(h.start, h.end)
             spans.append(Span(start, end, h.entity_type, h.score, h.recognizer))
         return spans
+
+    def rule_hits(
+        self,
+        doc: Doc,
+        known_names: tuple[str, ...] = (),
+        wanted: frozenset[str] | None = None,
+        known: KnownIdentifiers | None = None,
+    ) -> list[Hit]:
+        """What the rule recognisers find in ``doc`` (offsets into its normalised text), before
+        the learned model, thresholds and look-alike filtering."""
+        from privacy.deid.recognizers.base import Hit
+
+        wanted = frozenset(self.entities) if wanted is None else wanted
+        hits: list[Hit] = []
+        for recognizer in self.recognizers:
+            hits.extend(recognizer.find(doc))
+        if known_names and PERSON in wanted:
+            from privacy.deid.known import find_names
+
+            hits.extend(Hit(s, e, PERSON, 1.0, "KnownNames", True) for s, e in find_names(doc.text, known_names))
+        if known is not None:
+            hits.extend(Hit(s, e, t, 1.0, "KnownIdentifiers", True) for s, e, t in known.find(doc.text))
+        hits.extend(_number_elsewhere(doc.text, hits))
+        return hits
 
     # --- transform -------------------------------------------------------------------------
     def redact(

@@ -187,6 +187,7 @@ class CnPersonNameRecognizer(Recognizer):
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         candidates = self._candidates(text)
+        doc.cache["name_candidates"] = candidates  # (score, start, end): the learned model reads them
         # identifier labels (银行卡, 医保卡…) are never names
         taken: list[tuple[int, int]] = list(doc.cache.get("labels", ()))  # type: ignore[call-overload]
         hits: list[Hit] = []
