@@ -378,9 +378,21 @@ class CrfModel:
 _ADDRESS_CUE = re.compile(r"(?:家住|住在|现住|居住于|居住在|居住|住于|现居|住址|地址|户籍地|户籍|籍贯|原籍|于|在|住)[:：]?[ ]?")
 
 
+#: what an address holds when it has no house number: a Chinese address unit
+_ADDRESS_WORD = re.compile(r"[路街弄巷号室村组镇乡区县市楼栋幢苑园里坊]|大道|公路|新村|小区")
+#: the last character of a room, a department or a place, never of a name
+_PLACE_ENDS = tuple("站室房科院部处台心所组区楼库")
+
+
 def name_starts(doc: Doc) -> list[int]:
     """Where the name recogniser scored a name candidate in ``doc`` (it leaves them in the doc's cache)."""
     return [c[1] for c in doc.cache.get("name_candidates", ())]  # type: ignore[attr-defined]
+
+
+def _not_surname_before_title() -> frozenset[str]:
+    from privacy.deid.recognizers.cn_person_name_recognizer import _NOT_SURNAME_BEFORE_TITLE
+
+    return _NOT_SURNAME_BEFORE_TITLE
 
 
 def _plausible(text: str, start: int, end: int, kind: str) -> bool:
@@ -391,14 +403,17 @@ def _plausible(text: str, start: int, end: int, kind: str) -> bool:
     if not value:
         return False
     if kind == PERSON:
-        if len(value) == 1:  # a surname alone is a name only before a title (王主任, 笪护士长)
-            return _title_at(text, end)
+        if len(value) == 1:  # a surname alone is a name only before a title (王主任, 笪护士长), not a role's
+            return _title_at(text, end) and value not in _not_surname_before_title()  # character (各位老师)
+        if value.endswith(_PLACE_ENDS) and not value.isascii():
+            return False  # a room or a department (配药室, 护士站)
         if value.isascii():
             return len(value) <= 40 and any(c.isalpha() for c in value)
         if any(c in value for c in " ·."):
             return True  # written with a dot or a space (阿依古丽·买买提, 旺 卓玛)
         return _name_like(value)
-    return len(value) >= 4
+    # an address has a house number or an address word (Diet Plan, Member Services Team are none)
+    return len(value) >= 4 and (any(c.isdigit() for c in value) or _ADDRESS_WORD.search(value) is not None)
 
 
 def _name_like(value: str) -> bool:

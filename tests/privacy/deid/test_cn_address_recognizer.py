@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from privacy.deid.engine import Deidentifier
+
+
+@pytest.fixture(scope="module")
+def rules_alone() -> Deidentifier:
+    return Deidentifier(crf_model=None)
+
 
 @pytest.mark.parametrize(
     ("text", "expected_len", "expected_positions"),
@@ -45,15 +52,17 @@ def test_address(find, text, expected_len, expected_positions):
         ("寄至长乐路88号502室", "长乐路88号502室"),
     ],
 )
-def test_address_without_an_anchor(find, text, value):
-    start = text.index(value)
-    assert (start, start + len(value)) in find(text, "ADDRESS")
+def test_address_without_an_anchor(find, rules_alone, text, value):
+    start, end = text.index(value), text.index(value) + len(value)
+    assert (start, end) in [(x.start, x.end) for x in rules_alone.analyze(text, entities=["ADDRESS"])]
+    assert any(s <= start and end <= e for s, e in find(text, "ADDRESS"))  # with the model too
 
 
 @pytest.mark.parametrize(
     "text",
     ["精神卫生中心（宛平南路600号）", "上午去延安西路200号3楼", "患者今日于放射科302室检查", "病区3号楼502室", "第2组复查"],
 )
-def test_no_unanchored_address_without_a_residential_shape(find, text):
-    """A road and a number alone (a hospital's address), a department's room, a ward's building."""
-    assert find(text, "ADDRESS") == []
+def test_no_unanchored_address_without_a_residential_shape(rules_alone, text):
+    """A road and a number alone (a hospital's address), a department's room, a ward's building: not
+    by this rule (the learned model of round 8 may still redact a road and its number: fail closed)."""
+    assert rules_alone.analyze(text, entities=["ADDRESS"]) == []

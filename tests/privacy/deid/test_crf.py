@@ -199,9 +199,12 @@ def test_the_model_adds_what_the_rules_miss(deidentifier: Deidentifier, rules_al
     out = deidentifier.redact(text).text
     for value in values:
         assert _gone(out, value), f"{value!r} left in {out!r}"
-    # and the rules alone leave at least one of them: these are the model's additions
-    alone = rules_alone.redact(text).text
-    assert any(not _gone(alone, v) for v in values), f"the rules alone already redact {text!r}: {alone!r}"
+    # and the model alone (its spans only) finds them too: these are not the rules' alone to find
+    # (session 9's rules catch several of them since; the model must still)
+    model_spans = {text[s:e] for s, e, _ in crf.get_model().spans(text)}  # type: ignore[union-attr]
+    for value in values:
+        assert any(fold(value) in fold(span) or fold(span) in fold(value) for span in model_spans), \
+            f"the model alone does not tag {value!r} in {text!r}: {model_spans}"
 
 
 @pytest.mark.parametrize(
