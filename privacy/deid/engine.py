@@ -30,7 +30,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from privacy.deid.entities import ADDRESS, DEFAULT_ENTITIES, ENTITY_TYPES, ID_NUMBER, PERSON, RESIDENT_ID
+from privacy.deid.entities import (
+    ADDRESS,
+    DEFAULT_ENTITIES,
+    ENTITY_TYPES,
+    HOSPITAL_RECORD_NO,
+    ID_NUMBER,
+    PERSON,
+    RESIDENT_ID,
+)
 from privacy.deid.normalise import normalise
 
 if TYPE_CHECKING:
@@ -177,6 +185,8 @@ class Deidentifier:
         if PERSON in wanted:
             hits = _drop_false_names(doc.text, hits)
             hits.extend(_name_elsewhere(doc.text, hits, threshold))
+            if HOSPITAL_RECORD_NO in wanted and "(" in doc.text:
+                hits.extend(_number_after_name(doc.text, hits, threshold))
         decoys = doc.decoys
         # lines a standard's layout read field by field (an MRZ): shape-only guesses inside are dropped
         fielded: list[tuple[int, int]] = doc.cache.get("fielded", [])  # type: ignore[assignment]
@@ -372,6 +382,29 @@ CLINICAL_NOT_NAMES = frozenset(
     # a staff role before a title (麻醉医生, 经治医生)
     "麻醉 经治".split()
 )
+
+
+@lru_cache(maxsize=1)
+def _bracketed_number() -> Any:
+    """A number in brackets right after a name, as a HIS list or an export prints a patient:
+    但省吾(805047) (brackets are ASCII after normalisation)."""
+    import re
+
+    return re.compile(r"[ ]?\((?P<n>[A-Za-z]{0,3}[0-9]{5,12})\)")
+
+
+def _number_after_name(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
+    """The patient's number printed in brackets after their name (``_bracketed_number``)."""
+    from privacy.deid.recognizers.base import Hit
+
+    pattern = _bracketed_number()
+    found = []
+    for h in hits:
+        if h.entity_type == PERSON and h.score >= threshold:
+            m = pattern.match(text, h.end)
+            if m is not None:
+                found.append(Hit(m.start("n"), m.end("n"), HOSPITAL_RECORD_NO, 0.8, "NumberAfterName", True))
+    return found
 
 
 def _drop_false_names(text: str, hits: list[Hit]) -> list[Hit]:

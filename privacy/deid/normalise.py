@@ -419,6 +419,10 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
             continue
         parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
         edits.append((m.start(), m.end(), parts))
+    if "," in folded:
+        edits += _thousands_edits(folded)
+    if "_" in folded and "年" in folded:
+        edits += _blank_date_edits(folded)
     if "年" in folded and "月" in folded:
         edits += _date_edits(folded)
     pair = _CN_DIGIT_PAIR.search(folded) is not None  # (a run of six Chinese digits holds a pair)
@@ -432,6 +436,35 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
         edits.append((m.start(), m.end(), []))
     if "×" in folded:  # a resident ID's check character typed as the multiplication sign
         edits += [(m.end() - 1, m.end(), [("X", m.end() - 1, m.end())]) for m in _TIMES_X.finditer(folded)]
+    return edits
+
+
+#: a number printed with thousands separators (an export's number format: 339,919,604,
+#: 17,636,286,459): seven digits or more, every group after the first of three, no decimals after
+#: it and no currency around it (¥1,234,567 and 1,234,567.00 are amounts and stay as they are)
+_THOUSANDS = re.compile(r"[0-9](?<![0-9A-Za-z.¥$￥].)(?<![0-9],.)[0-9]{0,2}(?:,[0-9]{3}){2,5}(?![0-9]|[.,][0-9]|[ ]?(?:元|万|¥|RMB|CNY|USD))")
+#: a date written into the blanks of a paper form (出生：___1964___年___8___月___19___日)
+_BLANK_DATE = re.compile(r"_{1,6}(?P<y>[0-9]{4})_{1,6}年_{1,6}(?P<m>[0-9]{1,2})_{1,6}月_{1,6}(?P<d>[0-9]{1,2})_{1,6}日")
+
+
+def _thousands_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """339,919,604 → 339919604 (``_THOUSANDS``): the recognisers then read the number by its label
+    or its shape like any other."""
+    edits = []
+    for m in _THOUSANDS.finditer(folded):
+        if m.start() >= 1 and folded[m.start() - 1] in "¥$￥":
+            continue
+        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch != ","]
+        edits.append((m.start(), m.end(), parts))
+    return edits
+
+
+def _blank_date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
+    """___1964___年___8___月___19___日 → 1964年8月19日: the form's blanks dropped."""
+    edits = []
+    for m in _BLANK_DATE.finditer(folded):
+        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch != "_"]
+        edits.append((m.start(), m.end(), parts))
     return edits
 
 

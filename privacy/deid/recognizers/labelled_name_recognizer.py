@@ -228,6 +228,12 @@ _ENGLISH_NOT_NAMES = frozenset(
 )
 
 
+#: a form's separate surname and given-name fields (姓：戢  名：蕉叶; 姓 要 名 蘅芜, as normalised)
+_SPLIT_NAME = re.compile(rf"(?<![{_HAN}])姓[ ]?[:=]?[ ]?(?P<s>[{_HAN}]{{1,2}})[ ]{{0,3}}名[ ]?[:=]?[ ]?(?P<g>[{_HAN}]{{1,3}})(?![{_HAN}])")
+#: a name, then its surname spelt out by a word that holds it: 楚慕贤(清楚的楚), 司寇蓼汀(司马的司，寇…)
+_SURNAME_SPELT = re.compile(rf"(?P<n>[{_HAN}]{{2,6}})\([{_HAN}]{{1,4}}的(?P<c>[{_HAN}]{{1,2}})[),，]")
+
+
 class LabelledNameRecognizer(Recognizer):
     """Names after person-role labels, and before a relative's role in brackets."""
 
@@ -246,6 +252,17 @@ class LabelledNameRecognizer(Recognizer):
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits: list[Hit] = []
+        if "姓" in text and "名" in text:  # a form that asks the surname and the given name apart
+            for m in _SPLIT_NAME.finditer(text):
+                hits.append(self.hit(*m.span("s"), score=0.8, labelled=True))
+                hits.append(self.hit(*m.span("g"), score=0.8, labelled=True))
+        if "的" in text and "(" in text:  # a surname spelt out for the listener: 楚慕贤(清楚的楚)
+            for m in _SURNAME_SPELT.finditer(text):
+                name, spelt = m.group("n"), m.group("c")
+                for start in range(len(name) - 1):  # the name ends at the bracket; its surname is spelt
+                    if name[start:].startswith(spelt) and 2 <= len(name) - start <= 4:
+                        hits.append(self.hit(m.start("n") + start, m.end("n"), score=0.8, labelled=True))
+                        break
         if ":" in text or "=" in text:
             self._fields(text, hits)
         if not _MINORITY_FIRST.isdisjoint(text):
