@@ -21,7 +21,9 @@ two messages, a paying one four.
    records per second between the first and last batch, and the ratio claims / passthrough (mean
    of the two passthrough runs) — the capacity target is ≥ 0.25. Each of the three also reports the
    CPU it took per record, in this process (all threads) and in the broker: on a machine shared
-   with other work the rates swing with the load, the CPU per record much less.
+   with other work the rates swing with the load, the CPU per record much less. The broker's CPU
+   is also split by thread: the JVM's JIT compilers, its garbage collector, and Kafka's own threads
+   (a fresh broker compiles and collects during the bench; a warm one does neither per record).
 2. **latency** — settlements published at min(``--rate``, capacity / 3) per second for
    ``--seconds`` while the processor (``python -m streams.claims``) runs; for each, the time from
    the platform's send to the arrival of its shenlife claim result (直赔 is a detail grant: every
@@ -86,6 +88,37 @@ def _cpu_s(pid: int | None = None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+#: the JVM's own threads by name prefix (``/proc/<pid>/task/<tid>/comm``): the JIT compilers and the
+#: garbage collector; every other thread of the broker is Kafka's (network, request handlers, log,
+#: coordinators, controller)
+_JVM_THREADS = (("jit", ("C1 CompilerThre", "C2 CompilerThre")),
+                ("gc", ("G1 ", "GC Thread", "VM Thread")))
+
+
+def _thread_cpu_s(pid: int | None) -> dict[str, float] | None:
+    """CPU seconds of process ``pid`` by kind of thread: ``jit``, ``gc``, ``kafka`` (None if gone).
+
+    A fresh broker compiles its hot paths while the bench runs and collects its heap: both take a
+    core from the client on a 2-core machine, and neither is a cost per record of a warm broker."""
+    if pid is None:
+        return None
+    out = {"jit": 0.0, "gc": 0.0, "kafka": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            comm = Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip()
+            fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended
+            continue
+        kind = next((k for k, prefixes in _JVM_THREADS if comm.startswith(prefixes)), "kafka")
+        out[kind] += (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def with_cpu(cfg, records: int, fn) -> dict[str, Any]:
     """``fn()``'s result plus the CPU it took per record: this process (the client, all its threads)
     and the broker, in ms. On a shared machine CPU per record moves far less than records per second:
@@ -94,12 +127,15 @@ def with_cpu(cfg, records: int, fn) -> dict[str, Any]:
     from medshare import broker
 
     pid = next(iter(broker.node_pids(cfg).values()), None)
-    c0, b0 = _cpu_s(), _cpu_s(pid)
+    c0, b0, t0 = _cpu_s(), _cpu_s(pid), _thread_cpu_s(pid)
     out = fn()
-    c1, b1 = _cpu_s(), _cpu_s(pid)
+    c1, b1, t1 = _cpu_s(), _cpu_s(pid), _thread_cpu_s(pid)
     out["cpu_ms_per_record"] = {"client": round((c1 - c0) / records * 1000, 3),
                                 "broker": round((b1 - b0) / records * 1000, 3) if b0 is not None and b1 is not None
                                 else None}
+    if t0 is not None and t1 is not None:  # threads that ended in between are missing: a little low
+        out["broker_cpu_ms_per_record_by_thread"] = {k: round(max(0.0, t1[k] - t0[k]) / records * 1000, 3)
+                                                     for k in t1}
     return out
 
 
@@ -279,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         lt = latency(cfg, live, rate, args.batch_size)
     finally:
         broker.stop(cfg)
-    result = {"passthrough": [{k: p[k] for k in ("records", "seconds", "records_per_s", "cpu_ms_per_record")}
+    result = {"passthrough": [{k: p[k] for k in ("records", "seconds", "records_per_s", "cpu_ms_per_record",
+                                                 "broker_cpu_ms_per_record_by_thread") if k in p}
                               for p in (pt1, pt2)],
               "throughput": tp, "ratio_to_passthrough": ratio, "target_ratio": 0.25, "latency": lt,
               "target_p99_ms": 200, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
@@ -295,6 +332,11 @@ def main(argv: list[str] | None = None) -> int:
         cpu = [x["cpu_ms_per_record"] for x in (pt1, tp, pt2)]
         print("CPU per record (ms, client / broker): passthrough {0[client]} / {0[broker]}, claims {1[client]} / "
               "{1[broker]}, passthrough {2[client]} / {2[broker]}".format(*cpu))
+        split = [x.get("broker_cpu_ms_per_record_by_thread") for x in (pt1, tp, pt2)]
+        if all(split):
+            print("  broker CPU per record by thread (ms, JIT / GC / Kafka): " + ", ".join(
+                f"{name} {d['jit']} / {d['gc']} / {d['kafka']}"
+                for name, d in zip(("passthrough", "claims", "passthrough"), split, strict=True)))
         print(f"latency at {lt['rate_per_s']:.0f}/s (min(--rate, capacity/3)): p50 {lt['p50_ms']} ms, p99 "
               f"{lt['p99_ms']} ms, max {lt['max_ms']} ms ({lt['received']}/{lt['sent']} received; target p99 < 200 ms)")
     return 0

@@ -168,6 +168,26 @@ class LedgerEntry:
     result: dict[str, Any] | None = None
     audit: dict[str, Any] | None = None
     applied_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="milliseconds"))
+    #: ``result``/``audit`` -> (the object, its JSON): encoded once for the ledger row and the message
+    _encoded: dict[str, tuple[Any, bytes]] = field(default_factory=dict, repr=False, compare=False)
+
+    def json_bytes(self, name: str) -> bytes | None:
+        """``result`` or ``audit`` as sorted compact JSON (None if unset), encoded once: the ledger row
+        stores this text and the claim-result and audit messages carry these bytes
+        (``medshare.envelope.encode_value`` is the same encoding)."""
+        obj = getattr(self, name)
+        if obj is None:
+            return None
+        hit = self._encoded.get(name)
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        raw = _JSON.encode(obj)
+        self._encoded[name] = (obj, raw)
+        return raw
+
+    def _json_text(self, name: str) -> str | None:
+        raw = self.json_bytes(name)
+        return None if raw is None else raw.decode("utf-8")
 
     @property
     def key(self) -> AccKey:
@@ -180,7 +200,7 @@ class LedgerEntry:
             "product_version": self.product_version, "year": self.year, "reverses": self.reverses,
             "reversed_by": self.reversed_by, "deltas": _text(self.deltas.as_dict()),
             "total_payable": self.total_payable, "consent_id": self.consent_id, "source": self.source,
-            "result": _dump(self.result), "audit": _dump(self.audit),
+            "result": self._json_text("result"), "audit": self._json_text("audit"),
             "explanation": _text(self.explanation),
             "applied_at": self.applied_at,
         }
@@ -189,7 +209,7 @@ class LedgerEntry:
         """:meth:`row` in :data:`_LEDGER_COLUMNS` order (the SQLite commit's executemany)."""
         return (self.insurer, self.settlement_id, self.claim_id, self.kind, self.person_key, self.product_id,
                 self.product_version, self.year, self.reverses, self.reversed_by, _text(self.deltas.as_dict()),
-                self.total_payable, self.consent_id, self.source, _dump(self.result), _dump(self.audit),
+                self.total_payable, self.consent_id, self.source, self._json_text("result"), self._json_text("audit"),
                 _text(self.explanation), self.applied_at)
 
     @classmethod
@@ -211,10 +231,6 @@ _JSON = msgspec.json.Encoder(order="sorted")
 def _text(obj: Any) -> str:
     """Sorted, compact JSON text (msgspec: the row's four JSON columns were a third of a commit)."""
     return _JSON.encode(obj).decode("utf-8")
-
-
-def _dump(obj: Any) -> str | None:
-    return None if obj is None else _text(obj)
 
 
 @dataclass

@@ -209,3 +209,25 @@ def test_insurer_decrypt_cli_reads_claim_results(cfg, results, tmp_path, monkeyp
     lines = [json.loads(x) for x in r.output.splitlines()]
     assert r.exit_code == 0 and len(lines) == 5 and all(x["ok"] for x in lines), r.output
     assert {tuple(sorted(x["decrypted"])) for x in lines} == {("person_no", "policy_no")}
+
+
+def test_published_results_and_audit_events_are_the_ledgers_bytes(cfg, results):
+    """The claim result and its audit event are encoded once: the messages carry exactly the JSON text
+    the ledger row stores (a replay republishes that row), in the canonical encoding of every
+    medshare message (``encode_value``: sorted keys, compact)."""
+    from sqlalchemy import create_engine, text
+
+    from medshare.claims.state import claims_database
+    from medshare.envelope import encode_value
+
+    engine_ = create_engine(claims_database(cfg))
+    with engine_.connect() as c:
+        rows = {r[0]: (r[1], r[2]) for r in c.execute(text("SELECT claim_id, result, audit FROM claim_ledger"))}
+    engine_.dispose()
+    published = [o for code in INSURERS for o in results[code]]
+    assert published
+    for out in published:
+        record = json.loads(out.value)
+        stored_result, stored_audit = rows[record["claim_id"]]
+        assert out.value == stored_result.encode() == encode_value(record)
+        assert stored_audit is not None and json.loads(stored_audit)["record_id"] == record["claim_id"]

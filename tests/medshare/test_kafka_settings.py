@@ -122,3 +122,16 @@ def test_the_producers_sender_treats_a_lost_coordinator_as_not_ready():
     assert wrapped.cluster == "the cluster"
     wrapped.flag = 1
     assert real.flag == 1
+
+
+def test_the_log_cleaners_buffer_leaves_the_local_brokers_heap_to_requests(tmp_path):
+    """Kafka's default 128 MB cleaner buffer is one live heap object: in the local broker's heap it
+    kept G1's old generation above its marking threshold, so each batch's large produce request
+    started a concurrent cycle (docs/claims.md, session 9)."""
+    import re
+
+    cfg = Settings(home=tmp_path)
+    props = _props(broker._server_properties(cfg, "pw"))
+    xmx = re.search(r"-Xmx(\d+)([mg])", cfg.kafka_heap)
+    heap = int(xmx.group(1)) * (1024 if xmx.group(2) == "g" else 1) * 2**20
+    assert int(props["log.cleaner.dedupe.buffer.size"]) <= heap // 20
