@@ -145,6 +145,8 @@ _LABELS = sorted(
         "Claimant",
         "Assessor",
         "Adjuster",
+        "受伤职工",
+        "申诉人",
         # round 4: the names a child or a person is called by (小名：豆豆, 乳名 元宝, 昵称)
         *MILK_LABELS,
     }
@@ -229,9 +231,24 @@ _ENGLISH_NOT_NAMES = frozenset(
 
 
 #: a form's separate surname and given-name fields (姓：戢  名：蕉叶; 姓 要 名 蘅芜, as normalised)
-_SPLIT_NAME = re.compile(rf"(?<![{_HAN}])姓[ ]?[:=]?[ ]?(?P<s>[{_HAN}]{{1,2}})[ ]{{0,3}}名[ ]?[:=]?[ ]?(?P<g>[{_HAN}]{{1,3}})(?![{_HAN}])")
+_GLOSS = r"(?:[ ]?\([A-Za-z][A-Za-z ]{0,18}\))?"
+_SPLIT_NAME = re.compile(
+    rf"(?<![{_HAN}])姓{_GLOSS}[ ]?[:=]?[ ]?(?P<s>[{_HAN}]{{1,2}})[ ]{{0,3}}名{_GLOSS}[ ]?[:=]?[ ]?(?P<g>[{_HAN}]{{1,3}})(?![{_HAN}])"
+)
 #: a name, then its surname spelt out by a word that holds it: 楚慕贤(清楚的楚), 司寇蓼汀(司马的司，寇…)
-_SURNAME_SPELT = re.compile(rf"(?P<n>[{_HAN}]{{2,6}})\([{_HAN}]{{1,4}}的(?P<c>[{_HAN}]{{1,2}})[),，]")
+_SURNAME_SPELT = re.compile(rf"(?P<n>[{_HAN}]{{2,6}})\((?P<x>[{_HAN}]{{1,4}}的(?P<c>[{_HAN}]{{1,2}}))[),，]")
+#: a character described by its parts (撖梨云（提手旁加个敢）, 盍梦白（去字头皿字底）): the description
+#: spells the surname as well as the name does
+_SURNAME_DRAWN = re.compile(rf"(?P<n>[{_HAN}]{{2,6}})\((?P<x>[{_HAN}]{{0,4}}(?:旁|字头|字底|字旁|偏旁|部首|加个|加一个)[{_HAN}]{{0,6}})\)")
+
+
+#: labels that ask for a person's name itself (not a role's): their value is a name even when it
+#: is also a word
+_NAME_LABELS = frozenset(
+    "姓名 患者姓名 病人姓名 家属姓名 联系人姓名 中文姓名 英文姓名 中文名 英文名 拼音名 Name Full name "
+    "Patient Name Chinese name English name 受伤职工 申诉人 被保险人 投保人 申请人".split()
+    + ["Full name", "Patient Name", "Chinese name", "English name"]
+)
 
 
 class LabelledNameRecognizer(Recognizer):
@@ -256,13 +273,17 @@ class LabelledNameRecognizer(Recognizer):
             for m in _SPLIT_NAME.finditer(text):
                 hits.append(self.hit(*m.span("s"), score=0.8, labelled=True))
                 hits.append(self.hit(*m.span("g"), score=0.8, labelled=True))
-        if "的" in text and "(" in text:  # a surname spelt out for the listener: 楚慕贤(清楚的楚)
+        if "(" in text and ("的" in text or "旁" in text or "字" in text or "加" in text):
+            # a surname spelt out for the listener: 楚慕贤(清楚的楚), 撖梨云(提手旁加个敢)
             for m in _SURNAME_SPELT.finditer(text):
                 name, spelt = m.group("n"), m.group("c")
                 for start in range(len(name) - 1):  # the name ends at the bracket; its surname is spelt
                     if name[start:].startswith(spelt) and 2 <= len(name) - start <= 4:
                         hits.append(self.hit(m.start("n") + start, m.end("n"), score=0.8, labelled=True))
+                        hits.append(self.hit(*m.span("x"), score=0.8, labelled=True))  # 清楚的楚 spells it
                         break
+            for m in _SURNAME_DRAWN.finditer(text):
+                hits.append(self.hit(*m.span("x"), score=0.8, labelled=True))
         if ":" in text or "=" in text:
             self._fields(text, hits)
         if not _MINORITY_FIRST.isdisjoint(text):
@@ -301,7 +322,7 @@ class LabelledNameRecognizer(Recognizer):
             if m.start() > 0 and text[m.start()].isascii() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
                 continue
             starts.add(m.end())
-            self._field(text, m.end(), hits, m.group("l") in MILK_LABELS)
+            self._field(text, m.end(), hits, m.group("l") in MILK_LABELS, m.group("l") in _NAME_LABELS)
         for m in _ROLE_END.finditer(text):
             if m.end() not in starts and _ROLE_HEAD.search(text, max(0, m.start() - 3), m.start()):
                 self._field(text, m.end(), hits)
@@ -321,7 +342,7 @@ class LabelledNameRecognizer(Recognizer):
             if self._plausible(text[start:end]):
                 hits.append(self.hit(start, end, score=0.75))
 
-    def _field(self, text: str, pos: int, hits: list[Hit], milk: bool = False) -> None:
+    def _field(self, text: str, pos: int, hits: list[Hit], milk: bool = False, named: bool = False) -> None:
         """The names of a field's value at ``pos``: one, or a list (A、B副主任医师、C)."""
         start = pos
         for _ in range(12):
@@ -338,7 +359,7 @@ class LabelledNameRecognizer(Recognizer):
                 return
             if pos > start and _LABEL_AFTER.match(text, item.end()):
                 return  # 王芳，关系：妻子 — the next field's label, not a name in a list
-            span = self._name_in(item)
+            span = self._name_in(item, named)
             if span is None and milk and item.group("han") is not None and 2 <= len(item.group()) <= 4 \
                     and item.group() not in _NOT_NAMES:
                 span = item.span()  # a child's 小名 is often a word (元宝, 豆豆)
@@ -350,7 +371,7 @@ class LabelledNameRecognizer(Recognizer):
                 return
             pos = sep.end()
 
-    def _name_in(self, item: re.Match[str]) -> tuple[int, int] | None:
+    def _name_in(self, item: re.Match[str], named: bool = False) -> tuple[int, int] | None:
         """The span of the name in a field value, or None when it is not one."""
         if item.group("mix") is not None:
             han = "".join(ch for ch in item.group() if "\u4e00" <= ch <= "\u9fff")
@@ -385,11 +406,13 @@ class LabelledNameRecognizer(Recognizer):
             if len(parts[0]) >= 2 and not self._plausible(parts[0]):
                 return None
             return start, end
-        if not 2 <= len(value) <= 5 or not self._plausible(value):
+        if not 2 <= len(value) <= 5 or not self._plausible(value, named):
             return None
         return start, end
 
-    def _plausible(self, value: str) -> bool:
+    def _plausible(self, value: str, named: bool = False) -> bool:
+        """Whether a field's value may be a name; after a label that asks for a name (姓名：) a word
+        is one too (宝贵, 淡泊: fail closed), after a role's label (记录：) it is not (建议复查)."""
         if value in _NOT_NAMES or "·" in value:
             return "·" in value
         if value.endswith(_PLACE_ENDS):
@@ -397,7 +420,7 @@ class LabelledNameRecognizer(Recognizer):
         first = value[0]
         if first in NOT_GIVEN_FIRST and first not in self._all_surnames:
             return False
-        if first not in self._surnames and self._model.word_freq(value[:2]) >= 1000:
+        if not named and first not in self._surnames and self._model.word_freq(value[:2]) >= 1000:
             return False  # begins with a word (建议复查, 神志清楚, 上级), not a name
         return True
 
