@@ -46,3 +46,17 @@ def test_full_width_and_dashed_cards_are_found(find):
     assert find(f"退费至{full}", "BANK_CARD") == [(3, 22)]
     dashed = "-".join(UNIONPAY_19[i : i + 4] for i in range(0, 19, 4))
     assert find(f"退费至{dashed}。", "BANK_CARD") == [(3, 26)]
+
+
+@pytest.mark.parametrize(("text", "card"), [
+    ("信用卡（Diners）：3619 038068 1178", "3619 038068 1178"),
+    ("信用卡（Diners）：30198296869593", "30198296869593"),
+])
+def test_diners_club_cards_are_found(deidentifier, text, card):
+    """Session 9 (heldout8's Diners Club form, 0.54): 14 digits from 300–305, 36, 38, 39, Luhn-valid."""
+    assert card not in deidentifier.redact(text).text
+
+
+def test_a_fourteen_digit_number_failing_luhn_is_kept(deidentifier):
+    assert "30198296869594" in deidentifier.redact("批号 30198296869594").text
+    assert "36190380681179" in deidentifier.redact("编码 36190380681179").text
