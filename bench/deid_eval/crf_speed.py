@@ -2,12 +2,14 @@
 
 ``dump --out F`` redacts every note of the independent splits (dev, heldout3, heldout7, heldout8;
 600 notes, seed 1) and writes, per note, the redacted text and the model's own hits, as JSON;
-``compare A B`` says where two dumps differ (exit 1 if anywhere). ``speed --old FILE`` alternates
+``compare A B`` says where two dumps differ (exit 1 if anywhere). Run both dumps with the same
+``PYTHONHASHSEED`` (e.g. 0): the model's hits on one heldout7 note (a compound-surname name the
+rules also find) depend on the hash seed with or without a change; the redacted texts do not. ``speed --old FILE`` alternates
 the shipped module with another copy of it (``FILE``, e.g. the version before a change) over the
 600 heldout8 notes, three times each, after a 50-note warm-up: notes per CPU-second
 (:func:`time.process_time`) with the load average beside each figure.
 
-    python -m bench.deid_eval.crf_speed dump --out /tmp/new.json
+    PYTHONHASHSEED=0 python -m bench.deid_eval.crf_speed dump --out /tmp/new.json
     python -m bench.deid_eval.crf_speed compare /tmp/old.json /tmp/new.json
     python -m bench.deid_eval.crf_speed speed --old /tmp/crf_old.py
 """
@@ -35,6 +37,8 @@ def _notes(split: str, n: int = 600) -> list[str]:
 def dump(out: Path) -> None:
     from privacy.deid.engine import Deidentifier
 
+    if not os.environ.get("PYTHONHASHSEED"):
+        print("warning: PYTHONHASHSEED is not set; compare only dumps made with the same seed", file=sys.stderr)
     deid = Deidentifier()
     model = deid.crf_model
     assert model is not None, "the shipped model is missing"
