@@ -273,11 +273,14 @@ def positions(spans: Sequence[tuple[int, int]]) -> list[int]:
 
 
 def features(text: str, index: Sequence[int] | None = None, marks: dict[int, list[str]] | None = None,
-             tags: Sequence[str] | None = None) -> list[tuple[str, ...]]:
+             tags: Sequence[str] | None = None,
+             spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[str, ...]]:
     """The feature strings of the characters of ``text`` (the whole normalised note) at ``index``
     (default all), read with their neighbours. ``marks`` are :func:`lexicon_marks` of the note
     (computed when not given); ``tags`` (:func:`rule_tags`) add what the rules said at each character
     and either side; an item whose left neighbour is not the previous item opens with ``gap``.
+    ``spans``, when given, are the windows ``index`` is the :func:`positions` of (sorted, apart):
+    the gaps and marks are then placed per window and per mark, not per item.
     Built column by column with comprehensions and C-speed scans: per-character Python was the cost."""
     if index is None:
         index = range(len(text))
@@ -297,6 +300,9 @@ def features(text: str, index: Sequence[int] | None = None, marks: dict[int, lis
     if tags is not None:
         tg = ["O", *tags, "O"]
         rows = [row + ("t=" + tg[i + 1], "tl=" + tg[i] + tg[i + 2]) for row, i in zip(rows, index, strict=True)]
+    if spans is not None:
+        _gaps_and_marks(rows, spans, marks)
+        return rows
     prev = -2
     for k, i in enumerate(index):
         extra = marks.get(i)
@@ -306,6 +312,31 @@ def features(text: str, index: Sequence[int] | None = None, marks: dict[int, lis
             rows[k] += tuple(extra)
         prev = i
     return rows
+
+
+def _gaps_and_marks(rows: list[tuple[str, ...]], spans: Sequence[tuple[int, int]],
+                    marks: dict[int, list[str]]) -> None:
+    """``gap`` on the first item of each of ``spans`` (sorted and apart, as :func:`windows` gives
+    them: ``index`` is their :func:`positions`) and the lexicon marks on their items: per window and
+    per mark, not per item."""
+    starts: list[int] = []
+    firsts: list[int] = []
+    k = 0
+    prev = -2
+    for a, b in spans:
+        if b <= a:
+            continue
+        if a != prev + 1:
+            rows[k] += ("gap",)
+        starts.append(a)
+        firsts.append(k)
+        k += b - a
+        prev = b - 1
+    ends = [b for a, b in spans if b > a]
+    for i, extra in marks.items():
+        w = bisect_right(starts, i) - 1
+        if w >= 0 and i < ends[w] and extra:
+            rows[firsts[w] + i - starts[w]] += tuple(extra)
 
 
 def labels_for(length: int, gold: Iterable[tuple[int, int, str]]) -> list[str]:
@@ -370,11 +401,12 @@ class CrfModel:
               name_starts: Sequence[int] = ()) -> list[tuple[int, int, str]]:
         """``(start, end, entity)`` the model tags in ``text`` (offsets into ``text``); ``rule_spans``
         and ``name_starts`` as :func:`windows` takes them."""
-        index = positions(windows(text, rule_spans, name_starts))
+        spans = windows(text, rule_spans, name_starts)
+        index = positions(spans)
         if not index:
             return []
         tags = rule_tags(len(text), rule_spans) if self.rule_features else None
-        labels = self._tagger.tag(features(text, index, lexicon_marks(text), tags))
+        labels = self._tagger.tag(features(text, index, lexicon_marks(text), tags, spans))
         if "B-P" in labels or "B-A" in labels or "I-P" in labels or "I-A" in labels:
             return spans_from_labels(labels, index)
         return []

@@ -85,6 +85,17 @@ def test_items_after_a_jump_carry_a_gap_feature() -> None:
     assert "c=医" in rows[4]
 
 
+def test_features_placed_per_window_are_those_placed_per_item() -> None:
+    # the run-time path passes the windows: gaps and lexicon marks per window and per mark must give
+    # exactly the rows the per-item loop gives, adjacent and empty windows included
+    text = "患者毛宁住长宁水城路,王主任。检查正常。医生李明"
+    for spans in ([(0, 4), (5, 14), (20, 24)], [(0, 3), (3, 9), (9, 9), (15, 24)], [(0, len(text))]):
+        index = positions(spans)
+        assert features(text, index, spans=spans) == features(text, index)
+    rows = features(text, positions([(0, 3), (3, 9)]), spans=[(0, 3), (3, 9)])
+    assert "gap" in rows[0] and "gap" not in rows[3]
+
+
 def test_rule_tags_are_features_only_when_given() -> None:
     text = "患者张伟"
     tags = rule_tags(len(text), [(2, 4, PERSON)])
