@@ -56,6 +56,13 @@ def test_surname_flags_mark_common_and_rare_surnames_around_the_character() -> N
     assert "s=_CR_" in rows[2]
 
 
+def test_surname_marks_are_one_letter_per_character_and_never_the_letters_themselves() -> None:
+    # the scan that replaced str.translate: C/R only at surnames; latin C and R are not surnames
+    text = "张笪的CR 王\n李"
+    assert crf.surname_marks(text) == "CR____C_C"
+    assert crf.surname_marks("") == ""
+
+
 def test_lexicon_features_mark_cues_titles_and_district_abbreviations() -> None:
     text = "患者毛宁住长宁水城路,王主任"
     marks = lexicon_marks(text)
@@ -76,6 +83,17 @@ def test_items_after_a_jump_carry_a_gap_feature() -> None:
     assert "gap" in rows[0] and "gap" in rows[4]
     assert "gap" not in rows[1] and "gap" not in rows[5]
     assert "c=医" in rows[4]
+
+
+def test_features_placed_per_window_are_those_placed_per_item() -> None:
+    # the run-time path passes the windows: gaps and lexicon marks per window and per mark must give
+    # exactly the rows the per-item loop gives, adjacent and empty windows included
+    text = "患者毛宁住长宁水城路,王主任。检查正常。医生李明"
+    for spans in ([(0, 4), (5, 14), (20, 24)], [(0, 3), (3, 9), (9, 9), (15, 24)], [(0, len(text))]):
+        index = positions(spans)
+        assert features(text, index, spans=spans) == features(text, index)
+    rows = features(text, positions([(0, 3), (3, 9)]), spans=[(0, 3), (3, 9)])
+    assert "gap" in rows[0] and "gap" not in rows[3]
 
 
 def test_rule_tags_are_features_only_when_given() -> None:
@@ -101,6 +119,18 @@ def test_a_rule_hit_across_a_break_is_tagged_too() -> None:
     start = text.index("钦")
     got = windows(text, [(start - 1, start + 3, PERSON)], ())
     assert any(a <= start - 1 and start + 3 <= b for a, b in got)
+
+
+def test_a_rule_hit_inside_a_tagged_clause_adds_no_window_and_one_outside_does() -> None:
+    # the containment check is a bisection over the clauses: a hit inside the second of three tagged
+    # clauses changes nothing; a hit in an untriggered clause (体温正常) adds that stretch
+    text = "患者毛宁,今日体温正常无不适,医生李明,家属王芳"
+    plain = windows(text, (), [text.index("毛"), text.index("李"), text.index("王")])
+    li = text.index("李")
+    assert windows(text, [(li, li + 2, PERSON)], [text.index("毛"), li, text.index("王")]) == plain
+    ti = text.index("体")
+    got = windows(text, [(ti, ti + 2, PERSON)], [text.index("毛"), li, text.index("王")])
+    assert (ti, ti + 2) in got and len(got) == len(plain) + 1
 
 
 def test_labels_and_spans_round_trip_and_stop_at_a_jump() -> None:
