@@ -202,7 +202,7 @@ class CnPersonNameRecognizer(Recognizer):
             if end - start >= 2:
                 names.add(text[start:end])
         # a name found once is a name wherever else the note writes it (患者郑超… 郑超目前…)
-        for name in names:
+        for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; no hash-seed order
             pos = text.find(name)
             while pos != -1:
                 end = pos + len(name)
