@@ -411,14 +411,12 @@ def _edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
         digits = sum(ch.isdigit() for ch in m.group())
         if digits < 7 or _DECIMAL.fullmatch(m.group()):
             continue  # (one dot between two runs is a decimal number: a coordinate, 121.48195)
-        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
-        edits.append((m.start(), m.end(), parts))
+        edits.append((m.start(), m.end(), _kept(m, " -.")))
     for m in _SHORT_GROUPS.finditer(folded):
         digits = sum(ch.isdigit() for ch in m.group())
         if not 11 <= digits <= 19:
             continue
-        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch not in " -."]
-        edits.append((m.start(), m.end(), parts))
+        edits.append((m.start(), m.end(), _kept(m, " -.")))
     if "," in folded:
         edits += _thousands_edits(folded)
     if "_" in folded and "年" in folded:
@@ -447,25 +445,22 @@ _THOUSANDS = re.compile(r"[0-9](?<![0-9A-Za-z.¥$￥].)(?<![0-9],.)[0-9]{0,2}(?:
 _BLANK_DATE = re.compile(r"_{1,6}(?P<y>[0-9]{4})_{1,6}年_{1,6}(?P<m>[0-9]{1,2})_{1,6}月_{1,6}(?P<d>[0-9]{1,2})_{1,6}日")
 
 
+def _kept(m: re.Match[str], drop: str) -> list[tuple[str, int, int]]:
+    """A rewrite of match ``m`` that drops the characters in ``drop`` (group separators, a form's
+    blanks) and keeps every other one at its own original offset."""
+    start = m.start()
+    return [(ch, start + i, start + i + 1) for i, ch in enumerate(m.group()) if ch not in drop]
+
+
 def _thousands_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """339,919,604 → 339919604 (``_THOUSANDS``): the recognisers then read the number by its label
-    or its shape like any other."""
-    edits = []
-    for m in _THOUSANDS.finditer(folded):
-        if m.start() >= 1 and folded[m.start() - 1] in "¥$￥":
-            continue
-        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch != ","]
-        edits.append((m.start(), m.end(), parts))
-    return edits
+    or its shape like any other (the pattern's lookbehind leaves ¥1,234,567)."""
+    return [(m.start(), m.end(), _kept(m, ",")) for m in _THOUSANDS.finditer(folded)]
 
 
 def _blank_date_edits(folded: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """___1964___年___8___月___19___日 → 1964年8月19日: the form's blanks dropped."""
-    edits = []
-    for m in _BLANK_DATE.finditer(folded):
-        parts = [(ch, m.start() + i, m.start() + i + 1) for i, ch in enumerate(m.group()) if ch != "_"]
-        edits.append((m.start(), m.end(), parts))
-    return edits
+    return [(m.start(), m.end(), _kept(m, "_")) for m in _BLANK_DATE.finditer(folded)]
 
 
 def _layout_edits(folded: str, pair: bool) -> list[tuple[int, int, list[tuple[str, int, int]]]]:

@@ -144,11 +144,11 @@ _TITLE_AFTER_ONE = re.compile(
 )
 _NOT_SURNAME_BEFORE_TITLE = frozenset(
     "该本此每各其原前新老小大主副值管住床实规进带医接首全某贵我你他她您男女责诸两几名位众护转会科院总助见"
-    "请让找问经向被由告及和与给对跟同叫称把将令使为是有无称当做作任上下级专门班诊治药技教护师生长员家庭社术籍"
+    "请让找问经向被由告及和与给对跟同叫称把将令使为是有无当做作任上下级专门班诊治药技教护师生长员家庭社术籍"
 )
-#: what may stand before that character: a clause's start, or a word that ends before a name
 #: phone labels that follow a name directly (丈夫淦雁宾电话…)
 _PHONE_AFTER = ("电话", "手机", "联系电话", "Tel", "tel")
+#: what may stand before that character: a clause's start, or a word that ends before a name
 _OPENS_BEFORE_TITLE = frozenset(" \t\n:：,，、;；。(（[【\"'“‘/|") | _SOFT_BEFORE | frozenset("亏谢")
 #: what after a rare surname and one or two characters makes it a name without a cue before it
 _STRONG_AT = re.compile(_TITLE_AT.pattern + "|" + _RELATION_AT.pattern + "|" + _GENDER_AT.pattern)
