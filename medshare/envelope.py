@@ -99,10 +99,13 @@ class Outgoing:
         producer: str,
         event_id: str | None = None,
         trace: str | None = None,
+        encoded: bytes | None = None,
     ) -> Outgoing:
+        """``record`` as a message; ``encoded``, when the caller already holds ``encode_value(record)``
+        (the claims ledger stores those bytes), is sent instead of encoding it again."""
         return cls(
             topic=topic,
-            value=encode_value(record),
+            value=encode_value(record) if encoded is None else encoded,
             key=key.encode() if key is not None else None,
             headers=make_headers(topic, producer, event_id=event_id, trace=trace),
         )

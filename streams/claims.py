@@ -60,7 +60,7 @@ from typing import Any
 from medshare import topics as t
 from medshare.claims.claimable import REVOCATION_SUFFIX, claims_view  # noqa: F401 - re-exported
 from medshare.config import Settings, settings
-from medshare.envelope import Outgoing, make_headers
+from medshare.envelope import Outgoing
 from medshare.platform_records import is_revocation
 from privacy.agreements import SHANGHAI
 from streams.common import (
@@ -182,8 +182,8 @@ class ClaimsEngine:
                 if entry.consent_id:
                     self.consents_relied.setdefault(code, set()).add(entry.consent_id)
                 out.append((code, self._result_message(code, entry, ev_id),
-                            Outgoing(t.AUDIT, entry.json_bytes("audit"), entry.audit["person_ref"].encode(),
-                                     make_headers(t.AUDIT, PRODUCER, event_id=entry.audit["audit_id"]))))
+                            Outgoing.record(t.AUDIT, entry.audit, key=entry.audit["person_ref"], producer=PRODUCER,
+                                            event_id=entry.audit["audit_id"], encoded=entry.json_bytes("audit"))))
             if hkey is not None:  # after the decisions: a settlement is not its own history
                 self.batch.record_diagnoses(hkey, claim)
         except Exception:
@@ -389,9 +389,8 @@ class ClaimsEngine:
         return result, audit
 
     def _result_message(self, code: str, entry, ev_id: str) -> Outgoing:
-        topic = t.insurer_claims(code)
-        out = Outgoing(topic, entry.json_bytes("result"), entry.person_key.encode(),
-                       make_headers(topic, PRODUCER, event_id=entry.claim_id, trace=ev_id))
+        out = Outgoing.record(t.insurer_claims(code), entry.result, key=entry.person_key, producer=PRODUCER,
+                              event_id=entry.claim_id, trace=ev_id, encoded=entry.json_bytes("result"))
         out.headers.append(("ms-source", PRODUCER.encode()))
         return out
 
