@@ -55,6 +55,15 @@ HL7 = [
 ]
 
 
+def _redacts(deidentifier, text: str, gone: tuple[str, ...], kept: tuple[str, ...]) -> None:
+    """Every value of ``gone`` is no longer in the redacted ``text``; every value of ``kept`` still is."""
+    out = deidentifier.redact(text).text
+    for value in gone:
+        assert value not in out, f"{value!r} left in {out!r}"
+    for value in kept:
+        assert value in out, f"{value!r} redacted in {out!r}"
+
+
 @pytest.mark.parametrize(("text", "gone", "kept"), HL7)
 def test_hl7_fields(deidentifier, text, gone, kept):
     out = fold(deidentifier.redact(text).text)
@@ -399,11 +408,7 @@ def test_declared_delimiters_table_is_a_permutation():
 def test_bed_card_name_and_record_number(deidentifier, text, gone, kept):
     """A bedside card or a handover line written bed / name / number (session 9, from heldout7's
     misses): the name and the record number after it."""
-    out = deidentifier.redact(text).text
-    for value in gone:
-        assert value not in out, f"{value!r} left in {out!r}"
-    for value in kept:
-        assert value in out, f"{value!r} redacted in {out!r}"
+    _redacts(deidentifier, text, gone, kept)
 
 
 @pytest.mark.parametrize(("text", "gone", "kept"), [
@@ -417,11 +422,7 @@ def test_bed_card_name_and_record_number(deidentifier, text, gone, kept):
      ("Patient Education", "Diet Plan", "Member Services Team", "Head Nurse")),
 ])
 def test_pinyin_names_after_claim_form_cues(deidentifier, text, gone, kept):
-    out = deidentifier.redact(text).text
-    for value in gone:
-        assert value not in out, f"{value!r} left in {out!r}"
-    for value in kept:
-        assert value in out, f"{value!r} redacted in {out!r}"
+    _redacts(deidentifier, text, gone, kept)
 
 
 @pytest.mark.parametrize(("text", "gone", "kept"), [
@@ -435,11 +436,7 @@ def test_pinyin_names_after_claim_form_cues(deidentifier, text, gone, kept):
     ("经办：医保窗口；参会：全科、心内科；遗传咨询：建议产前诊断", (), ("医保窗口", "全科", "心内科", "建议产前诊断")),
 ])
 def test_names_in_paperwork_role_fields(deidentifier, text, gone, kept):
-    out = deidentifier.redact(text).text
-    for value in gone:
-        assert value not in out, f"{value!r} left in {out!r}"
-    for value in kept:
-        assert value in out, f"{value!r} redacted in {out!r}"
+    _redacts(deidentifier, text, gone, kept)
 
 
 @pytest.mark.parametrize(("text", "gone", "kept"), [
@@ -464,8 +461,4 @@ def test_names_in_paperwork_role_fields(deidentifier, text, gone, kept):
     ("患者张伟（男，45岁）；老百姓名义上", (), ("男，45岁", "老百姓名义上")),
 ])
 def test_heldout8_forms(deidentifier, text, gone, kept):
-    out = deidentifier.redact(text).text
-    for value in gone:
-        assert value not in out, f"{value!r} left in {out!r}"
-    for value in kept:
-        assert value in out, f"{value!r} redacted in {out!r}"
+    _redacts(deidentifier, text, gone, kept)
