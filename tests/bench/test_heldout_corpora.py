@@ -1,8 +1,8 @@
 """The later held-out splits of the independent de-identification corpus (bench/deid_eval/heldout3.py …
-heldout8.py): unit tests, one module for all six.
+heldout9.py): unit tests, one module for all seven.
 
 If you develop or tune the de-identifier, do not read this file: it names the forms the held-out
-splits measure generalisation on (see bench/deid_eval/HELDOUT3.md … HELDOUT8.md). The checks that
+splits measure generalisation on (see bench/deid_eval/HELDOUT3.md … HELDOUT9.md). The checks that
 every split shares (offsets, overlaps, unannotated digit runs, every form at least 10 times, check
 characters of dev forms, pool disjointness of the context names and streets) are in
 test_independent_corpus.py, which runs them on these splits too.
@@ -39,9 +39,10 @@ from bench.deid_eval import heldout5 as h5
 from bench.deid_eval import heldout6 as h6
 from bench.deid_eval import heldout7 as h7
 from bench.deid_eval import heldout8 as h8
+from bench.deid_eval import heldout9 as h9
 from bench.deid_eval import independent as ind
 
-LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
 _ALL = ("dev", "heldout", "heldout2", *LATER)
 
 
@@ -218,6 +219,30 @@ _H8_PATTERNS = (
     r"@(163|126|qq|sina|139|foxmail|hotmail|yeah)(?![.,。\w])",  # an address without its top-level domain
 )
 
+# strings only heldout9's forms, styles and decoys write
+_H9_MARKERS = (
+    "工号", "宝宝", "囡囡", "短号", "亲情号", "外国人登录证", "日本手机", "韩国手机", "支付宝", "Telegram", "Routing No.",
+    "SWIFT", "Acct#", "Discover", "建床号", "家庭病床", "家床", "查床", "犬伤门诊", "狂犬病暴露", "犬名", "识别卡", "序列号",
+    "核酸采样", "场所码", "随申码", "挂失", "补换", "社区事务受理", "低保证号", "特困人员", "低收入家庭", "医疗救助",
+    "零售药店", "销售小票", "签购单", "商户号", "终端号", "参考号", "校验码", "ecToken", "医保电子凭证", "收银员", "星期",
+    "旺财", "大黄", "招财", "雪球", "采样点", "绿码", "程控", "血糖仪", "汇款路线号", "在日韩", "在美国", "原路退回",
+    "外卖地址", "学校邮箱", "会员手机", "预约名单", "排队叫号",
+)  # fmt: skip
+_H9_PATTERNS = (
+    r"[0-9]{17}Ｘ",  # only the check character typed in fullwidth
+    r"(?<![\d-])\d{6}-[5-8]\d{6}(?![\d-])",  # a Korean registration number
+    r"(?<!\d)2088\d{12}(?!\d)",  # an Alipay user ID
+    r"stu\.\w+\.edu\.cn",  # a student mailbox
+    r"(?<!\d)(19|20)\d{6}a?@(163|126|sina|139|sohu)\.com",  # a mailbox named by a birth date
+    r"(?<![\d-])(0[789]0|010)([- ]?)\d{4}\2\d{4}(?!\d)",  # a Japanese or Korean mobile without +81 / +82
+    r"(新村|小区|五村)[(（][\u4e00-\u9fff]+路\d+弄[)）]",  # an estate with its road address in brackets
+    r"[\u4e00-\u9fff]\[(\d{4,5}|[A-Z]\d{4})\]",  # a name with its staff number in square brackets
+    r"\d{4}-\d{2}-\d{2}[ (（]?(星期|周)[一二三四五六日]",  # a date with its day of the week
+    r"[\u4e00-\u9fff]{2,4}[男女] ?\d{1,2}岁",  # name, sex and age run together
+    r"\d{2,4}家床",  # a family-sickbed number
+    r"t\.me/",
+)
+
 _SPLITS: dict[str, _Split] = {
     "heldout3": _Split(
         h3, h3.HELDOUT3_ONLY, h3.HELDOUT3_DECOY_KINDS, "HELDOUT3.md",
@@ -359,6 +384,28 @@ _SPLITS: dict[str, _Split] = {
         },
         decoy_min=15,
     ),
+    "heldout9": _Split(
+        h9, h9.HELDOUT9_ONLY, h9.HELDOUT9_DECOY_KINDS, "HELDOUT9.md",
+        share=(0.26, 0.33), kind_share_min=0.2, own_labelled_min=0.6, min_style=28, neighbour="heldout8",
+        min_surnames=45, own_lists=("_H9_SURNAMES", "_H9_GIVEN_M", "_H9_GIVEN_F"), faker_free=True,
+        strict_pools=True,
+        places=lambda: _pool_places("heldout9"),
+        words=lambda: list(h9._H9_COMPOUND) + [s + g for s, g in h9._H9_WORD_LIKE],
+        markers=_H9_MARKERS, patterns=_H9_PATTERNS,
+        decoy_patterns={
+            "staff_job_no": r"\d{4,5}|[ABDHN]\d{4}",
+            "device_serial": r"(PJN|RVS|NWR|KDR|BRZ)\d{6}[SGHK]|(SN|GM|AC)\d{7}",
+            "bank_routing_code": r"\d{9}|[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?",
+            "pet_name": "|".join(h9._PETS),
+            "vaccine_schedule": r"0-3-7-14-28|0-3-7-14|2-1-1|第0、3、7、14、28天",
+            "venue_code": r"31\d{14}",
+            "pos_slip_no": r"898310\d{9}|\d{6}|\d{8}|\d{12}",
+            "surname_like_town": "|".join(h9._TOWNS),
+            "invoice_check_code": r"[0-9a-f]{6}",
+            "ec_token": r"310000ec[0-9a-z]{24}",
+        },
+        decoy_min=15,
+    ),
 }  # fmt: skip
 
 
@@ -375,7 +422,7 @@ def _burned(split: str) -> set[tuple[str, str]]:
 # sha256 of the JSON Lines of 600 notes, seed 1, as main() writes them: dev … heldout2 recorded
 # before heldout3 existed (commit 32abc26), heldout3 before heldout4 (cf967c5), heldout4 before
 # heldout5 (523c26d), heldout5 before heldout6 (419bcf9), heldout6 before heldout7 (d0b730a), heldout7
-# before heldout8 (6b86f9c). Adding
+# before heldout8 (6b86f9c), heldout8 before heldout9 (45ebb5a). Adding
 # a split, and the helpers that moved to heldout_common.py, must not change any earlier one.
 _HASHES = {
     "dev": "5b10a5630b64b0dd96b54873f4b10256edbd6a39cbab48a5d5ae8cfb09c8d59d",
@@ -386,6 +433,7 @@ _HASHES = {
     "heldout5": "1d0a15ac61e160f23cd100a6096921891aa3a6d2eb2166e13e0830a00487f9f2",
     "heldout6": "6d301e2a6781484e9521179285ba92dbb8ca30d2e96105f101e0b2b1f9c4e7d2",
     "heldout7": "5cf7020c0e91b604e2f18edbfcace37d2222d64616f45fef9f35773d387e6cf3",
+    "heldout8": "6ef20a410a8a8b48bfffbadd94a70d2c7a9e6dc68f3a80bf5dde953df0469dab",
 }
 
 
@@ -409,9 +457,9 @@ def test_split_is_generated_but_not_among_the_iterated_splits(split):
     assert ind.ALL_SPLITS == (*ind.SPLITS, *LATER)
     assert ind._HOOKS[split] is _SPLITS[split].module
     with pytest.raises(ValueError):
-        ind.generate(1, 1, "heldout9")
+        ind.generate(1, 1, "heldout10")
     with pytest.raises(SystemExit):
-        ind.main(["--split", "heldout9", "--n", "1", "--out", "-"])
+        ind.main(["--split", "heldout10", "--n", "1", "--out", "-"])
 
 
 @pytest.mark.parametrize("split", LATER)
@@ -2081,3 +2129,268 @@ def test_h8_zero_width_spaces_and_people_named_places_are_always_inside_their_sp
                 d["start"] <= m.start() and m.end() <= d["end"] and d["kind"] == "person_named_place"
                 for d in n["decoys"]
             ), (n["note_id"], m.group())
+
+
+# ==============================================================================================
+# heldout9: its own forms, checked one by one
+# ==============================================================================================
+
+_H9_RID_FORMS = ("plain18", "x_checkdigit", "fullwidth", "spaced_groups", "dashed", "fullwidth_x_only")
+
+
+def _h9_patient_rid(note: dict) -> str | None:
+    """The note's first 18-character resident ID in a form that writes all of it (consents and
+    social-security forms left out: their first ID may be the 委托人's or the 代办人's)."""
+    if note["style"] in ("consent", "sscard_replacement"):
+        return None
+    for e in note["identifiers"]:
+        if e["kind"] == "resident_id" and e["form"] in _H9_RID_FORMS:
+            v = re.sub(r"[\s\-]", "", e["value"].translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF3B)}))
+            return v if len(v) == 18 else None
+    return None
+
+
+def _h9_birth(note: dict) -> date | None:
+    """The patient's birth date: from the resident ID, else from a date of birth in dev's iso,
+    dotted or compact8 form (those styles write only the patient's)."""
+    rid = _h9_patient_rid(note)
+    if rid is not None:
+        return date(int(rid[6:10]), int(rid[10:12]), int(rid[12:14]))
+    if note["style"] in ("consent", "sscard_replacement"):
+        return None
+    for e in note["identifiers"]:
+        if e["kind"] == "date_of_birth" and e["form"] in ("iso", "dotted", "compact8"):
+            v = re.sub(r"\D", "", e["value"])
+            return date(int(v[:4]), int(v[4:6]), int(v[6:8]))
+    return None
+
+
+def _h9_names() -> tuple[set[str], set[str], set[str]]:
+    """Every full name the heldout9 pools can make, the given names, and all surnames."""
+    p = ind._pools("heldout9")
+    given = set(p.given_m + p.given_f)
+    surnames = set(p.surnames) | set(p.rare) | set(p.compound)
+    return {s + g for s in surnames for g in given} | {s + g for s, g in p.word_like}, given, surnames
+
+
+def test_h9_every_name_uses_the_split_pools():
+    names, given, surnames = _h9_names()
+    p = ind._pools("heldout9")
+    word_sur = {s for s, _g in p.word_like}
+    for e in (e for n in corpus("heldout9") for e in n["identifiers"] if e["kind"] == "person_name"):
+        v, form = e["value"], e["form"]
+        if form in ("patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"):
+            assert v[0] in p.surnames and v[1:] in given, e
+        elif form in (
+            "job_no_adjacent",
+            "glued_sex_age",
+            "rare_surname",
+            "compound_surname",
+            "word_like_name",
+        ):
+            assert v in names, e
+        elif form in ("surname_title", "surname_baby"):
+            assert v in surnames | word_sur, e
+        else:
+            raise AssertionError(f"unexpected form {form}")
+
+
+def test_h9_new_person_name_forms_sit_in_their_context():
+    by = by_form("heldout9")
+    for e in by[("person_name", "job_no_adjacent")]:
+        note, text = e["note"], e["note"]["text"]
+        jobs = [d for d in note["decoys"] if d["kind"] == "staff_job_no"]
+        glued_before = [d for d in jobs if d["end"] == e["start"]]
+        after = [
+            d
+            for d in jobs
+            if d["start"] - e["end"] in (1, 3) and text[e["end"] : d["start"]] in ("[", "(", "（工号")
+        ]
+        assert len(glued_before) + len(after) == 1, e
+        if after:
+            closing = {"[": "]", "(": ")", "（工号": "）"}[text[e["end"] : after[0]["start"]]]
+            assert text[after[0]["end"] : after[0]["end"] + 1] == closing, e
+    for e in by[("person_name", "glued_sex_age")]:
+        note, text = e["note"], e["note"]["text"]
+        m = re.match(r"([男女]) ?", text[e["end"] :])
+        assert m, e
+        ages = [d for d in note["decoys"] if d["kind"] == "age" and d["start"] == e["end"] + m.end()]
+        assert ages and re.fullmatch(r"\d{1,2}岁|\d{1,2}月龄", ages[0]["value"]), e
+    for e in by[("person_name", "surname_baby")]:
+        text = e["note"]["text"]
+        assert text[e["end"] :].startswith(("宝宝", "小宝", "囡囡")) and len(e["value"]) in (1, 2), e
+
+
+def test_h9_new_resident_id_forms():
+    by = by_form("heldout9")
+    for e in by[("resident_id", "fullwidth_x_only")]:
+        v = e["value"]
+        assert re.fullmatch(r"[0-9]{17}Ｘ", v) and _gb11643_ok(v[:-1] + "X"), e
+    agree = 0
+    for e in by[("resident_id", "kr_alien_reg_no")]:
+        m = re.fullmatch(r"(\d{2})(\d{2})(\d{2})-([5-8])(\d{6})", e["value"])
+        assert m, e
+        digits = e["value"].replace("-", "")
+        weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+        assert (
+            int(digits[12])
+            == (11 - sum(int(x) * w for x, w in zip(digits[:12], weights, strict=True)) % 11) % 10
+        ), e
+        assert "登录证" in e["note"]["text"][e["start"] - 12 : e["start"]], e
+        birth = _h9_birth(e["note"])
+        if birth is not None:  # the number carries the patient's birth date, and 7 / 8 from 2000
+            assert m[1] + m[2] + m[3] == birth.strftime("%y%m%d") and (m[4] in "78") == (
+                birth.year >= 2000
+            ), e
+            agree += 1
+    assert agree >= 10
+
+
+def test_h9_new_phone_forms():
+    by = by_form("heldout9")
+    for e in by[("phone", "vnet_short_no")]:
+        assert re.fullmatch(r"[567]\d{3,5}", e["value"]), e
+    for e in by[("phone", "jp_kr_mobile_local")]:
+        assert re.fullmatch(r"(0[789]0|010)([- ]?)[1-9]\d{3}\2\d{4}", e["value"]), e
+
+
+def test_h9_new_card_and_record_forms():
+    by = by_form("heldout9")
+    labels = {"DB": "低保证号：", "TK": "特困人员救助供养证号：", "DS": "低收入家庭认定证号："}
+    for e in by[("card_number", "assistance_cert_no")]:
+        m = re.fullmatch(r"(DB|TK|DS)(31\d{4})\d{6}", e["value"])
+        assert m and m[2] in ind._SH_AREA_CODES, e
+        assert e["note"]["text"][: e["start"]].endswith(labels[m[1]]), e
+    for e in by[("hospital_record_no", "home_bed_no")]:
+        assert re.fullmatch(r"20\d{2}家床\d{4}|家床20\d{2}-\d{3}|\d{2}家床\d{4}", e["value"]), e
+    for e in by[("hospital_record_no", "ocr_stray_space")]:
+        assert re.fullmatch(r"[1-9]\d* \d+", e["value"]) and 6 <= len(e["value"]) - 1 <= 8, e
+
+
+def _h9_digit_cjk_cut(v: str) -> bool:
+    """True when the space in ``v`` sits between a digit and a Chinese character (editor spacing)."""
+    i = v.index(" ")
+    pair = (v[i - 1], v[i + 1])
+    return any(a.isdigit() and "\u4e00" <= b <= "\u9fff" for a, b in (pair, pair[::-1]))
+
+
+def test_h9_new_date_of_birth_forms_are_the_patients_real_dates():
+    by = by_form("heldout9")
+    week = "一二三四五六日"
+    agree = 0
+    for e in by[("date_of_birth", "with_weekday")]:
+        m = re.fullmatch(
+            r"(\d{4})-(\d{2})-(\d{2}) 星期(.)|(\d{4})-(\d{2})-(\d{2})\(周(.)\)|(\d{4})年(\d{2})月(\d{2})日 周(.)"
+            r"|(\d{4})年(\d{1,2})月(\d{1,2})日（星期(.)）",
+            e["value"],
+        )
+        assert m, e
+        y, mo, dd, w = [g for g in m.groups() if g is not None]
+        d = date(int(y), int(mo), int(dd))
+        assert week[d.weekday()] == w, e
+        birth = _h9_birth(e["note"])
+        if birth is not None:
+            assert d == birth, e
+            agree += 1
+    for e in by[("date_of_birth", "ocr_stray_space")]:
+        v = e["value"]
+        assert v.count(" ") == 1 and v.strip() == v, e
+        m = re.fullmatch(r"(\d{4})([-./])(\d{2})\2(\d{2})", v.replace(" ", ""))
+        assert m, e
+        d = date(int(m[1]), int(m[3]), int(m[4]))
+        birth = _h9_birth(e["note"])
+        if birth is not None:
+            assert d == birth, e
+            agree += 1
+    assert agree >= 30
+
+
+def test_h9_new_bank_email_contact_address_forms():
+    by = by_form("heldout9")
+    for e in by[("bank_card", "discover")]:
+        digits = e["value"].replace(" ", "")
+        assert re.fullmatch(r"(6011|64[4-9]|65)\d+", digits) and len(digits) == 16 and luhn_ok(digits), e
+        assert e["value"] == digits or [len(x) for x in e["value"].split(" ")] == [4, 4, 4, 4], e
+    for e in by[("bank_card", "us_bank_account")]:
+        note = e["note"]
+        assert re.fullmatch(r"[1-9]\d{8,11}", e["value"]), e
+        routing = [
+            d for d in note["decoys"] if d["kind"] == "bank_routing_code" and 0 < e["start"] - d["end"] < 20
+        ]
+        assert routing and re.fullmatch(r"\d{9}", routing[0]["value"]), e
+        r = [int(x) for x in routing[0]["value"]]
+        assert sum(x * w for x, w in zip(r, (3, 7, 1) * 3, strict=True)) % 10 == 0, e  # the ABA check
+    for e in by[("email", "birthdate_local")]:
+        m = re.fullmatch(
+            r"((\d{4})(\d{2})(\d{2})|(\d{2})(\d{2})(\d{2})a)@(163|126|sina|139|sohu)\.com", e["value"]
+        )
+        assert m, e
+        birth = _h9_birth(e["note"])
+        if birth is not None:
+            assert e["value"].split("@")[0] in (birth.strftime("%Y%m%d"), birth.strftime("%y%m%d") + "a"), e
+    for e in by[("email", "student_numeric")]:
+        assert re.fullmatch(r"20(1[6-9]|2[0-4])\d{5,7}@(stu|m|mail)\.\w+\.edu\.cn", e["value"]), e
+    for e in by[("other_contact", "alipay_uid")]:
+        assert re.fullmatch(r"2088\d{12}", e["value"]), e
+    for e in by[("other_contact", "telegram_handle")]:
+        assert re.fullmatch(r"(@|t\.me/)?[a-z]+(\d{2}|_[a-z]+|_\d{4})", e["value"]), e
+    roads = {r: d for d, rs in ind._STREETS["heldout9"].items() for r in rs}
+    estates = {v: d for d, v in ind._NEW_VILLAGES["heldout9"]}
+    road, estate = "(" + "|".join(roads) + ")", "(" + "|".join(estates) + ")"
+    for e in by[("address", "poi_bracketed")]:
+        m = re.fullmatch(rf"(\S*?){estate}[(（]{road}\d+弄[)）](\d+号\d+室|\d+号楼\d+| \d+-\d+)", e["value"])
+        assert m and m[1] in ("", estates[m[2]], "上海市" + estates[m[2]]), e
+        assert roads[m[3]] == estates[m[2]], e  # the estate's road is in its district
+    for e in by[("address", "ocr_stray_space")]:
+        v = e["value"]
+        assert v.count(" ") == 1, e
+        assert not _h9_digit_cjk_cut(v), e
+        m = re.fullmatch(rf"(\S*?){road}(\d+弄\d+号\d+室|\d+号\d+室)", v.replace(" ", ""))
+        assert m and m[1] in ("", roads[m[2]], "上海市" + roads[m[2]]), e
+
+
+def test_h9_helpers():
+    class _First:  # what the helpers use of the note context: pick (here: the first option) and chance
+        rng = random.Random(0)
+
+        def pick(self, seq):
+            return seq[0]
+
+        def chance(self, p):
+            return False
+
+    c = _First()
+    assert h9.with_weekday(date(2024, 12, 2), c) == "2024-12-02 星期一"
+    assert h9.with_weekday(date(1956, 3, 4), c) == "1956-03-04 星期日"
+    assert h9.kr_check("800101100000") == "8"  # by hand: 16 + 5 + 7 + 8 = 36, (11 - 36 % 11) % 10 = 8
+    assert h9.kr_check("560307512345") == "3"  # 10+18+0+15+0+49+40+9+4+9+16+25 = 195, 11 - 195 % 11 = 3
+    for s in ("1234567", "1956-03-07", "梅岭北路123弄4号502室"):
+        for seed in range(30):
+            c.rng = random.Random(seed)
+            c.pick = c.rng.choice
+            v = h9.stray_space(c, s)
+            assert v.replace(" ", "") == s and v.count(" ") == 1 and v.strip() == v, v
+            # never at a digit / Chinese-character boundary (that is heldout8's editor spacing)
+            assert not _h9_digit_cjk_cut(v), v
+    c.rng = random.Random(1)
+    for _ in range(50):
+        r = h9.aba_routing(c)
+        assert sum(int(x) * w for x, w in zip(r, (3, 7, 1) * 3, strict=True)) % 10 == 0, r
+
+
+def test_h9_towns_that_read_like_names_are_always_decoys():
+    towns = "|".join(h9._TOWNS)
+    for n in corpus("heldout9"):
+        for m in re.finditer(towns, n["text"]):
+            assert any(
+                d["start"] <= m.start() and m.end() <= d["end"] and d["kind"] == "surname_like_town"
+                for d in n["decoys"]
+            ), (n["note_id"], m.group())
+        for e in n["identifiers"]:  # and no address or name contains one
+            assert not re.search(towns, e["value"]), e
+
+
+def test_h9_md_records_the_sha256_of_the_600_note_file():
+    doc = (Path(h9.__file__).parent / "HELDOUT9.md").read_text(encoding="utf-8")
+    m = re.search(r"sha256 of that file as first committed: `([0-9a-f]{64})`", doc)
+    assert m and m[1] == jsonl_sha256("heldout9")

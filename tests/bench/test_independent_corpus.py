@@ -21,9 +21,10 @@ from bench.deid_eval import heldout5 as h5
 from bench.deid_eval import heldout6 as h6
 from bench.deid_eval import heldout7 as h7
 from bench.deid_eval import heldout8 as h8
+from bench.deid_eval import heldout9 as h9
 from bench.deid_eval import independent as ind
 
-# heldout3's … heldout8's own forms are checked in test_heldout_corpora.py (kept apart: deid developers
+# heldout3's … heldout9's own forms are checked in test_heldout_corpora.py (kept apart: deid developers
 # must not read what they are); the format checks below skip them
 _H3_ONLY = (
     novel(h3.HELDOUT3_ONLY)
@@ -32,9 +33,10 @@ _H3_ONLY = (
     | novel(h6.HELDOUT6_ONLY)
     | novel(h7.HELDOUT7_ONLY)
     | novel(h8.HELDOUT8_ONLY)
+    | novel(h9.HELDOUT9_ONLY)
 )
 # the splits with about 40 % of their IDs, dates and cards in their own forms
-_LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+_LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
 
 
 def _ascii(s: str) -> str:
@@ -236,8 +238,9 @@ def test_resident_ids_have_valid_check_characters(split):
 def test_date_of_birth_agrees_with_resident_id(split):
     checked = 0
     for note in corpus(split):
-        # the 委托人's (consent), 监护人's (pediatric) or 代办人's (yb_filing) ID may come first there
-        if note["style"] in ("consent", "pediatric", "yb_filing"):
+        # the 委托人's (consent), 监护人's (pediatric) or 代办人's (yb_filing, sscard_replacement) ID may
+        # come first there
+        if note["style"] in ("consent", "pediatric", "yb_filing", "sscard_replacement"):
             continue
         ids = note["identifiers"]
         patient_rids = [
