@@ -1,7 +1,7 @@
 """直赔 latency: settlement event -> claim result on the insurer's topic, on the local broker.
 
-    python -m bench.claims_latency [--rate 500] [--seconds 20] [--backlog 10000] [--batch-size 200]
-                                   [--profile N] [--json]
+    python -m bench.claims_latency [--rate 500] [--seconds 20] [--backlog 10000] [--batch-size 500]
+                                   [--warmup 2000] [--workers 1] [--profile N] [--json]
 
 At the hospital counter the insurer's share must be known while the person waits (target: p99 under
 200 ms at 500 settlements/s). Runs on its own broker and state (``var/bench-claims``, ports
@@ -14,18 +14,29 @@ two messages, a paying one four.
 0. **profile** (``--profile N``, no broker) — the claims handler in this process over N settlements,
    with the time of each phase per settlement: contract check, state prefetch, the adapter, the
    engine, the result and audit records (encryption), the state commit.
+
+Before anything is measured, ``--warmup`` settlements (2,000) go through the claims processor and
+the passthrough: a fresh broker compiles its transactional paths during its first claims (its JIT
+took 0.2–0.35 ms of broker CPU per settlement in session 9's runs), which a running deployment does
+not pay per record. Batches hold ``--batch-size`` records, the processor's own default (500).
+
 1. **throughput** — a plain kafka-python passthrough (consume → produce, acks=all, commit per
    batch; ``bench.stream.passthrough``) over the published backlog, before and after the claims
    processor (the transactional runtime, contract check, enrolment and consent lookups, rule
    evaluation, state commit per batch, encryption, audit) over the same backlog, in this process:
    records per second between the first and last batch, and the ratio claims / passthrough (mean
-   of the two passthrough runs) — the capacity target is ≥ 0.25. Each of the three also reports the
-   CPU it took per record, in this process (all threads) and in the broker: on a machine shared
+   of the two passthrough runs) — the capacity target is ≥ 0.25. With ``--workers N`` the claims
+   processor runs as ``medshare run claims --workers N`` (N processes of one group sharing the
+   partitions) and the passthrough in as many processes (``bench.stream.passthrough_workers``), so
+   the ratio compares equal scale-out, as ``bench.stream`` does for the router (the two
+   passthroughs then both run after the claims). Each of the three also reports the CPU it took
+   per record, in the client (this process, all threads; with ``--workers``, the processes after
+   they settled in their group) and in the broker: on a machine shared
    with other work the rates swing with the load, the CPU per record much less. The broker's CPU
    is also split by thread: the JVM's JIT compilers, its garbage collector, and Kafka's own threads
    (a fresh broker compiles and collects during the bench; a warm one does neither per record).
 2. **latency** — settlements published at min(``--rate``, capacity / 3) per second for
-   ``--seconds`` while the processor (``python -m streams.claims``) runs; for each, the time from
+   ``--seconds`` while the processor (``medshare run claims --workers N``) runs; for each, the time from
    the platform's send to the arrival of its shenlife claim result (直赔 is a detail grant: every
    settlement has one; read_committed, the insurer's own credentials), p50/p99.
 """
@@ -44,7 +55,7 @@ from bench.stream import (
     _publish,
     _settlements,
     fresh_bench,
-    passthrough,
+    passthrough_workers,
     percentiles,
     processor_latencies,
     warmup_count,
@@ -74,12 +85,13 @@ def _consent_and_enrol(records: list[dict[str, Any]], cfg) -> int:
     return len(persons)
 
 
-def _cpu_s(pid: int | None = None) -> float | None:
-    """CPU seconds (user + system, all threads) of this process, or of process ``pid`` (None if gone)."""
+def _cpu_s(pid: int | None = None, children: bool = False) -> float | None:
+    """CPU seconds (user + system, all threads) of this process (``children``: of its waited-for
+    descendants instead), or of process ``pid`` (None if gone)."""
     if pid is None:
         import resource
 
-        r = resource.getrusage(resource.RUSAGE_SELF)
+        r = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
         return r.ru_utime + r.ru_stime
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -119,17 +131,18 @@ def _thread_cpu_s(pid: int | None) -> dict[str, float] | None:
     return out
 
 
-def with_cpu(cfg, records: int, fn) -> dict[str, Any]:
-    """``fn()``'s result plus the CPU it took per record: this process (the client, all its threads)
-    and the broker, in ms. On a shared machine CPU per record moves far less than records per second:
-    it says what each side costs, whoever else runs (start-up and the idle seconds before an
-    ``until_idle`` exit are included, so both are a little high)."""
+def with_cpu(cfg, records: int, fn, children: bool = False) -> dict[str, Any]:
+    """``fn()``'s result plus the CPU it took per record: this process (the client, all its threads;
+    ``children``: the processes ``fn`` started and waited for instead) and the broker, in ms. On a
+    shared machine CPU per record moves far less than records per second: it says what each side
+    costs, whoever else runs (start-up and the idle seconds before an ``until_idle`` exit are
+    included, so both are a little high)."""
     from medshare import broker
 
     pid = next(iter(broker.node_pids(cfg).values()), None)
-    c0, b0, t0 = _cpu_s(), _cpu_s(pid), _thread_cpu_s(pid)
+    c0, b0, t0 = _cpu_s(children=children), _cpu_s(pid), _thread_cpu_s(pid)
     out = fn()
-    c1, b1, t1 = _cpu_s(), _cpu_s(pid), _thread_cpu_s(pid)
+    c1, b1, t1 = _cpu_s(children=children), _cpu_s(pid), _thread_cpu_s(pid)
     out["cpu_ms_per_record"] = {"client": round((c1 - c0) / records * 1000, 3),
                                 "broker": round((b1 - b0) / records * 1000, 3) if b0 is not None and b1 is not None
                                 else None}
@@ -139,20 +152,64 @@ def with_cpu(cfg, records: int, fn) -> dict[str, Any]:
     return out
 
 
-def throughput(cfg, expected: int, batch_size: int) -> dict[str, Any]:
-    from streams.claims import build
-    from streams.runtime import Runner, RunOptions
+def throughput(cfg, expected: int, batch_size: int, workers: int = 1,
+               backlog: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The claims processor over a backlog: in this process (``workers`` 1: the backlog is already
+    published), or ``medshare run claims --workers N`` in one group (``backlog`` is published once
+    its processes have settled, as the router's bench does)."""
+    if workers == 1:
+        from streams.claims import build
+        from streams.runtime import Runner, RunOptions
 
-    runner = Runner(build(cfg), RunOptions(until_idle=True, idle_s=2.0, max_records=batch_size), cfg)
-    # the CPU of the run only: loading the contracts, products and agreements is start-up (≈2 s)
-    out = with_cpu(cfg, expected, lambda: {"counters": runner.run()})
-    c = out.pop("counters")
-    assert c.consumed >= expected, f"claims consumed {c.consumed} of {expected}"
-    secs = c.last_commit_at - c.first_batch_at
-    return {**out, "records": c.consumed, "claim_results": c.disclosed, "seconds": round(secs, 3),
-            "records_per_s": round(c.consumed / secs, 1), "messages_per_settlement": round(c.published / c.consumed, 2),
-            "withheld": {k.removeprefix("claims.withheld."): v for k, v in c.extra.items()
+        runner = Runner(build(cfg), RunOptions(until_idle=True, idle_s=2.0, max_records=batch_size), cfg)
+        # the CPU of the run only: loading the contracts, products and agreements is start-up (≈2 s)
+        out = with_cpu(cfg, expected, lambda: {"counters": runner.run()})
+        c = out.pop("counters")
+        consumed, disclosed, published, extra = c.consumed, c.disclosed, c.published, c.extra
+        first, last = c.first_batch_at, c.last_commit_at
+    else:
+        from bench.stream import group_run
+
+        settled: dict[str, Any] = {}
+
+        def at_settled(pid: int) -> None:
+            # the processes' CPU once started and settled: what the run adds after it is the work
+            # (and the idle seconds before they exit), not the start-up
+            settled["cpu"] = sum(filter(None, (_cpu_s(p) for p in _process_tree(pid))))
+
+        out = with_cpu(cfg, expected, lambda: {"statuses": group_run(cfg, "claims", workers, backlog or [],
+                                                                     batch_size, at_settled)},
+                       children=True)
+        st = out.pop("statuses")
+        out["cpu_ms_per_record"]["client"] = round(
+            (out["cpu_ms_per_record"]["client"] * expected / 1000 - settled.get("cpu", 0.0)) / expected * 1000, 3)
+        consumed, disclosed, published = (sum(s[k] for s in st) for k in ("consumed", "disclosed", "published"))
+        extra: dict[str, int] = {}
+        for s in st:
+            for k, v in s["extra"].items():
+                extra[k] = extra.get(k, 0) + v
+        first = min(s["first_batch_at"] for s in st if s["first_batch_at"])
+        last = max(s["last_commit_at"] for s in st)
+    assert consumed >= expected, f"claims consumed {consumed} of {expected}"
+    secs = last - first
+    return {**out, "records": consumed, "claim_results": disclosed, "seconds": round(secs, 3), "workers": workers,
+            "records_per_s": round(consumed / secs, 1), "messages_per_settlement": round(published / consumed, 2),
+            "withheld": {k.removeprefix("claims.withheld."): v for k, v in extra.items()
                          if k.startswith("claims.withheld.")}}
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux ``/proc/<pid>/task/<tid>/children``)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in Path(f"/proc/{p}/task/{tid}/children").read_text().split()]
+        except OSError:
+            continue
+    return out
 
 
 def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
@@ -250,10 +307,12 @@ def profile(records: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
                 "messages_out_per_settlement": round(produced / len(msgs), 2), "counters": dict(counters.extra)}
 
 
-def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int) -> dict[str, Any]:
+def latency(cfg, records: list[dict[str, Any]], rate: float, batch_size: int, workers: int = 1) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    lat = processor_latencies(cfg, "claims", [sys.executable, "-m", "streams.claims", "--batch-size", str(batch_size)],
-                              records, rate, insurer="shenlife", cwd=ROOT, env=env)
+    cmd = [str(Path(sys.executable).with_name("medshare")), "run", "claims", "--workers", str(workers),
+           "--batch-size", str(batch_size)]
+    lat = processor_latencies(cfg, "claims", cmd, records, rate, instances=workers, insurer="shenlife", cwd=ROOT,
+                              env=env)
     warm = warmup_count(records, rate)
     return {"rate_per_s": rate, "warm_up": warm, "sent": len(records) - warm, "received": len(lat),
             **percentiles(lat)}
@@ -264,7 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=float, default=500.0, help="settlements per second in the latency run")
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--backlog", type=int, default=10000, help="settlements for the throughput run")
-    ap.add_argument("--batch-size", type=int, default=200)
+    ap.add_argument("--batch-size", type=int, default=500, help="records per batch (the processor's default)")
+    ap.add_argument("--warmup", type=int, default=2000,
+                    help="settlements through the claims processor and the passthrough before measuring (0: none)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="claims processes in one group; the passthrough runs in as many (a fair ratio)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="only profile the handler without Kafka over N settlements")
@@ -293,36 +356,59 @@ def main(argv: list[str] | None = None) -> int:
     cfg, say = fresh_bench(args.json)
     acls.ensure_topics([acls.t.TopicSpec("lab.bench-passthrough.v1", cfg.partitions)], cfg)
     tune_gc()  # as `medshare run` does; the passthrough and the claims run in this process under it
+    n = args.workers
     try:
         most_live = int(args.rate * args.seconds)
-        say(f"generating {args.backlog + most_live} settlements ...")
-        records = _settlements(args.backlog + most_live, args.seed)
-        bulk = records[: args.backlog]
+        say(f"generating {args.warmup + args.backlog + most_live} settlements ...")
+        records = _settlements(args.warmup + args.backlog + most_live, args.seed)
+        warm, bulk = records[: args.warmup], records[args.warmup: args.warmup + args.backlog]
         persons = _consent_and_enrol(records, cfg)
-        say(f"{persons} persons enrolled in both products with claims consent; publishing {len(bulk)} ...")
-        _publish(bulk, cfg)
-        say("passthrough (kafka-python consume -> produce) ...")
-        pt1 = with_cpu(cfg, len(bulk), lambda: passthrough(cfg, len(bulk), "medshare-bench-passthrough-1"))
-        say("claims throughput ...")
-        tp = throughput(cfg, len(bulk), args.batch_size)
+        if warm:
+            # a fresh broker compiles its transactional paths during its first claims (the JIT: a
+            # quarter to a third of a core here, measured in session 9); a running one does not
+            say(f"{persons} persons enrolled in both products with claims consent; warm-up: {len(warm)} "
+                "settlements through the claims processor and the passthrough ...")
+            if n == 1:
+                _publish(warm, cfg)
+                throughput(cfg, len(warm), args.batch_size)
+            else:
+                throughput(cfg, len(warm), args.batch_size, n, backlog=warm)
+            for group in ("medshare-bench-passthrough-1", "medshare-bench-passthrough-2"):
+                passthrough_workers(cfg, len(warm), group, 1)  # one process: it reads exactly the warm-up
+        if n == 1:
+            say(f"publishing {len(bulk)} ...")
+            _publish(bulk, cfg)
+            say("passthrough (kafka-python consume -> produce) ...")
+            pt1 = with_cpu(cfg, len(bulk), lambda: passthrough_workers(cfg, len(bulk), "medshare-bench-passthrough-1", 1))
+            say("claims throughput ...")
+            tp = throughput(cfg, len(bulk), args.batch_size)
+        else:  # the claims processes settle in their group, then the backlog is published to them
+            say(f"claims throughput ({n} processes), publishing {len(bulk)} settlements to it ...")
+            tp = throughput(cfg, len(bulk), args.batch_size, n, backlog=bulk)
+            say(f"passthrough ({n} processes) over the same settlements ...")
+            pt1 = with_cpu(cfg, len(bulk), lambda: passthrough_workers(cfg, len(bulk), "medshare-bench-passthrough-1", n),
+                           children=True)
         say("passthrough again ...")
-        pt2 = with_cpu(cfg, len(bulk), lambda: passthrough(cfg, len(bulk), "medshare-bench-passthrough-2"))
+        pt2 = with_cpu(cfg, len(bulk), lambda: passthrough_workers(cfg, len(bulk), "medshare-bench-passthrough-2", n),
+                       children=n > 1)
         base = (pt1["records_per_s"] + pt2["records_per_s"]) / 2
         ratio = round(tp["records_per_s"] / base, 3)
         rate = round(min(args.rate, tp["records_per_s"] / 3), 1)
-        live = records[args.backlog: args.backlog + int(rate * args.seconds)]
+        live = records[args.warmup + args.backlog: args.warmup + args.backlog + int(rate * args.seconds)]
         say(f"latency at {rate:.0f}/s for {args.seconds:.0f}s ...")
-        lt = latency(cfg, live, rate, args.batch_size)
+        lt = latency(cfg, live, rate, args.batch_size, n)
     finally:
         broker.stop(cfg)
     result = {"passthrough": [{k: p[k] for k in ("records", "seconds", "records_per_s", "cpu_ms_per_record",
                                                  "broker_cpu_ms_per_record_by_thread") if k in p}
                               for p in (pt1, pt2)],
               "throughput": tp, "ratio_to_passthrough": ratio, "target_ratio": 0.25, "latency": lt,
-              "target_p99_ms": 200, "partitions": cfg.partitions, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
+              "target_p99_ms": 200, "partitions": cfg.partitions, "workers": n, "warmup": args.warmup,
+              "batch_size": args.batch_size, "broker": f"Kafka {cfg.kafka_version} (local, KRaft)"}
     if args.json:
         print(json.dumps(result, indent=2))
     else:
+        print(f"{n} process(es) each, batches of {args.batch_size}, after a warm-up of {args.warmup} settlements")
         print(f"passthrough:       {pt1['records_per_s']:>8.1f} and {pt2['records_per_s']:.1f} records/s "
               f"(kafka-python consume -> produce, before and after)")
         print(f"claims throughput: {tp['records_per_s']:>8.1f} settlements/s ({tp['records']} in {tp['seconds']}s, "

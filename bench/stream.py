@@ -210,13 +210,16 @@ def passthrough(cfg, expected: int, group: str, idle_s: float | None = None) -> 
     producer = mk.producer("pipeline", cfg=cfg, linger_ms=10, batch_size=262144,
                            max_in_flight_requests_per_connection=5)
     n, first, last = 0, None, None
+    started = time.perf_counter()
     deadline = time.monotonic() + 600
     try:
         while n < expected and time.monotonic() < deadline:
             polled = consumer.poll(timeout_ms=500)
             batch = [m for ms in polled.values() for m in ms]
             if not batch:
-                if idle_s is not None and last is not None and time.perf_counter() - last >= idle_s:
+                # one of several processes: done once idle after its records, or when none came at
+                # all (the others took every partition before it joined)
+                if idle_s is not None and time.perf_counter() - (last or started) >= (idle_s if last else 5 * idle_s):
                     break
                 continue
             first = first or time.perf_counter()
@@ -266,6 +269,36 @@ def passthrough_workers(cfg, expected: int, group: str, workers: int) -> dict[st
             "workers": workers}
 
 
+def group_run(cfg, processor: str, workers: int, backlog: list[dict[str, Any]], batch_size: int | None = None,
+              on_settled: Any = None) -> list[dict[str, Any]]:
+    """``medshare run PROCESSOR --workers N --until-idle`` over ``backlog``; each process's final status.
+
+    The processes first join their group and settle (all idle, partitions assigned), then ``backlog``
+    is published: otherwise the first process to join takes every partition and the run measures a
+    rebalance, not the processor. ``on_settled(pid)`` is called with the parent's pid once they
+    have settled (e.g. to read the processes' CPU before the measured part).
+    """
+    for path in (cfg.state_dir / "processors").glob(f"{processor}-*.json"):
+        path.unlink()
+    cmd = [_medshare(), "run", processor, "--until-idle", "--workers", str(workers), "--idle-seconds", "8"]
+    if batch_size:
+        cmd += ["--batch-size", str(batch_size)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        idle = [s for s in _statuses(cfg) if s["processor"] == processor and s["state"] == "idle"]
+        if len(idle) >= workers:
+            break
+        time.sleep(0.1)
+    if on_settled is not None:
+        on_settled(proc.pid)
+    _publish(backlog, cfg)
+    _, err = proc.communicate(timeout=900)
+    if proc.returncode:
+        raise RuntimeError(err[-2000:])
+    return [s for s in _statuses(cfg) if s["processor"] == processor]
+
+
 def router_throughput(cfg, expected: int, workers: int = 1, backlog: list[dict[str, Any]] | None = None
                       ) -> dict[str, float]:
     """The router over a backlog: in this process, or ``workers`` processes in one group.
@@ -281,22 +314,7 @@ def router_throughput(cfg, expected: int, workers: int = 1, backlog: list[dict[s
         c = Runner(build(cfg), RunOptions(until_idle=True, idle_s=2.0), cfg).run()
         consumed, disclosed, first, last = c.consumed, c.disclosed, c.first_batch_at, c.last_commit_at
     else:
-        for path in (cfg.state_dir / "processors").glob("router-*.json"):
-            path.unlink()
-        proc = subprocess.Popen([_medshare(), "run", "router", "--until-idle", "--workers", str(workers),
-                                 "--idle-seconds", "8"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, env=os.environ.copy())
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proc.poll() is None:
-            idle = [s for s in _statuses(cfg) if s["processor"] == "router" and s["state"] == "idle"]
-            if len(idle) >= workers:
-                break
-            time.sleep(0.1)
-        _publish(backlog or [], cfg)
-        _, err = proc.communicate(timeout=900)
-        if proc.returncode:
-            raise RuntimeError(err[-2000:])
-        st = [s for s in _statuses(cfg) if s["processor"] == "router"]
+        st = group_run(cfg, "router", workers, backlog or [])
         consumed, disclosed = sum(s["consumed"] for s in st), sum(s["disclosed"] for s in st)
         first = min(s["first_batch_at"] for s in st if s["first_batch_at"])
         last = max(s["last_commit_at"] for s in st)
