@@ -28,6 +28,16 @@ logging.getLogger("kafka.net.sasl.scram").setLevel(logging.ERROR)
 # "No partition metadata for topic" while a new consumer's first metadata arrives: noise
 logging.getLogger("kafka.coordinator.assignors.range").setLevel(logging.ERROR)
 
+
+def _not_metadata_backoff(record: logging.LogRecord) -> bool:
+    """kafka-python's "No node available for metadata refresh - backoff/retry" while a new client's
+    first connection is still in its TLS and SCRAM handshake (seen in the demo's mart release): it
+    retries by itself, and a broker that is really down still fails the call with an error."""
+    return not record.getMessage().startswith("No node available for metadata refresh")
+
+
+logging.getLogger("kafka.cluster").addFilter(_not_metadata_backoff)
+
 #: the principals every deployment has; insurers are added by onboarding as ``insurer-<code>``
 CORE_PRINCIPALS = ("admin", "pipeline", "platform", "compliance")
 
