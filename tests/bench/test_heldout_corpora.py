@@ -1,8 +1,8 @@
 """The later held-out splits of the independent de-identification corpus (bench/deid_eval/heldout3.py …
-heldout9.py): unit tests, one module for all seven.
+heldout10.py): unit tests, one module for all eight.
 
 If you develop or tune the de-identifier, do not read this file: it names the forms the held-out
-splits measure generalisation on (see bench/deid_eval/HELDOUT3.md … HELDOUT9.md). The checks that
+splits measure generalisation on (see bench/deid_eval/HELDOUT3.md … HELDOUT10.md). The checks that
 every split shares (offsets, overlaps, unannotated digit runs, every form at least 10 times, check
 characters of dev forms, pool disjointness of the context names and streets) are in
 test_independent_corpus.py, which runs them on these splits too.
@@ -40,9 +40,10 @@ from bench.deid_eval import heldout6 as h6
 from bench.deid_eval import heldout7 as h7
 from bench.deid_eval import heldout8 as h8
 from bench.deid_eval import heldout9 as h9
+from bench.deid_eval import heldout10 as h10
 from bench.deid_eval import independent as ind
 
-LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9")
+LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10")
 _ALL = ("dev", "heldout", "heldout2", *LATER)
 
 
@@ -243,6 +244,28 @@ _H9_PATTERNS = (
     r"t\.me/",
 )
 
+# strings only heldout10's forms, styles and decoys write
+_H10_MARKERS = (
+    "膏方", "代煎", "收膏", "名老中医", "安宁疗护", "舒缓疗护", "生前预嘱", "照护者", "直赔", "赔付比例", "免赔额",
+    "长三角", "异地门诊", "参保地人员编号", "高铁", "陪诊", "集合点", "工作群", "消息摘录", "钉钉群", "师兄", "NRIC",
+    "FIN", "POSB", "DBS", "Skype", "live:", "旺旺", "privaterelay", "Apple ID", "PPS", "ECOG", "号线", "童涵春",
+    "蔡同德", "胡庆余堂", "余天成", "徐重道", "亭子间", "灶披间", "客堂间", "三层阁", "前厢房", "前楼", "后楼",
+)  # fmt: skip
+_H10_PATTERNS = (
+    r"[0-9][０-９]|[０-９][0-9]",  # half- and fullwidth digits side by side
+    r"\d{4}\. \d{1,2}\. \d{1,2}",  # a date with a dot and a space after each part
+    r"@[\u4e00-\u9fff]{2,4} ",  # a work-group mention of a name
+    r"(?<![A-Z0-9])[STFG]\d{7}[A-Z](?![A-Z0-9])",  # a Singapore NRIC / FIN
+    r"(?<![0-9A-Z])\d{6,8}(A|B|Y[12]?)(?![A-Za-z0-9])",  # a record number with a letter suffix
+    r"弄\d+号?/\d+",  # building / room with a slash
+    r"(?<![A-Za-z0-9._])[A-Z][a-z]+[a-z0-9.]*@",  # a mailbox with its first letter capitalised
+    r"[\u4e00-\u9fff]老(查房|会诊|看过|审方|（名老)",  # 冒老
+    r"[\u4e00-\u9fff](导|博|师兄)(看过|，|查房)",  # 冒导, 冒博, 冒师兄
+    r"(?<!\d)81\d{14}(\d{3})?(?!\d)|81\d{2} \d{4} \d{4} \d{4}",  # a UnionPay card on the 81 range
+    r"\d{3}-\d{5,6}-\d(?!\d)",  # a Singapore bank account
+    r"[GD]\d{1,4}次",  # a train
+)
+
 _SPLITS: dict[str, _Split] = {
     "heldout3": _Split(
         h3, h3.HELDOUT3_ONLY, h3.HELDOUT3_DECOY_KINDS, "HELDOUT3.md",
@@ -406,6 +429,25 @@ _SPLITS: dict[str, _Split] = {
         },
         decoy_min=15,
     ),
+    "heldout10": _Split(
+        h10, h10.HELDOUT10_ONLY, h10.HELDOUT10_DECOY_KINDS, "HELDOUT10.md",
+        share=(0.27, 0.32), kind_share_min=0.2, own_labelled_min=0.8, min_style=30, neighbour="heldout9",
+        min_surnames=40, own_lists=("_H10_SURNAMES", "_H10_GIVEN_M", "_H10_GIVEN_F"), faker_free=True,
+        strict_pools=True,
+        places=lambda: _pool_places("heldout10"),
+        words=lambda: list(h10._H10_COMPOUND) + [s + g for s, g in h10._H10_WORD_LIKE],
+        markers=_H10_MARKERS, patterns=_H10_PATTERNS,
+        decoy_patterns={
+            "train_no": r"[GD]\d{1,4}",
+            "metro_line": r"\d{1,2}号线(\d号口)?",
+            "decoction_no": r"DJ20\d{6}-\d{4}",
+            "pps_score": r"PPS [1-6]0%",
+            "ecog_grade": r"ECOG (PS )?[1-4]",
+            "claim_ratio": r"(60|70|80|90|100)%",
+            "tcm_house_name": "|".join(h10._HOUSES),
+        },
+        decoy_min=40,
+    ),
 }  # fmt: skip
 
 
@@ -422,7 +464,8 @@ def _burned(split: str) -> set[tuple[str, str]]:
 # sha256 of the JSON Lines of 600 notes, seed 1, as main() writes them: dev … heldout2 recorded
 # before heldout3 existed (commit 32abc26), heldout3 before heldout4 (cf967c5), heldout4 before
 # heldout5 (523c26d), heldout5 before heldout6 (419bcf9), heldout6 before heldout7 (d0b730a), heldout7
-# before heldout8 (6b86f9c), heldout8 before heldout9 (45ebb5a). Adding
+# before heldout8 (6b86f9c), heldout8 before heldout9 (45ebb5a), heldout9 before heldout10 (the
+# hash HELDOUT9.md records; recomputed at 2aed6ee before heldout10 was added). Adding
 # a split, and the helpers that moved to heldout_common.py, must not change any earlier one.
 _HASHES = {
     "dev": "5b10a5630b64b0dd96b54873f4b10256edbd6a39cbab48a5d5ae8cfb09c8d59d",
@@ -434,6 +477,7 @@ _HASHES = {
     "heldout6": "6d301e2a6781484e9521179285ba92dbb8ca30d2e96105f101e0b2b1f9c4e7d2",
     "heldout7": "5cf7020c0e91b604e2f18edbfcace37d2222d64616f45fef9f35773d387e6cf3",
     "heldout8": "6ef20a410a8a8b48bfffbadd94a70d2c7a9e6dc68f3a80bf5dde953df0469dab",
+    "heldout9": "200e4cada8e7f85d51ce0068b8bc769b56d0b2543dc3306c6e04047e5d03ac34",
 }
 
 
@@ -457,9 +501,9 @@ def test_split_is_generated_but_not_among_the_iterated_splits(split):
     assert ind.ALL_SPLITS == (*ind.SPLITS, *LATER)
     assert ind._HOOKS[split] is _SPLITS[split].module
     with pytest.raises(ValueError):
-        ind.generate(1, 1, "heldout10")
+        ind.generate(1, 1, "heldout99")
     with pytest.raises(SystemExit):
-        ind.main(["--split", "heldout10", "--n", "1", "--out", "-"])
+        ind.main(["--split", "heldout99", "--n", "1", "--out", "-"])
 
 
 @pytest.mark.parametrize("split", LATER)
@@ -2394,3 +2438,243 @@ def test_h9_md_records_the_sha256_of_the_600_note_file():
     doc = (Path(h9.__file__).parent / "HELDOUT9.md").read_text(encoding="utf-8")
     m = re.search(r"sha256 of that file as first committed: `([0-9a-f]{64})`", doc)
     assert m and m[1] == jsonl_sha256("heldout9")
+
+
+# ==============================================================================================
+# heldout10: its own forms, checked one by one
+# ==============================================================================================
+
+_H10_RID_FORMS = ("plain18", "x_checkdigit", "fullwidth", "spaced_groups", "dashed", "mixed_width")
+
+
+def _h10_ascii(s: str) -> str:
+    """Fullwidth digits and letters back to ASCII."""
+    return "".join(chr(ord(ch) - 0xFEE0) if "\uff10" <= ch <= "\uff5a" else ch for ch in s)
+
+
+def _h10_one_cut(v: str) -> bool:
+    """True when the digits and letters of ``v`` are fullwidth on one side of a single cut and ASCII
+    on the other, with both sides non-empty."""
+    kinds = [
+        "F" if "\uff10" <= ch <= "\uff5a" else "A"
+        for ch in v
+        if ch.isalnum() and (ch.isascii() or "\uff10" <= ch <= "\uff5a")
+    ]
+    runs = "".join(k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k)
+    return runs in ("AF", "FA")
+
+
+def _h10_patient_rid(note: dict) -> str | None:
+    """The note's first 18-character resident ID in a form that writes all of it (consents left out:
+    their first ID may be the 委托人's)."""
+    if note["style"] == "consent":
+        return None
+    for e in note["identifiers"]:
+        if e["kind"] == "resident_id" and e["form"] in _H10_RID_FORMS:
+            v = re.sub(r"[\s\-]", "", _h10_ascii(e["value"]))
+            return v if len(v) == 18 else None
+    return None
+
+
+def _h10_birth(note: dict) -> date | None:
+    rid = _h10_patient_rid(note)
+    if rid is not None:
+        return date(int(rid[6:10]), int(rid[10:12]), int(rid[12:14]))
+    return None
+
+
+def _h10_names() -> tuple[set[str], set[str], set[str]]:
+    p = ind._pools("heldout10")
+    given = set(p.given_m + p.given_f)
+    surnames = set(p.surnames) | set(p.rare) | set(p.compound)
+    return {s + g for s in surnames for g in given} | {s + g for s, g in p.word_like}, given, surnames
+
+
+def test_h10_every_name_uses_the_split_pools():
+    names, given, surnames = _h10_names()
+    p = ind._pools("heldout10")
+    word_sur = {s for s, _g in p.word_like}
+    for e in (e for n in corpus("heldout10") for e in n["identifiers"] if e["kind"] == "person_name"):
+        v, form = e["value"], e["form"]
+        if form in ("patient_with_context", "patient_no_context", "relative", "nurse", "doctor", "in_list"):
+            assert v[0] in p.surnames and v[1:] in given, e
+        elif form in ("at_mention", "rare_surname", "compound_surname", "word_like_name"):
+            assert v in names, e
+        elif form in ("surname_title", "surname_lao", "surname_campus"):
+            assert v in surnames | word_sur, e
+        else:
+            raise AssertionError(f"unexpected form {form}")
+
+
+def test_h10_new_person_name_forms_sit_in_their_context():
+    by = by_form("heldout10")
+    for e in by[("person_name", "at_mention")]:
+        text = e["note"]["text"]
+        assert text[e["start"] - 1] == "@" and text[e["end"] : e["end"] + 1] in (" ", "，"), e
+    for e in by[("person_name", "surname_lao")]:
+        text = e["note"]["text"]
+        assert text[e["end"]] == "老" and text[e["end"] + 1 : e["end"] + 2] != "师", e
+        assert text[e["start"] - 1 : e["start"]] not in ("老", "小", "阿"), e
+    for e in by[("person_name", "surname_campus")]:
+        assert e["note"]["text"][e["end"] :].startswith(("导", "博", "师兄")), e
+    # 冒老 is never followed by 师 anywhere (that would be dev's 老师 title)
+    for n in corpus("heldout10"):
+        for e in n["identifiers"]:
+            if e["form"] == "surname_title":
+                assert not n["text"][e["end"] :].startswith("老") or n["text"][e["end"] :].startswith(
+                    "老师"
+                ), e
+
+
+def test_h10_new_resident_id_forms():
+    by = by_form("heldout10")
+    tables = {"ST": "JZIHGFEDCBA", "FG": "XWUTRQPNMLK"}
+    for e in by[("resident_id", "sg_nric")]:
+        m = re.fullmatch(r"([STFG])(\d{7})([A-Z])", e["value"])
+        assert m, e
+        total = sum(int(x) * w for x, w in zip(m[2], (2, 7, 6, 5, 4, 3, 2), strict=True))
+        total += 4 if m[1] in "TG" else 0
+        table = tables["ST"] if m[1] in "ST" else tables["FG"]
+        assert table[total % 11] == m[3], e
+        assert re.search(r"新加坡|NRIC|FIN", e["note"]["text"][max(0, e["start"] - 20) : e["start"]]), e
+    agree = 0
+    for e in by[("resident_id", "mixed_width")]:
+        v = _h10_ascii(e["value"])
+        assert _gb11643_ok(v) and _h10_one_cut(e["value"]), e
+        birth = _h10_birth(e["note"])
+        if birth is not None:
+            assert v[6:14] == birth.strftime("%Y%m%d"), e
+            agree += 1
+    assert agree >= 30
+
+
+def test_h10_new_phone_forms():
+    by = by_form("heldout10")
+    for e in by[("phone", "sg_mobile_local")]:
+        assert re.fullmatch(r"[89]\d{3}[ -]?\d{4}", e["value"]), e
+    for e in by[("phone", "mixed_width")]:
+        assert re.fullmatch(r"1[3-9]\d{9}", _h10_ascii(e["value"])) and _h10_one_cut(e["value"]), e
+
+
+def test_h10_new_card_and_record_forms():
+    by = by_form("heldout10")
+    areas = {code for _prov, code in h10._YRD_AREAS}
+    assert all(code[:2] in ("32", "33", "34") for code in areas)
+    for e in by[("card_number", "yrd_psn_no")]:
+        assert re.fullmatch(r"3[234]\d{18}", e["value"]) and e["value"][:6] in areas, e
+        if e["labelled"]:
+            assert e["note"]["text"][: e["start"]].endswith(
+                ("参保地人员编号：", "医保人员编号（外省）：", "异地人员编号 ")
+            ), e
+    for e in by[("card_number", "mixed_width")]:
+        assert re.fullmatch(r"[1-9]\d{8}|[A-Z]\d{8}", _h10_ascii(e["value"])) and _h10_one_cut(e["value"]), e
+    for e in by[("hospital_record_no", "letter_suffix")]:
+        assert re.fullmatch(r"[1-9]\d{5,7}(A|B|Y[12]?)", e["value"]), e
+    for e in by[("hospital_record_no", "mixed_width")]:
+        assert re.fullmatch(r"[1-9]\d{5,7}", _h10_ascii(e["value"])) and _h10_one_cut(e["value"]), e
+
+
+def test_h10_new_date_of_birth_forms_are_the_patients_real_dates():
+    by = by_form("heldout10")
+    agree = 0
+    for e in by[("date_of_birth", "dot_space")]:
+        m = re.fullmatch(r"(\d{4})\. (\d{1,2})\. (\d{1,2})\.?", e["value"])
+        assert m, e
+        d = date(int(m[1]), int(m[2]), int(m[3]))
+        birth = _h10_birth(e["note"])
+        if birth is not None:
+            assert d == birth, e
+            agree += 1
+    for e in by[("date_of_birth", "mixed_width")]:
+        v = _h10_ascii(e["value"])
+        assert _h10_one_cut(e["value"]), e
+        m = re.fullmatch(
+            r"(\d{4})-(\d{2})-(\d{2})|(\d{4})(\d{2})(\d{2})|(\d{4})年(\d{1,2})月(\d{1,2})日|(\d{4})\.(\d{2})\.(\d{2})",
+            v,
+        )
+        assert m, e
+        y, mo, dd = [g for g in m.groups() if g is not None]
+        d = date(int(y), int(mo), int(dd))
+        birth = _h10_birth(e["note"])
+        if birth is not None:
+            assert d == birth, e
+            agree += 1
+    assert agree >= 30
+
+
+def test_h10_new_bank_email_contact_address_forms():
+    by = by_form("heldout10")
+    for e in by[("bank_card", "unionpay_81")]:
+        digits = e["value"].replace(" ", "")
+        assert re.fullmatch(r"81\d{14}(\d{3})?", digits) and luhn_ok(digits), e
+        assert e["value"] == digits or all(len(x) == 4 for x in e["value"].split(" ")[:-1]), e
+    for e in by[("bank_card", "sg_bank_account")]:
+        assert re.fullmatch(r"0\d{2}-\d{6}-\d|[1-9]\d{2}-\d{5}-\d", e["value"]), e
+        assert e["note"]["text"][: e["start"]].endswith(("DBS Account No. ", "POSB Account No. ")), e
+    for e in by[("email", "autocap_first")]:
+        assert re.fullmatch(
+            r"[A-Z][a-z]+(\.[a-z]+|[a-z]*\d{2,4})@(163|126|qq|sina|foxmail|139)\.com", e["value"]
+        ), e
+    for e in by[("email", "apple_relay")]:
+        assert re.fullmatch(r"[a-z0-9]{10}@privaterelay\.appleid\.com", e["value"]), e
+    for e in by[("other_contact", "wangwang_id")]:
+        assert re.fullmatch(r"tb_?[1-9]\d{7,8}|[a-z]+(19[6-9]\d|200[0-4])", e["value"]), e
+    for e in by[("other_contact", "skype_id")]:
+        assert re.fullmatch(r"live:(\.cid\.[0-9a-f]{16}|[a-z]+\d{2}|[a-z]+\.[a-z]+)", e["value"]), e
+    roads = {r: d for d, rs in ind._STREETS["heldout10"].items() for r in rs}
+    estates = {v: d for d, v in ind._NEW_VILLAGES["heldout10"]}
+    road, estate = "(" + "|".join(roads) + ")", "(" + "|".join(estates) + ")"
+    parts = "(" + "|".join(h10._LILONG_PARTS) + ")"
+    for e in by[("address", "slash_room")]:
+        v = e["value"]
+        m = re.fullmatch(rf"(\S*?){road}\d+弄\d+号?/\d+室?", v)
+        m2 = re.fullmatch(rf"(\S*?){estate}\d+号?/\d+室?", v)
+        assert m or m2, e
+        if m:
+            assert m[1] in ("", roads[m[2]], "上海市" + roads[m[2]]), e
+        else:
+            assert m2[1] in ("", estates[m2[2]]), e
+    for e in by[("address", "lilong_room_part")]:
+        m = re.fullmatch(rf"(\S*?)(顺昌路|昌化路|常德路)\d+弄\d+号{parts}", e["value"])
+        assert m and m[1] in ("", roads[m[2]], "上海市" + roads[m[2]]), e
+
+
+def test_h10_helpers():
+    # published examples of the NRIC / FIN check letter
+    assert h10.nric_check("S", "1234567") == "D"
+    assert h10.nric_check("T", "1234567") == "J"
+    assert h10.nric_check("F", "1234567") == "N"
+    assert h10.nric_check("G", "1234567") == "X"
+
+    class _Ctx:
+        def __init__(self, seed):
+            self.rng = random.Random(seed)
+
+        def chance(self, p):
+            return self.rng.random() < p
+
+    for seed in range(60):
+        for s in ("310104195603071234", "13812345678", "1956-03-07", "1956年3月7日", "A12345678"):
+            v = h10.mixed_width(_Ctx(seed), s)
+            assert _h10_ascii(v) == s and _h10_one_cut(v), (s, v)
+
+
+def test_h10_pharmacy_houses_are_always_decoys():
+    houses = "|".join(h10._HOUSES)
+    seen = 0
+    for n in corpus("heldout10"):
+        for m in re.finditer(houses, n["text"]):
+            assert any(
+                d["start"] <= m.start() and m.end() <= d["end"] and d["kind"] == "tcm_house_name"
+                for d in n["decoys"]
+            ), (n["note_id"], m.group())
+            seen += 1
+        for e in n["identifiers"]:
+            assert not re.search(houses, e["value"]), e
+    assert seen >= 40
+
+
+def test_h10_md_records_the_sha256_of_the_600_note_file():
+    doc = (Path(h10.__file__).parent / "HELDOUT10.md").read_text(encoding="utf-8")
+    m = re.search(r"sha256 of that file as first committed: `([0-9a-f]{64})`", doc)
+    assert m and m[1] == jsonl_sha256("heldout10")
