@@ -1,7 +1,9 @@
 """What the learned model (privacy/deid/crf.py) costs, and a check that a faster version changes nothing.
 
-``dump --out F`` redacts every note of the independent splits (dev, heldout3, heldout7, heldout8;
-600 notes, seed 1) and writes, per note, the redacted text and the model's own hits, as JSON;
+``dump --out F`` redacts every note of the independent splits (dev and the eight burned heldout
+splits; 600 notes, seed 1; plus 300 simulator notes with the person's identifiers known and 300
+notes of ``generate.py``) and writes, per note, the redacted text, the spans and the model's own
+hits, as JSON;
 ``compare A B`` says where two dumps differ (exit 1 if anywhere). Run both dumps with the same
 ``PYTHONHASHSEED`` (e.g. 0): the model's hits on one heldout7 note (a compound-surname name the
 rules also find) depend on the hash seed with or without a change; the redacted texts do not. ``speed --old FILE`` alternates
@@ -25,7 +27,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-SPLITS = ("dev", "heldout3", "heldout7", "heldout8")
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+#: the two other sets ``python -m bench.deid_eval`` redacts (simulator notes with the person's identifiers known)
+EXTRA = ("simulator", "bench")
 
 
 def _notes(split: str, n: int = 600) -> list[str]:
@@ -52,12 +56,22 @@ def dump(out: Path) -> None:
 
     model.find = find  # type: ignore[method-assign]
     result: dict[str, list[dict[str, Any]]] = {}
+
+    def row(text: str, known: Any = None) -> dict[str, Any]:
+        found.clear()
+        red = deid.redact(text, known=known)
+        return {"text": red.text, "spans": [[s.start, s.end, s.entity_type] for s in red.spans],
+                "model": list(found)}
+
     for split in SPLITS:
-        rows = []
-        for text in _notes(split):
-            found.clear()
-            rows.append({"text": deid.redact(text).text, "model": list(found)})
-        result[split] = rows
+        result[split] = [row(text) for text in _notes(split)]
+    from bench.deid_eval.run import bench_notes, simulator_notes
+    from privacy.deid.known import KnownIdentifiers
+
+    key = bytes(32)  # the memory's digests need a key; its value changes nothing found
+    result["simulator"] = [row(note["text"], KnownIdentifiers.build(key, **person))
+                           for note, person in simulator_notes(300, 1) or []]
+    result["bench"] = [row(note["text"]) for note in bench_notes(300, 1)]
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     print(f"{out}: {sum(len(v) for v in result.values())} notes")
 
@@ -66,13 +80,13 @@ def compare(a: Path, b: Path) -> int:
     old = json.loads(a.read_text(encoding="utf-8"))
     new = json.loads(b.read_text(encoding="utf-8"))
     differ = 0
-    for split in SPLITS:
+    for split in (*SPLITS, *EXTRA):
         for i, (x, y) in enumerate(zip(old[split], new[split], strict=True)):
             if x != y:
                 differ += 1
                 if differ <= 5:
                     print(f"{split} note {i}: differs\n  old {x}\n  new {y}")
-    print(f"{differ} notes differ of {sum(len(old[s]) for s in SPLITS)}")
+    print(f"{differ} notes differ of {sum(len(old[s]) for s in (*SPLITS, *EXTRA))}")
     return 1 if differ else 0
 
 
