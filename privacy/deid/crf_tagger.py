@@ -37,6 +37,7 @@ _SURNAME_FLAGS = "_CR"
 _PAD = "\x02\x02"
 _END = "\x03\x03"
 _UNICODE = 0x110000
+_BMP = 0x10000
 
 
 def _cqdb(data: bytes, offset: int) -> dict[int, str]:
@@ -89,7 +90,7 @@ class FastTagger:
     """
 
     def __init__(self, path: Path | str) -> None:
-        from privacy.deid.crf import _lexicons, _surname_flags
+        from privacy.deid.crf import _lexicons
 
         labels, state, trans = read_model(path)
         self.labels = labels
@@ -98,8 +99,6 @@ class FastTagger:
         chars = sorted({c for a in state for c in _template_value(a)[1] if _template_value(a)[0] in _CHAR_TEMPLATES})
         width = self._width = len(chars) + 1  # the last id: a character no template knows
         cid = {c: i for i, c in enumerate(chars)}
-        self._cp2id = np.full(_UNICODE, width - 1, dtype=np.int32)
-        self._cp2id[[ord(c) for c in chars]] = np.arange(len(chars), dtype=np.int32)
         uni = {name: {} for name, _ in _UNIGRAMS}
         pairs: dict[str, dict[int, list[tuple[int, float]]]] = {"bl": {}, "br": {}}
         k3: dict[int, list[tuple[int, float]]] = {}
@@ -123,15 +122,18 @@ class FastTagger:
         # one table: the five character templates (width rows each), the two pair templates (their
         # known pairs, then a row of zeros), the class trigrams, the surname flags
         blocks: list[tuple[int, dict[int, list[tuple[int, float]]]]] = [(width, uni[name]) for name, _ in _UNIGRAMS]
-        self._pair_rows = {}
-        offset = 5 * width
-        for name in ("bl", "br"):
-            keys = sorted(pairs[name])
-            rows = np.full(width * width, offset + len(keys), dtype=np.int32)
-            rows[keys] = offset + np.arange(len(keys), dtype=np.int32)
-            self._pair_rows[name] = rows
-            blocks.append((len(keys) + 1, {i: pairs[name][key] for i, key in enumerate(keys)}))
-            offset += len(keys) + 1
+        # the known pairs of bl, then of br (keyed width² higher), in one sorted array: row
+        # _pair_first + i is pair i's, the row after the last is zeros (a pair the model does not know)
+        bl, br = sorted(pairs["bl"]), sorted(pairs["br"])
+        if 2 * width * width >= 1 << 31:
+            raise ValueError(f"{path}: {width} characters are too many for the tagger's pair keys")
+        self._pair_keys = np.array([*bl, *(k + width * width for k in br)], dtype=np.int32)
+        self._pair_first = offset = 5 * width
+        self._pair_none = offset + len(self._pair_keys)
+        rows_of_pairs = {i: pairs["bl"][k] for i, k in enumerate(bl)}
+        rows_of_pairs.update({len(bl) + i: pairs["br"][k] for i, k in enumerate(br)})
+        blocks.append((len(self._pair_keys) + 1, rows_of_pairs))
+        offset += len(self._pair_keys) + 1
         self._k_offset = offset
         blocks.append((len(_CLASSES) ** 3, k3))
         self._s_offset = offset + len(_CLASSES) ** 3
@@ -145,15 +147,19 @@ class FastTagger:
             offset += size
         self._uni_offsets = np.arange(5, dtype=np.intp)[:, None] * width
         self._shifts = np.array([d for _, d in _UNIGRAMS], dtype=np.intp)[:, None]
-        self._cls = np.full(_UNICODE, _CLASSES.index("P"), dtype=np.intp)
-        for lo, hi in ((0x4E00, 0xA000), (0x3400, 0x4DC0)):
-            self._cls[lo:hi] = _CLASSES.index("H")
-        for members, letter in (("0123456789", "D"), ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "U"),
-                                ("abcdefghijklmnopqrstuvwxyz", "L"), ("\n", "N"), (" \t\u3000", "S")):
-            self._cls[[ord(c) for c in members]] = _CLASSES.index(letter)
-        self._sur = np.zeros(_UNICODE, dtype=np.intp)
-        for ch, flag in _surname_flags().items():
-            self._sur[ord(ch)] = _SURNAME_FLAGS.index(flag)
+        self._id_bits = width.bit_length()
+        code = _code_table(chars, self._id_bits)
+        self._code = code
+        self._last = len(code) - 1
+        # the padding characters of features() (two \x02 before the note, two \x03 after) are of
+        # classes B and E there, whatever the same characters are inside a note
+        ids = (1 << self._id_bits) - 1
+        self._pad_before = int(code[ord("\x02")] & ids | _CLASSES.index("B") << self._id_bits)
+        self._pad_after = int(code[ord("\x03")] & ids | _CLASSES.index("E") << self._id_bits)
+        #: the k template's key from the classes of (the item, one left, one right): left, item, right
+        self._k_weights = np.array([9, 81, 1], dtype=np.int64)
+        #: the s template's key from the flags of (item, -1, +1, -2, +2): -2, -1, item, +1
+        self._s_weights = np.array([3, 9, 1, 27, 0], dtype=np.int64)
         names = sorted(other)
         row_of = {attr: i for i, attr in enumerate(names)}
         self._other = np.array([other[a] for a in names]).reshape(len(names), n)
@@ -173,25 +179,33 @@ class FastTagger:
         :func:`~privacy.deid.crf.features` writes, in the same order, so the same doubles."""
         spans = [(a, b) for a, b in spans if b > a]
         cps = np.frombuffer((_PAD + text + _END).encode("utf-32-le"), dtype=np.uint32)
-        lengths = [b - a for a, b in spans]
-        firsts = np.cumsum([0, *lengths[:-1]])
+        bounds = np.array(spans, dtype=np.intp)
+        lengths = bounds[:, 1] - bounds[:, 0]
+        ends = lengths.cumsum()
+        firsts = ends - lengths
         # the item's position in the padded note: its window's start plus its place in the window
-        p = np.arange(firsts[-1] + lengths[-1]) + np.repeat(np.array([a + 2 for a, _ in spans]) - firsts, lengths)
+        p = np.arange(ends[-1]) + np.repeat(bounds[:, 0] + 2 - firsts, lengths)
         at = p + self._shifts  # rows: the item, one left, one right, two left, two right
-        chars = self._cp2id.take(cps).take(at)
+        if self._last < _UNICODE - 1:
+            cps = np.minimum(cps, self._last)
+        code = self._code.take(cps)
+        code[:2] = self._pad_before
+        code[-2:] = self._pad_after
+        code = code.take(at)
+        bits = self._id_bits
+        chars = code & ((1 << bits) - 1)
         c0, left, right = chars[0], chars[1], chars[2]
         width = self._width
-        cls = self._cls.take(cps)
-        cls[:2] = 7  # B
-        cls[-2:] = 8  # E
-        three = cls.take(at[1:3])
-        sur = self._sur.take(cps).take(at)
+        keys = self._pair_keys
+        pair = np.concatenate((left * width + c0, c0 * width + right + width * width))
+        found = np.searchsorted(keys, pair)
+        np.minimum(found, len(keys) - 1, out=found)
+        pair = np.where(keys.take(found) == pair, found + self._pair_first, self._pair_none)
         rows = np.concatenate((
             chars + self._uni_offsets,
-            self._pair_rows["bl"].take(left * width + c0)[None],
-            self._pair_rows["br"].take(c0 * width + right)[None],
-            (three[0] * 81 + cls.take(p) * 9 + three[1] + self._k_offset)[None],
-            (sur[3] * 27 + sur[1] * 9 + sur[0] * 3 + sur[2] + self._s_offset)[None],
+            pair.reshape(2, -1),
+            (self._k_weights @ ((code[:3] >> bits) & 15) + self._k_offset)[None],
+            (self._s_weights @ (code >> (bits + 4)) + self._s_offset)[None],
         ))
         g = self._weights.take(rows, axis=0)
         # crfsuite's order: c, l1, r1, l2, r2, bl, br, k, s, one addition at a time
@@ -291,6 +305,31 @@ def runs(labels: Sequence[str], tagged: Sequence[int], at: Sequence[int]) -> lis
 
 
 _CHAR_TEMPLATES = frozenset(("c", "l1", "r1", "l2", "r2", "bl", "br"))
+
+
+def _code_table(chars: list[str], bits: int) -> np.ndarray:
+    """Per code point one int32: the character's id among ``chars`` (``len(chars)`` for none), its
+    class (:func:`~privacy.deid.crf.char_classes`) above ``bits``, its surname flag above that. The
+    Basic Multilingual Plane only (256 KB; the CJK part of it stays in cache): a character beyond it
+    reads as U+FFFF, which is none of the model's characters, of class P and no surname."""
+    from privacy.deid.crf import _surname_flags
+
+    flags = _surname_flags()
+    size = _BMP if all(ord(c) < _BMP - 1 for c in (*chars, *flags)) else _UNICODE
+    if bits + 6 > 31:
+        raise ValueError(f"{len(chars)} characters do not fit the tagger's code table")
+    code = np.full(size, len(chars), dtype=np.int64)
+    code[[ord(c) for c in chars]] = np.arange(len(chars))
+    cls = np.full(size, _CLASSES.index("P"), dtype=np.int64)
+    for lo, hi in ((0x4E00, 0xA000), (0x3400, 0x4DC0)):
+        cls[lo:hi] = _CLASSES.index("H")
+    for members, letter in (("0123456789", "D"), ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "U"),
+                            ("abcdefghijklmnopqrstuvwxyz", "L"), ("\n", "N"), (" \t\u3000", "S")):
+        cls[[ord(c) for c in members]] = _CLASSES.index(letter)
+    sur = np.zeros(size, dtype=np.int64)
+    for ch, flag in flags.items():
+        sur[ord(ch)] = _SURNAME_FLAGS.index(flag)
+    return (code | cls << bits | sur << (bits + 4)).astype(np.int32)
 
 
 def _template_value(attr: str) -> tuple[str, str]:
