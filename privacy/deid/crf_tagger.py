@@ -365,8 +365,10 @@ def viterbi(states: list[list[float]], trans: list[list[float]],  # noqa: C901 -
     zero = (0, 0, 0, 0, 0)
     p0, p1, p2, p3, p4 = states[0]
     backs = []
+    lead = _LEAD if shaped else float("inf")
     for e0, e1, e2, e3, e4 in states[1:]:
-        if shaped and p0 - max(p1, p2, p3, p4) > _LEAD:
+        q = p0 - lead  # O leads each other label by more than _LEAD (no rounding reaches it: _bounded)
+        if q > p1 and q > p2 and q > p3 and q > p4:
             c0 = p0 + t00 + e0
             c1 = p0 + t01 + e1
             c3 = p0 + t03 + e3
