@@ -14,6 +14,10 @@ the shipped module with another copy of it (``FILE``, e.g. the version before a 
     PYTHONHASHSEED=0 python -m bench.deid_eval.crf_speed dump --out /tmp/new.json
     python -m bench.deid_eval.crf_speed compare /tmp/old.json /tmp/new.json
     python -m bench.deid_eval.crf_speed speed --old /tmp/crf_old.py
+    python -m bench.deid_eval.crf_speed interleave --old /tmp/crf_old.py --split dev --rounds 3
+
+``interleave`` runs the old module, the new one, the rules alone and stock Presidio in one process,
+taking turns every 20 notes: on a loaded shared machine the load falls on all four alike.
 """
 
 from __future__ import annotations
@@ -125,6 +129,61 @@ def speed(old_path: Path, rounds: int = 3) -> None:
         print(f"{name:5s} best {max(rates):.0f}  median {sorted(rates)[len(rates) // 2]:.0f}")
 
 
+def interleave(old_path: Path, split: str = "dev", rounds: int = 3, chunk: int = 20, stock_notes: int = 200) -> None:
+    """The old module, the new one, the rules alone and stock Presidio on the same notes in one
+    process, taking turns every ``chunk`` notes (the order rotating), so that a shared machine's load
+    falls on all of them alike; stock Presidio and the two models on the first ``stock_notes`` notes.
+    Prints, per round, notes per CPU-second of each and the ratios to stock on the same notes."""
+    from bench.deid_eval.stock import stock_redact
+    from privacy.deid import crf
+    from privacy.deid.engine import Deidentifier
+
+    notes = _notes(split)
+    other = _load(old_path)
+    old = Deidentifier(crf_model=other.CrfModel(crf.MODEL_PATH))
+    new = Deidentifier(crf_model=crf.CrfModel(crf.MODEL_PATH))
+    rules = Deidentifier(crf_model=None)
+    runs: dict[str, Any] = {"old": lambda t: old.redact(t).text, "new": lambda t: new.redact(t).text,
+                            "rules": lambda t: rules.redact(t).text}
+    if stock_notes:
+        runs["stock"] = stock_redact()
+    for run in runs.values():
+        for text in notes[:20]:
+            run(text)
+    table: dict[str, list[float]] = {}
+    for r in range(rounds):
+        cpu: dict[str, float] = dict.fromkeys(("old", "new", "rules", "stock", "old@stock", "new@stock"), 0.0)
+        load = os.getloadavg()[0]
+        for c, at in enumerate(range(0, len(notes), chunk)):
+            part = notes[at : at + chunk]
+            names = list(runs)
+            names = names[c % len(names):] + names[: c % len(names)]
+            for name in names:
+                if name == "stock" and at >= stock_notes:
+                    continue
+                started = time.process_time()
+                for text in part:
+                    runs[name](text)
+                spent = time.process_time() - started
+                cpu[name] += spent
+                if at < stock_notes and name in ("old", "new"):
+                    cpu[name + "@stock"] += spent
+        n_stock = min(stock_notes, len(notes))
+        rates = {name: len(notes) / cpu[name] for name in ("old", "new", "rules")}
+        if stock_notes:
+            rates["stock"] = n_stock / cpu["stock"]
+            rates["old@stock"] = n_stock / cpu["old@stock"]
+            rates["new@stock"] = n_stock / cpu["new@stock"]
+            rates["old/stock"] = rates["old@stock"] / rates["stock"]
+            rates["new/stock"] = rates["new@stock"] / rates["stock"]
+        rates["new/old"] = rates["new"] / rates["old"]
+        for key, value in rates.items():
+            table.setdefault(key, []).append(value)
+        print(f"round {r + 1} (load {load:.2f}): " + ", ".join(f"{k} {v:.1f}" for k, v in rates.items()), flush=True)
+    print("median: " + ", ".join(f"{k} {sorted(v)[len(v) // 2]:.1f}" for k, v in table.items()))
+    print("range:  " + ", ".join(f"{k} {min(v):.1f}-{max(v):.1f}" for k, v in table.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -136,11 +195,19 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("speed")
     p.add_argument("--old", type=Path, required=True)
     p.add_argument("--rounds", type=int, default=3)
+    p = sub.add_parser("interleave")
+    p.add_argument("--old", type=Path, required=True)
+    p.add_argument("--split", default="dev", choices=SPLITS)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--chunk", type=int, default=20)
+    p.add_argument("--stock-notes", type=int, default=200)
     args = parser.parse_args(argv)
     if args.cmd == "dump":
         dump(args.out)
     elif args.cmd == "compare":
         return compare(args.a, args.b)
+    elif args.cmd == "interleave":
+        interleave(args.old, args.split, args.rounds, args.chunk, args.stock_notes)
     else:
         speed(args.old, args.rounds)
     return 0

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
+from itertools import accumulate, chain
 from pathlib import Path
 
 import numpy as np
@@ -179,12 +180,10 @@ class FastTagger:
         :func:`~privacy.deid.crf.features` writes, in the same order, so the same doubles."""
         spans = [(a, b) for a, b in spans if b > a]
         cps = np.frombuffer((_PAD + text + _END).encode("utf-32-le"), dtype=np.uint32)
-        bounds = np.array(spans, dtype=np.intp)
-        lengths = bounds[:, 1] - bounds[:, 0]
-        ends = lengths.cumsum()
-        firsts = ends - lengths
-        # the item's position in the padded note: its window's start plus its place in the window
-        p = np.arange(ends[-1]) + np.repeat(bounds[:, 0] + 2 - firsts, lengths)
+        # the items' positions in the padded note, window after window (made in C from the ranges)
+        lengths = [b - a for a, b in spans]
+        firsts = [0, *accumulate(lengths)]
+        p = np.fromiter(chain.from_iterable(range(a + 2, b + 2) for a, b in spans), dtype=np.intp, count=firsts.pop())
         at = p + self._shifts  # rows: the item, one left, one right, two left, two right
         if self._last < _UNICODE - 1:
             cps = np.minimum(cps, self._last)
@@ -215,7 +214,7 @@ class FastTagger:
         # gap on the first item of a window that does not continue the last one (crf._gaps_and_marks)
         if self._gap is not None:
             ends = [-1, *(b for _, b in spans[:-1])]
-            gaps = [k for k, (a, _), end in zip(firsts.tolist(), spans, ends, strict=True) if a != end]
+            gaps = [k for k, (a, _), end in zip(firsts, spans, ends, strict=True) if a != end]
             e[gaps] += self._gap
         # then the lexicon marks, in the order lexicon_marks lists them at each character
         pos, ids = self._marks(text)
