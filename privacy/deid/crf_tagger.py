@@ -179,7 +179,8 @@ class FastTagger:
         (windows, sorted and apart): what crfsuite sums for the attributes
         :func:`~privacy.deid.crf.features` writes, in the same order, so the same doubles."""
         spans = [(a, b) for a, b in spans if b > a]
-        cps = np.frombuffer((_PAD + text + _END).encode("utf-32-le"), dtype=np.uint32)
+        # (a lone surrogate, which crfsuite could not even be given, reads as a character it does not know)
+        cps = np.frombuffer((_PAD + text + _END).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         # the items' positions in the padded note, window after window (made in C from the ranges)
         lengths = [b - a for a, b in spans]
         firsts = [0, *accumulate(lengths)]

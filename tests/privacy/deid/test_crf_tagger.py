@@ -80,6 +80,15 @@ def test_the_fast_tagger_gives_crfsuites_labels_on_character_soup(model: crf.Crf
     assert tagged > 50, "the soup should hold some names and addresses for the comparison to mean something"
 
 
+def test_a_lone_surrogate_reads_as_a_character_the_model_does_not_know(model: crf.CrfModel) -> None:
+    fast = model._fast
+    assert fast is not None
+    text = "患者张伟\ud800，家住长宁区水城路77弄26号"
+    spans = [(0, len(text))]
+    assert fast.tag(text, spans) == fast.tag(text.replace("\ud800", "\ufffe"), spans)
+    assert _reference(model, text.replace("\ud800", "\ufffe"), spans) == fast.tag(text, spans)
+
+
 def test_the_model_file_is_read_as_crfsuite_reads_it(model: crf.CrfModel, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Against crfsuite's own dump of the file (six decimals; pycrfsuite's parser of it breaks on
     attributes holding a line break, so the lines are read here, and those are skipped)."""
