@@ -67,8 +67,10 @@ _VNET_LABELS = (
     "家庭网短号 短号 短号码 手机短号 内部短号"
 ).split()
 _VNET = re.compile(rf"(?:{alternation(_VNET_LABELS)})[ ]?[:=]?[ ]{{0,3}}(?P<v>[0-9]{{3,6}})(?![0-9A-Za-z])")
-#: 电话 with five or six digits after it: too short for a landline (8) or a mobile (11)
-_SHORT_AFTER_PHONE = re.compile(r"(?:联系电话|电话)[ ]?[:=]?[ ]{0,2}(?P<v>[2-8][0-9]{4,5})(?![0-9A-Za-z\-.])")
+#: 电话 with four to six digits after it: too short for a landline (8) or a mobile (11)
+_SHORT_AFTER_PHONE = re.compile(
+    r"(?:联系电话|电话)[ ]?[:=]?[ ]{0,2}(?P<v>[2-8][0-9]{3,5})(?![0-9A-Za-z\-.年月日次号分秒个人元岁])"
+)
 _RELATIONS = (
     "丈夫 妻子 爱人 儿子 女儿 母亲 父亲 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 外甥女 "
     "祖父 祖母 外公 外婆 爷爷 奶奶 叔叔 阿姨 舅舅 姑姑 配偶 朋友 同事 子 女 夫 妻 母 父"
@@ -114,16 +116,21 @@ _STAFF = (
 ).split()
 _JOB_NO = r"(?:工号[ ]?)?[A-Z]?[0-9]{3,6}"
 #: a job number glued before the name (操作员：0457王芳) or after it in brackets (王芳[0457], 王芳(工号0457))
-_STAFF_FIELD = re.compile(
-    rf"(?:{alternation(_STAFF)})[ ]?[:=][ ]?(?:(?P<no>[A-Z]?[0-9]{{3,6}})(?P<n1>[{_HAN}]{{2,4}})(?![{_HAN}])"
-    rf"|(?P<n2>[{_HAN}]{{2,4}})(?P<br>[\[(](?P<no2>{_JOB_NO})[\])]))"
+_STAFF_VALUE = re.compile(
+    rf"(?P<no>[A-Z]?[0-9]{{3,6}})(?P<n1>[{_HAN}]{{2,4}})(?![{_HAN}])"
+    rf"|(?P<n2>[{_HAN}]{{2,4}})(?P<br>[\[(](?P<no2>{_JOB_NO})[\])])"
 )
 #: a staff field holding a whole word-like name and nothing else (住院医师：勇敢⏎, Attending: 美好  …);
 #: not the bare 记录 / 审核 / 复核 / 核对 / 调配 / 发药, whose value is as often what was done (记录：稳定)
-_STAFF_PERSON = [w for w in _STAFF if w not in ("记录", "审核", "复核", "核对", "调配", "发药")]
-_STAFF_WORD = re.compile(
-    rf"(?:{alternation(_STAFF_PERSON)})[ ]?[:=][ ]?(?P<n>[{_HAN}]{{2,3}})(?=\n|$|[ ]{{2}}|\t|[(](?:{alternation(_RELATIONS)})\))"
+_STAFF_PERSON = [w for w in _STAFF if w not in ("记录", "审核", "复核", "核对", "调配", "发药")] + (
+    # and the fields of a till slip, a settlement or a consent that name the person served
+    "顾客 会员 参保人 患者 病人 就诊人 户名 联系人 委托人 受种者".split()
 )
+_WORD_VALUE = re.compile(rf"(?P<n>[{_HAN}]{{2,3}})(?=\n|$|[ ]{{2}}|\t|[(](?:{alternation(_RELATIONS)})\))")
+#: both kinds of field, found by one scan of their labels (the value is read at the label's end)
+_STAFF_SET = frozenset(_STAFF)
+_PERSON_SET = frozenset(_STAFF_PERSON)
+_FIELD_LABEL = re.compile(rf"(?P<l>{alternation(sorted(_STAFF_SET | _PERSON_SET))})[ ]?[:=][ ]?")
 #: field values that are not names (a decision, a blank, a role, a place)
 _NOT_NAMES = frozenset(
     "本人 患者 病人 家属 不详 未知 同上 暂无 没有 拒填 拒绝 未填 待定 其他 自己 本院 我院 外院 医生 医师 护士 主任 "
@@ -133,26 +140,32 @@ _NOT_NAMES = frozenset(
     "稳定 平稳 好转 缓解 加重 恶化 良好 一般 尚可 较差 危重 无殊 同前 如前 出院 转科 死亡 阴性 阳性".split()
 )
 _TITLE_ENDS = tuple("医生 医师 主任 护士 老师 大夫 药师 技师 先生 女士 小姐 阿姨 师傅 教授 主治 护师".split())
-_NOT_NAME_CHARS = frozenset("患病者儿童例名客属本其该此为系的了在是和与及或无未已不请见同一二三四五六七八九十号床科室院部区")
+_NOT_NAME_CHARS = frozenset("患病者儿童例名客属本其该此为系的了在是和与及或无未已不请见同号床科室院部区男性")
 #: a name run together with sex and age (王芳女52岁, 1. 王芳男 7岁), at a field's or a line's start
-_GLUED = re.compile(rf"(?:^|(?<=[:\n\t]|[ ]))(?P<n>[{_HAN}]{{2,4}}?)[男女][ ]?[0-9]{{1,3}}[ ]?岁", re.MULTILINE)
+#: (found from the sex and age, then the name read backwards: a scan from every character cost 5x)
+_SEX_AGE = re.compile(r"[男女][ ]?[0-9]{1,3}[ ]?岁")
+_GLUED_BEFORE = re.compile(rf"(?:^|[:\n\t ])(?P<n>[{_HAN}]{{2,4}})$")
 #: a small child called by the surname (one or two characters) and 宝宝 / 小宝 / 囡囡
-_BABY = re.compile(
-    rf"(?:^|(?<=[:\n]|[ ]))(?P<s>[{_HAN}]{{1,2}}?)(?:宝宝|小宝|囡囡)(?=[(（]|[ ,，。、;；男女]|哭|$)", re.MULTILINE
-)
+_BABY_TITLE = re.compile(r"(?:宝宝|小宝|囡囡)(?=[(（]|[ ,，。、;；男女]|哭|$)")
+_BABY_BEFORE = re.compile(rf"(?:^|[:\n ])(?P<s>[{_HAN}]{{1,2}})$")
 _NOT_SURNAMES = frozenset("小大胎新该此本其你我他她男女乖好的了是和与及二三老小宝囡爱心亲阿")
 #: contacts that follow a relative's name (侄子王芳 短号…, 女儿在美国，王芳 手机…)
 _CONTACT_AFTER = (
     "集团短号 单位短号 亲情号 短号 手机 电话 日本手机 韩国手机 韩国电话 日本电话 美国手机 Telegram TG 微信 WhatsApp "
     "LINE Line 汇款 邮箱 QQ"
 ).split()
-_RELATIVE_NAMED = re.compile(
+#: (found from the contact after it, then the relative and the name read backwards)
+_CONTACT_AT = re.compile(rf"[ ]{{1,2}}(?:{alternation(_CONTACT_AFTER)}|[+0-9])")
+_RELATIVE_BEFORE = re.compile(
     rf"(?:{alternation([r for r in _RELATIONS if len(r) >= 2])}|犬主|猫主|宠物主人|动物主人)"
-    rf"(?:在[{_HAN}]{{1,6}}[,，][ ]?|[ ]?)(?P<n>[{_HAN}]{{2,4}}?)[ ]{{1,2}}"
-    rf"(?=(?:{alternation(_CONTACT_AFTER)})|[+0-9])"
+    rf"(?:在[{_HAN}]{{1,6}}[,，][ ]?|[ ]?)(?P<n>[{_HAN}]{{2,4}})$"
+)
+#: a relative named between 家属 and the role in brackets (家属王芳（女儿）陪护): a name even when a word
+_FAMILY_BEFORE_ROLE = re.compile(
+    rf"家属[ ]?(?P<n>[{_HAN}]{{2,3}})(?=[(（](?:{alternation(_RELATIONS)})[)）])"
 )
 _NOT_IN_NAME = re.compile(
-    r"电话|手机|联系|号码|短号|微信|邮箱|在|的|是|和|已|现|也|均|患者|本人|签字|陪|护|诉|知情|同意|来电|告知|表示|要求|回|去|来"
+    r"电话|手机|联系|号码|短号|微信|邮箱|在|的|是|和|已|现|也|患者|本人|签字|陪|护|诉|知情|同意|来电|告知|表示|要求|回|去|来"
 )
 
 # --- look-alikes -----------------------------------------------------------------------------
@@ -169,15 +182,13 @@ _ROUTING_SET = ["SWIFT", "SWIFT Code", "SWIFT code", "SWIFT/BIC", "BIC", "BIC Co
                 "ABA Routing", "Routing No", "Routing No.", "Routing Number", "RTN", "汇款路线号", "路由号",
                 "银行路由号", "SWIFT代码", "SWIFT码", "银行代码", "银行识别码"]
 _LOOKALIKE = re.compile(
-    rf"(?<![A-Za-z])(?P<l>{alternation(_POS_LABELS + _ROUTING_SET + ['场所码编号', '场所码', '场所编码', '场所编号', 'ecToken', 'EcToken', 'ectoken', '电子凭证令牌'])})"
+    rf"(?P<l>{alternation(_POS_LABELS + _ROUTING_SET + ['场所码编号', '场所码', '场所编码', '场所编号', 'ecToken', 'EcToken', 'ectoken', '电子凭证令牌'])})"
     r"[ ]?[:=]?[ ]{0,3}(?P<v>[0-9A-Za-z][0-9A-Za-z\-]{2,63})(?![0-9A-Za-z])"
 )
 _SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _PET = re.compile(rf"(?:犬名|狗名|猫名|宠物名|养犬|养狗|养猫|宠物犬|宠物猫|爱犬|爱猫)[ ]?[:=]?[ ]?[\"“‘「'](?P<v>[{_HAN}]{{1,4}})[\"”’」']")
-_TOWN_FACILITY = re.compile(
-    rf"(?<![{_HAN}])(?P<v>[{_HAN}]{{2,3}}(?:镇|乡|街道))[{_HAN}]{{0,6}}?"
-    r"(?:采样点|社区卫生服务中心|卫生服务中心|卫生院|卫生室|受理服务中心|社区事务受理|派出所|接种点|接种门诊)"
-)
+_FACILITY = re.compile(r"采样点|卫生服务中心|卫生院|卫生室|受理服务中心|社区事务受理|派出所|接种点|接种门诊")
+_TOWN_BEFORE = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{2,3}}(?:镇|乡|街道)[{_HAN}]{{0,6}}?(?:社区)?$")
 
 
 def _aba_valid(digits: str) -> bool:
@@ -253,16 +264,31 @@ class PaperworkRecognizer(Recognizer):
         if ":" in text:
             self._staff(doc, hits)
         if "岁" in text:
-            for m in _GLUED.finditer(text):
+            for a in _SEX_AGE.finditer(text):
+                m = _GLUED_BEFORE.search(text, max(0, a.start() - 5), a.start())
+                if m is None or (m.start() == max(0, a.start() - 5) and m.start() > 0 and m.group()[0] not in ":\n\t "):
+                    continue  # (the window's start is no boundary: a longer run of characters)
                 name = m.group("n")
                 if name not in _NOT_NAMES and _NOT_NAME_CHARS.isdisjoint(name):
                     hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
         if "宝" in text or "囡" in text:
-            for m in _BABY.finditer(text):
+            for a in _BABY_TITLE.finditer(text):
+                m = _BABY_BEFORE.search(text, max(0, a.start() - 3), a.start())
+                if m is None or (m.start() == max(0, a.start() - 3) and m.start() > 0 and m.group()[0] not in ":\n "):
+                    continue
                 surname = m.group("s")
                 if _NOT_SURNAMES.isdisjoint(surname):
                     hits.append(self.hit(*m.span("s"), entity=PERSON, score=0.8, labelled=True))
-        for m in _RELATIVE_NAMED.finditer(text):
+        if "家属" in text:
+            for m in _FAMILY_BEFORE_ROLE.finditer(text):
+                if m.group("n") not in _NOT_NAMES and _NOT_NAME_CHARS.isdisjoint(m.group("n")):
+                    hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
+        for a in _CONTACT_AT.finditer(text):
+            if a.start() == 0 or not "\u4e00" <= text[a.start() - 1] <= "\u9fff":
+                continue
+            m = _RELATIVE_BEFORE.search(text, max(0, a.start() - 16), a.start())
+            if m is None:
+                continue
             name = m.group("n")
             if name not in _NOT_NAMES and _NOT_IN_NAME.search(name) is None:
                 hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
@@ -270,18 +296,22 @@ class PaperworkRecognizer(Recognizer):
 
     def _staff(self, doc: Doc, hits: list[Hit]) -> None:
         text = doc.text
-        for m in _STAFF_FIELD.finditer(text):
-            span = m.span("n1") if m.group("n1") is not None else m.span("n2")
-            name = text[span[0] : span[1]]
-            if name in _NOT_NAMES or not _NOT_NAME_CHARS.isdisjoint(name):
-                continue
-            hits.append(self.hit(*span, entity=PERSON, score=0.85, labelled=True))
-            doc.decoys.append(m.span("no") if m.group("no") is not None else m.span("no2"))  # the staff member's job number
-        for m in _STAFF_WORD.finditer(text):
-            name = m.group("n")
-            if name in _NOT_NAMES or not _NOT_NAME_CHARS.isdisjoint(name) or name.endswith(_TITLE_ENDS):
-                continue  # (淦医生: a surname and a title, the name recogniser's)
-            hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
+        for f in _FIELD_LABEL.finditer(text):
+            label, pos = f.group("l"), f.end()
+            m = _STAFF_VALUE.match(text, pos) if label in _STAFF_SET else None
+            if m is not None:
+                span = m.span("n1") if m.group("n1") is not None else m.span("n2")
+                name = text[span[0] : span[1]]
+                if name not in _NOT_NAMES and _NOT_NAME_CHARS.isdisjoint(name):
+                    hits.append(self.hit(*span, entity=PERSON, score=0.85, labelled=True))
+                    doc.decoys.append(m.span("no") if m.group("no") is not None else m.span("no2"))  # the job number
+                    continue
+            m = _WORD_VALUE.match(text, pos) if label in _PERSON_SET else None
+            if m is not None:
+                name = m.group("n")
+                if name in _NOT_NAMES or not _NOT_NAME_CHARS.isdisjoint(name) or name.endswith(_TITLE_ENDS):
+                    continue  # (淦医生: a surname and a title, the name recogniser's)
+                hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
 
     @staticmethod
     def _lookalikes(doc: Doc) -> None:
@@ -290,6 +320,8 @@ class PaperworkRecognizer(Recognizer):
         decoys = doc.decoys
         for m in _LOOKALIKE.finditer(text):
             label, value = m.group("l"), m.group("v")
+            if m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha() and label.isascii():
+                continue  # an ASCII label inside a word
             if label in _ROUTING_SET:
                 if not (_SWIFT.fullmatch(value) or (len(value) == 9 and value.isdigit() and _aba_valid(value))):
                     continue  # not a bank's code: a SWIFT / BIC or a valid ABA number only
@@ -298,4 +330,7 @@ class PaperworkRecognizer(Recognizer):
             for m in _PET.finditer(text):
                 decoys.append(m.span("v"))
         if "镇" in text or "乡" in text or "街道" in text:
-            decoys += [m.span() for m in _TOWN_FACILITY.finditer(text)]
+            for m in _FACILITY.finditer(text):
+                town = _TOWN_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                if town is not None:
+                    decoys.append((town.start(), m.end()))
