@@ -66,10 +66,10 @@ _VNET_LABELS = (
     "集团短号 集团V网短号 V网短号 v网短号 虚拟网短号 亲情号 亲情号码 亲情短号 亲情网短号 单位短号 家庭短号 "
     "家庭网短号 短号 短号码 手机短号 内部短号"
 ).split()
-_VNET = re.compile(rf"(?:{alternation(_VNET_LABELS)})[ ]?[:=]?[ ]{{0,3}}(?P<v>[0-9]{{3,6}})(?![0-9A-Za-z])")
+_VNET = re.compile(r"[ ]?[:=]?[ ]{0,3}(?P<v>[0-9]{3,6})(?![0-9A-Za-z])")
 #: 电话 with four to six digits after it: too short for a landline (8) or a mobile (11)
 _SHORT_AFTER_PHONE = re.compile(
-    r"(?:联系电话|电话)[ ]?[:=]?[ ]{0,2}(?P<v>[2-8][0-9]{3,5})(?![0-9A-Za-z\-.年月日次号分秒个人元岁])"
+    r"[ ]?[:=]?[ ]{0,2}(?P<v>[2-8][0-9]{3,5})(?![0-9A-Za-z\-.年月日次号分秒个人元岁])"
 )
 _RELATIONS = (
     "丈夫 妻子 爱人 儿子 女儿 母亲 父亲 孙子 孙女 外孙 外孙女 儿媳 女婿 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 外甥女 "
@@ -84,16 +84,18 @@ _HOME_BED = re.compile(
     r"(?:[0-9](?<![0-9A-Za-z].)[0-9]{1,3}家床[0-9]{3,5}(?:-[0-9]{2,5})?|(?<![0-9A-Za-z])家床(?:号[ ]?[:=]?[ ]?)?[0-9]{2,4}-?[0-9]{2,5})"
     r"(?![0-9A-Za-z])"
 )
+_BED_LABELS = "家庭病床号 家庭病床编号 家床号 家床编号 建床号".split()
 _HOME_BED_LABELLED = re.compile(
-    r"(?:家庭病床号|家庭病床编号|家床号|家床编号|建床号)[ ]?[:=]?[ ]{0,3}(?P<v>[0-9A-Za-z]{0,4}家?床?[0-9A-Za-z\-]{3,14})"
+    r"[ ]?[:=]?[ ]{0,3}(?P<v>[0-9A-Za-z]{0,4}家?床?[0-9A-Za-z\-]{3,14})"
 )
+_RECORD_LABELS = "住院号 病案号 门诊号 病历号 住院病案号".split()
 _RECORD_SPACED = re.compile(
-    r"(?:住院号|病案号|门诊号|病历号|住院病案号)[ ]?[:=]?[ ]{0,3}(?P<v>[0-9]{1,4}[ ][0-9]{2,7})(?![0-9])"
+    r"[ ]?[:=]?[ ]{0,3}(?P<v>[0-9]{1,4}[ ][0-9]{2,7})(?![0-9])"
 )
 
 # --- dates of birth with a stray space --------------------------------------------------------
 _DOB_STRAY = re.compile(
-    rf"(?:{alternation(sorted(set(DOB_LABELS)))})[ ]?[:=]?[ ]{{0,2}}"
+    r"[ ]?[:=]?[ ]{0,2}"
     r"(?P<d>[0-9](?:[ ]?[0-9]){3}[ ]?[-/.][ ]?[0-9](?:[ ]?[0-9])?[ ]?[-/.][ ]?[0-9](?:[ ]?[0-9])?)(?![0-9])"
 )
 _DATE_PARTS = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
@@ -130,7 +132,8 @@ _WORD_VALUE = re.compile(rf"(?P<n>[{_HAN}]{{2,3}})(?=\n|$|[ ]{{2}}|\t|[(](?:{alt
 #: both kinds of field, found by one scan of their labels (the value is read at the label's end)
 _STAFF_SET = frozenset(_STAFF)
 _PERSON_SET = frozenset(_STAFF_PERSON)
-_FIELD_LABEL = re.compile(rf"(?P<l>{alternation(sorted(_STAFF_SET | _PERSON_SET))})[ ]?[:=][ ]?")
+_FIELD_LABELS = sorted(_STAFF_SET | _PERSON_SET)
+_FIELD_SEP = re.compile(r"[ ]?[:=][ ]?")
 #: field values that are not names (a decision, a blank, a role, a place)
 _NOT_NAMES = frozenset(
     "本人 患者 病人 家属 不详 未知 同上 暂无 没有 拒填 拒绝 未填 待定 其他 自己 本院 我院 外院 医生 医师 护士 主任 "
@@ -181,10 +184,7 @@ _ROUTING_LABELS = (
 _ROUTING_SET = ["SWIFT", "SWIFT Code", "SWIFT code", "SWIFT/BIC", "BIC", "BIC Code", "ABA", "ABA No", "ABA No.",
                 "ABA Routing", "Routing No", "Routing No.", "Routing Number", "RTN", "汇款路线号", "路由号",
                 "银行路由号", "SWIFT代码", "SWIFT码", "银行代码", "银行识别码"]
-_LOOKALIKE = re.compile(
-    rf"(?P<l>{alternation(_POS_LABELS + _ROUTING_SET + ['场所码编号', '场所码', '场所编码', '场所编号', 'ecToken', 'EcToken', 'ectoken', '电子凭证令牌'])})"
-    r"[ ]?[:=]?[ ]{0,3}(?P<v>[0-9A-Za-z][0-9A-Za-z\-]{2,63})(?![0-9A-Za-z])"
-)
+_LOOKALIKE = re.compile(r"[ ]?[:=]?[ ]{0,3}(?P<v>[0-9A-Za-z][0-9A-Za-z\-]{2,63})(?![0-9A-Za-z])")
 _SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _PET = re.compile(rf"(?:犬名|狗名|猫名|宠物名|养犬|养狗|养猫|宠物犬|宠物猫|爱犬|爱猫)[ ]?[:=]?[ ]?[\"“‘「'](?P<v>[{_HAN}]{{1,4}})[\"”’」']")
 _FACILITY = re.compile(r"采样点|卫生服务中心|卫生院|卫生室|受理服务中心|社区事务受理|派出所|接种点|接种门诊")
@@ -217,6 +217,30 @@ def _kr_date(value: str) -> bool:
     return _real_date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
 
 
+#: every label this module reads a value after, and what the value is; one scan of the note finds
+#: them all (a scan per kind cost ~2 us a note each), then the value is read at the label's end
+_LOOKALIKE_LABELS = _POS_LABELS + _ROUTING_SET + ["场所码编号", "场所码", "场所编码", "场所编号", "ecToken", "EcToken",
+                                                  "ectoken", "电子凭证令牌"]
+_LABEL_KIND: dict[str, str] = {
+    **dict.fromkeys(_FIELD_LABELS, "field"),
+    **dict.fromkeys(sorted(set(DOB_LABELS)), "dob"),
+    **dict.fromkeys(_RECORD_LABELS, "record"),
+    **dict.fromkeys(_BED_LABELS, "bed"),
+    **dict.fromkeys(("联系电话", "电话"), "phone"),
+    **dict.fromkeys(_VNET_LABELS, "vnet"),
+    **dict.fromkeys(_LOOKALIKE_LABELS, "lookalike"),
+}
+_LABEL_SCAN = re.compile(alternation(sorted(_LABEL_KIND)))
+_VALUES = {
+    "vnet": _VNET,
+    "phone": _SHORT_AFTER_PHONE,
+    "bed": _HOME_BED_LABELLED,
+    "record": _RECORD_SPACED,
+    "dob": _DOB_STRAY,
+    "lookalike": _LOOKALIKE,
+}
+
+
 class PaperworkRecognizer(Recognizer):
     """Identifiers and look-alikes laid out by registers, slips and forms (see the module docstring)."""
 
@@ -226,33 +250,22 @@ class PaperworkRecognizer(Recognizer):
     def find(self, doc: Doc) -> list[Hit]:
         text = doc.text
         hits: list[Hit] = []
+        self._labelled(doc, hits)
         self._lookalikes(doc)
-        if "号" in text:
-            for m in _VNET.finditer(text):
-                hits.append(self.hit(*m.span("v"), entity=PHONE, score=0.85, labelled=True))
-        if "电话" in text:
-            for m in _SHORT_AFTER_PHONE.finditer(text):
-                hits.append(self.hit(*m.span("v"), entity=PHONE, score=0.8, labelled=True))
+        self._shapes(text, hits)
+        self._names(text, hits)
+        return hits
+
+    def _shapes(self, text: str, hits: list[Hit]) -> None:
+        """Numbers and handles known by their shape and what stands near them."""
         if "(" in text:
             for m in _SHORT_AFTER_RELATION.finditer(text):
                 hits.append(self.hit(*m.span("v"), entity=PHONE, score=0.75))
-        if "床" in text:
-            for m in _HOME_BED_LABELLED.finditer(text):
-                if sum(ch.isdigit() for ch in m.group("v")) >= 3:
-                    hits.append(self.hit(*m.span("v"), entity=HOSPITAL_RECORD_NO, score=0.85, labelled=True))
-            if "家床" in text:
-                for m in _HOME_BED.finditer(text):
-                    if sum(ch.isdigit() for ch in m.group()) >= 6:
-                        hits.append(self.hit(m, entity=HOSPITAL_RECORD_NO, score=0.8, labelled=True))
-        if "号" in text:
-            for m in _RECORD_SPACED.finditer(text):
-                if sum(ch.isdigit() for ch in m.group("v")) >= 5:
-                    hits.append(self.hit(*m.span("v"), entity=HOSPITAL_RECORD_NO, score=0.85, labelled=True))
-        for m in _DOB_STRAY.finditer(text):
-            value = m.group("d")
-            if " " in value and _dob_digits(value):
-                hits.append(self.hit(*m.span("d"), entity=DATE_OF_BIRTH, score=0.85, labelled=True))
-        if "-" in text or _KOREA.search(text) is not None:
+        if "家床" in text:
+            for m in _HOME_BED.finditer(text):
+                if sum(ch.isdigit() for ch in m.group()) >= 6:
+                    hits.append(self.hit(m, entity=HOSPITAL_RECORD_NO, score=0.8, labelled=True))
+        if "韩" in text or "登录证" in text or "외" in text or "Korea" in text or "KOREA" in text:
             for m in _KR_NO.finditer(text):
                 line_start = text.rfind("\n", 0, m.start()) + 1
                 if _KOREA.search(text, line_start, m.start()) is not None and _kr_date(m.group()):
@@ -261,24 +274,30 @@ class PaperworkRecognizer(Recognizer):
             hits += [self.hit(m, entity=CONTACT_ID, score=0.85, labelled=True) for m in _TME.finditer(text)]
         if "TG" in text or "tg" in text or "Tg" in text or "电报" in text:
             hits += [self.hit(*m.span("v"), entity=CONTACT_ID, score=0.85, labelled=True) for m in _TG.finditer(text)]
-        if ":" in text:
-            self._staff(doc, hits)
+
+    def _names(self, text: str, hits: list[Hit]) -> None:
+        """Names glued to sex and age, before 宝宝, before a relative's role or a contact."""
         if "岁" in text:
             for a in _SEX_AGE.finditer(text):
+                # (a boundary or the note's start must open the window: a longer run is no name)
                 m = _GLUED_BEFORE.search(text, max(0, a.start() - 5), a.start())
-                if m is None or (m.start() == max(0, a.start() - 5) and m.start() > 0 and m.group()[0] not in ":\n\t "):
-                    continue  # (the window's start is no boundary: a longer run of characters)
+                if m is None:
+                    continue
                 name = m.group("n")
                 if name not in _NOT_NAMES and _NOT_NAME_CHARS.isdisjoint(name):
                     hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
         if "宝" in text or "囡" in text:
             for a in _BABY_TITLE.finditer(text):
                 m = _BABY_BEFORE.search(text, max(0, a.start() - 3), a.start())
-                if m is None or (m.start() == max(0, a.start() - 3) and m.start() > 0 and m.group()[0] not in ":\n "):
+                if m is None:
                     continue
                 surname = m.group("s")
                 if _NOT_SURNAMES.isdisjoint(surname):
                     hits.append(self.hit(*m.span("s"), entity=PERSON, score=0.8, labelled=True))
+        self._relatives(text, hits)
+
+    def _relatives(self, text: str, hits: list[Hit]) -> None:
+        """A relative named before the role in brackets (家属王芳（女儿）) or before a contact."""
         if "家属" in text:
             for m in _FAMILY_BEFORE_ROLE.finditer(text):
                 if m.group("n") not in _NOT_NAMES and _NOT_NAME_CHARS.isdisjoint(m.group("n")):
@@ -292,40 +311,73 @@ class PaperworkRecognizer(Recognizer):
             name = m.group("n")
             if name not in _NOT_NAMES and _NOT_IN_NAME.search(name) is None:
                 hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
-        return hits
 
-    def _staff(self, doc: Doc, hits: list[Hit]) -> None:
+    def _labelled(self, doc: Doc, hits: list[Hit]) -> None:
+        """Values after the labels of :data:`_LABEL_KIND`, read at each label's end."""
         text = doc.text
-        for f in _FIELD_LABEL.finditer(text):
-            label, pos = f.group("l"), f.end()
-            m = _STAFF_VALUE.match(text, pos) if label in _STAFF_SET else None
-            if m is not None:
-                span = m.span("n1") if m.group("n1") is not None else m.span("n2")
-                name = text[span[0] : span[1]]
-                if name not in _NOT_NAMES and _NOT_NAME_CHARS.isdisjoint(name):
-                    hits.append(self.hit(*span, entity=PERSON, score=0.85, labelled=True))
-                    doc.decoys.append(m.span("no") if m.group("no") is not None else m.span("no2"))  # the job number
+        for f in _LABEL_SCAN.finditer(text):
+            label, start, pos = f.group(), f.start(), f.end()
+            before = text[start - 1] if start else ""
+            if label.isascii() and before.isascii() and before.isalpha():
+                continue  # an ASCII label inside a word
+            kind = _LABEL_KIND[label]
+            if kind == "field":
+                self._field(doc, hits, label, pos)
+                continue
+            if kind == "lookalike":
+                if "\u4e00" <= before <= "\u9fff":
+                    continue  # inside a longer label (医保凭证号, 电子凭证号: the person's)
+                m = _LOOKALIKE.match(text, pos)
+                if m is None:
                     continue
-            m = _WORD_VALUE.match(text, pos) if label in _PERSON_SET else None
+                value = m.group("v")
+                if label in _ROUTING_SET and not (
+                    _SWIFT.fullmatch(value) or (len(value) == 9 and value.isdigit() and _aba_valid(value))
+                ):
+                    continue  # not a bank's code: a SWIFT / BIC or a valid ABA number only
+                doc.decoys.append((start, m.end()))
+                continue
+            m = _VALUES[kind].match(text, pos)
             if m is not None:
-                name = m.group("n")
-                if name in _NOT_NAMES or not _NOT_NAME_CHARS.isdisjoint(name) or name.endswith(_TITLE_ENDS):
-                    continue  # (淦医生: a surname and a title, the name recogniser's)
-                hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
+                self._value(m, kind, hits)
+
+    def _value(self, m: re.Match[str], kind: str, hits: list[Hit]) -> None:
+        """The identifier a labelled value of ``kind`` is, when it holds enough to be one."""
+        if kind == "dob":
+            if " " in m.group("d") and _dob_digits(m.group("d")):
+                hits.append(self.hit(*m.span("d"), entity=DATE_OF_BIRTH, score=0.85, labelled=True))
+        elif kind in ("vnet", "phone"):
+            hits.append(self.hit(*m.span("v"), entity=PHONE, score=0.85, labelled=True))
+        elif sum(ch.isdigit() for ch in m.group("v")) >= (3 if kind == "bed" else 5):
+            hits.append(self.hit(*m.span("v"), entity=HOSPITAL_RECORD_NO, score=0.85, labelled=True))
+
+    def _field(self, doc: Doc, hits: list[Hit], label: str, pos: int) -> None:
+        """A staff field (a name beside a job number) or a person's field holding a word-like name."""
+        text = doc.text
+        sep = _FIELD_SEP.match(text, pos)
+        if sep is None:
+            return
+        pos = sep.end()
+        m = _STAFF_VALUE.match(text, pos) if label in _STAFF_SET else None
+        if m is not None:
+            span = m.span("n1") if m.group("n1") is not None else m.span("n2")
+            name = text[span[0] : span[1]]
+            if name not in _NOT_NAMES and _NOT_NAME_CHARS.isdisjoint(name):
+                hits.append(self.hit(*span, entity=PERSON, score=0.85, labelled=True))
+                doc.decoys.append(m.span("no") if m.group("no") is not None else m.span("no2"))  # the job number
+                return
+        m = _WORD_VALUE.match(text, pos) if label in _PERSON_SET else None
+        if m is not None:
+            name = m.group("n")
+            if name in _NOT_NAMES or not _NOT_NAME_CHARS.isdisjoint(name) or name.endswith(_TITLE_ENDS):
+                return  # (淦医生: a surname and a title, the name recogniser's)
+            hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
 
     @staticmethod
     def _lookalikes(doc: Doc) -> None:
         """Record POS-slip, venue-code, ecToken and bank-routing numbers, pets' and towns' names."""
         text = doc.text
         decoys = doc.decoys
-        for m in _LOOKALIKE.finditer(text):
-            label, value = m.group("l"), m.group("v")
-            if m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha() and label.isascii():
-                continue  # an ASCII label inside a word
-            if label in _ROUTING_SET:
-                if not (_SWIFT.fullmatch(value) or (len(value) == 9 and value.isdigit() and _aba_valid(value))):
-                    continue  # not a bank's code: a SWIFT / BIC or a valid ABA number only
-            decoys.append((m.start(), m.end()))
         if "“" in text or '"' in text or "「" in text or "‘" in text or "'" in text:
             for m in _PET.finditer(text):
                 decoys.append(m.span("v"))

@@ -72,6 +72,8 @@ IDENTIFIERS = [
     ("家属乐天（儿子）陪护，电话6205，已告知。", ("乐天", "6205"), ("已告知",)),
     ("预约名单：包德九男 81岁\n", ("包德九",), ("81岁",)),
     ("外甥在境外，屈一均 Telegram t.me/qu_yijun", ("屈一均", "t.me/qu_yijun"), ()),
+    # a look-alike label inside a longer identifier label is that identifier's (医保凭证号, not 凭证号)
+    ("医保凭证号：SH2093817465\n电子凭证号 E48213095", ("SH2093817465", "E48213095"), ()),
 ]
 
 
