@@ -78,6 +78,8 @@ _RELATIONS = (
 _SHORT_AFTER_RELATION = re.compile(
     rf"[(（](?:{alternation(_RELATIONS)})[)）][ ]{{0,2}}(?P<v>[2-8][0-9]{{3,5}})(?![0-9A-Za-z\-.:/年月日岁号床元])"
 )
+#: the same short number right after a relative's name (犬主王芳 6xxxx。)
+_SHORT_AFTER_NAME = re.compile(r"[ ]{1,2}(?P<v>[2-8][0-9]{3,5})(?![0-9A-Za-z\-.:/年月日岁号床元])")
 
 # --- home hospital beds, record numbers with a stray space -----------------------------------
 _HOME_BED = re.compile(
@@ -311,6 +313,9 @@ class PaperworkRecognizer(Recognizer):
             name = m.group("n")
             if name not in _NOT_NAMES and _NOT_IN_NAME.search(name) is None:
                 hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
+                short = _SHORT_AFTER_NAME.match(text, m.end())
+                if short is not None:
+                    hits.append(self.hit(*short.span("v"), entity=PHONE, score=0.75))
 
     def _labelled(self, doc: Doc, hits: list[Hit]) -> None:
         """Values after the labels of :data:`_LABEL_KIND`, read at each label's end."""
