@@ -142,10 +142,12 @@ _NOT_NAMES = frozenset(
     "家人 子女 配偶 丈夫 妻子 儿子 女儿 母亲 父亲 同意 通过 已签 签字 签名 确认 已阅 已审 已核 审核 复核 正常 合格 "
     "无误 缺席 请假 值班 见上 如上 附后 补签 代签 电子签 已打印 系统 自动 无 "
     # a patient's state, which a field may hold as well (病情：稳定)
-    "稳定 平稳 好转 缓解 加重 恶化 良好 一般 尚可 较差 危重 无殊 同前 如前 出院 转科 死亡 阴性 阳性".split()
+    "稳定 平稳 好转 缓解 加重 恶化 良好 一般 尚可 较差 危重 无殊 同前 如前 出院 转科 死亡 阴性 阳性 "
+    # a role at an operation or a shift, a customer who gave no name
+    "主刀 一助 二助 三助 助手 巡回 洗手 器械 麻醉 值班 夜班 白班 会员 非会员 散客 匿名 无名氏".split()
 )
 _TITLE_ENDS = tuple("医生 医师 主任 护士 老师 大夫 药师 技师 先生 女士 小姐 阿姨 师傅 教授 主治 护师".split())
-_NOT_NAME_CHARS = frozenset("患病者儿童例名客属本其该此为系的了在是和与及或无未已不请见同号床科室院部区男性")
+_NOT_NAME_CHARS = frozenset("患病者儿童例名客属本其该此为系的了在是和与及或无未已不请见同号床科室院部区男性孕妇")
 #: a name run together with sex and age (王芳女52岁, 1. 王芳男 7岁), at a field's or a line's start
 #: (found from the sex and age, then the name read backwards: a scan from every character cost 5x)
 _SEX_AGE = re.compile(r"[男女][ ]?[0-9]{1,3}[ ]?岁")
@@ -170,7 +172,9 @@ _FAMILY_BEFORE_ROLE = re.compile(
     rf"家属[ ]?(?P<n>[{_HAN}]{{2,3}})(?=[(（](?:{alternation(_RELATIONS)})[)）])"
 )
 _NOT_IN_NAME = re.compile(
-    r"电话|手机|联系|号码|短号|微信|邮箱|在|的|是|和|已|现|也|患者|本人|签字|陪|护|诉|知情|同意|来电|告知|表示|要求|回|去|来"
+    r"电话|手机|联系|号码|短号|微信|邮箱|在|的|是|和|已|现|也|患者|本人|签字|陪|护|诉|知情|同意|来电|告知|表示|要求|回|去|来|"
+    # when the relative will call (女儿在外地，明天 电话联系)
+    r"明天|今天|昨天|后天|晚上|下午|上午|中午|白天|稍后|随时|马上|暂未|暂无|不便|未能|再次|另行|本周|下周"
 )
 
 # --- look-alikes -----------------------------------------------------------------------------
@@ -190,7 +194,13 @@ _LOOKALIKE = re.compile(r"[ ]?[:=]?[ ]{0,3}(?P<v>[0-9A-Za-z][0-9A-Za-z\-]{2,63})
 _SWIFT = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _PET = re.compile(rf"(?:犬名|狗名|猫名|宠物名|养犬|养狗|养猫|宠物犬|宠物猫|爱犬|爱猫)[ ]?[:=]?[ ]?[\"“‘「'](?P<v>[{_HAN}]{{1,4}})[\"”’」']")
 _FACILITY = re.compile(r"采样点|卫生服务中心|卫生院|卫生室|受理服务中心|社区事务受理|派出所|接种点|接种门诊")
-_TOWN_BEFORE = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{2,3}}(?:镇|乡|街道)[{_HAN}]{{0,6}}?(?:社区)?$")
+#: (a district may stand before the town: 浦东新区周浦镇社区卫生服务中心 is an institution, not a home)
+_TOWN_BEFORE = re.compile(
+    rf"(?:(?<![{_HAN}])|[{_HAN}]{{2,4}}(?:新区|区|县))(?P<t>[{_HAN}]{{2,3}}(?:镇|乡|街道))[{_HAN}]{{0,6}}?(?:社区)?$"
+)
+#: health institutions, which the institution recogniser names whole (a look-alike span over the
+#: whole name would drop that name where INSTITUTION is asked for)
+_HEALTH_FACILITIES = frozenset(("卫生服务中心", "卫生院", "卫生室", "接种门诊"))
 
 
 def _aba_valid(digits: str) -> bool:
@@ -388,6 +398,8 @@ class PaperworkRecognizer(Recognizer):
                 decoys.append(m.span("v"))
         if "镇" in text or "乡" in text or "街道" in text:
             for m in _FACILITY.finditer(text):
-                town = _TOWN_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                town = _TOWN_BEFORE.search(text, max(0, m.start() - 20), m.start())
                 if town is not None:
-                    decoys.append((town.start(), m.end()))
+                    decoys.append((town.start(), town.end("t")))  # the district and the town
+                    if m.group() not in _HEALTH_FACILITIES:
+                        decoys.append((town.start("t"), m.end()))  # the town and the site (杨行镇采样点)

@@ -91,6 +91,9 @@ LOOKALIKES = [
     # a venue QR code's number (16 digits: the residual check's length) and a sampling site's town
     ("核酸采样登记  泗泾镇采样点  场所码编号 3101120493851722\n", (), ("3101120493851722", "泗泾镇采样点")),
     ("签约华新镇社区卫生服务中心家庭医生", (), ("华新镇",)),
+    ("转诊：奉贤区庄行镇社区卫生服务中心 全科", (), ("奉贤区庄行镇",)),
+    # …while a home in a town is still an address
+    ("家住奉贤区庄行镇南桥路100弄5号302室", ("南桥路100弄5号302室",), ()),
     # a 医保电子凭证 settlement's ecToken
     ("凭证：医保电子凭证 ecToken 310000ec7h2kq9m4xw8p3z5r1t6y0u2v4b\n",
      (), ("310000ec7h2kq9m4xw8p3z5r1t6y0u2v4b",)),
@@ -119,6 +122,12 @@ LOOKALIKES = [
     ("一九五零年二月十一日出生  手术日期 2023年9月8日", (), ("2023年9月8日",)),
     ("联系电话：2023年起停用", (), ("2023年",)),
     ("女儿王芳 2024年起同住", (), ("2024年",)),
+    # words where a name could stand: a pregnant woman's sex and age, an operation's roles, a
+    # customer with no name, when a relative will call (a false name would be redacted note-wide)
+    ("孕妇女28岁，G2P1，孕38周。", (), ("孕妇",)),
+    ("术者：主刀(3201)\n", (), ("主刀",)),
+    ("顾客：会员  会员卡号：略", (), ("会员",)),
+    ("女儿在外地，明天 电话联系", (), ("明天",)),
 ]
 
 
