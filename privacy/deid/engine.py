@@ -186,7 +186,7 @@ class Deidentifier:
             hits = _drop_false_names(doc.text, hits)
             hits.extend(_name_elsewhere(doc.text, hits, threshold))
             if HOSPITAL_RECORD_NO in wanted and "(" in doc.text:
-                hits.extend(_number_after_name(doc.text, hits, threshold))
+                hits.extend(_number_after_name(doc.text, hits, threshold, doc.decoys))
         decoys = doc.decoys
         # lines a standard's layout read field by field (an MRZ): shape-only guesses inside are dropped
         fielded: list[tuple[int, int]] = doc.cache.get("fielded", [])  # type: ignore[assignment]
@@ -393,8 +393,9 @@ def _bracketed_number() -> Any:
     return re.compile(r"[ ]?\((?P<n>[A-Za-z]{0,3}[0-9]{5,12})\)")
 
 
-def _number_after_name(text: str, hits: list[Hit], threshold: float) -> list[Hit]:
-    """The patient's number printed in brackets after their name (``_bracketed_number``)."""
+def _number_after_name(text: str, hits: list[Hit], threshold: float, decoys: list[tuple[int, int]] = ()) -> list[Hit]:
+    """The patient's number printed in brackets after their name (``_bracketed_number``), unless a
+    recogniser recorded it as a look-alike (a staff member's job number: 收银员：王芳(04571))."""
     from privacy.deid.recognizers.base import Hit
 
     pattern = _bracketed_number()
@@ -402,7 +403,7 @@ def _number_after_name(text: str, hits: list[Hit], threshold: float) -> list[Hit
     for h in hits:
         if h.entity_type == PERSON and h.score >= threshold:
             m = pattern.match(text, h.end)
-            if m is not None:
+            if m is not None and m.span("n") not in decoys:
                 found.append(Hit(m.start("n"), m.end("n"), HOSPITAL_RECORD_NO, 0.8, "NumberAfterName", True))
     return found
 

@@ -69,7 +69,10 @@ IDENTIFIER_LABELS: dict[str, str] = {
         HOSPITAL_RECORD_NO,
     ),
     **dict.fromkeys(["Account No", "Account No.", "Account Number", "Acct No", "Bank Card", "Bank Account",
-                     "Card Account"], BANK_CARD),
+                     "Card Account",
+                     # session 10: how US and UK statements and remittance forms print an account number
+                     "Acct#", "Acct #", "Acct. No", "Acct. No.", "Acct No.", "Account #", "Account#", "A/C No",
+                     "A/C No.", "Beneficiary Account", "Beneficiary Acct"], BANK_CARD),
     **dict.fromkeys(
         "护照 护照号 护照号码 通行证 港澳通行证 往来港澳通行证 台胞证 台湾居民来往大陆通行证 回乡证 军官证 士兵证 "
         "警官证 居住证 居住证号 驾驶证 驾驶证号 驾照 户口簿 户口本 户口簿号 出生证 出生证号 出生医学证明 "
@@ -81,6 +84,14 @@ IDENTIFIER_LABELS: dict[str, str] = {
         "军人保障卡 军人保障卡号 学员证 离休证 退休证 护照号码 旅行证 出入境证件 外国人居留证 居留许可 "
         "港澳居民居住证 台湾居民居住证 来往内地通行证 回乡证号 台胞证号 签证号".split(),
         ID_NUMBER,
+    ),
+    # session 10: a foreigner's registration card in Korea (외국인등록증; its number 외국인등록번호 is laid
+    # out as a Korean resident registration number), as Chinese notes name it
+    **dict.fromkeys(
+        "外国人登录证 外国人登录证号 外国人登录证号码 韩国外国人登录证 登录证号 登录证号码 外国人登录号 外国人登录号码 "
+        "外国人登记证 外国人登记证号 外国人注册证 외국인등록번호 외국인등록증".split()
+        + ["ARC No", "ARC No.", "Alien Registration No", "Alien Registration Number"],
+        RESIDENT_ID,
     ),
     **dict.fromkeys(
         "住院号 住院号码 住院病案号 住院编号 门诊号 门诊号码 门诊编号 门诊病历号 门急诊号 急诊号 病案号 病历号 "
@@ -99,7 +110,9 @@ IDENTIFIER_LABELS: dict[str, str] = {
         # round 6: the numbers of a mother's or a child's health record book (母子健康手册, 孕产妇保健手册,
         # 建册号: the antenatal file opened for her), one per person like a record number
         "母子健康手册号 母子健康手册编号 母子手册号 孕产妇保健手册号 保健手册号 手册号 手册编号 孕册号 孕册编号 建册号 "
-        "建档号 孕产妇编号 孕妇编号 产检编号 儿保号 儿保编号 儿童保健号".split()
+        "建档号 孕产妇编号 孕妇编号 产检编号 儿保号 儿保编号 儿童保健号 "
+        # session 10: a home hospital bed (家庭病床) is opened in a community centre's register (建床)
+        "家庭病床号 家庭病床编号 家床号 家床编号 建床号 建床编号".split()
         + ["MR No", "PACS ID", "Inpatient No", "Outpatient No", "Hospital No", "Case No", "Patient ID",
            "EMPI ID", "EMPI No", "MPI ID", "Master Patient Index", "Wristband", "Wristband No", "Barcode ID"],
         HOSPITAL_RECORD_NO,
@@ -174,8 +187,17 @@ DECOY_LABELS = (
     # round 7: a message's or a form's own number (an SMS gateway's 回执, an HL7 message control ID,
     # a hospital form's code): the message's or the document's, not the person's
     "回执 回执号 回执编号 回执码 消息ID 消息号 消息控制号 控制号 文件编号 文件号 文档编号 表单编号 表单号 表单代码 "
-    "模板号 模板编号 模板代码"
-).split()
+    "模板号 模板编号 模板代码 "
+    # session 10: the fields of a China UnionPay POS slip (签购单): the merchant's, the terminal's and
+    # the transaction's numbers (商户号 MERCHANT NO., 终端号 TERMINAL NO., 凭证号 VOUCHER NO., 参考号
+    # REFERENCE NO., 授权码 AUTH NO.); a venue QR code's number (场所码); the token a 医保电子凭证 yields
+    # for one settlement (ecToken); a bank's routing codes (SWIFT / BIC, the ABA routing number)
+    "商户号 商户编号 商户代码 终端号 终端编号 凭证号 参考号 系统参考号 检索参考号 交易参考号 授权码 授权号 "
+    "场所码 场所码编号 场所编码 场所编号 ecToken EcToken 电子凭证令牌 "
+    "SWIFT BIC ABA RTN 汇款路线号 路由号 银行路由号"
+).split() + ["医保电子凭证 ecToken", "电子凭证 ecToken", "SWIFT Code", "SWIFT code", "BIC Code", "ABA No",
+             "Routing No", "Routing No.", "Routing Number", "ABA Routing", "MERCHANT NO", "TERMINAL NO",
+             "TRACE NO", "REF NO", "AUTH NO", "BATCH NO", "VOUCHER NO"]
 
 #: every label of a number, for one alternation (decoy labels included, so that the longest
 #: label at a position decides: 医嘱号 is a decoy although 嘱号 is not a label)

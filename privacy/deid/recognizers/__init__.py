@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 #: module path → class name, in the order they run (imported only when the engine is built)
 RECOGNIZERS: tuple[tuple[str, str], ...] = (
     ("privacy.deid.recognizers.cn_labelled_number_recognizer", "CnLabelledNumberRecognizer"),
+    # session 10: what registers, slips and forms lay out (V-net short numbers, home-bed numbers, names
+    # beside job numbers; POS-slip and venue-code look-alikes); early, so its look-alikes are recorded
+    ("privacy.deid.recognizers.paperwork_recognizer", "PaperworkRecognizer"),
     ("privacy.deid.recognizers.structured_field_recognizer", "StructuredFieldRecognizer"),
     ("privacy.deid.recognizers.interchange_recognizer", "InterchangeRecognizer"),
     ("privacy.deid.recognizers.fhir_recognizer", "FhirRecognizer"),

@@ -73,7 +73,9 @@ _LABEL_SEP = (
 _CASED_LABELS = sorted({v for w in DOB_LABELS for v in (w, w.lower(), w.upper(), w.capitalize(), w.title())})
 _AFTER_LABEL = re.compile(rf"(?:{alternation(_CASED_LABELS)}){_LABEL_SEP}(?P<d>{_LABELLED_DATE})(?![0-9])")
 #: a full date a few words after a birth label (出生：上海，1956年3月7日; 出生于上海市，1956-03-07)
-_NEAR_LABEL = re.compile(rf"(?:{alternation([w for w in DOB_LABELS if not w.isascii()])})[^0-9\n]{{1,8}}?(?P<d>{_DATE})(?![0-9])")
+_NEAR_LABEL = re.compile(rf"(?P<l>{alternation([w for w in DOB_LABELS if not w.isascii()])})[^0-9\n]{{1,8}}?(?P<d>{_DATE})(?![0-9])")
+#: session 10: another date's label between (1948/10/24出生  植入日期 2024.05.17): that date is the other's
+_OTHER_DATE_LABEL = re.compile(r"日期|时间|日[ ]期")
 #: a second writing of the date right after it: 1956年3月7日（农历二月初五）, 1956-03-07 / 7 Mar 1956
 _ALSO = re.compile(
     rf"[ ]?[(/,]?[ ]?(?:农历|阴历|旧历|公历|阳历|新历|lunar|Lunar)?[ ]?:?[ ]?(?P<d>{_LABELLED_DATE})(?![0-9])"
@@ -111,7 +113,8 @@ class CnDateOfBirthRecognizer(Recognizer):
             if not (m.group()[0].isascii() and m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha())
         ]
         hits += [self.hit(*m.span("d"), score=0.8, labelled=True) for m in _NEAR_LABEL.finditer(text)
-                 if not any(h.start <= m.start("d") < h.end for h in hits)]
+                 if not any(h.start <= m.start("d") < h.end for h in hits)
+                 and _OTHER_DATE_LABEL.search(text, m.end("l"), m.start("d")) is None]
         for h in list(hits):
             also = _ALSO.match(text, h.end)
             if also is not None and also.group("d") and also.end() > h.end:
