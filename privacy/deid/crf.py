@@ -369,9 +369,8 @@ def spans_from_labels(labels: Sequence[str], index: Sequence[int] | None = None)
         if lab == "O" or lab[0] == "B" or lab[2] != kind or pos != last + 1:
             if start >= 0:
                 out.append((start, last + 1, _ENTITY[kind]))
-                start = -1
-            if lab != "O":
-                start, kind = pos, lab[2]
+            # after an O nothing is open: an I that follows opens a span even of the kind before it
+            start, kind = (-1, "") if lab == "O" else (pos, lab[2])
         last = pos
     if start >= 0:
         out.append((start, last + 1, _ENTITY[kind]))

@@ -278,9 +278,9 @@ class FastTagger:
 
 def runs(labels: Sequence[str], tagged: Sequence[int], at: Sequence[int]) -> list[tuple[int, int, str]]:
     """:func:`~privacy.deid.crf.spans_from_labels` of ``labels`` at positions ``at``, read from the
-    items that are not ``O`` (``tagged``, ascending) only. Equal to it by construction, quirk included:
-    there an ``I`` run right after an ``O`` opens no span when its kind is the kind of the last run
-    (its ``kind`` outlives the ``O`` that closed that run), and so here."""
+    items that are not ``O`` (``tagged``, ascending) only. Equal to it by construction (an ``I`` run
+    right after an ``O`` opens a span in both, also of the kind of the run before the ``O``: until
+    session 10 both dropped it)."""
     from privacy.deid.crf import _ENTITY
 
     out: list[tuple[int, int, str]] = []
@@ -288,9 +288,10 @@ def runs(labels: Sequence[str], tagged: Sequence[int], at: Sequence[int]) -> lis
     prev_k = -2
     kind = ""
     for k in tagged:
-        if k != prev_k + 1 and start >= 0:  # an O came between: the run closed there
-            out.append((start, at[prev_k] + 1, _ENTITY[kind]))
-            start = -1
+        if k != prev_k + 1:  # an O came between: the run closed there, and nothing is open
+            if start >= 0:
+                out.append((start, at[prev_k] + 1, _ENTITY[kind]))
+            start, kind = -1, ""
         lab = labels[k]
         pos = at[k]
         before = at[k - 1] if k > 0 else -1

@@ -140,6 +140,9 @@ def test_labels_and_spans_round_trip_and_stop_at_a_jump() -> None:
     # an I after a jump in positions starts a new span; a stray I opens one
     assert spans_from_labels(["B-P", "I-P", "I-P"], [0, 1, 5]) == [(0, 2, PERSON), (5, 6, PERSON)]
     assert spans_from_labels(["O", "I-A", "I-A"]) == [(1, 3, ADDRESS)]
+    # an I after an O opens a span also when the span before the O was of its kind (it was dropped)
+    assert spans_from_labels(["B-A", "I-A", "O", "I-A", "I-A"]) == [(0, 2, ADDRESS), (3, 5, ADDRESS)]
+    assert spans_from_labels(["I-P", "O", "I-P"]) == [(0, 1, PERSON), (2, 3, PERSON)]
     assert positions([(0, 2), (5, 7)]) == [0, 1, 5, 6]
 
 
