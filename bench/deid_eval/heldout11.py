@@ -153,11 +153,14 @@ def badge(c) -> _D:
     return _D("police_badge_no", "0" + _digits(c.rng, 5) if c.chance(0.6) else _digits(c.rng, 6, True))
 
 
-def officer(c, person: _Person | None = None) -> list:
+_ROLES = ("民警", "交警", "社区民警", "派出所民警")
+
+
+def officer(c, person: _Person | None = None, roles: tuple[str, ...] = _ROLES) -> list:
     """A police officer named by role (民警 / 交警 / 社区民警), often with a badge number."""
     person = person or c.staff()
     out = [
-        c.pick(("民警", "交警", "社区民警", "派出所民警")),
+        c.pick(roles),
         _I("person_name", "officer_named", person.full, True),
     ]
     if c.chance(0.55):
@@ -231,7 +234,13 @@ def rid(c, labelled: bool) -> _I | None:
 def rid_labelled(c) -> list:
     if c.age >= 20 and c.chance(0.2):
         return foreign_id_line(c)
-    return labelled_rid(c, {})
+    return labelled_rid(
+        c,
+        {
+            "th_citizen_id": ("泰国身份证号：", "（泰籍）身份证号码："),
+            "my_mykad": ("MyKad No. ", "马来西亚身份证（MyKad）："),
+        },
+    )
 
 
 # -- dates of birth ----------------------------------------------------------------------------
@@ -651,7 +660,7 @@ def _s_psych_followup(c) -> None:
     d.put("\n居住地址：")
     d.put(address11(c, True, "shopfront_home") if c.chance(0.35) else c.address(True))
     d.put("\n联合随访：")
-    d.put(officer(c))
+    d.put(officer(c, roles=("社区民警", "派出所民警")))
     d.put("  精防医生：")
     d.put(c.name(doc, "doctor", True))
     d.put("\n监护人签字：")
@@ -667,7 +676,7 @@ def _s_traffic_claim(c) -> None:
     d.put("  ")
     d.put(c.dob_labelled())
     d.put("\n事故认定：")
-    d.put(officer(c))
+    d.put(officer(c, roles=("交警",)))
     d.put("出具，对方驾驶人")
     d.put(alcohol(c))
     d.put("\n")
