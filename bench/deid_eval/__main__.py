@@ -20,9 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notes", type=int, default=600, help="independent notes to generate (default 600)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--split", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-                                                 "heldout7", "heldout8", "heldout9", "heldout10"),
+                                                 "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"),
                         default="dev", help="dev: what the recognisers may be tuned on; heldout, heldout2, heldout3, "
-                        "heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10: measuring only (default dev)")
+                        "heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, heldout11: measuring only (default dev)")
     parser.add_argument("--stock-notes", type=int, default=100,
                         help="notes to run stock Presidio on (slow: ~30 notes/s; 0 skips it; default 100)")
     parser.add_argument("--simulator", type=int, default=300, help="platform simulator notes (0 skips them)")

@@ -38,6 +38,7 @@ CLI::
     python -m bench.deid_eval.independent --split heldout8 --n 600 --seed 1 --out heldout8.jsonl
     python -m bench.deid_eval.independent --split heldout9 --n 600 --seed 1 --out heldout9.jsonl
     python -m bench.deid_eval.independent --split heldout10 --n 600 --seed 1 --out heldout10.jsonl
+    python -m bench.deid_eval.independent --split heldout11 --n 600 --seed 1 --out heldout11.jsonl
 
 Decisions
 ---------
@@ -195,6 +196,14 @@ description in ``bench/deid_eval/HELDOUT10.md``; people developing the de-identi
 neither. It is hooked in as heldout3 … heldout9 are (``_HOOKS["heldout10"]``); dev … heldout9 output
 is byte-identical to before heldout10 was added. It is in ``ALL_SPLITS``, not in ``SPLITS``.
 
+heldout11
+---------
+An eleventh held-out split, ``heldout11``, now that heldout10 is known too: dev's forms plus forms
+in none of dev and heldout … heldout10. Its code is in ``bench/deid_eval/heldout11.py`` and its
+description in ``bench/deid_eval/HELDOUT11.md``; whoever tunes the de-identifier should read
+neither. It is hooked in as heldout3 … heldout10 are (``_HOOKS["heldout11"]``); dev … heldout10
+output is byte-identical to before heldout11 was added. It is in ``ALL_SPLITS``, not in ``SPLITS``.
+
 Decoy kinds: invoice_no, batch_no, drug_approval_no, device_reg_no, device_model, lab_value,
 vital_sign, amount, visit_date, age, bed_no, room_no, dose, icd_code, order_no, specimen_no,
 exam_no, ward_phone_extension, hotline, credit_code, facility_code, facility_name,
@@ -237,11 +246,12 @@ __all__ = [
 ]
 
 SPLITS = ("dev", "heldout", "heldout2")
-#: every split generate() accepts. heldout3 … heldout10 are left out of SPLITS on purpose, so that code iterating
+#: every split generate() accepts. heldout3 … heldout11 are left out of SPLITS on purpose, so that code iterating
 #: over the splits (the de-identifier's own tests and tools) does not run it by accident: it is
 #: measured once, by whoever runs the evaluation (bench/deid_eval/HELDOUT3.md).
 ALL_SPLITS = SPLITS + (
     "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
+    "heldout11",
 )  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
@@ -3374,7 +3384,7 @@ def _one(split: str, seed: int, i: int) -> dict:
 
 
 def generate(n: int, seed: int, split: str) -> list[dict]:
-    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2" … "heldout10"), the same
+    """``n`` synthetic notes of ``split`` ("dev", "heldout", "heldout2" … "heldout11"), the same
     for the same arguments."""
     if split not in ALL_SPLITS:
         raise ValueError(f"split must be one of {ALL_SPLITS}, got {split!r}")
@@ -3390,7 +3400,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Independent synthetic Shanghai-style clinical notes for de-identifier evaluation.",
         epilog="example: python -m bench.deid_eval.independent --split heldout --n 600 --seed 1 --out h.jsonl",
     )
-    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2, heldout3 … heldout9 or heldout10")
+    ap.add_argument("--split", choices=ALL_SPLITS, required=True, help="dev, heldout, heldout2, heldout3 … heldout10 or heldout11")
     ap.add_argument("--n", type=int, default=600, help="number of notes (default 600)")
     ap.add_argument("--seed", type=int, default=1, help="seed (default 1)")
     ap.add_argument("--out", type=Path, required=True, help="output .jsonl file ('-' for stdout)")
@@ -3409,10 +3419,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-# heldout3 … heldout10 live in their own modules (their forms must stay unread by the de-identifier's
+# heldout3 … heldout11 live in their own modules (their forms must stay unread by the de-identifier's
 # developers); importing them registers the split in FORMS, STYLES, SPLIT_KINDS, SPLIT_DECOY_KINDS, _HOOKS
 # and the pools (bench/deid_eval/heldout_common.py, register()).
-from bench.deid_eval import heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10  # noqa: E402, F401  (they need everything above)
+from bench.deid_eval import (  # noqa: E402, F401  (they need everything above)
+    heldout3,
+    heldout4,
+    heldout5,
+    heldout6,
+    heldout7,
+    heldout8,
+    heldout9,
+    heldout10,
+    heldout11,
+)
 
 if __name__ == "__main__":
     # run through the package module, not this __main__ copy, so heldout3/4 register where main() looks

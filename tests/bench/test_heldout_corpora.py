@@ -41,9 +41,12 @@ from bench.deid_eval import heldout7 as h7
 from bench.deid_eval import heldout8 as h8
 from bench.deid_eval import heldout9 as h9
 from bench.deid_eval import heldout10 as h10
+from bench.deid_eval import heldout11 as h11
 from bench.deid_eval import independent as ind
 
-LATER = ("heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10")
+LATER = (
+    "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11",
+)  # fmt: skip
 _ALL = ("dev", "heldout", "heldout2", *LATER)
 
 
@@ -266,6 +269,27 @@ _H10_PATTERNS = (
     r"[GD]\d{1,4}次",  # a train
 )
 
+# strings only heldout11's forms, styles and decoys write
+_H11_MARKERS = (
+    "代签", "按手印", "捺指印", "民警", "交警", "警号", "无名氏", "留观号", "精防", "严重精神障碍", "危险性评估",
+    "监护人签字", "交强险", "三者险", "伤残", "酒精含量", "长护险", "照护统一需求评估", "评估申请号", "MyKad", "Maybank",
+    "KBank", "马来西亚", "泰国", "Jalan", "佛历", "B.E.", "门面", "Signal", "B站", "哔哩", "siswa", ".my", "除颤",
+)  # fmt: skip
+_H11_PATTERNS = (
+    r"(?<![A-Z0-9])E[1-4]V[1-5]M[1-6](?![0-9])",  # a GCS breakdown
+    r"(?<!\d)\d{6}-\d{2}-\d{4}(?!\d)",  # a MyKad
+    r"(?<!\d)\d-\d{4}-\d{5}-\d{2}-\d(?!\d)",  # a Thai citizen ID in its groups
+    r"(?<!\d)01[1-9]-\d{3,4} \d{4}(?!\d)",  # a Malaysian mobile
+    r"(?<!\d)0[689]\d-\d{3}-\d{4}(?!\d)",  # a Thai mobile
+    r"(?<!\d)\d{3}-\d-\d{5}-\d(?!\d)",  # a Thai bank account
+    r"(?<![A-Z])(LG20\d{7}|JZ\d{10})(?!\d)",  # an observation or wristband number
+    r"(?<!\d)\d{4} / \d{1,2} / \d{1,2}(?!\d)",  # a date with spaces around its slashes
+    r"(?<![A-Za-z0-9._-])[a-z]+-[a-z0-9]+@",  # a hyphen in the local part of a mailbox
+    r"PG31\d{4}20\d{8}",  # a 长护险 assessment number
+    r"[\u4e00-\u9fff]{2,4}代签",  # a proxy signature
+    r"\d{2,3}mg/100ml",  # a blood alcohol level
+)
+
 _SPLITS: dict[str, _Split] = {
     "heldout3": _Split(
         h3, h3.HELDOUT3_ONLY, h3.HELDOUT3_DECOY_KINDS, "HELDOUT3.md",
@@ -448,6 +472,25 @@ _SPLITS: dict[str, _Split] = {
         },
         decoy_min=40,
     ),
+    "heldout11": _Split(
+        h11, h11.HELDOUT11_ONLY, h11.HELDOUT11_DECOY_KINDS, "HELDOUT11.md",
+        share=(0.24, 0.31), kind_share_min=0.2, own_labelled_min=0.8, min_style=30, neighbour="heldout10",
+        min_surnames=40, own_lists=("_H11_SURNAMES", "_H11_GIVEN_M", "_H11_GIVEN_F"), faker_free=True,
+        strict_pools=True,
+        places=lambda: _pool_places("heldout11") + [p[0] for p in h11._MY_PLACES],
+        words=lambda: list(h11._H11_COMPOUND) + [s + g for s, g in h11._H11_WORD_LIKE],
+        markers=_H11_MARKERS, patterns=_H11_PATTERNS,
+        decoy_patterns={
+            "gcs_eve": r"E[1-4]V[1-5]M[1-6]",
+            "defib_joules": r"(150|200|360)J",
+            "police_badge_no": r"\d{6}",
+            "injury_grade": r"[一二三四五六七八九十]级伤残",
+            "risk_level": r"[0-5]级",
+            "care_grade": r"照护[二三四五六]级",
+            "blood_alcohol": r"\d{2,3}mg/100ml",
+        },
+        decoy_min=40,
+    ),
 }  # fmt: skip
 
 
@@ -465,7 +508,8 @@ def _burned(split: str) -> set[tuple[str, str]]:
 # before heldout3 existed (commit 32abc26), heldout3 before heldout4 (cf967c5), heldout4 before
 # heldout5 (523c26d), heldout5 before heldout6 (419bcf9), heldout6 before heldout7 (d0b730a), heldout7
 # before heldout8 (6b86f9c), heldout8 before heldout9 (45ebb5a), heldout9 before heldout10 (the
-# hash HELDOUT9.md records; recomputed at 2aed6ee before heldout10 was added). Adding
+# hash HELDOUT9.md records; recomputed at 2aed6ee before heldout10 was added), heldout10 before
+# heldout11 (the hash HELDOUT10.md records; recomputed on this branch before heldout11 was added). Adding
 # a split, and the helpers that moved to heldout_common.py, must not change any earlier one.
 _HASHES = {
     "dev": "5b10a5630b64b0dd96b54873f4b10256edbd6a39cbab48a5d5ae8cfb09c8d59d",
@@ -478,6 +522,7 @@ _HASHES = {
     "heldout7": "5cf7020c0e91b604e2f18edbfcace37d2222d64616f45fef9f35773d387e6cf3",
     "heldout8": "6ef20a410a8a8b48bfffbadd94a70d2c7a9e6dc68f3a80bf5dde953df0469dab",
     "heldout9": "200e4cada8e7f85d51ce0068b8bc769b56d0b2543dc3306c6e04047e5d03ac34",
+    "heldout10": "8ef7caedb8aaba696eeeb65bd6dc71345c021eca0ac88d13ff77682d3a76123c",
 }
 
 
@@ -2678,3 +2723,151 @@ def test_h10_md_records_the_sha256_of_the_600_note_file():
     doc = (Path(h10.__file__).parent / "HELDOUT10.md").read_text(encoding="utf-8")
     m = re.search(r"sha256 of that file as first committed: `([0-9a-f]{64})`", doc)
     assert m and m[1] == jsonl_sha256("heldout10")
+
+
+# ==============================================================================================
+# heldout11: its own forms, checked one by one
+# ==============================================================================================
+
+
+def _th_ok(v: str) -> bool:
+    """A Thai citizen ID's check digit, recomputed here: weights 13 … 2 on the first 12 digits."""
+    d = re.sub(r"[ -]", "", v)
+    if not re.fullmatch(r"\d{13}", d):
+        return False
+    total = sum(int(x) * (13 - i) for i, x in enumerate(d[:12]))
+    return (11 - total % 11) % 10 == int(d[12])
+
+
+def _h11_names() -> set[str]:
+    p = ind._pools("heldout11")
+    full = {s + g for s in p.surnames + list(p.rare) + list(p.compound) for g in p.given_m + p.given_f}
+    return full | {s + g for s, g in p.word_like}
+
+
+def test_h11_every_own_name_form_uses_the_split_pools_and_sits_in_its_context():
+    names = _h11_names()
+    by = by_form("heldout11")
+    for form, after, before in (
+        ("proxy_signed", r"（?代", None),
+        ("fingerprint_mark", r"（(按手印|捺指印|指印)）", None),
+        ("officer_named", None, r"(民警|交警|社区民警|派出所民警)"),
+    ):
+        assert len(by[("person_name", form)]) >= 100, form
+        for e in by[("person_name", form)]:
+            text = e["note"]["text"]
+            assert e["value"] in names, e
+            if after:
+                assert re.match(after, text[e["end"] :]), (form, text[e["start"] : e["end"] + 6])
+            if before:
+                assert re.search(before + "$", text[: e["start"]]), (form, text[e["start"] - 6 : e["end"]])
+
+
+def test_h11_new_resident_id_forms():
+    by = by_form("heldout11")
+    for e in by[("resident_id", "th_citizen_id")]:
+        assert re.fullmatch(r"\d{13}|\d-\d{4}-\d{5}-\d{2}-\d|\d \d{4} \d{5} \d{2} \d", e["value"]), e
+        assert _th_ok(e["value"]), e
+    for e in by[("resident_id", "my_mykad")]:
+        m = re.fullmatch(r"(\d{2})(\d{2})(\d{2})-?(\d{2})-?\d{4}", e["value"])
+        assert m, e
+        date(2000 + int(m[1]), int(m[2]), int(m[3]))  # a real month and day (ValueError if not)
+        assert m[4] in h11._MY_PB, e
+
+
+def test_h11_new_phone_card_and_record_forms():
+    by = by_form("heldout11")
+    for e in by[("phone", "my_mobile_local")]:
+        d = re.sub(r"[ -]", "", e["value"])
+        assert re.fullmatch(r"01[236790]\d{7}|011\d{8}", d), e
+    for e in by[("phone", "th_mobile_local")]:
+        assert re.fullmatch(r"0[689]\d-\d{3}-\d{4}", e["value"]), e
+    for e in by[("card_number", "ltc_assessment_no")]:
+        m = re.fullmatch(r"PG(\d{6})(20\d{2})\d{6}", e["value"])
+        assert m and m[1] in ind._SH_AREA_CODES, e
+    for e in by[("card_number", "mental_registry_no")]:
+        assert re.fullmatch(r"\d{16}", e["value"]) and e["value"][:6] in ind._SH_AREA_CODES, e
+    for e in by[("hospital_record_no", "er_obs_no")]:
+        assert re.fullmatch(r"LG20\d{7}", e["value"]), e
+    for e in by[("hospital_record_no", "wristband_no")]:
+        m = re.fullmatch(r"JZ(\d{2})(\d{2})(\d{2})\d{4}", e["value"])
+        assert m, e
+        date(2000 + int(m[1]), int(m[2]), int(m[3]))
+
+
+def test_h11_new_date_of_birth_forms_are_real_dates():
+    by = by_form("heldout11")
+    for e in by[("date_of_birth", "buddhist_era")]:
+        v = e["value"]
+        m = (
+            re.fullmatch(r"佛历(\d{4})年(\d{1,2})月(\d{1,2})日", v)
+            or re.fullmatch(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})", v)
+            or re.fullmatch(r"(?P<d>\d{2})/(?P<m>\d{2})/B\.E\.(?P<y>\d{4})", v)
+        )
+        assert m, e
+        y, mo, d = (
+            (int(m[1]), int(m[2]), int(m[3]))
+            if v.startswith("佛历")
+            else (int(m["y"]), int(m["m"]), int(m["d"]))
+        )
+        born = date(y - 543, mo, d)
+        assert 1900 < born.year <= 2026, e
+    for e in by[("date_of_birth", "spaced_slash")]:
+        m = re.fullmatch(r"(\d{4}) / (\d{1,2}) / (\d{1,2})", e["value"])
+        assert m, e
+        born = date(int(m[1]), int(m[2]), int(m[3]))
+        assert 1900 < born.year <= 2026, e
+
+
+def test_h11_new_bank_email_contact_address_forms():
+    by = by_form("heldout11")
+    for e in by[("bank_card", "maybank_account")]:
+        d = e["value"].replace(" ", "")
+        assert re.fullmatch(r"(114|514|162|564)\d{9}", d), e
+        assert e["value"] == d or re.fullmatch(r"\d{4} \d{4} \d{4}", e["value"]), e
+    for e in by[("bank_card", "th_bank_account")]:
+        assert re.fullmatch(r"[1-9]\d{2}-\d-\d{5}-\d", e["value"]), e
+    for e in by[("email", "hyphen_local")]:
+        assert re.fullmatch(r"[a-z]+-[a-z0-9]+@(163|126|qq|sina|foxmail|139)\.com", e["value"]), e
+    for e in by[("email", "edu_my")]:
+        assert re.fullmatch(r"[a-z0-9.]+@(" + "|".join(map(re.escape, h11._EDU_MY)) + ")", e["value"]), e
+    for e in by[("other_contact", "bilibili_uid")]:
+        assert re.fullmatch(r"[1-9]\d{7,9}", e["value"]), e
+    for e in by[("other_contact", "signal_username")]:
+        assert re.fullmatch(r"[a-z]+_?[a-z]+\.\d{2}", e["value"]), e
+    streets = "|".join(h11._MY_PLACES[i][0] for i in range(len(h11._MY_PLACES)))
+    for e in by[("address", "malaysia_address")]:
+        assert re.fullmatch(
+            rf"(No\. )?\d+, ({re.escape(streets).replace(chr(92) + '|', '|')}), \d{{5}} [A-Za-z ]+(, Malaysia)?",
+            e["value"],
+        ), e
+    roads = "|".join(r for rs in ind._STREETS["heldout11"].values() for r in rs)
+    for e in by[("address", "shopfront_home")]:
+        assert re.fullmatch(rf"\S*?({roads})\d+号(门面|底楼门面|门面房)（\S+）", e["value"]), e
+
+
+def test_h11_helpers():
+    # the check digit rule against an independent recomputation and a hand-worked example:
+    # 1-1017-00230-70-? : 1*13+1*12+0*11+1*10+7*9+0*8+0*7+2*6+3*5+0*4+7*3+0*2 = 146, 146 % 11 = 3, 11-3 = 8
+    assert h11.th_check("110170023070") == "8"
+    rng = random.Random(7)
+    for _ in range(200):
+        body = "".join(rng.choice("0123456789") for _ in range(12))
+        assert _th_ok(body + h11.th_check(body))
+        assert not _th_ok(body + str((int(h11.th_check(body)) + 1) % 10))
+
+
+def test_h11_badge_numbers_follow_a_police_officer():
+    seen = 0
+    for n in corpus("heldout11"):
+        for d in n["decoys"]:
+            if d["kind"] == "police_badge_no":
+                assert n["text"][: d["start"]].endswith(("（警号", "警号 ")), (n["note_id"], d)
+                seen += 1
+    assert seen >= 40
+
+
+def test_h11_md_records_the_sha256_of_the_600_note_file():
+    doc = (Path(h11.__file__).parent / "HELDOUT11.md").read_text(encoding="utf-8")
+    m = re.search(r"sha256 of that file as first committed: `([0-9a-f]{64})`", doc)
+    assert m and m[1] == jsonl_sha256("heldout11")
