@@ -50,6 +50,9 @@ IDENTIFIERS = [
     ("陪诊师：仪澹宁  下单：QQ：50317729", ("仪澹宁", "50317729"), ()),
     ("评估：笪素秋  主诊：宓松年\n", ("笪素秋", "宓松年"), ()),
     ("赔付账户：宓青禾（母亲，在新加坡）", ("宓青禾",), ("母亲",)),
+    # after 姓名： four characters are a compound surname and a given name, even when the surname
+    # opens with a word's character (是云, a Xianbei clan's surname)
+    ("姓名：是云长风 性别：男 年龄：61岁", ("是云长风",), ("61岁",)),
     # Singapore NRIC / FIN: valid check letter anywhere, any letter after its label
     ("母亲在新加坡工作，证件 S1234567D，已复印", ("S1234567D",), ()),
     ("FIN：G1234567X", ("G1234567X",), ()),
@@ -84,6 +87,7 @@ LOOKALIKES = [
     # 评估： holding the result, a bed number before a state
     ("评估：中度\n评估：低风险\n", (), ("中度", "低风险")),
     ("3床 患者今晚发热，12床家属到了", (), ("患者今晚发热", "家属到了")),
+    ("患者姓名：已经出院 性别：男", (), ("已经出院",)),
     # @所有人 is the app's mention of everyone; an e-mail's @ is no mention
     ("@所有人 明天科室会议", (), ("所有人",)),
     # a device model that looks like an NRIC (wrong check letter, no label)
