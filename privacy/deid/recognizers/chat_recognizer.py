@@ -82,6 +82,7 @@ _STATE_AFTER = re.compile(
     r"术后|出院|入院|转科|病情|情况|突发|突然|出现|要求|拒绝|已|明日|明天|明早|需|准备|呕吐|腹痛|胸闷|气促|咳"
 )
 _NOT_NAME_CHARS = frozenset("患病者儿童的了在是和与及或无未已不请见同号床科室院部区男女新老")
+_NOT_NAME_START = re.compile(r"上午|下午|中午|晚间|白天|目前|现在|当前|今|昨|明|午夜|半夜|深夜|早上|晚上|清晨|傍晚|仍|又|再|再次|持续|间断|偶有|无|未|已|予|给予|经|行|左|右|双")
 _NOT_PATIENT = frozenset("本人 患者 病人 家属 新病人 新入 加床".split())
 
 # --- Singapore NRIC / FIN -------------------------------------------------------------------------
@@ -184,6 +185,8 @@ class ChatRecognizer(Recognizer):
             if m is None:
                 continue
             run = m.group("n")
+            if _STATE_AFTER.match(run) or _NOT_NAME_START.match(run):
+                continue  # (12床 夜间血压偏低, 3床 术后发热: the state, no name)
             for size in (2, 3, 4):
                 if size > len(run):
                     break
