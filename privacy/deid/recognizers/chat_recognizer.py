@@ -17,6 +17,10 @@ Each pattern is the way such things are written, not a value:
   follows the title (会诊, 看过, 查房, 审方, 同意…, or punctuation) — and the surname is not the first
   half of a word with that character (指导, 引导, 衰老, 养老, 渊博, 赌博…). 老师 is the name
   recogniser's title and is left to it.
+* **A patient named right after the bed number** in a handover or a group message (``+2床 王芳今晚
+  发热``, ``12床王芳血压偏低``): two to four Han characters up to what a handover says next about
+  the patient (家属, 今晚, 血压, 发热, 诉…); not when the run itself opens with a state or a time
+  (``12床 夜间血压偏低``, ``8床术后发热``), nor with 患 / 新 / 老… (``3床 患者…``, ``新病人``).
 * **A Singapore NRIC / FIN** (``S1234567D``): a prefix (S, T: citizens and permanent residents born
   before / from 2000; F, G: foreigners' FIN, M: FINs issued from 2022), seven digits and a check
   letter. The check letter of S / T / F / G is the published one: digits weighted 2 7 6 5 4 3 2,
@@ -63,16 +67,19 @@ _AFTER_CUE = (
 _AFTER_CUE_RE = re.compile(rf"(?:{alternation(_AFTER_CUE)}|[ \t\n,，。、;；:：(（)）!！?？]|$)")
 #: characters that make a word with the title (指导, 衰老, 渊博…): never a surname there
 _NOT_BEFORE = {
-    "老": frozenset("古衰养防终敬尊元父遗耆长变早偏苍显易催抗到年不未太最很较更越偕白送扶告月姥"
-                   "阿小大家村寨元"),
-    "导": frozenset("指引诱疏主领向传倡辅督教训开前先误劝制报编执编宣利因疏督输通热光半超波"),
+    "老": frozenset(
+        "古衰养防终敬尊元父遗耆长变早偏苍显易催抗到年不未太最很较更越偕白送扶告月姥阿小大家村寨元"
+    ),
+    "导": frozenset("指引诱疏主领向传倡辅督教训开前先误劝制报编执宣利因输通热光半超波"),
     "博": frozenset("渊广赌微淹该"),
     "师兄": frozenset("大二三小"),
     "师姐": frozenset("大二三小"),
 }
-_NOT_AFTER = {"老": re.compile(r"师|年|人|化|伴|家|板|婆|公|头|乡|总|爷|奶|太|大|二|三"),
-              "导": re.compile(r"尿|管|丝|致|入|航|向|电|联|诊|师|引|流|数|体|线|演|游|购|读|热|出|语|图"),
-              "博": re.compile(r"士|物|览|客|弈|导|爱|大|学")}
+_NOT_AFTER = {
+    "老": re.compile(r"师|年|人|化|伴|家|板|婆|公|头|乡|总|爷|奶|太|大|二|三"),
+    "导": re.compile(r"尿|管|丝|致|入|航|向|电|联|诊|师|引|流|数|体|线|演|游|购|读|热|出|语|图"),
+    "博": re.compile(r"士|物|览|客|弈|导|爱|大|学"),
+}
 
 # --- a patient named after the bed number in ward talk ----------------------------------------------
 _NAME_RUN = re.compile(rf"[ ]?(?P<n>[{_HAN}]{{2,8}})")
@@ -82,7 +89,9 @@ _STATE_AFTER = re.compile(
     r"术后|出院|入院|转科|病情|情况|突发|突然|出现|要求|拒绝|已|明日|明天|明早|需|准备|呕吐|腹痛|胸闷|气促|咳"
 )
 _NOT_NAME_CHARS = frozenset("患病者儿童的了在是和与及或无未已不请见同号床科室院部区男女新老")
-_NOT_NAME_START = re.compile(r"上午|下午|中午|晚间|白天|目前|现在|当前|今|昨|明|午夜|半夜|深夜|早上|晚上|清晨|傍晚|仍|又|再|再次|持续|间断|偶有|无|未|已|予|给予|经|行|左|右|双")
+_NOT_NAME_START = re.compile(
+    r"上午|下午|中午|晚间|白天|目前|现在|当前|今|昨|明|午夜|半夜|深夜|早上|晚上|清晨|傍晚|仍|又|再|再次|持续|间断|偶有|无|未|已|予|给予|经|行|左|右|双"
+)
 _NOT_PATIENT = frozenset("本人 患者 病人 家属 新病人 新入 加床".split())
 
 # --- Singapore NRIC / FIN -------------------------------------------------------------------------
@@ -96,7 +105,7 @@ def nric_check_letter(prefix: str, digits7: str) -> str | None:
     was not checked against a published source here)."""
     if prefix not in "STFG" or len(digits7) != 7 or not digits7.isdigit():
         return None
-    total = sum(int(d) * w for d, w in zip(digits7, _NRIC_W)) + (4 if prefix in "TG" else 0)
+    total = sum(int(d) * w for d, w in zip(digits7, _NRIC_W, strict=True)) + (4 if prefix in "TG" else 0)
     table = "JZIHGFEDCBA" if prefix in "ST" else "XWUTRQPNMLK"
     return table[total % 11]
 
@@ -105,11 +114,14 @@ def nric_check_letter(prefix: str, digits7: str) -> str | None:
 #: a 堂 house named as a pharmacy (童涵春堂国药号, 蔡同德堂药号): 堂 is also a given name's character
 #: (王锦堂), so 堂 alone names no pharmacy — only with the trade after it, or as a processing field's value
 _HOUSE = re.compile(rf"(?P<h>[{_HAN}]{{2,3}}堂)(?:国药号|国药馆|药号|药店|药房|中药房|参药号|药行|中药店)")
-_PROCESS_FIELD = re.compile(rf"(?:加工单位|加工药房|代煎药房|煎药药房|加工|代煎|煎药|代加工)[ ]?[:：][ ]?(?P<h>[{_HAN}]{{2,6}})(?![{_HAN}])")
+_PROCESS_FIELD = re.compile(
+    rf"(?:加工单位|加工药房|代煎药房|煎药药房|加工|代煎|煎药|代加工)[ ]?[:：][ ]?(?P<h>[{_HAN}]{{2,6}})(?![{_HAN}])"
+)
 
 
 class ChatRecognizer(Recognizer):
-    """Work-group mentions, surnames with 老 / 导 / 博 / 师兄, Singapore NRIC / FIN, pharmacy houses."""
+    """Work-group mentions, surnames with 老 / 导 / 博 / 师兄, patients after a bed number, Singapore
+    NRIC / FIN, pharmacy houses (see the module docstring)."""
 
     name = "ChatRecognizer"
     entities = (PERSON, RESIDENT_ID)
@@ -166,14 +178,20 @@ class ChatRecognizer(Recognizer):
             s = i - size
             if s < 0 or not all("\u4e00" <= ch <= "\u9fff" for ch in text[s:i]):
                 return None
-            if s == 0 or text[s - 1] in _BOUNDARY_BEFORE or _BEFORE_CUE_RE.search(text, max(0, s - 4), s) is not None:
+            if (
+                s == 0
+                or text[s - 1] in _BOUNDARY_BEFORE
+                or _BEFORE_CUE_RE.search(text, max(0, s - 4), s) is not None
+            ):
                 return s
         return None
 
     def _handover(self, text: str, hits: list[Hit]) -> None:
         """A patient named right after the bed number in ward talk (+2床 王芳今晚发热, 17床王芳家属到了)."""
         pos = text.find("床")
-        while pos != -1:  # (from each 床 back to its number: a pattern tried at every digit cost ~20 us a note)
+        while (
+            pos != -1
+        ):  # (from each 床 back to its number: a pattern tried at every digit cost ~20 us a note)
             bed = pos
             pos = text.find("床", pos + 1)
             k = bed
@@ -190,10 +208,16 @@ class ChatRecognizer(Recognizer):
             for size in (2, 3, 4):
                 if size > len(run):
                     break
-                if _STATE_AFTER.match(run, size) or (size == len(run) and _STATE_AFTER.match(text, m.end("n"))):
+                if _STATE_AFTER.match(run, size) or (
+                    size == len(run) and _STATE_AFTER.match(text, m.end("n"))
+                ):
                     name = run[:size]
                     if _NOT_NAME_CHARS.isdisjoint(name[:1]) and name not in _NOT_PATIENT:
-                        hits.append(self.hit(m.start("n"), m.start("n") + size, entity=PERSON, score=0.8, labelled=True))
+                        hits.append(
+                            self.hit(
+                                m.start("n"), m.start("n") + size, entity=PERSON, score=0.8, labelled=True
+                            )
+                        )
                     break
 
     def _nric(self, text: str, hits: list[Hit]) -> None:
