@@ -143,7 +143,9 @@ CONTACT_LABELS = (
     "视频号 微信视频号 贴吧 百度贴吧 头条号 今日头条 西瓜视频 微信昵称 微信名 网名 网络昵称 用户名 账号名 支付宝 "
     "Twitter twitter TikTok Tiktok YouTube Youtube Threads Reddit LinkedIn 领英 Weibo weibo Douyin douyin "
     # round 7: an enterprise messaging account (企业微信 defaults it to the pinyin of the name)
-    "企业微信 企业微信号 企业微信账号 企业微信ID 企微 企微号 企微账号 WeCom Wecom wecom 钉钉账号 飞书号 飞书账号"
+    "企业微信 企业微信号 企业微信账号 企业微信ID 企微 企微号 企微账号 WeCom Wecom wecom 钉钉账号 飞书号 飞书账号 "
+    # session 10: Taobao's messenger (阿里旺旺: the shop's buyer account, tb… by default) and Skype
+    "旺旺 旺旺号 淘宝旺旺 阿里旺旺 淘宝账号 淘宝帐号 淘宝ID 淘宝号 淘宝会员名 skype SKYPE"
 ).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID", "X账号", "推特"]
 #: labels of accounts named by a nickname (微博, 小红书, B站…): the handle may be Chinese
 #: (@爱吃鱼的大橙子, 微博：努力的阿强), an ``@`` before it or not
@@ -169,6 +171,8 @@ DECOY_LABELS = (
     "疾病编码 手术编码 ICD 医保目录编码 耗材编码 器械编号 设备编号 序列号 型号 规格 版本号 机构编码 机构代码 "
     "医院编码 科室编码 医师编码 医师工号 工号 执业证号 统一社会信用代码 信用代码 合同号 案件号 理赔号 理赔案件号 "
     "报案号 赔案号 "
+    # session 10: a 代煎 / 膏方 processing number names the batch a pharmacy boils, not the patient
+    "代煎号 代煎单号 代煎编号 膏方编号 膏方号 膏方单号 煎药号 煎药单号 加工编号 "
     # codes of a settlement, a drug pack or a device, not of a person: 结算ID, 药品追溯码 (20 digits
     # scanned at dispensing), 药品本位码, 医保药品编码, UDI
     "结算ID 结算编号 结算单号 交易ID 订单ID 追溯码 药品追溯码 溯源码 监管码 电子监管码 本位码 药品本位码 "

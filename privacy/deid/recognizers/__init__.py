@@ -18,6 +18,9 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
     # session 10: what registers, slips and forms lay out (V-net short numbers, home-bed numbers, names
     # beside job numbers; POS-slip and venue-code look-alikes); early, so its look-alikes are recorded
     ("privacy.deid.recognizers.paperwork_recognizer", "PaperworkRecognizer"),
+    # session 10 (heldout10): work-group @-mentions, 王老 / 王导 / 王博 / 王师兄, Singapore NRIC / FIN,
+    # herbal-pharmacy houses (look-alikes)
+    ("privacy.deid.recognizers.chat_recognizer", "ChatRecognizer"),
     ("privacy.deid.recognizers.structured_field_recognizer", "StructuredFieldRecognizer"),
     ("privacy.deid.recognizers.interchange_recognizer", "InterchangeRecognizer"),
     ("privacy.deid.recognizers.fhir_recognizer", "FhirRecognizer"),

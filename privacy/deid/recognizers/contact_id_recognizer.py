@@ -27,8 +27,9 @@ _SOCIAL_SET = frozenset(SOCIAL_LABELS)
 _CONTACT_SET = frozenset(CONTACT_LABELS)
 #: after a contact label: an optional 号/账号/ID, a colon or spaces (or 为/是), then the handle
 _CONTACT_TAIL = re.compile(
-    r"(?:号码|号|账号|帐号|ID|Id|id|No\.?)?\)?[ \t]{0,3}(?:为|是)?[ \t]{0,2}[:=]?[ \t]{0,3}"
-    r"(?P<v>[A-Za-z0-9@][A-Za-z0-9_\-.@]{3,38}[A-Za-z0-9])(?![A-Za-z0-9_\-@])"
+    r"(?:[ ]?(?:号码|号|账号|帐号|ID|Id|id|No\.?))?\)?[ \t]{0,3}(?:为|是)?[ \t]{0,2}[:=]?[ \t]{0,3}"
+    # (a Skype name since the Microsoft-account merge: live:<name> or live:.cid.<16 hex digits>)
+    r"(?P<v>live:\.?[A-Za-z0-9][A-Za-z0-9_\-.]{1,38}[A-Za-z0-9]|[A-Za-z0-9@][A-Za-z0-9_\-.@]{3,38}[A-Za-z0-9])(?![A-Za-z0-9_\-@])"
 )
 _HANDLE_HAN = r"A-Za-z0-9_\-.·\u4e00-\u9fff"
 #: after a nickname platform's label: an @handle, or a colon (为/是) and a handle, Chinese allowed

@@ -418,7 +418,9 @@ class LabelledNameRecognizer(Recognizer):
         if value.endswith(_PLACE_ENDS):
             return False  # a department or a place (超声科, 护理部), not a person
         first = value[0]
-        if first in NOT_GIVEN_FIRST and first not in self._all_surnames:
+        if first in NOT_GIVEN_FIRST and first not in self._all_surnames and not (named and len(value) == 4):
+            # (after 姓名： four characters are a compound surname and a given name — 即墨, 乐正 … open
+            # with a word's character — not a word: session 10)
             return False
         if not named and first not in self._surnames and self._model.word_freq(value[:2]) >= 1000:
             return False  # begins with a word (建议复查, 神志清楚, 上级), not a name

@@ -129,8 +129,15 @@ _STAFF_VALUE = re.compile(
 _STAFF_PERSON = [w for w in _STAFF if w not in ("记录", "审核", "复核", "核对", "调配", "发药")] + (
     # and the fields of a till slip, a settlement or a consent that name the person served
     "顾客 会员 参保人 患者 病人 就诊人 户名 联系人 委托人 受种者".split()
+    # session 10: an escort service's escort (陪诊师), the attending named on an assessment (主诊), a
+    # hospice's main carer, the account a claim pays out to (named by its holder)
+    + "陪诊师 陪诊员 陪护员 主诊 主诊医生 主诊医师 主要照护者 照护者 照护人 赔付账户 收款账户 收款人".split()
+    # an assessment form's assessor (评估：王芳  主诊：…); its value may be the assessment's grade instead
+    + "评估 评估人 评估者 评估员 评估护士 评估医生 评估医师".split()
 )
-_WORD_VALUE = re.compile(rf"(?P<n>[{_HAN}]{{2,3}})(?=\n|$|[ ]{{2}}|\t|[(](?:{alternation(_RELATIONS)})\))")
+#: what an assessment field holds when it is the result, not the assessor (评估：高危, 评估：中度)
+_GRADE_CHARS = frozenset("危险度分级型期项次好差高低中轻重常佳良优可完达")
+_WORD_VALUE = re.compile(rf"(?P<n>[{_HAN}]{{2,3}})(?=\n|$|[ ]{{2}}|\t|[(](?:{alternation(_RELATIONS)})[),])")
 #: both kinds of field, found by one scan of their labels (the value is read at the label's end)
 _STAFF_SET = frozenset(_STAFF)
 _PERSON_SET = frozenset(_STAFF_PERSON)
@@ -159,7 +166,10 @@ _NOT_SURNAMES = frozenset("小大胎新该此本其你我他她男女乖好的�
 #: contacts that follow a relative's name (侄子王芳 短号…, 女儿在美国，王芳 手机…)
 _CONTACT_AFTER = (
     "集团短号 单位短号 亲情号 短号 手机 电话 日本手机 韩国手机 韩国电话 日本电话 美国手机 Telegram TG 微信 WhatsApp "
-    "LINE Line 汇款 邮箱 QQ"
+    "LINE Line 汇款 邮箱 QQ "
+    # session 10: a relative working abroad, named before the country's number or card (女儿在新加坡，
+    # 王芳 新加坡手机…, 王芳 (新加坡)手机…, 王芳 新加坡NRIC…)
+    "新加坡 (新加坡) (在新加坡工作) NRIC FIN"
 ).split()
 #: (found from the contact after it, then the relative and the name read backwards)
 _CONTACT_AT = re.compile(rf"[ ]{{1,2}}(?:{alternation(_CONTACT_AFTER)}|[+0-9])")
@@ -386,6 +396,8 @@ class PaperworkRecognizer(Recognizer):
             name = m.group("n")
             if name in _NOT_NAMES or not _NOT_NAME_CHARS.isdisjoint(name) or name.endswith(_TITLE_ENDS):
                 return  # (淦医生: a surname and a title, the name recogniser's)
+            if label.startswith("评估") and not _GRADE_CHARS.isdisjoint(name):
+                return  # the assessment's result (评估：高危), not the assessor
             hits.append(self.hit(*m.span("n"), entity=PERSON, score=0.8, labelled=True))
 
     @staticmethod
