@@ -36,9 +36,7 @@ from privacy.deid.surnames import all_compound
 _HAN = "\u4e00-\u9fff"
 
 # --- officers ---------------------------------------------------------------------------------
-_OFFICER = re.compile(
-    rf"(?:社区民警|派出所民警|交警|民警|辅警|巡警|特警|警官)[ ]?(?P<n>[{_HAN}]{{2,5}})"
-)
+_OFFICER = re.compile(rf"(?:社区民警|派出所民警|交警|民警|辅警|巡警|特警|警官)[ ]?(?P<n>[{_HAN}]{{2,5}})")
 #: what an officer does next (the name ends where one of these starts; a run opening with one has no name)
 _OFFICER_NEXT = re.compile(
     r"警号|协助|护送|到场|到院|出具|陪同|送|赶到|处理|询问|调查|现场|介入|告知|称|说|表示|要求|带|将|把|对|"
@@ -101,9 +99,7 @@ _BE_DOB = re.compile(
 
 # --- Malaysian and Thai mobiles -------------------------------------------------------------------
 #: (matched on the original layout: the normalised text joins the groups)
-_MOBILE = re.compile(
-    r"(?<![0-9-])(?:01[0-9]-\d{3,4}[ ]\d{4}|01[0-9]-\d{7,8}|0[689]\d-\d{3}-\d{4})(?![0-9-])"
-)
+_MOBILE = re.compile(r"(?<![0-9-])(?:01[0-9]-\d{3,4}[ ]\d{4}|01[0-9]-\d{7,8}|0[689]\d-\d{3}-\d{4})(?![0-9-])")
 _MOBILE_NORM = re.compile(r"0(?<![0-9]0)(?:1[0-9]\d{7,8}|[689]\d{8})(?![0-9])")
 
 # --- Malaysian / Thai bank accounts ---------------------------------------------------------------
@@ -145,7 +141,9 @@ class AbroadRecognizer(Recognizer):
             self._thai(doc, runs, hits)
         if "佛历" in text or "/24" in text or "/25" in text or "B.E" in text or "BE" in text:
             for m in _BE_DOB.finditer(text):
-                hits.append(self.hit(m.start("d"), m.end("d"), entity=DATE_OF_BIRTH, score=0.85, labelled=True))
+                hits.append(
+                    self.hit(m.start("d"), m.end("d"), entity=DATE_OF_BIRTH, score=0.85, labelled=True)
+                )
         for m in _MOBILE_NORM.finditer(text) if "-" in doc.norm.original else ():
             o_start, o_end = doc.norm.to_original(m.start(), m.end())
             if _MOBILE.fullmatch(doc.norm.original, o_start, o_end):
