@@ -129,6 +129,23 @@ IDENTIFIER_LABELS: dict[str, str] = {
     ),
     **dict.fromkeys("邮箱 电子邮箱 电子邮件 邮件 Email email E-mail e-mail".split(), EMAIL),
     **dict.fromkeys(["Policy No", "Policy No.", "Policy Number", "Policy #"], MEDICAL_CARD),
+    # session 10 (heldout11): a 长期护理保险 (长护险) needs assessment is applied for by one person, and
+    # its application / acceptance / assessment number is that person's (受理号 alone stays a case's)
+    **dict.fromkeys(
+        "长护险受理号 长护险评估编号 长护险评估号 长护险申请号 长护险编号 长护险评估申请号 长护评估编号 长护评估号 "
+        "长护险受理编号 长期护理保险评估编号 长期护理保险受理号 护理需求评估编号 评估申请号 评估申请编号".split(),
+        MEDICAL_CARD,
+    ),
+    # an emergency department's observation stay (留观) is numbered like an admission
+    **dict.fromkeys("留观号 留观号码 留观编号 留观病历号 急诊留观号 急诊留观编号 留观病案号".split(), HOSPITAL_RECORD_NO),
+    # a Malaysian MyKad ("IC") and a Thai citizen ID, as Chinese notes name them
+    **dict.fromkeys(
+        "MyKad MyKad号 IC号码 IC号 马来西亚身份证 马来西亚身份证号 泰国身份证 泰国身份证号 泰国公民身份证 "
+        "泰国公民身份证号".split() + ["MyKad No", "MyKad No.", "IC No", "IC No.", "NRIC No"],
+        RESIDENT_ID,
+    ),
+    # a bank account's "A/C" after the bank's name
+    **dict.fromkeys(["Maybank A/C", "KBank A/C", "Bank A/C", "Maybank 账号", "Savings A/C"], BANK_CARD),
 }
 
 #: labels of an instant-messaging or social account: the handle after one (letters, digits,
@@ -145,7 +162,9 @@ CONTACT_LABELS = (
     # round 7: an enterprise messaging account (企业微信 defaults it to the pinyin of the name)
     "企业微信 企业微信号 企业微信账号 企业微信ID 企微 企微号 企微账号 WeCom Wecom wecom 钉钉账号 飞书号 飞书账号 "
     # session 10: Taobao's messenger (阿里旺旺: the shop's buyer account, tb… by default) and Skype
-    "旺旺 旺旺号 淘宝旺旺 阿里旺旺 淘宝账号 淘宝帐号 淘宝ID 淘宝号 淘宝会员名 skype SKYPE"
+    "旺旺 旺旺号 淘宝旺旺 阿里旺旺 淘宝账号 淘宝帐号 淘宝ID 淘宝号 淘宝会员名 skype SKYPE "
+    # session 10 (heldout11): a bilibili account's numeric UID (space.bilibili.com/<UID>)
+    "B站UID b站UID B站账号UID B站ID 哔哩哔哩UID 哔哩哔哩ID bilibiliUID 抖音UID 快手UID 微博UID"
 ).split() + ["WeChat ID", "Wechat ID", "QQ No", "Line ID", "LINE ID", "X账号", "推特"]
 #: labels of accounts named by a nickname (微博, 小红书, B站…): the handle may be Chinese
 #: (@爱吃鱼的大橙子, 微博：努力的阿强), an ``@`` before it or not

@@ -21,6 +21,9 @@ RECOGNIZERS: tuple[tuple[str, str], ...] = (
     # session 10 (heldout10): work-group @-mentions, 王老 / 王导 / 王博 / 王师兄, Singapore NRIC / FIN,
     # herbal-pharmacy houses (look-alikes)
     ("privacy.deid.recognizers.chat_recognizer", "ChatRecognizer"),
+    # session 10 (heldout11): officers named by role, proxy / fingerprint signatures, MyKad, Thai IDs,
+    # Buddhist-era dates of birth, local Malaysian / Thai mobiles and accounts
+    ("privacy.deid.recognizers.abroad_recognizer", "AbroadRecognizer"),
     ("privacy.deid.recognizers.structured_field_recognizer", "StructuredFieldRecognizer"),
     ("privacy.deid.recognizers.interchange_recognizer", "InterchangeRecognizer"),
     ("privacy.deid.recognizers.fhir_recognizer", "FhirRecognizer"),

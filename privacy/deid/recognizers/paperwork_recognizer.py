@@ -169,7 +169,9 @@ _CONTACT_AFTER = (
     "LINE Line 汇款 邮箱 QQ "
     # session 10: a relative working abroad, named before the country's number or card (女儿在新加坡，
     # 王芳 新加坡手机…, 王芳 (新加坡)手机…, 王芳 新加坡NRIC…)
-    "新加坡 (新加坡) (在新加坡工作) NRIC FIN"
+    "新加坡 (新加坡) (在新加坡工作) NRIC FIN "
+    # session 10 (heldout11): a family in Malaysia or Thailand (王芳 马来西亚手机…, 王芳 泰国电话…, 王芳 MyKad…)
+    "马来西亚 (马来西亚) 大马 泰国 (泰国) MyKad"
 ).split()
 #: (found from the contact after it, then the relative and the name read backwards)
 _CONTACT_AT = re.compile(rf"[ ]{{1,2}}(?:{alternation(_CONTACT_AFTER)}|[+0-9])")
