@@ -28,8 +28,8 @@ demo: install
 # both tiers: unit tests and integration tests against the real broker / DuckDB / Airflow.
 # TEST_WORKERS pytest-xdist workers, each with its own broker, home and Postgres database
 # (tests/conftest.py); a test module stays on one worker (its module fixtures run once).
-# 2 by default: the whole suite passed on 2 workers in 13.7 min (3,460 tests, 2026-12-07, quiet
-# machine; 18-38 min with other jobs on it). TEST_WORKERS=0 runs it in one process.
+# 2 by default: the whole suite passed on 2 workers in 19.6 min (3,758 tests, 2026-12-08, load
+# 2.5-4 at times; 13.7 min for 3,460 on a quiet machine; 34-38 min with other jobs on it). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 test: install
 	$(BIN)/medshare broker install
